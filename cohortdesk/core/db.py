@@ -1,0 +1,126 @@
+"""The engine and units of work.
+
+Everything SQLite-specific lives here: the pragmas every connection gets (WAL, synchronous=FULL,
+foreign keys, busy timeout) and `BEGIN IMMEDIATE` for writes, so that a read-then-write never
+fails half-way with SQLITE_BUSY_SNAPSHOT. Elsewhere the code speaks portable SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.orm import Session, sessionmaker
+
+from cohortdesk.core.errors import DatabaseVersionError
+
+BUSY_TIMEOUT_MS = 10_000
+SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=FULL",
+    "PRAGMA foreign_keys=ON",
+    f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
+)
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file behind an SQLite URL, or None for another backend or an in-memory database."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return None
+    if parsed.database == ":memory:" or parsed.database.startswith("file:"):
+        return None
+    return Path(parsed.database)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        # Take transaction control away from pysqlite so that BEGIN is ours to emit.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        for pragma in SQLITE_PRAGMAS:
+            cursor.execute(pragma)
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def create_db_engine(url: str) -> Engine:
+    """Create an engine for `url`, with cohortdesk's connection settings.
+
+    Raises:
+        DatabaseVersionError: the URL is malformed or names a driver that is not installed.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseVersionError(f"Not a database path or URL: {url!r}") from exc
+    file = sqlite_file(url)
+    if file is not None:
+        if not file.parent.is_dir():
+            raise DatabaseVersionError(f"{file}: the folder {file.parent} does not exist")
+        engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        _configure_sqlite(engine)
+        return engine
+    try:
+        engine = create_engine(parsed, pool_pre_ping=True)
+    except ModuleNotFoundError as exc:
+        raise DatabaseVersionError(
+            f"{parsed.render_as_string(hide_password=True)}: the driver {exc.name} is not installed"
+        ) from exc
+    if parsed.get_backend_name() == "sqlite":
+        _configure_sqlite(engine)
+    return engine
+
+
+class Database:
+    """An engine plus the two kinds of unit of work cohortdesk uses.
+
+    `read()` opens a session for queries; `write()` opens one whose transaction starts with
+    `BEGIN IMMEDIATE` on SQLite and commits on success, rolls back on any exception.
+    Both are safe to use from worker threads: each call opens its own session.
+    """
+
+    def __init__(self, url: str, engine: Engine | None = None) -> None:
+        self.url = url
+        self.engine = engine or create_db_engine(url)
+        self.file = sqlite_file(url)
+        writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+        self._read_factory = sessionmaker(bind=self.engine, expire_on_commit=False)
+        self._write_factory = sessionmaker(bind=writer, expire_on_commit=False)
+
+    @property
+    def display_name(self) -> str:
+        """The file path, or the URL without its password, for titles and messages."""
+        if self.file is not None:
+            return str(self.file)
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for queries; nothing it does is committed."""
+        with self._read_factory() as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session whose work is committed as one transaction when the block ends."""
+        with self._write_factory() as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        """Close every pooled connection (before the file is moved, backed up or deleted)."""
+        self.engine.dispose()

@@ -1,0 +1,82 @@
+"""Where cohortdesk keeps its data and settings.
+
+By default the platform's user data and config folders (platformdirs). `COHORTDESK_HOME`
+relocates everything below one folder (tests and portable installs use it); `COHORTDESK_DB`,
+or `--db` on the command line, picks another database file or SQLAlchemy URL.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "cohortdesk"
+DB_FILENAME = "cohortdesk.sqlite"
+
+
+@dataclass(frozen=True)
+class AppPaths:
+    """The folders cohortdesk uses, resolved once at start-up."""
+
+    data_dir: Path
+    config_dir: Path
+
+    @property
+    def default_db_file(self) -> Path:
+        return self.data_dir / DB_FILENAME
+
+    @property
+    def backup_dir(self) -> Path:
+        return self.data_dir / "backups"
+
+    @property
+    def settings_file(self) -> Path:
+        return self.config_dir / "settings.json"
+
+    @property
+    def qt_settings_file(self) -> Path:
+        return self.config_dir / "window.ini"
+
+    def ensure(self) -> None:
+        """Create the folders, readable by the owner only."""
+        for folder in (self.data_dir, self.config_dir):
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+
+def app_paths(environ: os._Environ[str] | dict[str, str] | None = None) -> AppPaths:
+    """Resolve the data and config folders, honouring `COHORTDESK_HOME`."""
+    env = os.environ if environ is None else environ
+    home = env.get("COHORTDESK_HOME")
+    if home:
+        root = Path(home).expanduser().resolve()
+        return AppPaths(data_dir=root / "data", config_dir=root / "config")
+    return AppPaths(
+        data_dir=Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
+        config_dir=Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)),
+    )
+
+
+def database_url(
+    paths: AppPaths,
+    db_option: str | None = None,
+    environ: os._Environ[str] | dict[str, str] | None = None,
+) -> str:
+    """The SQLAlchemy URL to open: `--db`, else `COHORTDESK_DB`, else the default file.
+
+    A value containing `://` is taken as a URL; anything else as a path to an SQLite file.
+    """
+    env = os.environ if environ is None else environ
+    value = db_option or env.get("COHORTDESK_DB") or ""
+    if not value:
+        return sqlite_url(paths.default_db_file)
+    if "://" in value:
+        return value
+    return sqlite_url(Path(value))
+
+
+def sqlite_url(path: Path) -> str:
+    """An SQLAlchemy URL for an SQLite file at `path` (made absolute)."""
+    return f"sqlite:///{path.expanduser().resolve()}"
