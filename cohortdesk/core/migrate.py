@@ -44,29 +44,40 @@ def _known_revisions() -> set[str]:
     return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
 
 
-def stored_revision(db: Database) -> str | None:
-    """The revision recorded in the database, read without changing the file."""
+def _read_only_uri(file: Path) -> str:
+    # Without a write-ahead log left over, `immutable` reads the file without creating the
+    # -wal and -shm companions, so a database we refuse is left exactly as it was found.
+    wal = file.with_name(file.name + "-wal")
+    mode = "mode=ro" if wal.exists() else "immutable=1"
+    return f"{file.resolve().as_uri()}?{mode}"
+
+
+def _inspect(db: Database) -> tuple[str | None, bool]:
+    """The stored revision, and whether any table other than Alembic's exists."""
     if db.file is not None:
         if not db.file.exists():
-            return None
-        uri = f"{db.file.resolve().as_uri()}?mode=ro"
+            return None, False
         try:
-            with closing(sqlite3.connect(uri, uri=True)) as raw:
-                tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master")}
-                if "alembic_version" not in tables:
-                    return None
-                row = raw.execute("SELECT version_num FROM alembic_version").fetchone()
+            with closing(sqlite3.connect(_read_only_uri(db.file), uri=True)) as raw:
+                tables = {
+                    r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                }
+                row = None
+                if "alembic_version" in tables:
+                    row = raw.execute("SELECT version_num FROM alembic_version").fetchone()
         except sqlite3.DatabaseError as exc:
             raise DatabaseVersionError(f"{db.file}: not a cohortdesk database ({exc})") from exc
-        return None if row is None else str(row[0])
-    with db.engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+    else:
+        with db.engine.connect() as connection:
+            tables = set(inspect(connection).get_table_names())
+            row = (MigrationContext.configure(connection).get_current_revision(),)
+    revision = None if row is None or row[0] is None else str(row[0])
+    return revision, bool(tables - {"alembic_version"})
 
 
-def _has_tables(db: Database) -> bool:
-    if db.file is not None and not db.file.exists():
-        return False
-    return bool(inspect(db.engine).get_table_names())
+def stored_revision(db: Database) -> str | None:
+    """The revision recorded in the database, read without changing the file."""
+    return _inspect(db)[0]
 
 
 def upgrade(db: Database, backup_dir: Path | None = None) -> str | None:
@@ -82,7 +93,7 @@ def upgrade(db: Database, backup_dir: Path | None = None) -> str | None:
     Raises:
         DatabaseVersionError: the database was made by a newer cohortdesk, or is not one of ours.
     """
-    current = stored_revision(db)
+    current, has_tables = _inspect(db)
     head = head_revision()
     if current == head:
         return None
@@ -91,7 +102,7 @@ def upgrade(db: Database, backup_dir: Path | None = None) -> str | None:
             f"{db.display_name} was made by a newer cohortdesk (schema {current}); "
             "update cohortdesk to open it. The file has not been changed."
         )
-    if current is None and _has_tables(db):
+    if current is None and has_tables:
         raise DatabaseVersionError(
             f"{db.display_name} holds tables but no cohortdesk schema version: "
             "not a cohortdesk database. The file has not been changed."
@@ -115,3 +126,18 @@ def downgrade(db: Database, revision: str) -> None:
     with db.engine.begin() as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, revision)
+
+
+def open_database(url: str, backup_dir: Path | None) -> Database:
+    """Open the database at `url` and bring its schema up to date (backing up first).
+
+    Raises:
+        DatabaseVersionError: it cannot be opened, or was made by a newer cohortdesk.
+    """
+    db = Database(url)
+    try:
+        upgrade(db, backup_dir)
+    except BaseException:
+        db.dispose()
+        raise
+    return db

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtGui import QColor
 
-from cohortdesk.core.models import AccessStatus, EventKind, Role
+from cohortdesk.core.models import AccessStatus, EventKind, Role, StageChangeSource
 from cohortdesk.core.stages import stage
 
 ROLE_LABELS = {
@@ -96,3 +96,28 @@ def local_time(moment: datetime, zone: str) -> str:
     """A UTC moment shown in the cohort's time zone: `3 Oct 2026 14:05`."""
     local = moment.astimezone(ZoneInfo(zone))
     return f"{short_date(local.date())} {local:%H:%M}"
+
+
+STAGE_SOURCE_LABELS = {
+    StageChangeSource.JOINED: "Joined",
+    StageChangeSource.MANUAL: "Set by hand",
+    StageChangeSource.SUGGESTION: "Suggestion accepted",
+}
+
+
+def stage_change_text(from_stage: int | None, to_stage: int) -> str:
+    """`2 → 3`, or `Started at 1` for the stage someone joined at."""
+    if from_stage is None:
+        return f"Started at {to_stage}"
+    return f"{from_stage} → {to_stage}"
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """`1 event`, `3 events`, `2 replies` (with `plural_form`)."""
+    word = singular if count == 1 else plural_form or f"{singular}s"
+    return f"{count:,} {word}"
+
+
+def local_date(moment: datetime, zone: str) -> date:
+    """The calendar day a UTC moment falls on in the cohort's time zone."""
+    return moment.astimezone(ZoneInfo(zone)).date()

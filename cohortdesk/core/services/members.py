@@ -158,7 +158,7 @@ def member_choices(session: Session, cohort_id: int) -> list[PersonChoice]:
     )
     return [
         PersonChoice(person_id=pid, name=name, role=role)
-        for pid, name, role in session.execute(stmt).tuples()
+        for pid, name, role in session.execute(stmt)
     ]
 
 
@@ -243,7 +243,7 @@ def member_detail(session: Session, membership_id: int, *, event_limit: int = 50
                 replied_to_name=replied_to,
                 word_count=e.word_count,
             )
-            for e, replied_to in events.tuples()
+            for e, replied_to in events
         ),
         events_total=total,
         notes=tuple(NoteRow(id=n.id, created_at=n.created_at, body=n.body) for n in notes),

@@ -130,7 +130,7 @@ def _open_access_issues(session: Session, membership_ids: list[int]) -> dict[int
         .where(AccessIssue.membership_id.in_(membership_ids), AccessIssue.resolved_at.is_(None))
         .group_by(AccessIssue.membership_id)
     )
-    return dict(session.execute(stmt).tuples().all())
+    return dict(session.execute(stmt).all())
 
 
 def _latest_motivation(
@@ -145,7 +145,7 @@ def _latest_motivation(
         .order_by(MotivationCheck.membership_id, MotivationCheck.checked_on, MotivationCheck.id)
     )
     history: dict[int, list[int]] = defaultdict(list)
-    for mid, rating in session.execute(stmt).tuples():
+    for mid, rating in session.execute(stmt):
         history[mid].append(rating)
     return {
         mid: (ratings[-1], ratings[-1] - ratings[-2] if len(ratings) > 1 else None)

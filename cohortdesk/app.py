@@ -1,0 +1,90 @@
+"""The composition root: paths -> settings -> database (migrated) -> services -> window.
+
+Everything the window needs is built here, in order, and handed to constructors; nothing is
+reachable through a global.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from datetime import date
+from types import TracebackType
+
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from cohortdesk import __version__
+from cohortdesk.core.db import Database
+from cohortdesk.core.errors import KnownError
+from cohortdesk.core.migrate import open_database
+from cohortdesk.core.paths import AppPaths, app_paths, database_url
+from cohortdesk.core.settings import load_settings
+from cohortdesk.ui.changes import ChangeNotifier
+from cohortdesk.ui.context import AppContext
+from cohortdesk.ui.icons import app_icon
+from cohortdesk.ui.main_window import MainWindow
+from cohortdesk.ui.tasks import TaskRunner
+
+log = logging.getLogger("cohortdesk")
+
+
+def ensure_application() -> QApplication:
+    """The QApplication, created once with cohortdesk's names and icon."""
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setApplicationName("cohortdesk")
+    app.setApplicationDisplayName("cohortdesk")
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("cohortdesk")
+    app.setDesktopFileName("cohortdesk")
+    app.setWindowIcon(QIcon(app_icon()))
+    return app
+
+
+def build_context(db: Database, paths: AppPaths, today: date | None = None) -> AppContext:
+    """The services one window works with."""
+    return AppContext(
+        db=db,
+        paths=paths,
+        runner=TaskRunner(db),
+        changes=ChangeNotifier(),
+        settings=load_settings(paths.settings_file),
+        today=today,
+    )
+
+
+def _show_bug(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+    text = "".join(traceback.format_exception(kind, value, tb))
+    log.error("Unexpected error:\n%s", text)
+    box = QMessageBox(
+        QMessageBox.Icon.Critical,
+        "cohortdesk: unexpected error",
+        "Something went wrong inside cohortdesk. This is a bug; your data is safe "
+        "up to the last completed action.",
+    )
+    box.setDetailedText(text)
+    box.exec()
+
+
+def run_gui(db_option: str | None) -> int:
+    """Open the main window on the chosen database; returns the exit code."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    paths = app_paths()
+    paths.ensure()
+    app = ensure_application()
+    try:
+        db = open_database(database_url(paths, db_option), paths.backup_dir)
+    except KnownError as exc:
+        QMessageBox.critical(None, "cohortdesk", f"cohortdesk cannot open its database.\n\n{exc}")
+        return 1
+    sys.excepthook = _show_bug
+    context = build_context(db, paths)
+    window = MainWindow(context)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        context.runner.shutdown()
+        db.dispose()

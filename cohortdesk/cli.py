@@ -1,0 +1,239 @@
+"""The command line: no subcommand opens the GUI; subcommands are headless and thin.
+
+Exit codes: 0 success; 1 bad input or environment, with one line on stderr naming the file,
+row and reason; 2 bad usage (argparse). `--json` prints one JSON document on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy.exc import OperationalError
+
+from cohortdesk import __version__
+from cohortdesk.core.db import Database
+from cohortdesk.core.errors import KnownError
+from cohortdesk.core.migrate import open_database
+from cohortdesk.core.paths import app_paths, database_url
+from cohortdesk.core.schemas import CohortInput, MemberRow, validated
+from cohortdesk.core.services import cohorts, participation
+
+PROG = "cohortdesk"
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {text!r}") from exc
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from exc
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more: {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command-line contract, in one place."""
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Track access, motivation and contribution of online cohorts "
+        "through Salmon's five stages. Without a command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        help="database file or SQLAlchemy URL (default: $COHORTDESK_DB, else the file in "
+        "the user data folder)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = commands.add_parser("demo", help="create a believable demo cohort")
+    demo.add_argument("--cohort", help="name of the demo cohort")
+    demo.add_argument("--members", type=_positive, help="people in it (default 24)")
+    demo.add_argument("--days", type=_positive, help="days of activity (default 56)")
+    demo.add_argument("--seed", type=int, help="random seed: same seed, same data")
+    demo.add_argument("--end", type=_iso_date, help="last day of activity (default today)")
+    demo.add_argument(
+        "--if-empty", action="store_true", help="do nothing when the database has a cohort"
+    )
+
+    cohort = commands.add_parser("cohort", help="create and list cohorts")
+    cohort_commands = cohort.add_subparsers(dest="cohort_command", metavar="ACTION", required=True)
+    create = cohort_commands.add_parser("create", help="create a cohort")
+    create.add_argument("name")
+    create.add_argument("--start", type=_iso_date, help="first day (YYYY-MM-DD)")
+    create.add_argument("--end", type=_iso_date, help="last day (YYYY-MM-DD)")
+    create.add_argument("--timezone", default="UTC", help="IANA time zone (default UTC)")
+    create.add_argument("--description", default="")
+    listing = cohort_commands.add_parser("list", help="list cohorts")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+
+    status = commands.add_parser("status", help="every member's stage, access and activity")
+    status.add_argument("--cohort", required=True, help="cohort name")
+    status.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
+def _open(args: argparse.Namespace) -> Database:
+    paths = app_paths()
+    paths.ensure()
+    return open_database(database_url(paths, args.db), paths.backup_dir)
+
+
+def _print_json(document: Any) -> None:
+    json.dump(document, sys.stdout, indent=2, ensure_ascii=False, default=str)
+    sys.stdout.write("\n")
+
+
+def _print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    cells = [[str(c) for c in row] for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
+    print("  ".join("-" * w for w in widths))
+    for row in cells:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+def cmd_demo(args: argparse.Namespace, db: Database) -> int:
+    from cohortdesk.core.demo import DemoSpec, create_demo
+
+    with db.write() as session:
+        if args.if_empty and cohorts.list_cohorts(session):
+            return 0
+        given = {
+            "cohort": args.cohort,
+            "members": args.members,
+            "days": args.days,
+            "seed": args.seed,
+            "end": args.end,
+        }
+        spec = validated(DemoSpec, **{k: v for k, v in given.items() if v is not None})
+        row = create_demo(session, spec)
+    print(f"Created the demo cohort {row.name!r}: {row.members} members, {row.learners} learners")
+    return 0
+
+
+def cmd_cohort(args: argparse.Namespace, db: Database) -> int:
+    if args.cohort_command == "create":
+        data = validated(
+            CohortInput,
+            name=args.name,
+            description=args.description,
+            start_date=args.start,
+            end_date=args.end,
+            timezone=args.timezone,
+        )
+        with db.write() as session:
+            row = cohorts.create_cohort(session, data)
+        print(f"Created the cohort {row.name!r}")
+        return 0
+    with db.read() as session:
+        rows = cohorts.list_cohorts(session)
+    if args.json:
+        _print_json([row.model_dump(mode="json") for row in rows])
+    elif not rows:
+        print("No cohorts yet. Create one with: cohortdesk cohort create NAME")
+    else:
+        _print_table(
+            ["Cohort", "Members", "Learners", "Start", "End", "Time zone", "Archived"],
+            [
+                [
+                    r.name,
+                    r.members,
+                    r.learners,
+                    r.start_date or "",
+                    r.end_date or "",
+                    r.timezone,
+                    "yes" if r.archived else "",
+                ]
+                for r in rows
+            ],
+        )
+    return 0
+
+
+def member_json(row: MemberRow) -> dict[str, Any]:
+    """One member of `status --json`."""
+    return {
+        "name": row.name,
+        "email": row.email,
+        "role": row.role.value,
+        "stage": row.stage,
+        "access": row.access.value,
+        "motivation": row.motivation,
+        "logins": row.logins,
+        "threads": row.threads,
+        "replies": row.replies,
+        "posts": row.posts,
+        "peer_replies": row.peer_replies,
+        "last_active": row.last_active.isoformat() if row.last_active else None,
+    }
+
+
+def cmd_status(args: argparse.Namespace, db: Database) -> int:
+    with db.read() as session:
+        cohort = cohorts.find_cohort(session, args.cohort)
+        rows = participation.roster(session, cohort.id)
+    if args.json:
+        _print_json({"cohort": cohort.name, "members": [member_json(r) for r in rows]})
+        return 0
+    print(f"{cohort.name}: {len(rows)} members")
+    _print_table(
+        ["Name", "Role", "Stage", "Access", "Motivation", "Posts", "Peer replies", "Last active"],
+        [
+            [
+                r.name,
+                r.role.value,
+                r.stage,
+                r.access.value.replace("_", " "),
+                r.motivation or "-",
+                r.posts,
+                r.peer_replies,
+                r.last_active.isoformat() if r.last_active else "never",
+            ]
+            for r in rows
+        ],
+    )
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Database], int]] = {
+    "demo": cmd_demo,
+    "cohort": cmd_cohort,
+    "status": cmd_status,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command is None:
+            from cohortdesk.app import run_gui
+
+            return run_gui(args.db)
+        db = _open(args)
+        try:
+            return COMMANDS[args.command](args, db)
+        finally:
+            db.dispose()
+    except KnownError as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return 1
+    except OperationalError as exc:
+        print(f"{PROG}: the database cannot be used: {exc.orig}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,443 @@
+"""The main window: cohorts on the left, the roster in the middle, the member on the right."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from cohortdesk import __version__
+from cohortdesk.core.demo import DemoSpec, create_demo
+from cohortdesk.core.errors import ConflictError, KnownError
+from cohortdesk.core.schemas import CohortInput, CohortRow, MemberInput
+from cohortdesk.core.services import cohorts, members
+from cohortdesk.ui import format as fmt
+from cohortdesk.ui.context import AppContext
+from cohortdesk.ui.style import STYLE
+from cohortdesk.ui.tasks import CancelledError, Task
+from cohortdesk.ui.views.cohort_dialog import CohortDialog
+from cohortdesk.ui.views.cohort_list import CohortList
+from cohortdesk.ui.views.member_dialog import MemberDialog
+from cohortdesk.ui.views.member_panel import MemberPanel
+from cohortdesk.ui.views.roster_view import RosterView
+from cohortdesk.ui.views.stages_dialog import StagesDialog
+from cohortdesk.ui.views.welcome_page import WelcomePage
+from cohortdesk.ui.widgets.confirm import confirm
+
+PAGE_WELCOME = 0
+PAGE_COHORTS = 1
+
+
+def create_demo_cohort(session: Session) -> CohortRow:
+    """The demo cohort under a name not yet taken ("… (2)" when the default exists)."""
+    base = DemoSpec().cohort
+    name, number = base, 1
+    while any(c.name.casefold() == name.casefold() for c in cohorts.list_cohorts(session)):
+        number += 1
+        name = f"{base} ({number})"
+    return create_demo(session, DemoSpec(cohort=name))
+
+
+class MainWindow(QMainWindow):
+    """The one window of an open database."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setWindowTitle("cohortdesk")
+        self.setStyleSheet(STYLE)
+        self._select_member_after_load: int | None = None
+
+        self.cohort_list = CohortList()
+        self.roster = RosterView(context)
+        self.member_panel = MemberPanel(context)
+        self.welcome = WelcomePage()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        for pane in (self.cohort_list, self.roster, self.member_panel):
+            self.splitter.addWidget(pane)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([230, 700, 470])
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.welcome)
+        self.stack.addWidget(self.splitter)
+        self.setCentralWidget(self.stack)
+
+        self.busy_label = QLabel()
+        self.statusBar().addPermanentWidget(self.busy_label)
+        db_label = QLabel(context.db.display_name)
+        db_label.setObjectName("muted")
+        db_label.setToolTip("The database this window works on")
+        self.statusBar().addPermanentWidget(db_label)
+
+        self._build_actions()
+        self._connect()
+        self._restore_geometry()
+        self._update_actions()
+        self.reload_cohorts()
+
+    # -- actions and menus ---------------------------------------------------------------
+
+    def _action(
+        self, menu: Any, text: str, slot: Any, shortcut: Any = None, tip: str = ""
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.new_cohort_action = self._action(
+            file_menu,
+            "&New cohort…",
+            self.new_cohort,
+            QKeySequence.StandardKey.New,
+            "Create a cohort",
+        )
+        self.demo_action = self._action(
+            file_menu,
+            "Create &demo cohort",
+            self.create_demo,
+            None,
+            "Add a believable demo cohort to explore cohortdesk",
+        )
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        cohort_menu = bar.addMenu("&Cohort")
+        self.edit_cohort_action = self._action(
+            cohort_menu, "&Edit cohort…", self.edit_cohort, "F2", "Rename, describe, set dates"
+        )
+        self.archive_action = self._action(cohort_menu, "&Archive cohort", self.toggle_archived)
+        self.delete_cohort_action = self._action(cohort_menu, "&Delete cohort…", self.delete_cohort)
+        cohort_menu.addSeparator()
+        self.add_member_action = self._action(
+            cohort_menu,
+            "Add &member…",
+            self.add_member,
+            "Ctrl+Shift+A",
+            "Add a person to this cohort",
+        )
+        self.cohort_list.view.addActions(
+            [self.edit_cohort_action, self.archive_action, self.delete_cohort_action]
+        )
+
+        member_menu = bar.addMenu("&Member")
+        panel = self.member_panel
+        self.member_actions = [
+            self._action(member_menu, "Change &stage…", panel.change_stage, "Ctrl+Shift+S"),
+            self._action(
+                member_menu, "Record &motivation…", panel.record_motivation, "Ctrl+Shift+M"
+            ),
+            self._action(member_menu, "Add &event…", panel.add_event, "Ctrl+Shift+E"),
+            self._action(
+                member_menu, "Report access &problem…", panel.report_access_problem, "Ctrl+Shift+P"
+            ),
+            self._action(member_menu, "Add &note", panel.add_note_focus, "Ctrl+Shift+N"),
+            self._action(member_menu, "Edit &details…", panel.edit_details, "Ctrl+Shift+D"),
+        ]
+        member_menu.addSeparator()
+        self.member_actions.append(
+            self._action(member_menu, "&Remove from cohort…", panel.remove_member)
+        )
+
+        view_menu = bar.addMenu("&View")
+        self._action(
+            view_menu, "&Find member", self.roster.focus_search, QKeySequence.StandardKey.Find
+        )
+        self.show_archived_action = self._action(
+            view_menu, "Show &archived cohorts", self.toggle_show_archived
+        )
+        self.show_archived_action.setCheckable(True)
+        self.show_archived_action.setChecked(self.context.settings.show_archived)
+        self._action(view_menu, "&Refresh", self.refresh, QKeySequence.StandardKey.Refresh)
+
+        help_menu = bar.addMenu("&Help")
+        self._action(
+            help_menu,
+            "Salmon's &five stages",
+            self.show_stages,
+            QKeySequence.StandardKey.HelpContents,
+        )
+        self._action(help_menu, "&About cohortdesk", self.show_about)
+
+    def _connect(self) -> None:
+        runner = self.context.runner
+        runner.task_failed.connect(self.show_task_error)
+        runner.busy_changed.connect(
+            lambda busy: self.busy_label.setText("Working…" if busy else "")
+        )
+        self.cohort_list.cohort_selected.connect(self._cohort_selected)
+        self.cohort_list.create_requested.connect(self.new_cohort)
+        self.welcome.create_requested.connect(self.new_cohort)
+        self.welcome.demo_requested.connect(self.create_demo)
+        self.roster.member_selected.connect(self._member_selected)
+        self.roster.roster_loaded.connect(self._roster_loaded)
+        self.member_panel.status_message.connect(self.say)
+        self.member_panel.member_removed.connect(lambda _mid: self._update_actions())
+        self.context.changes.cohorts_changed.connect(self.reload_cohorts)
+
+    def _update_actions(self) -> None:
+        cohort = self.cohort_list.current_row()
+        for action in (
+            self.edit_cohort_action,
+            self.archive_action,
+            self.delete_cohort_action,
+            self.add_member_action,
+        ):
+            action.setEnabled(cohort is not None)
+        self.archive_action.setText(
+            "Un&archive cohort" if cohort and cohort.archived else "&Archive cohort"
+        )
+        enabled = self.member_panel.actions_enabled()
+        for action in self.member_actions:
+            action.setEnabled(enabled)
+
+    def say(self, message: str) -> None:
+        """Tell the user what just happened, in the status bar."""
+        self.statusBar().showMessage(message, 8000)
+
+    # -- cohorts -------------------------------------------------------------------------
+
+    def reload_cohorts(self, select_id: int | None = None) -> None:
+        """Load the cohort list; keep or move the selection to `select_id`."""
+        show_archived = self.context.settings.show_archived
+        wanted = select_id if select_id is not None else self.cohort_list.current_id()
+        if wanted is None:
+            wanted = self.context.settings.last_cohort_id
+
+        def query(session: Session) -> tuple[list[CohortRow], int]:
+            everything = cohorts.list_cohorts(session)
+            shown = [c for c in everything if show_archived or not c.archived]
+            return shown, len(everything)
+
+        self.context.runner.read(
+            "Loading cohorts",
+            query,
+            lambda result: self._cohorts_arrived(result[0], result[1], wanted),
+        )
+
+    def _cohorts_arrived(self, rows: list[CohortRow], total: int, select_id: int | None) -> None:
+        self.stack.setCurrentIndex(PAGE_WELCOME if total == 0 else PAGE_COHORTS)
+        self.cohort_list.set_cohorts(rows, select_id)
+        self._update_actions()
+
+    @Slot(object)
+    def _cohort_selected(self, cohort_id: int | None) -> None:
+        cohort = self.cohort_list.current_row()
+        self.roster.show_cohort(cohort)
+        self.member_panel.show_member(None)
+        self.setWindowTitle(f"{cohort.name} — cohortdesk" if cohort else "cohortdesk")
+        if cohort_id is not None and cohort_id != self.context.settings.last_cohort_id:
+            self.context.settings.last_cohort_id = cohort_id
+        self._update_actions()
+
+    @Slot()
+    def new_cohort(self) -> None:
+        dialog = CohortDialog(self, "New cohort", None, self.context.current_date())
+        if dialog.exec() != CohortDialog.DialogCode.Accepted:
+            return
+        data = dialog.value()
+        self.context.runner.write(
+            f"Creating the cohort {data.name}",
+            lambda session: cohorts.create_cohort(session, data),
+            lambda row: self._cohort_saved(row, f"Created the cohort {row.name}"),
+        )
+
+    @Slot()
+    def edit_cohort(self) -> None:
+        cohort = self.cohort_list.current_row()
+        if cohort is None:
+            return
+        dialog = CohortDialog(self, "Edit cohort", cohort, self.context.current_date())
+        if dialog.exec() != CohortDialog.DialogCode.Accepted:
+            return
+        data: CohortInput = dialog.value()
+        self.context.runner.write(
+            f"Saving the cohort {data.name}",
+            lambda session: cohorts.update_cohort(session, cohort.id, data),
+            lambda row: self._cohort_saved(row, f"Saved the cohort {row.name}"),
+        )
+
+    @Slot()
+    def toggle_archived(self) -> None:
+        cohort = self.cohort_list.current_row()
+        if cohort is None:
+            return
+        archive = not cohort.archived
+        if archive and not self.context.settings.show_archived:
+            message = f"Archived {cohort.name} (View > Show archived cohorts to see it)"
+        else:
+            message = f"{'Archived' if archive else 'Restored'} {cohort.name}"
+        self.context.runner.write(
+            "Archiving the cohort" if archive else "Restoring the cohort",
+            lambda session: cohorts.set_archived(session, cohort.id, archive),
+            lambda row: self._cohort_saved(row, message),
+        )
+
+    def _cohort_saved(self, row: CohortRow, message: str) -> None:
+        self.say(message)
+        self.reload_cohorts(select_id=row.id)
+
+    @Slot()
+    def delete_cohort(self) -> None:
+        cohort = self.cohort_list.current_row()
+        if cohort is None:
+            return
+        self.context.runner.read(
+            "Counting what the cohort holds",
+            lambda session: cohorts.cohort_size(session, cohort.id),
+            lambda size: self._confirm_delete(cohort, size),
+        )
+
+    def _confirm_delete(self, cohort: CohortRow, size: cohorts.CohortSize) -> None:
+        text = (
+            f"Delete “{cohort.name}”? It holds {fmt.plural(size.members, 'member')} and "
+            f"{fmt.plural(size.events, 'activity event')}, with their stages, check-ins and "
+            "notes.\n\nPeople who are in no other cohort are deleted too. This cannot be undone; "
+            "archiving keeps the cohort out of the way instead."
+        )
+        if not confirm(self, "Delete cohort", text, "Delete cohort"):
+            return
+        self.context.runner.write(
+            f"Deleting the cohort {cohort.name}",
+            lambda session: cohorts.delete_cohort(session, cohort.id),
+            lambda _none: self._cohort_deleted(cohort),
+        )
+
+    def _cohort_deleted(self, cohort: CohortRow) -> None:
+        self.say(f"Deleted the cohort {cohort.name}")
+        if self.context.settings.last_cohort_id == cohort.id:
+            self.context.settings.last_cohort_id = None
+        self.reload_cohorts(select_id=-1)
+
+    @Slot()
+    def toggle_show_archived(self) -> None:
+        self.context.settings.show_archived = self.show_archived_action.isChecked()
+        self.reload_cohorts()
+
+    @Slot()
+    def create_demo(self) -> None:
+        self.say("Creating the demo cohort…")
+        self.context.runner.write(
+            "Creating the demo cohort",
+            create_demo_cohort,
+            lambda row: self._cohort_saved(row, f"Created the demo cohort {row.name}"),
+        )
+
+    # -- members -------------------------------------------------------------------------
+
+    @Slot()
+    def add_member(self) -> None:
+        cohort = self.cohort_list.current_row()
+        if cohort is None:
+            return
+        dialog = MemberDialog(self, f"Add a member to {cohort.name}", None)
+        if dialog.exec() != MemberDialog.DialogCode.Accepted:
+            return
+        data: MemberInput = dialog.value()
+        self.context.runner.write(
+            f"Adding {data.full_name}",
+            lambda session: members.add_member(session, cohort.id, data),
+            lambda membership_id: self._member_added(cohort.id, membership_id, data.full_name),
+        )
+
+    def _member_added(self, cohort_id: int, membership_id: int, name: str) -> None:
+        self.say(f"Added {name}")
+        self._select_member_after_load = membership_id
+        self.context.changes.roster_changed.emit(cohort_id)
+        self.context.changes.cohorts_changed.emit()
+
+    @Slot(int)
+    def _roster_loaded(self, _cohort_id: int) -> None:
+        if self._select_member_after_load is not None:
+            self.roster.select_member(self._select_member_after_load)
+            self._select_member_after_load = None
+
+    @Slot(object)
+    def _member_selected(self, membership_id: int | None) -> None:
+        self.member_panel.show_member(membership_id)
+        self._update_actions()
+
+    # -- everything else -----------------------------------------------------------------
+
+    @Slot()
+    def refresh(self) -> None:
+        self.reload_cohorts()
+        self.roster.reload()
+        self.say("Refreshed")
+
+    @Slot()
+    def show_stages(self) -> None:
+        StagesDialog(self).exec()
+
+    @Slot()
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About cohortdesk",
+            f"<h3>cohortdesk {__version__}</h3>"
+            "<p>Tracks access, motivation and contribution of online cohorts through "
+            "Gilly Salmon's five-stage model.</p>"
+            f"<p>Database: <code>{self.context.db.display_name}</code></p>",
+        )
+
+    def show_task_error(self, task: Task, exc: BaseException) -> None:
+        """A failed background task: a clear message for a known problem, a bug report else."""
+        if isinstance(exc, CancelledError):
+            self.say(f"{task.description}: cancelled")
+            return
+        if isinstance(exc, KnownError):
+            title = "Already exists" if isinstance(exc, ConflictError) else "Cannot do that"
+            QMessageBox.warning(self, title, str(exc))
+            self.say(f"{task.description}: {exc}")
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Critical,
+            "Unexpected error",
+            f"{task.description} failed because of a bug in cohortdesk. Nothing was half-done: "
+            "the change was rolled back.",
+            parent=self,
+        )
+        box.setDetailedText(task.traceback_text or repr(exc))
+        box.exec()
+
+    # -- window state --------------------------------------------------------------------
+
+    def _qsettings(self) -> QSettings:
+        return QSettings(str(self.context.paths.qt_settings_file), QSettings.Format.IniFormat)
+
+    def _restore_geometry(self) -> None:
+        stored = self._qsettings()
+        geometry = stored.value("geometry")
+        if isinstance(geometry, QByteArray) and self.restoreGeometry(geometry):
+            splitter = stored.value("splitter")
+            if isinstance(splitter, QByteArray):
+                self.splitter.restoreState(splitter)
+        else:
+            self.resize(1400, 860)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        stored = self._qsettings()
+        stored.setValue("geometry", self.saveGeometry())
+        stored.setValue("splitter", self.splitter.saveState())
+        stored.sync()
+        self.context.save_settings()
+        self.context.runner.wait_idle()
+        super().closeEvent(event)

@@ -1,0 +1,45 @@
+"""A member's access problems: when opened, what, when resolved, and how."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor
+
+from cohortdesk.core.models import AccessStatus
+from cohortdesk.core.schemas import AccessIssueRow
+from cohortdesk.ui import format as fmt
+from cohortdesk.ui.models.row_table_model import RowTableModel
+
+COL_OPENED, COL_NOTE, COL_RESOLVED, COL_RESOLUTION = range(4)
+
+OPEN_TEXT = "Open"
+
+
+class AccessIssuesModel(RowTableModel[AccessIssueRow]):
+    """Access issues, newest first; open ones read `Open` in the access problem colour."""
+
+    HEADERS = ("Opened", "Problem", "Resolved", "Resolution")
+
+    def display(self, row: AccessIssueRow, column: int) -> str:
+        if column == COL_OPENED:
+            return fmt.local_time(row.opened_at, self.timezone)
+        if column == COL_NOTE:
+            return row.note
+        if column == COL_RESOLVED:
+            if row.resolved_at is None:
+                return OPEN_TEXT
+            return fmt.local_time(row.resolved_at, self.timezone)
+        return row.resolution
+
+    def tooltip(self, row: AccessIssueRow, column: int) -> str | None:
+        if column == COL_NOTE and row.note:
+            return row.note
+        if column == COL_RESOLUTION and row.resolution:
+            return row.resolution
+        if column == COL_RESOLVED and row.is_open:
+            return "Not resolved yet: select it and press Resolve… once it is sorted"
+        return None
+
+    def foreground(self, row: AccessIssueRow, column: int) -> QColor | None:
+        if column == COL_RESOLVED and row.is_open:
+            return fmt.ACCESS_COLOURS[AccessStatus.PROBLEM]
+        return None

@@ -1,0 +1,41 @@
+"""A member's stage history: from, to, when, why, and how it was set."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor
+
+from cohortdesk.core.schemas import StageChangeRow
+from cohortdesk.ui import format as fmt
+from cohortdesk.ui.models.row_table_model import MUTED, RowTableModel
+
+COL_CHANGE, COL_WHEN, COL_REASON, COL_SOURCE = range(4)
+
+
+class StageHistoryModel(RowTableModel[StageChangeRow]):
+    """Stage changes, newest first, as `member_detail` orders them."""
+
+    HEADERS = ("Change", "When", "Why", "Source")
+
+    def display(self, row: StageChangeRow, column: int) -> str:
+        if column == COL_CHANGE:
+            return fmt.stage_change_text(row.from_stage, row.to_stage)
+        if column == COL_WHEN:
+            return fmt.local_time(row.changed_at, self.timezone)
+        if column == COL_REASON:
+            return row.reason
+        return fmt.STAGE_SOURCE_LABELS[row.source]
+
+    def tooltip(self, row: StageChangeRow, column: int) -> str | None:
+        if column == COL_CHANGE:
+            to = fmt.stage_label(row.to_stage)
+            if row.from_stage is None:
+                return f"Started at {to}"
+            return f"From {fmt.stage_label(row.from_stage)} to {to}"
+        if column == COL_REASON and row.reason:
+            return row.reason
+        return None
+
+    def foreground(self, row: StageChangeRow, column: int) -> QColor | None:
+        if column == COL_SOURCE:
+            return MUTED
+        return None

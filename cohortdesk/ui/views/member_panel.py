@@ -1,0 +1,257 @@
+"""The right-hand side of the main window: everything about one member, and changes to it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import QStackedWidget, QTabWidget, QVBoxLayout, QWidget
+
+from cohortdesk.core.errors import NotFoundError
+from cohortdesk.core.schemas import MemberDetail
+from cohortdesk.core.services import members
+from cohortdesk.ui.context import AppContext
+from cohortdesk.ui.tasks import Task
+from cohortdesk.ui.views.event_dialog import EventDialog
+from cohortdesk.ui.views.member_dialog import MemberDialog
+from cohortdesk.ui.views.member_tabs.access_tab import AccessTab
+from cohortdesk.ui.views.member_tabs.activity_tab import ActivityTab
+from cohortdesk.ui.views.member_tabs.base import MemberTab
+from cohortdesk.ui.views.member_tabs.header import MemberHeader
+from cohortdesk.ui.views.member_tabs.motivation_tab import MotivationTab
+from cohortdesk.ui.views.member_tabs.notes_tab import NotesTab
+from cohortdesk.ui.views.member_tabs.stage_tab import StageTab
+from cohortdesk.ui.views.member_tabs.writer import MemberWriter, pass_on_failure
+from cohortdesk.ui.views.motivation_dialog import MotivationDialog
+from cohortdesk.ui.views.stage_dialog import StageDialog
+from cohortdesk.ui.views.text_prompt_dialog import TextPromptDialog
+from cohortdesk.ui.widgets.labels import muted_label
+
+EMPTY_TEXT = "Select a member to see their stage, access, motivation and activity"
+LOADING_TEXT = "Loading…"
+GONE_TEXT = "That member is no longer in the cohort. " + EMPTY_TEXT
+EMPTY_PAGE, MEMBER_PAGE = 0, 1
+
+
+class MemberPanel(QWidget):
+    """One member: header, then Stage, Access, Motivation, Activity and Notes tabs.
+
+    Reads run through `context.runner`; a response for a member no longer shown is dropped.
+    Changes go through `context.runner.write`, announce `member_changed` and say what
+    happened on `status_message`.
+
+    Args:
+        context: the open database's services.
+        parent: the main window's splitter, usually.
+    """
+
+    status_message = Signal(str)
+    """What a change did, for the status bar ("Moved Ana Souza to stage 3 · ...")."""
+    member_removed = Signal(int)
+    """The shown member (membership id) was removed from the cohort; the panel is now empty."""
+    member_loaded = Signal(object)
+    """A `MemberDetail` was shown (after `show_member` or a reload)."""
+    actions_enabled_changed = Signal(bool)
+    """`actions_enabled()` flipped: the Member menu's actions follow it."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self._membership_id: int | None = None
+        self._detail: MemberDetail | None = None
+        self._request = 0
+        self._enabled = False
+        self.writer = MemberWriter(context, self)
+        self.writer.status_message.connect(self.status_message)
+        self.writer.target_missing.connect(self._target_missing)
+
+        self.stack = QStackedWidget()
+        self.empty_label = muted_label(EMPTY_TEXT)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setMargin(24)
+        self.stack.addWidget(self.empty_label)
+
+        self.member_page = page = QWidget()
+        page_layout = QVBoxLayout(page)
+        page_layout.setContentsMargins(12, 12, 12, 8)
+        page_layout.setSpacing(10)
+        self.header = MemberHeader(context, self.writer)
+        self.header.member_removed.connect(self._removed)
+        page_layout.addWidget(self.header)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.stage_tab = StageTab(context, self.writer)
+        self.access_tab = AccessTab(context, self.writer)
+        self.motivation_tab = MotivationTab(context, self.writer)
+        self.activity_tab = ActivityTab(context, self.writer)
+        self.notes_tab = NotesTab(context, self.writer)
+        self.tabs.addTab(self.stage_tab, "&Stage")
+        self.tabs.addTab(self.access_tab, "A&ccess")
+        self.tabs.addTab(self.motivation_tab, "&Motivation")
+        self.tabs.addTab(self.activity_tab, "Ac&tivity")
+        self.tabs.addTab(self.notes_tab, "&Notes")
+        page_layout.addWidget(self.tabs, 1)
+        self.stack.addWidget(page)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+        context.changes.member_changed.connect(self._member_changed)
+        context.changes.roster_changed.connect(self._roster_changed)
+
+    # ---- what is shown ----
+
+    def membership_id(self) -> int | None:
+        """The member shown (or being loaded), or None."""
+        return self._membership_id
+
+    def detail(self) -> MemberDetail | None:
+        """What is on screen, once loaded; None while another member loads."""
+        return self._detail
+
+    def actions_enabled(self) -> bool:
+        """True when a member is shown, so the Member menu's actions apply to them."""
+        return self._enabled
+
+    def _tabs(self) -> tuple[MemberTab, ...]:
+        return (
+            self.header,
+            self.stage_tab,
+            self.access_tab,
+            self.motivation_tab,
+            self.activity_tab,
+            self.notes_tab,
+        )
+
+    @Slot(object)
+    def show_member(self, membership_id: int | None) -> None:
+        """Show this member (loaded in the background), or the empty state for None."""
+        if membership_id is None:
+            self._membership_id = None
+            self._request += 1  # whatever is still loading is no longer wanted
+            self._show_empty(EMPTY_TEXT)
+            return
+        if membership_id != self._membership_id:
+            self._membership_id = membership_id
+            self._detail = None
+            self._set_enabled(False)
+            if self.stack.currentIndex() == EMPTY_PAGE:
+                self.empty_label.setText(LOADING_TEXT)
+            else:
+                self.member_page.setEnabled(False)
+        self.reload()
+
+    def reload(self) -> Task | None:
+        """Read the shown member again; the newest request wins."""
+        if self._membership_id is None:
+            return None
+        self._request += 1
+        request, membership_id = self._request, self._membership_id
+        task: list[Task] = []
+
+        def loaded(detail: MemberDetail) -> None:
+            if request == self._request:
+                self._show_detail(detail)
+
+        def failed(exc: BaseException) -> None:
+            if request != self._request:
+                return
+            if isinstance(exc, NotFoundError):
+                self._membership_id = None
+                self._show_empty(GONE_TEXT)
+            else:
+                pass_on_failure(self.context.runner, task[0], exc)
+
+        task.append(
+            self.context.runner.read(
+                "Load member", lambda s: members.member_detail(s, membership_id), loaded, failed
+            )
+        )
+        return task[0]
+
+    def _show_detail(self, detail: MemberDetail) -> None:
+        self._detail = detail
+        for part in self._tabs():
+            part.show_detail(detail)
+        self.member_page.setEnabled(True)
+        self.stack.setCurrentIndex(MEMBER_PAGE)
+        self._set_enabled(True)
+        self.member_loaded.emit(detail)
+
+    def _show_empty(self, text: str) -> None:
+        self._detail = None
+        self.empty_label.setText(text)
+        self.stack.setCurrentIndex(EMPTY_PAGE)
+        self._set_enabled(False)
+
+    def _set_enabled(self, enabled: bool) -> None:
+        if enabled != self._enabled:
+            self._enabled = enabled
+            self.actions_enabled_changed.emit(enabled)
+
+    @Slot(int, int)
+    def _member_changed(self, cohort_id: int, membership_id: int) -> None:
+        if membership_id == self._membership_id:
+            self.reload()
+
+    @Slot(int)
+    def _roster_changed(self, cohort_id: int) -> None:
+        # Someone else's name may appear here ("replied to"), or this member may be gone.
+        if self._detail is not None and self._detail.cohort_id == cohort_id:
+            self.reload()
+
+    @Slot(int)
+    def _target_missing(self, membership_id: int) -> None:
+        if membership_id == self._membership_id:
+            self.reload()
+
+    @Slot(int)
+    def _removed(self, membership_id: int) -> None:
+        if membership_id == self._membership_id:
+            self.show_member(None)
+        self.member_removed.emit(membership_id)
+
+    # ---- actions for the Member menu ----
+
+    @Slot()
+    def change_stage(self) -> StageDialog | None:
+        """Open "Change stage…" for the shown member."""
+        return self.stage_tab.change_stage() if self._show_tab(self.stage_tab) else None
+
+    @Slot()
+    def record_motivation(self) -> MotivationDialog | None:
+        """Open "Add check-in…" for the shown member."""
+        if not self._show_tab(self.motivation_tab):
+            return None
+        return self.motivation_tab.record_motivation()
+
+    @Slot()
+    def add_event(self) -> EventDialog | None:
+        """Open "Add event…" for the shown member."""
+        return self.activity_tab.add_event() if self._show_tab(self.activity_tab) else None
+
+    @Slot()
+    def report_access_problem(self) -> TextPromptDialog | None:
+        """Open "Report a problem…" for the shown member."""
+        return self.access_tab.report_problem() if self._show_tab(self.access_tab) else None
+
+    @Slot()
+    def add_note_focus(self) -> None:
+        """Switch to Notes and put the cursor in the note box."""
+        if self._show_tab(self.notes_tab):
+            self.notes_tab.focus_note()
+
+    @Slot()
+    def edit_details(self) -> MemberDialog | None:
+        """Open "Edit details…" for the shown member."""
+        return self.header.edit_details() if self.actions_enabled() else None
+
+    @Slot()
+    def remove_member(self) -> None:
+        """Ask, then remove the shown member from the cohort."""
+        if self.actions_enabled():
+            self.header.remove_member()
+
+    def _show_tab(self, tab: QWidget) -> bool:
+        if not self.actions_enabled():
+            return False
+        self.tabs.setCurrentWidget(tab)
+        return True

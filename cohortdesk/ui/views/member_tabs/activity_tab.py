@@ -1,0 +1,146 @@
+"""The Activity tab: the member's timeline, with events added or deleted by hand."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import shiboken6
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout
+
+from cohortdesk.core.schemas import EventInput, EventRow, MemberDetail, PersonChoice
+from cohortdesk.core.services import members, tracking
+from cohortdesk.ui import format as fmt
+from cohortdesk.ui.context import AppContext
+from cohortdesk.ui.models.events_model import (
+    COL_DETAIL,
+    COL_KIND,
+    COL_REPLIED_TO,
+    COL_SOURCE,
+    COL_THREAD,
+    COL_WHEN,
+    COL_WORDS,
+    EventsModel,
+)
+from cohortdesk.ui.views.event_dialog import EventDialog
+from cohortdesk.ui.views.member_tabs.base import MemberTab, make_table, select_id, selected_id
+from cohortdesk.ui.views.member_tabs.writer import MemberTarget, MemberWriter
+from cohortdesk.ui.widgets import confirm
+from cohortdesk.ui.widgets.labels import heading_label
+
+THREAD_WIDTH = 140
+DETAIL_WIDTH = 220
+
+
+def count_text(shown: int, total: int) -> str:
+    """`42 events`, or `Showing latest 500 of 812 events` when the list is capped."""
+    if shown < total:
+        return f"Showing latest {shown} of {total} events"
+    return fmt.plural(total, "event")
+
+
+def event_summary(event: EventRow, timezone: str) -> str:
+    """`Replied on 3 Oct 2026 14:05 in “Week 1”`, for confirmations."""
+    text = f"{fmt.EVENT_LABELS[event.kind]} on {fmt.local_time(event.occurred_at, timezone)}"
+    return text + (f" in “{event.thread}”" if event.thread else "")
+
+
+class ActivityTab(MemberTab):
+    """Event count, "Add event…", "Delete event", and the timeline table."""
+
+    def __init__(self, context: AppContext, writer: MemberWriter) -> None:
+        super().__init__(context, writer)
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.count_label = heading_label(scale=1.15)
+        top.addWidget(self.count_label, 1)
+        self.add_button = QPushButton("Add event…")
+        self.add_button.clicked.connect(self.add_event)
+        self.delete_button = QPushButton("Delete event")
+        self.delete_button.clicked.connect(self.delete_selected)
+        top.addWidget(self.add_button)
+        top.addWidget(self.delete_button)
+        layout.addLayout(top)
+        self.events_model = EventsModel(self)
+        self.events_view = make_table(
+            self.events_model,
+            (),
+            fitted=(COL_WHEN, COL_KIND, COL_REPLIED_TO, COL_WORDS, COL_SOURCE),
+        )
+        self.events_view.setColumnWidth(COL_THREAD, THREAD_WIDTH)
+        self.events_view.setColumnWidth(COL_DETAIL, DETAIL_WIDTH)
+        self.events_view.horizontalHeader().setStretchLastSection(True)
+        layout.addWidget(self.events_view, 1)
+        self.events_view.selectionModel().selectionChanged.connect(self._update_delete)
+        self._update_delete()
+
+    def show_detail(self, detail: MemberDetail) -> None:
+        super().show_detail(detail)
+        self.count_label.setText(count_text(len(detail.events), detail.events_total))
+        kept = selected_id(self.events_view)
+        self.events_model.set_rows(detail.events, detail.timezone)
+        select_id(self.events_view, kept)
+        self._update_delete()
+
+    def selected_event(self) -> EventRow | None:
+        row = self.events_model.row_of_id(selected_id(self.events_view) or -1)
+        return None if row is None else self.events_model.row_at(row)
+
+    @Slot()
+    def _update_delete(self) -> None:
+        self.delete_button.setEnabled(self.selected_event() is not None)
+
+    @Slot()
+    def add_event(self) -> EventDialog | None:
+        """Open the event dialog, filling "replied to" with the cohort's other members."""
+        target, detail = self.target(), self.detail
+        if target is None or detail is None:
+            return None
+        clock = datetime.now(ZoneInfo(detail.timezone))
+        now = datetime.combine(self.context.current_date(), clock.time())
+        dialog = EventDialog(self, target.name, detail.timezone, now)
+        zone = detail.timezone
+        dialog.accepted.connect(lambda: self._write(target, dialog.value(), zone))
+        dialog.finished.connect(dialog.deleteLater)
+        me = detail.row.person_id
+
+        def fill(choices: list[PersonChoice]) -> None:
+            if shiboken6.isValid(dialog):
+                dialog.set_choices([c for c in choices if c.person_id != me])
+
+        self.context.runner.read(
+            "Load members", lambda s: members.member_choices(s, target.cohort_id), fill
+        )
+        dialog.open()
+        return dialog
+
+    def _write(self, target: MemberTarget, event: EventInput, timezone: str) -> None:
+        when = fmt.local_time(event.occurred_at, timezone)
+        self.writer.write(
+            "Add event",
+            target,
+            lambda s: tracking.add_event(s, target.membership_id, event),
+            f"Added “{fmt.EVENT_LABELS[event.kind]}” on {when} to {target.name}'s activity",
+        )
+
+    @Slot()
+    def delete_selected(self) -> None:
+        """Delete the selected event, after asking."""
+        target, event = self.target(), self.selected_event()
+        if target is None or event is None or self.detail is None:
+            return
+        question = (
+            f"Delete this event from {target.name}'s activity?\n\n"
+            f"{event_summary(event, self.detail.timezone)}\n\n"
+            "Their counts change with it. An imported event comes back if the same file is "
+            "imported again."
+        )
+        if not confirm.confirm(self, "Delete event", question, "Delete"):
+            return
+        self.writer.write(
+            "Delete event",
+            target,
+            lambda s: tracking.delete_event(s, event.id),
+            f"Deleted an event from {target.name}'s activity",
+        )

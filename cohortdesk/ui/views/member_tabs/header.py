@@ -1,0 +1,161 @@
+"""The member panel's header: who, where on the staircase, key numbers; edit and remove."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout
+
+from cohortdesk.core.schemas import MemberDetail, MemberInput
+from cohortdesk.core.services import members
+from cohortdesk.core.stages import stage
+from cohortdesk.ui import format as fmt
+from cohortdesk.ui.context import AppContext
+from cohortdesk.ui.views.member_dialog import MemberDialog
+from cohortdesk.ui.views.member_tabs.base import MemberTab
+from cohortdesk.ui.views.member_tabs.writer import MemberTarget, MemberWriter
+from cohortdesk.ui.widgets import confirm
+from cohortdesk.ui.widgets.labels import StatLabel, heading_label, muted_label
+from cohortdesk.ui.widgets.staircase import StaircaseWidget
+
+
+def removal_question(detail: MemberDetail) -> str:
+    """What removing this member deletes, naming them and their cohort."""
+    row = detail.row
+    return (
+        f"Remove {row.name} from {detail.cohort_name}?\n\n"
+        f"Their stage history, access problems, motivation check-ins, notes and "
+        f"{fmt.plural(detail.events_total, 'activity event')} in this cohort are deleted. "
+        "This cannot be undone."
+    )
+
+
+class MemberHeader(MemberTab):
+    """Name, role, email, joined, expertise; the staircase; posts, replies, last active."""
+
+    member_removed = Signal(int)
+    """The member (membership id) was removed from the cohort."""
+
+    def __init__(self, context: AppContext, writer: MemberWriter) -> None:
+        super().__init__(context, writer)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        top = QHBoxLayout()
+        who = QVBoxLayout()
+        who.setSpacing(2)
+        self.name_label = heading_label(scale=1.6)
+        self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.meta_label = muted_label()
+        self.email_label = muted_label()
+        self.email_label.setTextFormat(Qt.TextFormat.RichText)
+        self.email_label.setOpenExternalLinks(True)
+        self.email_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.expertise_label = muted_label()
+        for label in (self.name_label, self.meta_label, self.email_label, self.expertise_label):
+            who.addWidget(label)
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(0, 6, 0, 0)
+        self.edit_button = QPushButton("Edit details…")
+        self.edit_button.clicked.connect(self.edit_details)
+        self.remove_button = QPushButton("Remove from cohort…")
+        self.remove_button.clicked.connect(self.remove_member)
+        buttons.addWidget(self.edit_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        who.addLayout(buttons)
+        who.addStretch(1)
+        top.addLayout(who, 1)
+        stairs = QVBoxLayout()
+        stairs.setSpacing(2)
+        self.staircase = StaircaseWidget()
+        self.stage_caption = muted_label(wrap=False)
+        self.stage_caption.setAlignment(Qt.AlignmentFlag.AlignRight)
+        stairs.addWidget(self.staircase, 0, Qt.AlignmentFlag.AlignRight)
+        stairs.addWidget(self.stage_caption)
+        top.addLayout(stairs)
+        layout.addLayout(top)
+
+        numbers = QGridLayout()
+        numbers.setHorizontalSpacing(24)
+        self.posts = StatLabel("Posts")
+        self.replies = StatLabel("Replies")
+        self.peer_replies = StatLabel("Peer replies")
+        self.last_active = StatLabel("Last active")
+        stats = (self.posts, self.replies, self.peer_replies, self.last_active)
+        for column, stat in enumerate(stats):
+            numbers.addWidget(stat, 0, column)
+        numbers.setColumnStretch(4, 1)
+        layout.addLayout(numbers)
+
+    def show_detail(self, detail: MemberDetail) -> None:
+        super().show_detail(detail)
+        row = detail.row
+        self.name_label.setText(row.name)
+        self.meta_label.setText(
+            f"{fmt.ROLE_LABELS[row.role]} · joined {fmt.short_date(detail.joined_on)}"
+        )
+        email = escape(row.email)
+        self.email_label.setText(f'<a href="mailto:{email}">{email}</a>' if email else "")
+        self.email_label.setVisible(bool(email))
+        self.expertise_label.setText(
+            f"Expertise: {detail.expertise}" if detail.expertise else "No expertise recorded"
+        )
+        self.staircase.set_stage(row.stage)
+        self.stage_caption.setText(f"Stage {stage(row.stage).label}")
+        self.posts.set_value(
+            str(row.posts),
+            f"{fmt.plural(row.threads, 'thread')} started, "
+            f"{fmt.plural(row.replies, 'reply', 'replies')}",
+        )
+        self.replies.set_value(str(row.replies), "Replies to anyone, facilitators included")
+        self.peer_replies.set_value(
+            str(row.peer_replies), "Replies to other learners: the sign of information exchange"
+        )
+        self.last_active.set_value(
+            fmt.relative_day(row.last_active, self.context.current_date()),
+            "" if row.last_active is None else fmt.short_date(row.last_active),
+        )
+
+    @Slot()
+    def edit_details(self) -> MemberDialog | None:
+        """Open the member dialog with the current details; on OK they are saved."""
+        target, detail = self.target(), self.detail
+        if target is None or detail is None:
+            return None
+        row = detail.row
+        initial = MemberInput(
+            full_name=row.name, email=row.email, role=row.role, expertise=detail.expertise
+        )
+        dialog = MemberDialog(self, f"Edit {row.name}", initial)
+        dialog.accepted.connect(lambda: self._save(target, dialog.value()))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def _save(self, target: MemberTarget, data: MemberInput) -> None:
+        self.writer.write(
+            "Edit details",
+            target,
+            lambda s: members.update_member(s, target.membership_id, data),
+            f"Saved the details of {data.full_name}",
+            roster_changed=True,
+        )
+
+    @Slot()
+    def remove_member(self) -> None:
+        """Ask, then take the member out of the cohort with everything recorded there."""
+        target, detail = self.target(), self.detail
+        if target is None or detail is None:
+            return
+        if not confirm.confirm(self, "Remove from cohort", removal_question(detail), "Remove"):
+            return
+        self.writer.write(
+            "Remove from cohort",
+            target,
+            lambda s: members.remove_member(s, target.membership_id),
+            f"Removed {target.name} from {target.cohort_name}",
+            member_changed=False,
+            roster_changed=True,
+            on_done=lambda _none: self.member_removed.emit(target.membership_id),
+        )

@@ -1,0 +1,109 @@
+"""How the member panel changes things: off the GUI thread, announced, errors shown."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+from sqlalchemy.orm import Session
+
+from cohortdesk.core.errors import KnownError, NotFoundError
+from cohortdesk.core.schemas import MemberDetail
+from cohortdesk.ui.context import AppContext
+from cohortdesk.ui.tasks import Task, TaskRunner
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class MemberTarget:
+    """The member an action started on, captured before its dialog opens."""
+
+    cohort_id: int
+    membership_id: int
+    name: str
+    cohort_name: str
+
+    @classmethod
+    def of(cls, detail: MemberDetail) -> MemberTarget:
+        return cls(detail.cohort_id, detail.row.membership_id, detail.row.name, detail.cohort_name)
+
+
+def pass_on_failure(runner: TaskRunner, task: Task, exc: BaseException) -> None:
+    """Hand an unexpected failure to the runner's default report (the main window shows it)."""
+    if task.traceback_text:
+        log.debug("%s failed:\n%s", task.description, task.traceback_text)
+    runner.task_failed.emit(task, exc)
+
+
+class MemberWriter(QObject):
+    """Runs a change in the write thread; on success tells the views and says what happened.
+
+    A `KnownError` (the member was removed meanwhile, say) is shown in a warning box over
+    `window`; anything else is a bug and goes to `TaskRunner.task_failed` like any task's.
+    """
+
+    status_message = Signal(str)
+    """One sentence saying what changed, for the status bar."""
+    target_missing = Signal(int)
+    """A change failed because something was gone (membership id): worth reading again."""
+
+    def __init__(self, context: AppContext, window: QWidget) -> None:
+        super().__init__(window)
+        self.context = context
+        self._window = window
+
+    def write(
+        self,
+        title: str,
+        target: MemberTarget,
+        change: Callable[[Session], T],
+        message: str | Callable[[T], str],
+        *,
+        member_changed: bool = True,
+        roster_changed: bool = False,
+        on_done: Callable[[T], None] | None = None,
+    ) -> Task:
+        """Run `change(session)` as one transaction.
+
+        Args:
+            title: what the user asked for ("Change stage"), the title of any warning.
+            target: whose data changes.
+            change: the service call.
+            message: the status bar sentence, or a function of the change's result giving it.
+            member_changed: announce `member_changed` for the target (off for a removal).
+            roster_changed: announce `roster_changed` for the target's cohort too.
+            on_done: called with the result after the announcements.
+        """
+        runner = self.context.runner
+        started: list[Task] = []
+
+        def done(result: Any) -> None:
+            changes = self.context.changes
+            if member_changed:
+                changes.member_changed.emit(target.cohort_id, target.membership_id)
+            if roster_changed:
+                changes.roster_changed.emit(target.cohort_id)
+            self.status_message.emit(message(result) if callable(message) else message)
+            if on_done is not None:
+                on_done(result)
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, KnownError):
+                self.show_warning(title, str(exc))
+                if isinstance(exc, NotFoundError):
+                    self.target_missing.emit(target.membership_id)
+            else:
+                pass_on_failure(runner, started[0], exc)
+
+        started.append(runner.write(title, change, done, failed))
+        return started[0]
+
+    def show_warning(self, title: str, text: str) -> None:
+        QMessageBox.warning(self._window, title, text)

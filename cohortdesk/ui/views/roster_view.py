@@ -1,0 +1,252 @@
+"""The centre of the window: the shown cohort's heading, stage summary, filters and roster."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from cohortdesk.core.errors import NotFoundError
+from cohortdesk.core.models import Role
+from cohortdesk.core.schemas import CohortRow, MemberRow
+from cohortdesk.core.services import participation
+from cohortdesk.core.stages import all_stages
+from cohortdesk.ui import format as fmt
+from cohortdesk.ui.context import AppContext
+from cohortdesk.ui.models.roster_filter import RosterFilter
+from cohortdesk.ui.models.roster_model import (
+    COL_LAST_ACTIVE,
+    COL_NAME,
+    COL_STAGE,
+    MEMBERSHIP_ID_ROLE,
+    RosterModel,
+)
+from cohortdesk.ui.widgets.cohort_summary import CohortSummary
+
+
+def cohort_meta(row: CohortRow) -> str:
+    """`1 Sep – 27 Oct 2026 · Europe/London · 24 members`."""
+    parts = []
+    if row.start_date and row.end_date:
+        parts.append(f"{fmt.short_date(row.start_date)} – {fmt.short_date(row.end_date)}")
+    elif row.start_date:
+        parts.append(f"from {fmt.short_date(row.start_date)}")
+    parts.append(row.timezone)
+    parts.append(fmt.plural(row.members, "member"))
+    if row.archived:
+        parts.append("archived")
+    return " · ".join(parts)
+
+
+def _row_or_none(session: Session, membership_id: int) -> MemberRow | None:
+    try:
+        return participation.roster_row(session, membership_id)
+    except NotFoundError:
+        return None
+
+
+class RosterView(QWidget):
+    """Who is in the cohort and how they are doing; selecting a row shows that member."""
+
+    member_selected = Signal(object)  # membership id, or None
+    roster_loaded = Signal(int)  # cohort id, after rows arrived
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.cohort: CohortRow | None = None
+        self._request = 0
+
+        self.title = QLabel()
+        self.title.setObjectName("cohortTitle")
+        self.meta = QLabel()
+        self.meta.setObjectName("muted")
+        self.description = QLabel()
+        self.description.setWordWrap(True)
+        self.description.setObjectName("muted")
+        self.summary = CohortSummary()
+        self.summary.stage_clicked.connect(self._stage_chip_clicked)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Filter by name or email  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Filter members")
+        self.role_filter = QComboBox()
+        self.role_filter.addItem("All roles", None)
+        for role in Role:
+            self.role_filter.addItem(fmt.ROLE_LABELS[role] + "s", role.value)
+        self.stage_filter = QComboBox()
+        self.stage_filter.addItem("All stages", None)
+        for info in all_stages():
+            self.stage_filter.addItem(info.label, info.number)
+        self.shown = QLabel()
+        self.shown.setObjectName("muted")
+
+        self.model = RosterModel(self)
+        self.model.today = context.current_date()
+        self.proxy = RosterFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(COL_NAME, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(28)
+        self.table.setAccessibleName("Roster")
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        for column, width in {COL_STAGE: 140, COL_LAST_ACTIVE: 110}.items():
+            self.table.setColumnWidth(column, width)
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 1)
+        filters.addWidget(self.role_filter)
+        filters.addWidget(self.stage_filter)
+        filters.addWidget(self.shown)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 8)
+        layout.setSpacing(8)
+        layout.addWidget(self.title)
+        layout.addWidget(self.meta)
+        layout.addWidget(self.description)
+        layout.addWidget(self.summary)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+
+        self.search.textChanged.connect(self._filters_changed)
+        self.role_filter.currentIndexChanged.connect(self._filters_changed)
+        self.stage_filter.currentIndexChanged.connect(self._filters_changed)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        context.changes.roster_changed.connect(self._roster_changed)
+        context.changes.member_changed.connect(self._member_changed)
+
+    # -- loading -------------------------------------------------------------------------
+
+    def show_cohort(self, cohort: CohortRow | None) -> None:
+        """Show `cohort` (or nothing) and load its roster in the background."""
+        same = cohort is not None and self.cohort is not None and cohort.id == self.cohort.id
+        self.cohort = cohort
+        if cohort is None:
+            self.model.set_rows([])
+            return
+        self.title.setText(cohort.name)
+        self.meta.setText(cohort_meta(cohort))
+        self.description.setText(cohort.description)
+        self.description.setVisible(bool(cohort.description))
+        if not same:
+            self.model.set_rows([])
+            self._update_counts()
+        self.reload()
+
+    def reload(self) -> None:
+        if self.cohort is None:
+            return
+        self._request += 1
+        request, cohort_id = self._request, self.cohort.id
+        self.context.runner.read(
+            "Loading the roster",
+            lambda session: participation.roster(session, cohort_id),
+            lambda rows: self._rows_arrived(request, cohort_id, rows),
+        )
+
+    def _rows_arrived(self, request: int, cohort_id: int, rows: list[MemberRow]) -> None:
+        if request != self._request:
+            return  # a newer load is on its way
+        selected = self.selected_membership_id()
+        self.model.set_rows(rows)
+        self._update_counts()
+        if selected is not None:
+            self.select_member(selected)
+        self.roster_loaded.emit(cohort_id)
+
+    @Slot(int)
+    def _roster_changed(self, cohort_id: int) -> None:
+        if self.cohort is not None and cohort_id == self.cohort.id:
+            self.reload()
+
+    @Slot(int, int)
+    def _member_changed(self, cohort_id: int, membership_id: int) -> None:
+        if self.cohort is None or cohort_id != self.cohort.id:
+            return
+        self.context.runner.read(
+            "Updating the roster",
+            lambda session: _row_or_none(session, membership_id),
+            lambda row: self._row_arrived(cohort_id, row),
+        )
+
+    def _row_arrived(self, cohort_id: int, row: MemberRow | None) -> None:
+        if self.cohort is None or self.cohort.id != cohort_id:
+            return
+        if row is None:
+            self.reload()  # removed meanwhile
+        else:
+            self.model.update_row(row)
+            self._update_counts()
+
+    # -- filtering and selection ---------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    @Slot()
+    def _filters_changed(self) -> None:
+        role = self.role_filter.currentData()
+        self.proxy.set_filters(
+            self.search.text(), Role(role) if role else None, self.stage_filter.currentData()
+        )
+        self.summary.set_checked_stage(self.stage_filter.currentData())
+        self._update_counts()
+
+    @Slot(object)
+    def _stage_chip_clicked(self, number: int | None) -> None:
+        self.stage_filter.setCurrentIndex(self.stage_filter.findData(number))
+
+    def _update_counts(self) -> None:
+        total, shown = self.model.rowCount(), self.proxy.rowCount()
+        self.shown.setText(
+            fmt.plural(total, "member") if shown == total else f"Showing {shown} of {total}"
+        )
+        self.summary.set_rows(self.model.rows())
+
+    def selected_membership_id(self) -> int | None:
+        indexes = self.table.selectionModel().selectedRows()
+        return indexes[0].data(MEMBERSHIP_ID_ROLE) if indexes else None
+
+    def select_member(self, membership_id: int) -> bool:
+        """Select and reveal a member's row; False when filtered out or absent."""
+        position = self.model.row_of(membership_id)
+        if position is None:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(position, 0))
+        if not index.isValid():
+            return False
+        self.table.selectRow(index.row())
+        self.table.scrollTo(index)
+        return True
+
+    @Slot(QItemSelection, QItemSelection)
+    def _selection_changed(self, *_args: object) -> None:
+        self.member_selected.emit(self.selected_membership_id())
+
+    def current_index(self) -> QModelIndex:
+        return self.table.currentIndex()

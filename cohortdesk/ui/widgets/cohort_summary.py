@@ -1,0 +1,89 @@
+"""The strip above the roster: learners per stage (the staircase) and access at a glance.
+
+Each stage is a button; clicking one filters the roster to that stage, clicking it again
+shows everyone.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QWidget
+
+from cohortdesk.core.models import AccessStatus, Role
+from cohortdesk.core.schemas import MemberRow
+from cohortdesk.core.stages import all_stages
+from cohortdesk.ui import format as fmt
+
+_STAGE_STYLE = """
+QPushButton {{
+    border: 1px solid {colour};
+    border-left: 6px solid {colour};
+    border-radius: 6px;
+    padding: 4px 10px;
+    text-align: left;
+    background: palette(base);
+}}
+QPushButton:checked {{ background: {colour}; color: white; }}
+"""
+
+
+class CohortSummary(QWidget):
+    """Counts of learners per stage and by access status, for the shown cohort."""
+
+    stage_clicked = Signal(object)  # the stage number, or None to clear the filter
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        self._group = QButtonGroup(self)
+        self._group.setExclusive(False)
+        self._buttons: dict[int, QPushButton] = {}
+        for info in all_stages():
+            button = QPushButton()
+            button.setCheckable(True)
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+            button.setStyleSheet(_STAGE_STYLE.format(colour=info.colour))
+            button.setToolTip(
+                f"{info.label}\n{info.emoderator_role}\nClick to show only this stage"
+            )
+            button.setAccessibleName(f"Stage {info.number} filter")
+            self._group.addButton(button, info.number)
+            self._buttons[info.number] = button
+            layout.addWidget(button)
+        self._group.idClicked.connect(self._clicked)
+        layout.addSpacing(12)
+        self.access_label = QLabel()
+        self.access_label.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.access_label)
+        layout.addStretch(1)
+
+    def set_rows(self, rows: tuple[MemberRow, ...]) -> None:
+        """Recount from the roster rows (learners only)."""
+        learners = [r for r in rows if r.role is Role.LEARNER]
+        per_stage = Counter(r.stage for r in learners)
+        for number, button in self._buttons.items():
+            info = all_stages()[number - 1]
+            button.setText(f"{number} · {info.short}   {per_stage.get(number, 0)}")
+        access = Counter(r.access for r in learners)
+        parts = []
+        for status in (AccessStatus.NOT_YET, AccessStatus.PROBLEM):
+            count = access.get(status, 0)
+            colour = fmt.ACCESS_COLOURS[status].name() if count else "#9aa0a6"
+            label = "not accessed yet" if status is AccessStatus.NOT_YET else "access problem"
+            label += "s" if count != 1 and status is AccessStatus.PROBLEM else ""
+            parts.append(f"<span style='color:{colour}'>●</span> {count} {label}")
+        self.access_label.setText("&nbsp;&nbsp;&nbsp;".join(parts))
+
+    def set_checked_stage(self, number: int | None) -> None:
+        for stage_number, button in self._buttons.items():
+            button.setChecked(stage_number == number)
+
+    @Slot(int)
+    def _clicked(self, number: int) -> None:
+        chosen = number if self._buttons[number].isChecked() else None
+        self.set_checked_stage(chosen)
+        self.stage_clicked.emit(chosen)

@@ -1,0 +1,78 @@
+"""Labels the member panel and its dialogs share: muted hints, headings, big numbers."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+
+def set_muted(widget: QWidget) -> None:
+    """Draw the widget's text in the quieter colour placeholders use."""
+    palette = widget.palette()
+    palette.setColor(
+        QPalette.ColorRole.WindowText, palette.color(QPalette.ColorRole.PlaceholderText)
+    )
+    widget.setPalette(palette)
+
+
+def muted_label(text: str = "", *, wrap: bool = True) -> QLabel:
+    """A hint or caption in the muted colour."""
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(wrap)
+    set_muted(label)
+    return label
+
+
+def heading_label(text: str = "", *, scale: float = 1.0) -> QLabel:
+    """A bold label, `scale` times the normal size (plain text: names are never markup)."""
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    font = QFont(label.font())
+    font.setBold(True)
+    if scale != 1.0:
+        font.setPointSizeF(font.pointSizeF() * scale)
+    label.setFont(font)
+    return label
+
+
+class StatLabel(QWidget):
+    """A key number over its caption: `12` / `Posts`."""
+
+    def __init__(self, caption: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.value_label = heading_label("—", scale=1.35)
+        self.caption_label = muted_label(caption, wrap=False)
+        for label in (self.value_label, self.caption_label):
+            label.setAlignment(Qt.AlignmentFlag.AlignLeft)
+            layout.addWidget(label)
+
+    def set_value(self, text: str, tooltip: str = "") -> None:
+        self.value_label.setText(text)
+        self.setToolTip(tooltip)
+
+    def value(self) -> str:
+        return self.value_label.text()
+
+
+ERROR_COLOUR = "#d93f3f"
+
+
+def error_label() -> QLabel:
+    """A hidden label for a dialog's inline error: shown with `show_error`."""
+    label = QLabel()
+    label.setWordWrap(True)
+    palette = label.palette()
+    palette.setColor(QPalette.ColorRole.WindowText, ERROR_COLOUR)
+    label.setPalette(palette)
+    label.hide()
+    return label
+
+
+def show_error(label: QLabel, message: str) -> None:
+    label.setText(message)
+    label.setVisible(bool(message))

@@ -1,0 +1,51 @@
+"""Every test runs headless against its own data folder: nothing touches the user's data."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.pop("COHORTDESK_DB", None)
+
+from cohortdesk.core import migrate
+from cohortdesk.core.db import Database
+from cohortdesk.core.paths import AppPaths, app_paths
+
+SHARED_REAL = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "real"
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point COHORTDESK_HOME at a fresh folder for every test."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("COHORTDESK_HOME", str(home))
+    monkeypatch.delenv("COHORTDESK_DB", raising=False)
+    return home
+
+
+@pytest.fixture
+def paths(isolated_home: Path) -> AppPaths:
+    resolved = app_paths()
+    resolved.ensure()
+    return resolved
+
+
+@pytest.fixture
+def db(paths: AppPaths) -> Iterator[Database]:
+    """A migrated SQLite database file in the test's own folder."""
+    database = Database(f"sqlite:///{paths.default_db_file}")
+    migrate.upgrade(database, paths.backup_dir)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def real_fixtures() -> Path:
+    """The real exports beside the checkout; skips when that folder is absent."""
+    if not SHARED_REAL.is_dir():
+        pytest.skip(f"real exports not found at {SHARED_REAL}")
+    return SHARED_REAL

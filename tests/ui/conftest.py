@@ -1,0 +1,41 @@
+"""Fixtures for GUI tests: a real window on a real database file, headless."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from cohortdesk.app import build_context
+from cohortdesk.core.db import Database
+from cohortdesk.core.paths import AppPaths
+from cohortdesk.ui.context import AppContext
+from cohortdesk.ui.main_window import MainWindow
+
+TODAY = date(2026, 10, 30)
+
+
+@pytest.fixture
+def context(db: Database, paths: AppPaths) -> Iterator[AppContext]:
+    built = build_context(db, paths, today=TODAY)
+    yield built
+    built.runner.wait_idle()
+    built.runner.shutdown()
+
+
+@pytest.fixture
+def window(qtbot: QtBot, context: AppContext) -> Iterator[MainWindow]:
+    main = MainWindow(context)
+    qtbot.addWidget(main)
+    main.show()
+    settle(main)
+    yield main
+    settle(main)
+
+
+def settle(window: MainWindow) -> None:
+    """Let every background load deliver (results chain into further loads)."""
+    for _ in range(3):
+        assert window.context.runner.wait_idle()
