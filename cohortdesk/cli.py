@@ -11,17 +11,24 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
+from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.exc import OperationalError
 
 from cohortdesk import __version__
 from cohortdesk.core.db import Database
+from cohortdesk.core.demo import DemoSpec, create_demo
 from cohortdesk.core.errors import KnownError
+from cohortdesk.core.importers.activity_csv import parse_mapping
+from cohortdesk.core.importers.base import ImportOptions
+from cohortdesk.core.importers.registry import FORMATS
 from cohortdesk.core.migrate import open_database
+from cohortdesk.core.models import EventKind
 from cohortdesk.core.paths import app_paths, database_url
 from cohortdesk.core.schemas import CohortInput, MemberRow, validated
-from cohortdesk.core.services import cohorts, participation
+from cohortdesk.core.services import cohorts, imports, participation
 
 PROG = "cohortdesk"
 
@@ -83,6 +90,40 @@ def build_parser() -> argparse.ArgumentParser:
     status = commands.add_parser("status", help="every member's stage, access and activity")
     status.add_argument("--cohort", required=True, help="cohort name")
     status.add_argument("--json", action="store_true", help="print JSON")
+
+    importing = commands.add_parser(
+        "import",
+        help="import activity or people from another platform's export",
+        description="Import a file into a cohort as one transaction: a bad row anywhere "
+        "imports nothing; importing the same file again inserts nothing new.",
+    )
+    importing.add_argument("format", choices=FORMATS, metavar="FORMAT", help=", ".join(FORMATS))
+    importing.add_argument("file", type=Path, metavar="FILE")
+    importing.add_argument("--cohort", required=True, help="cohort name")
+    importing.add_argument(
+        "--timezone", help="time zone of times written without one (default: the cohort's)"
+    )
+    importing.add_argument(
+        "--map",
+        metavar="MAPPING",
+        help="activity-csv columns: who=COL,when=COL[,kind=COL][,replied_to=COL][,thread=COL]",
+    )
+    importing.add_argument(
+        "--kind", choices=[k.value for k in EventKind], help="activity-csv: the kind of every row"
+    )
+    importing.add_argument("--time-format", help="strptime format of the times, e.g. %%d/%%m/%%Y")
+    importing.add_argument(
+        "--dry-run", action="store_true", help="read and count everything, store nothing"
+    )
+    importing.add_argument("--json", action="store_true", help="print JSON")
+
+    batches = commands.add_parser("imports", help="list or undo a cohort's imports")
+    batch_commands = batches.add_subparsers(dest="imports_command", metavar="ACTION", required=True)
+    batch_list = batch_commands.add_parser("list", help="the imports of a cohort, newest first")
+    batch_list.add_argument("--cohort", required=True, help="cohort name")
+    batch_list.add_argument("--json", action="store_true", help="print JSON")
+    batch_undo = batch_commands.add_parser("undo", help="remove exactly the events of an import")
+    batch_undo.add_argument("batch_id", type=_positive, metavar="ID")
     return parser
 
 
@@ -107,8 +148,6 @@ def _print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> No
 
 
 def cmd_demo(args: argparse.Namespace, db: Database) -> int:
-    from cohortdesk.core.demo import DemoSpec, create_demo
-
     with db.write() as session:
         if args.if_empty and cohorts.list_cohorts(session):
             return 0
@@ -209,10 +248,87 @@ def cmd_status(args: argparse.Namespace, db: Database) -> int:
     return 0
 
 
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise KnownError(
+            f"Unknown time zone {name!r} (use an IANA name like Europe/London)"
+        ) from exc
+
+
+def cmd_import(args: argparse.Namespace, db: Database) -> int:
+    with db.read() as session:
+        cohort = cohorts.find_cohort(session, args.cohort)
+    options = ImportOptions(
+        timezone=_zone(args.timezone or cohort.timezone),
+        mapping=parse_mapping(args.map) if args.map else None,
+        kind=EventKind(args.kind) if args.kind else None,
+        time_format=args.time_format,
+    )
+    unit = db.trial() if args.dry_run else db.write()
+    with unit as session:
+        summary = imports.import_file(
+            session, cohort.id, args.file, args.format, options, dry_run=args.dry_run
+        )
+    if args.json:
+        _print_json(summary.cli_json())
+        return 0
+    verb = "Would import" if args.dry_run else "Imported"
+    print(
+        f"{verb} {summary.file_name} ({summary.format}, {summary.encoding or 'binary'}): "
+        f"{summary.read} rows read, {summary.inserted} new events, {summary.duplicates} "
+        f"already there, {summary.people_created} people added, {summary.unattributed} "
+        f"unattributed, {summary.ignored} ignored"
+    )
+    for reason, count in summary.skipped_reasons.items():
+        print(f"  skipped {count}: {reason}")
+    for note in summary.notes:
+        print(f"  note: {note}")
+    return 0
+
+
+def cmd_imports(args: argparse.Namespace, db: Database) -> int:
+    if args.imports_command == "undo":
+        with db.write() as session:
+            removed = imports.undo_batch(session, args.batch_id)
+        print(f"Undid import {args.batch_id}: {removed} events removed")
+        return 0
+    with db.read() as session:
+        cohort = cohorts.find_cohort(session, args.cohort)
+        rows = imports.list_batches(session, cohort.id)
+    if args.json:
+        _print_json([row.model_dump(mode="json") for row in rows])
+        return 0
+    if not rows:
+        print(f"{cohort.name}: no imports yet")
+        return 0
+    _print_table(
+        ["Id", "Imported", "Format", "File", "Read", "New", "Duplicates", "People", "Undone"],
+        [
+            [
+                r.id,
+                f"{r.imported_at:%Y-%m-%d %H:%M}",
+                r.format,
+                r.file_name,
+                r.read,
+                r.inserted,
+                r.duplicates,
+                r.people_created,
+                f"{r.undone_at:%Y-%m-%d}" if r.undone_at else "",
+            ]
+            for r in rows
+        ],
+    )
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Database], int]] = {
     "demo": cmd_demo,
     "cohort": cmd_cohort,
     "status": cmd_status,
+    "import": cmd_import,
+    "imports": cmd_imports,
 }
 
 

@@ -13,7 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Table, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
@@ -121,6 +122,29 @@ class Database:
         with self._write_factory() as session, session.begin():
             yield session
 
+    @contextmanager
+    def trial(self) -> Iterator[Session]:
+        """A write session that is always rolled back: for dry runs that must see real counts."""
+        with self._write_factory() as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
     def dispose(self) -> None:
         """Close every pooled connection (before the file is moved, backed up or deleted)."""
         self.engine.dispose()
+
+
+def insert_ignoring_conflicts(session: Session, table: Table) -> Any:
+    """An INSERT into `table` that skips rows clashing with a unique constraint.
+
+    Re-imports rely on it: an event already stored (same cohort, source and key) is skipped
+    rather than failing the whole import.
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        return sqlite.insert(table).on_conflict_do_nothing()
+    if dialect == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing()
+    raise DatabaseVersionError(f"cohortdesk does not support the {dialect} database")

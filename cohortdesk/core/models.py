@@ -162,13 +162,22 @@ class Membership(Base):
     )
     joined_on: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: the import that added this member, so undoing it can remove them again
+    import_batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_batches.id", ondelete="SET NULL"), index=True
+    )
 
 
 class Identity(Base):
     """How a person is known on another platform, so re-imports find them again."""
 
     __tablename__ = "identities"
-    __table_args__ = (UniqueConstraint("source", "external_id"),)
+    # Not unique across people: "moodle 5104" on two Moodle sites are two people. Importers
+    # match an identity only among the members of the cohort being imported into.
+    __table_args__ = (
+        UniqueConstraint("person_id", "source", "external_id"),
+        Index("ix_identities_source_external_id", "source", "external_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
@@ -198,6 +207,33 @@ class ActivityEvent(Base):
     word_count: Mapped[int | None] = mapped_column(Integer)
     detail: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: the import that brought this event in (None for events typed in by hand)
+    import_batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_batches.id", ondelete="CASCADE"), index=True
+    )
+
+
+class ImportBatch(Base):
+    """One import of one file: its provenance, its counts, and the unit that can be undone."""
+
+    __tablename__ = "import_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    format: Mapped[str] = mapped_column(String(32))
+    file_name: Mapped[str] = mapped_column(String(400))
+    sha256: Mapped[str] = mapped_column(String(64))
+    encoding: Mapped[str | None] = mapped_column(String(32))
+    timezone: Mapped[str] = mapped_column(String(64))
+    read: Mapped[int] = mapped_column(Integer, default=0)
+    inserted: Mapped[int] = mapped_column(Integer, default=0)
+    duplicates: Mapped[int] = mapped_column(Integer, default=0)
+    unattributed: Mapped[int] = mapped_column(Integer, default=0)
+    ignored: Mapped[int] = mapped_column(Integer, default=0)
+    people_created: Mapped[int] = mapped_column(Integer, default=0)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class MotivationCheck(Base):

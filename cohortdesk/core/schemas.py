@@ -6,6 +6,7 @@ which are safe to pass between threads.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Annotated, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -19,6 +20,7 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
+from pydantic_core import ErrorDetails
 
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.models import AccessStatus, EventKind, Role, StageChangeSource
@@ -40,16 +42,28 @@ def _check_aware(value: datetime) -> datetime:
     return value
 
 
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def _check_email(value: str) -> str:
+    if value and not _EMAIL.fullmatch(value):
+        raise ValueError(f"not a valid email address ({_shown(value)})")
+    return value
+
+
+def _blank_to_none(value: str | None) -> str | None:
+    return (value.strip() or None) if value is not None else None
+
+
 TimeZoneName = Annotated[
     str, StringConstraints(strip_whitespace=True), AfterValidator(_check_timezone)
 ]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Email = Annotated[
-    str,
-    StringConstraints(
-        strip_whitespace=True, max_length=320, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$"
-    ),
+    str, StringConstraints(strip_whitespace=True, max_length=320), AfterValidator(_check_email)
 ]
+OptionalText = Annotated[str | None, AfterValidator(_blank_to_none)]
+"""Stripped text where blank means "none"."""
 StageNumber = Annotated[int, Field(ge=1, le=5)]
 Rating = Annotated[int, Field(ge=1, le=5)]
 AwareDateTime = Annotated[datetime, AfterValidator(_check_aware)]
@@ -63,14 +77,95 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 def validated(model: type[ModelT], **values: object) -> ModelT:
-    """Build `model` from `values`, turning a validation failure into a one-line `KnownError`."""
+    """Build `model` from `values`, turning a validation failure into a one-line `KnownError`.
+
+    The message names the field as a person would (its `title`, or its name in words) and
+    says what is wrong in plain words, with the value when that helps:
+    `Email: not a valid email address (ann@example)`, `Name: cannot be empty`.
+    """
     try:
         return model.model_validate(values)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(part) for part in first["loc"]) or "value"
-        message = str(first["msg"]).removeprefix("Value error, ")
-        raise KnownError(f"{field}: {message}") from exc
+        raise KnownError(friendly_error(model, exc.errors()[0])) from exc
+
+
+_SHOWN_LENGTH = 40
+
+# pydantic's error types in plain words; `{...}` takes a value from the error's context, and
+# True means the rejected value is shown after the words.
+_PLAIN_WORDS: dict[str, tuple[str, bool]] = {
+    "missing": ("required", False),
+    "string_too_long": ("too long (at most {max_length} characters)", False),
+    "string_pattern_mismatch": ("not in the expected form", True),
+    "string_type": ("not text", True),
+    "int_parsing": ("not a whole number", True),
+    "int_type": ("not a whole number", True),
+    "int_from_float": ("not a whole number", True),
+    "float_parsing": ("not a number", True),
+    "float_type": ("not a number", True),
+    "bool_parsing": ("not yes or no", True),
+    "bool_type": ("not yes or no", True),
+    "greater_than": ("must be more than {gt}", True),
+    "greater_than_equal": ("must be at least {ge}", True),
+    "less_than": ("must be less than {lt}", True),
+    "less_than_equal": ("must be at most {le}", True),
+    "date_type": ("not a valid YYYY-MM-DD date", True),
+    "date_parsing": ("not a valid YYYY-MM-DD date", True),
+    "date_from_datetime_parsing": ("not a valid YYYY-MM-DD date", True),
+    "date_from_datetime_inexact": ("a date alone is expected, without a time of day", True),
+    "datetime_type": ("not a valid date and time", True),
+    "datetime_parsing": ("not a valid date and time", True),
+    "datetime_from_date_parsing": ("not a valid date and time", True),
+    "timezone_aware": ("needs its time zone", True),
+    "enum": ("must be one of {expected}", True),
+    "literal_error": ("must be one of {expected}", True),
+    "too_short": ("needs at least {min_length}", False),
+    "too_long": ("has more than {max_length}", False),
+    "extra_forbidden": ("not expected here", False),
+}
+
+
+def friendly_error(model: type[BaseModel], error: ErrorDetails) -> str:
+    """One pydantic error as one line: the field's label first, then what is wrong."""
+    kind, context = error["type"], error.get("ctx", {})
+    if kind in ("value_error", "assertion_error"):
+        # Our own validators' words, which name the value themselves when it helps.
+        words, show_input = str(context.get("error", error["msg"])), False
+    elif kind == "string_too_short":
+        minimum = context.get("min_length", 1)
+        words = "cannot be empty" if minimum == 1 else f"needs at least {minimum} characters"
+        show_input = False
+    elif kind in _PLAIN_WORDS:
+        template, show_input = _PLAIN_WORDS[kind]
+        words = template.format(**{k: str(v).replace("'", "") for k, v in context.items()})
+    else:
+        words, show_input = str(error["msg"]), True
+        words = words[:1].lower() + words[1:]
+    if show_input and (shown := _shown(error["input"])):
+        words += f" ({shown})"
+    label = _label(model, error["loc"])
+    line = f"{label}: {words}" if label else words[:1].upper() + words[1:]
+    return " ".join(line.split())
+
+
+def _label(model: type[BaseModel], loc: tuple[int | str, ...]) -> str:
+    """`Email`, `Time zone`, `Notes, item 2`; empty for an error about the whole input."""
+    if not loc:
+        return ""
+    name = str(loc[0])
+    field = model.model_fields.get(name)
+    label = field.title if field is not None and field.title else name.replace("_", " ")
+    label = label[:1].upper() + label[1:]
+    items = [part for part in loc[1:] if isinstance(part, int)]
+    return label + "".join(f", item {index + 1}" for index in items)
+
+
+def _shown(value: object) -> str:
+    """A rejected value as the message shows it: short, one line; empty for a non-scalar."""
+    if not isinstance(value, str | int | float | date):
+        return ""
+    text = " ".join(str(value).split())
+    return text if len(text) <= _SHOWN_LENGTH else text[: _SHOWN_LENGTH - 1] + "…"
 
 
 # ---- inputs ---------------------------------------------------------------------------------
@@ -83,7 +178,7 @@ class CohortInput(Frozen):
     description: str = ""
     start_date: date | None = None
     end_date: date | None = None
-    timezone: TimeZoneName = "UTC"
+    timezone: Annotated[TimeZoneName, Field(title="Time zone")] = "UTC"
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> CohortInput:
@@ -95,7 +190,7 @@ class CohortInput(Frozen):
 class MemberInput(Frozen):
     """A person to add to a cohort, or their edited details."""
 
-    full_name: Name
+    full_name: Annotated[Name, Field(title="Name")]
     email: Email = ""
     role: Role = Role.LEARNER
     expertise: str = ""
@@ -104,12 +199,12 @@ class MemberInput(Frozen):
 class EventInput(Frozen):
     """An activity event entered by hand."""
 
-    kind: EventKind
-    occurred_at: AwareDateTime
+    kind: Annotated[EventKind, Field(title="What")]
+    occurred_at: Annotated[AwareDateTime, Field(title="When")]
     detail: str = ""
-    thread: str | None = None
-    replied_to_person_id: int | None = None
-    word_count: Annotated[int, Field(ge=0)] | None = None
+    thread: OptionalText = None
+    replied_to_person_id: Annotated[int | None, Field(title="Replied to")] = None
+    word_count: Annotated[int | None, Field(ge=0, title="Words")] = None
 
 
 # ---- rows -----------------------------------------------------------------------------------
@@ -222,3 +317,72 @@ class PersonChoice(Frozen):
     person_id: int
     name: str
     role: Role
+
+
+# ---- imports --------------------------------------------------------------------------------
+
+
+class ImportPreviewRow(Frozen):
+    """One row of a file as the import will treat it, for the import dialog's preview."""
+
+    row: int
+    outcome: str  # "event", "person", "skipped" or "unattributed"
+    who: str
+    when: datetime | None
+    kind: EventKind | None
+    detail: str
+
+
+class ImportSummary(Frozen):
+    """What an import did (or, for a dry run, would do)."""
+
+    format: str
+    file_name: str
+    encoding: str | None
+    read: int
+    inserted: int
+    duplicates: int
+    unattributed: int
+    ignored: int
+    people_created: int
+    batch_id: int | None
+    dry_run: bool
+    notes: list[str] = Field(default_factory=list)
+    #: why rows were left out, with how many of each
+    skipped_reasons: dict[str, int] = Field(default_factory=dict)
+    #: names of the people the import creates (the first 200)
+    new_people: list[str] = Field(default_factory=list)
+    #: the first rows of the file as the import reads them
+    sample: list[ImportPreviewRow] = Field(default_factory=list)
+
+    def cli_json(self) -> dict[str, object]:
+        """The fields `cohortdesk import --json` prints."""
+        return {
+            "format": self.format,
+            "encoding": self.encoding,
+            "read": self.read,
+            "inserted": self.inserted,
+            "duplicates": self.duplicates,
+            "unattributed": self.unattributed,
+            "ignored": self.ignored,
+            "people_created": self.people_created,
+            "batch_id": self.batch_id,
+        }
+
+
+class ImportBatchRow(Frozen):
+    """One past import of a cohort, for the Imports list."""
+
+    id: int
+    format: str
+    file_name: str
+    sha256: str
+    imported_at: datetime
+    read: int
+    inserted: int
+    duplicates: int
+    unattributed: int
+    ignored: int
+    people_created: int
+    events_now: int
+    undone_at: datetime | None

@@ -1,0 +1,224 @@
+"""What every importer yields, and the rules they share.
+
+A parser turns a file into a stream of items:
+
+- `ActivityRecord`: something a person did (login, view, post, reply...), with a stable key;
+- `PersonRecord`: someone the file knows about even without activity (a roster row, a Slack
+  user), so they can be matched or created with their details;
+- `Skipped`: a row that is not imported, with the reason. `unattributed=True` when the row
+  names nobody (a guest, an anonymised or system row): counted, never turned into a person.
+
+A parser that meets a row it cannot understand raises `ImportRejectedError` naming the file, the
+row and the reason; the whole import is then abandoned, so nothing is half-imported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from cohortdesk.core.errors import ErrorKind, KnownError
+from cohortdesk.core.models import EventKind, Role
+
+#: Files larger than this are refused before parsing (a million-row Moodle log is ~150 MB).
+DEFAULT_MAX_BYTES = 512 * 1024 * 1024
+
+
+class ImportRejectedError(KnownError):
+    """The file cannot be imported: says which file, which row and why."""
+
+    def __init__(self, file: str, row: int | None, reason: str) -> None:
+        where = f"{file}: row {row}: " if row is not None else f"{file}: "
+        super().__init__(where + reason, ErrorKind.BAD_FILE)
+        self.file = file
+        self.row = row
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class PersonKey:
+    """How a file names a person; any part may be missing but not all of them.
+
+    `source_id` is the platform's own id (a Moodle user id, a Slack user id, an xAPI account
+    or mbox); `email` and `name` are used to match people the cohort already has.
+    """
+
+    source_id: str | None = None
+    email: str | None = None
+    name: str | None = None
+
+    def __post_init__(self) -> None:
+        if not (self.source_id or self.email or self.name):
+            raise ValueError("a PersonKey needs a source id, an email or a name")
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityRecord:
+    """One thing a person did, ready to be stored.
+
+    Attributes:
+        row: where it came from in the file (1-based, the header is row 1), for messages.
+        who: the person who did it.
+        occurred_at: when, timezone-aware (any zone; stored as UTC).
+        kind: what sort of activity.
+        key: the stable source key: the same event in a later, overlapping export gets the same
+            key, so re-imports insert nothing new. Use `KeyMaker`.
+        thread: the discussion or thread id, if any.
+        replied_to: the person answered, for replies (the reply network).
+        word_count: the size of a contribution, when known.
+        detail: one short readable line ("Discussion created: Week 1"), never a whole message.
+    """
+
+    row: int
+    who: PersonKey
+    occurred_at: datetime
+    kind: EventKind
+    key: str
+    thread: str | None = None
+    replied_to: PersonKey | None = None
+    word_count: int | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRecord:
+    """Someone the file lists, with what it knows about them."""
+
+    row: int
+    who: PersonKey
+    role: Role | None = None
+    expertise: str = ""
+    #: other platforms' ids for this person: (identity source, id), e.g. ("moodle", "5104")
+    identities: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A row left out, and why ("bot message", "guest user")."""
+
+    row: int
+    reason: str
+    unattributed: bool = False
+
+
+ImportItem = ActivityRecord | PersonRecord | Skipped
+
+
+@dataclass(slots=True)
+class ImportOptions:
+    """Choices the user makes for an import.
+
+    Attributes:
+        timezone: the zone of times written without one (Moodle's local times, for example).
+        mapping: for `activity-csv`, which column holds what: keys `who`, `when`, `kind`,
+            `replied_to`, `thread`; values are header names (or 1-based column numbers).
+        kind: for `activity-csv` without a kind column, the kind of every row.
+        time_format: a `strptime` format for times, when detection is not wanted.
+        max_bytes: the size cap checked before parsing.
+    """
+
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
+    mapping: dict[str, str] | None = None
+    kind: EventKind | None = None
+    time_format: str | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+
+@dataclass(slots=True)
+class SourceFile:
+    """The file being read, and what the parser found out about it on the way.
+
+    Attributes:
+        path: the file.
+        encoding: the text encoding used to decode it (for text formats), set by the reader.
+        notes: things the user should know ("times without a zone were read as UTC").
+    """
+
+    path: Path
+    encoding: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def reject(self, row: int | None, reason: str) -> ImportRejectedError:
+        """The error to raise for a bad row (`raise source.reject(7, "no date")`)."""
+        return ImportRejectedError(self.name, row, reason)
+
+    def note(self, text: str) -> None:
+        """Remember something worth telling the user, once."""
+        if text not in self.notes:
+            self.notes.append(text)
+
+    def check_size(self, max_bytes: int) -> int:
+        """Refuse a missing, unreadable or oversized file before reading it; return its size."""
+        try:
+            size = self.path.stat().st_size
+        except OSError as exc:
+            raise self.reject(None, f"cannot read the file ({exc.strerror or exc})") from exc
+        if not self.path.is_file():
+            raise self.reject(None, "not a file")
+        if size > max_bytes:
+            raise self.reject(
+                None,
+                f"the file is {size / 1e6:.0f} MB, over the {max_bytes / 1e6:.0f} MB limit",
+            )
+        return size
+
+
+class KeyMaker:
+    """Stable keys for events, so re-importing a file inserts nothing new.
+
+    A key is a digest of the parts that identify an event in its source (time, person, what
+    happened, the platform's own id when there is one). Rows that are identical in every part
+    are distinct events (Moodle logs a double click twice), so the n-th repeat of the same parts
+    in one file gets `#n` appended: a later export holding the same rows makes the same keys.
+    """
+
+    __slots__ = ("_seen",)
+
+    def __init__(self) -> None:
+        self._seen: dict[bytes, int] = {}
+
+    def make(self, *parts: object) -> str:
+        digest = hashlib.blake2b(
+            "\x1f".join("" if p is None else str(p) for p in parts).encode("utf-8", "replace"),
+            digest_size=15,
+        ).digest()
+        count = self._seen.get(digest, 0)
+        self._seen[digest] = count + 1
+        key = digest.hex()
+        return key if count == 0 else f"{key}#{count}"
+
+
+def aware(moment: datetime, zone: ZoneInfo) -> datetime:
+    """`moment` with `zone` attached when it has none (times exported without a zone)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
+
+
+ItemStream = Iterator[ImportItem]
+
+
+class FormatModule(Protocol):
+    """What each importer module provides (checked by the registry)."""
+
+    #: the command-line name (`moodle-log`) and the event `source` stored with each event
+    FORMAT: str
+    #: the identity source for `PersonKey.source_id` ("moodle" for both Moodle formats)
+    IDENTITY_SOURCE: str
+    #: how to name someone the file gives no name for: "Moodle user" -> "Moodle user 5104"
+    UNNAMED_LABEL: str
+
+    def detect(self, name: str, head: bytes) -> bool:
+        """Whether a file called `name` starting with `head` (first 64 KiB) is this format."""
+        ...
+
+    def parse(self, source: SourceFile, options: ImportOptions) -> ItemStream:
+        """The file's items, in file order; raises ImportRejectedError on a bad row."""
+        ...

@@ -1,0 +1,149 @@
+"""Reading CSV files the way real exports are: any encoding, any line ending, broken quotes.
+
+`read_csv` decodes UTF-8 (with or without BOM) and falls back to Windows-1252 (files re-saved
+in Excel), records which it used on the `SourceFile`, parses with the csv module in strict mode
+(an unterminated quote is an error, never a swallowed file) and yields `(row_number, cells)`
+with the header as row 1, the way a spreadsheet numbers rows.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+from cohortdesk.core.importers.base import SourceFile
+
+FIELD_LIMIT = 131_072
+_CHUNK = 1 << 20
+
+
+def detect_encoding(source: SourceFile) -> str:
+    """`utf-8-sig` when the whole file decodes as UTF-8, else `cp1252` (or `latin-1`)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with source.path.open("rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        pass
+    else:
+        return "utf-8-sig"
+    with source.path.open("rb") as handle:
+        try:
+            while chunk := handle.read(_CHUNK):
+                chunk.decode("cp1252")
+        except UnicodeDecodeError:
+            return "latin-1"
+    return "cp1252"
+
+
+@dataclass(slots=True)
+class CsvTable:
+    """A CSV file's header and a one-pass iterator over its data rows."""
+
+    header: list[str]
+    rows: Iterator[tuple[int, list[str]]]
+
+
+def read_csv(source: SourceFile, max_bytes: int, *, delimiter: str | None = None) -> CsvTable:
+    """Open `source` as CSV; the first non-empty row is the header.
+
+    Raises:
+        ImportRejectedError: too big, empty, header only is fine (no rows), broken quoting,
+            a field over 131,072 characters.
+    """
+    source.check_size(max_bytes)
+    encoding = detect_encoding(source)
+    source.encoding = "utf-8" if encoding == "utf-8-sig" else encoding
+    text = source.path.open(encoding=encoding, newline="")
+    sample = text.read(64 * 1024)
+    text.seek(0)
+    if encoding == "utf-8-sig" and sample.startswith("\ufeff"):
+        text.read(1)
+    if not sample.strip():
+        text.close()
+        raise source.reject(None, "the file is empty")
+    dialect_delimiter = delimiter or _sniff_delimiter(sample)
+    rows = _rows(source, text, dialect_delimiter)
+    try:
+        header_row = next(rows, None)
+    except BaseException:
+        text.close()
+        raise
+    if header_row is None:
+        text.close()
+        raise source.reject(None, "the file has no rows")
+    return CsvTable(header=[h.strip() for h in header_row[1]], rows=rows)
+
+
+def _sniff_delimiter(sample: str) -> str:
+    first_line = sample.splitlines()[0] if sample.splitlines() else ""
+    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+def _rows(
+    source: SourceFile, text: io.TextIOBase, delimiter: str
+) -> Iterator[tuple[int, list[str]]]:
+    reader = csv.reader(text, delimiter=delimiter, strict=True)
+    number = 0
+    with text:
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise source.reject(number + 1, _csv_reason(exc)) from exc
+            except UnicodeDecodeError as exc:  # pragma: no cover - detect_encoding read it all
+                raise source.reject(number + 1, f"cannot decode the text ({exc.reason})") from exc
+            number += 1
+            if not any(cell.strip() for cell in cells):
+                continue
+            yield number, cells
+
+
+def _csv_reason(exc: csv.Error) -> str:
+    message = str(exc)
+    if "field larger than field limit" in message:
+        return f"a field is longer than {FIELD_LIMIT:,} characters"
+    if "unexpected end of data" in message or "EOF" in message:
+        return "a quoted field is never closed (unterminated quote)"
+    if "NUL" in message:
+        return "the row contains a NUL byte (is this a binary file?)"
+    return f"broken CSV: {message}"
+
+
+def normalise_header(name: str) -> str:
+    """Header text for matching: no accents, case, spacing or punctuation ("E-mail" -> "email")."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "", plain.casefold())
+
+
+def match_columns(header: Sequence[str], synonyms: Mapping[str, Sequence[str]]) -> dict[str, int]:
+    """Which column holds each field: `synonyms` maps a field to the header names it may have.
+
+    Returns field -> 0-based column index for the fields found (first match wins).
+    """
+    wanted = {normalise_header(s): fld for fld, names in synonyms.items() for s in names}
+    found: dict[str, int] = {}
+    for index, name in enumerate(header):
+        fld = wanted.get(normalise_header(name))
+        if fld is not None and fld not in found:
+            found[fld] = index
+    return found
+
+
+def cell(cells: Sequence[str], index: int | None) -> str:
+    """The stripped text at `index`, or "" when the row is short (ragged rows) or no column."""
+    if index is None or index >= len(cells):
+        return ""
+    return cells[index].strip()

@@ -1,0 +1,32 @@
+"""Benchmarks: run by `make bench`, never by `make test`.
+
+Each benchmark records its figures with `record(...)`; they are merged into one JSON object in
+`.bench/results.json` (git-ignored), so a run of all benchmarks leaves every figure there.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+RESULTS = Path(__file__).resolve().parents[2] / ".bench" / "results.json"
+
+Record = Callable[..., None]
+
+
+@pytest.fixture
+def record() -> Record:
+    """`record(name=value, ...)`: merge figures into .bench/results.json and print them."""
+
+    def _record(**figures: float | int | str) -> None:
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        current = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+        current.update(figures)
+        RESULTS.write_text(json.dumps(current, indent=2, sort_keys=True) + "\n")
+        for name, value in figures.items():
+            print(f"{name} = {value}")
+
+    return _record
