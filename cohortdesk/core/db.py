@@ -8,12 +8,13 @@ fails half-way with SQLITE_BUSY_SNAPSHOT. Elsewhere the code speaks portable SQL
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Table, create_engine, event
+from sqlalchemy import DateTime, Engine, Table, TypeDecorator, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -27,6 +28,9 @@ SQLITE_PRAGMAS = (
     "PRAGMA synchronous=FULL",
     "PRAGMA foreign_keys=ON",
     f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
+    # 64 MiB of page cache (the default is 2 MiB): imports insert into indexes in key order,
+    # not file order, and a small cache makes every insert a disk read.
+    "PRAGMA cache_size=-65536",
 )
 
 
@@ -148,3 +152,61 @@ def insert_ignoring_conflicts(session: Session, table: Table) -> Any:
     if dialect == "postgresql":
         return postgresql.insert(table).on_conflict_do_nothing()
     raise DatabaseVersionError(f"cohortdesk does not support the {dialect} database")
+
+
+def _sqlite_datetime(value: datetime | None) -> str | None:
+    # The text SQLAlchemy's SQLite DateTime stores, written in C rather than per-field Python.
+    if value is None:
+        return None
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def bulk_inserter(
+    session: Session, table: Table, columns: Sequence[str]
+) -> Callable[[list[tuple[Any, ...]]], None]:
+    """A fast executemany of rows (tuples in `columns` order) that skips duplicates.
+
+    For imports of millions of rows: the statement is compiled once and rows go to the driver
+    as they are, except timezone-aware datetimes, converted the way the column stores them.
+    Other values must already be what the column stores (enum values as their strings).
+    """
+    connection = session.connection()
+    dialect = connection.dialect
+    compiled = insert_ignoring_conflicts(session, table).compile(
+        dialect=dialect, column_keys=list(columns)
+    )
+    converters: list[Callable[[Any], Any] | None] = []
+    for name in columns:
+        column_type = table.c[name].type
+        is_datetime = isinstance(column_type, DateTime) or (
+            isinstance(column_type, TypeDecorator) and isinstance(column_type.impl, DateTime)
+        )
+        if not is_datetime:
+            converters.append(None)
+        elif dialect.name == "sqlite":
+            converters.append(_sqlite_datetime)
+        else:
+            converters.append(column_type.dialect_impl(dialect).bind_processor(dialect))
+    convert = [(i, f) for i, f in enumerate(converters) if f is not None]
+    if dialect.positional:
+        order = [list(columns).index(key) for key in compiled.positiontup or ()]
+        identity_order = order == list(range(len(columns)))
+    sql = compiled.string
+
+    def insert(rows: list[tuple[Any, ...]]) -> None:
+        if not rows:
+            return
+        prepared: list[Any] = []
+        for row in rows:
+            values = list(row)
+            for index, function in convert:
+                values[index] = function(values[index])
+            if not dialect.positional:
+                prepared.append(dict(zip(columns, values, strict=True)))
+            elif identity_order:
+                prepared.append(tuple(values))
+            else:
+                prepared.append(tuple(values[i] for i in order))
+        connection.exec_driver_sql(sql, prepared)
+
+    return insert

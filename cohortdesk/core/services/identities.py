@@ -4,17 +4,22 @@ An import names people in its own way (a Moodle user id, a Slack id, an email, a
 `PeopleMatcher` matches them to the cohort's members by source id, then email (case-insensitive),
 then exact name, and otherwise creates a learner with a readable name ("Moodle user 5104").
 Every new person gets the identity they were found by, so the next import finds them at once.
+People and memberships are inserted as they are met (events need their ids); identities and
+"joined" stage records are written together at the end (`finish`), which keeps a first import
+of thousands of people fast.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from cohortdesk.core.importers.base import PersonKey, PersonRecord
 from cohortdesk.core.models import (
+    AccessStatus,
     Identity,
     Membership,
     Person,
@@ -67,6 +72,9 @@ class PeopleMatcher:
         self._by_name: dict[str, int | None] = {}
         self._by_id: dict[str, int] = {}
         self._known_ids: set[tuple[int, str, str]] = set()
+        self._emails: dict[int, str | None] = {}
+        self._identity_rows: list[dict[str, object]] = []
+        self._stage_rows: list[dict[str, object]] = []
         self._load()
 
     def _load(self) -> None:
@@ -77,6 +85,7 @@ class PeopleMatcher:
         ).all()
         for person_id, name, email in members:
             self._remember(person_id, name, email)
+            self._emails[person_id] = email
         identities = self._session.execute(
             select(Identity.person_id, Identity.source, Identity.external_id)
             .join(Membership, Membership.person_id == Identity.person_id)
@@ -124,6 +133,7 @@ class PeopleMatcher:
             if person is not None:
                 self._add_membership(person.id, Role.LEARNER)
                 self._remember(person.id, person.full_name, person.email)
+                self._emails[person.id] = person.email
                 return person.id
         if key.name:
             return self._by_name.get(key.name)
@@ -131,48 +141,62 @@ class PeopleMatcher:
 
     def _create(self, key: PersonKey) -> int:
         name = key.name or (f"{self._label} {key.source_id}" if key.source_id else None)
-        name = name or (key.email.split("@")[0] if key.email else self._label)
-        person = Person(full_name=name[:200], email=key.email, expertise="")
-        self._session.add(person)
-        self._session.flush()
-        self._add_membership(person.id, Role.LEARNER)
-        self._remember(person.id, person.full_name, person.email)
+        name = (name or (key.email.split("@")[0] if key.email else self._label))[:200]
+        person_id = self._insert(
+            Person.__table__,  # type: ignore[arg-type]
+            {"full_name": name, "email": key.email, "expertise": "", "created_at": self._now},
+        )
+        self._add_membership(person_id, Role.LEARNER)
+        self._remember(person_id, name, key.email)
+        self._emails[person_id] = key.email
         self.created_count += 1
         if len(self.created) < NEW_NAMES_SHOWN:
             self.created.append(name)
-        return person.id
+        return person_id
+
+    def _insert(self, table: Table, values: dict[str, Any]) -> int:
+        # Plain Core on the connection: a few times faster per row than an ORM flush.
+        result = self._session.connection().execute(insert(table), values)
+        key = result.inserted_primary_key
+        assert key is not None
+        return int(key[0])
 
     def _add_membership(self, person_id: int, role: Role) -> None:
-        membership = Membership(
-            cohort_id=self._cohort_id,
-            person_id=person_id,
-            role=role,
-            stage=1,
-            stage_since=self._now,
-            joined_on=self._joined_on,
-            import_batch_id=self._batch_id,
+        membership_id = self._insert(
+            Membership.__table__,  # type: ignore[arg-type]
+            {
+                "cohort_id": self._cohort_id,
+                "person_id": person_id,
+                "role": role,
+                "stage": 1,
+                "stage_since": self._now,
+                "access": AccessStatus.NOT_YET,
+                "joined_on": self._joined_on,
+                "created_at": self._now,
+                "import_batch_id": self._batch_id,
+            },
         )
-        self._session.add(membership)
-        self._session.flush()
-        self._session.add(
-            StageChange(
-                membership_id=membership.id,
-                from_stage=None,
-                to_stage=1,
-                changed_at=self._now,
-                reason=JOINED_REASON,
-                source=StageChangeSource.JOINED,
-            )
+        self._stage_rows.append(
+            {
+                "membership_id": membership_id,
+                "from_stage": None,
+                "to_stage": 1,
+                "changed_at": self._now,
+                "reason": JOINED_REASON,
+                "source": StageChangeSource.JOINED,
+                "evidence": None,
+            }
         )
 
     def _link(self, person_id: int, key: PersonKey) -> None:
         if key.source_id:
             self.add_identity(person_id, self._source, key.source_id)
-        if key.email:
-            person = self._session.get(Person, person_id)
-            if person is not None and not person.email:
-                person.email = key.email
-                self._by_email.setdefault(key.email.casefold(), person_id)
+        if key.email and person_id in self._emails and not self._emails[person_id]:
+            self._emails[person_id] = key.email
+            self._session.execute(
+                update(Person).where(Person.id == person_id).values(email=key.email)
+            )
+            self._by_email.setdefault(key.email.casefold(), person_id)
 
     def add_identity(self, person_id: int, source: str, external_id: str) -> None:
         """Record that `person_id` is `external_id` on `source`, once."""
@@ -180,7 +204,9 @@ class PeopleMatcher:
         if marker in self._known_ids:
             return
         self._known_ids.add(marker)
-        self._session.add(Identity(person_id=person_id, source=source, external_id=external_id))
+        self._identity_rows.append(
+            {"person_id": person_id, "source": source, "external_id": external_id}
+        )
         if source == self._source:
             self._by_id.setdefault(external_id, person_id)
 
@@ -189,15 +215,23 @@ class PeopleMatcher:
         person_id = self.resolve(record.who)
         for source, external_id in record.identities:
             self.add_identity(person_id, source, external_id)
-        person = self._session.get(Person, person_id)
-        if person is not None and record.expertise:
-            person.expertise = record.expertise
-        if record.role is not None:
-            membership = self._session.scalar(
-                select(Membership).where(
-                    Membership.cohort_id == self._cohort_id, Membership.person_id == person_id
-                )
+        if record.expertise:
+            self._session.execute(
+                update(Person).where(Person.id == person_id).values(expertise=record.expertise)
             )
-            if membership is not None:
-                membership.role = record.role
+        if record.role is not None:
+            self._session.execute(
+                update(Membership)
+                .where(Membership.cohort_id == self._cohort_id, Membership.person_id == person_id)
+                .values(role=record.role)
+            )
         return person_id
+
+    def finish(self) -> None:
+        """Write the identities and "joined" stage records gathered on the way."""
+        if self._identity_rows:
+            self._session.execute(insert(Identity), self._identity_rows)
+            self._identity_rows = []
+        if self._stage_rows:
+            self._session.execute(insert(StageChange), self._stage_rows)
+            self._stage_rows = []

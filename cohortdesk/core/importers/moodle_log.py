@@ -1,0 +1,426 @@
+"""Moodle's course or site "Logs" report, downloaded as CSV, in any language.
+
+The report's column names, event names and dates follow the downloading user's language, but
+the Description column never does (Moodle writes it in English on every install, "for admin
+use"), so rows are classified and people identified from Description alone:
+
+- a person is the FIRST user id in Description (`The user with id '5104' ...`); later ids in
+  the same text are other people (the user viewed, the user graded);
+- a row with no id and no name (Turnitin's rows, `-` names) names nobody: unattributed; so
+  does a row by Moodle's guest account (id 1) or by nobody logged in (id 0); a row with a name
+  but no id (Turnitin's, on a site that shows names) is kept under that name;
+- login-as rows ("Real Name as Other Name") are Moodle's way of saying the real user acted as
+  the other one. Moodle stores such an event as the other user's (their id is the one in
+  Description), so the row counts for the user logged in as, under that user's name, and the
+  import notes how many rows were done that way.
+
+Times carry no zone: they are in the downloading user's zone, `options.timezone`. Day-first
+(`en`) or month-first (`en_us`) is decided once for the whole file from its values.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from cohortdesk.core.importers.base import (
+    ActivityRecord,
+    ImportItem,
+    ImportOptions,
+    KeyMaker,
+    PersonKey,
+    Skipped,
+    SourceFile,
+)
+from cohortdesk.core.importers.textio import cell, match_columns, read_csv
+from cohortdesk.core.importers.times import (
+    DAY_FIRST,
+    MONTH_FIRST,
+    Detection,
+    FormatDetector,
+    TimeFormat,
+    TimeReader,
+    strptime_format,
+    suggest_pattern,
+)
+from cohortdesk.core.models import EventKind
+
+FORMAT = "moodle-log"
+IDENTITY_SOURCE = "moodle"
+UNNAMED_LABEL = "Moodle user"
+
+#: the report's column names in the languages facilitators use most (matched ignoring case,
+#: accents, spaces and punctuation); anything else falls back to the columns' positions
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "time": ("Time", "Hora", "Heure", "Zeit", "Uhrzeit", "Ora", "Date", "Datum", "Fecha"),
+    "name": (
+        "User full name",
+        "Full name",
+        "Nombre completo del usuario",
+        "Nombre completo",
+        "Nome completo",
+        "Nome completo do utilizador",
+        "Nome completo do usuário",
+        "Nom complet de l'utilisateur",
+        "Nom complet",
+        "Vollständiger Name",
+        "Vollständiger Name des Nutzers",
+        "Nome completo utente",
+    ),
+    "affected": (
+        "Affected user",
+        "Usuario afectado",
+        "Usuário afetado",
+        "Utilizador afetado",
+        "Utilisateur concerné",
+        "Betroffene/r Nutzer/in",
+        "Betroffener Nutzer",
+        "Utente coinvolto",
+    ),
+    "context": (
+        "Event context",
+        "Contexto del evento",
+        "Contexto do evento",
+        "Contexte de l'événement",
+        "Ereigniskontext",
+        "Contesto dell'evento",
+    ),
+    "component": ("Component", "Componente", "Composant", "Komponente"),
+    "event": (
+        "Event name",
+        "Nombre evento",
+        "Nombre del evento",
+        "Nome do evento",
+        "Nom de l'événement",
+        "Ereignisname",
+        "Nome evento",
+    ),
+    "description": ("Description", "Descripción", "Descrição", "Beschreibung", "Descrizione"),
+    "origin": ("Origin", "Origen", "Origem", "Origine", "Herkunft", "Ursprung"),
+    "ip": ("IP address", "Dirección IP", "Endereço IP", "Adresse IP", "IP-Adresse", "Indirizzo IP"),
+    "course": ("Course", "Curso", "Cours", "Kurs", "Corso"),
+}
+#: the report's columns in order (Moodle 2.8 and older site logs add a leading Course column)
+POSITIONS = ("time", "name", "affected", "context", "component", "event", "description")
+_REPORT_WIDTH = 9
+
+#: "Real Name as Other Name" in the languages above (report_log's `eventloggedas`)
+_LOGGED_AS = (" as ", " como ", " en tant que ", " als ", " come ")
+
+_USER_ID = re.compile(r"[Uu]ser with (?:the )?id '(\d+)'")
+_LEADING_ID = "The user with id '"
+_DISCUSSION_CREATED = re.compile(r"has created the discussion with (?:the )?id '(\d+)'")
+_IN_DISCUSSION = re.compile(r"in the discussion with (?:the )?id '(\d+)'")
+_DETAIL_LIMIT = 120
+#: Moodle's "not logged in" user (0) and its guest account (1: the first user an install makes)
+_NOBODY_IDS = frozenset({"0", "1"})
+#: rows kept in memory while looking for a time that settles day/month order
+_KEEP_ROWS = 5_000
+#: keys made by one KeyMaker before the next change of time starts a fresh one
+_KEYS_PER_MAKER = 4_096
+
+
+@dataclass(frozen=True, slots=True)
+class _Columns:
+    time: int
+    description: int
+    name: int | None
+    event: int | None
+    context: int | None
+
+
+def detect(name: str, head: bytes) -> bool:
+    """Whether the file starts with a Moodle Logs report header, in any language.
+
+    Args:
+        name: the file name (unused: Moodle names the file after the course).
+        head: the first bytes of the file.
+    """
+    del name
+    records = _first_records(head)
+    if not records:
+        return False
+    found = match_columns(records[0], SYNONYMS)
+    if {"time", "event", "description"} <= found.keys() and len(found) >= 6:
+        return True
+    # an unknown language: the report's shape and an English Description in the first row
+    width = len(records[0])
+    if width not in (_REPORT_WIDTH, _REPORT_WIDTH + 1) or len(records) < 2:
+        return False
+    description = cell(records[1], POSITIONS.index("description") + width - _REPORT_WIDTH)
+    return _USER_ID.search(description) is not None
+
+
+def _first_records(head: bytes) -> list[list[str]]:
+    text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
+    lines = text.splitlines()[:2]
+    try:
+        return [row for row in csv.reader(io.StringIO("\n".join(lines))) if row][:2]
+    except csv.Error:
+        return []
+
+
+def parse(source: SourceFile, options: ImportOptions) -> Iterator[ImportItem]:
+    """The report's rows as activity records or skipped rows, in file order (newest first).
+
+    Raises:
+        ImportRejectedError: not a Logs report, a time that cannot be read, a file whose day
+            and month order contradicts itself.
+    """
+    table = read_csv(source, options.max_bytes)
+    columns = _columns(source, table.header)
+    fmt, rows = _time_format(source, options, columns.time, table.rows)
+    source.note(
+        f"Moodle writes times in the downloading user's time zone; they were read as "
+        f"{options.timezone.key}."
+    )
+    yield from _items(source, rows, columns, TimeReader(fmt, options.timezone))
+
+
+def _columns(source: SourceFile, header: list[str]) -> _Columns:
+    found = match_columns(header, SYNONYMS)
+    if "time" in found and "description" in found:
+        return _Columns(
+            time=found["time"],
+            description=found["description"],
+            name=found.get("name"),
+            event=found.get("event"),
+            context=found.get("context"),
+        )
+    if len(header) not in (_REPORT_WIDTH, _REPORT_WIDTH + 1):
+        shown = ", ".join(header[:12]) or "none"
+        raise source.reject(
+            1,
+            "this does not look like a Moodle Logs report: no Time and Description columns "
+            f"(the columns are: {shown})",
+        )
+    offset = len(header) - _REPORT_WIDTH  # the old leading Course column, or an index column
+    source.note(
+        "The column names are not ones cohortdesk knows, so the columns were taken by their "
+        "position in Moodle's Logs report (Time, User full name, ..., Description)."
+    )
+    at = {fld: index + offset for index, fld in enumerate(POSITIONS)}
+    return _Columns(
+        time=at["time"],
+        description=at["description"],
+        name=at["name"],
+        event=at["event"],
+        context=at["context"],
+    )
+
+
+def _time_format(
+    source: SourceFile, options: ImportOptions, column: int, rows: Iterator[tuple[int, list[str]]]
+) -> tuple[TimeFormat, Iterator[tuple[int, list[str]]]]:
+    """Day-first or month-first for the whole file, and the rows to parse.
+
+    The first rows usually settle it (a day after the 12th); they are kept and parsed after.
+    When they do not, a separate first pass reads on through the file (memory stays flat).
+    """
+    if options.time_format:
+        return strptime_format(options.time_format), rows
+    detector = FormatDetector((DAY_FIRST, MONTH_FIRST))
+    kept: list[tuple[int, list[str]]] = []
+    for item in rows:
+        kept.append(item)
+        detector.feed(item[0], cell(item[1], column))
+        if detector.settled or len(kept) >= _KEEP_ROWS:
+            break
+    found = detector.detection
+    if not detector.settled and len(kept) >= _KEEP_ROWS:
+        found = _scan_times(source, options, column)
+    if not found.fitting:
+        row = found.emptied_by[0] if found.emptied_by else None
+        raise source.reject(row, found.unfit_reason())
+    rows = itertools.chain(kept, rows)
+    if len(found.fitting) == 1:
+        chosen = found.fitting[0]
+        source.note(f"Times were read as {chosen.description} ({found.label(chosen)}).")
+        return chosen, rows
+    if found.values:
+        example = found.first[1] if found.first else ""
+        source.note(
+            f"Every time in the file (e.g. {example!r}) could be day/month or month/day; they "
+            "were read as day/month/year, Moodle's default English format. If the file comes "
+            "from a US-English Moodle, import it again with --time-format "
+            f"'{suggest_pattern(example, MONTH_FIRST)}'."
+        )
+    return DAY_FIRST, rows
+
+
+def _scan_times(source: SourceFile, options: ImportOptions, column: int) -> Detection:
+    table = read_csv(source, options.max_bytes)
+    rows = table.rows
+    try:
+        return FormatDetector((DAY_FIRST, MONTH_FIRST)).feed_all(
+            ((row, cell(cells, column)) for row, cells in rows), stop_when_settled=True
+        )
+    finally:
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()
+
+
+def _items(
+    source: SourceFile,
+    rows: Iterator[tuple[int, list[str]]],
+    columns: _Columns,
+    read_time: TimeReader,
+) -> Iterator[ImportItem]:
+    # One loop, with the cheap checks first: this runs a million times for a big site log.
+    # Identical rows (a double click) share their time, and the report is sorted by time, so
+    # they are neighbours: numbering them within a run of one time keeps keys as stable as
+    # one KeyMaker for the file would, without remembering a million digests (a new one is
+    # started at the first change of time after every few thousand keys).
+    make_key = KeyMaker().make
+    run_stamp = ""
+    made = 0
+    people: dict[str, tuple[str | None, PersonKey]] = {}  # by id: the name seen last, its key
+    names: dict[str, tuple[str | None, bool]] = {}
+    skip_reasons: dict[str, str] = {}
+    nobody_reasons: dict[str, str] = {}
+    time_at, description_at = columns.time, columns.description
+    name_at = columns.name if columns.name is not None else -1
+    event_at = columns.event if columns.event is not None else -1
+    context_at = columns.context if columns.context is not None else -1
+    time_description = read_time.fmt.description
+    logged_as = 0
+    view, post, reply = EventKind.VIEW, EventKind.POST, EventKind.REPLY
+    for row, cells in rows:
+        width = len(cells)
+        description = cells[description_at].strip() if description_at < width else ""
+        event = cells[event_at].strip() if 0 <= event_at < width else ""
+
+        # who: the first id in Description, else the name column
+        uid: str | None = None
+        if description.startswith(_LEADING_ID):
+            end = description.find("'", 18)
+            uid = description[18:end]
+            if not (uid.isascii() and uid.isdigit()):
+                uid = None
+        if uid is None and "ser with" in description:
+            match = _USER_ID.search(description)
+            if match is not None:
+                uid = match.group(1)
+        if uid in _NOBODY_IDS:
+            yield Skipped(row, "names nobody: a guest or someone not logged in", unattributed=True)
+            continue
+        raw_name = cells[name_at].strip() if 0 <= name_at < width else ""
+        known_name = names.get(raw_name)
+        if known_name is None:
+            known_name = names[raw_name] = _clean_name(raw_name)
+        name, as_other = known_name
+        if uid is None and name is None:
+            reason = nobody_reasons.get(event)
+            if reason is None:
+                reason = nobody_reasons[event] = f"names nobody: {event or 'an unnamed event'}"
+            yield Skipped(row, reason, unattributed=True)
+            continue
+
+        # what: Description patterns (never translated); cheap substring tests before regexes
+        kind: EventKind | None = None
+        thread: str | None = None
+        skip: str | None = None
+        if "viewed the" in description:
+            if (
+                "viewed the course with id" in description
+                or ("' activity with course module id" in description)
+                or "viewed the discussion with id" in description
+            ):
+                kind = view
+        elif "has created the discussion with" in description:
+            kind = post
+            match = _DISCUSSION_CREATED.search(description)
+            thread = match.group(1) if match is not None else None
+        elif "has created the post with" in description:
+            kind = reply
+            match = _IN_DISCUSSION.search(description)
+            thread = match.group(1) if match is not None else None
+        elif "has posted content" in description:
+            skip = "duplicate notice of a post"
+        elif "has logged in" in description:
+            if "has logged in as" not in description:
+                kind = EventKind.LOGIN
+        elif (
+            "has submitted" in description
+            or event == "Add Submission"
+            or description.startswith("User submission sent to Turnitin")
+        ):
+            kind = EventKind.SUBMIT
+        if kind is None:
+            if skip is None:
+                skip = skip_reasons.get(event)
+                if skip is None:
+                    skip = skip_reasons[event] = _not_participation(event, description)
+            yield Skipped(row, skip)
+            continue
+
+        raw_time = cells[time_at] if time_at < width else ""
+        when = read_time(raw_time)
+        if when is None:
+            raw_time = raw_time.strip()
+            if not raw_time:
+                raise source.reject(row, "the Time column is empty")
+            raise source.reject(
+                row,
+                f"the time {raw_time[:40]!r} is not {time_description} like the rows before "
+                "it; give the format with --time-format",
+            )
+        if when[1] != run_stamp:
+            run_stamp = when[1]
+            if made >= _KEYS_PER_MAKER:  # a new run: earlier rows can no longer repeat
+                make_key = KeyMaker().make
+                made = 0
+        made += 1
+        known = people.get(uid or "")
+        if known is None or known[0] != name:
+            known = people[uid or ""] = (name, PersonKey(source_id=uid, name=name))
+        person = known[1]
+        if as_other:
+            logged_as += 1
+        context = cells[context_at].strip() if 0 <= context_at < width else ""
+        detail = f"{event}: {context}" if context else event
+        if len(detail) > _DETAIL_LIMIT or "\n" in detail or "\r" in detail:
+            detail = _one_line(detail, _DETAIL_LIMIT)
+        yield ActivityRecord(
+            row=row,
+            who=person,
+            occurred_at=when[0],
+            kind=kind,
+            # the same digest as make(stamp, actor, description), joined here in one go
+            key=make_key(f"{when[1]}\x1f{uid or 'name:' + str(name)}\x1f{description}"),
+            thread=thread,
+            detail=detail,
+        )
+    if logged_as:
+        rows_text = "1 row was" if logged_as == 1 else f"{logged_as} rows were"
+        source.note(
+            f"{rows_text} done by someone logged in as another user ('Real Name as Other "
+            "Name'); like Moodle, they count for the user logged in as."
+        )
+
+
+def _clean_name(raw: str) -> tuple[str | None, bool]:
+    """The name to keep and whether it was a login-as ("Real as Other" -> "Other")."""
+    if not raw or raw == "-":
+        return None, False
+    for separator in _LOGGED_AS:
+        real, found, other = raw.partition(separator)
+        if found and real.strip() and other.strip():
+            return other.strip(), True
+    return raw, False
+
+
+def _not_participation(event: str, description: str) -> str:
+    what = event or description[:60] or "an unnamed event"
+    return f"not participation: {what}"[:_DETAIL_LIMIT]
+
+
+def _one_line(text: str, limit: int) -> str:
+    """`text` on one line (whitespace runs become one space), cut to `limit` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
