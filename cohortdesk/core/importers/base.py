@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
 from cohortdesk.core.errors import ErrorKind, KnownError
@@ -57,9 +57,11 @@ class PersonKey:
             raise ValueError("a PersonKey needs a source id, an email or a name")
 
 
-@dataclass(frozen=True, slots=True)
-class ActivityRecord:
+class ActivityRecord(NamedTuple):
     """One thing a person did, ready to be stored.
+
+    A named tuple rather than a dataclass: a million-row import builds a million of them, and
+    a tuple is built several times faster.
 
     Attributes:
         row: where it came from in the file (1-based, the header is row 1), for messages.

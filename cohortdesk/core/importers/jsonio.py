@@ -7,6 +7,7 @@ RecursionError, MemoryError or ValueError escapes.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from cohortdesk.core.importers.base import SourceFile
@@ -31,8 +32,27 @@ def _float(text: str) -> float:
     return float(text)
 
 
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
 def _depth_ok(text: str, limit: int = MAX_DEPTH) -> bool:
     """Cheap nesting check before parsing, so deep input never reaches the recursive parser."""
+    if text.count("[") + text.count("{") <= limit:
+        return True  # too few brackets to nest that deep
+    # Only the brackets outside strings matter: let the regex engine drop everything else.
+    depth = 0
+    for char in _NOT_BRACKET.sub("", _STRING.sub("", text)):
+        if char in "[{":
+            depth += 1
+            if depth > limit:
+                return _depth_ok_exact(text, limit)  # unterminated strings differ: be exact
+        else:
+            depth -= 1
+    return True
+
+
+def _depth_ok_exact(text: str, limit: int) -> bool:
     depth = 0
     in_string = False
     escaped = False

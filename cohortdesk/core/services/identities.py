@@ -65,6 +65,10 @@ class PeopleMatcher:
         self._joined_on = joined_on
         self._now = now
         self._cache: dict[PersonKey, int] = {}
+        # Parsers hand the same PersonKey object for every row of a person: finding it by
+        # identity skips hashing a dataclass per row. The entry holds the key, so its id
+        # cannot be reused while the entry exists.
+        self._by_object: dict[int, tuple[PersonKey, int]] = {}
         self.created: list[str] = []
         self.created_count = 0
         self._members: set[int] = set()
@@ -107,14 +111,19 @@ class PeopleMatcher:
 
     def resolve(self, key: PersonKey) -> int:
         """The person id for `key`, matching or creating them (and their membership)."""
+        fast = self._by_object.get(id(key))
+        if fast is not None and fast[0] is key:
+            return fast[1]
         cached = self._cache.get(key)
         if cached is not None:
+            self._by_object[id(key)] = (key, cached)
             return cached
         person_id = self._match(key)
         if person_id is None:
             person_id = self._create(key)
         self._link(person_id, key)
         self._cache[key] = person_id
+        self._by_object[id(key)] = (key, person_id)
         return person_id
 
     def _match(self, key: PersonKey) -> int | None:
