@@ -29,7 +29,7 @@ from cohortdesk.ui.views.stage_dialog import StageDialog
 from cohortdesk.ui.views.stages_dialog import StagesDialog
 
 DEMO_END = date(2026, 10, 30)
-SIZE = (1440, 880)
+SIZE = (1600, 900)
 
 
 def settle(window: MainWindow) -> None:

@@ -87,6 +87,13 @@ def relative_day(day: date | None, today: date | None = None) -> str:
     return short_date(day)
 
 
+def event_text(kind: EventKind, replied_to: str | None = None) -> str:
+    """`Started a thread`, or `Replied to Ben Okafor` when a reply names whom it answers."""
+    if kind is EventKind.REPLY and replied_to:
+        return f"Replied to {replied_to}"
+    return EVENT_LABELS[kind]
+
+
 def short_date(day: date) -> str:
     """`3 Oct 2026`."""
     return f"{day.day} {day:%b %Y}"
@@ -100,8 +107,14 @@ def local_time(moment: datetime, zone: str) -> str:
 
 STAGE_SOURCE_LABELS = {
     StageChangeSource.JOINED: "Joined",
-    StageChangeSource.MANUAL: "Set by hand",
-    StageChangeSource.SUGGESTION: "Suggestion accepted",
+    StageChangeSource.MANUAL: "By hand",
+    StageChangeSource.SUGGESTION: "Suggested",
+}
+
+STAGE_SOURCE_TIPS = {
+    StageChangeSource.JOINED: "The stage they joined the cohort at",
+    StageChangeSource.MANUAL: "Set by hand by the facilitator",
+    StageChangeSource.SUGGESTION: "A suggestion from their activity, accepted by the facilitator",
 }
 
 

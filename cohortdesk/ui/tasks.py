@@ -159,14 +159,28 @@ class TaskRunner(QObject):
         task = task or Task(description)
         was_idle = not self._running
         self._running.add(task)
-        if on_done is not None:
-            task.finished.connect(on_done)
-        if on_error is not None:
-            task.failed.connect(on_error)
-        else:
-            task.failed.connect(lambda exc: self._report(task, exc))
-        task.finished.connect(lambda _result: self._forget(task))
-        task.failed.connect(lambda _exc: self._forget(task))
+
+        # One handler per outcome, so the result and the bookkeeping arrive in the same queued
+        # call: whoever waits for `on_done`'s effects then finds the runner idle (or busy with
+        # the work `on_done` chained), never still "delivering" this task.
+        def delivered(result: Any) -> None:
+            try:
+                if on_done is not None:
+                    on_done(result)
+            finally:
+                self._forget(task)
+
+        def failed(exc: BaseException) -> None:
+            try:
+                if on_error is not None:
+                    on_error(exc)
+                else:
+                    self._report(task, exc)
+            finally:
+                self._forget(task)
+
+        task.finished.connect(delivered)
+        task.failed.connect(failed)
         pool.start(_Runnable(task, job))
         if was_idle:
             self.busy_changed.emit(True)

@@ -91,7 +91,7 @@ def test_create_and_list_cohorts(capsys: pytest.CaptureFixture[str]) -> None:
             ["cohort", "create", "Z", "--start", "2027-02-01", "--end", "2027-01-01"],
             "end date is before the start date",
         ),
-        (["cohort", "create", "   "], "name"),
+        (["cohort", "create", "   "], "Name: cannot be empty"),
     ],
 )
 def test_bad_input_exits_1_with_one_line(

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from cohortdesk.core.db import Database
-from cohortdesk.core.errors import ConflictError, NotFoundError
+from cohortdesk.core.errors import ConflictError, KnownError, NotFoundError
 from cohortdesk.core.models import ActivityEvent, EventKind, Person, Role
-from cohortdesk.core.schemas import MemberInput
+from cohortdesk.core.schemas import MemberInput, validated
 from cohortdesk.core.services import members, participation
 from tests.core.builders import MONDAY, add, event, make_cohort, person_of
 
@@ -37,6 +37,96 @@ def test_add_reuses_a_person_by_email_ignoring_case(db: Database) -> None:
         again = add(s, autumn.id, "Amina O.", email="amina.okafor@example.org")
         assert person_of(s, first) == person_of(s, again)
         assert s.scalar(select(func.count()).select_from(Person)) == 1
+
+
+def test_a_reused_person_keeps_the_name_on_record(db: Database) -> None:
+    """Typing "Amina O." in Autumn must not rename Amina in Spring; blanks are filled in."""
+    with db.write() as s:
+        spring = make_cohort(s, "Spring")
+        autumn = make_cohort(s, "Autumn")
+        first = add(s, spring.id, "Amina Okafor", email="amina@example.org")
+        again = add(s, autumn.id, "Amina O.", email="amina@example.org", expertise="rubrics")
+        assert members.member_detail(s, again).row.name == "Amina Okafor"
+        assert members.member_detail(s, first).expertise == "rubrics"  # was empty: filled in
+        third = add(
+            s, make_cohort(s, "Summer").id, "A. O.", email="amina@example.org", expertise="xAPI"
+        )
+        assert members.member_detail(s, third).expertise == "rubrics"
+
+
+def test_a_reused_person_with_an_empty_name_takes_the_typed_one(db: Database) -> None:
+    with db.write() as s:
+        spring = make_cohort(s, "Spring")
+        first = add(s, spring.id, "Placeholder", email="amina@example.org")
+        person = s.get(Person, person_of(s, first))
+        assert person is not None
+        person.full_name = ""  # as an import that knew only the address might leave it
+        again = add(s, make_cohort(s, "Autumn").id, "Amina Okafor", email="amina@example.org")
+        assert members.member_detail(s, again).row.name == "Amina Okafor"
+
+
+@pytest.mark.parametrize("stage", [0, 6, 7, -1])
+def test_a_stage_outside_one_to_five_is_a_known_error(db: Database, stage: int) -> None:
+    with db.write() as s:
+        cohort = make_cohort(s)
+    data = MemberInput(full_name="Amina Okafor")
+    with pytest.raises(KnownError, match=f"^Stage must be 1 to 5, not {stage}$"), db.write() as s:
+        members.add_member(s, cohort.id, data, stage=stage)
+    with db.read() as s:
+        assert participation.roster(s, cohort.id) == []
+
+
+@pytest.mark.parametrize("stage", [1, 5])
+def test_any_stage_from_one_to_five_can_be_the_first(db: Database, stage: int) -> None:
+    with db.write() as s:
+        mid = members.add_member(s, make_cohort(s).id, MemberInput(full_name="A"), stage=stage)
+        assert members.member_detail(s, mid).row.stage == stage
+
+
+def test_joined_on_defaults_to_today_in_the_cohorts_time_zone(db: Database) -> None:
+    """23:30 UTC on 1 June is already 2 June in London, and still 1 June in Honolulu."""
+    late = datetime(2025, 6, 1, 23, 30, tzinfo=UTC)
+    data = MemberInput(full_name="Amina Okafor")
+    with db.write() as s:
+        london = make_cohort(s, "London", timezone="Europe/London")
+        hawaii = make_cohort(s, "Hawaii", timezone="Pacific/Honolulu")
+        in_london = members.add_member(s, london.id, data, now=late)
+        in_hawaii = members.add_member(s, hawaii.id, data, now=late)
+        assert members.member_detail(s, in_london).joined_on == date(2025, 6, 2)
+        assert members.member_detail(s, in_hawaii).joined_on == date(2025, 6, 1)
+        given = members.add_member(s, london.id, data, now=late, joined_on=date(2025, 5, 1))
+        assert members.member_detail(s, given).joined_on == date(2025, 5, 1)
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        (
+            {"full_name": "Ann", "email": "ann@example"},
+            "Email: not a valid email address (ann@example)",
+        ),
+        (
+            {"full_name": "Ann", "email": "ann example.org"},
+            "Email: not a valid email address (ann example.org)",
+        ),
+        ({"full_name": "   "}, "Name: cannot be empty"),
+        ({"full_name": "A" * 201}, "Name: too long (at most 200 characters)"),
+        (
+            {"full_name": "Ann", "role": "boss"},
+            "Role: must be one of learner, mentor, facilitator or manager (boss)",
+        ),
+    ],
+)
+def test_bad_member_input_is_said_plainly(values: dict[str, object], message: str) -> None:
+    with pytest.raises(KnownError) as caught:
+        validated(MemberInput, **values)
+    assert str(caught.value) == message
+
+
+def test_member_input_is_tidied(db: Database) -> None:
+    data = validated(MemberInput, full_name="  Ann Lee ", email=" Ann@Example.org ")
+    assert (data.full_name, data.email) == ("Ann Lee", "Ann@Example.org")
+    assert validated(MemberInput, full_name="Ann", email="  ").email == ""
 
 
 def test_same_person_twice_in_a_cohort_is_a_conflict(db: Database) -> None:
@@ -118,6 +208,28 @@ def test_remove_takes_events_and_keeps_the_person_elsewhere(db: Database) -> Non
         assert s.scalar(mine) == 0
         with pytest.raises(NotFoundError):
             members.member_detail(s, mid)
+
+
+def test_remove_forgets_whom_others_replied_to_in_that_cohort_only(db: Database) -> None:
+    with db.write() as s:
+        spring = make_cohort(s, "Spring")
+        autumn = make_cohort(s, "Autumn")
+        lars = add(s, spring.id, "Lars Berg")
+        amina = add(s, spring.id, "Amina Okafor")
+        lars_autumn = add(s, autumn.id, "Lars Berg")
+        amina_autumn = add(s, autumn.id, "Amina Okafor")
+        event(s, amina, EventKind.REPLY, to=lars, thread="Week 1")
+        event(s, amina_autumn, EventKind.REPLY, to=lars_autumn, thread="Week 1")
+        lars_person = person_of(s, lars)
+        members.remove_member(s, lars)
+    with db.read() as s:
+        (spring_reply,) = members.member_detail(s, amina).events
+        (autumn_reply,) = members.member_detail(s, amina_autumn).events
+        row = participation.roster_row(s, amina)
+        stored = s.scalars(select(ActivityEvent.replied_to_id).order_by(ActivityEvent.id)).all()
+    assert spring_reply.replied_to_name is None and autumn_reply.replied_to_name == "Lars Berg"
+    assert (row.replies, row.peer_replies) == (1, 0)
+    assert stored == [None, lars_person]
 
 
 def test_removing_someones_only_membership_deletes_the_person(db: Database) -> None:

@@ -41,6 +41,41 @@ def test_peer_replies_count_only_replies_to_another_learner(db: Database) -> Non
     assert (row.replies, row.peer_replies) == (5, 1)
 
 
+def test_replies_by_staff_to_learners_are_not_peer_replies(db: Database) -> None:
+    """Issue 2: a peer reply is by a learner to another learner, not a facilitator's answer."""
+    with db.write() as s:
+        cohort = make_cohort(s)
+        amina = add(s, cohort.id, "Amina Okafor")
+        lars = add(s, cohort.id, "Lars Berg")
+        facilitator = add(s, cohort.id, "Priya Nair", Role.FACILITATOR)
+        mentor = add(s, cohort.id, "Kenji Mori", Role.MENTOR)
+        manager = add(s, cohort.id, "Rosa Diaz", Role.MANAGER)
+        for staff in (facilitator, mentor, manager):
+            event(s, staff, EventKind.REPLY, to=amina)
+            event(s, staff, EventKind.REPLY, to=lars)
+        event(s, lars, EventKind.REPLY, to=amina)
+        rows = {r.membership_id: r for r in participation.roster(s, cohort.id)}
+    for staff in (facilitator, mentor, manager):
+        assert (rows[staff].replies, rows[staff].peer_replies) == (2, 0)
+    assert (rows[lars].replies, rows[lars].peer_replies) == (1, 1)
+
+
+def test_peer_replies_follow_the_replier_role_in_this_cohort(db: Database) -> None:
+    """Lars facilitates Autumn but learns in Spring: his Spring replies to learners count."""
+    with db.write() as s:
+        spring = make_cohort(s, "Spring")
+        autumn = make_cohort(s, "Autumn")
+        amina = add(s, spring.id, "Amina Okafor")
+        add(s, autumn.id, "Amina Okafor")
+        in_spring = add(s, spring.id, "Lars Berg")
+        in_autumn = add(s, autumn.id, "Lars Berg", Role.FACILITATOR)
+        event(s, in_spring, EventKind.REPLY, to=amina)
+        autumn_amina = participation.roster(s, autumn.id)[0].membership_id
+        event(s, in_autumn, EventKind.REPLY, to=autumn_amina)
+        assert participation.roster_row(s, in_spring).peer_replies == 1
+        assert participation.roster_row(s, in_autumn).peer_replies == 0
+
+
 def test_peer_replies_follow_the_target_role_in_this_cohort(db: Database) -> None:
     """Lars is a learner here but a facilitator elsewhere: replies to him here are peer replies."""
     with db.write() as s:

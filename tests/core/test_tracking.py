@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -11,6 +11,7 @@ from sqlalchemy import select
 from cohortdesk.core.db import Database
 from cohortdesk.core.errors import KnownError, NotFoundError
 from cohortdesk.core.models import AccessStatus, EventKind, StageChange, StageChangeSource
+from cohortdesk.core.schemas import EventInput, validated
 from cohortdesk.core.services import members, participation, tracking
 from tests.core.builders import MONDAY, add, event, make_cohort
 
@@ -157,7 +158,51 @@ def test_motivation_check_in_is_kept_with_its_date_and_note(db: Database, member
         assert tracking.add_motivation(s, member, 5, now=MONDAY).checked_on == MONDAY.date()
 
 
+def test_a_check_in_is_dated_today_in_the_cohorts_time_zone(db: Database) -> None:
+    """23:30 UTC on 1 June is already 2 June in London and still 1 June in Honolulu."""
+    late = datetime(2025, 6, 1, 23, 30, tzinfo=UTC)
+    with db.write() as s:
+        london = add(s, make_cohort(s, "London", timezone="Europe/London").id, "Amina Okafor")
+        hawaii = add(s, make_cohort(s, "Hawaii", timezone="Pacific/Honolulu").id, "Amina Okafor")
+        tokyo = add(s, make_cohort(s, "Tokyo", timezone="Asia/Tokyo").id, "Amina Okafor")
+        dates = [tracking.add_motivation(s, m, 3, now=late).checked_on for m in (london, hawaii)]
+        early = datetime(2025, 6, 1, 16, 0, tzinfo=UTC)  # 01:00 on 2 June in Tokyo
+        dates.append(tracking.add_motivation(s, tokyo, 3, now=early).checked_on)
+    assert dates == [date(2025, 6, 2), date(2025, 6, 1), date(2025, 6, 2)]
+
+
 # ---- events ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"), [("  Week 2: weaving  ", "Week 2: weaving"), ("   ", None), ("", None)]
+)
+def test_the_thread_is_stripped_and_blank_means_none(
+    db: Database, member: int, typed: str, kept: str | None
+) -> None:
+    with db.write() as s:
+        row = event(s, member, EventKind.POST, thread=typed)
+    assert row.thread == kept
+    with db.read() as s:
+        assert members.member_detail(s, member).events[0].thread == kept
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"occurred_at": "yesterday"}, "When: not a valid date and time (yesterday)"),
+        ({"occurred_at": "2025-03-03T10:00"}, "When: a time needs its time zone"),
+        ({"word_count": -5}, "Words: must be at least 0 (-5)"),
+        ({"word_count": "many"}, "Words: not a whole number (many)"),
+        ({"kind": "poke"}, "What: must be one of login, view, post, reply, "),
+    ],
+)
+def test_bad_event_input_is_said_plainly(values: dict[str, object], message: str) -> None:
+    given: dict[str, object] = {"kind": "post", "occurred_at": MONDAY} | values
+    with pytest.raises(KnownError) as caught:
+        validated(EventInput, **given)
+    assert str(caught.value).startswith(message)
+    assert "\n" not in str(caught.value) and "pydantic" not in str(caught.value)
 
 
 def test_any_event_marks_access(db: Database, member: int) -> None:

@@ -28,6 +28,7 @@ LISBON = "Europe/Lisbon"
 DISPLAY = Qt.ItemDataRole.DisplayRole
 TOOLTIP = Qt.ItemDataRole.ToolTipRole
 FOREGROUND = Qt.ItemDataRole.ForegroundRole
+ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
 
 
 def utc(day: int, hour: int, minute: int = 0) -> datetime:
@@ -122,10 +123,12 @@ def cells(model: RowTableModel, row: int, role: int = DISPLAY) -> list[object]:
 def test_stage_history_reads_from_to_in_the_cohorts_time() -> None:
     model = history.StageHistoryModel()
     model.set_rows(STAGE_ROWS, LISBON)
-    assert cells(model, 0) == ["2 → 3", "12 Oct 2026 18:05", "Replied to peers", "Set by hand"]
-    assert cells(model, 1) == ["Started at 1", "1 Oct 2026 09:00", "Joined the cohort", "Joined"]
+    assert cells(model, 0) == ["2 → 3", "12 Oct 2026", "Replied to peers", "By hand"]
+    assert cells(model, 1) == ["Started at 1", "1 Oct 2026", "Joined the cohort", "Joined"]
     tip = model.index(0, history.COL_CHANGE).data(TOOLTIP)
     assert tip == "From 2 · Online socialisation to 3 · Information exchange"
+    assert model.index(0, history.COL_WHEN).data(TOOLTIP) == "12 Oct 2026 18:05 (Europe/Lisbon)"
+    assert model.index(0, history.COL_SOURCE).data(TOOLTIP) == "Set by hand by the facilitator"
     assert model.headerData(0, Qt.Orientation.Horizontal) == "Change"
     assert model.headerData(0, Qt.Orientation.Vertical) is None
 
@@ -133,8 +136,14 @@ def test_stage_history_reads_from_to_in_the_cohorts_time() -> None:
 def test_access_issues_show_open_ones_as_open_in_red() -> None:
     model = access.AccessIssuesModel()
     model.set_rows(ISSUE_ROWS, LISBON)
-    assert cells(model, 0) == ["5 Oct 2026 10:00", "Locked out", "Open", ""]
-    assert cells(model, 1) == ["2 Oct 2026 10:00", "No email", "3 Oct 2026 11:00", "Spam"]
+    assert cells(model, 0) == ["5 Oct 2026", "Locked out", "Open", ""]
+    assert cells(model, 1) == ["2 Oct 2026", "No email", "3 Oct 2026", "Spam"]
+    assert model.index(1, access.COL_OPENED).data(TOOLTIP) == (
+        "Opened 2 Oct 2026 10:00 (Europe/Lisbon)"
+    )
+    assert model.index(1, access.COL_RESOLVED).data(TOOLTIP) == (
+        "Resolved 3 Oct 2026 11:00 (Europe/Lisbon)"
+    )
     colour = model.index(0, access.COL_RESOLVED).data(FOREGROUND)
     assert colour == fmt.ACCESS_COLOURS[AccessStatus.PROBLEM]
     assert model.index(1, access.COL_RESOLVED).data(FOREGROUND) is None
@@ -153,20 +162,29 @@ def test_events_read_in_the_cohorts_time_with_the_whole_event_as_tooltip() -> No
     model.set_rows(EVENT_ROWS, LISBON)
     assert cells(model, 0) == [
         "12 Oct 2026 17:47",
-        "Replied",
+        "Replied to Chioma Eze",
         "Week 2",
-        "Chioma Eze",
         "205",
         "Shared a checklist",
         "moodle",
     ]
-    assert cells(model, 1) == ["11 Oct 2026 08:00", "Logged in", "", "", "", "", "manual"]
+    assert cells(model, 1) == ["11 Oct 2026 08:00", "Logged in", "", "", "", "manual"]
     assert model.index(0, events.COL_DETAIL).data(TOOLTIP) == (
         "Replied, 12 Oct 2026 17:47 (Europe/Lisbon)\nThread: Week 2\nReplied to: Chioma Eze\n"
         "205 words\nShared a checklist\nSource: moodle"
     )
     words = model.index(0, events.COL_WORDS).data(Qt.ItemDataRole.TextAlignmentRole)
     assert words & Qt.AlignmentFlag.AlignRight
+    heading = model.headerData(events.COL_WORDS, Qt.Orientation.Horizontal, ALIGNMENT)
+    assert heading & Qt.AlignmentFlag.AlignRight  # the heading lines up with the numbers
+    heading = model.headerData(events.COL_THREAD, Qt.Orientation.Horizontal, ALIGNMENT)
+    assert heading & Qt.AlignmentFlag.AlignLeft
+
+
+def test_a_reply_to_nobody_named_reads_replied() -> None:
+    model = events.EventsModel()
+    model.set_rows((EVENT_ROWS[0].model_copy(update={"replied_to_name": None}),), LISBON)
+    assert model.index(0, events.COL_KIND).data() == "Replied"
 
 
 def test_notes_show_when_and_what() -> None:

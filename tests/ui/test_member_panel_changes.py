@@ -16,7 +16,7 @@ from cohortdesk.core.errors import NotFoundError
 from cohortdesk.core.models import AccessStatus, EventKind, Role
 from cohortdesk.core.services import members
 from cohortdesk.ui.context import AppContext
-from cohortdesk.ui.models.events_model import COL_KIND, COL_REPLIED_TO, COL_THREAD, COL_WHEN
+from cohortdesk.ui.models.events_model import COL_KIND, COL_THREAD, COL_WHEN
 from cohortdesk.ui.models.stage_history_model import COL_CHANGE, COL_REASON
 from cohortdesk.ui.views.member_panel import EMPTY_TEXT, MemberPanel
 from cohortdesk.ui.widgets import confirm
@@ -114,9 +114,8 @@ def test_add_and_delete_an_event(
     model = panel.activity_tab.events_model
     assert model.rowCount() == 1
     assert model.index(0, COL_WHEN).data() == "19 Oct 2026 14:05"
-    assert model.index(0, COL_KIND).data() == "Replied"
+    assert model.index(0, COL_KIND).data() == "Replied to Ben Okafor"
     assert model.index(0, COL_THREAD).data() == "Week 3: weaving"
-    assert model.index(0, COL_REPLIED_TO).data() == "Ben Okafor"
     row = roster_row(db, cohort.ana)
     assert (row.events, row.replies, row.peer_replies) == (1, 1, 1)
     assert row.access is AccessStatus.ACCESSED
@@ -130,7 +129,7 @@ def test_add_and_delete_an_event(
     tab.events_view.selectRow(0)
     with qtbot.waitSignal(panel.member_loaded):
         click(qtbot, tab.delete_button)
-    assert "Replied on 19 Oct 2026 14:05 in “Week 3: weaving”" in answers[0]
+    assert "Replied to Ben Okafor on 19 Oct 2026 14:05 in “Week 3: weaving”" in answers[0]
     assert model.rowCount() == 0
     assert roster_row(db, cohort.ana).events == 0
     assert said[-1] == "Deleted an event from Ana Souza's activity"

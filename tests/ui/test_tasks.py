@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from PySide6.QtCore import QThread
+from PySide6.QtCore import QObject, QThread, Signal
 from pytestqt.qtbot import QtBot
 from sqlalchemy.orm import Session
 
@@ -73,3 +73,21 @@ def test_a_cancelled_job_rolls_back_what_it_wrote(qtbot: QtBot, db: Database) ->
     assert isinstance(failure.args[1], CancelledError)
     with db.read() as session:
         assert cohorts.list_cohorts(session) == []
+
+
+class _Announcer(QObject):
+    announced = Signal()
+
+
+def test_the_runner_is_idle_once_a_result_has_been_handled(qtbot: QtBot, db: Database) -> None:
+    """A view announces what it loaded from `on_done`; whoever waits for that announcement
+    must find the task forgotten, not still 'delivering' (this raced before)."""
+    runner = TaskRunner(db)
+    announcer = _Announcer()
+    for _ in range(40):
+        with qtbot.waitSignal(announcer.announced):
+            runner.read("Count", cohorts.list_cohorts, lambda _rows: announcer.announced.emit())
+        assert runner.is_idle()
+    with qtbot.waitSignal(announcer.announced):
+        runner.read("Broken", lambda _s: 1 / 0, on_error=lambda _exc: announcer.announced.emit())
+    assert runner.is_idle()

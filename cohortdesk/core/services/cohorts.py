@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from cohortdesk.core.errors import ConflictError, NotFoundError
 from cohortdesk.core.models import ActivityEvent, Cohort, Membership, Person, Role
-from cohortdesk.core.schemas import CohortInput, CohortRow, Frozen
+from cohortdesk.core.schemas import CohortInput, CohortRow, Frozen, validated
 
 
 class CohortSize(Frozen):
@@ -124,12 +124,15 @@ def update_cohort(session: Session, cohort_id: int, data: CohortInput) -> Cohort
 
 
 def rename_cohort(session: Session, cohort_id: int, name: str) -> CohortRow:
-    """Give a cohort a new name."""
+    """Give a cohort a new name.
+
+    Raises:
+        KnownError: the name is blank or too long.
+        ConflictError: another cohort has that name.
+    """
     current = get_cohort(session, cohort_id)
-    data = CohortInput.model_validate(
-        current.model_dump(include={"description", "start_date", "end_date", "timezone"})
-        | {"name": name}
-    )
+    kept = current.model_dump(include={"description", "start_date", "end_date", "timezone"})
+    data = validated(CohortInput, **kept, name=name)
     return update_cohort(session, cohort_id, data)
 
 

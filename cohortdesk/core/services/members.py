@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, aliased
 
-from cohortdesk.core.errors import ConflictError, NotFoundError
+from cohortdesk.core.errors import ConflictError, KnownError, NotFoundError
 from cohortdesk.core.models import (
     AccessIssue,
     ActivityEvent,
@@ -32,7 +33,7 @@ from cohortdesk.core.schemas import (
 )
 from cohortdesk.core.services.cohorts import delete_orphans
 from cohortdesk.core.services.participation import roster_row
-from cohortdesk.core.stages import stage as stage_info
+from cohortdesk.core.stages import FIRST_STAGE, LAST_STAGE
 
 JOINED_REASON = "Joined the cohort"
 
@@ -47,6 +48,11 @@ def require_membership(session: Session, membership_id: int) -> Membership:
     if membership is None:
         raise NotFoundError(f"No member with id {membership_id}")
     return membership
+
+
+def local_today(cohort: Cohort, now: datetime) -> date:
+    """The date `now` falls on in the cohort's time zone (where its members' days begin)."""
+    return now.astimezone(ZoneInfo(cohort.timezone)).date()
 
 
 def find_person_by_email(session: Session, email: str) -> Person | None:
@@ -68,16 +74,32 @@ def add_member(
 ) -> int:
     """Add a person to a cohort, reusing the person with the same email if there is one.
 
+    A reused person keeps the details already on record: their name and expertise are what
+    other cohorts show, so a differently typed name ("Amina O.") does not rename them. Only
+    a detail still empty on record is filled in from `data`. Edit the member afterwards to
+    change a name.
+
+    Args:
+        session: the open transaction.
+        cohort_id: the cohort to join.
+        data: who, and their role in this cohort.
+        stage: the stage they start at, 1 to 5.
+        joined_on: the day they joined; by default today in the cohort's time zone.
+        now: the moment recorded as joining (stage since); by default the current time.
+
     Returns:
         The new membership's id.
 
     Raises:
+        KnownError: the stage is not 1 to 5.
         NotFoundError: the cohort does not exist.
         ConflictError: that person is already a member.
     """
-    stage_info(stage)
+    if not FIRST_STAGE <= stage <= LAST_STAGE:
+        raise KnownError(f"Stage must be {FIRST_STAGE} to {LAST_STAGE}, not {stage}")
     when = now or utcnow()
-    if session.get(Cohort, cohort_id) is None:
+    cohort = session.get(Cohort, cohort_id)
+    if cohort is None:
         raise NotFoundError(f"No cohort with id {cohort_id}")
     person = find_person_by_email(session, data.email)
     if person is None:
@@ -92,13 +114,16 @@ def add_member(
         )
     ):
         raise ConflictError(f"{person.full_name} <{person.email}> is already in this cohort")
+    else:
+        person.full_name = person.full_name.strip() or data.full_name
+        person.expertise = person.expertise.strip() or data.expertise
     membership = Membership(
         cohort_id=cohort_id,
         person_id=person.id,
         role=data.role,
         stage=stage,
         stage_since=when,
-        joined_on=joined_on or when.date(),
+        joined_on=joined_on or local_today(cohort, when),
     )
     session.add(membership)
     session.flush()
@@ -136,13 +161,22 @@ def update_member(session: Session, membership_id: int, data: MemberInput) -> No
 
 
 def remove_member(session: Session, membership_id: int) -> None:
-    """Take a member out of a cohort with everything recorded about them there."""
+    """Take a member out of a cohort with everything recorded about them there.
+
+    Others' replies to them in this cohort stay replies, to nobody named: the cohort no
+    longer says who they answered. Their replies in other cohorts are untouched.
+    """
     membership = require_membership(session, membership_id)
     cohort_id, person_id = membership.cohort_id, membership.person_id
     session.execute(
         delete(ActivityEvent).where(
             ActivityEvent.cohort_id == cohort_id, ActivityEvent.person_id == person_id
         )
+    )
+    session.execute(
+        update(ActivityEvent)
+        .where(ActivityEvent.cohort_id == cohort_id, ActivityEvent.replied_to_id == person_id)
+        .values(replied_to_id=None)
     )
     session.execute(delete(Membership).where(Membership.id == membership_id))
     delete_orphans(session, [person_id])

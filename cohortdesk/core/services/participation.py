@@ -1,8 +1,9 @@
 """Who has done what: the roster's derived counts.
 
 Counts, last active and peer replies are computed from activity events, never typed in.
-A *peer reply* answers another learner of the same cohort (not a facilitator, mentor or
-manager, and not oneself): the sign of information exchange in Salmon's stage 3.
+A *peer reply* is a reply by a learner to another learner of the same cohort (not to a
+facilitator, mentor or manager, and not to oneself): the sign of information exchange in
+Salmon's stage 3. A facilitator's or mentor's replies are replies, never peer replies.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ def roster(session: Session, cohort_id: int, membership_id: int | None = None) -
     target = aliased(Membership)
     peer_reply = and_(
         event.kind == EventKind.REPLY,
+        Membership.role == Role.LEARNER,
         target.role == Role.LEARNER,
         event.replied_to_id != event.person_id,
     )

@@ -14,6 +14,7 @@ from cohortdesk.core.models import (
     AccessIssue,
     AccessStatus,
     ActivityEvent,
+    Cohort,
     MemberNote,
     Membership,
     MotivationCheck,
@@ -30,7 +31,7 @@ from cohortdesk.core.schemas import (
     NoteRow,
     StageChangeRow,
 )
-from cohortdesk.core.services.members import require_membership
+from cohortdesk.core.services.members import local_today, require_membership
 from cohortdesk.core.stages import stage as stage_info
 
 MANUAL_SOURCE = "manual"
@@ -163,14 +164,30 @@ def add_motivation(
     checked_on: date | None = None,
     now: datetime | None = None,
 ) -> MotivationRow:
-    """Record a motivation check-in: 1 (very low) to 5 (very high), with an optional note."""
+    """Record a motivation check-in: 1 (very low) to 5 (very high), with an optional note.
+
+    Args:
+        session: the open transaction.
+        membership_id: the member checked in with.
+        rating: 1 to 5.
+        note: what they said, if anything.
+        checked_on: the day of the check-in; by default today in the cohort's time zone.
+        now: when it is recorded; by default the current time.
+
+    Raises:
+        KnownError: the rating is not 1 to 5.
+    """
     if not 1 <= rating <= 5:
         raise KnownError(f"Motivation is rated 1 to 5, not {rating}")
-    require_membership(session, membership_id)
+    membership = require_membership(session, membership_id)
     when = now or utcnow()
+    if checked_on is None:
+        cohort = session.get(Cohort, membership.cohort_id)
+        assert cohort is not None  # a membership's cohort is never missing (foreign key)
+        checked_on = local_today(cohort, when)
     check = MotivationCheck(
         membership_id=membership_id,
-        checked_on=checked_on or when.date(),
+        checked_on=checked_on,
         rating=rating,
         note=note.strip(),
         recorded_at=when,
@@ -206,7 +223,7 @@ def add_event(
         occurred_at=data.occurred_at,
         kind=data.kind,
         source=source,
-        thread=data.thread or None,
+        thread=data.thread,
         replied_to_id=data.replied_to_person_id,
         word_count=data.word_count,
         detail=data.detail.strip(),

@@ -20,17 +20,22 @@ class AccessIssuesModel(RowTableModel[AccessIssueRow]):
     HEADERS = ("Opened", "Problem", "Resolved", "Resolution")
 
     def display(self, row: AccessIssueRow, column: int) -> str:
+        # Days are what a follow-up needs; the times are in the tooltips.
         if column == COL_OPENED:
-            return fmt.local_time(row.opened_at, self.timezone)
+            return fmt.short_date(fmt.local_date(row.opened_at, self.timezone))
         if column == COL_NOTE:
             return row.note
         if column == COL_RESOLVED:
             if row.resolved_at is None:
                 return OPEN_TEXT
-            return fmt.local_time(row.resolved_at, self.timezone)
+            return fmt.short_date(fmt.local_date(row.resolved_at, self.timezone))
         return row.resolution
 
     def tooltip(self, row: AccessIssueRow, column: int) -> str | None:
+        if column == COL_OPENED:
+            return f"Opened {fmt.local_time(row.opened_at, self.timezone)} ({self.timezone})"
+        if column == COL_RESOLVED and row.resolved_at is not None:
+            return f"Resolved {fmt.local_time(row.resolved_at, self.timezone)} ({self.timezone})"
         if column == COL_NOTE and row.note:
             return row.note
         if column == COL_RESOLUTION and row.resolution:

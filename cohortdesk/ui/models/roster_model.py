@@ -42,7 +42,7 @@ HEADER_TIPS = {
     COL_MOTIVATION: "Latest motivation check-in (1 to 5) and its change since the one before",
     COL_POSTS: "Threads started plus replies written",
     COL_REPLIES: "Replies to anyone",
-    COL_PEER_REPLIES: "Replies to another learner (not to a facilitator)",
+    COL_PEER_REPLIES: "A learner's replies to other learners (not to a facilitator)",
     COL_LAST_ACTIVE: "Date of their latest activity, in the cohort's time zone",
 }
 
@@ -63,7 +63,8 @@ _DISPLAY: dict[int, Callable[[MemberRow], str]] = {
     COL_MOTIVATION: lambda r: fmt.motivation_text(r.motivation, r.motivation_change),
     COL_POSTS: lambda r: str(r.posts),
     COL_REPLIES: lambda r: str(r.replies),
-    COL_PEER_REPLIES: lambda r: str(r.peer_replies),
+    # Only learners reply to peers: for staff the count would be a meaningless 0.
+    COL_PEER_REPLIES: lambda r: str(r.peer_replies) if r.role is Role.LEARNER else "—",
 }
 
 _SORT_KEYS: dict[int, Callable[[MemberRow], Any]] = {
@@ -102,6 +103,8 @@ class RosterModel(QAbstractTableModel):
             return HEADERS[section]
         if role == Qt.ItemDataRole.ToolTipRole:
             return HEADER_TIPS.get(section)
+        if role == Qt.ItemDataRole.TextAlignmentRole and section in NUMERIC_COLUMNS:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
@@ -152,6 +155,8 @@ class RosterModel(QAbstractTableModel):
             return f"{row.open_access_issues} open access issue(s)"
         if column == COL_POSTS:
             return f"{row.threads} threads started, {row.replies} replies"
+        if column == COL_PEER_REPLIES and row.role is not Role.LEARNER:
+            return "Peer replies are a learner's replies to other learners"
         if column == COL_LAST_ACTIVE and row.last_active:
             return row.last_active.isoformat()
         return None

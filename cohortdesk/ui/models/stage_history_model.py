@@ -20,7 +20,8 @@ class StageHistoryModel(RowTableModel[StageChangeRow]):
         if column == COL_CHANGE:
             return fmt.stage_change_text(row.from_stage, row.to_stage)
         if column == COL_WHEN:
-            return fmt.local_time(row.changed_at, self.timezone)
+            # The day is what matters on the staircase; the time is in the tooltip.
+            return fmt.short_date(fmt.local_date(row.changed_at, self.timezone))
         if column == COL_REASON:
             return row.reason
         return fmt.STAGE_SOURCE_LABELS[row.source]
@@ -31,8 +32,12 @@ class StageHistoryModel(RowTableModel[StageChangeRow]):
             if row.from_stage is None:
                 return f"Started at {to}"
             return f"From {fmt.stage_label(row.from_stage)} to {to}"
+        if column == COL_WHEN:
+            return f"{fmt.local_time(row.changed_at, self.timezone)} ({self.timezone})"
         if column == COL_REASON and row.reason:
             return row.reason
+        if column == COL_SOURCE:
+            return fmt.STAGE_SOURCE_TIPS[row.source]
         return None
 
     def foreground(self, row: StageChangeRow, column: int) -> QColor | None:

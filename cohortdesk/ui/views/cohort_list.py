@@ -19,6 +19,8 @@ from cohortdesk.core.schemas import CohortRow
 from cohortdesk.ui.models.cohort_list_model import COHORT_ID_ROLE, SUBTITLE_ROLE, CohortListModel
 
 PADDING = 8
+MINIMUM_WIDTH = 190
+"""Room for a name like "Leading Online Learning" before it is elided."""
 
 
 class CohortItemDelegate(QStyledItemDelegate):
@@ -28,7 +30,9 @@ class CohortItemDelegate(QStyledItemDelegate):
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
         height = option.fontMetrics.height()
-        return QSize(option.rect.width(), 2 * height + 2 * PADDING + 2)
+        # No width of its own: the item is as wide as the list, and long names are elided,
+        # so the list never scrolls sideways.
+        return QSize(1, 2 * height + 2 * PADDING + 2)
 
     def paint(
         self,
@@ -71,7 +75,9 @@ class CohortItemDelegate(QStyledItemDelegate):
         painter.drawText(
             bottom,
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            str(index.data(SUBTITLE_ROLE) or ""),
+            painter.fontMetrics().elidedText(
+                str(index.data(SUBTITLE_ROLE) or ""), Qt.TextElideMode.ElideRight, rect.width()
+            ),
         )
         painter.restore()
 
@@ -91,10 +97,14 @@ class CohortList(QWidget):
         self.view.setModel(self.model)
         self.view.setItemDelegate(CohortItemDelegate(self.view))
         self.view.setUniformItemSizes(True)
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.view.setResizeMode(QListView.ResizeMode.Adjust)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.view.setAccessibleName("Cohorts")
         self.new_button = QPushButton("New cohort…")
         self.new_button.clicked.connect(self.create_requested)
+        self.setMinimumWidth(MINIMUM_WIDTH)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 4, 8)
         layout.addWidget(heading)

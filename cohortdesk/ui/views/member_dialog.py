@@ -20,17 +20,18 @@ from cohortdesk.ui import format as fmt
 from cohortdesk.ui.widgets.labels import error_label, show_error
 
 FRIENDLY_ERRORS = {
-    "full_name": "Enter the person's name (up to 200 characters).",
-    "email": "That email address does not look right: it needs a name, an @ and a domain, "
+    "Name": "Enter the person's name (up to 200 characters).",
+    "Email": "That email address does not look right: it needs a name, an @ and a domain, "
     "like ana@example.org (or leave it empty).",
 }
-"""Clearer words for the validation failures people actually hit."""
+"""What to do about the validation failures people actually hit, by the field's label."""
 
 
 def friendly_message(error: KnownError) -> str:
-    """`validated()` names the field (`email: String should match pattern ...`); say it plainly."""
-    field = str(error).split(":", 1)[0]
-    return FRIENDLY_ERRORS.get(field, str(error))
+    """`validated()` says what is wrong (`Email: not a valid email address (dev@)`); in this
+    dialog, say what to type instead."""
+    label = str(error).split(":", 1)[0]
+    return FRIENDLY_ERRORS.get(label, str(error))
 
 
 class MemberDialog(QDialog):

@@ -7,10 +7,8 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -25,13 +23,17 @@ from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.roster_filter import RosterFilter
 from cohortdesk.ui.models.roster_model import (
-    COL_LAST_ACTIVE,
     COL_NAME,
-    COL_STAGE,
     MEMBERSHIP_ID_ROLE,
+    ROW_ROLE,
     RosterModel,
 )
+from cohortdesk.ui.views.roster_columns import RosterColumns
 from cohortdesk.ui.widgets.cohort_summary import CohortSummary
+from cohortdesk.ui.widgets.empty_table import EmptyStateTable
+
+NO_MEMBERS_TEXT = "No members yet. Add people with Cohort ▸ Add member… (Ctrl+Shift+A)."
+NO_MATCH_TEXT = "Nobody matches these filters."
 
 
 def cohort_meta(row: CohortRow) -> str:
@@ -71,6 +73,8 @@ class RosterView(QWidget):
         self.title.setObjectName("cohortTitle")
         self.meta = QLabel()
         self.meta.setObjectName("muted")
+        for label in (self.title, self.meta):
+            label.setWordWrap(True)  # a long cohort name wraps instead of widening the window
         self.description = QLabel()
         self.description.setWordWrap(True)
         self.description.setObjectName("muted")
@@ -96,12 +100,15 @@ class RosterView(QWidget):
         self.model.today = context.current_date()
         self.proxy = RosterFilter(self)
         self.proxy.setSourceModel(self.model)
-        self.table = QTableView()
+        self.table = EmptyStateTable(NO_MEMBERS_TEXT)
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(COL_NAME, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Several rows can be selected (Ctrl/Shift+click) for "Merge people…"; the member
+        # panel shows the current one.
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
         self.table.setWordWrap(False)
@@ -109,13 +116,9 @@ class RosterView(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(28)
         self.table.setAccessibleName("Roster")
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        for column, width in {COL_STAGE: 140, COL_LAST_ACTIVE: 110}.items():
-            self.table.setColumnWidth(column, width)
+        self.columns = RosterColumns(self.table)
 
         filters = QHBoxLayout()
         filters.addWidget(self.search, 1)
@@ -223,14 +226,34 @@ class RosterView(QWidget):
 
     def _update_counts(self) -> None:
         total, shown = self.model.rowCount(), self.proxy.rowCount()
+        self.table.set_empty_text(NO_MATCH_TEXT if total else NO_MEMBERS_TEXT)
         self.shown.setText(
             fmt.plural(total, "member") if shown == total else f"Showing {shown} of {total}"
         )
         self.summary.set_rows(self.model.rows())
 
     def selected_membership_id(self) -> int | None:
-        indexes = self.table.selectionModel().selectedRows()
-        return indexes[0].data(MEMBERSHIP_ID_ROLE) if indexes else None
+        """The member to show: the current row when it is selected, else the first selected."""
+        selection = self.table.selectionModel()
+        indexes = selection.selectedRows()
+        if not indexes:
+            return None
+        current = self.table.currentIndex()
+        if current.isValid() and selection.isRowSelected(current.row(), current.parent()):
+            chosen = current.siblingAtColumn(0)
+        else:
+            chosen = indexes[0]
+        value = chosen.data(MEMBERSHIP_ID_ROLE)
+        return None if value is None else int(value)
+
+    def selected_rows(self) -> list[MemberRow]:
+        """The selected members, the current one first, then in the order shown."""
+        selection = self.table.selectionModel()
+        indexes = sorted(selection.selectedRows(), key=lambda index: index.row())
+        rows: list[MemberRow] = [index.data(ROW_ROLE) for index in indexes]
+        current = self.selected_membership_id()
+        rows.sort(key=lambda row: row.membership_id != current)
+        return rows
 
     def select_member(self, membership_id: int) -> bool:
         """Select and reveal a member's row; False when filtered out or absent."""

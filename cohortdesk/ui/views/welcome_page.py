@@ -10,10 +10,13 @@ from cohortdesk.ui.icons import app_icon
 
 INTRO = (
     "cohortdesk follows every member of your online cohorts through Gilly Salmon's five "
-    "stages: <b>access</b> and motivation first, then socialisation, information exchange, "
+    "stages: <b>access and motivation</b> first, then socialisation, information exchange, "
     "knowledge construction and development. It keeps your notes, check-ins and activity "
     "on this computer."
 )
+
+
+INTRO_WIDTH = 520
 
 
 class WelcomePage(QWidget):
@@ -37,10 +40,16 @@ class WelcomePage(QWidget):
         title = QLabel("Welcome to cohortdesk")
         title.setObjectName("welcomeTitle")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        intro = QLabel(INTRO)
+        self.intro = intro = QLabel(INTRO)
         intro.setWordWrap(True)
         intro.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        intro.setMaximumWidth(560)
+        intro.setFixedWidth(INTRO_WIDTH)
+        # In a row of its own, so the wrapped text is measured at the width it is shown: the
+        # column alone measured it at the window's width and cut it off after two lines.
+        intro_row = QHBoxLayout()
+        intro_row.addStretch(1)
+        intro_row.addWidget(intro)
+        intro_row.addStretch(1)
         self.create_button = QPushButton("Create a cohort…")
         self.create_button.setDefault(True)
         self.demo_button = QPushButton("Open the demo cohort")
@@ -63,7 +72,7 @@ class WelcomePage(QWidget):
         layout.addWidget(logo)
         layout.addWidget(title)
         layout.addSpacing(8)
-        layout.addWidget(intro, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addLayout(intro_row)
         layout.addSpacing(16)
         layout.addLayout(buttons)
         layout.addStretch(3)

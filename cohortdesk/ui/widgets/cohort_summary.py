@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections import Counter
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QButtonGroup, QLabel, QPushButton, QSizePolicy, QWidget
 
 from cohortdesk.core.models import AccessStatus, Role
 from cohortdesk.core.schemas import MemberRow
 from cohortdesk.core.stages import all_stages
 from cohortdesk.ui import format as fmt
+from cohortdesk.ui.widgets.flow_layout import FlowLayout
 
 _STAGE_STYLE = """
 QPushButton {{
@@ -36,9 +37,11 @@ class CohortSummary(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(6)
+        # The chips wrap onto a second row in a narrow pane rather than widen the window.
+        layout = FlowLayout(self, spacing=6)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
         self._group = QButtonGroup(self)
         self._group.setExclusive(False)
         self._buttons: dict[int, QPushButton] = {}
@@ -55,11 +58,13 @@ class CohortSummary(QWidget):
             self._buttons[info.number] = button
             layout.addWidget(button)
         self._group.idClicked.connect(self._clicked)
-        layout.addSpacing(12)
         self.access_label = QLabel()
         self.access_label.setTextFormat(Qt.TextFormat.RichText)
+        self.access_label.setContentsMargins(8, 0, 0, 0)
+        # As tall as a chip, so its text lines up with theirs when it shares their row.
+        self.access_label.setAlignment(Qt.AlignmentFlag.AlignVCenter)
+        self.access_label.setMinimumHeight(self._buttons[1].sizeHint().height())
         layout.addWidget(self.access_label)
-        layout.addStretch(1)
 
     def set_rows(self, rows: tuple[MemberRow, ...]) -> None:
         """Recount from the roster rows (learners only)."""

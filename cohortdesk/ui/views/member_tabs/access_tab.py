@@ -63,6 +63,7 @@ class AccessTab(MemberTab):
             (COL_NOTE, COL_RESOLUTION),
             fitted=(COL_OPENED, COL_RESOLVED),
             wrap=True,
+            empty_text="No access problems recorded.",
         )
         layout.addWidget(self.issues_view, 1)
         self.issues_view.selectionModel().selectionChanged.connect(self._update_resolve)

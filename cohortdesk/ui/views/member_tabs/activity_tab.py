@@ -6,21 +6,19 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import shiboken6
-from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QPushButton, QVBoxLayout
 
 from cohortdesk.core.schemas import EventInput, EventRow, MemberDetail, PersonChoice
 from cohortdesk.core.services import members, tracking
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.events_model import (
-    COL_DETAIL,
     COL_KIND,
-    COL_REPLIED_TO,
-    COL_SOURCE,
     COL_THREAD,
     COL_WHEN,
-    COL_WORDS,
+    SECONDARY_COLUMNS,
     EventsModel,
 )
 from cohortdesk.ui.views.event_dialog import EventDialog
@@ -29,8 +27,8 @@ from cohortdesk.ui.views.member_tabs.writer import MemberTarget, MemberWriter
 from cohortdesk.ui.widgets import confirm
 from cohortdesk.ui.widgets.labels import heading_label
 
-THREAD_WIDTH = 140
-DETAIL_WIDTH = 220
+EMPTY_TEXT = "No activity recorded yet. Import a platform's export, or add an event by hand."
+SECONDARY_WIDTH = 110
 
 
 def count_text(shown: int, total: int) -> str:
@@ -42,7 +40,8 @@ def count_text(shown: int, total: int) -> str:
 
 def event_summary(event: EventRow, timezone: str) -> str:
     """`Replied on 3 Oct 2026 14:05 in “Week 1”`, for confirmations."""
-    text = f"{fmt.EVENT_LABELS[event.kind]} on {fmt.local_time(event.occurred_at, timezone)}"
+    text = f"{fmt.event_text(event.kind, event.replied_to_name)}"
+    text += f" on {fmt.local_time(event.occurred_at, timezone)}"
     return text + (f" in “{event.thread}”" if event.thread else "")
 
 
@@ -63,14 +62,25 @@ class ActivityTab(MemberTab):
         top.addWidget(self.delete_button)
         layout.addLayout(top)
         self.events_model = EventsModel(self)
+        # When, what (and to whom) and the thread fill the panel; words, detail and source
+        # are in every row's tooltip, and the header's menu shows them as columns.
         self.events_view = make_table(
-            self.events_model,
-            (),
-            fitted=(COL_WHEN, COL_KIND, COL_REPLIED_TO, COL_WORDS, COL_SOURCE),
+            self.events_model, (COL_KIND, COL_THREAD), fitted=(COL_WHEN,), empty_text=EMPTY_TEXT
         )
-        self.events_view.setColumnWidth(COL_THREAD, THREAD_WIDTH)
-        self.events_view.setColumnWidth(COL_DETAIL, DETAIL_WIDTH)
-        self.events_view.horizontalHeader().setStretchLastSection(True)
+        header = self.events_view.horizontalHeader()
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.column_actions: dict[int, QAction] = {}
+        for column in SECONDARY_COLUMNS:
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            self.events_view.setColumnWidth(column, SECONDARY_WIDTH)
+            self.events_view.setColumnHidden(column, True)
+            action = QAction(f"Show {EventsModel.HEADERS[column].lower()}", header)
+            action.setCheckable(True)
+            action.toggled.connect(
+                lambda shown, c=column: self.events_view.setColumnHidden(c, not shown)
+            )
+            header.addAction(action)
+            self.column_actions[column] = action
         layout.addWidget(self.events_view, 1)
         self.events_view.selectionModel().selectionChanged.connect(self._update_delete)
         self._update_delete()

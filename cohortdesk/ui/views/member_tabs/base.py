@@ -16,6 +16,7 @@ from cohortdesk.core.schemas import MemberDetail
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.row_table_model import ID_ROLE
 from cohortdesk.ui.views.member_tabs.writer import MemberTarget, MemberWriter
+from cohortdesk.ui.widgets.empty_table import EmptyStateTable
 
 
 class MemberTab(QWidget):
@@ -51,7 +52,8 @@ def make_table(
     *,
     fitted: tuple[int, ...] = (),
     wrap: bool = False,
-) -> QTableView:
+    empty_text: str = "",
+) -> EmptyStateTable:
     """A read-only, row-selecting table.
 
     Args:
@@ -59,8 +61,9 @@ def make_table(
         stretch: the columns that share the spare width.
         fitted: the columns as wide as their contents.
         wrap: wrap long text and make rows as tall as it needs (for tables of a few rows).
+        empty_text: what the table says while it has no rows.
     """
-    view = QTableView()
+    view = EmptyStateTable(empty_text)
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -7,6 +7,7 @@ from html import escape
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout
 
+from cohortdesk.core.models import Role
 from cohortdesk.core.schemas import MemberDetail, MemberInput
 from cohortdesk.core.services import members
 from cohortdesk.core.stages import stage
@@ -109,9 +110,15 @@ class MemberHeader(MemberTab):
             f"{fmt.plural(row.replies, 'reply', 'replies')}",
         )
         self.replies.set_value(str(row.replies), "Replies to anyone, facilitators included")
-        self.peer_replies.set_value(
-            str(row.peer_replies), "Replies to other learners: the sign of information exchange"
-        )
+        if row.role is Role.LEARNER:
+            self.peer_replies.set_value(
+                str(row.peer_replies),
+                "Replies to other learners: the sign of information exchange",
+            )
+        else:
+            self.peer_replies.set_value(
+                "—", "Peer replies are a learner's replies to other learners"
+            )
         self.last_active.set_value(
             fmt.relative_day(row.last_active, self.context.current_date()),
             "" if row.last_active is None else fmt.short_date(row.last_active),

@@ -25,7 +25,13 @@ class NotesTab(MemberTab):
         super().__init__(context, writer)
         layout = QVBoxLayout(self)
         self.notes_model = NotesModel(self)
-        self.notes_view = make_table(self.notes_model, (COL_BODY,), fitted=(COL_WHEN,), wrap=True)
+        self.notes_view = make_table(
+            self.notes_model,
+            (COL_BODY,),
+            fitted=(COL_WHEN,),
+            wrap=True,
+            empty_text="No notes about this member yet.",
+        )
         layout.addWidget(self.notes_view, 1)
 
         self.note_edit = QPlainTextEdit()
