@@ -72,8 +72,12 @@ def create_db_engine(url: str) -> Engine:
         raise DatabaseVersionError(f"Not a database path or URL: {url!r}") from exc
     file = sqlite_file(url)
     if file is not None:
-        if not file.parent.is_dir():
-            raise DatabaseVersionError(f"{file}: the folder {file.parent} does not exist")
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseVersionError(
+                f"{file}: cannot create the folder {file.parent} ({exc.strerror or exc})"
+            ) from exc
         engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _configure_sqlite(engine)
         return engine
@@ -161,6 +165,22 @@ def _sqlite_datetime(value: datetime | None) -> str | None:
     return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
+def _remember_last(function: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    # Rows of one import share values (the import time, a Moodle timestamp on many rows):
+    # converting the same object twice in a row is skipped.
+    last_in: list[Any] = [object()]
+    last_out: list[Any] = [None]
+
+    def convert(value: Any) -> Any:
+        if value is last_in[0]:
+            return last_out[0]
+        last_in[0] = value
+        last_out[0] = function(value)
+        return last_out[0]
+
+    return convert
+
+
 def bulk_inserter(
     session: Session, table: Table, columns: Sequence[str]
 ) -> Callable[[list[tuple[Any, ...]]], None]:
@@ -187,7 +207,7 @@ def bulk_inserter(
             converters.append(_sqlite_datetime)
         else:
             converters.append(column_type.dialect_impl(dialect).bind_processor(dialect))
-    convert = [(i, f) for i, f in enumerate(converters) if f is not None]
+    convert = [(i, _remember_last(f)) for i, f in enumerate(converters) if f is not None]
     if dialect.positional:
         order = [list(columns).index(key) for key in compiled.positiontup or ()]
         identity_order = order == list(range(len(columns)))

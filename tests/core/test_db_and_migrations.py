@@ -139,9 +139,16 @@ def test_a_file_that_is_not_a_database_is_refused_untouched(tmp_path: Path) -> N
     assert sha256(file) == before
 
 
-def test_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(KnownError, match="does not exist"):
-        migrate.open_database(f"sqlite:///{tmp_path / 'nowhere' / 'x.sqlite'}", None)
+def test_a_missing_folder_is_created(tmp_path: Path) -> None:
+    db = migrate.open_database(f"sqlite:///{tmp_path / 'new' / 'folder' / 'x.sqlite'}", None)
+    db.dispose()
+    assert (tmp_path / "new" / "folder" / "x.sqlite").is_file()
+
+
+def test_a_folder_that_cannot_be_made_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    with pytest.raises(KnownError, match="cannot create the folder"):
+        migrate.open_database(f"sqlite:///{tmp_path / 'a-file' / 'x.sqlite'}", None)
 
 
 def test_backup_copies_a_consistent_file_and_prunes_old_ones(db: Database, tmp_path: Path) -> None:
