@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -18,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.exc import OperationalError
 
 from cohortdesk import __version__
+from cohortdesk.core import exporters
 from cohortdesk.core.db import Database
 from cohortdesk.core.demo import DemoSpec, create_demo
 from cohortdesk.core.errors import KnownError
@@ -27,8 +29,9 @@ from cohortdesk.core.importers.registry import FORMATS
 from cohortdesk.core.migrate import open_database
 from cohortdesk.core.models import EventKind
 from cohortdesk.core.paths import app_paths, database_url
-from cohortdesk.core.schemas import CohortInput, MemberRow, validated
-from cohortdesk.core.services import cohorts, imports, participation
+from cohortdesk.core.rendering import day_label
+from cohortdesk.core.schemas import CohortInput, ExportFormat, ExportOptions, MemberRow, validated
+from cohortdesk.core.services import attention, cohorts, imports, participation, templates
 
 PROG = "cohortdesk"
 
@@ -124,6 +127,29 @@ def build_parser() -> argparse.ArgumentParser:
     batch_list.add_argument("--json", action="store_true", help="print JSON")
     batch_undo = batch_commands.add_parser("undo", help="remove exactly the events of an import")
     batch_undo.add_argument("batch_id", type=_positive, metavar="ID")
+
+    needs = commands.add_parser(
+        "attention",
+        help="the learners who need you, most urgent first, with reasons and a message",
+        description="Who needs the facilitator: learners only, each with the reasons (and "
+        "the weight each adds to the priority) and the suggested message filled in for them.",
+    )
+    needs.add_argument("--cohort", required=True, help="cohort name")
+    needs.add_argument(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="judge as of the end of this day (default: today in the cohort's time zone)",
+    )
+    needs.add_argument("--json", action="store_true", help="print JSON")
+
+    library = commands.add_parser("templates", help="the prompt templates")
+    library_commands = library.add_subparsers(
+        dest="templates_command", metavar="ACTION", required=True
+    )
+    library_list = library_commands.add_parser("list", help="list the prompt templates")
+    library_list.add_argument("--all", action="store_true", help="include retired templates")
+    library_list.add_argument("--json", action="store_true", help="print JSON")
+    _add_export_parser(commands)
     return parser
 
 
@@ -323,12 +349,172 @@ def cmd_imports(args: argparse.Namespace, db: Database) -> int:
     return 0
 
 
+def _as_of(text: str | None, timezone: str) -> date:
+    if text is None:
+        return datetime.now(ZoneInfo(timezone)).date()
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise KnownError(f"--as-of: not a date in YYYY-MM-DD form: {text!r}") from exc
+
+
+def cmd_attention(args: argparse.Namespace, db: Database) -> int:
+    with db.read() as session:
+        cohort = cohorts.find_cohort(session, args.cohort)
+        as_of = _as_of(args.as_of, cohort.timezone)
+        items = attention.attention(session, cohort.id, as_of)
+    if args.json:
+        _print_json([item.cli_json() for item in items])
+        return 0
+    when = day_label(as_of)
+    if not items:
+        print(f"{cohort.name}, as of {when}: no learner needs your attention")
+        return 0
+    learners = "learner needs" if len(items) == 1 else "learners need"
+    print(f"{cohort.name}, as of {when}: {len(items)} {learners} you")
+    rows: list[list[object]] = []
+    for item in items:
+        for n, reason in enumerate(item.reasons):
+            first = n == 0
+            rows.append(
+                [
+                    item.priority if first else "",
+                    item.name if first else "",
+                    item.stage if first else "",
+                    f"{reason.weight:+d} {reason.detail}",
+                    (item.suggested_template or "-") if first else "",
+                ]
+            )
+    _print_table(["Priority", "Name", "Stage", "Why (weight)", "Suggested template"], rows)
+    return 0
+
+
+def cmd_templates(args: argparse.Namespace, db: Database) -> int:
+    with db.read() as session:
+        rows = templates.list_templates(session, include_retired=args.all)
+    if args.json:
+        _print_json([row.model_dump(mode="json") for row in rows])
+        return 0
+    _print_table(
+        ["Id", "Name", "Purpose", "Stage", "Kind", "Used"],
+        [
+            [
+                r.id,
+                r.name,
+                r.purpose.value.replace("_", " "),
+                r.stage or "any",
+                ("built in" if r.builtin else "own") + (", retired" if r.retired else ""),
+                r.uses,
+            ]
+            for r in rows
+        ],
+    )
+    return 0
+
+
+EXPORT_KEY_ENV = "COHORTDESK_EXPORT_KEY"
+
+
+def _add_export_parser(commands: Any) -> None:
+    export = commands.add_parser(
+        "export",
+        help="write participation records or the PDF report",
+        description="Export a cohort's participation: csv and xlsx (one row per member, "
+        "optionally every event), pdf (a report for management) or xapi (statements for a "
+        "learning record store). The file is complete or not written at all, and readable "
+        "by you only.",
+    )
+    export.add_argument(
+        "format",
+        choices=[f.value for f in ExportFormat],
+        metavar="FORMAT",
+        help="csv, xlsx, pdf or xapi",
+    )
+    export.add_argument("--cohort", required=True, help="cohort name")
+    export.add_argument(
+        "-o", "--output", required=True, type=Path, metavar="FILE", help="file to write"
+    )
+    export.add_argument(
+        "--pseudonymise",
+        "--pseudonymize",
+        action="store_true",
+        help="no names, emails, notes or message text; members get pseudonyms",
+    )
+    export.add_argument(
+        "--key",
+        help=f"pseudonymisation key (16+ characters; or ${EXPORT_KEY_ENV}) so that exports "
+        "made with it can be linked; default: a random key for this export only",
+    )
+    export.add_argument(
+        "--from",
+        dest="date_from",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="first day of activity (cohort time zone)",
+    )
+    export.add_argument(
+        "--to",
+        dest="date_to",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="last day of activity (cohort time zone)",
+    )
+    inactive = export.add_mutually_exclusive_group()
+    inactive.add_argument(
+        "--include-inactive",
+        dest="include_inactive",
+        action="store_true",
+        default=True,
+        help="keep members with no activity in the period (the default)",
+    )
+    inactive.add_argument(
+        "--exclude-inactive",
+        dest="include_inactive",
+        action="store_false",
+        help="leave out members with no activity in the period",
+    )
+    export.add_argument(
+        "--with-events",
+        action="store_true",
+        help="also every event (csv: FILE-events.csv beside FILE; xlsx: an Events sheet)",
+    )
+    export.add_argument("--json", action="store_true", help="print what was written as JSON")
+
+
+def cmd_export(args: argparse.Namespace, db: Database) -> int:
+    key = args.key if args.key is not None else os.environ.get(EXPORT_KEY_ENV) or None
+    if key is not None and not args.pseudonymise:
+        raise KnownError("--key only makes sense with --pseudonymise")
+    options = validated(
+        ExportOptions,
+        pseudonymise=args.pseudonymise,
+        key=key,
+        date_from=args.date_from,
+        date_to=args.date_to,
+        include_inactive=args.include_inactive,
+        with_events=args.with_events,
+    )
+    with db.read() as session:
+        cohort = cohorts.find_cohort(session, args.cohort)
+        result = exporters.export_cohort(
+            session, cohort.id, ExportFormat(args.format), args.output, options
+        )
+    if args.json:
+        _print_json(result.model_dump(mode="json"))
+    else:
+        print(result.message())
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Database], int]] = {
     "demo": cmd_demo,
     "cohort": cmd_cohort,
     "status": cmd_status,
     "import": cmd_import,
     "imports": cmd_imports,
+    "attention": cmd_attention,
+    "templates": cmd_templates,
+    "export": cmd_export,
 }
 
 
@@ -353,3 +539,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`cohortdesk status --json | head`): not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 from datetime import date
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from cohortdesk.core.demo import DemoSpec, create_demo
 from cohortdesk.core.migrate import open_database
 from cohortdesk.core.models import Role
 from cohortdesk.core.paths import app_paths, database_url
+from cohortdesk.core.schemas import ExportFormat
 from cohortdesk.core.services import participation
 from cohortdesk.ui.main_window import MainWindow
 from cohortdesk.ui.views.cohort_dialog import CohortDialog
@@ -44,6 +46,48 @@ def save(widget: QWidget, folder: Path, name: str) -> None:
     if not widget.grab().save(str(path)):
         raise SystemExit(f"could not write {path}")
     print(f"wrote {path}")
+
+
+def save_import_dialog(window: MainWindow, folder: Path, home: Path) -> None:
+    """The import dialog previewing a small forum export read as an activity CSV."""
+    names = [*(r.name for r in window.roster.model.rows()[:6]), "Noor Haddad", "Tomás Reyes"]
+    kinds = ("post", "comment", "comment", "like", "comment")
+    lines = ["Author,Posted,Type,Reply to,Discussion"]
+    for i in range(48):
+        kind = kinds[i % len(kinds)]
+        replied = names[(i + 3) % len(names)] if kind == "comment" else ""
+        posted = f"2026-10-{20 + i % 9:02d} {9 + i % 9:02d}:{(i * 7) % 60:02d}"
+        lines.append(f"{names[i % len(names)]},{posted},{kind},{replied},Week {8 + i % 2}")
+    export = home / "week-9-forum.csv"
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    dialog = window.open_import_dialog(export)
+    assert dialog is not None
+    deadline = time.monotonic() + 20
+    while not dialog.preview_model.rowCount() and not dialog.error_text():
+        if time.monotonic() > deadline:
+            raise SystemExit("the import preview did not arrive")
+        settle(window)
+        time.sleep(0.05)
+    save(dialog, folder, "dialog-import")
+    dialog.close()
+
+
+def save_export_dialog(window: MainWindow, folder: Path, home: Path) -> None:
+    """The export dialog previewing an Excel export of the demo cohort, with its events."""
+    dialog = window.export_cohort()
+    assert dialog is not None
+    dialog.set_format(ExportFormat.XLSX)
+    dialog.set_path(home / "Leading Online Learning participation.xlsx")
+    dialog.events_check.setChecked(True)
+    dialog.resize(980, 700)
+    deadline = time.monotonic() + 20
+    while not dialog.preview_model.rowCount() or not dialog.summary_label.text():
+        if time.monotonic() > deadline:
+            raise SystemExit("the export preview did not arrive")
+        settle(window)
+        time.sleep(0.05)
+    save(dialog, folder, "dialog-export")
+    dialog.close()
 
 
 def main(folder: Path) -> int:
@@ -100,6 +144,8 @@ def main(folder: Path) -> int:
             QApplication.processEvents()
             save(dialog, folder, name)
             dialog.close()
+        save_import_dialog(window, folder, Path(home))
+        save_export_dialog(window, folder, Path(home))
         window.close()
         db.dispose()
     QTimer.singleShot(0, app.quit)

@@ -10,15 +10,31 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, Table, TypeDecorator, create_engine, event
+from sqlalchemy import (
+    Date,
+    DateTime,
+    Engine,
+    Integer,
+    Select,
+    Table,
+    TypeDecorator,
+    create_engine,
+    event,
+    literal,
+    literal_column,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
 
 from cohortdesk.core.errors import DatabaseVersionError
 
@@ -156,6 +172,91 @@ def insert_ignoring_conflicts(session: Session, table: Table) -> Any:
     if dialect == "postgresql":
         return postgresql.insert(table).on_conflict_do_nothing()
     raise DatabaseVersionError(f"cohortdesk does not support the {dialect} database")
+
+
+def insert_adding_on_conflict(
+    session: Session,
+    table: Table,
+    keys: Sequence[str],
+    added: Sequence[str],
+    rows: Select[Any] | None = None,
+) -> Any:
+    """An INSERT into `table` that, where a row with the same `keys` exists, adds to it.
+
+    The `added` columns of a clashing row grow by the new row's values (negative values
+    subtract): how daily rollups take in an import's events. `rows`, when given, is a SELECT of
+    `keys` then `added` columns (an INSERT ... SELECT); otherwise pass the rows on execute.
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        stmt: Any = sqlite.insert(table)
+    elif dialect == "postgresql":
+        stmt = postgresql.insert(table)
+    else:
+        raise DatabaseVersionError(f"cohortdesk does not support the {dialect} database")
+    if rows is not None:
+        stmt = stmt.from_select([*keys, *added], rows)
+    return stmt.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={name: table.c[name] + stmt.excluded[name] for name in added},
+    )
+
+
+class shifted_date(FunctionElement[date]):  # noqa: N801 - reads as the SQL function it is
+    """The calendar date of a stored UTC time moved by a fixed number of seconds.
+
+    `shifted_date(ActivityEvent.occurred_at, 3600)` is the local date of each event in a zone
+    one hour ahead of UTC. Rollups build a cohort's local day from it, one offset per stretch
+    between daylight-saving changes.
+    """
+
+    type = Date()
+    name = "shifted_date"
+    inherit_cache = True
+
+    def __init__(self, moment: ColumnElement[Any], seconds: int) -> None:
+        super().__init__(moment, literal_column(str(int(seconds)), Integer()))
+
+
+class days_from(FunctionElement[int]):  # noqa: N801 - reads as the SQL function it is
+    """Whole days from `origin` to a date column (negative before it)."""
+
+    type = Integer()
+    name = "days_from"
+    inherit_cache = True
+
+    def __init__(self, day: ColumnElement[Any], origin: date) -> None:
+        super().__init__(day, literal(origin, Date()))
+
+
+def _arguments(element: FunctionElement[Any], compiler: SQLCompiler, **kw: Any) -> list[str]:
+    return [compiler.process(clause, **kw) for clause in element.clauses]
+
+
+@compiles(shifted_date, "sqlite")
+def _shifted_date_sqlite(element: shifted_date, compiler: SQLCompiler, **kw: Any) -> str:
+    moment, seconds = _arguments(element, compiler, **kw)
+    if int(seconds) == 0:
+        return f"date({moment})"
+    return f"date({moment}, '{int(seconds):+d} seconds')"
+
+
+@compiles(shifted_date, "postgresql")
+def _shifted_date_postgresql(element: shifted_date, compiler: SQLCompiler, **kw: Any) -> str:
+    moment, seconds = _arguments(element, compiler, **kw)
+    return f"CAST({moment} + INTERVAL '{int(seconds)} seconds' AS DATE)"
+
+
+@compiles(days_from, "sqlite")
+def _days_from_sqlite(element: days_from, compiler: SQLCompiler, **kw: Any) -> str:
+    day, origin = _arguments(element, compiler, **kw)
+    return f"CAST(julianday({day}) - julianday({origin}) AS INTEGER)"
+
+
+@compiles(days_from, "postgresql")
+def _days_from_postgresql(element: days_from, compiler: SQLCompiler, **kw: Any) -> str:
+    day, origin = _arguments(element, compiler, **kw)
+    return f"({day} - CAST({origin} AS DATE))"
 
 
 def _sqlite_datetime(value: datetime | None) -> str | None:

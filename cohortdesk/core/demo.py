@@ -3,7 +3,8 @@
 `create_demo` tells an eight-week story (by default) of a course for new e-moderators: a
 facilitator posting a weekly e-tivity, two mentors, and learners spread over Salmon's five
 stages, among them people who never got in, one with an open access problem, lurkers, a
-dominant voice, someone whose motivation dips, someone who went quiet and a late joiner.
+dominant voice, someone whose motivation dips, someone who went quiet and a late joiner,
+and three nudges the facilitator sent (see `demo_nudges`).
 Everything comes from one `random.Random(seed)` and explicit times, so the same seed and end
 date always give the same data. The people and their activity are made up (`example.org`).
 """
@@ -16,6 +17,7 @@ from datetime import date, datetime, timedelta
 from pydantic import BaseModel, ConfigDict, model_validator
 from sqlalchemy.orm import Session
 
+from cohortdesk.core.demo_nudges import record_nudges
 from cohortdesk.core.demo_people import (
     BLOCKED,
     DIPPER,
@@ -145,6 +147,7 @@ def create_demo(session: Session, spec: DemoSpec) -> CohortRow:
         _record_motivation(session, story, learner)
     _record_issues(session, story, blocked, settled)
     _record_notes(session, story, learners, mentors)
+    record_nudges(session, story, learners, settled)
     return cohorts.get_cohort(session, cohort.id)
 
 

@@ -297,3 +297,286 @@ class MemberNote(Base):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     body: Mapped[str] = mapped_column(Text)
+
+
+# ---- attention, stage evidence, prompt templates and nudges (issue 4) -----------------------
+
+
+class TemplatePurpose(StrEnum):
+    """What a prompt template is for; the attention list picks templates by purpose."""
+
+    WELCOME = "welcome"
+    GETTING_IN = "getting_in"
+    ACCESS_HELP = "access_help"
+    MOTIVATION = "motivation"
+    DELURK = "delurk"
+    CONNECT_PEERS = "connect_peers"
+    SILENT = "silent"
+    FOLLOW_UP = "follow_up"
+    BRIDGE = "bridge"
+    THANKS = "thanks"
+    SUMMARY = "summary"
+    WEAVE = "weave"
+    REFLECTION = "reflection"
+    INVITE_TO_HELP = "invite_to_help"
+    CLOSE = "close"
+    ETIVITY = "etivity"
+
+
+class NudgeChannel(StrEnum):
+    """How a nudge left cohortdesk."""
+
+    CLIPBOARD = "clipboard"
+    EMAIL = "email"
+    EML = "eml"
+    OTHER = "other"
+
+
+class CohortRules(Base):
+    """A cohort's adjustable thresholds (attention, stage evidence) and message settings.
+
+    One row per cohort at most, holding a JSON document validated by `schemas.CohortRules`:
+    a new threshold needs no migration, and a cohort without a row uses the defaults.
+    """
+
+    __tablename__ = "cohort_rules"
+
+    cohort_id: Mapped[int] = mapped_column(
+        ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True
+    )
+    settings: Mapped[str] = mapped_column(Text, default="{}")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SuggestionDismissal(Base):
+    """A stage suggestion the facilitator turned down, with the evidence counts it showed.
+
+    The same suggestion comes back only when one of those counts has grown since.
+    """
+
+    __tablename__ = "suggestion_dismissals"
+    __table_args__ = (CheckConstraint("to_stage BETWEEN 1 AND 5", name="to_stage_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    membership_id: Mapped[int] = mapped_column(
+        ForeignKey("memberships.id", ondelete="CASCADE"), index=True
+    )
+    to_stage: Mapped[int] = mapped_column(Integer)
+    counts: Mapped[str] = mapped_column(Text)
+    dismissed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PromptTemplate(Base):
+    """A message a facilitator sends (or adapts): built in, or written by the facilitator.
+
+    Built-in templates carry the `key` they ship under, so seeding is idempotent; they are
+    never edited in place (duplicate one to adapt it) and never deleted, only retired.
+    """
+
+    __tablename__ = "prompt_templates"
+    __table_args__ = (
+        CheckConstraint("stage IS NULL OR stage BETWEEN 1 AND 5", name="stage_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    purpose: Mapped[TemplatePurpose] = mapped_column(_enum(TemplatePurpose, "template_purpose"))
+    #: the stage it is written for, or None for any stage
+    stage: Mapped[int | None] = mapped_column(Integer)
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    body: Mapped[str] = mapped_column(Text)
+    builtin: Mapped[bool] = mapped_column(Boolean, default=False)
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Intervention(Base):
+    """A nudge as sent: to whom, from which template, the exact text, how and when.
+
+    Its outcome (responded, no response yet, no response) is derived from later activity.
+    """
+
+    __tablename__ = "interventions"
+    __table_args__ = (Index("ix_interventions_membership_sent", "membership_id", "sent_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    membership_id: Mapped[int] = mapped_column(ForeignKey("memberships.id", ondelete="CASCADE"))
+    template_id: Mapped[int | None] = mapped_column(
+        ForeignKey("prompt_templates.id", ondelete="SET NULL"), index=True
+    )
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    body: Mapped[str] = mapped_column(Text)
+    channel: Mapped[NudgeChannel] = mapped_column(_enum(NudgeChannel, "nudge_channel"))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# ---- mentoring, review packs and highlights (issue 7) -----------------------------------------
+# Every table here refers to memberships, never to people directly: merging two people moves
+# their rows generically (`services.people.member_record_columns`), so none of these may be
+# unique per membership. "One mentor per mentee" is kept by `services.mentoring` instead.
+
+
+class HighlightKind(StrEnum):
+    """A success story (what someone achieved) or a quote (what someone said)."""
+
+    STORY = "story"
+    QUOTE = "quote"
+
+
+class MentoringGroup(Base):
+    """A mentor's group of mentees sharing a goal (group mentoring)."""
+
+    __tablename__ = "mentoring_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: stable across review packs and notes files, so a group is never duplicated by a merge
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    mentor_membership_id: Mapped[int] = mapped_column(
+        ForeignKey("memberships.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    goal: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MentorLink(Base):
+    """A mentee's mentor in one cohort, optionally within one of the mentor's groups."""
+
+    __tablename__ = "mentor_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentor_membership_id: Mapped[int] = mapped_column(
+        ForeignKey("memberships.id", ondelete="CASCADE"), index=True
+    )
+    mentee_membership_id: Mapped[int] = mapped_column(
+        ForeignKey("memberships.id", ondelete="CASCADE"), index=True
+    )
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("mentoring_groups.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MentoringSession(Base):
+    """A mentor's own record of a session with a mentee or a group: private to that mentor."""
+
+    __tablename__ = "mentoring_sessions"
+    __table_args__ = (
+        CheckConstraint(
+            "mentee_membership_id IS NOT NULL OR group_id IS NOT NULL", name="with_someone"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: stable across review packs and notes files: the key that merges notes without duplicates
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    mentor_membership_id: Mapped[int] = mapped_column(
+        ForeignKey("memberships.id", ondelete="CASCADE"), index=True
+    )
+    mentee_membership_id: Mapped[int | None] = mapped_column(
+        ForeignKey("memberships.id", ondelete="CASCADE"), index=True
+    )
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("mentoring_groups.id", ondelete="CASCADE"), index=True
+    )
+    held_on: Mapped[date] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    goals: Mapped[str] = mapped_column(Text, default="")
+    next_steps: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MentorReview(Base):
+    """A mentor marked their mentees as reviewed: "what changed" counts from the latest."""
+
+    __tablename__ = "mentor_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentor_membership_id: Mapped[int] = mapped_column(
+        ForeignKey("memberships.id", ondelete="CASCADE"), index=True
+    )
+    reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ReviewPackInfo(Base):
+    """Present only in a review pack: the cohort and mentor it was made for, and when."""
+
+    __tablename__ = "review_pack_info"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
+    mentor_membership_id: Mapped[int] = mapped_column(
+        ForeignKey("memberships.id", ondelete="CASCADE"), index=True
+    )
+    made_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Highlight(Base):
+    """A success story or quote worth telling, with its member, day and tags."""
+
+    __tablename__ = "highlights"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    membership_id: Mapped[int] = mapped_column(
+        ForeignKey("memberships.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[HighlightKind] = mapped_column(
+        _enum(HighlightKind, "highlight_kind"), default=HighlightKind.STORY
+    )
+    happened_on: Mapped[date] = mapped_column(Date)
+    text: Mapped[str] = mapped_column(Text)
+    #: comma-separated, as typed ("leadership, first post")
+    tags: Mapped[str] = mapped_column(Text, default="")
+    #: the event it was captured from, if any
+    event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("activity_events.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# ---- daily rollups for the dashboards (issue 5) ---------------------------------------------
+# Derived data: `services.rollups` keeps both tables equal to a GROUP BY over `activity_events`
+# on every change (import, undo, events typed in or deleted, member removed, people merged,
+# time zone changed) and can rebuild a cohort's rows from the events at any time. Person ids
+# carry no foreign key on purpose: these rows are never a person's record (nothing to export,
+# move on a merge or keep after erasing), only a cache of counts that the next refresh rewrites.
+
+
+class DailyActivity(Base):
+    """Events per member, local day (in the cohort's time zone) and kind; word counts summed."""
+
+    __tablename__ = "daily_activity"
+    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012 - SQLAlchemy's own dict
+
+    cohort_id: Mapped[int] = mapped_column(
+        ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[EventKind] = mapped_column(_enum(EventKind, "event_kind"), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    words: Mapped[int] = mapped_column(Integer)
+
+
+class DailyReplies(Base):
+    """Replies from one member to another per local day: the reply network over time.
+
+    Whether a reply is a peer reply or one to staff is decided when it is read, from the two
+    members' roles then: a role changed later re-colours the past without a rebuild.
+    """
+
+    __tablename__ = "daily_replies"
+    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012 - SQLAlchemy's own dict
+
+    cohort_id: Mapped[int] = mapped_column(
+        ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True
+    )
+    from_person_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    to_person_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)

@@ -386,3 +386,470 @@ class ImportBatchRow(Frozen):
     people_created: int
     events_now: int
     undone_at: datetime | None
+
+
+# ---- attention, stage evidence, prompt templates and nudges ---------------------------------
+# This section's imports sit here so the top of the file stays free for concurrent changes;
+# they can move up with the others.
+
+from enum import StrEnum  # noqa: E402
+
+from cohortdesk.core.models import NudgeChannel, TemplatePurpose  # noqa: E402
+
+MAX_MESSAGE_CHARS = 20_000
+"""The longest template body or rendered message cohortdesk accepts."""
+MAX_SUBJECT_CHARS = 300
+
+
+def _check_link(value: str) -> str:
+    if any(c in value for c in "\r\n"):
+        raise ValueError("a link is one line")
+    return value
+
+
+class AttentionSettings(Frozen):
+    """When a learner belongs on the attention list. Days are calendar days in the cohort's zone.
+
+    Attributes:
+        never_accessed_days: days after the cohort starts (or they join, if later) before a
+            learner with no activity at all is listed.
+        silent_days: days without any activity, after having been active, before they are listed.
+        reading_period_days: days after the start (or joining) during which reading without
+            posting is the legitimate stage-2 behaviour; a reader who has not posted after
+            it is listed.
+        facilitator_only_replies: replies (all to staff, none to a peer) before that is listed.
+        low_motivation: a latest check-in at or below this rating is listed.
+        motivation_drop: a fall of this much or more between the last two check-ins is listed.
+        response_days: days a nudge waits for a response (any own activity) before it counts
+            as unanswered.
+        recently_nudged_days: a learner nudged within this many days sinks down the list,
+            unless a new reason has appeared since.
+    """
+
+    never_accessed_days: Annotated[int, Field(ge=0, le=365, title="Days without access")] = 5
+    silent_days: Annotated[int, Field(ge=1, le=365, title="Days silent")] = 7
+    reading_period_days: Annotated[int, Field(ge=0, le=365, title="Reading period")] = 14
+    facilitator_only_replies: Annotated[int, Field(ge=1, le=100, title="Replies only to staff")] = 3
+    low_motivation: Annotated[int, Field(ge=1, le=4, title="Low motivation")] = 2
+    motivation_drop: Annotated[int, Field(ge=1, le=4, title="Motivation drop")] = 2
+    response_days: Annotated[int, Field(ge=1, le=90, title="Days to respond to a nudge")] = 7
+    recently_nudged_days: Annotated[int, Field(ge=0, le=90, title="Recently nudged")] = 3
+
+
+class EvidenceThresholds(Frozen):
+    """The numbers behind each stage's evidence (see `services.evidence` for the rules).
+
+    Attributes:
+        content_words: a post or reply of at least this many words carries content (one of
+            unknown length counts too: imports do not always say).
+        exchange_peer_replies: stage 3: replies to other learners.
+        exchange_content_posts: stage 3: posts or replies carrying content.
+        construction_peers: stage 4: peers with a sustained two-way exchange.
+        construction_replies_each_way: stage 4: replies each way between two learners for
+            their exchange to count as sustained (a real back-and-forth, not one answer).
+        construction_answered_threads: stage 4: threads they started that another learner
+            answered them in.
+        development_helping_replies: stage 5: replies to newcomers (learners at stage
+            `development_newcomer_stage` or below when answered), written once at stage 4.
+        development_newcomer_stage: the highest stage that counts as a newcomer.
+        development_span_days: stage 5: days between their first and latest peer reply.
+    """
+
+    content_words: Annotated[int, Field(ge=0, le=10_000, title="Words for content")] = 50
+    exchange_peer_replies: Annotated[int, Field(ge=1, le=1000, title="Peer replies")] = 2
+    exchange_content_posts: Annotated[int, Field(ge=0, le=1000, title="Content posts")] = 2
+    construction_peers: Annotated[int, Field(ge=1, le=100, title="Two-way peers")] = 3
+    construction_replies_each_way: Annotated[int, Field(ge=1, le=100, title="Replies each way")] = 2
+    construction_answered_threads: Annotated[
+        int, Field(ge=0, le=100, title="Threads answered by peers")
+    ] = 1
+    development_helping_replies: Annotated[
+        int, Field(ge=1, le=1000, title="Replies to newcomers")
+    ] = 4
+    development_newcomer_stage: Annotated[int, Field(ge=1, le=4, title="Newcomer stage")] = 2
+    development_span_days: Annotated[int, Field(ge=0, le=365, title="Days of peer replies")] = 28
+
+
+class MessageSettings(Frozen):
+    """Cohort facts the message placeholders use (`{space_link}`, `{next_etivity}`...)."""
+
+    space_link: Annotated[
+        str, StringConstraints(strip_whitespace=True, max_length=500), AfterValidator(_check_link)
+    ] = ""
+    next_etivity: Annotated[
+        str, StringConstraints(strip_whitespace=True, max_length=200), Field(title="Next e-tivity")
+    ] = ""
+    next_date: Annotated[date | None, Field(title="Next date")] = None
+
+
+class CohortRules(Frozen):
+    """Everything adjustable per cohort about attention, stage evidence and messages."""
+
+    attention: AttentionSettings = AttentionSettings()
+    evidence: EvidenceThresholds = EvidenceThresholds()
+    messages: MessageSettings = MessageSettings()
+
+
+class ReasonCode(StrEnum):
+    """Why a learner is on the attention list."""
+
+    ACCESS_PROBLEM = "access_problem"
+    NEVER_ACCESSED = "never_accessed"
+    LOW_MOTIVATION = "low_motivation"
+    NO_RESPONSE = "no_response"
+    SILENT = "silent"
+    READS_NOT_POSTING = "reads_not_posting"
+    FACILITATOR_ONLY = "facilitator_only"
+    RECENTLY_NUDGED = "recently_nudged"
+
+
+class AttentionReason(Frozen):
+    """One reason, in plain words with its numbers, and what it adds to the priority.
+
+    Attributes:
+        code: which rule.
+        detail: the evidence as a facilitator would say it.
+        weight: its share of the priority (negative for "recently nudged", which sinks).
+        since: the day the reason became true (a reason newer than the last nudge means
+            things got worse); None when it has no single day.
+    """
+
+    code: ReasonCode
+    detail: str
+    weight: int
+    since: date | None = None
+
+
+class AttentionItem(Frozen):
+    """One learner who needs the facilitator, with why, how urgently, and what to say."""
+
+    membership_id: int
+    person_id: int
+    name: str
+    email: str
+    stage: int
+    priority: int
+    reasons: tuple[AttentionReason, ...]
+    last_nudged_at: datetime | None
+    recently_nudged: bool
+    suggested_template_id: int | None
+    suggested_template: str | None
+    subject: str
+    message: str
+
+    def cli_json(self) -> dict[str, object]:
+        """The fields `cohortdesk attention --json` prints for this learner."""
+        return {
+            "name": self.name,
+            "email": self.email,
+            "stage": self.stage,
+            "priority": self.priority,
+            "reasons": [{"code": r.code.value, "detail": r.detail} for r in self.reasons],
+            "suggested_template": self.suggested_template,
+            "message": self.message,
+        }
+
+
+class EvidenceLine(Frozen):
+    """One rule of one stage for one member: met or not, with the number and the threshold."""
+
+    stage: int
+    rule: str
+    met: bool
+    value: int
+    needed: int
+    detail: str
+
+
+class MemberEvidence(Frozen):
+    """What a member's activity shows, stage by stage (for the member panel)."""
+
+    membership_id: int
+    name: str
+    current_stage: int
+    evidence_stage: int
+    lines: tuple[EvidenceLine, ...]
+    counts: dict[str, int]
+
+
+class StageSuggestion(Frozen):
+    """A suggested move up the staircase, with the evidence that supports it.
+
+    Attributes:
+        counts: the evidence counts behind it; a dismissal stores them, and the suggestion
+            returns only when one of them has grown.
+    """
+
+    membership_id: int
+    person_id: int
+    name: str
+    email: str
+    from_stage: int
+    to_stage: int
+    summary: str
+    evidence: tuple[EvidenceLine, ...]
+    counts: dict[str, int]
+
+
+class TemplateInput(Frozen):
+    """A prompt template as the facilitator writes it."""
+
+    name: Name
+    purpose: TemplatePurpose
+    stage: Annotated[StageNumber | None, Field(title="Stage")] = None
+    subject: Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_SUBJECT_CHARS)]
+    body: Annotated[str, StringConstraints(min_length=1, max_length=MAX_MESSAGE_CHARS)]
+
+
+class TemplateRow(Frozen):
+    """A prompt template, for the template library and pickers."""
+
+    id: int
+    key: str | None
+    name: str
+    purpose: TemplatePurpose
+    stage: int | None
+    subject: str
+    body: str
+    builtin: bool
+    retired: bool
+    created_at: datetime
+    updated_at: datetime
+    uses: int
+
+
+class Placeholder(Frozen):
+    """A field a template may use, as the template editor documents it."""
+
+    name: str
+    description: str
+    example: str
+
+    @property
+    def token(self) -> str:
+        """How it is written in a template: `{first_name}`."""
+        return "{" + self.name + "}"
+
+
+class RenderedMessage(Frozen):
+    """A template filled in for one member.
+
+    Attributes:
+        fallback_fields: placeholders the template uses that had no value of their own for
+            this member and got their documented fallback ('the course space', '[date]'...),
+            so the editor can warn before the message goes out.
+    """
+
+    subject: str
+    body: str
+    fallback_fields: tuple[str, ...] = ()
+
+
+class NudgeOutcome(StrEnum):
+    """What followed a nudge, from the member's own activity afterwards."""
+
+    RESPONDED = "responded"
+    WAITING = "waiting"
+    NO_RESPONSE = "no_response"
+
+    @property
+    def label(self) -> str:
+        """In the facilitator's words."""
+        return {"responded": "responded", "waiting": "no response yet"}.get(
+            self.value, "no response"
+        )
+
+
+class NudgeInput(Frozen):
+    """A nudge as it was sent."""
+
+    template_id: int | None = None
+    subject: Annotated[str, StringConstraints(max_length=MAX_SUBJECT_CHARS)] = ""
+    body: Annotated[str, StringConstraints(min_length=1, max_length=MAX_MESSAGE_CHARS)]
+    channel: NudgeChannel
+    sent_at: Annotated[AwareDateTime | None, Field(title="Sent")] = None
+
+
+class NudgeRow(Frozen):
+    """One logged nudge with its outcome, for the member panel and the cohort's Nudges list.
+
+    Attributes:
+        outcome: responded (own activity within the response window), no response yet
+            (window still open) or no response.
+        active_again_at: the member's first own activity after the nudge, in the window or
+            later; None if there has been none.
+    """
+
+    id: int
+    membership_id: int
+    person_id: int
+    name: str
+    email: str
+    template_id: int | None
+    template_name: str | None
+    subject: str
+    body: str
+    channel: NudgeChannel
+    sent_at: datetime
+    outcome: NudgeOutcome
+    active_again_at: datetime | None
+
+
+class MessageContext(Frozen):
+    """The placeholder values for one member, and which of them are fallbacks.
+
+    Attributes:
+        fields: a value for every documented placeholder (see `rendering.PLACEHOLDERS`).
+        fallbacks: the placeholders that got their documented fallback rather than a value
+            of their own ('the course space' when no link is set, say).
+    """
+
+    fields: dict[str, str]
+    fallbacks: frozenset[str] = frozenset()
+
+
+# ---- exports: participation records and reports ---------------------------------------------
+# Imported here, like the section above, so the top of the file stays free for concurrent edits.
+
+from pathlib import Path  # noqa: E402
+
+MIN_EXPORT_KEY_CHARS = 16
+"""A pseudonymisation key shorter than this is refused: person ids are small numbers."""
+
+
+def _check_export_key(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if len(value) < MIN_EXPORT_KEY_CHARS:
+        raise ValueError(f"a key needs at least {MIN_EXPORT_KEY_CHARS} characters")
+    if any(c in value for c in "\r\n"):
+        raise ValueError("a key is one line")
+    return value
+
+
+class ExportFormat(StrEnum):
+    """What an export writes."""
+
+    CSV = "csv"
+    XLSX = "xlsx"
+    PDF = "pdf"
+    XAPI = "xapi"
+
+    @property
+    def label(self) -> str:
+        """In the user's words, for the export dialog."""
+        return {
+            "csv": "CSV (one row per member)",
+            "xlsx": "Excel workbook (XLSX)",
+            "pdf": "PDF report for management",
+            "xapi": "xAPI statements (JSON, for a learning record store)",
+        }[self.value]
+
+    @property
+    def suffix(self) -> str:
+        """The file name ending it is usually given."""
+        return ".json" if self is ExportFormat.XAPI else f".{self.value}"
+
+
+class ExportOptions(Frozen):
+    """What to include in an export, and how.
+
+    Attributes:
+        pseudonymise: leave out names, emails, notes and message text; each member is known
+            by a pseudonym (an HMAC of their id with `key`).
+        key: the pseudonymisation key; None makes a random one for this export only, so two
+            exports cannot be linked. The same key gives the same pseudonyms every time.
+        date_from: the first day of activity counted (in the cohort's time zone).
+        date_to: the last day of activity counted (in the cohort's time zone).
+        include_inactive: keep members with no activity in the period.
+        with_events: also write every event (CSV: a second file; XLSX: a second sheet).
+    """
+
+    pseudonymise: bool = False
+    key: Annotated[str | None, AfterValidator(_check_export_key), Field(title="Key")] = None
+    date_from: Annotated[date | None, Field(title="From")] = None
+    date_to: Annotated[date | None, Field(title="To")] = None
+    include_inactive: bool = True
+    with_events: bool = False
+
+    @model_validator(mode="after")
+    def _period_in_order(self) -> ExportOptions:
+        if self.date_from and self.date_to and self.date_to < self.date_from:
+            raise ValueError("the period ends before it starts (To is before From)")
+        return self
+
+
+class ExportMember(Frozen):
+    """One member as an export shows them, with their activity in the exported period.
+
+    Attributes:
+        label: the name, or the pseudonym when pseudonymised.
+        name: empty when pseudonymised.
+        email: empty when pseudonymised.
+        pseudonym: None unless pseudonymised.
+        motivation: the latest check-in up to the end of the period.
+        nudges_received: nudges sent to them in the period.
+        nudges_answered: of those, the ones they responded to (own activity in time).
+    """
+
+    membership_id: int
+    person_id: int
+    label: str
+    name: str
+    email: str
+    pseudonym: str | None
+    role: Role
+    stage: int
+    access: AccessStatus
+    joined_on: date
+    motivation: int | None
+    logins: int
+    threads: int
+    replies: int
+    peer_replies: int
+    events: int
+    first_active: date | None
+    last_active: date | None
+    nudges_received: int
+    nudges_answered: int
+
+
+class ExportPreview(Frozen):
+    """What an export will include, for the export dialog before it runs.
+
+    Attributes:
+        members: members included.
+        left_out: members left out (no activity in the period, when inactive are excluded).
+        events: events in the period.
+        columns: the member table's columns, as written.
+        rows: its first rows, as written (pseudonymised when chosen).
+        files: the files the export will write.
+    """
+
+    members: int
+    left_out: int
+    events: int
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    files: tuple[Path, ...]
+    period: str
+
+
+class ExportResult(Frozen):
+    """What an export wrote."""
+
+    format: ExportFormat
+    cohort: str
+    files: tuple[Path, ...]
+    members: int
+    events: int
+    pseudonymised: bool
+
+    def message(self) -> str:
+        """One line for the status bar and the command line."""
+        what = f"{self.members} member{'s' * (self.members != 1)}"
+        if self.format is ExportFormat.XAPI or self.events:
+            what += f" and {self.events} event{'s' * (self.events != 1)}"
+        files = " and ".join(path.name for path in self.files)
+        extra = " (pseudonymised)" if self.pseudonymised else ""
+        return f"Exported {what} of {self.cohort} to {files}{extra}"

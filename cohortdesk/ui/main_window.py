@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -19,16 +20,23 @@ from sqlalchemy.orm import Session
 from cohortdesk import __version__
 from cohortdesk.core.demo import DemoSpec, create_demo
 from cohortdesk.core.errors import ConflictError, KnownError
-from cohortdesk.core.schemas import CohortInput, CohortRow, MemberInput
-from cohortdesk.core.services import cohorts, members
+from cohortdesk.core.schemas import CohortInput, CohortRow, ImportSummary, MemberInput
+from cohortdesk.core.services import cohorts, members, participation
+from cohortdesk.core.services.people import MergeResult
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.style import STYLE
 from cohortdesk.ui.tasks import CancelledError, Task
 from cohortdesk.ui.views.cohort_dialog import CohortDialog
 from cohortdesk.ui.views.cohort_list import CohortList
+from cohortdesk.ui.views.export_dialog import ExportDialog
+from cohortdesk.ui.views.import_dialog import ImportDialog
+from cohortdesk.ui.views.import_files import dropped_file
+from cohortdesk.ui.views.import_summary import headline
+from cohortdesk.ui.views.imports_dialog import ImportsDialog
 from cohortdesk.ui.views.member_dialog import MemberDialog
 from cohortdesk.ui.views.member_panel import MemberPanel
+from cohortdesk.ui.views.merge_dialog import MergeDialog
 from cohortdesk.ui.views.roster_view import RosterView
 from cohortdesk.ui.views.stages_dialog import StagesDialog
 from cohortdesk.ui.views.welcome_page import WelcomePage
@@ -67,7 +75,7 @@ class MainWindow(QMainWindow):
         for pane in (self.cohort_list, self.roster, self.member_panel):
             self.splitter.addWidget(pane)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([230, 700, 470])
+        self.splitter.setSizes([195, 810, 430])
         self.stack = QStackedWidget()
         self.stack.addWidget(self.welcome)
         self.stack.addWidget(self.splitter)
@@ -81,6 +89,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(db_label)
 
         self._build_actions()
+        self.setAcceptDrops(True)  # a file dropped on the window is imported (dropEvent)
         self._connect()
         self._restore_geometry()
         self._update_actions()
@@ -118,6 +127,21 @@ class MainWindow(QMainWindow):
             "Add a believable demo cohort to explore cohortdesk",
         )
         file_menu.addSeparator()
+        self.import_action = self._action(
+            file_menu,
+            "&Import…",
+            self.import_file,
+            "Ctrl+I",
+            "Import a roster or an activity export into the selected cohort",
+        )
+        self.export_action = self._action(
+            file_menu,
+            "&Export…",
+            self.export_cohort,
+            "Ctrl+E",
+            "Export the selected cohort's participation as CSV, Excel, a PDF report or xAPI",
+        )
+        file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
         cohort_menu = bar.addMenu("&Cohort")
@@ -133,6 +157,13 @@ class MainWindow(QMainWindow):
             self.add_member,
             "Ctrl+Shift+A",
             "Add a person to this cohort",
+        )
+        self.imports_action = self._action(
+            cohort_menu,
+            "&Imports…",
+            self.show_imports,
+            None,
+            "The files imported into this cohort, and undo",
         )
         self.cohort_list.view.addActions(
             [self.edit_cohort_action, self.archive_action, self.delete_cohort_action]
@@ -156,6 +187,17 @@ class MainWindow(QMainWindow):
         self.member_actions.append(
             self._action(member_menu, "&Remove from cohort…", panel.remove_member)
         )
+        member_menu.addSeparator()
+        self.merge_action = self._action(
+            member_menu,
+            "Mer&ge people…",
+            self.merge_people,
+            None,
+            "Merge two records of one person (select both in the roster with Ctrl+click)",
+        )
+        separator = QAction(self)
+        separator.setSeparator(True)
+        self.roster.table.addActions([*self.member_actions[:-1], separator, self.merge_action])
 
         view_menu = bar.addMenu("&View")
         self._action(
@@ -200,8 +242,12 @@ class MainWindow(QMainWindow):
             self.archive_action,
             self.delete_cohort_action,
             self.add_member_action,
+            self.import_action,
+            self.export_action,
+            self.imports_action,
         ):
             action.setEnabled(cohort is not None)
+        self.merge_action.setEnabled(cohort is not None and self.roster.model.rowCount() >= 2)
         self.archive_action.setText(
             "Un&archive cohort" if cohort and cohort.archived else "&Archive cohort"
         )
@@ -352,14 +398,23 @@ class MainWindow(QMainWindow):
         if dialog.exec() != MemberDialog.DialogCode.Accepted:
             return
         data: MemberInput = dialog.value()
+
+        def add(session: Session) -> tuple[int, str]:
+            membership_id = members.add_member(session, cohort.id, data)
+            return membership_id, participation.roster_row(session, membership_id).name
+
         self.context.runner.write(
             f"Adding {data.full_name}",
-            lambda session: members.add_member(session, cohort.id, data),
-            lambda membership_id: self._member_added(cohort.id, membership_id, data.full_name),
+            add,
+            lambda added: self._member_added(cohort.id, added, data.full_name),
         )
 
-    def _member_added(self, cohort_id: int, membership_id: int, name: str) -> None:
-        self.say(f"Added {name}")
+    def _member_added(self, cohort_id: int, added: tuple[int, str], typed: str) -> None:
+        membership_id, name = added
+        if name == typed.strip():
+            self.say(f"Added {name}")
+        else:
+            self.say(f"Added {name} (already known by that email; typed as {typed.strip()})")
         self._select_member_after_load = membership_id
         self.context.changes.roster_changed.emit(cohort_id)
         self.context.changes.cohorts_changed.emit()
@@ -369,11 +424,93 @@ class MainWindow(QMainWindow):
         if self._select_member_after_load is not None:
             self.roster.select_member(self._select_member_after_load)
             self._select_member_after_load = None
+        self._update_actions()
 
     @Slot(object)
     def _member_selected(self, membership_id: int | None) -> None:
         self.member_panel.show_member(membership_id)
         self._update_actions()
+
+    # -- imports and merging -------------------------------------------------------------
+
+    @Slot()
+    def import_file(self) -> None:
+        self.open_import_dialog(None)
+
+    def open_import_dialog(self, path: Path | None) -> ImportDialog | None:
+        """The import dialog for the selected cohort, starting with `path` if given."""
+        cohort = self.cohort_list.current_row()
+        if cohort is None:
+            self.say("Select the cohort to import into first")
+            return None
+        dialog = ImportDialog(self.context, cohort, path, self)
+        dialog.import_finished.connect(self._imported)
+        dialog.import_cancelled.connect(lambda: self.say("Import cancelled: nothing was imported"))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    @Slot(object)
+    def _imported(self, summary: ImportSummary) -> None:
+        self.say(headline(summary))
+
+    @Slot()
+    def show_imports(self) -> ImportsDialog | None:
+        """The selected cohort's imports, with undo."""
+        cohort = self.cohort_list.current_row()
+        if cohort is None:
+            return None
+        dialog = ImportsDialog(self.context, cohort, self)
+        dialog.batch_undone.connect(self.say)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    @Slot()
+    def export_cohort(self) -> ExportDialog | None:
+        """The export dialog for the selected cohort; says what was written when it is done."""
+        cohort = self.cohort_list.current_row()
+        if cohort is None:
+            self.say("Select the cohort to export first")
+            return None
+        dialog = ExportDialog(self.context, cohort, self)
+        dialog.export_finished.connect(lambda result: self.say(result.message()))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    @Slot()
+    def merge_people(self) -> MergeDialog | None:
+        """Merge two records of one person, starting from the members selected in the roster."""
+        cohort = self.cohort_list.current_row()
+        rows = self.roster.model.rows()
+        if cohort is None or len(rows) < 2:
+            self.say("Merging needs a cohort with at least two members")
+            return None
+        dialog = MergeDialog(self.context, cohort, rows, self.roster.selected_rows(), self)
+        dialog.people_merged.connect(self._people_merged)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    @Slot(object, int)
+    def _people_merged(self, result: MergeResult, kept_membership_id: int) -> None:
+        self._select_member_after_load = kept_membership_id
+        self.say(result.message())
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if dropped_file(event) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = dropped_file(event)
+        if path is None:
+            return
+        event.acceptProposedAction()
+        if self.cohort_list.current_row() is None:
+            self.say(f"Select a cohort, then drop {path.name} on it again to import it")
+            return
+        self.open_import_dialog(path)
 
     # -- everything else -----------------------------------------------------------------
 
@@ -431,7 +568,7 @@ class MainWindow(QMainWindow):
             if isinstance(splitter, QByteArray):
                 self.splitter.restoreState(splitter)
         else:
-            self.resize(1400, 860)
+            self.resize(1440, 900)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         stored = self._qsettings()

@@ -155,12 +155,23 @@ def test_db_environment_variable_is_used(
     assert (tmp_path / "env.sqlite").exists()
 
 
-def test_a_database_in_a_missing_folder_is_one_clear_line(
+def test_a_database_in_a_missing_folder_is_created(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    code, _, err = run(capsys, "--db", str(tmp_path / "no" / "such" / "x.db"), "cohort", "list")
+    code, out, _ = run(capsys, "--db", str(tmp_path / "no" / "such" / "x.db"), "cohort", "list")
+    assert code == 0
+    assert "No cohorts yet" in out
+    assert (tmp_path / "no" / "such" / "x.db").is_file()
+
+
+def test_a_database_where_no_folder_can_be_made_is_one_clear_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "file").write_text("in the way")
+    code, _, err = run(capsys, "--db", str(tmp_path / "file" / "x.db"), "cohort", "list")
     assert code == 1
-    assert "does not exist" in err and "Traceback" not in err
+    assert "cannot create the folder" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
 
 
 def test_python_m_and_the_console_script_run(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from cohortdesk.core.models import (
     AccessIssue,
     ActivityEvent,
     EventKind,
+    Intervention,
     MemberNote,
     Membership,
     MotivationCheck,
@@ -29,7 +30,8 @@ from cohortdesk.core.models import (
     StageChange,
 )
 from cohortdesk.core.schemas import CohortRow, MemberRow, validated
-from cohortdesk.core.services import members, participation
+from cohortdesk.core.schemas import NudgeOutcome
+from cohortdesk.core.services import members, nudges, participation
 
 END = date(2025, 3, 14)
 LONDON = ZoneInfo("Europe/London")
@@ -112,6 +114,18 @@ def _snapshot(database: Database) -> dict[str, object]:
         issues = s.execute(
             select(AccessIssue.opened_at, AccessIssue.note, AccessIssue.resolved_at)
         ).all()
+        sent = s.execute(
+            select(
+                Person.email,
+                Intervention.template_id,
+                Intervention.subject,
+                Intervention.body,
+                Intervention.channel,
+                Intervention.sent_at,
+            )
+            .join(Membership, Membership.id == Intervention.membership_id)
+            .join(Person, Person.id == Membership.person_id)
+        ).all()
         return {
             "roster": participation.roster(s, cohort_id),
             "events": sorted(map(tuple, events), key=repr),
@@ -119,6 +133,7 @@ def _snapshot(database: Database) -> dict[str, object]:
             "checks": sorted(map(tuple, checks), key=repr),
             "notes": sorted(map(tuple, notes), key=repr),
             "issues": sorted(map(tuple, issues), key=repr),
+            "nudges": sorted(map(tuple, sent), key=repr),
         }
 
 
@@ -300,6 +315,25 @@ def test_someone_went_quiet_and_someone_joined_late(learners: list[MemberRow]) -
     ]
     assert quiet
     assert any(0 < r.logins <= 10 and r.posts > 0 for r in learners), "no late joiner"
+
+
+def test_three_nudges_one_answered_one_unanswered_one_recent(
+    session: Session, cohort: CohortRow
+) -> None:
+    rows = nudges.list_nudges(session, cohort.id, as_of=END)
+    assert [r.outcome for r in rows] == [
+        NudgeOutcome.WAITING,
+        NudgeOutcome.NO_RESPONSE,
+        NudgeOutcome.RESPONDED,
+    ]
+    recent, unanswered, answered = rows
+    assert (END - recent.sent_at.astimezone(LONDON).date()).days <= 1
+    assert (END - unanswered.sent_at.astimezone(LONDON).date()).days >= 7
+    assert answered.sent_at.astimezone(LONDON).date() == cohort.start_date
+    for row in rows:
+        first = row.name.split()[0]
+        assert row.template_name and row.body.startswith(f"Hi {first},")
+        assert "{" not in row.body and row.subject
 
 
 def test_facilitator_notes(session: Session) -> None:

@@ -1,0 +1,169 @@
+"""What the participation dashboards show, computed by `services.dashboard` from daily rollups.
+
+Frozen pydantic rows, safe to hand to the GUI thread; every chart reads one field of
+`CohortDashboard`. Weeks are weeks of the cohort: week 1 starts on the cohort's start date (or
+the first day with activity when it has none), in the cohort's time zone.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from cohortdesk.core.models import AccessStatus, EventKind, Role
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Week(_Frozen):
+    """One week of the cohort: its number (1-based) and first day."""
+
+    number: int
+    starts: date
+
+
+class StageWeek(_Frozen):
+    """Learners per stage at the end of one week (the staircase over time)."""
+
+    week: Week
+    #: stage (1-5) -> learners at that stage at the end of the week
+    learners: dict[int, int]
+
+
+class KindWeek(_Frozen):
+    """Contributions in one week, by kind (for the stacked weekly chart)."""
+
+    week: Week
+    counts: dict[EventKind, int]
+
+
+class ReplyWeek(_Frozen):
+    """Replies in one week: learners answering learners vs answering staff."""
+
+    week: Week
+    peer_replies: int
+    replies_to_staff: int
+
+
+class HeatmapRow(_Frozen):
+    """One member's activity per week (all kinds), for the member x week heatmap."""
+
+    membership_id: int
+    name: str
+    role: Role
+    stage: int
+    #: activity count per week, aligned with `CohortDashboard.weeks`
+    counts: list[int]
+
+
+class NetworkNode(_Frozen):
+    """A member in the reply network."""
+
+    person_id: int
+    membership_id: int
+    name: str
+    role: Role
+    stage: int
+    #: contributions (posts + replies) in the range: the node's size
+    activity: int
+    in_degree: int
+    out_degree: int
+    isolated: bool
+
+
+class NetworkEdge(_Frozen):
+    """`source` replied to `target` `count` times (person ids)."""
+
+    source: int
+    target: int
+    count: int
+
+
+class ReplyNetwork(_Frozen):
+    """Who answers whom, with the patterns SNAPP and Threadz flag, said in words."""
+
+    nodes: list[NetworkNode]
+    edges: list[NetworkEdge]
+    #: share of connected pairs that answer each other both ways (0-1)
+    reciprocity: float
+    #: share of all replies that go to or come from staff (0-1)
+    staff_share: float
+    facilitator_centred: bool
+    #: plain sentences: "3 learners are isolated: ...", "Most replies go through the facilitator"
+    findings: list[str]
+
+
+class AdopterGroup(_Frozen):
+    """Learners in one diffusion-of-innovations category, by when they first contributed."""
+
+    category: str  # "Innovators", "Early adopters", "Early majority", "Late majority", "Laggards"
+    share: float  # the category's share of learners in Rogers' curve (0.025, 0.135, ...)
+    membership_ids: list[int]
+    names: list[str]
+
+
+class KeyNumbers(_Frozen):
+    """The numbers a facilitator reads first."""
+
+    learners: int
+    active_this_week: int
+    median_replies_per_learner: float
+    share_stage3_plus: float
+    peer_replies: int
+    replies_to_staff: int
+
+
+class CohortDashboard(_Frozen):
+    """Everything the cohort dashboard shows, for one date range."""
+
+    cohort_id: int
+    cohort_name: str
+    start: date
+    end: date
+    weeks: list[Week]
+    #: stage (1-5) -> learners now
+    stages_now: dict[int, int]
+    stages_by_week: list[StageWeek]
+    access: dict[AccessStatus, int]
+    #: rating (1-5) -> learners whose latest check-in has it; key 0 = no check-in yet
+    motivation: dict[int, int]
+    contributions_by_week: list[KindWeek]
+    heatmap: list[HeatmapRow]
+    replies_by_week: list[ReplyWeek]
+    network: ReplyNetwork
+    adopters: list[AdopterGroup]
+    #: learners who have not contributed yet (not on the adopter curve)
+    not_yet_contributing: list[str] = Field(default_factory=list)
+    key_numbers: KeyNumbers
+
+
+class MemberActivity(_Frozen):
+    """One member's weekly activity, for the roster sparkline and the member panel chart."""
+
+    membership_id: int
+    weeks: list[Week]
+    #: all activity per week, aligned with `weeks`
+    counts: list[int]
+    #: per kind per week, aligned with `weeks`
+    by_kind: dict[EventKind, list[int]]
+
+
+class CohortSeries(_Frozen):
+    """One cohort in a comparison, aligned by week of cohort."""
+
+    cohort_id: int
+    cohort_name: str
+    stages_now: dict[int, int]
+    learners: int
+    #: contributions per learner per week of cohort (week 1 first)
+    weekly_per_learner: list[float]
+
+
+class CohortComparison(_Frozen):
+    """Two or more cohorts side by side."""
+
+    weeks: int
+    cohorts: list[CohortSeries]

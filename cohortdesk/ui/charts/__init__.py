@@ -1,0 +1,1 @@
+"""The dashboard's charts (pyqtgraph), their shared theme, and how they export."""

@@ -1,0 +1,564 @@
+"""Import a file into a cohort: choose it, check a dry-run preview, import with progress.
+
+Everything that touches the file or the database runs in the background through the
+`TaskRunner`: detecting the format and reading a CSV's header (`job`), the preview (a dry run
+in `Database.trial()`, always rolled back) and the import itself (`Database.write()`, one
+transaction). Cancelling raises `CancelledError` from the progress callback, so the
+transaction rolls back and nothing is imported.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cohortdesk.core.errors import KnownError
+from cohortdesk.core.importers.base import ImportOptions
+from cohortdesk.core.schemas import CohortRow, ImportSummary
+from cohortdesk.ui.context import AppContext
+from cohortdesk.ui.models.import_preview_model import (
+    COL_DETAIL,
+    COL_KIND,
+    COL_OUTCOME,
+    COL_ROW,
+    COL_WHEN,
+    ImportPreviewModel,
+)
+from cohortdesk.ui.tasks import CancelledError, Task
+from cohortdesk.ui.views.import_files import (
+    FileInfo,
+    ImportRequest,
+    dropped_file,
+    inspect_file,
+    read_header,
+    rejection_text,
+    run_import,
+)
+from cohortdesk.ui.views.import_source import ACTIVITY_CSV, ImportSource
+from cohortdesk.ui.views.import_summary import ImportSummaryView
+from cohortdesk.ui.views.member_tabs.base import make_table
+from cohortdesk.ui.views.member_tabs.writer import pass_on_failure
+from cohortdesk.ui.widgets.labels import error_label, heading_label, muted_label, show_error
+
+log = logging.getLogger(__name__)
+
+FILE_FILTER = (
+    "Exports (*.csv *.tsv *.txt *.json *.jsonl *.ndjson *.zip *.xlsx *.xlsm);;All files (*)"
+)
+ERROR_STYLE = (
+    "QLabel { background: #fdecea; color: #8a1c1c; border: 1px solid #f1b0ab;"
+    " border-radius: 4px; padding: 8px 10px; }"
+)
+CANCELLED_TEXT = "Import cancelled: nothing was imported."
+#: wait this long after the last change before previewing again
+PREVIEW_DELAY_MS = 400
+
+
+class ImportDialog(QDialog):
+    """Choose a file, check the preview, import in the background.
+
+    Args:
+        context: the open database's services.
+        cohort: the cohort to import into.
+        path: a file to start with (dropped on the window), or None to choose one.
+        parent: the main window.
+    """
+
+    preview_finished = Signal(object)
+    """A preview ended: the dry run's `ImportSummary`, or None when the file was rejected."""
+    import_finished = Signal(object)
+    """The import committed: its `ImportSummary`."""
+    import_cancelled = Signal()
+    """The user cancelled the import; nothing was imported."""
+    import_failed = Signal(str)
+    """The file was rejected when importing (the message shown)."""
+
+    def __init__(
+        self,
+        context: AppContext,
+        cohort: CohortRow,
+        path: Path | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.cohort = cohort
+        self.setWindowTitle(f"Import into {cohort.name}")
+        self.setAcceptDrops(True)
+        self.setMinimumSize(820, 640)
+        self.resize(980, 760)
+        self._path: Path | None = None
+        self._header_path: Path | None = None
+        self._generation = 0
+        self._preview: ImportSummary | None = None
+        self._preview_task: Task | None = None
+        self._import_task: Task | None = None
+        self._file_task: Task | None = None
+        self._rejected_settings: object = None
+        self._done = False
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(PREVIEW_DELAY_MS)
+        self._preview_timer.timeout.connect(self.preview)
+        self._build()
+        self._connect()
+        self._update_state()
+        if path is not None:
+            self.set_file(path)
+        else:
+            self._set_status(self._problem())
+
+    # ---- building --------------------------------------------------------------------
+
+    def _build(self) -> None:
+        title = heading_label(f"Import into {self.cohort.name}", scale=1.3)
+        intro = muted_label(
+            "An import is one step: a bad row anywhere imports nothing, rows already in the "
+            "cohort are not stored twice, and Cohort › Imports can undo it."
+        )
+        self.source = ImportSource(self.cohort.timezone)
+        # the parts tests and keyboard users reach directly
+        self.file_edit = self.source.file_edit
+        self.choose_button = self.source.choose_button
+        self.format_combo = self.source.format_combo
+        self.format_note = self.source.format_note
+        self.zone_combo = self.source.zone_combo
+        self.mapping = self.source.mapping
+
+        self.preview_title = heading_label("Preview")
+        self.preview_status = muted_label(wrap=False)
+        preview_row = QHBoxLayout()
+        preview_row.addWidget(self.preview_title)
+        preview_row.addWidget(self.preview_status, 1)
+        self.preview_button = QPushButton("&Preview")
+        self.preview_button.setToolTip(
+            "Read the whole file without storing anything (F5); it also runs by itself after "
+            "every change"
+        )
+        self.preview_button.setShortcut(QKeySequence("F5"))
+        preview_row.addWidget(self.preview_button)
+        self.summary_view = ImportSummaryView()
+        self.error_label = error_label()
+        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error_label.setStyleSheet(ERROR_STYLE)
+        self.error_label.setAccessibleName("Why the file cannot be imported")
+        self.preview_model = ImportPreviewModel(self)
+        self.preview_table = make_table(
+            self.preview_model, (COL_DETAIL,), fitted=(COL_ROW, COL_OUTCOME, COL_WHEN, COL_KIND)
+        )
+        self.preview_table.setAccessibleName("First rows of the file")
+        self.preview_table.setColumnWidth(2, 180)
+        self.preview_table.setMinimumHeight(160)
+
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setTextVisible(False)
+        self.progress_label = muted_label(wrap=False)
+        metrics = self.progress_label.fontMetrics()
+        self.progress_label.setMinimumWidth(metrics.horizontalAdvance("99,999,999 rows read  "))
+        progress_row = QHBoxLayout()
+        progress_row.addWidget(self.progress_bar, 1)
+        progress_row.addWidget(self.progress_label)
+        self.progress_bar.hide()
+        self.progress_label.hide()
+
+        self.buttons = QDialogButtonBox()
+        self.import_button = self.buttons.addButton(
+            "&Import", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.import_button.setDefault(True)
+        # Enter always means Import, whichever other button has the focus.
+        for button in (self.choose_button, self.preview_button, self.close_button):
+            button.setAutoDefault(False)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 16, 18, 14)
+        layout.setSpacing(10)
+        layout.addWidget(title)
+        layout.addWidget(intro)
+        layout.addWidget(self.source)
+        layout.addSpacing(4)
+        layout.addLayout(preview_row)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.summary_view)
+        layout.addWidget(self.preview_table, 1)
+        layout.addLayout(progress_row)
+        layout.addWidget(self.buttons)
+        self.choose_button.setFocus()
+
+    def _connect(self) -> None:
+        self.choose_button.clicked.connect(self.choose_file)
+        self.source.format_changed.connect(self._format_changed)
+        self.source.settings_changed.connect(self._settings_changed)
+        self.preview_button.clicked.connect(self.preview)
+        self.import_button.clicked.connect(self.start_import)
+        self.close_button.clicked.connect(self.reject)
+
+    # ---- the file and its settings ---------------------------------------------------
+
+    def path(self) -> Path | None:
+        return self._path
+
+    def format_name(self) -> str:
+        return self.source.format_name()
+
+    def set_format(self, name: str) -> None:
+        """Choose another format, as the user would."""
+        self.source.set_format(name)
+
+    @Slot()
+    def choose_file(self) -> None:
+        start = str(self._path.parent) if self._path else str(Path.home())
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self, "Choose the file to import", start, FILE_FILTER
+        )
+        if chosen:
+            self.set_file(Path(chosen))
+
+    def set_file(self, path: Path) -> None:
+        """Use `path`: its format is detected in the background, then it is previewed."""
+        self._path = path
+        self._header_path = None
+        self._invalidate()
+        self.file_edit.setText(str(path))
+        self.file_edit.setToolTip(str(path))
+        self.format_note.setText("looking at the file…")
+        self._set_status("")
+        task = self.context.runner.job(
+            f"Looking at {path.name}",
+            lambda _progress: inspect_file(path),
+            self._file_inspected,
+            lambda exc: self._file_failed(path, task, exc),
+        )
+        self._file_task = task
+        self._update_state()
+
+    def _file_inspected(self, info: FileInfo) -> None:
+        if info.path != self._path:
+            return
+        self._file_task = None
+        if info.detected is not None:
+            self.source.set_format(info.detected, "detected from the file", announce=False)
+        else:
+            self.source.set_format(
+                ACTIVITY_CSV,
+                "not a format cohortdesk recognises: choose the columns",
+                announce=False,
+            )
+        self._format_changed()
+
+    def _file_failed(self, path: Path, task: Task, exc: BaseException) -> None:
+        if path != self._path:
+            return
+        self._file_task = None
+        self.format_note.setText("")
+        self._show_failure(exc, task)
+        self._update_state()
+
+    @Slot()
+    def _format_changed(self) -> None:
+        is_csv = self.source.needs_columns()
+        self.mapping.setVisible(is_csv)
+        if is_csv and self._path is not None and self._header_path != self._path:
+            self._load_header(self._path)
+            return
+        self._settings_changed()
+
+    def _load_header(self, path: Path) -> None:
+        self._invalidate()
+        self._set_status("Reading the columns…")
+
+        def done(header: list[str]) -> None:
+            if path != self._path:
+                return
+            self._header_path = path
+            self.mapping.set_header(header)  # announces mapping_changed: previews
+            self._settings_changed()
+
+        def failed(exc: BaseException) -> None:
+            if path == self._path:
+                self._header_path = path
+                self.mapping.set_header([])
+                self._show_failure(exc, None)
+
+        self.context.runner.job(
+            f"Reading the columns of {path.name}", lambda _p: read_header(path), done, failed
+        )
+
+    def options(self) -> ImportOptions:
+        """The choices made (raises `KnownError` for an unknown time zone)."""
+        return self.source.options()
+
+    def _settings_key(self) -> object:
+        opts = self.options()
+        return (
+            self._path,
+            self.format_name(),
+            opts.timezone.key,
+            tuple(sorted((opts.mapping or {}).items())),
+            opts.kind,
+            opts.time_format,
+        )
+
+    def _problem(self) -> str:
+        """Why the file cannot be previewed or imported yet, or an empty string."""
+        if self._path is None:
+            return "Choose a file to see what it holds."
+        if self._file_task is not None:
+            return "Looking at the file…"
+        if self.source.needs_columns():
+            if self._header_path != self._path:
+                return "Reading the columns…"
+            problem = self.mapping.problem()
+            if problem:
+                return problem
+        try:
+            self.options()
+        except KnownError as exc:
+            return str(exc)
+        return ""
+
+    @Slot()
+    def _settings_changed(self) -> None:
+        if self._import_task is not None or self._done:
+            return
+        self._invalidate()
+        problem = self._problem()
+        self._set_status(problem)
+        if not problem:
+            self._preview_timer.start()
+        self._update_state()
+
+    def _stop_preview(self) -> None:
+        """Forget any preview on its way (a running dry run is cancelled)."""
+        self._generation += 1
+        self._preview_timer.stop()
+        if self._preview_task is not None:
+            self._preview_task.cancel()
+            self._preview_task = None
+
+    def _invalidate(self) -> None:
+        """The preview shown no longer matches the settings: stop it and clear it."""
+        self._stop_preview()
+        self._preview = None
+        self._rejected_settings = None
+        self.preview_model.set_rows([])
+        self.summary_view.clear()
+        show_error(self.error_label, "")
+
+    def _request(self) -> ImportRequest:
+        assert self._path is not None
+        return ImportRequest(self.cohort.id, self._path, self.format_name(), self.options())
+
+    # ---- preview ---------------------------------------------------------------------
+
+    @Slot()
+    def preview(self) -> Task | None:
+        """Run a dry run of the import in the background and show what it would do."""
+        self._preview_timer.stop()
+        problem = self._problem()
+        if problem or self._import_task is not None or self._done:
+            self._set_status(problem)
+            return None
+        self._invalidate()
+        generation = self._generation
+        request, db = self._request(), self.context.db
+        key = self._settings_key()
+        task = self.context.runner.job(
+            f"Previewing {request.path.name}",
+            lambda progress: run_import(db, request, progress, dry_run=True),
+            lambda summary: self._preview_done(generation, summary),
+            lambda exc: self._preview_failed(generation, key, task, exc),
+        )
+        task.progressed.connect(
+            lambda done, _total, _message: self._preview_progressed(generation, done)
+        )
+        self._preview_task = task
+        self._set_status("Reading the file…")
+        self._update_state()
+        return task
+
+    def _preview_progressed(self, generation: int, rows: int) -> None:
+        if generation == self._generation:
+            self._set_status(f"Reading the file… {rows:,} rows")
+
+    def _preview_done(self, generation: int, summary: ImportSummary) -> None:
+        if generation != self._generation:
+            return
+        self._preview_task = None
+        self._preview = summary
+        self.summary_view.show_summary(summary)
+        self.preview_model.set_rows(summary.sample, self.options().timezone.key)
+        shown = len(summary.sample)
+        self._set_status(
+            f"showing the first {shown:,} of {summary.read:,} rows" if shown < summary.read else ""
+        )
+        self._update_state()
+        self.preview_finished.emit(summary)
+
+    def _preview_failed(self, generation: int, key: object, task: Task, exc: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self._preview_task = None
+        if isinstance(exc, CancelledError):
+            self._set_status("")
+        else:
+            self._rejected_settings = key
+            self._show_failure(exc, task)
+        self._update_state()
+        self.preview_finished.emit(None)
+
+    # ---- import ----------------------------------------------------------------------
+
+    @Slot()
+    def start_import(self) -> Task | None:
+        """Import the file for real, in the background, with progress and Cancel."""
+        if self._problem() or self._import_task is not None or self._done:
+            return None
+        request, db = self._request(), self.context.db
+        total = self._preview.read if self._preview is not None else 0
+        self._stop_preview()  # the preview shown stays: it is what is being imported
+        show_error(self.error_label, "")
+        self.progress_bar.setRange(0, total)
+        self.progress_bar.setValue(0)
+        self.progress_bar.show()
+        self.progress_label.setText("Importing…")
+        self.progress_label.show()
+        self._set_status("")
+        task = self.context.runner.job(
+            f"Importing {request.path.name}",
+            lambda progress: run_import(db, request, progress, dry_run=False),
+            self._import_done,
+            lambda exc: self._import_error(task, exc),
+        )
+        task.progressed.connect(self._import_progressed)
+        self._import_task = task
+        self._update_state()
+        return task
+
+    @Slot(int, int, str)
+    def _import_progressed(self, done: int, _total: int, _message: str) -> None:
+        if self.progress_bar.maximum() and done <= self.progress_bar.maximum():
+            self.progress_bar.setValue(done)
+        self.progress_label.setText(f"{done:,} rows read")
+
+    def cancel_import(self) -> None:
+        """Stop the running import; what it wrote is rolled back."""
+        if self._import_task is not None:
+            self._import_task.cancel()
+            self.progress_label.setText("Cancelling…")
+            self.close_button.setEnabled(False)
+
+    def _import_done(self, summary: ImportSummary) -> None:
+        self._import_task = None
+        self._done = True
+        self._end_progress()
+        self.summary_view.show_summary(summary)
+        self.preview_model.set_rows(summary.sample, self.options().timezone.key)
+        self._set_status("")
+        changes = self.context.changes
+        changes.roster_changed.emit(self.cohort.id)
+        changes.cohorts_changed.emit()
+        self._update_state()
+        self.close_button.setFocus()
+        self.import_finished.emit(summary)
+
+    def _import_error(self, task: Task, exc: BaseException) -> None:
+        self._import_task = None
+        self._end_progress()
+        if isinstance(exc, CancelledError):
+            self._set_status(CANCELLED_TEXT)  # the preview stays: Import can start again
+            self._update_state()
+            self.import_cancelled.emit()
+            return
+        self._show_failure(exc, task)
+        self._update_state()
+        if isinstance(exc, KnownError):
+            self.import_failed.emit(rejection_text(exc))
+
+    def _end_progress(self) -> None:
+        self.progress_bar.hide()
+        self.progress_label.hide()
+        self.close_button.setEnabled(True)
+
+    # ---- showing state ---------------------------------------------------------------
+
+    def _show_failure(self, exc: BaseException, task: Task | None) -> None:
+        """A rejected file inline, with file, row and reason; a bug to the main window too."""
+        self.preview_model.set_rows([])
+        self.summary_view.clear()
+        if isinstance(exc, KnownError):
+            show_error(self.error_label, rejection_text(exc))
+            self._set_status("")
+            return
+        show_error(
+            self.error_label,
+            "Something went wrong inside cohortdesk (a bug): nothing was imported.",
+        )
+        if task is not None:
+            pass_on_failure(self.context.runner, task, exc)
+        else:
+            log.error("Reading %s failed", self._path, exc_info=exc)
+
+    def error_text(self) -> str:
+        """The inline error shown, or an empty string."""
+        return "" if self.error_label.isHidden() else self.error_label.text()
+
+    def _set_status(self, text: str) -> None:
+        self.preview_status.setText(text)
+
+    def _update_state(self) -> None:
+        importing = self._import_task is not None
+        editable = not importing and not self._done
+        self.source.setEnabled(editable)
+        rejected = False
+        if not self._problem() and self._rejected_settings is not None:
+            rejected = self._settings_key() == self._rejected_settings
+        ready = editable and not self._problem()
+        self.import_button.setEnabled(ready and not rejected)
+        self.preview_button.setEnabled(ready and self._preview_task is None)
+        self.preview_title.setText("Result" if self._done else "Preview")
+        if importing:
+            self.close_button.setText("Cancel import")
+        elif self._done:
+            self.close_button.setText("Close")
+            self.import_button.hide()
+            self.preview_button.hide()
+        else:
+            self.close_button.setText("Cancel")
+
+    # ---- closing and dropping --------------------------------------------------------
+
+    def reject(self) -> None:
+        """Escape or Cancel: stops an import (the dialog stays to say so), or closes."""
+        if self._import_task is not None:
+            self.cancel_import()
+            return
+        self._invalidate()
+        # Work still on its way (detecting, reading the columns) finds no file and does nothing.
+        self._path = self._header_path = None
+        super().reject()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._import_task is None and not self._done and dropped_file(event) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = dropped_file(event)
+        if path is not None and self._import_task is None and not self._done:
+            event.acceptProposedAction()
+            self.set_file(path)
