@@ -6,13 +6,14 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed-stamp
 QT_LIBS := libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0
 
-.PHONY: run test lint typecheck contracts pytest screenshots bench check-qt clean help
+.PHONY: run test lint typecheck contracts pytest screenshots bench stress check-qt clean help
 
 help:
 	@echo "make run          open cohortdesk (creates .venv and the demo cohort on first start)"
 	@echo "make test         lint, type checks, import contracts and the whole test suite, headless"
 	@echo "make screenshots  render each main screen with demo data to docs/screenshots/"
 	@echo "make bench        run the benchmarks in tests/perf/ (figures in .bench/results.json)"
+	@echo "make stress       kill -9 cohortdesk hundreds of times mid-write, fuzz the importers long"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || { \
@@ -56,6 +57,15 @@ test: lint typecheck contracts pytest
 
 screenshots: check-qt
 	QT_QPA_PLATFORM=offscreen $(PY) tools/screenshots.py docs/screenshots
+
+# `make test` kills 10 times and fuzzes 40 examples per test; this does it for real.
+# COHORTDESK_CRASH_KILLS, COHORTDESK_CRASH_SEED and COHORTDESK_FUZZ_EXAMPLES change how much.
+COHORTDESK_CRASH_KILLS ?= 300
+COHORTDESK_FUZZ_EXAMPLES ?= 500
+stress: check-qt
+	COHORTDESK_CRASH_KILLS=$(COHORTDESK_CRASH_KILLS) COHORTDESK_FUZZ_EXAMPLES=$(COHORTDESK_FUZZ_EXAMPLES) \
+	COHORTDESK_FUZZ_RANDOM=1 QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q -p no:cacheprovider \
+	  tests/safety/test_crash.py tests/safety/test_hostile_input.py
 
 bench: check-qt
 	@mkdir -p .bench

@@ -1,4 +1,5 @@
-"""The composition root: paths -> settings -> database (migrated) -> services -> window.
+"""The composition root: paths -> settings -> database (migrated, built-in templates added)
+-> services -> window.
 
 Everything the window needs is built here, in order, and handed to constructors; nothing is
 reachable through a global.
@@ -18,14 +19,16 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from cohortdesk import __version__
 from cohortdesk.core.db import Database
 from cohortdesk.core.errors import KnownError
-from cohortdesk.core.migrate import open_database
 from cohortdesk.core.paths import AppPaths, app_paths, database_url
+from cohortdesk.core.services import templates
 from cohortdesk.core.settings import load_settings
 from cohortdesk.ui.changes import ChangeNotifier
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.icons import app_icon
 from cohortdesk.ui.main_window import MainWindow
+from cohortdesk.ui.single_instance import SingleInstance, bring_to_front
 from cohortdesk.ui.tasks import TaskRunner
+from cohortdesk.ui.views.recovery_dialog import open_or_recover
 
 log = logging.getLogger("cohortdesk")
 
@@ -69,20 +72,57 @@ def _show_bug(kind: type[BaseException], value: BaseException, tb: TracebackType
 
 
 def run_gui(db_option: str | None) -> int:
-    """Open the main window on the chosen database; returns the exit code."""
+    """Open the main window on the chosen database; returns the exit code.
+
+    One window per database: a second launch on the same database raises the first one's
+    window and exits 0 (see `ui.single_instance`).
+    """
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     paths = app_paths()
     paths.ensure()
     app = ensure_application()
+    url = database_url(paths, db_option)
+    instance = SingleInstance(url, paths.data_dir)
+    if not instance.acquire():
+        if instance.notify_running():
+            log.info("cohortdesk is already open on %s: raised its window", url)
+            return 0
+        QMessageBox.information(
+            None,
+            "cohortdesk",
+            "cohortdesk is already open on this database, but its window did not answer. "
+            "Switch to it, or close it and start cohortdesk again.",
+        )
+        return 1
     try:
-        db = open_database(database_url(paths, db_option), paths.backup_dir)
+        return _run_window(app, url, paths, instance)
+    finally:
+        instance.release()
+
+
+def add_builtin_templates(db: Database) -> int:
+    """Add the built-in templates the database lacks: those a later version ships (by key;
+    idempotent). Returns how many were added."""
+    with db.write() as session:
+        return templates.ensure_builtin_templates(session)
+
+
+def _run_window(app: QApplication, url: str, paths: AppPaths, instance: SingleInstance) -> int:
+    db = open_or_recover(url, paths)
+    if db is None:
+        return 1
+    try:
+        add_builtin_templates(db)
     except KnownError as exc:
+        db.dispose()
         QMessageBox.critical(None, "cohortdesk", f"cohortdesk cannot open its database.\n\n{exc}")
         return 1
     sys.excepthook = _show_bug
     context = build_context(db, paths)
     window = MainWindow(context)
+    instance.activation_requested.connect(lambda: bring_to_front(window))
     window.show()
+    window.data_actions.start_up()
     try:
         return app.exec()
     finally:

@@ -18,7 +18,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.exc import OperationalError
 
-from cohortdesk import __version__
+from cohortdesk import __version__, cli_mentoring
+from cohortdesk.cli_data import DB_COMMANDS, FILE_COMMANDS, add_parsers, after_open
 from cohortdesk.core import exporters
 from cohortdesk.core.db import Database
 from cohortdesk.core.demo import DemoSpec, create_demo
@@ -32,6 +33,7 @@ from cohortdesk.core.paths import app_paths, database_url
 from cohortdesk.core.rendering import day_label
 from cohortdesk.core.schemas import CohortInput, ExportFormat, ExportOptions, MemberRow, validated
 from cohortdesk.core.services import attention, cohorts, imports, participation, templates
+from cohortdesk.core.services.import_guard import guarded_import
 
 PROG = "cohortdesk"
 
@@ -100,7 +102,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Import a file into a cohort as one transaction: a bad row anywhere "
         "imports nothing; importing the same file again inserts nothing new.",
     )
-    importing.add_argument("format", choices=FORMATS, metavar="FORMAT", help=", ".join(FORMATS))
+    import_formats = (*FORMATS, cli_mentoring.REVIEW_NOTES)
+    importing.add_argument(
+        "format", choices=import_formats, metavar="FORMAT", help=", ".join(import_formats)
+    )
     importing.add_argument("file", type=Path, metavar="FILE")
     importing.add_argument("--cohort", required=True, help="cohort name")
     importing.add_argument(
@@ -150,13 +155,21 @@ def build_parser() -> argparse.ArgumentParser:
     library_list.add_argument("--all", action="store_true", help="include retired templates")
     library_list.add_argument("--json", action="store_true", help="print JSON")
     _add_export_parser(commands)
+    add_parsers(commands)
+    cli_mentoring.add_parsers(commands)
     return parser
 
 
 def _open(args: argparse.Namespace) -> Database:
     paths = app_paths()
     paths.ensure()
-    return open_database(database_url(paths, args.db), paths.backup_dir)
+    db = open_database(database_url(paths, args.db), paths.backup_dir)
+    try:
+        after_open(db, paths)
+    except BaseException:
+        db.dispose()
+        raise
+    return db
 
 
 def _print_json(document: Any) -> None:
@@ -284,6 +297,8 @@ def _zone(name: str) -> ZoneInfo:
 
 
 def cmd_import(args: argparse.Namespace, db: Database) -> int:
+    if args.format == cli_mentoring.REVIEW_NOTES:
+        return cli_mentoring.cmd_import_review_notes(args, db)
     with db.read() as session:
         cohort = cohorts.find_cohort(session, args.cohort)
     options = ImportOptions(
@@ -292,11 +307,18 @@ def cmd_import(args: argparse.Namespace, db: Database) -> int:
         kind=EventKind(args.kind) if args.kind else None,
         time_format=args.time_format,
     )
-    unit = db.trial() if args.dry_run else db.write()
-    with unit as session:
-        summary = imports.import_file(
-            session, cohort.id, args.file, args.format, options, dry_run=args.dry_run
-        )
+    if args.dry_run:
+        with db.trial() as session:
+            summary = imports.import_file(
+                session, cohort.id, args.file, args.format, options, dry_run=True
+            )
+    else:
+        # A backup and a note of the import first, outside its one transaction.
+        with (
+            guarded_import(db.file, app_paths().backup_dir, args.file, cohort.id),
+            db.write() as session,
+        ):
+            summary = imports.import_file(session, cohort.id, args.file, args.format, options)
     if args.json:
         _print_json(summary.cli_json())
         return 0
@@ -515,6 +537,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Database], int]] = {
     "attention": cmd_attention,
     "templates": cmd_templates,
     "export": cmd_export,
+    **DB_COMMANDS,
+    **cli_mentoring.COMMANDS,
 }
 
 
@@ -526,6 +550,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from cohortdesk.app import run_gui
 
             return run_gui(args.db)
+        if args.command in FILE_COMMANDS:
+            return FILE_COMMANDS[args.command](args)
         db = _open(args)
         try:
             return COMMANDS[args.command](args, db)

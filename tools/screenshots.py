@@ -10,7 +10,8 @@ import os
 import sys
 import tempfile
 import time
-from datetime import date
+from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -21,10 +22,11 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from cohortdesk.app import build_context, ensure_application
 from cohortdesk.core.demo import DemoSpec, create_demo
 from cohortdesk.core.migrate import open_database
-from cohortdesk.core.models import Role
+from cohortdesk.core.models import Role, TemplatePurpose
 from cohortdesk.core.paths import app_paths, database_url
-from cohortdesk.core.schemas import ExportFormat
-from cohortdesk.core.services import participation
+from cohortdesk.core.schemas import ExportFormat, TemplateInput
+from cohortdesk.core.services import participation, templates
+from cohortdesk.ui.charts.theme import dark_palette
 from cohortdesk.ui.main_window import MainWindow
 from cohortdesk.ui.views.cohort_dialog import CohortDialog
 from cohortdesk.ui.views.stage_dialog import StageDialog
@@ -90,6 +92,207 @@ def save_export_dialog(window: MainWindow, folder: Path, home: Path) -> None:
     dialog.close()
 
 
+def save_dashboard(window: MainWindow, folder: Path) -> None:
+    """The demo cohort's dashboard: on screen, the whole scrolling page, the reply network on
+    its own, and the page again in a dark palette."""
+    window.pages.show_dashboard()
+    settle(window)
+    save(window, folder, "dashboard")
+    page = window.dashboard.scroll_area.widget()
+    assert page is not None
+    save(page, folder, "dashboard-full")
+    save(window.dashboard.network, folder, "reply-network")
+    window.pages.show_roster()
+    # A desktop in dark mode gives the application a dark palette before any window opens
+    # (style sheets do not follow a palette changed later): open a second window that way.
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    light = app.palette()
+    app.setPalette(dark_palette())
+    dark = MainWindow(build_context(window.context.db, window.context.paths, today=DEMO_END))
+    dark.resize(*SIZE)
+    dark.show()
+    settle(dark)
+    dark.pages.show_dashboard()
+    settle(dark)
+    save(dark, folder, "dashboard-dark")
+    dark.close()
+    dark.deleteLater()
+    app.setPalette(light)
+    settle(window)
+
+
+def save_member_chart(window: MainWindow, folder: Path, membership_id: int) -> None:
+    """A member's activity week by week, with their stage changes (the Activity tab's chart)."""
+    window.roster.select_member(membership_id)
+    panel = window.member_panel
+    panel.tabs.setCurrentWidget(panel.activity_tab)
+    settle(window)
+    save(panel.activity_tab.chart, folder, "member-activity-chart")
+    panel.tabs.setCurrentIndex(0)
+
+
+def save_compare(window: MainWindow, folder: Path) -> None:
+    """Compare cohorts: the demo against an earlier, larger intake."""
+    with window.context.db.write() as session:
+        create_demo(
+            session,
+            DemoSpec(
+                cohort="Leading Online Learning (spring)",
+                members=40,
+                seed=3,
+                end=DEMO_END - timedelta(days=120),
+            ),
+        )
+    window.reload_cohorts()
+    settle(window)
+    dialog = window.compare_cohorts()
+    deadline = time.monotonic() + 20
+    while dialog.comparison is None or len(dialog.comparison.cohorts) < 2:
+        if time.monotonic() > deadline:
+            raise SystemExit("the comparison did not arrive")
+        settle(window)
+        time.sleep(0.05)
+    save(dialog, folder, "compare")
+    dialog.close()
+
+
+def wait_until(window: MainWindow, done: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + 20
+    while not done():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"{what} did not arrive")
+        settle(window)
+        time.sleep(0.05)
+
+
+def save_today(window: MainWindow, folder: Path) -> None:
+    """Today: who needs the facilitator, with the first of them shown in the member panel."""
+    window.pages.setCurrentWidget(window.today)
+    window.today.table.selectRow(0)
+    settle(window)
+    window.member_panel.tabs.setCurrentWidget(window.member_panel.nudges_tab)
+    settle(window)
+    save(window, folder, "today")
+    window.member_panel.tabs.setCurrentIndex(0)
+
+
+def save_nudge_dialog(window: MainWindow, folder: Path) -> None:
+    """The nudge dialog for the three most urgent learners, the first message filled in."""
+    dialog = window.messaging.nudge_items(window.today.model.items()[:3])
+    assert dialog is not None
+    wait_until(window, lambda: dialog.is_ready(), "the nudge messages")
+    save(dialog, folder, "nudge-dialog")
+    dialog.close()
+
+
+def save_template_editor(window: MainWindow, folder: Path) -> None:
+    """The template editor on a template of the facilitator's own, previewed with a learner."""
+    with window.context.db.write() as session:
+        own = templates.create_template(
+            session,
+            TemplateInput(
+                name="Back after a busy spell",
+                purpose=TemplatePurpose.SILENT,
+                stage=3,
+                subject="Good to see you, {first_name}",
+                body=(
+                    "Hi {first_name},\n\nIt was good to see you back in {cohort}. If you "
+                    "want an easy way in, {peer_name} asked a question in {peer_thread} "
+                    "that fits your experience well.\n\nThe next e-tivity, {next_etivity}, "
+                    "opens on {next_date}.\n\nBest wishes,\n{facilitator_first_name}"
+                ),
+            ),
+        )
+    dialog = window.messaging.show_templates()
+    wait_until(window, lambda: dialog.model.row_of_id(own.id) is not None, "the templates")
+    dialog.select_template(own.id)
+    editor = dialog.editor
+    combo = editor.member_combo
+    learner = next((i for i in range(combo.count()) if "stage 3" in combo.itemText(i)), 0)
+    combo.setCurrentIndex(learner)
+    editor.body_edit.setFocus()
+    wait_until(window, lambda: bool(editor.preview_body.toPlainText()), "the preview")
+    save(dialog, folder, "template-editor")
+    dialog.close()
+
+
+def save_mentor_view(window: MainWindow, folder: Path, cohort_id: int) -> None:
+    """The first mentor's view: five mentees (three in a group), sessions, news since review."""
+    from datetime import UTC, datetime, time, timedelta
+
+    from sqlalchemy import text
+
+    from cohortdesk.core.mentoring_schemas import GroupInput, HighlightInput, SessionInput
+    from cohortdesk.core.services import highlights, mentoring, tracking
+
+    # Fixed times, so that the picture only changes when the screen does: events recorded as
+    # they happened, the last review three days before the demo's end, news after it.
+    reviewed = datetime.combine(DEMO_END - timedelta(days=3), time(9), UTC)
+    later = reviewed + timedelta(days=2)
+    db = window.context.db
+    with db.write() as s:
+        s.execute(text("UPDATE activity_events SET created_at = occurred_at"))
+        mentor = mentoring.list_mentors(s, cohort_id)[0].membership_id
+        learners = sorted(
+            (r for r in participation.roster(s, cohort_id) if r.role is Role.LEARNER),
+            key=lambda r: r.name,
+        )
+        chosen = [r.membership_id for r in learners[::4][:5]]
+        group = mentoring.create_group(
+            s, mentor, GroupInput(name="Leadership circle", goal="Lead an e-tivity by week 8")
+        )
+        for n, mentee in enumerate(chosen):
+            mentoring.assign_mentor(s, mentor, mentee, group.id if n < 3 else None)
+        mentoring.add_session(
+            s,
+            mentor,
+            SessionInput(
+                held_on=DEMO_END - timedelta(days=9),
+                mentee_membership_id=chosen[0],
+                notes="Talked about the week 6 e-tivity; keen to lead the next one.",
+                goals="Lead the week 8 e-tivity",
+                next_steps="Draft the spark and send it to me by Friday",
+            ),
+            now=reviewed - timedelta(days=6),
+        )
+        mentoring.add_session(
+            s,
+            mentor,
+            SessionInput(
+                held_on=DEMO_END - timedelta(days=2),
+                group_id=group.id,
+                notes="Group call: each shared one thing they tried with their own team.",
+                goals="Everyone weaves two threads this week",
+            ),
+            now=later,
+        )
+        mentoring.mark_reviewed(s, mentor, now=reviewed)
+        tracking.add_motivation(
+            s, chosen[1], 2, "Work is busy this month", checked_on=DEMO_END, now=later
+        )
+        highlights.add_highlight(
+            s,
+            HighlightInput(
+                membership_id=chosen[0],
+                happened_on=DEMO_END,
+                text="Summarised the week's thread for everyone, unprompted",
+                tags="summary, leadership",
+            ),
+            now=later,
+        )
+    view = window.mentoring.show_mentor_view(cohort_id)
+    assert view is not None
+    view.resize(1400, 820)
+    settle(window)
+    view.set_mentor(mentor)
+    settle(window)
+    view.select_mentee(chosen[0])
+    settle(window)
+    save(view, folder, "mentor-view")
+    view.close()
+
+
 def main(folder: Path) -> int:
     folder.mkdir(parents=True, exist_ok=True)
     app = ensure_application()
@@ -117,6 +320,7 @@ def main(folder: Path) -> int:
         window.resize(*SIZE)
         window.show()
         settle(window)
+        window.pages.show_roster()  # the window opens on Today (today.png); this is the roster
         window.roster.select_member(featured.membership_id)
         settle(window)
         save(window, folder, "main-window")
@@ -144,8 +348,16 @@ def main(folder: Path) -> int:
             QApplication.processEvents()
             save(dialog, folder, name)
             dialog.close()
+        save_today(window, folder)
+        save_nudge_dialog(window, folder)
+        save_template_editor(window, folder)
+        window.pages.show_roster()
         save_import_dialog(window, folder, Path(home))
         save_export_dialog(window, folder, Path(home))
+        save_dashboard(window, folder)
+        save_member_chart(window, folder, featured.membership_id)
+        save_compare(window, folder)
+        save_mentor_view(window, folder, cohort.id)
         window.close()
         db.dispose()
     QTimer.singleShot(0, app.quit)

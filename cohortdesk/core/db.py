@@ -1,30 +1,40 @@
 """The engine and units of work.
 
 Everything SQLite-specific lives here: the pragmas every connection gets (WAL, synchronous=FULL,
-foreign keys, busy timeout) and `BEGIN IMMEDIATE` for writes, so that a read-then-write never
-fails half-way with SQLITE_BUSY_SNAPSHOT. Elsewhere the code speaks portable SQLAlchemy.
+foreign keys, busy timeout, secure_delete) and `BEGIN IMMEDIATE` for writes, so that a
+read-then-write never fails half-way with SQLITE_BUSY_SNAPSHOT. Elsewhere the code speaks
+portable SQLAlchemy.
+
+One writer: every write takes SQLite's write lock with its first statement (BEGIN IMMEDIATE),
+so two writes never interleave; a second waits up to the busy timeout for the first to
+commit. The GUI also sends all its writes through one thread (`ui.tasks.TaskRunner`), so they
+queue there instead of waiting on the lock.
+
+The database file and its -wal and -shm companions are readable by the owner only (0600),
+whatever the umask: the file is created that way before SQLite opens it, and SQLite gives its
+companions the database file's permissions.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
-    Date,
     DateTime,
     Engine,
     Integer,
     Select,
+    SQLColumnExpression,
     Table,
     TypeDecorator,
     create_engine,
     event,
-    literal,
     literal_column,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -33,10 +43,10 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 
 from cohortdesk.core.errors import DatabaseVersionError
+from cohortdesk.core.storage_errors import storage_errors
 
 BUSY_TIMEOUT_MS = 10_000
 SQLITE_PRAGMAS = (
@@ -47,7 +57,12 @@ SQLITE_PRAGMAS = (
     # 64 MiB of page cache (the default is 2 MiB): imports insert into indexes in key order,
     # not file order, and a small cache makes every insert a disk read.
     "PRAGMA cache_size=-65536",
+    # Deleted text is overwritten with zeros, not left in free pages ("erase this person").
+    "PRAGMA secure_delete=ON",
 )
+#: the database file, its -wal and -shm, backups and exports: the owner's only
+OWNER_ONLY = 0o600
+_COMPANIONS = ("", "-wal", "-shm")
 
 
 def sqlite_file(url: str) -> Path | None:
@@ -60,7 +75,71 @@ def sqlite_file(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def create_private_file(file: Path) -> None:
+    """Create `file` empty and owner-only (0600) if it does not exist, whatever the umask."""
+    try:
+        fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY)
+    except FileExistsError:
+        return
+    try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, OWNER_ONLY)  # the umask may have taken bits off, never added: be exact
+    finally:
+        os.close(fd)
+
+
+def make_private(file: Path) -> None:
+    """Take group and other permissions off the database file and its -wal and -shm."""
+    for suffix in _COMPANIONS:
+        path = file.with_name(file.name + suffix)
+        try:
+            if path.stat().st_mode & 0o077:
+                path.chmod(OWNER_ONLY)
+        except OSError:  # absent, or not ours to change: SQLite will say if it matters
+            continue
+
+
+def read_only_uri(file: Path) -> str:
+    """A URI that reads `file` without changing anything next to it.
+
+    Without a write-ahead log left over, `immutable` reads the file without creating the -wal
+    and -shm companions, so a file we refuse or only check is left exactly as it was found;
+    with one, `mode=ro` reads what the log holds too.
+    """
+    wal = file.with_name(file.name + "-wal")
+    mode = "mode=ro" if wal.exists() else "immutable=1"
+    return f"{file.resolve().as_uri()}?{mode}"
+
+
+def connect_sqlite(target: Path | str, *, read_only: bool = False) -> sqlite3.Connection:
+    """A plain sqlite3 connection for work SQLAlchemy does not do (backups, checks, salvage).
+
+    It gets the same busy timeout, foreign keys and secure_delete as the app's connections and
+    leaves transactions to the caller (autocommit mode). `read_only` opens a file so that it is
+    never written to (see `read_only_uri`); a `str` target is used as a URI as it is.
+    """
+    if isinstance(target, str):
+        uri, is_uri = target, True
+    elif read_only:
+        uri, is_uri = read_only_uri(target), True
+    else:
+        uri, is_uri = str(target), False
+    connection = sqlite3.connect(
+        uri, uri=is_uri, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
+    )
+    try:
+        connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        connection.execute("PRAGMA foreign_keys=ON")
+        connection.execute("PRAGMA secure_delete=ON")
+        if not read_only and not is_uri:
+            connection.execute("PRAGMA synchronous=FULL")
+    except sqlite3.Error:
+        connection.close()
+        raise
+    return connection
+
+
+def _configure_sqlite(engine: Engine, file: Path | None = None) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
         # Take transaction control away from pysqlite so that BEGIN is ours to emit.
@@ -69,6 +148,8 @@ def _configure_sqlite(engine: Engine) -> None:
         for pragma in SQLITE_PRAGMAS:
             cursor.execute(pragma)
         cursor.close()
+        if file is not None:
+            make_private(file)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
@@ -90,12 +171,13 @@ def create_db_engine(url: str) -> Engine:
     if file is not None:
         try:
             file.parent.mkdir(parents=True, exist_ok=True)
+            create_private_file(file)
         except OSError as exc:
             raise DatabaseVersionError(
                 f"{file}: cannot create the folder {file.parent} ({exc.strerror or exc})"
             ) from exc
         engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, file)
         return engine
     try:
         engine = create_engine(parsed, pool_pre_ping=True)
@@ -113,7 +195,8 @@ class Database:
 
     `read()` opens a session for queries; `write()` opens one whose transaction starts with
     `BEGIN IMMEDIATE` on SQLite and commits on success, rolls back on any exception.
-    Both are safe to use from worker threads: each call opens its own session.
+    Both are safe to use from worker threads: each call opens its own session. A full disk,
+    a read-only folder or a damaged file inside either comes out as a `StorageError`.
     """
 
     def __init__(self, url: str, engine: Engine | None = None) -> None:
@@ -134,7 +217,7 @@ class Database:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A session for queries; nothing it does is committed."""
-        with self._read_factory() as session:
+        with storage_errors(self.file), self._read_factory() as session:
             try:
                 yield session
             finally:
@@ -143,13 +226,13 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A session whose work is committed as one transaction when the block ends."""
-        with self._write_factory() as session, session.begin():
+        with storage_errors(self.file), self._write_factory() as session, session.begin():
             yield session
 
     @contextmanager
     def trial(self) -> Iterator[Session]:
         """A write session that is always rolled back: for dry runs that must see real counts."""
-        with self._write_factory() as session:
+        with storage_errors(self.file), self._write_factory() as session:
             try:
                 yield session
             finally:
@@ -175,7 +258,7 @@ def insert_ignoring_conflicts(session: Session, table: Table) -> Any:
 
 
 def insert_adding_on_conflict(
-    session: Session,
+    dialect: str,
     table: Table,
     keys: Sequence[str],
     added: Sequence[str],
@@ -186,8 +269,9 @@ def insert_adding_on_conflict(
     The `added` columns of a clashing row grow by the new row's values (negative values
     subtract): how daily rollups take in an import's events. `rows`, when given, is a SELECT of
     `keys` then `added` columns (an INSERT ... SELECT); otherwise pass the rows on execute.
+    `dialect` is the session's (`session.get_bind().dialect.name`): a statement without
+    `rows` can then be built once and reused.
     """
-    dialect = session.get_bind().dialect.name
     if dialect == "sqlite":
         stmt: Any = sqlite.insert(table)
     elif dialect == "postgresql":
@@ -202,61 +286,39 @@ def insert_adding_on_conflict(
     )
 
 
-class shifted_date(FunctionElement[date]):  # noqa: N801 - reads as the SQL function it is
-    """The calendar date of a stored UTC time moved by a fixed number of seconds.
+class local_day_number(FunctionElement[int]):  # noqa: N801 - reads as the SQL function it is
+    """The calendar day, as whole days since 1970-01-01, of a stored UTC time moved by a fixed
+    number of seconds (`models.LocalDay` stores days so).
 
-    `shifted_date(ActivityEvent.occurred_at, 3600)` is the local date of each event in a zone
-    one hour ahead of UTC. Rollups build a cohort's local day from it, one offset per stretch
-    between daylight-saving changes.
+    `local_day_number(ActivityEvent.occurred_at, 3600)` is each event's day in a zone one hour
+    ahead of UTC. Rollups use one offset per stretch between daylight-saving changes.
     """
 
-    type = Date()
-    name = "shifted_date"
+    type = Integer()
+    name = "local_day_number"
     inherit_cache = True
 
-    def __init__(self, moment: ColumnElement[Any], seconds: int) -> None:
+    def __init__(self, moment: SQLColumnExpression[Any], seconds: int) -> None:
         super().__init__(moment, literal_column(str(int(seconds)), Integer()))
 
 
-class days_from(FunctionElement[int]):  # noqa: N801 - reads as the SQL function it is
-    """Whole days from `origin` to a date column (negative before it)."""
-
-    type = Integer()
-    name = "days_from"
-    inherit_cache = True
-
-    def __init__(self, day: ColumnElement[Any], origin: date) -> None:
-        super().__init__(day, literal(origin, Date()))
-
-
-def _arguments(element: FunctionElement[Any], compiler: SQLCompiler, **kw: Any) -> list[str]:
-    return [compiler.process(clause, **kw) for clause in element.clauses]
+@compiles(local_day_number, "sqlite")
+def _local_day_number_sqlite(element: local_day_number, compiler: SQLCompiler, **kw: Any) -> str:
+    moment, seconds = (compiler.process(clause, **kw) for clause in element.clauses)
+    shift = f"'{int(seconds):+d} seconds', " if int(seconds) else ""
+    # The stored text without its fraction of a second: julianday() rounds to milliseconds,
+    # which would carry 23:59:59.9999 into the next day. Midnight's Julian day is a whole
+    # number and a half: exact in a double.
+    time = f"substr({moment}, 1, 19)"
+    return f"CAST(julianday({time}, {shift}'start of day') - 2440587.5 AS INTEGER)"
 
 
-@compiles(shifted_date, "sqlite")
-def _shifted_date_sqlite(element: shifted_date, compiler: SQLCompiler, **kw: Any) -> str:
-    moment, seconds = _arguments(element, compiler, **kw)
-    if int(seconds) == 0:
-        return f"date({moment})"
-    return f"date({moment}, '{int(seconds):+d} seconds')"
-
-
-@compiles(shifted_date, "postgresql")
-def _shifted_date_postgresql(element: shifted_date, compiler: SQLCompiler, **kw: Any) -> str:
-    moment, seconds = _arguments(element, compiler, **kw)
-    return f"CAST({moment} + INTERVAL '{int(seconds)} seconds' AS DATE)"
-
-
-@compiles(days_from, "sqlite")
-def _days_from_sqlite(element: days_from, compiler: SQLCompiler, **kw: Any) -> str:
-    day, origin = _arguments(element, compiler, **kw)
-    return f"CAST(julianday({day}) - julianday({origin}) AS INTEGER)"
-
-
-@compiles(days_from, "postgresql")
-def _days_from_postgresql(element: days_from, compiler: SQLCompiler, **kw: Any) -> str:
-    day, origin = _arguments(element, compiler, **kw)
-    return f"({day} - CAST({origin} AS DATE))"
+@compiles(local_day_number, "postgresql")
+def _local_day_number_postgresql(
+    element: local_day_number, compiler: SQLCompiler, **kw: Any
+) -> str:
+    moment, seconds = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"(CAST({moment} + INTERVAL '{int(seconds)} seconds' AS DATE) - DATE '1970-01-01')"
 
 
 def _sqlite_datetime(value: datetime | None) -> str | None:

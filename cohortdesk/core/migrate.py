@@ -1,14 +1,16 @@
 """Bring a database to the schema this code expects, at start-up.
 
-Order matters: read the stored revision without writing anything (a database from a newer
+Order matters: check the file (a damaged one is kept aside, never overwritten: see
+`recovery`), read the stored revision without writing anything (a database from a newer
 cohortdesk is refused byte-for-byte untouched), back the file up, then upgrade in one
-transaction.
+`BEGIN IMMEDIATE` transaction on a connection with the same pragmas as every other.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -16,13 +18,13 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import Connection, inspect
 
-from cohortdesk.core.db import Database
+from cohortdesk.core.db import Database, connect_sqlite, sqlite_file
 from cohortdesk.core.errors import DatabaseVersionError
-from cohortdesk.core.services.backup import backup_sqlite, prune, timestamped_name
-
-KEEP_MIGRATION_BACKUPS = 5
+from cohortdesk.core.recovery import set_aside_if_damaged
+from cohortdesk.core.services.backup import BackupKind, make_backup, remove_partials
+from cohortdesk.core.storage_errors import storage_errors
 
 
 def alembic_config() -> Config:
@@ -40,16 +42,9 @@ def head_revision() -> str:
     return head
 
 
-def _known_revisions() -> set[str]:
+def known_revisions() -> set[str]:
+    """Every revision this code knows (a database at any other was made by a newer version)."""
     return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
-
-
-def _read_only_uri(file: Path) -> str:
-    # Without a write-ahead log left over, `immutable` reads the file without creating the
-    # -wal and -shm companions, so a database we refuse is left exactly as it was found.
-    wal = file.with_name(file.name + "-wal")
-    mode = "mode=ro" if wal.exists() else "immutable=1"
-    return f"{file.resolve().as_uri()}?{mode}"
 
 
 def _inspect(db: Database) -> tuple[str | None, bool]:
@@ -58,7 +53,7 @@ def _inspect(db: Database) -> tuple[str | None, bool]:
         if not db.file.exists():
             return None, False
         try:
-            with closing(sqlite3.connect(_read_only_uri(db.file), uri=True)) as raw:
+            with closing(connect_sqlite(db.file, read_only=True)) as raw:
                 tables = {
                     r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
                 }
@@ -97,7 +92,7 @@ def upgrade(db: Database, backup_dir: Path | None = None) -> str | None:
     head = head_revision()
     if current == head:
         return None
-    if current is not None and current not in _known_revisions():
+    if current is not None and current not in known_revisions():
         raise DatabaseVersionError(
             f"{db.display_name} was made by a newer cohortdesk (schema {current}); "
             "update cohortdesk to open it. The file has not been changed."
@@ -109,21 +104,65 @@ def upgrade(db: Database, backup_dir: Path | None = None) -> str | None:
         )
     backup = None
     if db.file is not None and current is not None and backup_dir is not None:
-        stem = db.file.stem
-        name = timestamped_name(stem, f"before-{head}")
-        backup = str(backup_sqlite(db.file, backup_dir / name))
-        prune(backup_dir, f"{stem}-before-*.sqlite", KEEP_MIGRATION_BACKUPS)
+        backup = str(make_backup(db.file, backup_dir, BackupKind.MIGRATION))
     config = alembic_config()
-    with db.engine.begin() as connection:
+    with storage_errors(db.file), _migration_connection(db) as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
     return backup
 
 
+@contextmanager
+def _migration_connection(db: Database) -> Iterator[Connection]:
+    """A connection in one write transaction (BEGIN IMMEDIATE on SQLite), for Alembic.
+
+    On SQLite, foreign keys are off while the schema changes and checked before the commit
+    (SQLite's documented way to alter tables): Alembic alters a table by copying it and
+    dropping the original, and with foreign keys on, that drop would cascade and delete every
+    row that refers to it (all the notes and check-ins of the members, say).
+    """
+    engine = db.engine.execution_options(sqlite_begin="IMMEDIATE")
+    with engine.connect() as connection:
+        if connection.dialect.name != "sqlite":
+            with connection.begin():
+                yield connection
+            return
+        raw = connection.connection.driver_connection
+        assert raw is not None
+        raw.execute("PRAGMA foreign_keys=OFF")  # outside a transaction, or it is ignored
+        try:
+            with connection.begin():
+                yield connection
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    tables = sorted({str(row[0]) for row in broken})
+                    raise DatabaseVersionError(
+                        f"{db.display_name}: the schema change would leave {len(broken)} "
+                        f"records of {', '.join(tables)} pointing at nothing; nothing was "
+                        "changed"
+                    )
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")
+
+
+def upgrade_to(db: Database, revision: str) -> None:
+    """Upgrade to `revision` only (the migration tests build a database at each step)."""
+    config = alembic_config()
+    with _migration_connection(db) as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+def revisions_in_order() -> list[str]:
+    """Every revision from the first to the head."""
+    script = ScriptDirectory.from_config(alembic_config())
+    return [s.revision for s in reversed(list(script.walk_revisions()))]
+
+
 def downgrade(db: Database, revision: str) -> None:
     """Downgrade to `revision` (`base` for an empty schema); used by the migration tests."""
     config = alembic_config()
-    with db.engine.begin() as connection:
+    with _migration_connection(db) as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, revision)
 
@@ -132,8 +171,15 @@ def open_database(url: str, backup_dir: Path | None) -> Database:
     """Open the database at `url` and bring its schema up to date (backing up first).
 
     Raises:
+        CorruptDatabaseError: the file is damaged; it was renamed aside (see `recovery`).
         DatabaseVersionError: it cannot be opened, or was made by a newer cohortdesk.
+        StorageError: the disk is full, or the folder cannot be written.
     """
+    file = sqlite_file(url)
+    if file is not None:
+        if backup_dir is not None:
+            remove_partials(backup_dir)
+        set_aside_if_damaged(file, backup_dir)
     db = Database(url)
     try:
         upgrade(db, backup_dir)

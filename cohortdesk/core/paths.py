@@ -41,9 +41,18 @@ class AppPaths:
         return self.config_dir / "window.ini"
 
     def ensure(self) -> None:
-        """Create the folders, readable by the owner only."""
-        for folder in (self.data_dir, self.config_dir):
+        """Create the folders, readable by the owner only (0700, whatever the umask).
+
+        Folders that exist already are made owner-only too: they hold the database, its
+        backups and the settings, and nobody else on the computer should read them.
+        """
+        for folder in (self.data_dir, self.config_dir, self.backup_dir):
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            try:
+                if folder.stat().st_mode & 0o077:
+                    folder.chmod(0o700)
+            except OSError:  # not ours to change (a shared portable folder): leave it
+                continue
 
 
 def app_paths(environ: os._Environ[str] | dict[str, str] | None = None) -> AppPaths:

@@ -25,10 +25,13 @@ from cohortdesk.core.services import cohorts, members, participation
 from cohortdesk.core.services.people import MergeResult
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
+from cohortdesk.ui.data_actions import DataActions
 from cohortdesk.ui.style import STYLE
 from cohortdesk.ui.tasks import CancelledError, Task
 from cohortdesk.ui.views.cohort_dialog import CohortDialog
 from cohortdesk.ui.views.cohort_list import CohortList
+from cohortdesk.ui.views.compare_view import CompareDialog
+from cohortdesk.ui.views.dashboard_view import CohortPages, DashboardView
 from cohortdesk.ui.views.export_dialog import ExportDialog
 from cohortdesk.ui.views.import_dialog import ImportDialog
 from cohortdesk.ui.views.import_files import dropped_file
@@ -36,9 +39,12 @@ from cohortdesk.ui.views.import_summary import headline
 from cohortdesk.ui.views.imports_dialog import ImportsDialog
 from cohortdesk.ui.views.member_dialog import MemberDialog
 from cohortdesk.ui.views.member_panel import MemberPanel
+from cohortdesk.ui.views.mentoring_actions import MentoringActions
 from cohortdesk.ui.views.merge_dialog import MergeDialog
+from cohortdesk.ui.views.messaging import Messaging
 from cohortdesk.ui.views.roster_view import RosterView
 from cohortdesk.ui.views.stages_dialog import StagesDialog
+from cohortdesk.ui.views.today_view import TodayView
 from cohortdesk.ui.views.welcome_page import WelcomePage
 from cohortdesk.ui.widgets.confirm import confirm
 
@@ -68,11 +74,30 @@ class MainWindow(QMainWindow):
 
         self.cohort_list = CohortList()
         self.roster = RosterView(context)
+        self.dashboard = DashboardView(context)
+        self.pages = CohortPages(self.roster, self.dashboard)
+        # Today comes first: the cohort's home ("who needs me today?"), Roster a click away.
+        self.today = TodayView(context)
+        self.pages.insertTab(0, self.today, "Today")
+        self.pages.setTabToolTip(
+            0, "Who needs you today, and who is ready for a next stage (Ctrl+0)"
+        )
+        self.pages.setCurrentWidget(self.today)
         self.member_panel = MemberPanel(context)
+        self.messaging = Messaging(
+            context,
+            self,
+            self.pages,
+            self.today,
+            self.roster,
+            self.member_panel,
+            self.cohort_list.current_row,
+            self.say,
+        )
         self.welcome = WelcomePage()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
-        for pane in (self.cohort_list, self.roster, self.member_panel):
+        for pane in (self.cohort_list, self.pages, self.member_panel):
             self.splitter.addWidget(pane)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([195, 810, 430])
@@ -111,6 +136,7 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         bar = self.menuBar()
+        self.mentoring = mentoring = MentoringActions(self)
         file_menu = bar.addMenu("&File")
         self.new_cohort_action = self._action(
             file_menu,
@@ -126,6 +152,7 @@ class MainWindow(QMainWindow):
             None,
             "Add a believable demo cohort to explore cohortdesk",
         )
+        file_menu.addAction(mentoring.open_action)
         file_menu.addSeparator()
         self.import_action = self._action(
             file_menu,
@@ -140,6 +167,27 @@ class MainWindow(QMainWindow):
             self.export_cohort,
             "Ctrl+E",
             "Export the selected cohort's participation as CSV, Excel, a PDF report or xAPI",
+        )
+        file_menu.addAction(mentoring.import_notes_action)
+        file_menu.addSeparator()
+        self.data_actions = data = DataActions(self.context, self)
+        data.status_message.connect(self.say)
+        data.data_replaced.connect(self.refresh)
+        data.person_erased.connect(lambda _person: self.member_panel.show_member(None))
+        data.person_erased.connect(lambda _person: self.refresh())
+        self.backup_action = self._action(
+            file_menu,
+            "&Back up now…",
+            data.back_up_now,
+            None,
+            "Copy the database to a file of your choice, checked before it is kept",
+        )
+        self.restore_action = self._action(
+            file_menu,
+            "&Restore from backup…",
+            data.restore_from_backup,
+            None,
+            "Replace the data with a backup (the data as it is now is kept as a backup first)",
         )
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
@@ -165,13 +213,27 @@ class MainWindow(QMainWindow):
             None,
             "The files imported into this cohort, and undo",
         )
+        self.compare_action = self._action(
+            cohort_menu,
+            "Com&pare cohorts…",
+            self.compare_cohorts,
+            None,
+            "Two or more cohorts side by side: stages, and activity by week of cohort",
+        )
+        cohort_menu.addSeparator()
+        self.messaging.add_cohort_actions(cohort_menu)
+        cohort_menu.addSeparator()
+        cohort_menu.addActions(mentoring.cohort_actions())
         self.cohort_list.view.addActions(
             [self.edit_cohort_action, self.archive_action, self.delete_cohort_action]
         )
 
         member_menu = bar.addMenu("&Member")
         panel = self.member_panel
+        member_menu.addAction(self.messaging.nudge_action)
+        member_menu.addSeparator()
         self.member_actions = [
+            self.messaging.nudge_action,
             self._action(member_menu, "Change &stage…", panel.change_stage, "Ctrl+Shift+S"),
             self._action(
                 member_menu, "Record &motivation…", panel.record_motivation, "Ctrl+Shift+M"
@@ -182,11 +244,22 @@ class MainWindow(QMainWindow):
             ),
             self._action(member_menu, "Add &note", panel.add_note_focus, "Ctrl+Shift+N"),
             self._action(member_menu, "Edit &details…", panel.edit_details, "Ctrl+Shift+D"),
+            *mentoring.member_actions(),
         ]
+        member_menu.addActions(mentoring.member_actions())
         member_menu.addSeparator()
         self.member_actions.append(
             self._action(member_menu, "&Remove from cohort…", panel.remove_member)
         )
+        self.erase_action = self._action(
+            member_menu,
+            "E&rase this person everywhere…",
+            lambda: self.data_actions.erase_member(panel.detail()),
+            None,
+            "Remove every record of this person from every cohort, and the backups holding them",
+        )
+        self.erase_action.setEnabled(False)
+        panel.actions_enabled_changed.connect(self.erase_action.setEnabled)
         member_menu.addSeparator()
         self.merge_action = self._action(
             member_menu,
@@ -200,8 +273,12 @@ class MainWindow(QMainWindow):
         self.roster.table.addActions([*self.member_actions[:-1], separator, self.merge_action])
 
         view_menu = bar.addMenu("&View")
+        self._action(view_menu, "&Today", lambda: self.pages.setCurrentWidget(self.today), "Ctrl+0")
+        self._action(view_menu, "&Roster", self.pages.show_roster, "Ctrl+1")
+        self._action(view_menu, "&Dashboard", self.pages.show_dashboard, "Ctrl+2")
+        view_menu.addSeparator()
         self._action(
-            view_menu, "&Find member", self.roster.focus_search, QKeySequence.StandardKey.Find
+            view_menu, "&Find member", self.pages.find_member, QKeySequence.StandardKey.Find
         )
         self.show_archived_action = self._action(
             view_menu, "Show &archived cohorts", self.toggle_show_archived
@@ -209,6 +286,9 @@ class MainWindow(QMainWindow):
         self.show_archived_action.setCheckable(True)
         self.show_archived_action.setChecked(self.context.settings.show_archived)
         self._action(view_menu, "&Refresh", self.refresh, QKeySequence.StandardKey.Refresh)
+
+        tools_menu = bar.addMenu("&Tools")
+        tools_menu.addAction(mentoring.experts_action)
 
         help_menu = bar.addMenu("&Help")
         self._action(
@@ -230,9 +310,13 @@ class MainWindow(QMainWindow):
         self.welcome.create_requested.connect(self.new_cohort)
         self.welcome.demo_requested.connect(self.create_demo)
         self.roster.member_selected.connect(self._member_selected)
+        self.today.member_selected.connect(self._today_member_selected)
         self.roster.roster_loaded.connect(self._roster_loaded)
         self.member_panel.status_message.connect(self.say)
+        self.pages.status_message.connect(self.say)
         self.member_panel.member_removed.connect(lambda _mid: self._update_actions())
+        # The Member menu follows the panel: its actions apply once the member has loaded.
+        self.member_panel.actions_enabled_changed.connect(lambda _on: self._update_actions())
         self.context.changes.cohorts_changed.connect(self.reload_cohorts)
 
     def _update_actions(self) -> None:
@@ -247,6 +331,8 @@ class MainWindow(QMainWindow):
             self.imports_action,
         ):
             action.setEnabled(cohort is not None)
+        self.messaging.update_actions(cohort is not None)
+        self.mentoring.update_actions(cohort)
         self.merge_action.setEnabled(cohort is not None and self.roster.model.rowCount() >= 2)
         self.archive_action.setText(
             "Un&archive cohort" if cohort and cohort.archived else "&Archive cohort"
@@ -287,7 +373,10 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _cohort_selected(self, cohort_id: int | None) -> None:
         cohort = self.cohort_list.current_row()
-        self.roster.show_cohort(cohort)
+        if self.today.cohort is None or cohort is None or self.today.cohort.id != cohort.id:
+            self.pages.setCurrentWidget(self.today)  # another cohort opens on its Today
+        self.today.show_cohort(cohort)
+        self.pages.show_cohort(cohort)
         self.member_panel.show_member(None)
         self.setWindowTitle(f"{cohort.name} — cohortdesk" if cohort else "cohortdesk")
         if cohort_id is not None and cohort_id != self.context.settings.last_cohort_id:
@@ -431,6 +520,12 @@ class MainWindow(QMainWindow):
         self.member_panel.show_member(membership_id)
         self._update_actions()
 
+    @Slot(object)
+    def _today_member_selected(self, membership_id: int | None) -> None:
+        if membership_id is not None:
+            self.member_panel.show_member(membership_id)
+            self._update_actions()
+
     # -- imports and merging -------------------------------------------------------------
 
     @Slot()
@@ -480,6 +575,14 @@ class MainWindow(QMainWindow):
         return dialog
 
     @Slot()
+    def compare_cohorts(self) -> CompareDialog:
+        """Cohorts side by side, starting with the selected one."""
+        dialog = CompareDialog(self.context, self.cohort_list.current_id(), self)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    @Slot()
     def merge_people(self) -> MergeDialog | None:
         """Merge two records of one person, starting from the members selected in the roster."""
         cohort = self.cohort_list.current_row()
@@ -518,6 +621,8 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         self.reload_cohorts()
         self.roster.reload()
+        self.dashboard.reload()
+        self.today.reload()
         self.say("Refreshed")
 
     @Slot()

@@ -29,8 +29,7 @@ from cohortdesk.core.models import (
     Role,
     StageChange,
 )
-from cohortdesk.core.schemas import CohortRow, MemberRow, validated
-from cohortdesk.core.schemas import NudgeOutcome
+from cohortdesk.core.schemas import CohortRow, MemberRow, NudgeOutcome, validated
 from cohortdesk.core.services import members, nudges, participation
 
 END = date(2025, 3, 14)

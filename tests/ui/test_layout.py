@@ -41,6 +41,7 @@ def show_demo(window: MainWindow, demo: int, width: int = 1600, height: int = 90
     window.resize(width, height)
     window.reload_cohorts(select_id=demo)
     settle(window)
+    window.pages.show_roster()  # a cohort opens on Today; these tests are about the roster
     QApplication.processEvents()
 
 

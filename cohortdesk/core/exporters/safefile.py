@@ -11,17 +11,24 @@ them only once all of them are written.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from cohortdesk.core.errors import ErrorKind, KnownError
+from cohortdesk.core.storage_errors import from_os_error
 
 OWNER_ONLY = 0o600
+_FOLDER_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS}
 
 
 def _cannot(path: Path, exc: OSError, doing: str = "write") -> KnownError:
+    # A full disk or a read-only folder reads the same as everywhere else in cohortdesk.
+    storage = from_os_error(exc, path.parent if exc.errno in _FOLDER_ERRNOS else path)
+    if storage is not None:
+        return storage
     reason = exc.strerror or str(exc)
     return KnownError(f"{path}: cannot {doing} the file ({reason})", ErrorKind.BAD_FILE)
 

@@ -22,17 +22,45 @@ FIELD_LIMIT = 131_072
 _CHUNK = 1 << 20
 
 
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
 def detect_encoding(source: SourceFile) -> str:
-    """`utf-8-sig` when the whole file decodes as UTF-8, else `cp1252` (or `latin-1`)."""
+    """`utf-16` for a file with a UTF-16 byte-order mark (Excel's "Unicode text"), `utf-8-sig`
+    when the whole file decodes as UTF-8, else `cp1252` (or `latin-1`).
+
+    Raises:
+        ImportRejectedError: a NUL byte in a file that is not UTF-16: a binary file, or UTF-16
+            text without its mark (the row is where the first NUL is).
+    """
+    with source.path.open("rb") as handle:
+        if handle.read(2) in _UTF16_BOMS:
+            return "utf-16"
     decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        with source.path.open("rb") as handle:
-            while chunk := handle.read(_CHUNK):
-                decoder.decode(chunk)
+    utf8 = True
+    rows = 1
+    with source.path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            nul = chunk.find(b"\x00")
+            if nul != -1:
+                row = rows + chunk.count(b"\n", 0, nul)
+                raise source.reject(
+                    row,
+                    "the file holds NUL bytes: is it a binary file, or UTF-16 text without "
+                    "its byte-order mark? Save it as CSV (UTF-8) and import that",
+                )
+            rows += chunk.count(b"\n")
+            if utf8:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8 = False
+    if utf8:
+        try:
             decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        pass
-    else:
+        except UnicodeDecodeError:
+            utf8 = False
+    if utf8:
         return "utf-8-sig"
     with source.path.open("rb") as handle:
         try:
@@ -64,7 +92,7 @@ def read_csv(source: SourceFile, max_bytes: int, *, delimiter: str | None = None
     text = source.path.open(encoding=encoding, newline="")
     sample = text.read(64 * 1024)
     text.seek(0)
-    if encoding == "utf-8-sig" and sample.startswith("\ufeff"):
+    if encoding in ("utf-8-sig", "utf-16") and sample.startswith("\ufeff"):
         text.read(1)
     if not sample.strip():
         text.close()

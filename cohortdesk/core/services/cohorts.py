@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from cohortdesk.core.errors import ConflictError, NotFoundError
 from cohortdesk.core.models import ActivityEvent, Cohort, Membership, Person, Role
 from cohortdesk.core.schemas import CohortInput, CohortRow, Frozen, validated
+from cohortdesk.core.services import rollups
 
 
 class CohortSize(Frozen):
@@ -117,9 +118,12 @@ def update_cohort(session: Session, cohort_id: int, data: CohortInput) -> Cohort
     """Replace a cohort's name, description, dates and time zone."""
     cohort = _require(session, cohort_id)
     _check_name_free(session, data.name, except_id=cohort_id)
+    zone_before = cohort.timezone
     for field, value in data.model_dump().items():
         setattr(cohort, field, value)
     session.flush()
+    if cohort.timezone != zone_before:  # events fall on other local days (weeks need nothing)
+        rollups.rebuild(session, cohort_id)
     return get_cohort(session, cohort_id)
 
 

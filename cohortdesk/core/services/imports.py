@@ -45,6 +45,7 @@ from cohortdesk.core.models import (
     utcnow,
 )
 from cohortdesk.core.schemas import ImportBatchRow, ImportPreviewRow, ImportSummary
+from cohortdesk.core.services import rollups
 from cohortdesk.core.services.cohorts import delete_orphans
 from cohortdesk.core.services.identities import PeopleMatcher
 
@@ -245,6 +246,7 @@ def import_file(
     writer.flush()
     matcher.finish()
     session.flush()
+    rollups.add_batch(session, batch.id)
     inserted = _count_events(session, batch.id)
     _follow_the_data(session, cohort, batch.id, zone)
     batch.encoding = source.encoding
@@ -365,6 +367,7 @@ def undo_batch(session: Session, batch_id: int, *, now: datetime | None = None) 
     if batch is None:
         raise NotFoundError(f"No import with id {batch_id}")
     removed = _count_events(session, batch_id)
+    rollups.forget_batch(session, batch_id)  # before the delete: it reads the days touched
     session.execute(
         delete(ActivityEvent)
         .where(ActivityEvent.import_batch_id == batch_id)

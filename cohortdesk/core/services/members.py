@@ -31,6 +31,7 @@ from cohortdesk.core.schemas import (
     PersonChoice,
     StageChangeRow,
 )
+from cohortdesk.core.services import rollups
 from cohortdesk.core.services.cohorts import delete_orphans
 from cohortdesk.core.services.participation import roster_row
 from cohortdesk.core.stages import FIRST_STAGE, LAST_STAGE
@@ -179,6 +180,7 @@ def remove_member(session: Session, membership_id: int) -> None:
         .values(replied_to_id=None)
     )
     session.execute(delete(Membership).where(Membership.id == membership_id))
+    rollups.refresh_people(session, [person_id], cohort_ids=[cohort_id])
     delete_orphans(session, [person_id])
 
 

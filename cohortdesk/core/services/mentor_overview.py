@@ -34,7 +34,7 @@ from cohortdesk.core.models import (
     StageChangeSource,
 )
 from cohortdesk.core.rendering import day_label
-from cohortdesk.core.schemas import AttentionReason
+from cohortdesk.core.schemas import AttentionReason, MemberRow
 from cohortdesk.core.services import attention, mentoring, participation
 from cohortdesk.core.services.message_context import day_end
 
@@ -79,7 +79,11 @@ def mentor_overview(
     groups = mentoring.list_groups(session, mentor.id)
     group_names = {g.id: g.name for g in groups}
     sessions = mentoring.list_sessions(session, mentor.id)
-    roster = {r.membership_id: r for r in participation.roster(session, cohort.id) if r.membership_id in mine}
+    roster = {
+        r.membership_id: r
+        for r in participation.roster(session, cohort.id)
+        if r.membership_id in mine
+    }
     reasons = _reasons(session, cohort.id, day, set(mine))
     recent = _recent(session, cohort.id, list(roster.values()), day_end(day, zone), recent_days)
     changes = _changes(session, cohort.id, set(mine), since, zone, day)
@@ -95,7 +99,11 @@ def mentor_overview(
             s
             for s in sessions
             if s.mentee_membership_id == mid
-            or (s.mentee_membership_id is None and s.group_id is not None and s.group_id == link.group_id)
+            or (
+                s.mentee_membership_id is None
+                and s.group_id is not None
+                and s.group_id == link.group_id
+            )
         ]
         events, posts = recent.get(row.person_id, (0, 0))
         mentees.append(
@@ -148,7 +156,7 @@ def _reasons(
 def _recent(
     session: Session,
     cohort_id: int,
-    rows: list[participation.MemberRow],
+    rows: list[MemberRow],
     cutoff: datetime,
     days: int,
 ) -> dict[int, tuple[int, int]]:
@@ -201,10 +209,14 @@ def _changes(
         text = f"Stage {change.from_stage or '?'} → {change.to_stage} ({label(change.changed_at)})"
         if change.reason:
             text += f": {_short(change.reason)}"
-        found[change.membership_id].append(ChangeLine(kind="stage", at=change.changed_at, text=text))
+        found[change.membership_id].append(
+            ChangeLine(kind="stage", at=change.changed_at, text=text)
+        )
 
     person_of = dict(
-        session.execute(select(Membership.person_id, Membership.id).where(Membership.id.in_(ids))).all()
+        session.execute(
+            select(Membership.person_id, Membership.id).where(Membership.id.in_(ids))
+        ).all()
     )
     event = ActivityEvent
     stmt = (
@@ -225,7 +237,8 @@ def _changes(
     for pid, count, posts, replies, last in session.execute(stmt):
         parts = [f"{count} new event{'s' if count != 1 else ''}"]
         if posts or replies:
-            parts.append(f"{posts} thread{'s' if posts != 1 else ''} started, {replies} repl{'ies' if replies != 1 else 'y'}")
+            threads = f"{posts} thread{'s' if posts != 1 else ''} started"
+            parts.append(f"{threads}, {replies} repl{'ies' if replies != 1 else 'y'}")
         text = ": ".join(parts) + (f" (latest {label(last)})" if last else "")
         found[person_of[pid]].append(ChangeLine(kind="activity", at=last, text=text))
 
@@ -249,7 +262,9 @@ def _changes(
         if issue.opened_at > since:
             text = f"Access problem reported ({label(issue.opened_at)})"
             text += f": {_short(issue.note)}" if issue.note else ""
-            found[issue.membership_id].append(ChangeLine(kind="access", at=issue.opened_at, text=text))
+            found[issue.membership_id].append(
+                ChangeLine(kind="access", at=issue.opened_at, text=text)
+            )
         if issue.resolved_at is not None and issue.resolved_at > since:
             text = f"Access problem solved ({label(issue.resolved_at)})"
             text += f": {_short(issue.resolution)}" if issue.resolution else ""

@@ -72,7 +72,9 @@ def find_member(session: Session, cohort_id: int, who: str) -> int:
     if len(found) == 1:
         return found[0]
     if found:
-        raise KnownError(f"{len(found)} members of {cohort.name} are called {wanted!r}: use the email")
+        raise KnownError(
+            f"{len(found)} members of {cohort.name} are called {wanted!r}: use the email"
+        )
     raise NotFoundError(f"No member of {cohort.name} has the email or name {wanted!r}")
 
 
@@ -446,9 +448,10 @@ def _check_with_whom(session: Session, mentor: Membership, data: SessionInput) -
         mentee = _membership(session, data.mentee_membership_id)
         if mentee.cohort_id != mentor.cohort_id:
             raise KnownError("The mentee is in another cohort")
-    if data.group_id is not None:
-        if _group(session, data.group_id).mentor_membership_id != mentor.id:
-            raise KnownError("That group belongs to another mentor")
+    if data.group_id is not None and _group(session, data.group_id).mentor_membership_id != (
+        mentor.id
+    ):
+        raise KnownError("That group belongs to another mentor")
 
 
 def add_session(

@@ -53,6 +53,7 @@ from cohortdesk.core.models import (
     Role,
 )
 from cohortdesk.core.schemas import Frozen
+from cohortdesk.core.services import rollups
 
 #: the identity source under which a merged person's second email address is kept
 EMAIL_IDENTITY = "email"
@@ -261,6 +262,7 @@ def merge_people(session: Session, keep_person_id: int, merge_person_id: int) ->
 
     session.execute(delete(Person).where(Person.id == merged.id))
     session.expire_all()
+    rollups.refresh_people(session, (keep_person_id, merge_person_id))
     return MergeResult(
         kept_person_id=keep_person_id,
         kept_name=kept_name,

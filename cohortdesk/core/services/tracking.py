@@ -31,6 +31,7 @@ from cohortdesk.core.schemas import (
     NoteRow,
     StageChangeRow,
 )
+from cohortdesk.core.services import rollups
 from cohortdesk.core.services.members import local_today, require_membership
 from cohortdesk.core.stages import stage as stage_info
 
@@ -232,6 +233,7 @@ def add_event(
     if membership.access is AccessStatus.NOT_YET:
         membership.access = AccessStatus.ACCESSED
     session.flush()
+    rollups.add_event(session, event)
     return EventRow(
         id=event.id,
         occurred_at=event.occurred_at,
@@ -253,6 +255,7 @@ def delete_event(session: Session, event_id: int) -> None:
     """Delete one activity event (one entered by mistake, say)."""
     if session.get(ActivityEvent, event_id) is None:
         raise NotFoundError(f"No activity event with id {event_id}")
+    rollups.forget_event(session, event_id)  # before the delete: it reads the event's day
     session.execute(delete(ActivityEvent).where(ActivityEvent.id == event_id))
     session.expire_all()
 

@@ -9,12 +9,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QColor, QContextMenuEvent, QCursor, QFont, QGuiApplication
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal, Slot
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QContextMenuEvent,
+    QCursor,
+    QFont,
+    QGuiApplication,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+)
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -29,17 +41,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cohortdesk.core.dashboard_schemas import Week
+from cohortdesk.ui import format as fmt
 from cohortdesk.ui.charts import chart_export
-from cohortdesk.ui.charts.theme import ChartTheme, theme_for
-from cohortdesk.ui.icons import square_icon
+from cohortdesk.ui.charts.theme import ALERT_COLOUR, ChartTheme, theme_for
 from cohortdesk.ui.widgets.flow_layout import FlowLayout
 from cohortdesk.ui.widgets.labels import heading_label, muted_label
 
 pg.setConfigOptions(antialias=True, foreground="k", background="w")
 
-CARD_STYLE = """
-QFrame#chartCard { border: 1px solid palette(mid); border-radius: 6px; background: palette(base); }
-"""
+MENU_BUTTON_STYLE = "QToolButton::menu-indicator { image: none; width: 0px; }"
 
 
 @dataclass(frozen=True)
@@ -48,6 +59,59 @@ class Selection:
 
     membership_ids: tuple[int, ...]
     description: str
+
+
+def week_ticks(plot: Any, weeks: Sequence[Week], *, dates: bool = False) -> None:
+    """Label the x axis with week numbers (bars sit at x = week number), at most ~12 labels."""
+    step = max(1, -(-len(weeks) // 12))
+    ticks = [
+        (w.number, f"{w.starts.day} {w.starts:%b}" if dates else f"W{w.number}")
+        for position, w in enumerate(weeks)
+        if position % step == 0
+    ]
+    plot.getAxis("bottom").setTicks([ticks, []])
+
+
+def days_shown(week: Week, start: date | None = None, end: date | None = None) -> int:
+    """How many of the week's seven days fall in the range (the current week is partial)."""
+    last = week.starts + timedelta(days=6)
+    first = max(week.starts, start) if start else week.starts
+    last = min(last, end) if end else last
+    return max(0, (last - first).days + 1)
+
+
+def week_heading(week: Week, start: date | None = None, end: date | None = None) -> str:
+    """`Week 3 · from 21 Sep 2026`, and `· 2 of 7 days` for a week the range cuts."""
+    text = f"Week {week.number} · from {fmt.short_date(week.starts)}"
+    days = days_shown(week, start, end)
+    if days < 7:
+        text += f" · {days} of 7 days{' so far' if end and week.starts <= end else ''}"
+    return text
+
+
+def column_at(x: float, numbers: Sequence[int], half_width: float = 0.45) -> int | None:
+    """The bar (by its x position) a point falls in, or None between bars."""
+    nearest = round(x)
+    if nearest in numbers and abs(x - nearest) <= half_width:
+        return nearest
+    return None
+
+
+def integer_ticks(plot: Any, top: float, axis: str = "left", count: int = 5) -> None:
+    """Whole-number ticks from 0 to `top` (people and events come in ones)."""
+    step = 1
+    for candidate in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10_000):
+        step = candidate
+        if top / candidate <= count:
+            break
+    else:
+        step = max(1, round(top / count))
+    ticks = [(value, f"{value:,}") for value in range(0, int(top) + 1, step)]
+    plot.getAxis(axis).setTicks([ticks, []])
+
+
+def percent(share: float) -> str:
+    return f"{share * 100:.0f}%"
 
 
 def html_escape(text: str) -> str:
@@ -62,8 +126,28 @@ def tooltip_table(heading: str, rows: Sequence[tuple[str, str]], footer: str = "
     )
     text = f"<b>{html_escape(heading)}</b><table cellspacing='0'>{body}</table>"
     if footer:
-        text += f"<div style='margin-top:4px'>{html_escape(footer)}</div>"
+        lines = "<br>".join(html_escape(line) for line in footer.splitlines())
+        text += f"<div style='margin-top:4px'>{lines}</div>"
     return text
+
+
+class Swatch(QWidget):
+    """A legend's coloured square, painted (so it stays a vector in an SVG export)."""
+
+    SIZE = 11
+
+    def __init__(self, colour: QColor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.colour = QColor(colour)
+        self.setFixedSize(self.SIZE, self.SIZE)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self.colour)
+        painter.drawRoundedRect(QRectF(0.5, 0.5, self.SIZE - 1, self.SIZE - 1), 2.5, 2.5)
+        painter.end()
 
 
 class ChartCard(QFrame):
@@ -83,10 +167,11 @@ class ChartCard(QFrame):
     def __init__(self, title: str, subtitle: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("chartCard")
-        self.setStyleSheet(CARD_STYLE)
         self.title = title
         self.theme: ChartTheme = theme_for(self)
         self.plots: list[Any] = []
+        self._plot_titles: dict[Any, str] = {}
+        self._legend_entries: list[tuple[QColor, str]] = []
         self.last_tooltip = ""
         self._redrawing = False
 
@@ -94,6 +179,7 @@ class ChartCard(QFrame):
         self.menu_button = QToolButton()
         self.menu_button.setText("⋯")
         self.menu_button.setAutoRaise(True)
+        self.menu_button.setStyleSheet(MENU_BUTTON_STYLE)
         self.menu_button.setToolTip("Export this chart")
         self.menu_button.setAccessibleName(f"Export {title}")
         self.menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -107,18 +193,20 @@ class ChartCard(QFrame):
         self.notes_label.hide()
 
         self.view = pg.GraphicsLayoutWidget()
-        self.view.setMinimumHeight(self.PLOT_HEIGHT)
+        # As tall as the chart needs, no taller: in a scrolling grid the card would otherwise
+        # take the graphics view's generous default height.
+        self.view.setFixedHeight(self.PLOT_HEIGHT)
         self.view.setAccessibleName(title)
         self.view.ci.setContentsMargins(2, 4, 8, 2)
         self.empty_label = muted_label("")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setMinimumHeight(self.PLOT_HEIGHT)
+        self.empty_label.setFixedHeight(self.PLOT_HEIGHT)
         self.body = QStackedLayout()
         self.body.addWidget(self.view)
         self.body.addWidget(self.empty_label)
         self.legend = FlowLayout(spacing=10)
 
-        top = QHBoxLayout()
+        top = self.header_layout = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(self.title_label, 1)
         top.addWidget(self.menu_button, 0, Qt.AlignmentFlag.AlignTop)
@@ -138,10 +226,11 @@ class ChartCard(QFrame):
     # -- building ------------------------------------------------------------------------
 
     def add_plot(
-        self, row: int = 0, column: int = 0, *, pan: bool = False, **kwargs: Any
+        self, row: int = 0, column: int = 0, *, title: str = "", pan: bool = False, **kwargs: Any
     ) -> Any:
         """A plot in the card's grid; fixed (no pan or zoom) unless `pan`."""
         plot = self.view.addPlot(row=row, col=column, **kwargs)
+        self._plot_titles[plot] = title
         plot.setMenuEnabled(False)
         plot.hideButtons()
         plot.setMouseEnabled(x=pan, y=pan)
@@ -160,32 +249,40 @@ class ChartCard(QFrame):
             axis.setTextPen(pg.mkPen(theme.muted))
             axis.setStyle(tickFont=font, tickLength=-4)
             axis.label.setDefaultTextColor(theme.muted)
-        plot.titleLabel.item.setDefaultTextColor(theme.foreground)
+        title = self._plot_titles.get(plot)
+        if title:
+            size = f"{font.pointSizeF():.1f}pt"
+            plot.setTitle(title, color=theme.foreground.name(), size=size)
+
+    def add_header_widget(self, widget: QWidget) -> None:
+        """A control beside the title (before the export button)."""
+        self.header_layout.insertWidget(self.header_layout.count() - 1, widget)
 
     def set_legend(self, entries: Sequence[tuple[QColor, str]]) -> None:
         """Coloured squares with their meaning, under the plot."""
+        if list(entries) == self._legend_entries:
+            return
+        self._legend_entries = list(entries)
         while self.legend.count():
             item = self.legend.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
+                widget.hide()
                 widget.deleteLater()
         for colour, text in entries:
-            entry = QLabel()
-            entry.setTextFormat(Qt.TextFormat.PlainText)
-            icon = square_icon(colour.name())
             holder = QWidget()
             row = QHBoxLayout(holder)
             row.setContentsMargins(0, 0, 0, 0)
             row.setSpacing(4)
-            swatch = QLabel()
-            swatch.setPixmap(icon.pixmap(12, 12))
-            entry.setText(text)
+            swatch = Swatch(colour)
+            entry = QLabel(text)
+            entry.setTextFormat(Qt.TextFormat.PlainText)
             row.addWidget(swatch)
             row.addWidget(entry)
             self.legend.addWidget(holder)
 
     def legend_texts(self) -> list[str]:
-        texts = []
+        texts: list[str] = []
         for position in range(self.legend.count()):
             item = self.legend.itemAt(position)
             holder = item.widget() if item is not None else None
@@ -193,15 +290,25 @@ class ChartCard(QFrame):
             texts.extend(label.text() for label in labels if label.text())
         return texts
 
-    def set_notes(self, lines: Sequence[str], alert: bool = False) -> None:
-        """Sentences above the plot (what the chart says), one per line."""
-        colour = "#d93f3f" if alert else self.palette().color(self.foregroundRole()).name()
-        text = "<br>".join(f"<span style='color:{colour}'>{html_escape(s)}</span>" for s in lines)
-        self.notes_label.setText(text)
-        self.notes_label.setVisible(bool(lines))
+    def set_notes(
+        self, lines: Sequence[str], alert: bool = False, quiet: Sequence[str] = ()
+    ) -> None:
+        """Sentences above the plot (what the chart says), one per line; `alert` shows them in
+        red; `quiet` lines follow in the muted colour."""
+        colour = ALERT_COLOUR if alert else self.theme.foreground.name()
+        parts = [f"<span style='color:{colour}'>{html_escape(s)}</span>" for s in lines]
+        muted = self.theme.muted.name()
+        parts += [f"<span style='color:{muted}'>{html_escape(s)}</span>" for s in quiet]
+        self.notes_label.setText("<br>".join(parts))
+        self.notes_label.setVisible(bool(parts))
 
     def notes(self) -> str:
         return self.notes_label.text()
+
+    def set_plot_height(self, height: int) -> None:
+        """Make the plot area at most `height` pixels tall (a heatmap grows with its rows)."""
+        self.view.setFixedHeight(height)
+        self.empty_label.setFixedHeight(height)
 
     def set_empty(self, text: str | None) -> None:
         """Say `text` in place of the plot (no data), or show the plot again (None)."""
@@ -220,6 +327,11 @@ class ChartCard(QFrame):
         self._redrawing = True
         try:
             self.theme = theme_for(self)
+            for label in (self.subtitle_label, self.empty_label):
+                # muted labels keep the colour they were made with; give them today's
+                palette = label.palette()
+                palette.setColor(QPalette.ColorRole.WindowText, self.theme.muted)
+                label.setPalette(palette)
             self.view.setBackground(self.theme.background)
             for plot in self.plots:
                 self._style_plot(plot)
@@ -229,6 +341,16 @@ class ChartCard(QFrame):
 
     def redraw(self) -> None:
         """Draw the data last given; subclasses override."""
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """A card: the base colour with a thin rounded border (follows the palette)."""
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        palette = self.palette()
+        painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1))
+        painter.setBrush(palette.color(QPalette.ColorRole.Base))
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
+        painter.end()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -253,18 +375,18 @@ class ChartCard(QFrame):
 
     def scene_position(self, plot: Any, x: float, y: float) -> QPointF:
         """Where a data point of `plot` is in the scene (tests click and hover there)."""
-        return plot.getViewBox().mapViewToScene(QPointF(x, y))
+        return QPointF(plot.getViewBox().mapViewToScene(QPointF(x, y)))
 
     def widget_position(self, plot: Any, x: float, y: float) -> QPoint:
         """Where a data point of `plot` is on the view's viewport, in pixels."""
-        return self.view.mapFromScene(self.scene_position(plot, x, y))
+        return QPoint(self.view.mapFromScene(self.scene_position(plot, x, y)))
 
     @Slot(object)
     def _mouse_moved(self, scene_pos: QPointF) -> None:
         plot = self.plot_at(scene_pos)
         text = None
         clickable = False
-        if plot is not None:
+        if plot is not None and not self.is_empty():
             point = plot.getViewBox().mapSceneToView(scene_pos)
             text = self.hover_text(plot, point)
             clickable = self.selection_at(plot, point) is not None
@@ -288,7 +410,7 @@ class ChartCard(QFrame):
             return
         scene_pos = event.scenePos()
         plot = self.plot_at(scene_pos)
-        if plot is None:
+        if plot is None or self.is_empty():
             return
         selection = self.selection_at(plot, plot.getViewBox().mapSceneToView(scene_pos))
         if selection is not None and selection.membership_ids:

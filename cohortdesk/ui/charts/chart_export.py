@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pyqtgraph as pg
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QImage, QPainter, QPalette
 from PySide6.QtSvg import QSvgGenerator
@@ -30,17 +31,30 @@ class ExportError(KnownError):
 
 @contextmanager
 def _vector_views(widget: QWidget) -> Iterator[None]:
+    """Switch off the bitmap caches that would turn shapes into pictures in an SVG: the
+    views' background cache, and the symbol atlas scatter plots stamp markers from."""
     views = widget.findChildren(QGraphicsView)
     if isinstance(widget, QGraphicsView):
         views.append(widget)
     modes = [view.cacheMode() for view in views]
+    scatters = [
+        item
+        for view in views
+        if view.scene() is not None
+        for item in view.scene().items()
+        if isinstance(item, pg.ScatterPlotItem) and item.opts.get("useCache", False)
+    ]
     for view in views:
         view.setCacheMode(QGraphicsView.CacheModeFlag.CacheNone)
+    for scatter in scatters:
+        scatter.opts["useCache"] = False
     try:
         yield
     finally:
         for view, mode in zip(views, modes, strict=True):
             view.setCacheMode(mode)
+        for scatter in scatters:
+            scatter.opts["useCache"] = True
 
 
 def export_png(widget: QWidget, path: Path, scale: float = PNG_SCALE) -> Path:
@@ -60,7 +74,7 @@ def export_png(widget: QWidget, path: Path, scale: float = PNG_SCALE) -> Path:
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
     widget.render(painter, QPoint())
     painter.end()
-    if not image.save(str(path), "PNG"):
+    if not image.save(str(path)):
         raise ExportError(f"Could not write {path}: check that the folder exists and is writable")
     return path
 

@@ -136,8 +136,8 @@ def theme_for(source: QWidget | QPalette) -> ChartTheme:
     background = palette.color(QPalette.ColorRole.Base)
     foreground = palette.color(QPalette.ColorRole.Text)
     muted = palette.color(QPalette.ColorRole.PlaceholderText)
-    if abs(muted.lightness() - background.lightness()) < 60:
-        # Some styles leave the placeholder colour close to the base; mix one instead.
+    if muted.alpha() < 255 or abs(muted.lightness() - background.lightness()) < 60:
+        # Some styles leave the placeholder colour translucent or close to the base.
         muted = _mix(foreground, background, 0.55)
     return ChartTheme(
         dark=is_dark(palette),
@@ -177,6 +177,8 @@ def dark_palette() -> QPalette:
         (roles.ToolTipBase, "#333333"),
         (roles.ToolTipText, "#e6e6e6"),
         (roles.Mid, "#444444"),
+        (roles.Link, "#7fb2ff"),
+        (roles.LinkVisited, "#c39bff"),
     ):
         palette.setColor(role, QColor(colour))
     return palette

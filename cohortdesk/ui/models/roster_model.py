@@ -23,6 +23,8 @@ COL_POSTS = 5
 COL_REPLIES = 6
 COL_PEER_REPLIES = 7
 COL_LAST_ACTIVE = 8
+COL_ACTIVITY = 9
+SPARK_WEEKS = 8
 
 HEADERS = {
     COL_NAME: "Name",
@@ -34,6 +36,7 @@ HEADERS = {
     COL_REPLIES: "Replies",
     COL_PEER_REPLIES: "Peer replies",
     COL_LAST_ACTIVE: "Last active",
+    COL_ACTIVITY: "Activity",
 }
 
 HEADER_TIPS = {
@@ -44,6 +47,7 @@ HEADER_TIPS = {
     COL_REPLIES: "Replies to anyone",
     COL_PEER_REPLIES: "A learner's replies to other learners (not to a facilitator)",
     COL_LAST_ACTIVE: "Date of their latest activity, in the cohort's time zone",
+    COL_ACTIVITY: f"Activity in each of the last {SPARK_WEEKS} weeks, this week on the right",
 }
 
 NUMERIC_COLUMNS = {COL_MOTIVATION, COL_POSTS, COL_REPLIES, COL_PEER_REPLIES}
@@ -51,6 +55,8 @@ NUMERIC_COLUMNS = {COL_MOTIVATION, COL_POSTS, COL_REPLIES, COL_PEER_REPLIES}
 MEMBERSHIP_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 ROW_ROLE = Qt.ItemDataRole.UserRole + 3
+SPARKLINE_ROLE = Qt.ItemDataRole.UserRole + 4
+"""A member's weekly activity counts, oldest first (painted by `SparklineDelegate`)."""
 
 _ROLE_ORDER = {Role.LEARNER: 0, Role.MENTOR: 1, Role.FACILITATOR: 2, Role.MANAGER: 3}
 _ACCESS_ORDER = {"not_yet": 0, "problem": 1, "accessed": 2}
@@ -86,6 +92,7 @@ class RosterModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[MemberRow] = []
+        self._sparklines: dict[int, list[int]] = {}
         self.today: date | None = None
 
     # -- reading -------------------------------------------------------------------------
@@ -112,6 +119,8 @@ class RosterModel(QAbstractTableModel):
             return None
         row = self._rows[index.row()]
         column = index.column()
+        if column == COL_ACTIVITY:
+            return self._activity_data(row, role)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)
         if role == SORT_ROLE:
@@ -135,6 +144,33 @@ class RosterModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, column)
         return None
+
+    def _activity_data(self, row: MemberRow, role: int) -> Any:
+        counts = self._sparklines.get(row.membership_id)
+        if role == SPARKLINE_ROLE:
+            return counts
+        if role == SORT_ROLE:
+            # busier lately sorts higher: this week counts most, then the one before...
+            return tuple(reversed(counts)) if counts else ()
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            if counts is None:
+                return None
+            return f"Last {len(counts)} weeks, oldest first: {', '.join(map(str, counts))}"
+        if role == MEMBERSHIP_ID_ROLE:
+            return row.membership_id
+        if role == ROW_ROLE:
+            return row
+        return None
+
+    def set_sparklines(self, counts: dict[int, list[int]]) -> None:
+        """Each member's weekly activity (membership id -> counts, oldest first)."""
+        self._sparklines = dict(counts)
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, COL_ACTIVITY),
+                self.index(len(self._rows) - 1, COL_ACTIVITY),
+                [SPARKLINE_ROLE, Qt.ItemDataRole.ToolTipRole, SORT_ROLE],
+            )
 
     def _display(self, row: MemberRow, column: int) -> str:
         if column == COL_LAST_ACTIVE:

@@ -430,6 +430,7 @@ class ImportDialog(QDialog):
         if self._problem() or self._import_task is not None or self._done:
             return None
         request, db = self._request(), self.context.db
+        backup_dir = self.context.paths.backup_dir
         total = self._preview.read if self._preview is not None else 0
         self._stop_preview()  # the preview shown stays: it is what is being imported
         show_error(self.error_label, "")
@@ -441,7 +442,9 @@ class ImportDialog(QDialog):
         self._set_status("")
         task = self.context.runner.job(
             f"Importing {request.path.name}",
-            lambda progress: run_import(db, request, progress, dry_run=False),
+            lambda progress: run_import(
+                db, request, progress, dry_run=False, backup_dir=backup_dir
+            ),
             self._import_done,
             lambda exc: self._import_error(task, exc),
         )

@@ -7,6 +7,7 @@ Nothing here touches a widget: these functions run in the `TaskRunner`'s threads
 from __future__ import annotations
 
 import logging
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from cohortdesk.core.importers.registry import detect_format
 from cohortdesk.core.importers.textio import read_csv
 from cohortdesk.core.schemas import ImportSummary
 from cohortdesk.core.services import imports
+from cohortdesk.core.services.import_guard import guarded_import
 from cohortdesk.ui.tasks import Progress
 
 log = logging.getLogger(__name__)
@@ -71,15 +73,26 @@ class ImportRequest:
 
 
 def run_import(
-    db: Database, request: ImportRequest, progress: Progress, *, dry_run: bool
+    db: Database,
+    request: ImportRequest,
+    progress: Progress,
+    *,
+    dry_run: bool,
+    backup_dir: Path | None = None,
 ) -> ImportSummary:
     """Import the file as one transaction, or (dry run) in one that is always rolled back.
 
-    Cancelling makes the progress callback raise `CancelledError`: the transaction is rolled
-    back and nothing is imported.
+    A real import backs the database up into `backup_dir` first and leaves a note while it
+    runs (`import_guard`), outside its transaction. Cancelling makes the progress callback
+    raise `CancelledError`: the transaction is rolled back and nothing is imported.
     """
+    if dry_run:
+        guard: AbstractContextManager[object] = nullcontext()
+    else:
+        progress.report(0, 0, "Backing up before the import…")
+        guard = guarded_import(db.file, backup_dir, request.path, request.cohort_id)
     unit = db.trial() if dry_run else db.write()
-    with unit as session:
+    with guard, unit as session:
         return imports.import_file(
             session,
             request.cohort_id,

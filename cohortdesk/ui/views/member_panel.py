@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
 from cohortdesk.core.errors import NotFoundError
 from cohortdesk.core.schemas import MemberDetail
-from cohortdesk.core.services import members
+from cohortdesk.core.services import highlights
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.tasks import Task
 from cohortdesk.ui.views.event_dialog import EventDialog
+from cohortdesk.ui.views.highlight_dialog import HighlightDialog
 from cohortdesk.ui.views.member_dialog import MemberDialog
 from cohortdesk.ui.views.member_tabs.access_tab import AccessTab
 from cohortdesk.ui.views.member_tabs.activity_tab import ActivityTab
 from cohortdesk.ui.views.member_tabs.base import MemberTab
+from cohortdesk.ui.views.member_tabs.extras import MemberExtras, load_member
 from cohortdesk.ui.views.member_tabs.header import MemberHeader
 from cohortdesk.ui.views.member_tabs.motivation_tab import MotivationTab
 from cohortdesk.ui.views.member_tabs.notes_tab import NotesTab
+from cohortdesk.ui.views.member_tabs.nudges_tab import NudgesTab
 from cohortdesk.ui.views.member_tabs.stage_tab import StageTab
-from cohortdesk.ui.views.member_tabs.writer import MemberWriter, pass_on_failure
+from cohortdesk.ui.views.member_tabs.writer import MemberTarget, MemberWriter, pass_on_failure
 from cohortdesk.ui.views.motivation_dialog import MotivationDialog
 from cohortdesk.ui.views.stage_dialog import StageDialog
 from cohortdesk.ui.views.text_prompt_dialog import TextPromptDialog
@@ -32,7 +37,7 @@ EMPTY_PAGE, MEMBER_PAGE = 0, 1
 
 
 class MemberPanel(QWidget):
-    """One member: header, then Stage, Access, Motivation, Activity and Notes tabs.
+    """One member: header, then Stage, Access, Motivation, Activity, Notes and Nudges tabs.
 
     Reads run through `context.runner`; a response for a member no longer shown is dropped.
     Changes go through `context.runner.write`, announce `member_changed` and say what
@@ -51,6 +56,8 @@ class MemberPanel(QWidget):
     """A `MemberDetail` was shown (after `show_member` or a reload)."""
     actions_enabled_changed = Signal(bool)
     """`actions_enabled()` flipped: the Member menu's actions follow it."""
+    nudge_requested = Signal(int)
+    """Write to this member (membership id): the Nudges tab's "Nudge…"."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -75,6 +82,7 @@ class MemberPanel(QWidget):
         page_layout.setSpacing(10)
         self.header = MemberHeader(context, self.writer)
         self.header.member_removed.connect(self._removed)
+        self.header.highlight_button.clicked.connect(self.capture_highlight)
         page_layout.addWidget(self.header)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -83,12 +91,21 @@ class MemberPanel(QWidget):
         self.motivation_tab = MotivationTab(context, self.writer)
         self.activity_tab = ActivityTab(context, self.writer)
         self.notes_tab = NotesTab(context, self.writer)
+        self.nudges_tab = NudgesTab(context, self.writer)
+        self.nudges_tab.nudge_requested.connect(self.nudge_requested)
         self.tabs.addTab(self.stage_tab, "&Stage")
         self.tabs.addTab(self.access_tab, "A&ccess")
         self.tabs.addTab(self.motivation_tab, "&Motivation")
         self.tabs.addTab(self.activity_tab, "Ac&tivity")
         self.tabs.addTab(self.notes_tab, "&Notes")
+        self.tabs.addTab(self.nudges_tab, "N&udges")
         page_layout.addWidget(self.tabs, 1)
+        # Capture a highlight from an event: right-click it in the Activity tab.
+        events_view = self.activity_tab.events_view
+        self.highlight_event_action = QAction("Capture as highlight…", events_view)
+        self.highlight_event_action.triggered.connect(self._highlight_selected_event)
+        events_view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        events_view.addAction(self.highlight_event_action)
         self.stack.addWidget(page)
 
         layout = QVBoxLayout(self)
@@ -119,6 +136,7 @@ class MemberPanel(QWidget):
             self.motivation_tab,
             self.activity_tab,
             self.notes_tab,
+            self.nudges_tab,
         )
 
     @Slot(object)
@@ -145,10 +163,14 @@ class MemberPanel(QWidget):
             return None
         self._request += 1
         request, membership_id = self._request, self._membership_id
+        today = self.context.current_date()
         task: list[Task] = []
 
-        def loaded(detail: MemberDetail) -> None:
+        def loaded(found: tuple[MemberDetail, MemberExtras]) -> None:
             if request == self._request:
+                detail, extras = found
+                self.nudges_tab.show_nudges(extras.nudges, detail.timezone)
+                self.stage_tab.evidence_box.show_evidence(extras.evidence)
                 self._show_detail(detail)
 
         def failed(exc: BaseException) -> None:
@@ -162,7 +184,7 @@ class MemberPanel(QWidget):
 
         task.append(
             self.context.runner.read(
-                "Load member", lambda s: members.member_detail(s, membership_id), loaded, failed
+                "Load member", lambda s: load_member(s, membership_id, today), loaded, failed
             )
         )
         return task[0]
@@ -255,3 +277,48 @@ class MemberPanel(QWidget):
             return False
         self.tabs.setCurrentWidget(tab)
         return True
+
+    # ---- highlights ----
+
+    @Slot()
+    def _highlight_selected_event(self) -> None:
+        event = self.activity_tab.selected_event()
+        self.capture_highlight(event.id if event else None)
+
+    @Slot()
+    def capture_highlight(self, event_id: int | None = None) -> HighlightDialog | None:
+        """Open "Capture a highlight" for the shown member, from `event_id` if given."""
+        detail = self._detail
+        if not self.actions_enabled() or detail is None:
+            return None
+        target = MemberTarget.of(detail)
+        dialog = HighlightDialog(
+            self,
+            [(target.membership_id, target.name)],
+            self.context.current_date(),
+            membership_id=target.membership_id,
+            events=detail.events,
+            timezone=detail.timezone,
+            event_id=event_id if isinstance(event_id, int) else None,
+        )
+        dialog.finished.connect(dialog.deleteLater)
+
+        def save() -> None:
+            data = dialog.value()
+            self.writer.write(
+                "Capture highlight",
+                target,
+                lambda s: highlights.add_highlight(s, data),
+                f"Captured a highlight of {target.name}",
+            )
+
+        def tags_arrived(tags: list[str]) -> None:
+            if shiboken6.isValid(dialog):
+                dialog.set_tags(tags)
+
+        dialog.accepted.connect(save)
+        self.context.runner.read(
+            "Load tags", lambda s: highlights.all_tags(s, target.cohort_id), tags_arrived
+        )
+        dialog.open()
+        return dialog

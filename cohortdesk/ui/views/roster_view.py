@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal, Slot
+from collections.abc import Sequence
+
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -17,15 +19,19 @@ from sqlalchemy.orm import Session
 from cohortdesk.core.errors import NotFoundError
 from cohortdesk.core.models import Role
 from cohortdesk.core.schemas import CohortRow, MemberRow
-from cohortdesk.core.services import participation
+from cohortdesk.core.services import dashboard, participation
 from cohortdesk.core.stages import all_stages
 from cohortdesk.ui import format as fmt
+from cohortdesk.ui.charts.sparkline_delegate import SparklineDelegate
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.roster_filter import RosterFilter
 from cohortdesk.ui.models.roster_model import (
+    COL_ACTIVITY,
     COL_NAME,
     MEMBERSHIP_ID_ROLE,
     ROW_ROLE,
+    SPARK_WEEKS,
+    SPARKLINE_ROLE,
     RosterModel,
 )
 from cohortdesk.ui.views.roster_columns import RosterColumns
@@ -34,6 +40,7 @@ from cohortdesk.ui.widgets.empty_table import EmptyStateTable
 
 NO_MEMBERS_TEXT = "No members yet. Add people with Cohort ▸ Add member… (Ctrl+Shift+A)."
 NO_MATCH_TEXT = "Nobody matches these filters."
+SPARKLINE_WIDTH = 72
 
 
 def cohort_meta(row: CohortRow) -> str:
@@ -119,6 +126,12 @@ class RosterView(QWidget):
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.columns = RosterColumns(self.table)
+        # The last weeks' activity as tiny bars: who is warming up, who went quiet.
+        self.table.setItemDelegateForColumn(
+            COL_ACTIVITY, SparklineDelegate(SPARKLINE_ROLE, self.table)
+        )
+        self.columns.widths[COL_ACTIVITY] = SPARKLINE_WIDTH
+        self.table.setColumnWidth(COL_ACTIVITY, SPARKLINE_WIDTH)
 
         filters = QHBoxLayout()
         filters.addWidget(self.search, 1)
@@ -170,6 +183,22 @@ class RosterView(QWidget):
             lambda session: participation.roster(session, cohort_id),
             lambda rows: self._rows_arrived(request, cohort_id, rows),
         )
+        self._load_sparklines()
+
+    def _load_sparklines(self) -> None:
+        if self.cohort is None:
+            return
+        cohort_id, today = self.cohort.id, self.context.current_date()
+
+        def arrived(counts: dict[int, list[int]]) -> None:
+            if self.cohort is not None and self.cohort.id == cohort_id:
+                self.model.set_sparklines(counts)
+
+        self.context.runner.read(
+            "Loading activity sparklines",
+            lambda s: dashboard.roster_sparklines(s, cohort_id, SPARK_WEEKS, as_of=today),
+            arrived,
+        )
 
     def _rows_arrived(self, request: int, cohort_id: int, rows: list[MemberRow]) -> None:
         if request != self._request:
@@ -190,6 +219,7 @@ class RosterView(QWidget):
     def _member_changed(self, cohort_id: int, membership_id: int) -> None:
         if self.cohort is None or cohort_id != self.cohort.id:
             return
+        self._load_sparklines()
         self.context.runner.read(
             "Updating the roster",
             lambda session: _row_or_none(session, membership_id),
@@ -266,6 +296,34 @@ class RosterView(QWidget):
         self.table.selectRow(index.row())
         self.table.scrollTo(index)
         return True
+
+    def select_members(self, membership_ids: Sequence[int]) -> int:
+        """Select these members' rows, the first of them current and in view; filters that
+        would hide any of them are cleared first. Returns how many were found."""
+        where = {row.membership_id: position for position, row in enumerate(self.model.rows())}
+        positions = [where[i] for i in dict.fromkeys(membership_ids) if i in where]
+        if not positions:
+            return 0
+
+        def shown(position: int) -> QModelIndex:
+            return self.proxy.mapFromSource(self.model.index(position, 0))
+
+        if not all(shown(p).isValid() for p in positions):
+            self.search.clear()
+            self.role_filter.setCurrentIndex(0)
+            self.stage_filter.setCurrentIndex(0)
+        rows = sorted(shown(p).row() for p in positions)
+        last = self.proxy.columnCount() - 1
+        selection = QItemSelection()
+        for row in rows:
+            selection.select(self.proxy.index(row, 0), self.proxy.index(row, last))
+        first = shown(positions[0])
+        model = self.table.selectionModel()
+        flags = QItemSelectionModel.SelectionFlag
+        model.setCurrentIndex(first, flags.NoUpdate)
+        model.select(selection, flags.ClearAndSelect | flags.Rows)
+        self.table.scrollTo(first)
+        return len(positions)
 
     @Slot(QItemSelection, QItemSelection)
     def _selection_changed(self, *_args: object) -> None:

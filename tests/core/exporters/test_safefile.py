@@ -65,7 +65,7 @@ def test_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_a_disk_error_while_writing_names_the_file(tmp_path: Path) -> None:
     target = tmp_path / "x.csv"
-    message = r"x\.csv: cannot write the file \(No space"
+    message = r"x\.csv: cannot save: the disk is full"
     with pytest.raises(KnownError, match=message), atomic_path(target):
         raise OSError(28, "No space left on device")
     assert list(tmp_path.iterdir()) == []

@@ -1,7 +1,8 @@
-"""daily rollups: events per member, day and kind; replies per pair and day
+"""daily rollups: activity per member and day, per cohort and day; replies per pair and day
 
-The dashboards read these instead of the events, so their cost grows with people x days. The
-upgrade also builds both tables from the events already stored, cohort by cohort, in each
+Days are local to each cohort, stored as whole days since 1970-01-01. The dashboards read
+these instead of the events, so their cost grows with people x days. The
+upgrade also builds the tables from the events already stored, cohort by cohort, in each
 cohort's time zone: an upgraded database is as consistent as one that kept them all along.
 
 Self-contained on purpose (no import of the services): the SQL here builds the rows exactly
@@ -12,6 +13,7 @@ Revises: 0003
 Create Date: 2026-12-06
 """
 
+import itertools
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -24,7 +26,29 @@ down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-KINDS = ("login", "view", "post", "reply", "reaction", "share", "attend", "submit")
+#: event kind -> the daily_activity column counting it (as in models.DAILY_KIND_COLUMNS)
+KIND_COLUMNS = {
+    "login": "logins",
+    "view": "views",
+    "post": "posts",
+    "reply": "replies",
+    "reaction": "reactions",
+    "share": "shares",
+    "attend": "attendances",
+    "submit": "submissions",
+}
+COUNTS = (
+    "events",
+    "posts",
+    "replies",
+    "logins",
+    "views",
+    "reactions",
+    "shares",
+    "attendances",
+    "submissions",
+    "words",
+)
 
 
 def upgrade() -> None:
@@ -32,25 +56,29 @@ def upgrade() -> None:
         "daily_activity",
         sa.Column("cohort_id", sa.Integer(), nullable=False),
         sa.Column("person_id", sa.Integer(), autoincrement=False, nullable=False),
-        sa.Column("day", sa.Date(), nullable=False),
-        sa.Column(
-            "kind",
-            sa.Enum(
-                *KINDS, name="event_kind", native_enum=False, create_constraint=True, length=16
-            ),
-            nullable=False,
-        ),
-        sa.Column("count", sa.Integer(), nullable=False),
-        sa.Column("words", sa.Integer(), nullable=False),
+        sa.Column("day", sa.Integer(), nullable=False),
+        *(sa.Column(name, sa.Integer(), nullable=False) for name in COUNTS),
         sa.ForeignKeyConstraint(
             ["cohort_id"],
             ["cohorts.id"],
             name=op.f("fk_daily_activity_cohort_id_cohorts"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint(
-            "cohort_id", "person_id", "day", "kind", name=op.f("pk_daily_activity")
+        sa.PrimaryKeyConstraint("cohort_id", "person_id", "day", name=op.f("pk_daily_activity")),
+        sqlite_with_rowid=False,
+    )
+    op.create_table(
+        "daily_totals",
+        sa.Column("cohort_id", sa.Integer(), nullable=False),
+        sa.Column("day", sa.Integer(), nullable=False),
+        *(sa.Column(name, sa.Integer(), nullable=False) for name in COUNTS),
+        sa.ForeignKeyConstraint(
+            ["cohort_id"],
+            ["cohorts.id"],
+            name=op.f("fk_daily_totals_cohort_id_cohorts"),
+            ondelete="CASCADE",
         ),
+        sa.PrimaryKeyConstraint("cohort_id", "day", name=op.f("pk_daily_totals")),
         sqlite_with_rowid=False,
     )
     op.create_table(
@@ -58,7 +86,7 @@ def upgrade() -> None:
         sa.Column("cohort_id", sa.Integer(), nullable=False),
         sa.Column("from_person_id", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("to_person_id", sa.Integer(), autoincrement=False, nullable=False),
-        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("day", sa.Integer(), nullable=False),
         sa.Column("count", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["cohort_id"],
@@ -76,6 +104,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("daily_replies")
+    op.drop_table("daily_totals")
     op.drop_table("daily_activity")
 
 
@@ -97,12 +126,25 @@ def _build_from_events() -> None:
         if lo is None:
             continue
         day = _local_day_sql(dialect, ZoneInfo(timezone or "UTC"), _utc(lo), _utc(hi))
+        by_kind = ", ".join(
+            f"sum(CASE WHEN kind = '{kind}' THEN 1 ELSE 0 END)" for kind in KIND_COLUMNS
+        )
         bind.execute(
             sa.text(
-                "INSERT INTO daily_activity (cohort_id, person_id, day, kind, count, words)"
-                f" SELECT cohort_id, person_id, {day}, kind, count(*),"
+                f"INSERT INTO daily_activity (cohort_id, person_id, day, events,"
+                f" {', '.join(KIND_COLUMNS.values())}, words)"
+                f" SELECT cohort_id, person_id, {day}, count(*), {by_kind},"
                 " coalesce(sum(word_count), 0) FROM activity_events WHERE cohort_id = :c"
-                f" GROUP BY cohort_id, person_id, {day}, kind"
+                f" GROUP BY cohort_id, person_id, {day}"
+            ),
+            {"c": cohort_id},
+        )
+        sums = ", ".join(f"sum({name})" for name in COUNTS)
+        bind.execute(
+            sa.text(
+                f"INSERT INTO daily_totals (cohort_id, day, {', '.join(COUNTS)})"
+                f" SELECT cohort_id, day, {sums} FROM daily_activity WHERE cohort_id = :c"
+                " GROUP BY cohort_id, day"
             ),
             {"c": cohort_id},
         )
@@ -119,10 +161,8 @@ def _build_from_events() -> None:
 
 
 def _utc(value: object) -> datetime:
-    if isinstance(value, datetime):
-        moment = value
-    else:  # SQLite hands the stored text back through a plain text() query
-        moment = datetime.fromisoformat(str(value))
+    # SQLite hands the stored text back through a plain text() query
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
@@ -155,9 +195,14 @@ def _stretches(zone: ZoneInfo, lo: datetime, hi: datetime) -> list[tuple[int, in
 
 
 def _shifted(dialect: str, seconds: int) -> str:
+    """The day number (days since 1970-01-01) of `occurred_at` moved by `seconds`."""
     if dialect == "postgresql":
-        return f"CAST(occurred_at + INTERVAL '{seconds} seconds' AS DATE)"
-    return f"date(occurred_at, '{seconds:+d} seconds')" if seconds else "date(occurred_at)"
+        return f"(CAST(occurred_at + INTERVAL '{seconds} seconds' AS DATE) - DATE '1970-01-01')"
+    shift = f"'{seconds:+d} seconds', " if seconds else ""
+    # without the fraction of a second, which julianday() would round into the next day
+    return (
+        f"CAST(julianday(substr(occurred_at, 1, 19), {shift}'start of day') - 2440587.5 AS INTEGER)"
+    )
 
 
 def _local_day_sql(dialect: str, zone: ZoneInfo, lo: datetime, hi: datetime) -> str:
@@ -165,7 +210,7 @@ def _local_day_sql(dialect: str, zone: ZoneInfo, lo: datetime, hi: datetime) -> 
     if len(stretches) == 1:
         return _shifted(dialect, stretches[0][1])
     whens = []
-    for (_, seconds), (next_start, _) in zip(stretches, stretches[1:], strict=False):
+    for (_, seconds), (next_start, _) in itertools.pairwise(stretches):
         bound = datetime.fromtimestamp(next_start, UTC).replace(tzinfo=None)
         text = bound.isoformat(" ", "microseconds")
         literal = f"TIMESTAMP '{text}'" if dialect == "postgresql" else f"'{text}'"

@@ -7,12 +7,16 @@ from zoneinfo import ZoneInfo
 
 import shiboken6
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QPushButton, QVBoxLayout
+from sqlalchemy.orm import Session
 
+from cohortdesk.core.dashboard_schemas import MemberActivity
+from cohortdesk.core.errors import NotFoundError
 from cohortdesk.core.schemas import EventInput, EventRow, MemberDetail, PersonChoice
-from cohortdesk.core.services import members, tracking
+from cohortdesk.core.services import dashboard, members, tracking
 from cohortdesk.ui import format as fmt
+from cohortdesk.ui.charts.member_activity_chart import MemberActivityChart
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.events_model import (
     COL_KIND,
@@ -61,6 +65,11 @@ class ActivityTab(MemberTab):
         top.addWidget(self.add_button)
         top.addWidget(self.delete_button)
         layout.addLayout(top)
+        # Their weeks at a glance, with stage changes marked; loaded in the background.
+        self.chart = MemberActivityChart()
+        self._chart_request = 0
+        self._chart_for: MemberDetail | None = None
+        layout.addWidget(self.chart)
         self.events_model = EventsModel(self)
         # When, what (and to whom) and the thread fill the panel; words, detail and source
         # are in every row's tooltip, and the header's menu shows them as columns.
@@ -92,6 +101,33 @@ class ActivityTab(MemberTab):
         self.events_model.set_rows(detail.events, detail.timezone)
         select_id(self.events_view, kept)
         self._update_delete()
+        self._chart_for = detail
+        if self.isVisible():
+            self._load_chart(detail)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # The chart loads when the tab is looked at, not for every member clicked past.
+        if self._chart_for is not None:
+            self._load_chart(self._chart_for)
+
+    def _load_chart(self, detail: MemberDetail) -> None:
+        self._chart_for = None
+        self._chart_request += 1
+        request, membership_id = self._chart_request, detail.row.membership_id
+        today = self.context.current_date()
+
+        def query(session: Session) -> MemberActivity | None:
+            try:
+                return dashboard.member_activity(session, membership_id, as_of=today)
+            except NotFoundError:
+                return None  # removed meanwhile: the panel is about to say so
+
+        def arrived(activity: MemberActivity | None) -> None:
+            if request == self._chart_request:
+                self.chart.set_data(activity, detail.stage_history, detail.timezone)
+
+        self.context.runner.read("Load activity chart", query, arrived)
 
     def selected_event(self) -> EventRow | None:
         row = self.events_model.row_of_id(selected_id(self.events_view) or -1)

@@ -63,6 +63,15 @@ class MemberHeader(MemberTab):
         self.remove_button.clicked.connect(self.remove_member)
         buttons.addWidget(self.edit_button)
         buttons.addWidget(self.remove_button)
+        # The member panel opens the capture dialog (Member › Capture highlight… too); a star,
+        # so that the panel is no wider than before.
+        self.highlight_button = QPushButton("★")
+        self.highlight_button.setToolTip(
+            "Capture a highlight: a success story or quote (Ctrl+Shift+H)"
+        )
+        self.highlight_button.setAccessibleName("Capture highlight")
+        self.highlight_button.setFixedWidth(self.highlight_button.sizeHint().height() + 8)
+        buttons.addWidget(self.highlight_button)
         buttons.addStretch(1)
         who.addLayout(buttons)
         who.addStretch(1)

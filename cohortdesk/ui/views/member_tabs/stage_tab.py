@@ -20,6 +20,7 @@ from cohortdesk.ui.models.stage_history_model import (
     StageHistoryModel,
 )
 from cohortdesk.ui.views.member_tabs.base import MemberTab, make_table
+from cohortdesk.ui.views.member_tabs.evidence_box import EvidenceBox
 from cohortdesk.ui.views.member_tabs.writer import MemberTarget, MemberWriter
 from cohortdesk.ui.views.stage_dialog import StageDialog
 from cohortdesk.ui.widgets.labels import heading_label, muted_label
@@ -65,6 +66,10 @@ class StageTab(MemberTab):
         self.guidance.setFrameShape(QFrame.Shape.StyledPanel)
         self.guidance.setMargin(8)
         layout.addWidget(self.guidance)
+
+        layout.addSpacing(4)
+        self.evidence_box = EvidenceBox()
+        layout.addWidget(self.evidence_box)
 
         layout.addSpacing(4)
         layout.addWidget(heading_label("Stage history"))

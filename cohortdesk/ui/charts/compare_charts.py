@@ -1,0 +1,163 @@
+"""Cohorts side by side: where their learners are on the staircase, and how busy each week of
+the cohort was (per learner, so a cohort of 200 and one of 12 can be compared)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF
+from PySide6.QtWidgets import QWidget
+
+from cohortdesk.core.dashboard_schemas import CohortComparison, CohortSeries
+from cohortdesk.core.stages import LAST_STAGE
+from cohortdesk.ui import format as fmt
+from cohortdesk.ui.charts.base import ChartCard, column_at, percent, tooltip_table
+
+STAGES = tuple(range(1, LAST_STAGE + 1))
+GROUP_WIDTH = 0.8
+"""The share of a stage's slot the cohorts' bars fill together."""
+
+
+def stage_share(series: CohortSeries, number: int) -> float:
+    return series.stages_now.get(number, 0) / series.learners if series.learners else 0.0
+
+
+class CompareStagesChart(ChartCard):
+    """For each stage, one bar per cohort: the share of its learners at that stage now."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(
+            "Learners by stage",
+            "Share of each cohort's learners at each stage now",
+            parent,
+        )
+        self.plot = self.add_plot()
+        self._comparison: CohortComparison | None = None
+        self.bars: list[Any] = []
+        self.refresh()
+
+    def set_data(self, comparison: CohortComparison) -> None:
+        self._comparison = comparison
+        self.set_legend(
+            [(self.theme.series(i), c.cohort_name) for i, c in enumerate(comparison.cohorts)]
+        )
+        self.refresh()
+
+    def redraw(self) -> None:
+        self.plot.clear()
+        self.bars = []
+        cohorts = self._comparison.cohorts if self._comparison else []
+        if not cohorts:
+            self.set_empty("Pick two or more cohorts to compare")
+            return
+        self.set_empty(None)
+        width = GROUP_WIDTH / len(cohorts)
+        top = 0.0
+        for position, series in enumerate(cohorts):
+            offset = -GROUP_WIDTH / 2 + width * (position + 0.5)
+            shares = [stage_share(series, n) * 100 for n in STAGES]
+            top = max(top, *shares)
+            bars = pg.BarGraphItem(
+                x=[n + offset for n in STAGES],
+                height=shares,
+                width=width * 0.92,
+                brush=self.theme.series(position),
+                pen=pg.mkPen(None),
+            )
+            self.plot.addItem(bars)
+            self.bars.append(bars)
+        self.plot.getAxis("bottom").setTicks([[(n, fmt.stage_label(n)) for n in STAGES], []])
+        self.plot.setXRange(0.5, LAST_STAGE + 0.5, padding=0)
+        top = max(10.0, top * 1.1)
+        self.plot.setYRange(0, top, padding=0)
+        step = 10 if top <= 60 else 20
+        self.plot.getAxis("left").setTicks(
+            [[(v, f"{v}%") for v in range(0, int(top) + 1, step)], []]
+        )
+
+    def hover_text(self, plot: Any, point: QPointF) -> str | None:
+        number = column_at(point.x(), STAGES, GROUP_WIDTH / 2)
+        if number is None or self._comparison is None:
+            return None
+        rows = [
+            (
+                c.cohort_name,
+                f"{c.stages_now.get(number, 0):,} of {c.learners:,} "
+                f"({percent(stage_share(c, number))})",
+            )
+            for c in self._comparison.cohorts
+        ]
+        return tooltip_table(fmt.stage_label(number), rows)
+
+
+class CompareWeeklyChart(ChartCard):
+    """One line per cohort: posts and replies per learner in each week of the cohort."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(
+            "Contributions per learner, by week of cohort",
+            "Posts and replies per learner; week 1 is each cohort's first week",
+            parent,
+        )
+        self.plot = self.add_plot()
+        self._comparison: CohortComparison | None = None
+        self.curves: list[Any] = []
+        self.refresh()
+
+    def set_data(self, comparison: CohortComparison) -> None:
+        self._comparison = comparison
+        self.set_legend(
+            [(self.theme.series(i), c.cohort_name) for i, c in enumerate(comparison.cohorts)]
+        )
+        self.refresh()
+
+    def redraw(self) -> None:
+        self.plot.clear()
+        self.curves = []
+        comparison = self._comparison
+        if comparison is None or not comparison.cohorts or not comparison.weeks:
+            self.set_empty("Pick two or more cohorts to compare")
+            return
+        self.set_empty(None)
+        top = 0.0
+        for position, series in enumerate(comparison.cohorts):
+            values = series.weekly_per_learner
+            if not values:
+                continue
+            colour = self.theme.series(position)
+            curve = self.plot.plot(
+                list(range(1, len(values) + 1)),
+                values,
+                pen=pg.mkPen(colour, width=2.5),
+                symbol="o",
+                symbolSize=7,
+                symbolBrush=colour,
+                symbolPen=pg.mkPen(self.theme.background, width=1.5),
+                name=series.cohort_name,
+            )
+            self.curves.append(curve)
+            top = max(top, *values)
+        step = max(1, -(-comparison.weeks // 12))
+        ticks = [(n, f"W{n}") for n in range(1, comparison.weeks + 1, step)]
+        self.plot.getAxis("bottom").setTicks([ticks, []])
+        self.plot.setXRange(0.6, comparison.weeks + 0.4, padding=0)
+        self.plot.setYRange(0, max(1.0, top * 1.1), padding=0)
+
+    def hover_text(self, plot: Any, point: QPointF) -> str | None:
+        comparison = self._comparison
+        if comparison is None:
+            return None
+        number = column_at(point.x(), range(1, comparison.weeks + 1), 0.5)
+        if number is None:
+            return None
+        rows = [
+            (
+                c.cohort_name,
+                f"{c.weekly_per_learner[number - 1]:.1f}"
+                if number <= len(c.weekly_per_learner)
+                else "—",
+            )
+            for c in comparison.cohorts
+        ]
+        return tooltip_table(f"Week {number} of the cohort", rows, "Posts and replies per learner")

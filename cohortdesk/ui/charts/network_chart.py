@@ -1,0 +1,239 @@
+"""The reply network (who answers whom), with the patterns SNAPP and Threadz flag, in words.
+
+Nodes are sized by activity and coloured by stage; the facilitator is a star and mentors are
+diamonds, both ringed in the text colour; isolated learners get a red ring and sit on the
+outer circle. Edges get thicker with the number of replies. Everything is a handful of
+pyqtgraph items (one scatter, three line batches), so 5,000 members still pan and zoom.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QWidget
+
+from cohortdesk.core.dashboard_schemas import NetworkNode, ReplyNetwork
+from cohortdesk.core.models import Role
+from cohortdesk.ui import format as fmt
+from cohortdesk.ui.charts.base import ChartCard, Selection, html_escape, percent, tooltip_table
+from cohortdesk.ui.charts.network_layout import Positions, network_layout
+from cohortdesk.ui.charts.theme import ALERT_COLOUR
+
+SMALLEST, LARGEST = 8.0, 30.0
+"""Node diameters in pixels, for no activity and for the most active member."""
+CROWD = 150
+"""Above this many members nodes shrink with the square root of the crowd."""
+LABEL_ALL_UP_TO = 60
+"""Up to this many members every node is named; above it, staff and the busiest few."""
+BUSIEST_LABELLED = 10
+LABEL_EM = 40.0
+"""About how wide a short name's label is, in pixels (to move it clear of its node)."""
+EDGE_CLASSES = ((1, 1, 1.0), (2, 3, 2.0), (4, None, 3.5))
+"""(fewest replies, most replies or None, pen width): edges drawn in three batches."""
+SYMBOLS = {Role.FACILITATOR: "star", Role.MENTOR: "d", Role.MANAGER: "s", Role.LEARNER: "o"}
+
+
+def node_sizes(nodes: list[NetworkNode]) -> list[float]:
+    """Diameters by activity, on a square-root scale (area grows with activity); smaller
+    for big cohorts, so nodes do not bury the replies between them."""
+    busiest = max((n.activity for n in nodes), default=0) or 1
+    shrink = min(1.0, math.sqrt(CROWD / max(1, len(nodes))))
+    smallest = max(3.0, SMALLEST * shrink)
+    largest = max(smallest + 3.0, LARGEST * shrink)
+    return [smallest + (largest - smallest) * math.sqrt(n.activity / busiest) for n in nodes]
+
+
+def metrics_line(network: ReplyNetwork) -> str:
+    """`24 members · 31 reply links · 2 isolated`."""
+    isolated = sum(1 for n in network.nodes if n.isolated)
+    return (
+        f"{len(network.nodes):,} members · {len(network.edges):,} reply links · "
+        f"{isolated:,} isolated · reciprocity {percent(network.reciprocity)}"
+    )
+
+
+def is_worrying(finding: str) -> bool:
+    """Findings a facilitator should act on: isolation, a staff hub, a dominant voice."""
+    return any(word in finding for word in ("isolated", "Facilitator-centred", " dominates"))
+
+
+class NetworkChart(ChartCard):
+    """Who answers whom. Hover a member for their numbers; click to select them."""
+
+    PLOT_HEIGHT = 420
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(
+            "Reply network",
+            "Who answers whom: bigger is more active; drag to move, scroll to zoom",
+            parent,
+        )
+        self.plot = self.add_plot(pan=True)
+        self.plot.hideAxis("left")
+        self.plot.hideAxis("bottom")
+        self.plot.setAspectLocked(True)
+        self._network: ReplyNetwork | None = None
+        self._positions: Positions = {}
+        self._nodes: list[NetworkNode] = []
+        self._placed: list[NetworkNode] = []
+        self._notes: list[str] = []
+        self.scatter: Any = None
+        self.edge_items: list[Any] = []
+        self.labels: list[Any] = []
+        self.refresh()
+
+    def set_data(self, network: ReplyNetwork, positions: Positions | None = None) -> None:
+        """Show `network`; `positions` (person id -> x, y) come from a worker for big cohorts."""
+        self._network = network
+        self._nodes = list(network.nodes)
+        self._positions = dict(positions) if positions is not None else network_layout(network)
+        self._notes = [f"• {text}" for text in network.findings]
+        self.refresh()
+
+    def nodes(self) -> list[NetworkNode]:
+        return list(self._nodes)
+
+    def redraw(self) -> None:
+        self.plot.clear()
+        self.edge_items, self.labels, self.scatter = [], [], None
+        theme = self.theme
+        self.set_legend(
+            [
+                (theme.stage(1), "Learner, coloured by stage"),
+                (theme.foreground, "Facilitator ★ and mentors ◆"),
+                (QColor(ALERT_COLOUR), "Isolated (red ring)"),
+            ]
+        )
+        network = self._network
+        worrying = [f for f in self._notes if is_worrying(f)]
+        calm = [f for f in self._notes if not is_worrying(f)]
+        metrics = [metrics_line(network)] if network is not None and self._nodes else []
+        self.set_notes(worrying, alert=True, quiet=calm + metrics)
+        if network is None or not self._nodes:
+            self.set_empty("No replies yet: the network appears once people answer each other")
+            return
+        self.set_empty(None)
+        where = self._positions
+        edge_colour = theme.translucent(theme.muted, 110 if theme.dark else 90)
+        for fewest, most, width in EDGE_CLASSES:
+            chosen = [
+                e
+                for e in network.edges
+                if e.count >= fewest
+                and (most is None or e.count <= most)
+                and e.source in where
+                and e.target in where
+            ]
+            if not chosen:
+                continue
+            xs = np.empty(2 * len(chosen))
+            ys = np.empty(2 * len(chosen))
+            for position, edge in enumerate(chosen):
+                xs[2 * position], ys[2 * position] = where[edge.source]
+                xs[2 * position + 1], ys[2 * position + 1] = where[edge.target]
+            item = pg.PlotCurveItem(xs, ys, connect="pairs", pen=pg.mkPen(edge_colour, width=width))
+            item.setZValue(-20)
+            self.plot.addItem(item)
+            self.edge_items.append(item)
+
+        placed = [n for n in self._nodes if n.person_id in where]
+        sizes = node_sizes(placed)
+        alert = pg.mkPen(ALERT_COLOUR, width=2.5)
+        staff_pen = pg.mkPen(theme.foreground, width=2)
+        plain = pg.mkPen(theme.background, width=1)
+        spots = []
+        for position, (node, size) in enumerate(zip(placed, sizes, strict=True)):
+            staff = node.role is not Role.LEARNER
+            spots.append(
+                {
+                    "pos": where[node.person_id],
+                    "size": size + (6 if node.role is Role.FACILITATOR else 0),
+                    "symbol": SYMBOLS[node.role],
+                    "brush": theme.foreground if staff else theme.stage(node.stage),
+                    "pen": alert if node.isolated and not staff else staff_pen if staff else plain,
+                    "data": position,
+                }
+            )
+        self.scatter = pg.ScatterPlotItem(spots=spots, pxMode=True, hoverable=False)
+        self.plot.addItem(self.scatter)
+        self._placed = placed
+        self._label(placed, sizes)
+        across = [p[0] for p in where.values()]
+        down = [p[1] for p in where.values()]
+        # room on the right for the names beside the nodes
+        right = max(across) + (0.5 if self.labels else 0.08)
+        # one call: with the aspect locked, the view widens whichever range is too narrow
+        self.plot.getViewBox().setRange(
+            xRange=(min(across) - 0.08, right),
+            yRange=(min(down) - 0.1, max(down) + 0.1),
+            padding=0,
+        )
+
+    def _label(self, placed: list[NetworkNode], sizes: list[float]) -> None:
+        if len(placed) <= LABEL_ALL_UP_TO:
+            named = placed
+        else:
+            busiest = sorted(
+                (n for n in placed if n.role is Role.LEARNER), key=lambda n: -n.activity
+            )[:BUSIEST_LABELLED]
+            named = [n for n in placed if n.role is not Role.LEARNER] + busiest
+        size_of = {n.person_id: s for n, s in zip(placed, sizes, strict=True)}
+        halo = self.theme.translucent(self.theme.background, 170)
+        for node in named:
+            first = node.name.split()[0] if len(placed) > 20 else node.name
+            weight = ";font-weight:600" if node.role is Role.FACILITATOR else ""
+            html = f"<span style='font-size:8pt{weight}'>{html_escape(first)}</span>"
+            label = pg.TextItem(html=html, anchor=(0.0, 0.5), fill=halo)
+            label.setColor(self.theme.foreground)
+            x, y = self._positions[node.person_id]
+            label.setPos(x, y)
+            label.setZValue(-10)  # over the replies, under the members
+            # beside the node, clear of it: pxMode sizes are in pixels, so is the offset
+            label.setAnchor((-size_of[node.person_id] / 2 / LABEL_EM, 0.5))
+            self.plot.addItem(label)
+            self.labels.append(label)
+
+    # -- interaction ---------------------------------------------------------------------
+
+    def node_at(self, point: QPointF) -> NetworkNode | None:
+        """The member whose node is under `point` (view coordinates), topmost first."""
+        if self.scatter is None:
+            return None
+        hits = self.scatter.pointsAt(point)
+        if len(hits) == 0:
+            return None
+        node: NetworkNode = self._placed[hits[-1].data()]
+        return node
+
+    def node_position(self, person_id: int) -> QPointF:
+        x, y = self._positions[person_id]
+        return QPointF(x, y)
+
+    def hover_text(self, plot: Any, point: QPointF) -> str | None:
+        node = self.node_at(point)
+        if node is None:
+            return None
+        role = fmt.ROLE_LABELS[node.role]
+        rows = [
+            ("Role", role),
+            ("Posts and replies", f"{node.activity:,}"),
+            ("Replied to", fmt.plural(node.out_degree, "person", "people")),
+            ("Answered by", fmt.plural(node.in_degree, "person", "people")),
+        ]
+        if node.role is Role.LEARNER:
+            rows.insert(1, ("Stage", fmt.stage_label(node.stage)))
+        footer = "Isolated: nobody has answered them and they have answered nobody\n" * (
+            node.isolated and node.role is Role.LEARNER
+        )
+        return tooltip_table(node.name, rows, footer + "Click to select them in the roster")
+
+    def selection_at(self, plot: Any, point: QPointF) -> Selection | None:
+        node = self.node_at(point)
+        if node is None:
+            return None
+        return Selection((node.membership_id,), node.name)

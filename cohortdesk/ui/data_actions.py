@@ -1,0 +1,221 @@
+"""The window's care of the data: back up now, restore, erase a person, start-up chores.
+
+The main window's File and Member menus call these slots; the work runs in the `TaskRunner`'s
+write thread (never on the GUI thread) and what happened comes back on `status_message`.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from cohortdesk.core import migrate
+from cohortdesk.core.restore import RestoreResult, restore_backup
+from cohortdesk.core.schemas import MemberDetail
+from cohortdesk.core.services import erase
+from cohortdesk.core.services.backup import (
+    BackupInfo,
+    BackupKind,
+    backup_name,
+    backup_sqlite,
+    daily_backup_if_due,
+    list_backups,
+    make_backup,
+)
+from cohortdesk.core.services.import_guard import InterruptedImport, interrupted_import
+from cohortdesk.ui import format as fmt
+from cohortdesk.ui.context import AppContext
+from cohortdesk.ui.tasks import Progress
+from cohortdesk.ui.views.restore_dialog import RestoreDialog
+from cohortdesk.ui.widgets import confirm
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ErasedResult:
+    """What erasing one person did, with the backups that still held them."""
+
+    person: erase.ErasedPerson
+    backups_deleted: int
+
+    def message(self) -> str:
+        tail = (
+            f"; {fmt.plural(self.backups_deleted, 'backup')} that still held them deleted"
+            if self.backups_deleted
+            else ""
+        )
+        return self.person.message() + tail
+
+
+def erase_question(detail: MemberDetail) -> str:
+    """The confirmation before erasing, saying exactly what goes."""
+    row = detail.row
+    who = f"{row.name} <{row.email}>" if row.email else row.name
+    return (
+        f"Erase {who} everywhere?\n\n"
+        f"Their membership in every cohort goes, with {fmt.plural(row.events, 'event')} here "
+        "and all their notes, check-ins, access issues, nudges, mentoring records and "
+        "highlights. Their name and email are replaced by [erased] wherever another record "
+        "mentions them, and the backups that still hold them are deleted (a fresh backup is "
+        "made).\n\nThis cannot be undone. To take them out of this cohort only, use "
+        "Remove from cohort instead."
+    )
+
+
+class DataActions(QObject):
+    """Back up now, restore from backup, erase a person, and what happens at start-up.
+
+    Args:
+        context: the open database's services.
+        window: the main window (parent of dialogs).
+    """
+
+    status_message = Signal(str)
+    """What happened, for the status bar."""
+    data_replaced = Signal()
+    """A restore replaced the data: every view must reload."""
+    person_erased = Signal(int)
+    """A person (id) was erased: the roster and the member panel must reload."""
+
+    def __init__(self, context: AppContext, window: QWidget) -> None:
+        super().__init__(window)
+        self.context = context
+        self.window = window
+        self.restore_dialog: RestoreDialog | None = None
+        """The Restore dialog while it is open (tests drive it)."""
+
+    def _db_file(self) -> Path | None:
+        return self.context.db.file
+
+    # ---- start-up ----
+
+    def start_up(self) -> None:
+        """Today's backup (if due) and news of an import a crash interrupted."""
+        file = self._db_file()
+        if file is None:
+            return
+        backup_dir = self.context.paths.backup_dir
+        self.context.runner.job(
+            "Making today's backup",
+            lambda _progress: daily_backup_if_due(file, backup_dir),
+            self._daily_done,
+            lambda exc: self.status_message.emit(f"No daily backup today: {exc}"),
+        )
+        self.context.runner.read(
+            "Looking for an interrupted import",
+            lambda session: interrupted_import(session, file),
+            self._interrupted,
+        )
+
+    def _daily_done(self, made: Path | None) -> None:
+        if made is not None:
+            log.info("Daily backup: %s", made)
+
+    def _interrupted(self, account: InterruptedImport | None) -> None:
+        if account is not None:
+            QMessageBox.information(self.window, "An import was interrupted", account.message())
+
+    # ---- back up now ----
+
+    @Slot()
+    def back_up_now(self) -> None:
+        """Ask where, then copy the database there (checked, owner-only)."""
+        file = self._db_file()
+        if file is None:
+            self.status_message.emit("Only an SQLite database file can be backed up from here")
+            return
+        folder = self.context.paths.backup_dir
+        suggested = folder / backup_name(file.stem, BackupKind.MANUAL)
+        name, _filter = QFileDialog.getSaveFileName(
+            self.window, "Back up now", str(suggested), "cohortdesk backups (*.sqlite)"
+        )
+        if not name:
+            return
+        self.back_up_to(Path(name))
+
+    def back_up_to(self, target: Path) -> None:
+        """Copy the database to `target` in the background."""
+        file = self._db_file()
+        assert file is not None
+        self.context.runner.job(
+            "Backing up",
+            lambda _progress: backup_sqlite(file, target),
+            lambda made: self.status_message.emit(f"Backed up to {made}"),
+        )
+
+    # ---- restore ----
+
+    @Slot()
+    def restore_from_backup(self) -> None:
+        """List the backups (read in the background), then offer them."""
+        file = self._db_file()
+        if file is None:
+            self.status_message.emit("Only an SQLite database file can be restored from here")
+            return
+        folder = self.context.paths.backup_dir
+        self.context.runner.read(
+            "Listing the backups",
+            lambda _session: list_backups(folder, file.stem),
+            self._offer_backups,
+        )
+
+    def _offer_backups(self, backups: list[BackupInfo]) -> None:
+        dialog = RestoreDialog(backups, self.context.paths.backup_dir, self.window)
+        dialog.restore_requested.connect(self.restore)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        self.restore_dialog = dialog
+
+    @Slot(object)
+    def restore(self, backup: Path) -> None:
+        """Restore `backup` into the open database, then upgrade it if it is older."""
+        file = self._db_file()
+        assert file is not None
+        db, backup_dir = self.context.db, self.context.paths.backup_dir
+
+        def work(_progress: Progress) -> RestoreResult:
+            result = restore_backup(backup, file, backup_dir)
+            migrate.upgrade(db, backup_dir)
+            return result
+
+        self.context.runner.job("Restoring from backup", work, self._restored)
+
+    def _restored(self, result: RestoreResult) -> None:
+        self.data_replaced.emit()
+        self.status_message.emit(result.message())
+
+    # ---- erase ----
+
+    def erase_member(self, detail: MemberDetail | None) -> None:
+        """Ask, then erase the person of `detail` everywhere."""
+        if detail is None:
+            return
+        if not confirm.confirm(
+            self.window, "Erase this person", erase_question(detail), "Erase everywhere"
+        ):
+            return
+        person_id = detail.row.person_id
+        db, file = self.context.db, self._db_file()
+        backup_dir = self.context.paths.backup_dir
+
+        def work(_progress: Progress) -> ErasedResult:
+            [erased] = erase.erase(db, [person_id])
+            deleted = 0
+            if file is not None:
+                stale = erase.backups_holding(backup_dir, file.stem, [erased])
+                for path in stale:
+                    path.unlink(missing_ok=True)
+                deleted = len(stale)
+                make_backup(file, backup_dir, BackupKind.DAILY)
+            return ErasedResult(erased, deleted)
+
+        self.context.runner.job(f"Erasing {detail.row.name}", work, self._erased)
+
+    def _erased(self, result: ErasedResult) -> None:
+        self.person_erased.emit(result.person.person_id)
+        self.status_message.emit(result.message())

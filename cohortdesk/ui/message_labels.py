@@ -1,0 +1,91 @@
+"""How prompt templates, nudges and attention reasons read on screen."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from PySide6.QtGui import QColor
+
+from cohortdesk.core.models import NudgeChannel, TemplatePurpose
+from cohortdesk.core.schemas import NudgeOutcome, ReasonCode
+from cohortdesk.core.stages import stage as stage_info
+from cohortdesk.ui import format as fmt
+
+PURPOSE_LABELS = {
+    TemplatePurpose.WELCOME: "Welcome",
+    TemplatePurpose.GETTING_IN: "Getting in",
+    TemplatePurpose.ACCESS_HELP: "Access help",
+    TemplatePurpose.MOTIVATION: "Motivation",
+    TemplatePurpose.DELURK: "De-lurk",
+    TemplatePurpose.CONNECT_PEERS: "Connect with peers",
+    TemplatePurpose.SILENT: "Gone quiet",
+    TemplatePurpose.FOLLOW_UP: "Follow-up",
+    TemplatePurpose.BRIDGE: "Bridge two people",
+    TemplatePurpose.THANKS: "Thanks",
+    TemplatePurpose.SUMMARY: "Summary",
+    TemplatePurpose.WEAVE: "Weave",
+    TemplatePurpose.REFLECTION: "Reflection",
+    TemplatePurpose.INVITE_TO_HELP: "Invite to help",
+    TemplatePurpose.CLOSE: "Close an e-tivity",
+    TemplatePurpose.ETIVITY: "E-tivity invitation",
+}
+
+CHANNEL_LABELS = {
+    NudgeChannel.CLIPBOARD: "Copied",
+    NudgeChannel.EMAIL: "Mail client",
+    NudgeChannel.EML: ".eml file",
+    NudgeChannel.OTHER: "Other",
+}
+
+CHANNEL_TIPS = {
+    NudgeChannel.CLIPBOARD: "Copied to the clipboard (to paste into the course space or a chat)",
+    NudgeChannel.EMAIL: "Opened in the mail client with a mailto: link",
+    NudgeChannel.EML: "Saved as an .eml file for the mail client to open",
+    NudgeChannel.OTHER: "Sent some other way",
+}
+
+OUTCOME_LABELS = {
+    NudgeOutcome.RESPONDED: "Responded",
+    NudgeOutcome.WAITING: "Waiting",
+    NudgeOutcome.NO_RESPONSE: "No response",
+}
+
+OUTCOME_COLOURS = {
+    NudgeOutcome.RESPONDED: QColor("#2e9d5b"),
+    NudgeOutcome.WAITING: QColor("#c98a12"),
+    NudgeOutcome.NO_RESPONSE: QColor("#d93f3f"),
+}
+
+REASON_LABELS = {
+    ReasonCode.ACCESS_PROBLEM: "Access problem",
+    ReasonCode.NEVER_ACCESSED: "Never logged in",
+    ReasonCode.LOW_MOTIVATION: "Low motivation",
+    ReasonCode.NO_RESPONSE: "No response to a nudge",
+    ReasonCode.SILENT: "Gone quiet",
+    ReasonCode.READS_NOT_POSTING: "Reads, does not post",
+    ReasonCode.FACILITATOR_ONLY: "Replies only to staff",
+    ReasonCode.RECENTLY_NUDGED: "Recently nudged",
+}
+
+
+def template_stage_text(stage: int | None) -> str:
+    """`2 · Socialisation`, or `Any stage`."""
+    return "Any stage" if stage is None else f"{stage} · {stage_info(stage).short}"
+
+
+def days_ago(moment: datetime, timezone: str, today: date) -> str:
+    """`today`, `1 day ago`, `8 days ago`: how long since a nudge, in the cohort's days."""
+    days = (today - fmt.local_date(moment, timezone)).days
+    if days <= 0:
+        return "today"
+    return f"{days} day ago" if days == 1 else f"{days} days ago"
+
+
+def outcome_tip(outcome: NudgeOutcome, response_days: int | None = None) -> str:
+    """What an outcome means, in a sentence."""
+    window = f"within {response_days} days" if response_days else "in time"
+    return {
+        NudgeOutcome.RESPONDED: f"They were active again {window} of the nudge",
+        NudgeOutcome.WAITING: "Still inside the response window: no activity of theirs yet",
+        NudgeOutcome.NO_RESPONSE: "No activity of theirs in the response window",
+    }[outcome]

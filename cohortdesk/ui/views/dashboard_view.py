@@ -1,0 +1,490 @@
+"""The cohort dashboard: key numbers and the story on top, then the charts in a scrolling grid.
+
+Everything is read in one background task (the dashboard, the roster rows that make bars
+clickable, and the reply network's layout), so neither the queries nor the layout of a
+5,000-member network ever run on the GUI thread. The dashboard reloads itself when the
+cohort's members change, but only while it is on screen; otherwise it remembers that it is
+out of date and reloads when it is shown again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TypeVar
+
+from PySide6.QtCore import QDate, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QResizeEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from cohortdesk.core.dashboard_schemas import CohortDashboard, ReplyNetwork
+from cohortdesk.core.models import Role
+from cohortdesk.core.schemas import CohortRow, MemberRow
+from cohortdesk.core.services import dashboard as dashboard_service
+from cohortdesk.core.services import participation
+from cohortdesk.ui import format as fmt
+from cohortdesk.ui.charts.adopters_chart import AdoptersChart
+from cohortdesk.ui.charts.base import ChartCard, Selection, html_escape
+from cohortdesk.ui.charts.contributions_chart import ContributionsChart
+from cohortdesk.ui.charts.distribution_chart import DistributionChart
+from cohortdesk.ui.charts.heatmap_chart import HeatmapChart
+from cohortdesk.ui.charts.key_numbers import KeyNumbersBar
+from cohortdesk.ui.charts.network_chart import NetworkChart
+from cohortdesk.ui.charts.network_layout import Positions, network_layout
+from cohortdesk.ui.charts.replies_chart import RepliesChart
+from cohortdesk.ui.charts.staircase_chart import StaircaseChart
+from cohortdesk.ui.charts.story import StoryLine, cohort_story
+from cohortdesk.ui.charts.theme import ALERT_COLOUR
+from cohortdesk.ui.context import AppContext
+from cohortdesk.ui.views.roster_view import RosterView
+from cohortdesk.ui.widgets.labels import heading_label, muted_label
+
+RANGE_WHOLE, RANGE_4_WEEKS, RANGE_2_WEEKS, RANGE_CUSTOM = range(4)
+RANGE_LABELS = ("Whole cohort", "Last 4 weeks", "Last 2 weeks", "Custom range")
+TWO_COLUMNS_FROM = 900
+"""Below this width the charts stack in one column."""
+K = TypeVar("K")
+REFRESH_DELAY_MS = 400
+"""Changes come in bursts (an import, a merge): wait for the burst to end, then reload once."""
+
+
+@dataclass(frozen=True)
+class DashboardData:
+    """What one load brings back to the GUI thread."""
+
+    dashboard: CohortDashboard
+    members: list[MemberRow]
+    positions: Positions
+    layout_key: tuple[object, ...]
+
+
+def layout_key(network: ReplyNetwork) -> tuple[object, ...]:
+    """The network's shape: an unchanged shape keeps the layout it had (no reshuffling)."""
+    return (
+        tuple(n.person_id for n in network.nodes),
+        tuple((e.source, e.target, e.count) for e in network.edges),
+    )
+
+
+def load_dashboard(
+    session: Session,
+    cohort_id: int,
+    start: date | None,
+    end: date | None,
+    today: date,
+    previous: tuple[tuple[object, ...], Positions] | None = None,
+) -> DashboardData:
+    """Read the dashboard and the roster, and lay out the network (in a worker thread).
+
+    `previous` is the last layout with its network's shape: kept when the shape is the same.
+    """
+    board = dashboard_service.cohort_dashboard(session, cohort_id, start, end, as_of=today)
+    members = participation.roster(session, cohort_id)
+    key = layout_key(board.network)
+    if previous is not None and previous[0] == key:
+        positions = previous[1]
+    else:
+        positions = network_layout(board.network)
+    return DashboardData(board, members, positions, key)
+
+
+class StoryBox(QFrame):
+    """The cohort's story in a few lines; a click on a line selects the people it is about."""
+
+    members_selected = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.heading = heading_label("At a glance", scale=1.1)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.label.setOpenExternalLinks(False)
+        self.label.linkActivated.connect(self._link)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 10)
+        layout.setSpacing(4)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.label)
+        self._lines: list[StoryLine] = []
+
+    def set_lines(self, lines: Sequence[StoryLine]) -> None:
+        self._lines = list(lines)
+        alert = ALERT_COLOUR
+        parts = []
+        for position, line in enumerate(self._lines):
+            mark = f"<span style='color:{alert}'>●</span>" if line.alert else "○"
+            text = html_escape(line.text)
+            if line.membership_ids:
+                text += f" &nbsp;<a href='select:{position}'>select</a>"
+            parts.append(f"{mark}&nbsp; {text}")
+        self.label.setText("<br>".join(parts) or "Nothing to tell yet.")
+
+    def lines(self) -> list[StoryLine]:
+        return list(self._lines)
+
+    def select_line(self, position: int) -> None:
+        """What a click on a line's "select" link does."""
+        line = self._lines[position]
+        if line.membership_ids:
+            self.members_selected.emit(Selection(line.membership_ids, line.who))
+
+    @Slot(str)
+    def _link(self, href: str) -> None:
+        if href.startswith("select:"):
+            self.select_line(int(href.split(":", 1)[1]))
+
+
+class DashboardView(QWidget):
+    """The shown cohort at a glance. `members_selected` carries what a click picked."""
+
+    members_selected = Signal(object)
+    """A `Selection`: members a click on a chart or a story line picked."""
+    dashboard_loaded = Signal(object)
+    """The `CohortDashboard` now on screen."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.cohort: CohortRow | None = None
+        self.data: DashboardData | None = None
+        self._request = 0
+        self._stale = True
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(REFRESH_DELAY_MS)
+        self._refresh_timer.timeout.connect(self._refresh_due)
+
+        self.title = QLabel()
+        self.title.setObjectName("cohortTitle")
+        self.title.setWordWrap(True)
+        self.range_label = muted_label()
+        self.range_choice = QComboBox()
+        self.range_choice.addItems(RANGE_LABELS)
+        self.range_choice.setAccessibleName("Date range")
+        self.start_edit = self._date_edit("From")
+        self.end_edit = self._date_edit("To")
+        self.status = muted_label(wrap=False)
+
+        self.key_numbers = KeyNumbersBar()
+        self.story = StoryBox()
+        self.staircase = StaircaseChart()
+        self.distribution = DistributionChart()
+        self.network = NetworkChart()
+        self.heatmap = HeatmapChart()
+        self.contributions = ContributionsChart()
+        self.replies = RepliesChart()
+        self.adopters = AdoptersChart()
+        self.cards: list[ChartCard] = [
+            self.staircase,
+            self.distribution,
+            self.network,
+            self.heatmap,
+            self.contributions,
+            self.replies,
+            self.adopters,
+        ]
+        for card in self.cards:
+            card.members_selected.connect(self.members_selected)
+        self.story.members_selected.connect(self.members_selected)
+
+        controls = QHBoxLayout()
+        controls.setSpacing(6)
+        controls.addWidget(self.range_label, 1)
+        controls.addWidget(self.status)
+        controls.addWidget(self.range_choice)
+        controls.addWidget(QLabel("From"))
+        controls.addWidget(self.start_edit)
+        controls.addWidget(QLabel("to"))
+        controls.addWidget(self.end_edit)
+
+        content = QWidget()
+        self.grid = QGridLayout()
+        self.grid.setSpacing(12)
+        self._columns = 0
+        inner = QVBoxLayout(content)
+        inner.setContentsMargins(0, 0, 4, 12)
+        inner.setSpacing(12)
+        inner.addWidget(self.key_numbers)
+        inner.addWidget(self.story)
+        inner.addLayout(self.grid)
+        inner.addStretch(1)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidget(content)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 0)
+        layout.setSpacing(8)
+        layout.addWidget(self.title)
+        layout.addLayout(controls)
+        layout.addWidget(self.scroll_area, 1)
+        self._arrange(2)
+
+        self.range_choice.currentIndexChanged.connect(self._range_chosen)
+        self.start_edit.dateChanged.connect(self._dates_edited)
+        self.end_edit.dateChanged.connect(self._dates_edited)
+        context.changes.roster_changed.connect(self._cohort_changed)
+        context.changes.member_changed.connect(
+            lambda cohort_id, _member: self._cohort_changed(cohort_id)
+        )
+
+    @staticmethod
+    def _date_edit(name: str) -> QDateEdit:
+        edit = QDateEdit()
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("d MMM yyyy")
+        edit.setAccessibleName(name)
+        edit.setEnabled(False)
+        return edit
+
+    # -- layout --------------------------------------------------------------------------
+
+    def _arrange(self, columns: int) -> None:
+        """Put the cards in `columns` columns (two side by side, or one under another)."""
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for card in self.cards:
+            self.grid.removeWidget(card)
+        if columns == 2:
+            places = [(0, 0), (0, 1), (1, 0), (1, 1), (2, 0), (2, 1), (3, 0)]
+            for card, (row, column) in zip(self.cards, places, strict=True):
+                span = 2 if card is self.adopters else 1
+                self.grid.addWidget(card, row, column, 1, span)
+            self.grid.setColumnStretch(0, 1)
+            self.grid.setColumnStretch(1, 1)
+        else:
+            for row, card in enumerate(self.cards):
+                self.grid.addWidget(card, row, 0)
+            self.grid.setColumnStretch(1, 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange(2 if self.width() >= TWO_COLUMNS_FROM else 1)
+
+    # -- loading -------------------------------------------------------------------------
+
+    def show_cohort(self, cohort: CohortRow | None) -> None:
+        """Show this cohort's dashboard (loaded when the view is on screen)."""
+        changed = cohort is None or self.cohort is None or cohort.id != self.cohort.id
+        self.cohort = cohort
+        if cohort is None:
+            self._request += 1
+            self.data = None
+            self.title.setText("")
+            self.status.setText("")
+            return
+        self.title.setText(f"{cohort.name} · dashboard")
+        if changed:
+            self._set_range_quietly(RANGE_WHOLE, None, None)
+        self._stale = True
+        if self.isVisible():
+            self.reload()
+
+    def reload(self) -> None:
+        """Read the dashboard again in the background; the newest request wins."""
+        if self.cohort is None:
+            return
+        self._stale = False
+        self._request += 1
+        request, cohort_id = self._request, self.cohort.id
+        start, end = self._range()
+        today = self.context.current_date()
+        previous = (self.data.layout_key, self.data.positions) if self.data else None
+        self.status.setText("Loading…")
+
+        def query(session: Session) -> DashboardData:
+            return load_dashboard(session, cohort_id, start, end, today, previous)
+
+        self.context.runner.read(
+            "Loading the dashboard", query, lambda data: self._arrived(request, data)
+        )
+
+    def _arrived(self, request: int, data: DashboardData) -> None:
+        if request != self._request:
+            return  # a newer load is on its way
+        self.data = data
+        board, members = data.dashboard, data.members
+        learners = [m for m in members if m.role is Role.LEARNER]
+        self.range_label.setText(
+            f"{fmt.short_date(board.start)} – {fmt.short_date(board.end)} · "
+            f"{fmt.plural(len(board.weeks), 'week')}"
+        )
+        if self.range_choice.currentIndex() != RANGE_CUSTOM:
+            self._set_range_quietly(self.range_choice.currentIndex(), board.start, board.end)
+        self.key_numbers.set_numbers(board.key_numbers)
+        self.story.set_lines(cohort_story(board, members))
+        self.staircase.set_data(
+            board.stages_now, board.stages_by_week, _group(learners, lambda m: m.stage)
+        )
+        self.distribution.set_data(
+            board.access,
+            board.motivation,
+            _group(learners, lambda m: m.access),
+            _group(learners, lambda m: m.motivation or 0),
+        )
+        self.network.set_data(board.network, data.positions)
+        span = (board.start, board.end)
+        self.heatmap.set_data(board.heatmap, board.weeks, *span)
+        self.contributions.set_data(board.contributions_by_week, board.heatmap, board.weeks, *span)
+        self.replies.set_data(board.replies_by_week, *span)
+        on_curve = {i for group in board.adopters for i in group.membership_ids}
+        self.adopters.set_data(
+            board.adopters,
+            board.not_yet_contributing,
+            [m.membership_id for m in learners if m.membership_id not in on_curve],
+        )
+        # a fixed "today" (screenshots, tests) gives a fixed text, so pictures do not change
+        fixed = self.context.today
+        self.status.setText(
+            f"As of {fmt.short_date(fixed)}" if fixed else f"Updated {datetime.now():%H:%M}"
+        )
+        self.dashboard_loaded.emit(board)
+
+    @Slot(int)
+    def _cohort_changed(self, cohort_id: int) -> None:
+        if self.cohort is not None and cohort_id == self.cohort.id:
+            self._stale = True
+            self._refresh_timer.start()
+
+    @Slot()
+    def _refresh_due(self) -> None:
+        if self._stale and self.isVisible():
+            self.reload()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale and self.cohort is not None:
+            self.reload()
+
+    def is_stale(self) -> bool:
+        return self._stale
+
+    # -- the date range ------------------------------------------------------------------
+
+    def _range(self) -> tuple[date | None, date | None]:
+        """The days asked for: None for "from the cohort's start" or "up to today"."""
+        choice = self.range_choice.currentIndex()
+        today = self.context.current_date()
+        if choice == RANGE_4_WEEKS:
+            return today - timedelta(days=27), None
+        if choice == RANGE_2_WEEKS:
+            return today - timedelta(days=13), None
+        if choice == RANGE_CUSTOM:
+            start = self.start_edit.date().toPython()
+            end = self.end_edit.date().toPython()
+            assert isinstance(start, date) and isinstance(end, date)
+            return min(start, end), max(start, end)
+        return None, None
+
+    def set_range(self, start: date, end: date) -> None:
+        """Show a custom range (as if picked in the date fields) and reload."""
+        self._set_range_quietly(RANGE_CUSTOM, start, end)
+        self.reload()
+
+    def _set_range_quietly(self, choice: int, start: date | None, end: date | None) -> None:
+        for widget in (self.range_choice, self.start_edit, self.end_edit):
+            widget.blockSignals(True)
+        self.range_choice.setCurrentIndex(choice)
+        if start is not None:
+            self.start_edit.setDate(QDate(start))
+        if end is not None:
+            self.end_edit.setDate(QDate(end))
+        custom = choice == RANGE_CUSTOM
+        self.start_edit.setEnabled(custom)
+        self.end_edit.setEnabled(custom)
+        for widget in (self.range_choice, self.start_edit, self.end_edit):
+            widget.blockSignals(False)
+
+    @Slot(int)
+    def _range_chosen(self, choice: int) -> None:
+        custom = choice == RANGE_CUSTOM
+        self.start_edit.setEnabled(custom)
+        self.end_edit.setEnabled(custom)
+        self.reload()
+
+    @Slot()
+    def _dates_edited(self) -> None:
+        if self.range_choice.currentIndex() == RANGE_CUSTOM:
+            self._refresh_timer.start()
+            self._stale = True
+
+
+def _group(members: Sequence[MemberRow], key: Callable[[MemberRow], K]) -> dict[K, list[int]]:
+    """Membership ids by `key` (stage, access status, rating)."""
+    groups: dict[K, list[int]] = {}
+    for member in members:
+        groups.setdefault(key(member), []).append(member.membership_id)
+    return groups
+
+
+class CohortPages(QTabWidget):
+    """The centre of the window: the roster and the dashboard of the same cohort, as tabs.
+
+    A click on a chart selects its members in the roster: one member stays on the dashboard
+    (the member panel shows them); several switch to the roster, where they are selected.
+    """
+
+    status_message = Signal(str)
+
+    def __init__(
+        self, roster: RosterView, dashboard: DashboardView, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.roster = roster
+        self.dashboard = dashboard
+        self.setDocumentMode(True)
+        self.addTab(roster, "Roster")
+        self.addTab(dashboard, "Dashboard")
+        self.setTabToolTip(self.indexOf(roster), "Who is in the cohort (Ctrl+1)")
+        self.setTabToolTip(self.indexOf(dashboard), "The cohort at a glance, in charts (Ctrl+2)")
+        dashboard.members_selected.connect(self.select)
+
+    def show_cohort(self, cohort: CohortRow | None) -> None:
+        self.roster.show_cohort(cohort)
+        self.dashboard.show_cohort(cohort)
+
+    @Slot()
+    def show_roster(self) -> None:
+        self.setCurrentWidget(self.roster)  # by widget: the window adds Today before it
+
+    @Slot()
+    def show_dashboard(self) -> None:
+        self.setCurrentWidget(self.dashboard)
+
+    @Slot()
+    def find_member(self) -> None:
+        """Ctrl+F: the roster's filter box, from any tab."""
+        self.show_roster()
+        self.roster.focus_search()
+
+    @Slot(object)
+    def select(self, selection: Selection) -> int:
+        """Select the members a chart picked in the roster; say what was selected."""
+        found = self.roster.select_members(selection.membership_ids)
+        if not found:
+            self.status_message.emit("Those members are not in the roster any more")
+            return 0
+        if found > 1:
+            self.show_roster()
+            self.status_message.emit(f"Selected {found:,} {selection.description}")
+        else:
+            self.status_message.emit(f"Selected {selection.description}")
+        return found

@@ -1,0 +1,408 @@
+"""The mentor view: one mentor's mentees and nothing about anyone else.
+
+A table of the mentees (stage, access, motivation, recent activity, whether they need
+attention, what is new since the last review) beside the selected mentee: their reasons, what
+changed, their goals and next steps, and the mentor's own session notes, which can be written,
+edited and deleted here. "Mark as reviewed" remembers now as the mentor's last review.
+
+Opened on a review pack, it shows the pack's mentor only and offers "Export notes…", the file
+the mentor sends back to the facilitator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import shiboken6
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from cohortdesk.core.mentoring_schemas import (
+    MenteeOverview,
+    MentorOverview,
+    MentorRow,
+    NotesExportResult,
+    ReviewPackInfoRow,
+    SessionInput,
+    SessionRow,
+)
+from cohortdesk.core.services import mentor_overview, mentoring, review_notes
+from cohortdesk.ui import format as fmt
+from cohortdesk.ui.context import AppContext
+from cohortdesk.ui.models.mentees_model import COL_NAME, MenteesModel
+from cohortdesk.ui.tasks import Task
+from cohortdesk.ui.views.member_tabs.base import make_table, select_id, selected_id
+from cohortdesk.ui.views.mentee_detail import NO_MENTEES, MenteeDetail
+from cohortdesk.ui.views.mentoring_session_dialog import MentoringSessionDialog
+from cohortdesk.ui.widgets import confirm
+from cohortdesk.ui.widgets.labels import heading_label, muted_label
+
+NO_MENTORS = "This cohort has no mentors yet: give someone the role Mentor, or assign mentees."
+
+
+class MentorView(QDialog):
+    """The mentor view of one cohort (or of a review pack).
+
+    Args:
+        context: the open database's services.
+        cohort_id: the cohort.
+        mentor_id: the mentor to show first (None: the first mentor).
+        pack: set when the database is a review pack: its mentor only.
+        parent: the main window.
+    """
+
+    overview_loaded = Signal(object)
+    """A `MentorOverview` was shown."""
+    status_message = Signal(str)
+    """What a change did, for the status bar."""
+
+    def __init__(
+        self,
+        context: AppContext,
+        cohort_id: int,
+        mentor_id: int | None = None,
+        pack: ReviewPackInfoRow | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.cohort_id = cohort_id
+        self.pack = pack
+        self._wanted = pack.mentor_membership_id if pack else mentor_id
+        self._view: MentorOverview | None = None
+        self._request = 0
+        self.setWindowTitle("Mentor view")
+        self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
+        self.setMinimumSize(900, 560)
+        self.resize(1280, 760)
+
+        self.title = heading_label("Mentor view", scale=1.3)
+        self.mentor_combo = QComboBox()
+        self.mentor_combo.setMinimumWidth(220)
+        self.mentor_combo.setAccessibleName("Mentor")
+        self.reviewed_label = muted_label(wrap=False)
+        self.review_button = QPushButton("Mark as &reviewed")
+        self.review_button.setToolTip(
+            "Remember now as your last review: what changes after it is shown as new"
+        )
+        top = QHBoxLayout()
+        top.addWidget(self.title)
+        top.addSpacing(16)
+        top.addWidget(QLabel("Mentor:"))
+        top.addWidget(self.mentor_combo)
+        top.addStretch(1)
+        top.addWidget(self.reviewed_label)
+        top.addWidget(self.review_button)
+        self.hint = muted_label()
+
+        self.model = MenteesModel(self)
+        self.model.today = context.current_date()
+        self.table = make_table(self.model, (COL_NAME,), fitted=tuple(range(1, 8)), empty_text="")
+        self.table.setAccessibleName("Mentees")
+        self.detail = MenteeDetail()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([700, 560])
+
+        self.export_button = QPushButton("E&xport notes…")
+        self.export_button.setToolTip(
+            "Write your session notes to a file to send to your facilitator"
+        )
+        close = QPushButton("Close")
+        close.clicked.connect(self.close)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.export_button)
+        bottom.addStretch(1)
+        bottom.addWidget(close)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 14, 18, 14)
+        layout.setSpacing(8)
+        layout.addLayout(top)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.splitter, 1)
+        layout.addLayout(bottom)
+
+        self.mentor_combo.currentIndexChanged.connect(self._mentor_chosen)
+        self.table.selectionModel().selectionChanged.connect(self._show_selected)
+        self.review_button.clicked.connect(self.mark_reviewed)
+        self.export_button.clicked.connect(self.export_notes)
+        self.detail.new_button.clicked.connect(self.new_session)
+        self.detail.edit_button.clicked.connect(self.edit_session)
+        self.detail.delete_button.clicked.connect(self.delete_session)
+        self.detail.sessions_view.doubleClicked.connect(self.edit_session)
+        self.detail.sessions_view.selectionModel().selectionChanged.connect(self._update_buttons)
+        context.changes.roster_changed.connect(self._roster_changed)
+        self._update_buttons()
+        self._load_mentors()
+
+    # ---- loading ----
+
+    def _load_mentors(self) -> None:
+        self.context.runner.read(
+            "Loading the mentors",
+            lambda s: mentoring.list_mentors(s, self.cohort_id),
+            self._mentors_arrived,
+        )
+
+    def _mentors_arrived(self, mentors: list[MentorRow]) -> None:
+        if not shiboken6.isValid(self):
+            return
+        if self.pack is not None:
+            mentors = [m for m in mentors if m.membership_id == self.pack.mentor_membership_id]
+        self.mentor_combo.blockSignals(True)
+        self.mentor_combo.clear()
+        for mentor in mentors:
+            self.mentor_combo.addItem(f"{mentor.name} ({mentor.mentees})", mentor.membership_id)
+        index = self.mentor_combo.findData(self._wanted) if self._wanted is not None else 0
+        self.mentor_combo.setCurrentIndex(max(index, 0))
+        self.mentor_combo.blockSignals(False)
+        self.mentor_combo.setEnabled(self.pack is None and len(mentors) > 1)
+        if not mentors:
+            self.hint.setText(NO_MENTORS)
+            self._update_buttons()
+            return
+        self._mentor_chosen()
+
+    def mentor_id(self) -> int | None:
+        """The mentor shown."""
+        value = self.mentor_combo.currentData()
+        return int(value) if value is not None else None
+
+    def set_mentor(self, mentor_id: int) -> None:
+        """Show this mentor (when they are in the list)."""
+        self._wanted = mentor_id
+        index = self.mentor_combo.findData(mentor_id)
+        if index >= 0:
+            self.mentor_combo.setCurrentIndex(index)
+
+    @Slot()
+    def _mentor_chosen(self) -> None:
+        mentor = self.mentor_id()
+        if mentor is not None:
+            self._wanted = mentor
+            self.reload()
+
+    def reload(self) -> Task | None:
+        """Read the mentor's overview again; the newest request wins."""
+        mentor = self.mentor_id()
+        if mentor is None:
+            return None
+        self._request += 1
+        request, today = self._request, self.context.current_date()
+
+        def arrived(view: MentorOverview) -> None:
+            if request == self._request and shiboken6.isValid(self):
+                self._show(view)
+
+        return self.context.runner.read(
+            "Loading the mentor view",
+            lambda s: mentor_overview.mentor_overview(s, mentor, today),
+            arrived,
+        )
+
+    def overview(self) -> MentorOverview | None:
+        """What is on screen."""
+        return self._view
+
+    def _show(self, view: MentorOverview) -> None:
+        self._view = view
+        self.setWindowTitle(f"{view.mentor.name}'s mentees — {view.cohort_name}")
+        if self.pack is not None:
+            made = fmt.short_date(fmt.local_date(self.pack.made_at, view.timezone))
+            self.hint.setText(
+                f"Review pack of {view.cohort_name}, made on {made} for {view.mentor.name}: it "
+                "holds your mentees only. Write your session notes, then Export notes… and send "
+                "the file to your facilitator."
+            )
+        else:
+            self.hint.setText(
+                f"{view.mentor.name}'s mentees in {view.cohort_name}, as of "
+                f"{fmt.short_date(view.as_of)}. Session notes are the mentor's own."
+            )
+        if view.since is None:
+            self.reviewed_label.setText("Not reviewed yet")
+        else:
+            new = sum(1 for m in view.mentees if m.changes)
+            when = fmt.local_time(view.since, view.timezone)
+            self.reviewed_label.setText(
+                f"Last reviewed {when}  ·  {fmt.plural(new, 'mentee')} with news"
+            )
+        self.model.recent_days = view.recent_days
+        kept = selected_id(self.table)
+        self.model.set_rows(view.mentees, view.timezone)
+        self.table.set_empty_text(NO_MENTEES)
+        if kept is not None:
+            select_id(self.table, kept)
+        elif view.mentees:
+            self.table.selectRow(0)
+        self._show_selected()
+        self.overview_loaded.emit(view)
+
+    def selected_mentee(self) -> MenteeOverview | None:
+        row = self.model.row_of_id(selected_id(self.table) or -1)
+        return None if row is None else self.model.row_at(row)
+
+    def select_mentee(self, membership_id: int) -> None:
+        select_id(self.table, membership_id)
+
+    @Slot()
+    def _show_selected(self) -> None:
+        if self._view is not None:
+            self.detail.show_mentee(self.selected_mentee(), self._view)
+        self._update_buttons()
+
+    def selected_session(self) -> SessionRow | None:
+        view = self.detail.sessions_view
+        row = self.detail.sessions_model.row_of_id(selected_id(view) or -1)
+        return None if row is None else self.detail.sessions_model.row_at(row)
+
+    @Slot()
+    def _update_buttons(self) -> None:
+        has_mentor = self._view is not None
+        self.review_button.setEnabled(has_mentor)
+        self.export_button.setEnabled(has_mentor)
+        self.detail.new_button.setEnabled(self.selected_mentee() is not None)
+        chosen = self.selected_session() is not None
+        self.detail.edit_button.setEnabled(chosen)
+        self.detail.delete_button.setEnabled(chosen)
+
+    @Slot(int)
+    def _roster_changed(self, cohort_id: int) -> None:
+        if cohort_id == self.cohort_id:
+            self._load_mentors()
+
+    # ---- changes ----
+
+    def _write(self, title: str, change: Callable[[Session], object], message: str) -> Task:
+        def done(_result: object) -> None:
+            self.status_message.emit(message)
+            if shiboken6.isValid(self):
+                self.reload()
+
+        return self.context.runner.write(title, change, done)
+
+    @Slot()
+    def mark_reviewed(self) -> Task | None:
+        """Remember now as the mentor's last review."""
+        mentor = self.mentor_id()
+        if mentor is None:
+            return None
+        return self._write(
+            "Marking as reviewed",
+            lambda s: mentoring.mark_reviewed(s, mentor),
+            "Marked as reviewed: changes from now on are shown as new",
+        )
+
+    def _dialog(self, initial: SessionRow | None) -> MentoringSessionDialog | None:
+        view, mentee = self._view, self.selected_mentee()
+        if view is None:
+            return None
+        dialog = MentoringSessionDialog(
+            self,
+            view.mentees,
+            view.groups,
+            self.context.current_date(),
+            initial,
+            mentee.membership_id if mentee else None,
+        )
+        dialog.finished.connect(dialog.deleteLater)
+        return dialog
+
+    @Slot()
+    def new_session(self) -> MentoringSessionDialog | None:
+        """Open the dialog for a new session with the selected mentee."""
+        mentor, dialog = self.mentor_id(), self._dialog(None)
+        if mentor is None or dialog is None:
+            return None
+
+        def save() -> None:
+            data: SessionInput = dialog.value()
+            self._write(
+                "Saving the session",
+                lambda s: mentoring.add_session(s, mentor, data),
+                "Saved the session",
+            )
+
+        dialog.accepted.connect(save)
+        dialog.open()
+        return dialog
+
+    @Slot()
+    def edit_session(self) -> MentoringSessionDialog | None:
+        """Open the selected session for editing."""
+        mentor, session = self.mentor_id(), self.selected_session()
+        dialog = self._dialog(session) if session else None
+        if mentor is None or session is None or dialog is None:
+            return None
+
+        def save() -> None:
+            data: SessionInput = dialog.value()
+            self._write(
+                "Saving the session",
+                lambda s: mentoring.update_session(s, mentor, session.id, data),
+                "Saved the session",
+            )
+
+        dialog.accepted.connect(save)
+        dialog.open()
+        return dialog
+
+    @Slot()
+    def delete_session(self) -> None:
+        """Delete the selected session, after asking."""
+        mentor, session = self.mentor_id(), self.selected_session()
+        if mentor is None or session is None:
+            return
+        question = (
+            f"Delete the session of {fmt.short_date(session.held_on)} with "
+            f"{session.with_whom}? Its notes, goals and next steps go with it."
+        )
+        if not confirm.confirm(self, "Delete session", question, "Delete"):
+            return
+        self._write(
+            "Deleting the session",
+            lambda s: mentoring.delete_session(s, mentor, session.id),
+            "Deleted the session",
+        )
+
+    @Slot()
+    def export_notes(self, path: Path | None = None) -> Task | None:
+        """Write the mentor's notes file (asks where, unless `path` is given)."""
+        mentor, view = self.mentor_id(), self._view
+        if mentor is None or view is None:
+            return None
+        if not isinstance(path, Path):
+            suggested = Path.home() / f"{view.mentor.name} - session notes.json"
+            chosen, _ = QFileDialog.getSaveFileName(
+                self, "Export session notes", str(suggested), "Notes files (*.json)"
+            )
+            if not chosen:
+                return None
+            path = Path(chosen)
+        target = path
+
+        def done(result: NotesExportResult) -> None:
+            self.status_message.emit(result.message())
+
+        return self.context.runner.read(
+            "Exporting the notes",
+            lambda s: review_notes.export_notes(s, mentor, target),
+            done,
+        )

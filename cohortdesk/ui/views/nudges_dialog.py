@@ -1,0 +1,210 @@
+"""A cohort's nudges: who was written to, from which template, how, when, and what followed."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import shiboken6
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cohortdesk.core.errors import KnownError
+from cohortdesk.core.schemas import CohortRow, NudgeOutcome, NudgeRow
+from cohortdesk.core.services import nudges
+from cohortdesk.ui import format as fmt
+from cohortdesk.ui.context import AppContext
+from cohortdesk.ui.message_labels import OUTCOME_LABELS
+from cohortdesk.ui.models.nudges_model import (
+    COL_CHANNEL,
+    COL_MEMBER,
+    COL_OUTCOME,
+    COL_SENT,
+    COL_SUBJECT,
+    COL_TEMPLATE,
+    NudgesModel,
+)
+from cohortdesk.ui.tasks import Task
+from cohortdesk.ui.views.member_tabs.base import make_table, select_id, selected_id
+from cohortdesk.ui.views.member_tabs.writer import pass_on_failure
+from cohortdesk.ui.views.nudge_message_view import NudgeMessageView
+from cohortdesk.ui.widgets import confirm
+from cohortdesk.ui.widgets.labels import heading_label, muted_label
+
+EMPTY_TEXT = "No nudges yet: select learners on Today (or in the Roster) and press Nudge…"
+
+
+def outcome_summary(rows: list[NudgeRow]) -> str:
+    """`12 nudges · 5 responded · 3 waiting · 4 no response`."""
+    if not rows:
+        return "No nudges logged yet"
+    counts = Counter(row.outcome for row in rows)
+    parts = [fmt.plural(len(rows), "nudge")]
+    parts += [
+        f"{counts[outcome]} {OUTCOME_LABELS[outcome].lower()}"
+        for outcome in NudgeOutcome
+        if counts[outcome]
+    ]
+    return " · ".join(parts)
+
+
+class NudgesDialog(QDialog):
+    """The Nudges list of one cohort, newest first, with each message as sent.
+
+    Args:
+        context: the open database's services.
+        cohort: whose nudges.
+        parent: the main window.
+    """
+
+    nudges_loaded = Signal()
+    """The list was (re)loaded."""
+    status_message = Signal(str)
+
+    def __init__(
+        self, context: AppContext, cohort: CohortRow, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.cohort = cohort
+        self._rows: list[NudgeRow] = []
+        self._request = 0
+        self.setWindowTitle(f"Nudges in {cohort.name}")
+        self.setMinimumSize(820, 520)
+        self.resize(1100, 700)
+
+        self.title = heading_label(f"Nudges in {cohort.name}", scale=1.3)
+        self.summary = muted_label()
+        self.outcome_filter = QComboBox()
+        self.outcome_filter.addItem("All outcomes", None)
+        for outcome in NudgeOutcome:
+            self.outcome_filter.addItem(OUTCOME_LABELS[outcome], outcome.value)
+        self.model = NudgesModel(self)
+        self.table = make_table(
+            self.model,
+            (COL_SUBJECT,),
+            fitted=(COL_SENT, COL_MEMBER, COL_TEMPLATE, COL_CHANNEL, COL_OUTCOME),
+            empty_text=EMPTY_TEXT,
+        )
+        self.table.setAccessibleName("Nudges")
+        self.message = NudgeMessageView("Select a nudge to read it as it was sent.")
+        self.delete_button = QPushButton("&Delete…")
+        self.delete_button.setToolTip("Remove a nudge logged by mistake")
+        self.close_button = QPushButton("Close")
+
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.outcome_filter)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.message)
+        splitter.setSizes([380, 240])
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.delete_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 16, 18, 14)
+        layout.setSpacing(10)
+        layout.addWidget(self.title)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(buttons)
+
+        self.outcome_filter.currentIndexChanged.connect(lambda _i: self._show_rows())
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.close_button.clicked.connect(self.reject)
+        context.changes.roster_changed.connect(self._roster_changed)
+        self._selection_changed()
+        self.reload()
+
+    def reload(self) -> Task:
+        """Read the cohort's nudges again, with their outcomes as of today."""
+        self._request += 1
+        request, cohort_id, today = self._request, self.cohort.id, self.context.current_date()
+        return self.context.runner.read(
+            "Loading the nudges",
+            lambda session: nudges.list_nudges(session, cohort_id, as_of=today),
+            lambda rows: self._arrived(request, rows),
+        )
+
+    def _arrived(self, request: int, rows: list[NudgeRow]) -> None:
+        if request != self._request or not shiboken6.isValid(self):
+            return
+        self._rows = rows
+        self.summary.setText(outcome_summary(rows))
+        self._show_rows()
+        self.nudges_loaded.emit()
+
+    def _show_rows(self) -> None:
+        wanted = self.outcome_filter.currentData()
+        kept = selected_id(self.table)
+        shown = [r for r in self._rows if wanted is None or r.outcome.value == wanted]
+        self.model.set_rows(shown, self.cohort.timezone)
+        if kept is not None:
+            select_id(self.table, kept)
+        self._selection_changed()
+
+    @Slot(int)
+    def _roster_changed(self, cohort_id: int) -> None:
+        if cohort_id == self.cohort.id and shiboken6.isValid(self):
+            self.reload()
+
+    def selected_nudge(self) -> NudgeRow | None:
+        position = self.model.row_of_id(selected_id(self.table) or -1)
+        return None if position is None else self.model.row_at(position)
+
+    @Slot()
+    def _selection_changed(self, *_args: object) -> None:
+        row = self.selected_nudge()
+        self.message.show_nudge(row, self.cohort.timezone)
+        self.delete_button.setEnabled(row is not None)
+
+    @Slot()
+    def delete_selected(self) -> Task | None:
+        """Ask, then remove the selected nudge from the log."""
+        row = self.selected_nudge()
+        if row is None:
+            return None
+        when = fmt.local_time(row.sent_at, self.cohort.timezone)
+        if not confirm.confirm(
+            self,
+            "Delete nudge",
+            f"Delete the nudge to {row.name} of {when} from the log? Use this for a nudge "
+            "logged by mistake: the message itself is not recalled.",
+            "Delete nudge",
+        ):
+            return None
+        cohort_id = self.cohort.id
+        started: list[Task] = []
+
+        def done(_none: object) -> None:
+            self.context.changes.roster_changed.emit(cohort_id)
+            self.status_message.emit(f"Deleted the nudge to {row.name} of {when}")
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, KnownError):
+                self.status_message.emit(f"Cannot delete the nudge: {exc}")
+                if shiboken6.isValid(self):
+                    self.reload()
+            else:
+                pass_on_failure(self.context.runner, started[0], exc)
+
+        started.append(
+            self.context.runner.write(
+                "Deleting the nudge",
+                lambda session: nudges.delete_nudge(session, row.id),
+                done,
+                failed,
+            )
+        )
+        return started[0]

@@ -1,0 +1,464 @@
+"""Today: who needs the facilitator now, most urgent first, and who is ready for a next stage.
+
+The home screen of a cohort. Each learner on the attention list comes with the reasons in
+plain words and their share of the priority; a nudge is two clicks away (select and
+Nudge…, a double-click, or the row's own Nudge… button). Below, the stage suggestions:
+members whose activity shows evidence of a next stage, to accept (recorded with the
+evidence) or dismiss (not suggested again until new evidence).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from cohortdesk.core.errors import ConflictError, KnownError
+from cohortdesk.core.rendering import day_label
+from cohortdesk.core.schemas import AttentionItem, CohortRow, StageSuggestion
+from cohortdesk.core.services import attention, evidence
+from cohortdesk.core.stages import stage
+from cohortdesk.ui import format as fmt
+from cohortdesk.ui.context import AppContext
+from cohortdesk.ui.models.attention_model import (
+    COL_ACTION,
+    COL_NAME,
+    COL_NUDGED,
+    COL_PRIORITY,
+    COL_REASONS,
+    COL_STAGE,
+    ITEM_ROLE,
+    REASON_LINES_ROLE,
+    RECENT_ROLE,
+    AttentionModel,
+)
+from cohortdesk.ui.models.row_table_model import ID_ROLE
+from cohortdesk.ui.models.suggestions_model import (
+    COL_EVIDENCE,
+    COL_MOVE,
+    SuggestionsModel,
+)
+from cohortdesk.ui.models.suggestions_model import COL_NAME as COL_SUGGESTED_NAME
+from cohortdesk.ui.tasks import Task
+from cohortdesk.ui.views.member_tabs.base import PaddedDelegate, make_table
+from cohortdesk.ui.views.member_tabs.writer import pass_on_failure
+from cohortdesk.ui.widgets.labels import heading_label, muted_label
+from cohortdesk.ui.widgets.row_delegates import BadgeDelegate, ButtonDelegate, LinesDelegate
+
+NOBODY_TEXT = (
+    "Nobody needs you today: every learner has access, nobody has gone quiet or lost "
+    "motivation, and every nudge has been answered.\n\nEnjoy the calm, or look through the "
+    "Roster for people to thank or connect."
+)
+NO_SUGGESTIONS_TEXT = "No stage suggestions: nobody shows evidence of a next stage right now."
+HINT_TEXT = (
+    "Most urgent first, each with the reasons and what they add to the priority. Select "
+    "one or more and press Nudge… (or double-click) to write to them."
+)
+
+
+@dataclass(frozen=True)
+class TodayData:
+    """What the Today screen shows for one cohort on one day."""
+
+    cohort_id: int
+    items: list[AttentionItem]
+    suggestions: list[StageSuggestion]
+
+
+def load_today(session: Session, cohort_id: int, as_of: date) -> TodayData:
+    """The attention list and the stage suggestions (one read, in a worker)."""
+    return TodayData(
+        cohort_id,
+        attention.attention(session, cohort_id, as_of),
+        evidence.suggestions(session, cohort_id, as_of),
+    )
+
+
+class TodayView(QWidget):
+    """The attention list and the stage suggestions of the shown cohort.
+
+    Args:
+        context: the open database's services.
+        parent: the main window's centre tabs.
+    """
+
+    member_selected = Signal(object)
+    """The current learner (membership id), or None: the member panel follows it."""
+    nudge_requested = Signal(list)
+    """Write to these learners (`AttentionItem`s, the current one first)."""
+    status_message = Signal(str)
+    """What a change did, for the status bar."""
+    today_loaded = Signal(int)
+    """The list of this cohort (id) arrived."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.cohort: CohortRow | None = None
+        self._request = 0
+        self._reload_timer = QTimer(self)
+        self._reload_timer.setSingleShot(True)
+        self._reload_timer.setInterval(0)
+        self._reload_timer.timeout.connect(self.reload)
+
+        self.title = QWidget()
+        self.heading = heading_label("Today", scale=1.45)
+        self.heading.setObjectName("todayTitle")
+        self.summary_label = heading_label()
+        self.hint = muted_label(HINT_TEXT)
+        self.nudge_button = QPushButton("&Nudge…")
+        self.nudge_button.setToolTip("Write to the selected learners (Enter, or double-click)")
+        self.nudge_button.setDefault(False)
+        self.nudge_button.clicked.connect(self.nudge_selected)
+
+        self.model = AttentionModel(self)
+        self.table = make_table(
+            self.model,
+            (COL_REASONS,),
+            fitted=(COL_PRIORITY, COL_NAME, COL_STAGE, COL_NUDGED, COL_ACTION),
+            wrap=True,
+            empty_text=NOBODY_TEXT,
+        )
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setAccessibleName("Who needs you today")
+        self.table.setMouseTracking(True)
+        self.button_delegate = ButtonDelegate(self.table)
+        self.button_delegate.clicked.connect(self._row_button_clicked)
+        self.table.setItemDelegateForColumn(COL_ACTION, self.button_delegate)
+        self.badge_delegate = BadgeDelegate(RECENT_ROLE, parent=self.table)
+        self.table.setItemDelegateForColumn(COL_NUDGED, self.badge_delegate)
+        self.reasons_delegate = LinesDelegate(REASON_LINES_ROLE, self.table)
+        self.table.setItemDelegateForColumn(COL_REASONS, self.reasons_delegate)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(COL_ACTION, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(COL_ACTION, 104)
+        self.table.doubleClicked.connect(self._double_clicked)
+        nudge_action = QAction("Nudge", self.table)
+        nudge_action.setShortcuts([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)])
+        nudge_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        nudge_action.triggered.connect(self.nudge_selected)
+        self.table.addAction(nudge_action)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+
+        self.suggestions_heading = heading_label("Stage suggestions")
+        self.suggestions_hint = muted_label(
+            "Evidence from their activity; nobody moves until you accept. Dismissed "
+            "suggestions come back only with new evidence."
+        )
+        self.suggestions_model = SuggestionsModel(self)
+        self.suggestions_table = make_table(
+            self.suggestions_model,
+            (COL_EVIDENCE,),
+            fitted=(COL_SUGGESTED_NAME, COL_MOVE),
+            wrap=True,
+            empty_text=NO_SUGGESTIONS_TEXT,
+        )
+        self.suggestions_table.setItemDelegate(PaddedDelegate(self.suggestions_table))
+        self.suggestions_table.setAccessibleName("Stage suggestions")
+        self.suggestions_table.selectionModel().selectionChanged.connect(
+            self._suggestion_selection_changed
+        )
+        self.accept_button = QPushButton("&Accept")
+        self.accept_button.setToolTip("Move them up a stage, recording this evidence")
+        self.accept_button.clicked.connect(self.accept_selected)
+        self.dismiss_button = QPushButton("&Dismiss")
+        self.dismiss_button.setToolTip("Not now: suggested again only when new evidence appears")
+        self.dismiss_button.clicked.connect(self.dismiss_selected)
+
+        top = QHBoxLayout()
+        top.addWidget(self.heading)
+        top.addStretch(1)
+        top.addWidget(self.nudge_button)
+        upper = QWidget()
+        upper_layout = QVBoxLayout(upper)
+        upper_layout.setContentsMargins(0, 0, 0, 0)
+        upper_layout.setSpacing(6)
+        upper_layout.addLayout(top)
+        upper_layout.addWidget(self.summary_label)
+        upper_layout.addWidget(self.hint)
+        upper_layout.addWidget(self.table, 1)
+
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 8, 0, 0)
+        lower_layout.setSpacing(6)
+        suggestion_top = QHBoxLayout()
+        suggestion_top.addWidget(self.suggestions_heading, 1)
+        suggestion_top.addWidget(self.accept_button)
+        suggestion_top.addWidget(self.dismiss_button)
+        lower_layout.addLayout(suggestion_top)
+        lower_layout.addWidget(self.suggestions_hint)
+        lower_layout.addWidget(self.suggestions_table, 1)
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(upper)
+        self.splitter.addWidget(lower)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([560, 240])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 8)
+        layout.addWidget(self.splitter)
+
+        context.changes.roster_changed.connect(self._cohort_changed)
+        context.changes.member_changed.connect(
+            lambda cohort_id, _mid: self._cohort_changed(cohort_id)
+        )
+        self._update_buttons()
+
+    # -- loading -------------------------------------------------------------------------
+
+    def show_cohort(self, cohort: CohortRow | None) -> None:
+        """Show the attention list of `cohort` (or nothing), loaded in the background."""
+        same = cohort is not None and self.cohort is not None and cohort.id == self.cohort.id
+        self.cohort = cohort
+        if not same:
+            self.model.set_items([], "UTC", self.context.current_date())
+            self.suggestions_model.set_suggestions([])
+            self.summary_label.setText("")
+        self._show_heading()
+        if cohort is not None:
+            self.reload()
+
+    def _show_heading(self) -> None:
+        today = self.context.current_date()
+        self.heading.setText(f"Today · {day_label(today)}")
+
+    def reload(self) -> Task | None:
+        """Read the list again; the newest request wins."""
+        if self.cohort is None:
+            return None
+        self._request += 1
+        request, cohort_id, today = self._request, self.cohort.id, self.context.current_date()
+        return self.context.runner.read(
+            "Loading who needs you today",
+            lambda session: load_today(session, cohort_id, today),
+            lambda data: self._arrived(request, data),
+        )
+
+    def _arrived(self, request: int, data: TodayData) -> None:
+        if request != self._request or not shiboken6.isValid(self) or self.cohort is None:
+            return
+        if data.cohort_id != self.cohort.id:
+            return
+        kept = self.selected_ids()
+        current = self.current_item()
+        self.model.set_items(data.items, self.cohort.timezone, self.context.current_date())
+        kept_suggestion = self.selected_suggestion()
+        self.suggestions_model.set_suggestions(data.suggestions)
+        self._select_ids(kept, current.membership_id if current else None)
+        if kept_suggestion is not None:
+            self._select_suggestion(kept_suggestion.membership_id)
+        self._show_summary(data)
+        self._update_buttons()
+        self.today_loaded.emit(data.cohort_id)
+
+    def _show_summary(self, data: TodayData) -> None:
+        count = len(data.items)
+        if count == 0:
+            self.summary_label.setText("Nobody needs you today")
+        else:
+            recent = sum(item.recently_nudged for item in data.items)
+            text = fmt.plural(count, "learner needs", "learners need") + " you"
+            if recent:
+                text += f" · {recent} nudged recently (shown last)"
+            self.summary_label.setText(text)
+        n = len(data.suggestions)
+        if n:
+            who = fmt.plural(n, "member shows", "members show")
+            self.suggestions_heading.setText(f"Stage suggestions: {who} evidence of a next stage")
+        else:
+            self.suggestions_heading.setText("Stage suggestions")
+
+    @Slot(int)
+    def _cohort_changed(self, cohort_id: int) -> None:
+        if self.cohort is not None and cohort_id == self.cohort.id:
+            self._reload_timer.start()  # several changes in a row: one reload
+
+    # -- the attention list --------------------------------------------------------------
+
+    def selected_items(self) -> list[AttentionItem]:
+        """The selected learners, the current one first, then as ranked."""
+        rows = sorted(self.table.selectionModel().selectedRows(), key=lambda i: i.row())
+        items: list[AttentionItem] = [index.data(ITEM_ROLE) for index in rows]
+        current = self.current_item()
+        if current is not None:
+            items.sort(key=lambda item: item.membership_id != current.membership_id)
+        return items
+
+    def selected_ids(self) -> list[int]:
+        return [item.membership_id for item in self.selected_items()]
+
+    def current_item(self) -> AttentionItem | None:
+        """The learner the member panel shows: the current row when selected, else the first."""
+        selection = self.table.selectionModel()
+        current = self.table.currentIndex()
+        if current.isValid() and selection.isRowSelected(current.row(), QModelIndex()):
+            item: AttentionItem = current.siblingAtColumn(0).data(ITEM_ROLE)
+            return item
+        rows = selection.selectedRows()
+        return rows[0].data(ITEM_ROLE) if rows else None
+
+    def select_member(self, membership_id: int) -> bool:
+        """Select one learner's row; False when they are not on the list."""
+        position = self.model.row_of_id(membership_id)
+        if position is None:
+            return False
+        self.table.selectRow(position)
+        self.table.scrollTo(self.model.index(position, 0))
+        return True
+
+    def _select_ids(self, ids: list[int], current: int | None) -> None:
+        if not ids:
+            return
+        selection = self.table.selectionModel()
+        chosen = QItemSelection()
+        for membership_id in ids:
+            position = self.model.row_of_id(membership_id)
+            if position is not None:
+                chosen.select(
+                    self.model.index(position, 0),
+                    self.model.index(position, self.model.columnCount() - 1),
+                )
+        selection.select(chosen, selection.SelectionFlag.ClearAndSelect)
+        position = self.model.row_of_id(current) if current is not None else None
+        if position is not None:
+            selection.setCurrentIndex(
+                self.model.index(position, 0), selection.SelectionFlag.NoUpdate
+            )
+
+    @Slot(QItemSelection, QItemSelection)
+    def _selection_changed(self, *_args: object) -> None:
+        current = self.current_item()
+        if current is not None:
+            self.suggestions_table.clearSelection()  # one selection on the screen at a time
+        self.member_selected.emit(current.membership_id if current else None)
+        self._update_buttons()
+
+    @Slot()
+    def nudge_selected(self) -> None:
+        """Write to the selected learners (the Nudge… button, Enter)."""
+        items = self.selected_items()
+        if not items:
+            self.status_message.emit("Select the learners to nudge first")
+            return
+        self.nudge_requested.emit(items)
+
+    @Slot(QModelIndex)
+    def _double_clicked(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.nudge_requested.emit([index.siblingAtColumn(0).data(ITEM_ROLE)])
+
+    @Slot(QModelIndex)
+    def _row_button_clicked(self, index: QModelIndex) -> None:
+        if not index.isValid():
+            return
+        self.table.selectRow(index.row())
+        self.nudge_requested.emit([index.siblingAtColumn(0).data(ITEM_ROLE)])
+
+    # -- stage suggestions ---------------------------------------------------------------
+
+    def selected_suggestion(self) -> StageSuggestion | None:
+        rows = self.suggestions_table.selectionModel().selectedRows()
+        return self.suggestions_model.suggestion_at(rows[0].row()) if rows else None
+
+    def _select_suggestion(self, membership_id: int) -> None:
+        position = self.suggestions_model.row_of_id(membership_id)
+        if position is not None:
+            self.suggestions_table.selectRow(position)
+
+    @Slot()
+    def _suggestion_selection_changed(self) -> None:
+        suggestion = self.selected_suggestion()
+        if suggestion is not None:
+            self.table.clearSelection()
+            self.member_selected.emit(suggestion.membership_id)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        self.nudge_button.setEnabled(bool(self.table.selectionModel().selectedRows()))
+        has_suggestion = self.selected_suggestion() is not None
+        self.accept_button.setEnabled(has_suggestion)
+        self.dismiss_button.setEnabled(has_suggestion)
+
+    @Slot()
+    def accept_selected(self) -> Task | None:
+        """Move the selected member up as suggested, recording the evidence."""
+        suggestion = self.selected_suggestion()
+        if suggestion is None or self.cohort is None:
+            return None
+        cohort_id = self.cohort.id
+        to = stage(suggestion.to_stage).label
+        return self._write(
+            f"Accepting the suggestion for {suggestion.name}",
+            lambda session: evidence.accept_suggestion(session, suggestion),
+            cohort_id,
+            suggestion,
+            f"Moved {suggestion.name} to stage {to} (suggestion accepted, evidence recorded)",
+        )
+
+    @Slot()
+    def dismiss_selected(self) -> Task | None:
+        """Turn the selected suggestion down until new evidence appears."""
+        suggestion = self.selected_suggestion()
+        if suggestion is None or self.cohort is None:
+            return None
+        return self._write(
+            f"Dismissing the suggestion for {suggestion.name}",
+            lambda session: evidence.dismiss_suggestion(session, suggestion),
+            self.cohort.id,
+            suggestion,
+            f"Dismissed the suggestion for {suggestion.name}: it comes back only with new evidence",
+        )
+
+    def _write(
+        self,
+        description: str,
+        change: Callable[[Session], Any],
+        cohort_id: int,
+        suggestion: StageSuggestion,
+        message: str,
+    ) -> Task:
+        self.accept_button.setEnabled(False)
+        self.dismiss_button.setEnabled(False)
+        started: list[Task] = []
+
+        def done(_result: object) -> None:
+            changes = self.context.changes
+            changes.member_changed.emit(cohort_id, suggestion.membership_id)
+            changes.roster_changed.emit(cohort_id)
+            self.status_message.emit(message)
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, KnownError):
+                kind = "Changed meanwhile" if isinstance(exc, ConflictError) else "Cannot do that"
+                self.status_message.emit(f"{kind}: {exc}")
+                self.reload()
+            else:
+                pass_on_failure(self.context.runner, started[0], exc)
+
+        started.append(self.context.runner.write(description, change, done, failed))
+        return started[0]
+
+    def suggestion_ids(self) -> list[int]:
+        return [s.membership_id for s in self.suggestions_model.suggestions()]
+
+    def row_ids(self) -> list[int]:
+        return [int(self.model.index(r, 0).data(ID_ROLE)) for r in range(self.model.rowCount())]

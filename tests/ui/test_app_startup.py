@@ -1,0 +1,27 @@
+"""Start-up: built-in templates a later version ships join an existing library."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+
+from cohortdesk.app import add_builtin_templates
+from cohortdesk.core.db import Database
+from cohortdesk.core.models import PromptTemplate, TemplatePurpose
+from cohortdesk.core.schemas import TemplateInput
+from cohortdesk.core.services import templates
+
+
+def test_a_missing_built_in_is_added_at_start_up_and_only_once(db: Database) -> None:
+    with db.write() as session:
+        session.execute(delete(PromptTemplate).where(PromptTemplate.key == "follow-up"))
+        templates.create_template(
+            session,
+            TemplateInput(name="Mine", purpose=TemplatePurpose.THANKS, subject="", body="Hi"),
+        )
+    assert add_builtin_templates(db) == 1
+    assert add_builtin_templates(db) == 0
+    with db.read() as session:
+        keys = set(session.scalars(select(PromptTemplate.key)))
+        names = {row.name for row in templates.list_templates(session)}
+    assert "follow-up" in keys
+    assert "Mine" in names  # the facilitator's own are left alone
