@@ -48,6 +48,7 @@ from cohortdesk.ui.views.nudge_sending import (
     Loaded,
     Recipient,
     Rendered,
+    fallback_warning,
     load_messages,
     log_sent,
     render_all,
@@ -59,17 +60,6 @@ from cohortdesk.ui.widgets import confirm
 from cohortdesk.ui.widgets.labels import error_label, heading_label, muted_label, show_error
 
 SENT_MARK = "✓"
-
-
-def fallback_warning(message: RenderedMessage | None) -> str:
-    """A warning when the message uses a stand-in ('[date]', 'the course space')."""
-    if message is None or not message.fallback_fields:
-        return ""
-    tokens = ", ".join("{" + name + "}" for name in message.fallback_fields)
-    return (
-        f"⚠ Uses a stand-in for {tokens}: check the wording, or fill in the cohort's message "
-        "settings (Cohort ▸ Attention and message settings…)."
-    )
 
 
 class NudgeDialog(QDialog):

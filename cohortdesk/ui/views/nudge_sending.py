@@ -177,3 +177,14 @@ def save_emls(
             path.unlink(missing_ok=True)
         raise
     return written
+
+
+def fallback_warning(message: RenderedMessage | None) -> str:
+    """A warning when the message uses a stand-in ('[date]', 'the course space')."""
+    if message is None or not message.fallback_fields:
+        return ""
+    tokens = ", ".join("{" + name + "}" for name in message.fallback_fields)
+    return (
+        f"⚠ Uses a stand-in for {tokens}: check the wording, or fill in the cohort's message "
+        "settings (Cohort ▸ Attention and message settings…)."
+    )
