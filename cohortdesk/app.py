@@ -17,6 +17,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from cohortdesk import __version__
+from cohortdesk.core.collector import freeze_startup_objects
 from cohortdesk.core.db import Database
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.paths import AppPaths, app_paths, database_url
@@ -122,6 +123,7 @@ def _run_window(app: QApplication, url: str, paths: AppPaths, instance: SingleIn
     window = MainWindow(context)
     instance.activation_requested.connect(lambda: bring_to_front(window))
     window.show()
+    freeze_startup_objects()
     window.data_actions.start_up()
     try:
         return app.exec()

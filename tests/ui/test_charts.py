@@ -301,12 +301,12 @@ def network(qtbot: QtBot) -> NetworkChart:
 
 def test_the_network_draws_every_member_and_says_its_findings(qtbot: QtBot) -> None:
     card = network(qtbot)
-    assert len(card.scatter.points()) == len(BOARD.network.nodes)
+    assert len(card.points()) == len(BOARD.network.nodes)
     assert 1 <= len(card.edge_items) <= 3  # replies drawn in three batches by weight
     notes = card.notes()
     assert "Ivan Petrov" in notes and "Facilitator-centred" in notes and "dominates" in notes
     assert "reply links" in notes
-    sizes = {card.nodes()[s.data()].name: s.size() for s in card.scatter.points()}
+    sizes = {card.nodes()[s.data()].name: s.size() for s in card.points()}
     learners = [n for n in card.nodes() if n.role is Role.LEARNER]
     busiest = max(learners, key=lambda n: n.activity)
     assert sizes[busiest.name] == max(sizes[n.name] for n in learners)
@@ -347,8 +347,8 @@ def test_five_thousand_members_lay_out_off_screen_and_draw_fast(qtbot: QtBot) ->
     card.set_data(big, positions)
     QApplication.processEvents()
     draw_seconds = time.perf_counter() - started
-    assert len(card.scatter.points()) == 5000
-    assert len(card.plot.items) < 40  # one scatter, edge batches, a few names
+    assert len(card.points()) == 5000
+    assert len(card.plot.items) < 40  # a scatter per look, edge batches, a few names
     assert draw_seconds < 3.0, draw_seconds
     assert layout_seconds < 15.0, layout_seconds
 

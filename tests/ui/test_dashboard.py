@@ -71,7 +71,7 @@ def test_the_dashboard_shows_the_demo_cohort(
     numbers = view.key_numbers.values()
     assert numbers["learners"] == str(expected.key_numbers.learners)
     assert view.staircase.now_counts() == expected.stages_now
-    assert len(view.network.scatter.points()) == len(expected.network.nodes)
+    assert len(view.network.points()) == len(expected.network.nodes)
     assert view.heatmap.counts().shape == (len(expected.heatmap), len(expected.weeks))
     # the story names who is stuck, who is isolated and who dominates
     story = " ".join(line.text for line in view.story.lines())

@@ -17,11 +17,9 @@ with the number of events. Definitions the charts share:
 
 from __future__ import annotations
 
-import gc
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -30,6 +28,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Integer, Select, Table, case, func, select, type_coerce
 from sqlalchemy.orm import Session
 
+from cohortdesk.core.collector import collector_paused
 from cohortdesk.core.dashboard_schemas import (
     CohortComparison,
     CohortDashboard,
@@ -320,24 +319,8 @@ def cohort_dashboard(
         NotFoundError: no such cohort.
         KnownError: `start` is after `end`.
     """
-    with _collector_paused():
+    with collector_paused():
         return _dashboard(session, _frame(session, cohort_id, start, end, as_of))
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while tens of thousands of rows are built.
-
-    They are freed by reference counting; the collector would only walk them again and
-    again as they pile up (a third of the time on a 5,000-member cohort).
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _dashboard(session: Session, frame: _Frame) -> CohortDashboard:

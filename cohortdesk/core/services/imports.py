@@ -8,11 +8,9 @@ caller's transaction rolls everything back; so does a cancel (the progress callb
 
 from __future__ import annotations
 
-import gc
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -21,6 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.orm import Session
 
+from cohortdesk.core.collector import collector_paused
 from cohortdesk.core.db import bulk_inserter
 from cohortdesk.core.errors import NotFoundError
 from cohortdesk.core.importers.base import (
@@ -131,22 +130,6 @@ class _EventWriter:
         self._rows = []
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while millions of short-lived rows stream by.
-
-    Parsed rows are freed by reference counting; a full collection over the import's caches
-    would hold the interpreter for a tenth of a second or more, freezing the GUI meanwhile.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def import_file(
     session: Session,
     cohort_id: int,
@@ -210,41 +193,44 @@ def import_file(
     skipped: Counter[str] = Counter()
     sample: list[ImportPreviewRow] = []
     read = unattributed = ignored = 0
-    for item in module.parse(source, opts):
-        read += 1
-        if len(sample) < SAMPLE_ROWS:
-            sample.append(_sample_row(item))
-        if isinstance(item, ActivityRecord):
-            person_id = matcher.resolve(item.who)
-            replied_to = matcher.resolve(item.replied_to) if item.replied_to else None
-            writer.add(
-                (
-                    cohort_id,
-                    person_id,
-                    item.occurred_at,
-                    item.kind.value,
-                    source_name,
-                    item.key,
-                    item.thread,
-                    None if replied_to == person_id else replied_to,
-                    item.word_count,
-                    item.detail,
-                    when,
-                    batch.id,
+    # parsed rows are freed by reference counting; a full collection over the import's
+    # caches would hold the interpreter, and the GUI thread, for a tenth of a second
+    with collector_paused():
+        for item in module.parse(source, opts):
+            read += 1
+            if len(sample) < SAMPLE_ROWS:
+                sample.append(_sample_row(item))
+            if isinstance(item, ActivityRecord):
+                person_id = matcher.resolve(item.who)
+                replied_to = matcher.resolve(item.replied_to) if item.replied_to else None
+                writer.add(
+                    (
+                        cohort_id,
+                        person_id,
+                        item.occurred_at,
+                        item.kind.value,
+                        source_name,
+                        item.key,
+                        item.thread,
+                        None if replied_to == person_id else replied_to,
+                        item.word_count,
+                        item.detail,
+                        when,
+                        batch.id,
+                    )
                 )
-            )
-        elif isinstance(item, PersonRecord):
-            matcher.apply(item)
-        elif isinstance(item, Skipped):
-            skipped[item.reason] += 1
-            if item.unattributed:
-                unattributed += 1
-            else:
-                ignored += 1
-        if progress is not None and read % CHUNK == 0:
-            progress(read)
-    writer.flush()
-    matcher.finish()
+            elif isinstance(item, PersonRecord):
+                matcher.apply(item)
+            elif isinstance(item, Skipped):
+                skipped[item.reason] += 1
+                if item.unattributed:
+                    unattributed += 1
+                else:
+                    ignored += 1
+            if progress is not None and read % CHUNK == 0:
+                progress(read)
+        writer.flush()
+        matcher.finish()
     session.flush()
     rollups.add_batch(session, batch.id)
     inserted = _count_events(session, batch.id)

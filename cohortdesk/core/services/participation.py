@@ -1,6 +1,8 @@
 """Who has done what: the roster's derived counts.
 
-Counts, last active and peer replies are computed from activity events, never typed in.
+Counts, last active and peer replies are computed from activity events, never typed in:
+read from the daily rollups (`services.rollups`), which are always equal to the events
+grouped by member and local day, so a roster costs members x days, not events.
 A *peer reply* is a reply by a learner to another learner of the same cohort (not to a
 facilitator, mentor or manager, and not to oneself): the sign of information exchange in
 Salmon's stage 3. A facilitator's or mentor's replies are replies, never peer replies.
@@ -9,32 +11,22 @@ Salmon's stage 3. A facilitator's or mentor's replies are replies, never peer re
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
 
 from cohortdesk.core.errors import NotFoundError
 from cohortdesk.core.models import (
     AccessIssue,
-    ActivityEvent,
     Cohort,
-    EventKind,
+    DailyActivity,
+    DailyReplies,
     Membership,
     MotivationCheck,
     Person,
     Role,
 )
 from cohortdesk.core.schemas import MemberRow
-
-
-def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-
-def _local_date(moment: datetime | None, zone: ZoneInfo) -> date | None:
-    return None if moment is None else moment.astimezone(zone).date()
 
 
 def roster(session: Session, cohort_id: int, membership_id: int | None = None) -> list[MemberRow]:
@@ -46,14 +38,40 @@ def roster(session: Session, cohort_id: int, membership_id: int | None = None) -
     cohort = session.get(Cohort, cohort_id)
     if cohort is None:
         raise NotFoundError(f"No cohort with id {cohort_id}")
-    zone = ZoneInfo(cohort.timezone)
-    event = ActivityEvent
-    target = aliased(Membership)
-    peer_reply = and_(
-        event.kind == EventKind.REPLY,
-        Membership.role == Role.LEARNER,
-        target.role == Role.LEARNER,
-        event.replied_to_id != event.person_id,
+    days = DailyActivity
+    activity = (
+        select(
+            days.person_id,
+            func.sum(days.logins).label("logins"),
+            func.sum(days.posts).label("posts"),
+            func.sum(days.replies).label("replies"),
+            func.sum(days.events).label("events"),
+            func.max(days.day).label("last_day"),
+        )
+        .where(days.cohort_id == cohort_id)
+        .group_by(days.person_id)
+        .subquery()
+    )
+    sender, receiver = aliased(Membership), aliased(Membership)
+    links = DailyReplies
+    peers = (
+        select(links.from_person_id.label("person_id"), func.sum(links.count).label("peer"))
+        .join(
+            sender,
+            and_(sender.cohort_id == links.cohort_id, sender.person_id == links.from_person_id),
+        )
+        .join(
+            receiver,
+            and_(receiver.cohort_id == links.cohort_id, receiver.person_id == links.to_person_id),
+        )
+        .where(
+            links.cohort_id == cohort_id,
+            sender.role == Role.LEARNER,
+            receiver.role == Role.LEARNER,
+            links.from_person_id != links.to_person_id,
+        )
+        .group_by(links.from_person_id)
+        .subquery()
     )
     where = [Membership.cohort_id == cohort_id]
     if membership_id is not None:
@@ -62,24 +80,17 @@ def roster(session: Session, cohort_id: int, membership_id: int | None = None) -
         select(
             Membership,
             Person,
-            _count(event.kind == EventKind.LOGIN),
-            _count(event.kind == EventKind.POST),
-            _count(event.kind == EventKind.REPLY),
-            _count(peer_reply),
-            func.count(event.id),
-            func.max(event.occurred_at),
+            func.coalesce(activity.c.logins, 0),
+            func.coalesce(activity.c.posts, 0),
+            func.coalesce(activity.c.replies, 0),
+            func.coalesce(peers.c.peer, 0),
+            func.coalesce(activity.c.events, 0),
+            activity.c.last_day,
         )
         .join(Person, Person.id == Membership.person_id)
-        .outerjoin(
-            event,
-            and_(event.cohort_id == Membership.cohort_id, event.person_id == Membership.person_id),
-        )
-        .outerjoin(
-            target,
-            and_(target.cohort_id == event.cohort_id, target.person_id == event.replied_to_id),
-        )
+        .outerjoin(activity, activity.c.person_id == Membership.person_id)
+        .outerjoin(peers, peers.c.person_id == Membership.person_id)
         .where(*where)
-        .group_by(Membership.id, Person.id)
         .order_by(func.lower(Person.full_name), Membership.id)
     )
     result = session.execute(stmt).all()
@@ -106,7 +117,7 @@ def roster(session: Session, cohort_id: int, membership_id: int | None = None) -
                 replies=replies,
                 peer_replies=peers,
                 events=events,
-                last_active=_local_date(last, zone),
+                last_active=last,
             )
         )
     return rows

@@ -39,6 +39,7 @@ AXIS_WIDTH = 150
 STRIP = (-0.42, 0.32)
 """Where the stage colour strip sits left of week 1 (x, width)."""
 QUIET_WEEKS = 2
+STAFF_GROUP = "Staff"
 PARTIAL_ALPHA = 110
 
 
@@ -65,17 +66,25 @@ def went_quiet(
     in a week that has only had two days says nothing.
     """
     whole = [i for i, week in enumerate(weeks) if days_shown(week, start, end) == 7]
-    found = []
-    for row in rows:
-        counts = [row.counts[i] for i in whole if i < len(row.counts)]
-        if (
-            row.role is Role.LEARNER
-            and len(counts) > quiet
-            and sum(counts[:-quiet]) > 0
-            and not any(counts[-quiet:])
-        ):
-            found.append(row)
-    return found
+    if len(whole) <= quiet or not rows:
+        return []
+    counts = count_matrix(rows, len(weeks))[:, whole]
+    learner = np.fromiter((r.role is Role.LEARNER for r in rows), dtype=bool, count=len(rows))
+    earlier = counts[:, :-quiet].sum(axis=1) > 0
+    silent = ~counts[:, -quiet:].any(axis=1)
+    return [rows[int(i)] for i in np.flatnonzero(learner & earlier & silent)]
+
+
+def count_matrix(rows: Sequence[HeatmapRow], width: int) -> NDArray[np.int64]:
+    """Members' weekly counts as a rows x `width` array (missing weeks count 0)."""
+    counts = np.zeros((len(rows), width), dtype=np.int64)
+    if rows and all(len(r.counts) == width for r in rows):
+        counts[:] = [r.counts for r in rows]
+        return counts
+    for position, row in enumerate(rows):
+        values = row.counts[:width]
+        counts[position, : len(values)] = values
+    return counts
 
 
 def heat_image(counts: NDArray[np.int64], lookup: NDArray[np.uint8], empty: QColor) -> Any:
@@ -152,6 +161,8 @@ class HeatmapChart(ChartCard):
         self._weeks: list[Week] = []
         self._counts: NDArray[np.int64] = np.zeros((0, 0), dtype=np.int64)
         self._quiet: list[HeatmapRow] = []
+        self._group_names: list[str] = []
+        """Each row's group ("Stage 2", "Staff"), in the order shown."""
         self._span: tuple[date | None, date | None] = (None, None)
         self.refresh()
 
@@ -166,12 +177,8 @@ class HeatmapChart(ChartCard):
         self._rows = heatmap_order(rows)
         self._weeks = list(weeks)
         self._span = (start, end)
-        width = len(self._weeks)
-        counts = np.zeros((len(self._rows), width), dtype=np.int64)
-        for position, row in enumerate(self._rows):
-            values = row.counts[:width]
-            counts[position, : len(values)] = values
-        self._counts = counts
+        self._counts = count_matrix(self._rows, len(self._weeks))
+        self._group_names = [self._group_name(row) for row in self._rows]
         height = min(MAX_HEIGHT, max(MIN_HEIGHT, len(self._rows) * ROW_PIXELS + 40))
         self.set_plot_height(height)
         self.name_axis.names = [self._row_name(r) for r in self._rows]
@@ -190,15 +197,16 @@ class HeatmapChart(ChartCard):
         groups: list[tuple[float, str]] = []
         start = 0
         for position in range(1, len(self._rows) + 1):
-            if position == len(self._rows) or self._group_of(position) != self._group_of(start):
-                label = self._group_of(start)
+            names = self._group_names
+            if position == len(names) or names[position] != names[start]:
+                label = names[start]
                 groups.append(((start + position) / 2, f"{label} · {position - start:,}"))
                 start = position
         return groups
 
-    def _group_of(self, position: int) -> str:
-        row = self._rows[position]
-        return "Staff" if row.role is not Role.LEARNER else f"Stage {row.stage}"
+    @staticmethod
+    def _group_name(row: HeatmapRow) -> str:
+        return STAFF_GROUP if row.role is not Role.LEARNER else f"Stage {row.stage}"
 
     def rows(self) -> list[HeatmapRow]:
         """The rows in the order shown, top down."""
@@ -233,7 +241,8 @@ class HeatmapChart(ChartCard):
         self.image.setImage(pixels, autoLevels=False)
         self.image.setRect(QRectF(0, 0, width, rows))
         self.plot.addItem(self.image)
-        strip = np.array([[self._strip_colour(row)] for row in self._rows], dtype=np.uint8).reshape(
+        colours = {name: self._strip_colour(name) for name in set(self._group_names)}
+        strip = np.array([colours[name] for name in self._group_names], dtype=np.uint8).reshape(
             rows, 1, 4
         )
         self.strip.setImage(strip, autoLevels=False)
@@ -242,8 +251,9 @@ class HeatmapChart(ChartCard):
         if rows <= 200:
             for column in range(1, width):
                 self.plot.addItem(pg.InfiniteLine(column, 90, pen=pg.mkPen(theme.background)))
+        groups = self._group_names
         for position in range(1, rows):
-            if self._group_of(position) != self._group_of(position - 1):
+            if groups[position] != groups[position - 1]:
                 pen = pg.mkPen(theme.translucent(theme.foreground, 150), width=1)
                 line = pg.InfiniteLine(position, 0, pen=pen)
                 self.plot.addItem(line)
@@ -257,9 +267,10 @@ class HeatmapChart(ChartCard):
         self.plot.setXRange(STRIP[0] - 0.05, width, padding=0)
         self.plot.setYRange(0, rows, padding=0)
 
-    def _strip_colour(self, row: HeatmapRow) -> tuple[int, int, int, int]:
+    def _strip_colour(self, group: str) -> tuple[int, int, int, int]:
+        """The colour beside a group's rows: its stage's, or muted for staff."""
         theme = self.theme
-        colour = theme.muted if row.role is not Role.LEARNER else theme.stage(row.stage)
+        colour = theme.muted if group == STAFF_GROUP else theme.stage(int(group.split()[-1]))
         return (colour.red(), colour.green(), colour.blue(), 255)
 
     # -- interaction ---------------------------------------------------------------------

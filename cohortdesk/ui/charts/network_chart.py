@@ -3,12 +3,11 @@
 Nodes are sized by activity and coloured by stage; the facilitator is a star and mentors are
 diamonds, both ringed in the text colour; isolated learners get a red ring and sit on the
 outer circle. Edges get thicker with the number of replies. Everything is a handful of
-pyqtgraph items (one scatter, three line batches), so 5,000 members still pan and zoom.
+pyqtgraph items (a scatter per look, three line batches), so 5,000 members still pan and zoom.
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -22,30 +21,16 @@ from cohortdesk.core.models import Role
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.charts.base import ChartCard, Selection, html_escape, percent, tooltip_table
 from cohortdesk.ui.charts.network_layout import Positions, network_layout
+from cohortdesk.ui.charts.network_picture import NetworkPicture, network_picture
 from cohortdesk.ui.charts.theme import ALERT_COLOUR
 
-SMALLEST, LARGEST = 8.0, 30.0
-"""Node diameters in pixels, for no activity and for the most active member."""
-CROWD = 150
-"""Above this many members nodes shrink with the square root of the crowd."""
 LABEL_ALL_UP_TO = 60
 """Up to this many members every node is named; above it, staff and the busiest few."""
 BUSIEST_LABELLED = 10
 LABEL_EM = 40.0
 """About how wide a short name's label is, in pixels (to move it clear of its node)."""
-EDGE_CLASSES = ((1, 1, 1.0), (2, 3, 2.0), (4, None, 3.5))
-"""(fewest replies, most replies or None, pen width): edges drawn in three batches."""
+STAFF_LOOKS = {role.value for role in Role if role is not Role.LEARNER}
 SYMBOLS = {Role.FACILITATOR: "star", Role.MENTOR: "d", Role.MANAGER: "s", Role.LEARNER: "o"}
-
-
-def node_sizes(nodes: list[NetworkNode]) -> list[float]:
-    """Diameters by activity, on a square-root scale (area grows with activity); smaller
-    for big cohorts, so nodes do not bury the replies between them."""
-    busiest = max((n.activity for n in nodes), default=0) or 1
-    shrink = min(1.0, math.sqrt(CROWD / max(1, len(nodes))))
-    smallest = max(3.0, SMALLEST * shrink)
-    largest = max(smallest + 3.0, LARGEST * shrink)
-    return [smallest + (largest - smallest) * math.sqrt(n.activity / busiest) for n in nodes]
 
 
 def metrics_line(network: ReplyNetwork) -> str:
@@ -81,17 +66,25 @@ class NetworkChart(ChartCard):
         self._positions: Positions = {}
         self._nodes: list[NetworkNode] = []
         self._placed: list[NetworkNode] = []
+        self._picture: NetworkPicture | None = None
         self._notes: list[str] = []
-        self.scatter: Any = None
+        self.scatters: list[Any] = []
         self.edge_items: list[Any] = []
         self.labels: list[Any] = []
         self.refresh()
 
-    def set_data(self, network: ReplyNetwork, positions: Positions | None = None) -> None:
-        """Show `network`; `positions` (person id -> x, y) come from a worker for big cohorts."""
+    def set_data(
+        self,
+        network: ReplyNetwork,
+        positions: Positions | None = None,
+        picture: NetworkPicture | None = None,
+    ) -> None:
+        """Show `network`. For big cohorts a worker computes `positions` (person id -> x, y)
+        and the `picture` from them; without, they are computed here."""
         self._network = network
         self._nodes = list(network.nodes)
         self._positions = dict(positions) if positions is not None else network_layout(network)
+        self._picture = picture or network_picture(network, self._positions)
         self._notes = [f"• {text}" for text in network.findings]
         self.refresh()
 
@@ -100,7 +93,7 @@ class NetworkChart(ChartCard):
 
     def redraw(self) -> None:
         self.plot.clear()
-        self.edge_items, self.labels, self.scatter = [], [], None
+        self.edge_items, self.labels, self.scatters = [], [], []
         theme = self.theme
         self.set_legend(
             [
@@ -114,55 +107,18 @@ class NetworkChart(ChartCard):
         calm = [f for f in self._notes if not is_worrying(f)]
         metrics = [metrics_line(network)] if network is not None and self._nodes else []
         self.set_notes(worrying, alert=True, quiet=calm + metrics)
-        if network is None or not self._nodes:
+        picture = self._picture
+        if network is None or not self._nodes or picture is None:
             self.set_empty("No replies yet: the network appears once people answer each other")
             return
         self.set_empty(None)
         where = self._positions
-        edge_colour = theme.translucent(theme.muted, 110 if theme.dark else 90)
-        for fewest, most, width in EDGE_CLASSES:
-            chosen = [
-                e
-                for e in network.edges
-                if e.count >= fewest
-                and (most is None or e.count <= most)
-                and e.source in where
-                and e.target in where
-            ]
-            if not chosen:
-                continue
-            xs = np.empty(2 * len(chosen))
-            ys = np.empty(2 * len(chosen))
-            for position, edge in enumerate(chosen):
-                xs[2 * position], ys[2 * position] = where[edge.source]
-                xs[2 * position + 1], ys[2 * position + 1] = where[edge.target]
-            item = pg.PlotCurveItem(xs, ys, connect="pairs", pen=pg.mkPen(edge_colour, width=width))
-            item.setZValue(-20)
+        self._draw_edges(picture)
+        self.scatters = self._scatters(picture)
+        for item in self.scatters:
             self.plot.addItem(item)
-            self.edge_items.append(item)
-
-        placed = [n for n in self._nodes if n.person_id in where]
-        sizes = node_sizes(placed)
-        alert = pg.mkPen(ALERT_COLOUR, width=2.5)
-        staff_pen = pg.mkPen(theme.foreground, width=2)
-        plain = pg.mkPen(theme.background, width=1)
-        spots = []
-        for position, (node, size) in enumerate(zip(placed, sizes, strict=True)):
-            staff = node.role is not Role.LEARNER
-            spots.append(
-                {
-                    "pos": where[node.person_id],
-                    "size": size + (6 if node.role is Role.FACILITATOR else 0),
-                    "symbol": SYMBOLS[node.role],
-                    "brush": theme.foreground if staff else theme.stage(node.stage),
-                    "pen": alert if node.isolated and not staff else staff_pen if staff else plain,
-                    "data": position,
-                }
-            )
-        self.scatter = pg.ScatterPlotItem(spots=spots, pxMode=True, hoverable=False)
-        self.plot.addItem(self.scatter)
-        self._placed = placed
-        self._label(placed, sizes)
+        self._placed = picture.placed
+        self._label(picture.placed, picture.sizes)
         across = [p[0] for p in where.values()]
         down = [p[1] for p in where.values()]
         # room on the right for the names beside the nodes
@@ -173,6 +129,55 @@ class NetworkChart(ChartCard):
             yRange=(min(down) - 0.1, max(down) + 0.1),
             padding=0,
         )
+
+    def _draw_edges(self, picture: NetworkPicture) -> None:
+        """The replies in batches by weight, one pyqtgraph item each."""
+        colour = self.theme.translucent(self.theme.muted, 110 if self.theme.dark else 90)
+        for batch in picture.edges:
+            item = pg.PlotCurveItem(
+                batch.xs,
+                batch.ys,
+                connect="pairs",
+                pen=pg.mkPen(colour, width=batch.width),
+                antialias=picture.smooth,
+            )
+            item.setZValue(-20)
+            self.plot.addItem(item)
+            self.edge_items.append(item)
+
+    def _scatters(self, picture: NetworkPicture) -> list[Any]:
+        """One scatter item per look (stage, isolated, each staff role), each set from arrays
+        with one pen, brush and symbol: per-member styles cost pyqtgraph tens of
+        milliseconds for thousands. Staff come last, drawn on top."""
+        theme = self.theme
+        staff_pen = pg.mkPen(theme.foreground, width=2)
+        plain = pg.mkPen(theme.background, width=1)
+        alert = pg.mkPen(ALERT_COLOUR, width=2.5)
+        staff_brush = pg.mkBrush(theme.foreground)
+        looks = {
+            role.value: (staff_pen, staff_brush, SYMBOLS[role])
+            for role in Role
+            if role is not Role.LEARNER
+        }
+        for stage in range(1, 6):
+            brush = pg.mkBrush(theme.stage(stage))
+            looks[f"stage-{stage}"] = (plain, brush, SYMBOLS[Role.LEARNER])
+            looks[f"isolated-{stage}"] = (alert, brush, SYMBOLS[Role.LEARNER])  # a red ring
+        styles = np.array(picture.styles)
+        items = []
+        for style in sorted(set(picture.styles), key=lambda s: (s in STAFF_LOOKS, s)):
+            chosen = np.flatnonzero(styles == style)
+            pen, brush, symbol = looks[style]
+            item = pg.ScatterPlotItem(
+                pxMode=True, hoverable=False, pen=pen, brush=brush, symbol=symbol
+            )
+            item.setData(pos=picture.xy[chosen], size=picture.diameters[chosen], data=chosen)
+            items.append(item)
+        return items
+
+    def points(self) -> list[Any]:
+        """Every member's spot (`data()` is their position in `nodes()`)."""
+        return [spot for item in self.scatters for spot in item.points()]
 
     def _label(self, placed: list[NetworkNode], sizes: list[float]) -> None:
         if len(placed) <= LABEL_ALL_UP_TO:
@@ -202,13 +207,12 @@ class NetworkChart(ChartCard):
 
     def node_at(self, point: QPointF) -> NetworkNode | None:
         """The member whose node is under `point` (view coordinates), topmost first."""
-        if self.scatter is None:
-            return None
-        hits = self.scatter.pointsAt(point)
-        if len(hits) == 0:
-            return None
-        node: NetworkNode = self._placed[hits[-1].data()]
-        return node
+        for item in reversed(self.scatters):  # the one drawn last is on top
+            hits = item.pointsAt(point)
+            if len(hits):
+                node: NetworkNode = self._placed[int(hits[-1].data())]
+                return node
+        return None
 
     def node_position(self, person_id: int) -> QPointF:
         x, y = self._positions[person_id]

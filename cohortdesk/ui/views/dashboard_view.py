@@ -1,15 +1,16 @@
 """The cohort dashboard: key numbers and the story on top, then the charts in a scrolling grid.
 
 Everything is read in one background task (the dashboard, the roster rows that make bars
-clickable, and the reply network's layout), so neither the queries nor the layout of a
-5,000-member network ever run on the GUI thread. The dashboard reloads itself when the
-cohort's members change, but only while it is on screen; otherwise it remembers that it is
-out of date and reloads when it is shown again.
+clickable, the reply network's layout and its drawing arrays), so neither the queries nor
+the layout of a 5,000-member network ever run on the GUI thread; the charts are then drawn
+one per turn of the event loop, so the window keeps answering while they appear. The
+dashboard reloads itself when the cohort's members change, but only while it is on screen;
+otherwise it remembers that it is out of date and reloads when it is shown again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TypeVar
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from cohortdesk.core.collector import collector_paused
 from cohortdesk.core.dashboard_schemas import CohortDashboard, ReplyNetwork
 from cohortdesk.core.models import Role
 from cohortdesk.core.schemas import CohortRow, MemberRow
@@ -44,6 +46,7 @@ from cohortdesk.ui.charts.heatmap_chart import HeatmapChart
 from cohortdesk.ui.charts.key_numbers import KeyNumbersBar
 from cohortdesk.ui.charts.network_chart import NetworkChart
 from cohortdesk.ui.charts.network_layout import Positions, network_layout
+from cohortdesk.ui.charts.network_picture import NetworkPicture, network_picture
 from cohortdesk.ui.charts.replies_chart import RepliesChart
 from cohortdesk.ui.charts.staircase_chart import StaircaseChart
 from cohortdesk.ui.charts.story import StoryLine, cohort_story
@@ -59,6 +62,9 @@ TWO_COLUMNS_FROM = 900
 K = TypeVar("K")
 REFRESH_DELAY_MS = 400
 """Changes come in bursts (an import, a merge): wait for the burst to end, then reload once."""
+STEP_GAP_MS = 5
+"""Between drawing two charts: time for the event loop to take input and paint (a zero
+timer would run the next chart in the same pass)."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,7 @@ class DashboardData:
     dashboard: CohortDashboard
     members: list[MemberRow]
     positions: Positions
+    picture: NetworkPicture
     layout_key: tuple[object, ...]
 
 
@@ -91,14 +98,16 @@ def load_dashboard(
 
     `previous` is the last layout with its network's shape: kept when the shape is the same.
     """
-    board = dashboard_service.cohort_dashboard(session, cohort_id, start, end, as_of=today)
-    members = participation.roster(session, cohort_id)
-    key = layout_key(board.network)
-    if previous is not None and previous[0] == key:
-        positions = previous[1]
-    else:
-        positions = network_layout(board.network)
-    return DashboardData(board, members, positions, key)
+    with collector_paused():
+        board = dashboard_service.cohort_dashboard(session, cohort_id, start, end, as_of=today)
+        members = participation.roster(session, cohort_id)
+        key = layout_key(board.network)
+        if previous is not None and previous[0] == key:
+            positions = previous[1]
+        else:
+            positions = network_layout(board.network)
+        picture = network_picture(board.network, positions)
+        return DashboardData(board, members, positions, picture, key)
 
 
 class StoryBox(QFrame):
@@ -318,11 +327,48 @@ class DashboardView(QWidget):
         )
 
     def _arrived(self, request: int, data: DashboardData) -> None:
+        """Draw what a load brought, one chart per turn of the event loop: drawing them all
+        at once blocks the window for a big cohort (a 5,000-member network alone takes
+        tens of milliseconds), while a turn each keeps it answering between charts."""
         if request != self._request:
             return  # a newer load is on its way
         self.data = data
-        board, members = data.dashboard, data.members
-        learners = [m for m in members if m.role is Role.LEARNER]
+        learners = [m for m in data.members if m.role is Role.LEARNER]
+        board = data.dashboard
+        span = (board.start, board.end)
+        steps: list[Callable[[], None]] = [
+            lambda: self._show_header(data),
+            lambda: self.staircase.set_data(
+                board.stages_now, board.stages_by_week, _group(learners, lambda m: m.stage)
+            ),
+            lambda: self.distribution.set_data(
+                board.access,
+                board.motivation,
+                _group(learners, lambda m: m.access),
+                _group(learners, lambda m: m.motivation or 0),
+            ),
+            lambda: self.network.set_data(board.network, data.positions, data.picture),
+            lambda: self.heatmap.set_data(board.heatmap, board.weeks, *span),
+            lambda: self.contributions.set_data(
+                board.contributions_by_week, board.heatmap, board.weeks, *span
+            ),
+            lambda: self.replies.set_data(board.replies_by_week, *span),
+            lambda: self._show_adopters(board, learners),
+            lambda: self._finish(board),
+        ]
+        self._draw_steps(request, iter(steps))
+
+    def _draw_steps(self, request: int, steps: Iterator[Callable[[], None]]) -> None:
+        if request != self._request:
+            return  # a newer load replaces this one: its steps take over
+        step = next(steps, None)
+        if step is None:
+            return
+        step()
+        QTimer.singleShot(STEP_GAP_MS, self, lambda: self._draw_steps(request, steps))
+
+    def _show_header(self, data: DashboardData) -> None:
+        board = data.dashboard
         self.range_label.setText(
             f"{fmt.short_date(board.start)} – {fmt.short_date(board.end)} · "
             f"{fmt.plural(len(board.weeks), 'week')}"
@@ -330,27 +376,17 @@ class DashboardView(QWidget):
         if self.range_choice.currentIndex() != RANGE_CUSTOM:
             self._set_range_quietly(self.range_choice.currentIndex(), board.start, board.end)
         self.key_numbers.set_numbers(board.key_numbers)
-        self.story.set_lines(cohort_story(board, members))
-        self.staircase.set_data(
-            board.stages_now, board.stages_by_week, _group(learners, lambda m: m.stage)
-        )
-        self.distribution.set_data(
-            board.access,
-            board.motivation,
-            _group(learners, lambda m: m.access),
-            _group(learners, lambda m: m.motivation or 0),
-        )
-        self.network.set_data(board.network, data.positions)
-        span = (board.start, board.end)
-        self.heatmap.set_data(board.heatmap, board.weeks, *span)
-        self.contributions.set_data(board.contributions_by_week, board.heatmap, board.weeks, *span)
-        self.replies.set_data(board.replies_by_week, *span)
+        self.story.set_lines(cohort_story(board, data.members))
+
+    def _show_adopters(self, board: CohortDashboard, learners: list[MemberRow]) -> None:
         on_curve = {i for group in board.adopters for i in group.membership_ids}
         self.adopters.set_data(
             board.adopters,
             board.not_yet_contributing,
             [m.membership_id for m in learners if m.membership_id not in on_curve],
         )
+
+    def _finish(self, board: CohortDashboard) -> None:
         # a fixed "today" (screenshots, tests) gives a fixed text, so pictures do not change
         fixed = self.context.today
         self.status.setText(
