@@ -6,7 +6,8 @@ second or more. Two remedies, each used where it pays:
 
 - `collector_paused` around work that builds tens of thousands of short-lived rows (an
   import, a dashboard load): they are freed by reference counting, and the collector would
-  only walk them again and again as they pile up;
+  only walk them again and again as they pile up; a long stretch calls `collect_young`
+  now and then for the few cycles among them;
 - `freeze_startup_objects` once the window is up: about 200,000 objects (the modules of Qt,
   pyqtgraph, SQLAlchemy, pydantic, numpy; the window's widgets) live as long as the program,
   and walking them cost about 90 ms in every full collection. Frozen, they are out of the
@@ -30,6 +31,13 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def collect_young() -> None:
+    """Within a paused stretch, free the reference cycles among recent objects: a walk of
+    the two young generations only, a millisecond or so, so memory does not grow with the
+    length of the work (a million-row import: 430 MB at the end without, 240 MB with)."""
+    gc.collect(1)
 
 
 def freeze_startup_objects() -> None:

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.orm import Session
 
-from cohortdesk.core.collector import collector_paused
+from cohortdesk.core.collector import collect_young, collector_paused
 from cohortdesk.core.db import bulk_inserter
 from cohortdesk.core.errors import NotFoundError
 from cohortdesk.core.importers.base import (
@@ -227,8 +227,10 @@ def import_file(
                     unattributed += 1
                 else:
                     ignored += 1
-            if progress is not None and read % CHUNK == 0:
-                progress(read)
+            if read % CHUNK == 0:
+                collect_young()
+                if progress is not None:
+                    progress(read)
         writer.flush()
         matcher.finish()
     session.flush()

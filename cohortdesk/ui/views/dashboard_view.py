@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from cohortdesk.core.collector import collector_paused
+from cohortdesk.core.collector import collect_young, collector_paused
 from cohortdesk.core.dashboard_schemas import CohortDashboard, ReplyNetwork
 from cohortdesk.core.models import Role
 from cohortdesk.core.schemas import CohortRow, MemberRow
@@ -107,7 +107,10 @@ def load_dashboard(
         else:
             positions = network_layout(board.network)
         picture = network_picture(board.network, positions)
-        return DashboardData(board, members, positions, picture, key)
+    # Walk what the load built while the collector slept, here in the worker: left alone,
+    # it is walked by the GUI thread's next collection, in the middle of drawing a chart.
+    collect_young()
+    return DashboardData(board, members, positions, picture, key)
 
 
 class StoryBox(QFrame):
