@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import date
 
 import pytest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from cohortdesk.app import build_context
@@ -36,6 +38,12 @@ def window(qtbot: QtBot, context: AppContext) -> Iterator[MainWindow]:
 
 
 def settle(window: MainWindow) -> None:
-    """Let every background load deliver (results chain into further loads)."""
+    """Let every background load deliver (results chain into further loads) and the
+    dashboard finish drawing what it received (a chart per turn of the event loop)."""
     for _ in range(3):
         assert window.context.runner.wait_idle()
+        deadline = time.monotonic() + 10
+        while window.dashboard.is_drawing() and time.monotonic() < deadline:
+            QApplication.processEvents()
+            time.sleep(0.002)
+        assert not window.dashboard.is_drawing()

@@ -96,6 +96,23 @@ def test_the_dashboard_loads_off_the_gui_thread(
     assert threads and all(t is not threading.main_thread() for t in threads)
 
 
+def test_charts_are_drawn_a_turn_at_a_time_and_a_newer_load_takes_over(
+    qtbot: QtBot, window: MainWindow, demo: int
+) -> None:
+    open_dashboard(qtbot, window, demo)
+    view = window.dashboard
+    loads: list[object] = []
+    view.dashboard_loaded.connect(loads.append)
+    view.reload()
+    qtbot.waitUntil(view.is_drawing, timeout=20_000)  # the first load is being drawn...
+    assert loads == []  # ...not all at once: the last chart is not there yet
+    view.reload()  # a change arrives meanwhile: the first drawing stops where it is
+    with qtbot.waitSignal(view.dashboard_loaded, timeout=20_000):
+        pass
+    settle(window)
+    assert len(loads) == 1 and not view.is_drawing()
+
+
 def test_a_hidden_dashboard_waits_to_be_shown_before_reloading(
     qtbot: QtBot, window: MainWindow, demo: int
 ) -> None:

@@ -176,6 +176,7 @@ class DashboardView(QWidget):
         self.data: DashboardData | None = None
         self._request = 0
         self._stale = True
+        self._drawing = False
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(REFRESH_DELAY_MS)
@@ -299,6 +300,7 @@ class DashboardView(QWidget):
         self.cohort = cohort
         if cohort is None:
             self._request += 1
+            self._drawing = False  # what was being drawn is abandoned
             self.data = None
             self.title.setText("")
             self.status.setText("")
@@ -316,6 +318,7 @@ class DashboardView(QWidget):
             return
         self._stale = False
         self._request += 1
+        self._drawing = False  # what was being drawn is abandoned for this newer load
         request, cohort_id = self._request, self.cohort.id
         start, end = self._range()
         today = self.context.current_date()
@@ -336,6 +339,7 @@ class DashboardView(QWidget):
         if request != self._request:
             return  # a newer load is on its way
         self.data = data
+        self._drawing = True
         learners = [m for m in data.members if m.role is Role.LEARNER]
         board = data.dashboard
         span = (board.start, board.end)
@@ -390,6 +394,7 @@ class DashboardView(QWidget):
         )
 
     def _finish(self, board: CohortDashboard) -> None:
+        self._drawing = False
         # a fixed "today" (screenshots, tests) gives a fixed text, so pictures do not change
         fixed = self.context.today
         self.status.setText(
@@ -415,6 +420,10 @@ class DashboardView(QWidget):
 
     def is_stale(self) -> bool:
         return self._stale
+
+    def is_drawing(self) -> bool:
+        """True while a load's charts are still being drawn, one per turn of the loop."""
+        return self._drawing
 
     # -- the date range ------------------------------------------------------------------
 
@@ -443,9 +452,9 @@ class DashboardView(QWidget):
             widget.blockSignals(True)
         self.range_choice.setCurrentIndex(choice)
         if start is not None:
-            self.start_edit.setDate(QDate(start))
+            self.start_edit.setDate(QDate(start.year, start.month, start.day))
         if end is not None:
-            self.end_edit.setDate(QDate(end))
+            self.end_edit.setDate(QDate(end.year, end.month, end.day))
         custom = choice == RANGE_CUSTOM
         self.start_edit.setEnabled(custom)
         self.end_edit.setEnabled(custom)
