@@ -101,19 +101,12 @@ def run_gui(db_option: str | None) -> int:
         instance.release()
 
 
-def add_builtin_templates(db: Database) -> int:
-    """Add the built-in templates the database lacks: those a later version ships (by key;
-    idempotent). Returns how many were added."""
-    with db.write() as session:
-        return templates.ensure_builtin_templates(session)
-
-
 def _run_window(app: QApplication, url: str, paths: AppPaths, instance: SingleInstance) -> int:
     db = open_or_recover(url, paths)
     if db is None:
         return 1
     try:
-        add_builtin_templates(db)
+        templates.add_builtin_templates(db)
     except KnownError as exc:
         db.dispose()
         QMessageBox.critical(None, "cohortdesk", f"cohortdesk cannot open its database.\n\n{exc}")

@@ -7,7 +7,6 @@ row and reason; 2 bad usage (argparse). `--json` prints one JSON document on std
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -19,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.exc import OperationalError
 
 from cohortdesk import __version__, cli_mentoring
+from cohortdesk.cli_common import iso_date, print_json, print_table, print_written
 from cohortdesk.cli_data import DB_COMMANDS, FILE_COMMANDS, add_parsers, after_open
 from cohortdesk.core import exporters
 from cohortdesk.core.db import Database
@@ -36,13 +36,6 @@ from cohortdesk.core.services import attention, cohorts, imports, participation,
 from cohortdesk.core.services.import_guard import guarded_import
 
 PROG = "cohortdesk"
-
-
-def _iso_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {text!r}") from exc
 
 
 def _positive(text: str) -> int:
@@ -76,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--members", type=_positive, help="people in it (default 24)")
     demo.add_argument("--days", type=_positive, help="days of activity (default 56)")
     demo.add_argument("--seed", type=int, help="random seed: same seed, same data")
-    demo.add_argument("--end", type=_iso_date, help="last day of activity (default today)")
+    demo.add_argument("--end", type=iso_date, help="last day of activity (default today)")
     demo.add_argument(
         "--if-empty", action="store_true", help="do nothing when the database has a cohort"
     )
@@ -85,8 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     cohort_commands = cohort.add_subparsers(dest="cohort_command", metavar="ACTION", required=True)
     create = cohort_commands.add_parser("create", help="create a cohort")
     create.add_argument("name")
-    create.add_argument("--start", type=_iso_date, help="first day (YYYY-MM-DD)")
-    create.add_argument("--end", type=_iso_date, help="last day (YYYY-MM-DD)")
+    create.add_argument("--start", type=iso_date, help="first day (YYYY-MM-DD)")
+    create.add_argument("--end", type=iso_date, help="last day (YYYY-MM-DD)")
     create.add_argument("--timezone", default="UTC", help="IANA time zone (default UTC)")
     create.add_argument("--description", default="")
     listing = cohort_commands.add_parser("list", help="list cohorts")
@@ -166,24 +159,12 @@ def _open(args: argparse.Namespace) -> Database:
     db = open_database(database_url(paths, args.db), paths.backup_dir)
     try:
         after_open(db, paths)
+        # As the app does at start-up: templates a newer version ships reach an older database.
+        templates.add_builtin_templates(db)
     except BaseException:
         db.dispose()
         raise
     return db
-
-
-def _print_json(document: Any) -> None:
-    json.dump(document, sys.stdout, indent=2, ensure_ascii=False, default=str)
-    sys.stdout.write("\n")
-
-
-def _print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
-    cells = [[str(c) for c in row] for row in rows]
-    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
-    print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
-    print("  ".join("-" * w for w in widths))
-    for row in cells:
-        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
 
 
 def cmd_demo(args: argparse.Namespace, db: Database) -> int:
@@ -220,11 +201,11 @@ def cmd_cohort(args: argparse.Namespace, db: Database) -> int:
     with db.read() as session:
         rows = cohorts.list_cohorts(session)
     if args.json:
-        _print_json([row.model_dump(mode="json") for row in rows])
+        print_json([row.model_dump(mode="json") for row in rows])
     elif not rows:
         print("No cohorts yet. Create one with: cohortdesk cohort create NAME")
     else:
-        _print_table(
+        print_table(
             ["Cohort", "Members", "Learners", "Start", "End", "Time zone", "Archived"],
             [
                 [
@@ -265,10 +246,10 @@ def cmd_status(args: argparse.Namespace, db: Database) -> int:
         cohort = cohorts.find_cohort(session, args.cohort)
         rows = participation.roster(session, cohort.id)
     if args.json:
-        _print_json({"cohort": cohort.name, "members": [member_json(r) for r in rows]})
+        print_json({"cohort": cohort.name, "members": [member_json(r) for r in rows]})
         return 0
     print(f"{cohort.name}: {len(rows)} members")
-    _print_table(
+    print_table(
         ["Name", "Role", "Stage", "Access", "Motivation", "Posts", "Peer replies", "Last active"],
         [
             [
@@ -320,7 +301,7 @@ def cmd_import(args: argparse.Namespace, db: Database) -> int:
         ):
             summary = imports.import_file(session, cohort.id, args.file, args.format, options)
     if args.json:
-        _print_json(summary.cli_json())
+        print_json(summary.cli_json())
         return 0
     verb = "Would import" if args.dry_run else "Imported"
     print(
@@ -346,12 +327,12 @@ def cmd_imports(args: argparse.Namespace, db: Database) -> int:
         cohort = cohorts.find_cohort(session, args.cohort)
         rows = imports.list_batches(session, cohort.id)
     if args.json:
-        _print_json([row.model_dump(mode="json") for row in rows])
+        print_json([row.model_dump(mode="json") for row in rows])
         return 0
     if not rows:
         print(f"{cohort.name}: no imports yet")
         return 0
-    _print_table(
+    print_table(
         ["Id", "Imported", "Format", "File", "Read", "New", "Duplicates", "People", "Undone"],
         [
             [
@@ -386,7 +367,7 @@ def cmd_attention(args: argparse.Namespace, db: Database) -> int:
         as_of = _as_of(args.as_of, cohort.timezone)
         items = attention.attention(session, cohort.id, as_of)
     if args.json:
-        _print_json([item.cli_json() for item in items])
+        print_json([item.cli_json() for item in items])
         return 0
     when = day_label(as_of)
     if not items:
@@ -407,7 +388,7 @@ def cmd_attention(args: argparse.Namespace, db: Database) -> int:
                     (item.suggested_template or "-") if first else "",
                 ]
             )
-    _print_table(["Priority", "Name", "Stage", "Why (weight)", "Suggested template"], rows)
+    print_table(["Priority", "Name", "Stage", "Why (weight)", "Suggested template"], rows)
     return 0
 
 
@@ -415,9 +396,9 @@ def cmd_templates(args: argparse.Namespace, db: Database) -> int:
     with db.read() as session:
         rows = templates.list_templates(session, include_retired=args.all)
     if args.json:
-        _print_json([row.model_dump(mode="json") for row in rows])
+        print_json([row.model_dump(mode="json") for row in rows])
         return 0
-    _print_table(
+    print_table(
         ["Id", "Name", "Purpose", "Stage", "Kind", "Used"],
         [
             [
@@ -470,14 +451,14 @@ def _add_export_parser(commands: Any) -> None:
     export.add_argument(
         "--from",
         dest="date_from",
-        type=_iso_date,
+        type=iso_date,
         metavar="YYYY-MM-DD",
         help="first day of activity (cohort time zone)",
     )
     export.add_argument(
         "--to",
         dest="date_to",
-        type=_iso_date,
+        type=iso_date,
         metavar="YYYY-MM-DD",
         help="last day of activity (cohort time zone)",
     )
@@ -521,10 +502,7 @@ def cmd_export(args: argparse.Namespace, db: Database) -> int:
         result = exporters.export_cohort(
             session, cohort.id, ExportFormat(args.format), args.output, options
         )
-    if args.json:
-        _print_json(result.model_dump(mode="json"))
-    else:
-        print(result.message())
+    print_written(result, args.json)
     return 0
 
 

@@ -23,9 +23,7 @@ to the pack's own.
 from __future__ import annotations
 
 import argparse
-import json
-import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -33,6 +31,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from cohortdesk.cli_common import iso_date, print_json, print_table, print_written
 from cohortdesk.core.db import Database
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.mentoring_schemas import GroupInput, HighlightInput
@@ -53,27 +52,6 @@ REVIEW_NOTES = "review-notes"
 """The `import` format of a mentor's notes file (not an activity format)."""
 
 Handler = Callable[[argparse.Namespace, Database], int]
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {text!r}") from exc
-
-
-def print_json(document: Any) -> None:
-    json.dump(document, sys.stdout, indent=2, ensure_ascii=False, default=str)
-    sys.stdout.write("\n")
-
-
-def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
-    cells = [[str(c) for c in row] for row in rows]
-    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
-    print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
-    print("  ".join("-" * w for w in widths))
-    for row in cells:
-        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
 
 
 # ---- parsers ----------------------------------------------------------------------------
@@ -100,7 +78,7 @@ def add_parsers(commands: Any) -> None:
     view = actions.add_parser("view", help="one mentor's mentees: progress, reasons, changes")
     view.add_argument("--cohort", help="cohort name (default: the review pack's)")
     view.add_argument("--mentor", metavar="WHO", help="the mentor (default: the pack's)")
-    view.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="default today")
+    view.add_argument("--as-of", type=iso_date, metavar="YYYY-MM-DD", help="default today")
     view.add_argument("--json", action="store_true", help="print JSON")
     notes = actions.add_parser(
         "export-notes", help="write the mentor's session notes to a file for the facilitator"
@@ -140,7 +118,7 @@ def add_parsers(commands: Any) -> None:
     found_add.add_argument("--cohort", required=True, help="cohort name")
     found_add.add_argument("--member", required=True, metavar="WHO")
     found_add.add_argument("--text", required=True)
-    found_add.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="default today")
+    found_add.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD", help="default today")
     found_add.add_argument("--tags", default="", help="comma-separated")
     found_add.add_argument(
         "--kind", choices=[k.value for k in HighlightKind], default=HighlightKind.STORY.value
@@ -155,7 +133,7 @@ def add_parsers(commands: Any) -> None:
     summary.add_argument(
         "--format", choices=["pdf", "text"], help="default: pdf for a .pdf file, else text"
     )
-    summary.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="default today")
+    summary.add_argument("--as-of", type=iso_date, metavar="YYYY-MM-DD", help="default today")
 
 
 # ---- helpers -----------------------------------------------------------------------------
@@ -209,10 +187,7 @@ def cmd_mentor(args: argparse.Namespace, db: Database) -> int:
         cohort = _cohort(session, args.cohort)
         mentor = _mentor(session, cohort, args.mentor)
         result = review_notes.export_notes(session, mentor, args.output)
-    if args.json:
-        print_json(result.model_dump(mode="json"))
-    else:
-        print(result.message())
+    print_written(result, args.json)
     return 0
 
 
@@ -340,10 +315,7 @@ def cmd_review_pack(args: argparse.Namespace, db: Database) -> int:
         cohort = cohorts.find_cohort(session, args.cohort)
         mentor = mentoring.find_member(session, cohort.id, args.mentor)
         result = review_pack.make_review_pack(session, mentor, args.output)
-    if args.json:
-        print_json(result.model_dump(mode="json"))
-    else:
-        print(result.message())
+    print_written(result, args.json)
     return 0
 
 

@@ -6,20 +6,14 @@ import json
 from pathlib import Path
 
 import pytest
+from sqlalchemy import delete, func, select
 
-from cohortdesk.cli import main
+from cohortdesk.core.db import Database
+from cohortdesk.core.models import PromptTemplate
+from tests.cli.support import run
 
 DEMO = "Leading Online Learning (demo)"
 ITEM_KEYS = {"name", "email", "stage", "priority", "reasons", "suggested_template", "message"}
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
@@ -109,3 +103,30 @@ def test_templates_list(capsys: pytest.CaptureFixture[str]) -> None:
         rows[0]
     )
     assert run(capsys, "templates", "list", "--all")[0] == 0
+
+
+@pytest.mark.parametrize("command", [["templates", "list", "--json"], ["cohort", "list"]])
+def test_an_older_database_gets_the_built_in_templates_it_lacks(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: list[str]
+) -> None:
+    # As the app does at start-up: a template a newer version ships reaches an older database.
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    assert run(capsys, "--db", url, "cohort", "create", "Spring")[0] == 0
+    db = Database(url)
+    try:
+        with db.write() as session:
+            session.execute(delete(PromptTemplate).where(PromptTemplate.key == "bridge"))
+    finally:
+        db.dispose()
+
+    code, out, err = run(capsys, "--db", url, *command)
+    assert (code, err) == (0, "")
+    if command[0] == "templates":
+        assert [row["key"] for row in json.loads(out)].count("bridge") == 1
+    db = Database(url)
+    try:
+        with db.read() as session:
+            wanted = select(func.count()).where(PromptTemplate.key == "bridge")
+            assert session.scalar(wanted) == 1
+    finally:
+        db.dispose()

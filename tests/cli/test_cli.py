@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cohortdesk import __version__
-from cohortdesk.cli import main
+from tests.cli.support import run
 
 STATUS_KEYS = {
     "name",
@@ -26,15 +26,6 @@ STATUS_KEYS = {
     "peer_replies",
     "last_active",
 }
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exit_:  # argparse: --version, --help, bad usage
-        code = int(exit_.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:

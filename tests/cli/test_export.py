@@ -8,18 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from cohortdesk.cli import main
 from cohortdesk.core.db import Database
+from tests.cli.support import run
 from tests.core.exporters.conftest import build_sample
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

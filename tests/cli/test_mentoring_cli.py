@@ -15,16 +15,8 @@ from cohortdesk.core.mentoring_schemas import SessionInput
 from cohortdesk.core.migrate import open_database
 from cohortdesk.core.paths import sqlite_url
 from cohortdesk.core.services import mentoring
+from tests.cli.support import run
 from tests.core.mentoring_builders import MentoringStory
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

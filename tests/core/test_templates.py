@@ -120,6 +120,22 @@ def test_seeding_is_idempotent_and_adds_only_what_is_missing(session: Session) -
 # ---- the facilitator's own ------------------------------------------------------------------
 
 
+def test_an_older_database_gets_what_it_lacks_and_a_complete_one_is_not_written(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with db.write() as session:
+        session.execute(delete(PromptTemplate).where(PromptTemplate.key == "bridge"))
+    assert templates.add_builtin_templates(db) == 1
+    with db.read() as session:
+        assert session.scalar(select(func.count()).where(PromptTemplate.key == "bridge")) == 1
+
+    def no_write() -> None:
+        raise AssertionError("a database with every built-in template was written to")
+
+    monkeypatch.setattr(db, "write", no_write)
+    assert templates.add_builtin_templates(db) == 0
+
+
 def test_create_edit_duplicate_retire(session: Session) -> None:
     created = templates.create_template(session, mine(stage=3))
     assert (created.builtin, created.retired, created.stage, created.key) == (False, False, 3, None)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select
 
-from cohortdesk.app import add_builtin_templates
 from cohortdesk.core.db import Database
 from cohortdesk.core.models import PromptTemplate, TemplatePurpose
 from cohortdesk.core.schemas import TemplateInput
@@ -18,8 +17,8 @@ def test_a_missing_built_in_is_added_at_start_up_and_only_once(db: Database) -> 
             session,
             TemplateInput(name="Mine", purpose=TemplatePurpose.THANKS, subject="", body="Hi"),
         )
-    assert add_builtin_templates(db) == 1
-    assert add_builtin_templates(db) == 0
+    assert templates.add_builtin_templates(db) == 1
+    assert templates.add_builtin_templates(db) == 0
     with db.read() as session:
         keys = set(session.scalars(select(PromptTemplate.key)))
         names = {row.name for row in templates.list_templates(session)}

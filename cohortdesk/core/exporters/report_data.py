@@ -14,13 +14,14 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
-from sqlalchemy import Table, literal, null, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cohortdesk.core.exporters.records import ExportData, ExportEvent
-from cohortdesk.core.models import Base, EventKind, Membership, Role
+from cohortdesk.core.models import EventKind, Membership, Role
+from cohortdesk.core.models import Highlight as HighlightRecord
 
 #: at most this many bars in the weekly chart; longer periods get two-week (or longer) bars
 MAX_BARS = 30
@@ -175,42 +176,30 @@ def _bars(
     return tuple(bars)
 
 
-_TEXT_COLUMNS = ("text", "body", "quote", "story")
-_DAY_COLUMNS = ("happened_on", "occurred_on", "day", "date", "captured_at", "created_at")
-
-
-def load_highlights(
-    session: Session, data: ExportData, table: Table | None = None
-) -> list[Highlight]:
+def load_highlights(session: Session, data: ExportData) -> list[Highlight]:
     """The cohort's highlights (success stories, quotes) in the period, oldest first.
 
-    Highlights arrive with a later change (issue 7): until a `highlights` table exists this
-    returns nothing and the report leaves the section out. The table is read by the columns
-    it is expected to have: the member (`membership_id`), the text (`text`, `body`, `quote`
-    or `story`), the day and, optionally, `tags`. A pseudonymised report has no highlights:
-    they are people's own words.
+    A pseudonymised report has no highlights: they are people's own words.
     """
-    table = table if table is not None else Base.metadata.tables.get("highlights")
-    if table is None or data.pseudonymised:
+    if data.pseudonymised:
         return []
-    columns = table.c
-    text = next((columns[n] for n in _TEXT_COLUMNS if n in columns), None)
-    if text is None or "membership_id" not in columns:
-        return []
-    day = next((columns[n] for n in _DAY_COLUMNS if n in columns), null())
-    tags = columns["tags"] if "tags" in columns else literal("")
     stmt = (
-        select(Membership.person_id, text, day, tags)
-        .join(Membership, Membership.id == columns["membership_id"])
+        select(
+            Membership.person_id,
+            HighlightRecord.text,
+            HighlightRecord.happened_on,
+            HighlightRecord.tags,
+        )
+        .join(Membership, Membership.id == HighlightRecord.membership_id)
         .where(Membership.cohort_id == data.cohort.id)
     )
     labels = {p.person_id: p.label for p in data.people.values()}
-    found = []
-    for person_id, body, when, tag_text in session.execute(stmt):
-        moment = data.local(when).date() if isinstance(when, datetime) else when
-        if moment is not None and not _in_period(data, moment):
-            continue
-        found.append(Highlight(moment, labels.get(person_id, ""), str(body), str(tag_text or "")))
+    found = [
+        Highlight(day, labels.get(person_id, ""), text, tags)
+        for person_id, text, day, tags in session.execute(stmt)
+        if _in_period(data, day)
+    ]
+    # A stable sort: highlights of one day stay in the order the database gives them.
     found.sort(key=lambda h: h.day or date.min)
     return found
 

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from cohortdesk.core.db import Database
 from cohortdesk.core.errors import ConflictError, KnownError, NotFoundError
 from cohortdesk.core.models import Intervention, PromptTemplate, TemplatePurpose, utcnow
 from cohortdesk.core.rendering import check, render_message
@@ -60,19 +61,22 @@ def builtin_library() -> tuple[BuiltinTemplate, ...]:
     return _Library.model_validate(json.loads(text)).templates
 
 
+def _missing_builtins(session: Session) -> list[BuiltinTemplate]:
+    """The shipped templates whose key the database does not hold."""
+    present = set(
+        session.scalars(select(PromptTemplate.key).where(PromptTemplate.key.is_not(None)))
+    )
+    return [entry for entry in builtin_library() if entry.key not in present]
+
+
 def ensure_builtin_templates(session: Session, *, now: datetime | None = None) -> int:
     """Add any built-in template the database does not have yet (matched by key).
 
     Templates already there, edited or retired, are left alone. Returns how many were added.
     """
-    present = set(
-        session.scalars(select(PromptTemplate.key).where(PromptTemplate.key.is_not(None)))
-    )
     when = now or utcnow()
     added = 0
-    for entry in builtin_library():
-        if entry.key in present:
-            continue
+    for entry in _missing_builtins(session):
         session.add(
             PromptTemplate(
                 key=entry.key,
@@ -90,6 +94,20 @@ def ensure_builtin_templates(session: Session, *, now: datetime | None = None) -
         added += 1
     session.flush()
     return added
+
+
+def add_builtin_templates(db: Database) -> int:
+    """Add the built-in templates the database lacks: those a later version ships (by key).
+
+    Looks with a read first, so a database that has them all is not written to (a command that
+    only reads leaves the file as it was); the additions are one transaction of their own.
+    Returns how many were added.
+    """
+    with db.read() as session:
+        if not _missing_builtins(session):
+            return 0
+    with db.write() as session:
+        return ensure_builtin_templates(session)
 
 
 def list_templates(

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 from pypdf import PdfReader
-from sqlalchemy import Column, Date, Integer, MetaData, Table, Text, insert
 
 from cohortdesk.core.db import Database
 from cohortdesk.core.exporters.network_layout import circle, layout
 from cohortdesk.core.exporters.records import collect, iter_events
 from cohortdesk.core.exporters.report_data import load_highlights, summarise
+from cohortdesk.core.models import Highlight
 from cohortdesk.core.schemas import ExportFormat, ExportOptions
 from tests.core.exporters.conftest import NOW, Sample
 from tests.core.exporters.support import pdf_text, run_export
@@ -43,7 +43,7 @@ def test_the_report_has_every_section_and_numbered_pages(
         f"Page {pages} of {pages}",
     ):
         assert expected in text, expected
-    assert "Highlights" not in text  # no highlights table yet: no section
+    assert "Highlights" not in text  # the cohort keeps none: no section
 
 
 def test_the_key_numbers(db: Database, sample: Sample) -> None:
@@ -74,42 +74,37 @@ def test_pages_render_in_a_real_pdf_engine(db: Database, sample: Sample, tmp_pat
         document.close()
 
 
-def _highlights_table(db: Database) -> Table:
-    metadata = MetaData()
-    table = Table(
-        "highlights",
-        metadata,
-        Column("id", Integer, primary_key=True),
-        Column("membership_id", Integer),
-        Column("happened_on", Date),
-        Column("text", Text),
-        Column("tags", Text),
-    )
-    metadata.create_all(db.engine, tables=[table])
-    return table
-
-
 def test_highlights_appear_when_the_cohort_keeps_them(
     db: Database, sample: Sample, tmp_path: Path
 ) -> None:
-    table = _highlights_table(db)
     with db.write() as session:
-        session.execute(
-            insert(table).values(
+        session.add(
+            Highlight(
                 membership_id=sample.members["ben"],
                 happened_on=date(2025, 3, 5),
                 text="I finally answered a colleague's question myself.",
                 tags="confidence",
             )
         )
+        session.add(
+            Highlight(membership_id=sample.members["ann"], happened_on=date(2025, 3, 4), text="Hi")
+        )
     with db.read() as session:
         data = collect(session, sample.cohort_id, ExportOptions(), now=NOW)
-        found = load_highlights(session, data, table)
-        assert [h.who for h in found] == ["Ben Brook"]
+        found = load_highlights(session, data)
+        assert [(h.day, h.who, h.text, h.tags) for h in found] == [
+            (date(2025, 3, 4), "Ann Archer", "Hi", ""),
+            (
+                date(2025, 3, 5),
+                "Ben Brook",
+                "I finally answered a colleague's question myself.",
+                "confidence",
+            ),
+        ]
         march = collect(session, sample.cohort_id, ExportOptions(date_to=date(2025, 3, 4)))
-        assert load_highlights(session, march, table) == []
+        assert [h.who for h in load_highlights(session, march)] == ["Ann Archer"]
         hidden = collect(session, sample.cohort_id, ExportOptions(pseudonymise=True), now=NOW)
-        assert load_highlights(session, hidden, table) == []
+        assert load_highlights(session, hidden) == []
 
         from cohortdesk.core.exporters.pdf_export import export_pdf
 

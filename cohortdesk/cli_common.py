@@ -1,0 +1,57 @@
+"""What the command-line modules share: argument types and the way results are printed.
+
+Output goes to stdout; `--json` output is one JSON document and nothing else there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date
+from typing import Any, Protocol
+
+
+def iso_date(text: str) -> date:
+    """An argparse type: a YYYY-MM-DD date (a bad one is a usage error, exit 2)."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {text!r}") from exc
+
+
+def print_json(document: Any) -> None:
+    """Print `document` as indented JSON (dates and paths as text)."""
+    json.dump(document, sys.stdout, indent=2, ensure_ascii=False, default=str)
+    sys.stdout.write("\n")
+
+
+def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    """Print a plain-text table: left-aligned columns under a dashed rule."""
+    cells = [[str(c) for c in row] for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    lines = [
+        "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip(),
+        "  ".join("-" * w for w in widths),
+    ]
+    lines += [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
+    ]
+    sys.stdout.write("".join(f"{line}\n" for line in lines))
+
+
+class Written(Protocol):
+    """What a command that writes files reports: a pydantic result with a one-line message."""
+
+    def model_dump(self, *, mode: str) -> dict[str, Any]: ...
+
+    def message(self) -> str: ...
+
+
+def print_written(result: Written, as_json: bool) -> None:
+    """Print what a command wrote: the whole result as JSON, or its one-line message."""
+    if as_json:
+        print_json(result.model_dump(mode="json"))
+    else:
+        sys.stdout.write(f"{result.message()}\n")

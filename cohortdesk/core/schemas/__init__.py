@@ -1,0 +1,127 @@
+"""Immutable rows the services hand out, and validated inputs they accept.
+
+Services never return live ORM objects: the GUI and CLI get these frozen pydantic models,
+which are safe to pass between threads. One module per domain; every name is re-exported
+here, so `from cohortdesk.core.schemas import MemberRow` works whichever module holds it:
+
+    fields       the frozen base model and validated field types (Name, Email, time zones...)
+    validation   `validated` and `friendly_error`: a validation failure as one plain line
+    cohorts      cohort input and list rows
+    members      member and event input, roster rows, the member panel's detail
+    imports      import preview, summary and past batches
+    rules        a cohort's adjustable rules: attention, stage evidence, message facts
+    attention    the attention list and its reasons
+    evidence     stage evidence and suggested stage moves
+    templates    prompt templates, placeholders, rendered messages
+    nudges       nudges as sent, with their outcome
+    exports      participation records and reports
+"""
+
+from __future__ import annotations
+
+from cohortdesk.core.schemas.attention import AttentionItem, AttentionReason, ReasonCode
+from cohortdesk.core.schemas.cohorts import CohortInput, CohortRow
+from cohortdesk.core.schemas.evidence import EvidenceLine, MemberEvidence, StageSuggestion
+from cohortdesk.core.schemas.exports import (
+    MIN_EXPORT_KEY_CHARS,
+    ExportFormat,
+    ExportMember,
+    ExportOptions,
+    ExportPreview,
+    ExportResult,
+)
+from cohortdesk.core.schemas.fields import (
+    AwareDateTime,
+    Email,
+    Frozen,
+    Name,
+    OptionalText,
+    Rating,
+    StageNumber,
+    TimeZoneName,
+)
+from cohortdesk.core.schemas.imports import ImportBatchRow, ImportPreviewRow, ImportSummary
+from cohortdesk.core.schemas.members import (
+    AccessIssueRow,
+    EventInput,
+    EventRow,
+    MemberDetail,
+    MemberInput,
+    MemberRow,
+    MotivationRow,
+    NoteRow,
+    PersonChoice,
+    StageChangeRow,
+)
+from cohortdesk.core.schemas.nudges import NudgeInput, NudgeOutcome, NudgeRow
+from cohortdesk.core.schemas.rules import (
+    AttentionSettings,
+    CohortRules,
+    EvidenceThresholds,
+    MessageSettings,
+)
+from cohortdesk.core.schemas.templates import (
+    MAX_MESSAGE_CHARS,
+    MAX_SUBJECT_CHARS,
+    MessageContext,
+    Placeholder,
+    RenderedMessage,
+    TemplateInput,
+    TemplateRow,
+)
+from cohortdesk.core.schemas.validation import ModelT, friendly_error, validated
+
+__all__ = [
+    "MAX_MESSAGE_CHARS",
+    "MAX_SUBJECT_CHARS",
+    "MIN_EXPORT_KEY_CHARS",
+    "AccessIssueRow",
+    "AttentionItem",
+    "AttentionReason",
+    "AttentionSettings",
+    "AwareDateTime",
+    "CohortInput",
+    "CohortRow",
+    "CohortRules",
+    "Email",
+    "EventInput",
+    "EventRow",
+    "EvidenceLine",
+    "EvidenceThresholds",
+    "ExportFormat",
+    "ExportMember",
+    "ExportOptions",
+    "ExportPreview",
+    "ExportResult",
+    "Frozen",
+    "ImportBatchRow",
+    "ImportPreviewRow",
+    "ImportSummary",
+    "MemberDetail",
+    "MemberEvidence",
+    "MemberInput",
+    "MemberRow",
+    "MessageContext",
+    "MessageSettings",
+    "ModelT",
+    "MotivationRow",
+    "Name",
+    "NoteRow",
+    "NudgeInput",
+    "NudgeOutcome",
+    "NudgeRow",
+    "OptionalText",
+    "PersonChoice",
+    "Placeholder",
+    "Rating",
+    "ReasonCode",
+    "RenderedMessage",
+    "StageChangeRow",
+    "StageNumber",
+    "StageSuggestion",
+    "TemplateInput",
+    "TemplateRow",
+    "TimeZoneName",
+    "friendly_error",
+    "validated",
+]

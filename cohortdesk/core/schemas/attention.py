@@ -1,0 +1,68 @@
+"""The attention list: who needs the facilitator, why, and what to say."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from cohortdesk.core.schemas.fields import Frozen
+
+
+class ReasonCode(StrEnum):
+    """Why a learner is on the attention list."""
+
+    ACCESS_PROBLEM = "access_problem"
+    NEVER_ACCESSED = "never_accessed"
+    LOW_MOTIVATION = "low_motivation"
+    NO_RESPONSE = "no_response"
+    SILENT = "silent"
+    READS_NOT_POSTING = "reads_not_posting"
+    FACILITATOR_ONLY = "facilitator_only"
+    RECENTLY_NUDGED = "recently_nudged"
+
+
+class AttentionReason(Frozen):
+    """One reason, in plain words with its numbers, and what it adds to the priority.
+
+    Attributes:
+        code: which rule.
+        detail: the evidence as a facilitator would say it.
+        weight: its share of the priority (negative for "recently nudged", which sinks).
+        since: the day the reason became true (a reason newer than the last nudge means
+            things got worse); None when it has no single day.
+    """
+
+    code: ReasonCode
+    detail: str
+    weight: int
+    since: date | None = None
+
+
+class AttentionItem(Frozen):
+    """One learner who needs the facilitator, with why, how urgently, and what to say."""
+
+    membership_id: int
+    person_id: int
+    name: str
+    email: str
+    stage: int
+    priority: int
+    reasons: tuple[AttentionReason, ...]
+    last_nudged_at: datetime | None
+    recently_nudged: bool
+    suggested_template_id: int | None
+    suggested_template: str | None
+    subject: str
+    message: str
+
+    def cli_json(self) -> dict[str, object]:
+        """The fields `cohortdesk attention --json` prints for this learner."""
+        return {
+            "name": self.name,
+            "email": self.email,
+            "stage": self.stage,
+            "priority": self.priority,
+            "reasons": [{"code": r.code.value, "detail": r.detail} for r in self.reasons],
+            "suggested_template": self.suggested_template,
+            "message": self.message,
+        }

@@ -1,0 +1,61 @@
+"""The building blocks of every DTO: the frozen base model and the validated field types."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from cohortdesk.core.schemas.validation import shown_value
+
+
+def _check_timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(
+            f"unknown time zone {name!r} (use an IANA name like Europe/London)"
+        ) from exc
+    return name
+
+
+def _check_aware(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("a time needs its time zone")
+    return value
+
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def _check_email(value: str) -> str:
+    if value and not _EMAIL.fullmatch(value):
+        raise ValueError(f"not a valid email address ({shown_value(value)})")
+    return value
+
+
+def _blank_to_none(value: str | None) -> str | None:
+    return (value.strip() or None) if value is not None else None
+
+
+TimeZoneName = Annotated[
+    str, StringConstraints(strip_whitespace=True), AfterValidator(_check_timezone)
+]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Email = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=320), AfterValidator(_check_email)
+]
+OptionalText = Annotated[str | None, AfterValidator(_blank_to_none)]
+"""Stripped text where blank means "none"."""
+StageNumber = Annotated[int, Field(ge=1, le=5)]
+Rating = Annotated[int, Field(ge=1, le=5)]
+AwareDateTime = Annotated[datetime, AfterValidator(_check_aware)]
+
+
+class Frozen(BaseModel):
+    """A DTO: immutable once built, so it is safe to hand between threads."""
+
+    model_config = ConfigDict(frozen=True)
