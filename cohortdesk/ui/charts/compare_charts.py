@@ -17,24 +17,30 @@ from cohortdesk.ui.charts.base import ChartCard, column_at, percent, tooltip_tab
 STAGES = tuple(range(1, LAST_STAGE + 1))
 GROUP_WIDTH = 0.8
 """The share of a stage's slot the cohorts' bars fill together."""
+NOTHING_TO_COMPARE = "Pick two or more cohorts to compare"
 
 
 def stage_share(series: CohortSeries, number: int) -> float:
     return series.stages_now.get(number, 0) / series.learners if series.learners else 0.0
 
 
-class CompareStagesChart(ChartCard):
-    """For each stage, one bar per cohort: the share of its learners at that stage now."""
+class CompareChart(ChartCard):
+    """One plot with the cohorts side by side, one colour each, named in the legend.
+
+    Subclasses name the chart in `TITLE` and `SUBTITLE` and draw the comparison last given
+    in `redraw`.
+
+    Args:
+        parent: the compare view, usually.
+    """
+
+    TITLE = ""
+    SUBTITLE = ""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(
-            "Learners by stage",
-            "Share of each cohort's learners at each stage now",
-            parent,
-        )
+        super().__init__(self.TITLE, self.SUBTITLE, parent)
         self.plot = self.add_plot()
         self._comparison: CohortComparison | None = None
-        self.bars: list[Any] = []
         self.refresh()
 
     def set_data(self, comparison: CohortComparison) -> None:
@@ -44,12 +50,22 @@ class CompareStagesChart(ChartCard):
         )
         self.refresh()
 
+
+class CompareStagesChart(CompareChart):
+    """For each stage, one bar per cohort: the share of its learners at that stage now."""
+
+    TITLE = "Learners by stage"
+    SUBTITLE = "Share of each cohort's learners at each stage now"
+
+    bars: list[Any]
+    """The bars drawn, one item per cohort (`redraw` starts the list afresh)."""
+
     def redraw(self) -> None:
         self.plot.clear()
         self.bars = []
         cohorts = self._comparison.cohorts if self._comparison else []
         if not cohorts:
-            self.set_empty("Pick two or more cohorts to compare")
+            self.set_empty(NOTHING_TO_COMPARE)
             return
         self.set_empty(None)
         width = GROUP_WIDTH / len(cohorts)
@@ -91,33 +107,21 @@ class CompareStagesChart(ChartCard):
         return tooltip_table(fmt.stage_label(number), rows)
 
 
-class CompareWeeklyChart(ChartCard):
+class CompareWeeklyChart(CompareChart):
     """One line per cohort: posts and replies per learner in each week of the cohort."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(
-            "Contributions per learner, by week of cohort",
-            "Posts and replies per learner; week 1 is each cohort's first week",
-            parent,
-        )
-        self.plot = self.add_plot()
-        self._comparison: CohortComparison | None = None
-        self.curves: list[Any] = []
-        self.refresh()
+    TITLE = "Contributions per learner, by week of cohort"
+    SUBTITLE = "Posts and replies per learner; week 1 is each cohort's first week"
 
-    def set_data(self, comparison: CohortComparison) -> None:
-        self._comparison = comparison
-        self.set_legend(
-            [(self.theme.series(i), c.cohort_name) for i, c in enumerate(comparison.cohorts)]
-        )
-        self.refresh()
+    curves: list[Any]
+    """The lines drawn, one item per cohort with weeks (`redraw` starts the list afresh)."""
 
     def redraw(self) -> None:
         self.plot.clear()
         self.curves = []
         comparison = self._comparison
         if comparison is None or not comparison.cohorts or not comparison.weeks:
-            self.set_empty("Pick two or more cohorts to compare")
+            self.set_empty(NOTHING_TO_COMPARE)
             return
         self.set_empty(None)
         top = 0.0

@@ -2,7 +2,8 @@
 
 A subclass names its columns in `HEADERS` and says how a row reads in each of them
 (`display`, and optionally `tooltip`, `foreground`, `alignment`); rows are replaced wholesale
-with `set_rows`, since the services hand out fresh tuples after every change.
+with `set_rows`, since the services hand out fresh tuples after every change. Rows with a
+database id use `RowTableModel`; rows without one (a file's preview) `ReadOnlyTableModel`.
 """
 
 from __future__ import annotations
@@ -30,11 +31,12 @@ class HasId(Protocol):
     def id(self) -> int: ...
 
 
-RowT = TypeVar("RowT", bound=HasId)
+RowT = TypeVar("RowT")
+IdRowT = TypeVar("IdRowT", bound=HasId)
 
 
-class RowTableModel(QAbstractTableModel, Generic[RowT]):
-    """A read-only table over a tuple of rows, each with an `id`."""
+class ReadOnlyTableModel(QAbstractTableModel, Generic[RowT]):
+    """A read-only table over a tuple of rows; `ID_ROLE` reads `row_id` (None here)."""
 
     HEADERS: tuple[str, ...] = ()
 
@@ -57,11 +59,11 @@ class RowTableModel(QAbstractTableModel, Generic[RowT]):
     def row_at(self, row: int) -> RowT:
         return self._rows[row]
 
-    def row_of_id(self, row_id: int) -> int | None:
-        """The position of the row with this id, or None."""
-        return next((i for i, r in enumerate(self._rows) if r.id == row_id), None)
-
     # ---- what subclasses say about a row ----
+
+    def row_id(self, row: RowT) -> int | None:
+        """The row's database id, for `ID_ROLE`: rows here have none."""
+        return None
 
     def display(self, row: RowT, column: int) -> str:
         raise NotImplementedError
@@ -109,5 +111,16 @@ class RowTableModel(QAbstractTableModel, Generic[RowT]):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return self.alignment(column)
         if role == ID_ROLE:
-            return row.id
+            return self.row_id(row)
         return None
+
+
+class RowTableModel(ReadOnlyTableModel[IdRowT]):
+    """A read-only table over a tuple of rows, each with an `id`."""
+
+    def row_of_id(self, row_id: int) -> int | None:
+        """The position of the row with this id, or None."""
+        return next((i for i, r in enumerate(self._rows) if r.id == row_id), None)
+
+    def row_id(self, row: IdRowT) -> int:
+        return row.id

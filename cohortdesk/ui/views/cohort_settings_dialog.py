@@ -20,7 +20,6 @@ from PySide6.QtCore import QDate, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
-    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -29,7 +28,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSpinBox,
     QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -45,8 +43,10 @@ from cohortdesk.core.schemas import (
 from cohortdesk.core.services import rules
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.tasks import Task
+from cohortdesk.ui.views.cohort_scoped_dialog import CohortScopedDialog
 from cohortdesk.ui.views.member_tabs.writer import pass_on_failure
-from cohortdesk.ui.widgets.labels import error_label, heading_label, muted_label, show_error
+from cohortdesk.ui.widgets.dialog_parts import dialog_layout
+from cohortdesk.ui.widgets.labels import error_label, muted_label, show_error
 
 SECTIONS: tuple[tuple[str, str, type[BaseModel], str], ...] = (
     (
@@ -166,7 +166,7 @@ class _OptionalDate(QWidget):
         return chosen
 
 
-class CohortSettingsDialog(QDialog):
+class CohortSettingsDialog(CohortScopedDialog):
     """Edit one cohort's attention thresholds, evidence thresholds and message settings.
 
     Args:
@@ -174,6 +174,10 @@ class CohortSettingsDialog(QDialog):
         cohort: whose settings.
         parent: the main window.
     """
+
+    TITLE = "Settings of {name}"
+    MINIMUM_SIZE = (620, 520)
+    SIZE = (760, 760)
 
     settings_loaded = Signal()
     """The stored settings arrived and fill the form."""
@@ -183,15 +187,8 @@ class CohortSettingsDialog(QDialog):
     def __init__(
         self, context: AppContext, cohort: CohortRow, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.cohort = cohort
+        super().__init__(context, cohort, parent)
         self.fields: dict[tuple[str, str], QWidget] = {}
-        self.setWindowTitle(f"Settings of {cohort.name}")
-        self.setMinimumSize(620, 520)
-        self.resize(760, 760)
-
-        self.title = heading_label(f"Settings of {cohort.name}", scale=1.3)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         for key, heading, model, about in SECTIONS:
@@ -210,9 +207,7 @@ class CohortSettingsDialog(QDialog):
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.save_button)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(18, 16, 18, 14)
-        layout.setSpacing(10)
+        layout = dialog_layout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.error_label)

@@ -15,8 +15,6 @@ from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -24,7 +22,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -41,9 +38,11 @@ from cohortdesk.core.schemas import (
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.export_preview_model import ExportPreviewModel
 from cohortdesk.ui.tasks import CancelledError, Progress, Task
+from cohortdesk.ui.views.cohort_scoped_dialog import CohortScopedDialog, known_error_text
 from cohortdesk.ui.views.export_period import OptionalDate
 from cohortdesk.ui.views.member_tabs.base import make_table
 from cohortdesk.ui.views.member_tabs.writer import pass_on_failure
+from cohortdesk.ui.widgets.dialog_parts import action_buttons, dialog_layout
 from cohortdesk.ui.widgets.labels import error_label, heading_label, muted_label, show_error
 
 PREVIEW_DELAY_MS = 250
@@ -66,7 +65,7 @@ def _plural(count: int, word: str) -> str:
     return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
-class ExportDialog(QDialog):
+class ExportDialog(CohortScopedDialog):
     """Choose what to export and where, check the preview, export in the background.
 
     Args:
@@ -74,6 +73,9 @@ class ExportDialog(QDialog):
         cohort: the cohort to export.
         parent: the main window.
     """
+
+    TITLE = "Export {name}"
+    MINIMUM_SIZE = (760, 600)
 
     preview_finished = Signal(object)
     """A preview arrived: the `ExportPreview`."""
@@ -84,11 +86,7 @@ class ExportDialog(QDialog):
     export_cancelled = Signal()
 
     def __init__(self, context: AppContext, cohort: CohortRow, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.context = context
-        self.cohort = cohort
-        self.setWindowTitle(f"Export {cohort.name}")
-        self.setMinimumSize(760, 600)
+        super().__init__(context, cohort, parent)
         self._generation = 0
         self._preview: ExportPreview | None = None
         self._export_task: Task | None = None
@@ -103,7 +101,6 @@ class ExportDialog(QDialog):
     # ---- building --------------------------------------------------------------------
 
     def _build(self) -> None:
-        title = heading_label(f"Export {self.cohort.name}", scale=1.3)
         intro = muted_label(
             "Participation records for HR, managers or a learning record store, or a report "
             "for management. The file is written completely or not at all, readable by you only."
@@ -172,19 +169,12 @@ class ExportDialog(QDialog):
 
         self.progress_bar = QProgressBar()
         self.progress_bar.hide()
-        self.buttons = QDialogButtonBox()
-        self.export_button = self.buttons.addButton(
-            "&Export", QDialogButtonBox.ButtonRole.AcceptRole
+        self.buttons, self.export_button, self.close_button = action_buttons(
+            "&Export", self.choose_button
         )
-        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.export_button.setDefault(True)
-        for button in (self.choose_button, self.close_button):
-            button.setAutoDefault(False)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(18, 16, 18, 14)
-        layout.setSpacing(10)
-        layout.addWidget(title)
+        layout = dialog_layout(self)
+        layout.addWidget(self.title)
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(heading_label("What will be exported"))
@@ -271,11 +261,7 @@ class ExportDialog(QDialog):
     def _problem(self) -> str:
         if self.path() is None:
             return "Choose the file to write."
-        try:
-            self.options()
-        except KnownError as exc:
-            return str(exc)
-        return ""
+        return known_error_text(self.options)
 
     @Slot()
     def _settings_changed(self) -> None:

@@ -5,19 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from PySide6.QtCore import QDate, QStringListModel, Qt, Slot
+from PySide6.QtCore import QStringListModel, Qt, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
-    QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
-    QPlainTextEdit,
     QRadioButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -26,6 +22,13 @@ from cohortdesk.core.mentoring_schemas import HighlightInput, HighlightRow
 from cohortdesk.core.models import EventKind, HighlightKind
 from cohortdesk.core.schemas import EventRow, validated
 from cohortdesk.ui import format as fmt
+from cohortdesk.ui.widgets.edit_form import (
+    chosen_day,
+    day_edit,
+    lay_out_edit_dialog,
+    set_day,
+    text_box,
+)
 from cohortdesk.ui.widgets.labels import error_label, muted_label, show_error
 
 QUOTABLE = (EventKind.POST, EventKind.REPLY, EventKind.SHARE, EventKind.SUBMIT)
@@ -89,10 +92,7 @@ class HighlightDialog(QDialog):
         kinds.addWidget(self.story)
         kinds.addWidget(self.quote)
         kinds.addStretch(1)
-        self.day = QDateEdit()
-        self.day.setCalendarPopup(True)
-        self.day.setDisplayFormat("d MMM yyyy")
-        self._set_day(initial.happened_on if initial else today)
+        self.day = day_edit(initial.happened_on if initial else today)
         self.source_event = QComboBox()
         self.source_event.addItem("None: typed in", None)
         for event in list(self._events.values())[:MAX_EVENTS]:
@@ -101,12 +101,11 @@ class HighlightDialog(QDialog):
         self.source_event.setCurrentIndex(max(self.source_event.findData(chosen), 0))
         self.source_event.setVisible(bool(self._events))
         self.event_detail = muted_label()
-        self.text = QPlainTextEdit(initial.text if initial else "")
-        self.text.setPlaceholderText(
-            "What they achieved, or what they said, in a sentence or two worth retelling"
+        self.text = text_box(
+            initial.text if initial else "",
+            "What they achieved, or what they said, in a sentence or two worth retelling",
+            96,
         )
-        self.text.setTabChangesFocus(True)
-        self.text.setFixedHeight(96)
         self.tags = QLineEdit(initial.tag_text if initial else "")
         self.tags.setPlaceholderText("comma-separated, e.g. leadership, first post")
         self._tag_model = QStringListModel(self)
@@ -124,26 +123,15 @@ class HighlightDialog(QDialog):
         form.addRow("&Date", self.day)
         form.addRow("&Text", self.text)
         form.addRow("T&ags", self.tags)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        lay_out_edit_dialog(
+            self,
+            form,
+            "Highlights feed the PDF report and manager summaries: write them to be read.",
+            self.error,
         )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(
-            muted_label(
-                "Highlights feed the PDF report and manager summaries: write them to be read."
-            )
-        )
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
         self.source_event.currentIndexChanged.connect(self._event_chosen)
         self._event_chosen(initial is None)
         self.text.setFocus()
-
-    def _set_day(self, day: date) -> None:
-        self.day.setDate(QDate(day.year, day.month, day.day))
 
     def set_tags(self, tags: Sequence[str]) -> None:
         """Offer these tags as completions."""
@@ -155,7 +143,7 @@ class HighlightDialog(QDialog):
         self.event_detail.setText(event.detail if event and event.detail else "")
         self.event_detail.setVisible(bool(event and event.detail))
         if event is not None and move_day is not False:
-            self._set_day(fmt.local_date(event.occurred_at, self._timezone))
+            set_day(self.day, fmt.local_date(event.occurred_at, self._timezone))
 
     def value(self) -> HighlightInput:
         assert self._value is not None
@@ -163,14 +151,12 @@ class HighlightDialog(QDialog):
 
     @Slot()
     def accept(self) -> None:
-        day = self.day.date().toPython()
-        assert isinstance(day, date)
         try:
             self._value = validated(
                 HighlightInput,
                 membership_id=self.member.currentData(),
                 kind=HighlightKind.QUOTE if self.quote.isChecked() else HighlightKind.STORY,
-                happened_on=day,
+                happened_on=chosen_day(self.day),
                 text=self.text.toPlainText(),
                 tags=self.tags.text(),
                 event_id=self.source_event.currentData(),

@@ -14,16 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QHBoxLayout,
-    QProgressBar,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QProgressBar, QPushButton, QWidget
 
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.importers.base import ImportOptions
@@ -38,6 +29,7 @@ from cohortdesk.ui.models.import_preview_model import (
     ImportPreviewModel,
 )
 from cohortdesk.ui.tasks import CancelledError, Task
+from cohortdesk.ui.views.cohort_scoped_dialog import CohortScopedDialog, known_error_text
 from cohortdesk.ui.views.import_files import (
     FileInfo,
     ImportRequest,
@@ -51,6 +43,7 @@ from cohortdesk.ui.views.import_source import ACTIVITY_CSV, ImportSource
 from cohortdesk.ui.views.import_summary import ImportSummaryView
 from cohortdesk.ui.views.member_tabs.base import make_table
 from cohortdesk.ui.views.member_tabs.writer import pass_on_failure
+from cohortdesk.ui.widgets.dialog_parts import action_buttons, dialog_layout
 from cohortdesk.ui.widgets.labels import error_label, heading_label, muted_label, show_error
 
 log = logging.getLogger(__name__)
@@ -67,7 +60,7 @@ CANCELLED_TEXT = "Import cancelled: nothing was imported."
 PREVIEW_DELAY_MS = 400
 
 
-class ImportDialog(QDialog):
+class ImportDialog(CohortScopedDialog):
     """Choose a file, check the preview, import in the background.
 
     Args:
@@ -76,6 +69,10 @@ class ImportDialog(QDialog):
         path: a file to start with (dropped on the window), or None to choose one.
         parent: the main window.
     """
+
+    TITLE = "Import into {name}"
+    MINIMUM_SIZE = (820, 640)
+    SIZE = (980, 760)
 
     preview_finished = Signal(object)
     """A preview ended: the dry run's `ImportSummary`, or None when the file was rejected."""
@@ -93,13 +90,8 @@ class ImportDialog(QDialog):
         path: Path | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.cohort = cohort
-        self.setWindowTitle(f"Import into {cohort.name}")
+        super().__init__(context, cohort, parent)
         self.setAcceptDrops(True)
-        self.setMinimumSize(820, 640)
-        self.resize(980, 760)
         self._path: Path | None = None
         self._header_path: Path | None = None
         self._generation = 0
@@ -124,7 +116,6 @@ class ImportDialog(QDialog):
     # ---- building --------------------------------------------------------------------
 
     def _build(self) -> None:
-        title = heading_label(f"Import into {self.cohort.name}", scale=1.3)
         intro = muted_label(
             "An import is one step: a bad row anywhere imports nothing, rows already in the "
             "cohort are not stored twice, and Cohort › Imports can undo it."
@@ -175,20 +166,12 @@ class ImportDialog(QDialog):
         self.progress_bar.hide()
         self.progress_label.hide()
 
-        self.buttons = QDialogButtonBox()
-        self.import_button = self.buttons.addButton(
-            "&Import", QDialogButtonBox.ButtonRole.AcceptRole
+        self.buttons, self.import_button, self.close_button = action_buttons(
+            "&Import", self.choose_button, self.preview_button
         )
-        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.import_button.setDefault(True)
-        # Enter always means Import, whichever other button has the focus.
-        for button in (self.choose_button, self.preview_button, self.close_button):
-            button.setAutoDefault(False)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(18, 16, 18, 14)
-        layout.setSpacing(10)
-        layout.addWidget(title)
+        layout = dialog_layout(self)
+        layout.addWidget(self.title)
         layout.addWidget(intro)
         layout.addWidget(self.source)
         layout.addSpacing(4)
@@ -326,11 +309,7 @@ class ImportDialog(QDialog):
             problem = self.mapping.problem()
             if problem:
                 return problem
-        try:
-            self.options()
-        except KnownError as exc:
-            return str(exc)
-        return ""
+        return known_error_text(self.options)
 
     @Slot()
     def _settings_changed(self) -> None:

@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import shiboken6
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QHBoxLayout,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialogButtonBox, QHBoxLayout, QPushButton, QWidget
 
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.schemas import CohortRow, ImportBatchRow
@@ -20,10 +13,12 @@ from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.import_batches_model import COL_FILE, ImportBatchesModel
 from cohortdesk.ui.tasks import Task
+from cohortdesk.ui.views.cohort_scoped_dialog import CohortListDialog, selected_row
 from cohortdesk.ui.views.member_tabs.base import make_table, select_id, selected_id
 from cohortdesk.ui.views.member_tabs.writer import pass_on_failure
 from cohortdesk.ui.widgets import confirm
-from cohortdesk.ui.widgets.labels import error_label, heading_label, muted_label, show_error
+from cohortdesk.ui.widgets.dialog_parts import dialog_layout
+from cohortdesk.ui.widgets.labels import error_label, muted_label, show_error
 
 EMPTY_TEXT = "No imports yet: File › Import… brings in a roster or an activity export."
 
@@ -43,7 +38,7 @@ def undo_question(row: ImportBatchRow, timezone: str) -> str:
     return text + ". Everything else stays; the import stays listed as undone."
 
 
-class ImportsDialog(QDialog):
+class ImportsDialog(CohortListDialog):
     """The Imports list of one cohort: what came from which file, and Undo.
 
     Args:
@@ -51,6 +46,10 @@ class ImportsDialog(QDialog):
         cohort: whose imports.
         parent: the main window.
     """
+
+    TITLE = "Imports of {name}"
+    MINIMUM_SIZE = (760, 380)
+    SIZE = (1000, 460)
 
     batches_loaded = Signal()
     """The list was (re)loaded."""
@@ -60,15 +59,7 @@ class ImportsDialog(QDialog):
     def __init__(
         self, context: AppContext, cohort: CohortRow, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.cohort = cohort
-        self._request = 0
-        self.setWindowTitle(f"Imports of {cohort.name}")
-        self.setMinimumSize(760, 380)
-        self.resize(1000, 460)
-
-        self.title = heading_label(f"Imports of {cohort.name}", scale=1.3)
+        super().__init__(context, cohort, parent)
         self.hint = muted_label(
             "Each file imported into this cohort, newest first. Undo removes exactly the events "
             "an import brought in."
@@ -92,9 +83,7 @@ class ImportsDialog(QDialog):
         row.addStretch(1)
         row.addWidget(buttons)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(18, 16, 18, 14)
-        layout.setSpacing(10)
+        layout = dialog_layout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.hint)
         layout.addWidget(self.table, 1)
@@ -105,23 +94,20 @@ class ImportsDialog(QDialog):
         self.undo_button.clicked.connect(self.undo_selected)
         self.refresh_button.clicked.connect(self.reload)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
-        context.changes.roster_changed.connect(self._roster_changed)
+        self.follow_roster()
         self._update_buttons()
         self.reload()
 
     def reload(self) -> Task:
         """Read the cohort's imports again (in the background)."""
-        self._request += 1
-        request, cohort_id = self._request, self.cohort.id
-        return self.context.runner.read(
+        cohort_id = self.cohort.id
+        return self.reads.read(
             "Loading the imports",
             lambda session: imports.list_batches(session, cohort_id),
-            lambda rows: self._rows_arrived(request, rows),
+            self._rows_arrived,
         )
 
-    def _rows_arrived(self, request: int, rows: list[ImportBatchRow]) -> None:
-        if request != self._request or not shiboken6.isValid(self):
-            return  # a newer load is on its way, or the dialog was closed meanwhile
+    def _rows_arrived(self, rows: list[ImportBatchRow]) -> None:
         kept = selected_id(self.table)
         self.model.set_rows(rows, self.cohort.timezone)
         self.empty_label.setVisible(not rows)
@@ -132,14 +118,8 @@ class ImportsDialog(QDialog):
         self._update_buttons()
         self.batches_loaded.emit()
 
-    @Slot(int)
-    def _roster_changed(self, cohort_id: int) -> None:
-        if cohort_id == self.cohort.id:
-            self.reload()
-
     def selected_batch(self) -> ImportBatchRow | None:
-        position = self.model.row_of_id(selected_id(self.table) or -1)
-        return None if position is None else self.model.row_at(position)
+        return selected_row(self.table, self.model)
 
     @Slot()
     def _update_buttons(self) -> None:

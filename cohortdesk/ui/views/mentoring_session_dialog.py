@@ -4,22 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Slot
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QPlainTextEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QPlainTextEdit, QWidget
 
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.mentoring_schemas import GroupRow, MenteeOverview, SessionInput, SessionRow
 from cohortdesk.core.schemas import validated
-from cohortdesk.ui.widgets.labels import error_label, muted_label, show_error
+from cohortdesk.ui.widgets.edit_form import chosen_day, day_edit, lay_out_edit_dialog, text_box
+from cohortdesk.ui.widgets.labels import error_label, show_error
 
 PRIVATE_HINT = "Only you, the mentor, see these notes (and your facilitator, once you send them)."
 
@@ -49,11 +41,7 @@ class MentoringSessionDialog(QDialog):
         self.setWindowTitle("Edit session" if initial else "New mentoring session")
         self.setMinimumWidth(520)
         self._value: SessionInput | None = None
-        self.held_on = QDateEdit()
-        self.held_on.setCalendarPopup(True)
-        self.held_on.setDisplayFormat("d MMM yyyy")
-        day = initial.held_on if initial else today
-        self.held_on.setDate(QDate(day.year, day.month, day.day))
+        self.held_on = day_edit(initial.held_on if initial else today)
         self.with_whom = QComboBox()
         # Item data is "mentee:ID" or "group:ID" (Qt compares strings reliably, not tuples).
         for mentee in mentees:
@@ -82,25 +70,12 @@ class MentoringSessionDialog(QDialog):
         form.addRow("&Notes", self.notes)
         form.addRow("&Goals", self.goals)
         form.addRow("Ne&xt steps", self.next_steps)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(muted_label(PRIVATE_HINT))
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        lay_out_edit_dialog(self, form, PRIVATE_HINT, self.error)
         self.notes.setFocus()
 
     @staticmethod
     def _text(initial: str, placeholder: str) -> QPlainTextEdit:
-        edit = QPlainTextEdit(initial)
-        edit.setPlaceholderText(placeholder)
-        edit.setTabChangesFocus(True)
-        edit.setFixedHeight(74)
-        return edit
+        return text_box(initial, placeholder, 74)
 
     def value(self) -> SessionInput:
         assert self._value is not None
@@ -108,14 +83,12 @@ class MentoringSessionDialog(QDialog):
 
     @Slot()
     def accept(self) -> None:
-        held = self.held_on.date().toPython()
-        assert isinstance(held, date)
         kind, _, number = str(self.with_whom.currentData() or ":").partition(":")
         ident = int(number) if number else None
         try:
             self._value = validated(
                 SessionInput,
-                held_on=held,
+                held_on=chosen_day(self.held_on),
                 mentee_membership_id=ident if kind == "mentee" else None,
                 group_id=ident if kind == "group" else None,
                 notes=self.notes.toPlainText(),

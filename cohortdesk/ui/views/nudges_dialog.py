@@ -6,15 +6,7 @@ from collections import Counter
 
 import shiboken6
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QHBoxLayout,
-    QPushButton,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QSplitter, QWidget
 
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.schemas import CohortRow, NudgeOutcome, NudgeRow
@@ -32,11 +24,13 @@ from cohortdesk.ui.models.nudges_model import (
     NudgesModel,
 )
 from cohortdesk.ui.tasks import Task
+from cohortdesk.ui.views.cohort_scoped_dialog import CohortListDialog, selected_row
 from cohortdesk.ui.views.member_tabs.base import make_table, select_id, selected_id
 from cohortdesk.ui.views.member_tabs.writer import pass_on_failure
 from cohortdesk.ui.views.nudge_message_view import NudgeMessageView
 from cohortdesk.ui.widgets import confirm
-from cohortdesk.ui.widgets.labels import heading_label, muted_label
+from cohortdesk.ui.widgets.dialog_parts import dialog_layout
+from cohortdesk.ui.widgets.labels import muted_label
 
 EMPTY_TEXT = "No nudges yet: select learners on Today (or in the Roster) and press Nudge…"
 
@@ -55,7 +49,7 @@ def outcome_summary(rows: list[NudgeRow]) -> str:
     return " · ".join(parts)
 
 
-class NudgesDialog(QDialog):
+class NudgesDialog(CohortListDialog):
     """The Nudges list of one cohort, newest first, with each message as sent.
 
     Args:
@@ -64,6 +58,10 @@ class NudgesDialog(QDialog):
         parent: the main window.
     """
 
+    TITLE = "Nudges in {name}"
+    MINIMUM_SIZE = (820, 520)
+    SIZE = (1100, 700)
+
     nudges_loaded = Signal()
     """The list was (re)loaded."""
     status_message = Signal(str)
@@ -71,16 +69,8 @@ class NudgesDialog(QDialog):
     def __init__(
         self, context: AppContext, cohort: CohortRow, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.cohort = cohort
+        super().__init__(context, cohort, parent)
         self._rows: list[NudgeRow] = []
-        self._request = 0
-        self.setWindowTitle(f"Nudges in {cohort.name}")
-        self.setMinimumSize(820, 520)
-        self.resize(1100, 700)
-
-        self.title = heading_label(f"Nudges in {cohort.name}", scale=1.3)
         self.summary = muted_label()
         self.outcome_filter = QComboBox()
         self.outcome_filter.addItem("All outcomes", None)
@@ -111,9 +101,7 @@ class NudgesDialog(QDialog):
         buttons.addWidget(self.delete_button)
         buttons.addStretch(1)
         buttons.addWidget(self.close_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(18, 16, 18, 14)
-        layout.setSpacing(10)
+        layout = dialog_layout(self)
         layout.addWidget(self.title)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
@@ -123,23 +111,20 @@ class NudgesDialog(QDialog):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.delete_button.clicked.connect(self.delete_selected)
         self.close_button.clicked.connect(self.reject)
-        context.changes.roster_changed.connect(self._roster_changed)
+        self.follow_roster()
         self._selection_changed()
         self.reload()
 
     def reload(self) -> Task:
         """Read the cohort's nudges again, with their outcomes as of today."""
-        self._request += 1
-        request, cohort_id, today = self._request, self.cohort.id, self.context.current_date()
-        return self.context.runner.read(
+        cohort_id, today = self.cohort.id, self.context.current_date()
+        return self.reads.read(
             "Loading the nudges",
             lambda session: nudges.list_nudges(session, cohort_id, as_of=today),
-            lambda rows: self._arrived(request, rows),
+            self._arrived,
         )
 
-    def _arrived(self, request: int, rows: list[NudgeRow]) -> None:
-        if request != self._request or not shiboken6.isValid(self):
-            return
+    def _arrived(self, rows: list[NudgeRow]) -> None:
         self._rows = rows
         self.summary.setText(outcome_summary(rows))
         self._show_rows()
@@ -154,14 +139,8 @@ class NudgesDialog(QDialog):
             select_id(self.table, kept)
         self._selection_changed()
 
-    @Slot(int)
-    def _roster_changed(self, cohort_id: int) -> None:
-        if cohort_id == self.cohort.id and shiboken6.isValid(self):
-            self.reload()
-
     def selected_nudge(self) -> NudgeRow | None:
-        position = self.model.row_of_id(selected_id(self.table) or -1)
-        return None if position is None else self.model.row_at(position)
+        return selected_row(self.table, self.model)
 
     @Slot()
     def _selection_changed(self, *_args: object) -> None:

@@ -36,10 +36,12 @@ from cohortdesk.ui.models.templates_model import (
     TemplatesModel,
 )
 from cohortdesk.ui.tasks import Task
+from cohortdesk.ui.views.cohort_scoped_dialog import HEADING_SCALE, LatestReads, selected_row
 from cohortdesk.ui.views.member_tabs.base import make_table, select_id, selected_id
 from cohortdesk.ui.views.member_tabs.writer import pass_on_failure
 from cohortdesk.ui.views.template_editor import TemplateEditor
 from cohortdesk.ui.widgets import confirm
+from cohortdesk.ui.widgets.dialog_parts import dialog_layout
 from cohortdesk.ui.widgets.labels import heading_label, muted_label
 
 
@@ -63,13 +65,13 @@ class TemplatesDialog(QDialog):
         super().__init__(parent)
         self.context = context
         self.cohort = cohort
-        self._request = 0
+        self._reads = LatestReads(self, context.runner)
         self._shown_id: int | None = None
         self.setWindowTitle("Message templates")
         self.setMinimumSize(1000, 640)
         self.resize(1280, 800)
 
-        self.title = heading_label("Message templates", scale=1.3)
+        self.title = heading_label("Message templates", scale=HEADING_SCALE)
         self.hint = muted_label(
             "The messages you start nudges from. Built-in templates cover every stage and "
             "purpose; duplicate one to adapt it, or write your own."
@@ -119,9 +121,7 @@ class TemplatesDialog(QDialog):
         bottom.addStretch(1)
         bottom.addWidget(self.close_button)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(18, 16, 18, 14)
-        layout.setSpacing(10)
+        layout = dialog_layout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.hint)
         layout.addWidget(splitter, 1)
@@ -144,19 +144,15 @@ class TemplatesDialog(QDialog):
 
     def reload(self, select: int | None = None) -> Task:
         """Read the templates again, keeping (or moving) the selection."""
-        self._request += 1
-        request = self._request
         everything = self.show_retired.isChecked()
         wanted = select if select is not None else selected_id(self.table)
-        return self.context.runner.read(
+        return self._reads.read(
             "Loading the templates",
             lambda session: templates.list_templates(session, include_retired=everything),
-            lambda rows: self._arrived(request, rows, wanted),
+            lambda rows: self._arrived(rows, wanted),
         )
 
-    def _arrived(self, request: int, rows: list[TemplateRow], wanted: int | None) -> None:
-        if request != self._request or not shiboken6.isValid(self):
-            return
+    def _arrived(self, rows: list[TemplateRow], wanted: int | None) -> None:
         self.model.set_rows(rows)
         if wanted is not None and self.model.row_of_id(wanted) is not None:
             select_id(self.table, wanted)
@@ -184,8 +180,7 @@ class TemplatesDialog(QDialog):
     # -- selection and the editor --------------------------------------------------------
 
     def selected_template(self) -> TemplateRow | None:
-        position = self.model.row_of_id(selected_id(self.table) or -1)
-        return None if position is None else self.model.row_at(position)
+        return selected_row(self.table, self.model)
 
     def select_template(self, template_id: int) -> bool:
         if self.model.row_of_id(template_id) is None:

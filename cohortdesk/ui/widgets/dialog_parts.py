@@ -1,0 +1,41 @@
+"""The frame cohortdesk's dialogs share: the page's margins and the action-and-Cancel footer."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialogButtonBox, QPushButton, QVBoxLayout, QWidget
+
+DIALOG_MARGINS = (18, 16, 18, 14)
+"""Left, top, right, bottom: a little less below, where the buttons already have some air."""
+DIALOG_SPACING = 10
+
+
+def dialog_layout(dialog: QWidget) -> QVBoxLayout:
+    """The dialog's page: a vertical layout with the margins and spacing every dialog uses."""
+    layout = QVBoxLayout(dialog)
+    layout.setContentsMargins(*DIALOG_MARGINS)
+    layout.setSpacing(DIALOG_SPACING)
+    return layout
+
+
+def action_buttons(
+    action: str, *others: QPushButton
+) -> tuple[QDialogButtonBox, QPushButton, QPushButton]:
+    """The footer of a dialog that does one thing: its action button, then Cancel.
+
+    Enter always means the action, whichever other button has the focus: neither Cancel nor
+    any of `others` becomes the default button.
+
+    Args:
+        action: the action button's text, with its mnemonic ("&Export").
+        others: the dialog's other buttons.
+
+    Returns:
+        The button box, the action button and the Cancel button.
+    """
+    box = QDialogButtonBox()
+    action_button = box.addButton(action, QDialogButtonBox.ButtonRole.AcceptRole)
+    cancel_button = box.addButton(QDialogButtonBox.StandardButton.Cancel)
+    action_button.setDefault(True)
+    for button in (*others, cancel_button):
+        button.setAutoDefault(False)
+    return box, action_button, cancel_button
