@@ -16,7 +16,8 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QRect, QTimer
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from cohortdesk.app import build_context, ensure_application
@@ -96,7 +97,7 @@ def save_dashboard(window: MainWindow, folder: Path) -> None:
     """The demo cohort's dashboard: on screen, the whole scrolling page, the reply network on
     its own, and the page again in a dark palette."""
     window.pages.show_dashboard()
-    settle(window)
+    wait_for_dashboard(window)
     save(window, folder, "dashboard")
     page = window.dashboard.scroll_area.widget()
     assert page is not None
@@ -114,12 +115,24 @@ def save_dashboard(window: MainWindow, folder: Path) -> None:
     dark.show()
     settle(dark)
     dark.pages.show_dashboard()
-    settle(dark)
+    wait_for_dashboard(dark)
     save(dark, folder, "dashboard-dark")
     dark.close()
     dark.deleteLater()
     app.setPalette(light)
     settle(window)
+
+
+def wait_for_dashboard(window: MainWindow) -> None:
+    """Until the dashboard has drawn every chart: it draws one per turn of the event loop, on
+    a timer, so settling alone can catch it half-drawn (the last charts still empty)."""
+    board = window.dashboard
+    settle(window)
+    wait_until(
+        window,
+        lambda: board.data is not None and not board.is_stale() and not board.is_drawing(),
+        "the dashboard",
+    )
 
 
 def save_member_chart(window: MainWindow, folder: Path, membership_id: int) -> None:
@@ -155,6 +168,37 @@ def save_compare(window: MainWindow, folder: Path) -> None:
         time.sleep(0.05)
     save(dialog, folder, "compare")
     dialog.close()
+
+
+def save_file_menu(window: MainWindow, folder: Path) -> None:
+    """The File menu open over the window, on Back up now…: the menu of the database's care."""
+    menu = window.menus.file_menu
+    bar = window.menuBar()
+    title = bar.actionGeometry(menu.menuAction())
+    # Opened as the menu bar opens it, below its title; offscreen, a popup is a window of its
+    # own, so the window's picture is taken and the menu's painted onto it where it stands.
+    bar.setActiveAction(menu.menuAction())
+    settle(window)
+    if not menu.isVisible():
+        menu.popup(bar.mapToGlobal(title.bottomLeft()))
+        settle(window)
+    menu.setActiveAction(window.backup_action)
+    settle(window)
+    picture = window.grab()
+    at = window.mapFromGlobal(menu.pos())
+    painter = QPainter(picture)
+    painter.drawPixmap(at, menu.grab())
+    painter.end()
+    menu.hide()
+    bar.setActiveAction(None)  # type: ignore[arg-type]
+    settle(window)
+    # The top left of the window: enough of it to place the menu, small enough to read it.
+    margin = 48
+    shown = QRect(0, 0, at.x() + menu.width() + 12 * margin, at.y() + menu.height() + margin)
+    path = folder / "menu-file.png"
+    if not picture.copy(shown.intersected(picture.rect())).save(str(path)):
+        raise SystemExit(f"could not write {path}")
+    print(f"wrote {path}")
 
 
 def wait_until(window: MainWindow, done: Callable[[], bool], what: str) -> None:
@@ -324,6 +368,7 @@ def main(folder: Path) -> int:
         window.roster.select_member(featured.membership_id)
         settle(window)
         save(window, folder, "main-window")
+        save_file_menu(window, folder)
         tabs = window.member_panel.tabs
         for position in range(tabs.count()):
             tabs.setCurrentIndex(position)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -26,6 +25,7 @@ from cohortdesk.core.services.people import MergeResult
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.data_actions import DataActions
+from cohortdesk.ui.main_menus import MainMenus
 from cohortdesk.ui.style import STYLE
 from cohortdesk.ui.tasks import CancelledError, Task
 from cohortdesk.ui.views.cohort_dialog import CohortDialog
@@ -113,191 +113,36 @@ class MainWindow(QMainWindow):
         db_label.setToolTip("The database this window works on")
         self.statusBar().addPermanentWidget(db_label)
 
-        self._build_actions()
+        self.mentoring = MentoringActions(self)
+        self.data_actions = DataActions(context, self)
+        self.menus = MainMenus(self)
+        self._keep_actions(self.menus)
         self.setAcceptDrops(True)  # a file dropped on the window is imported (dropEvent)
         self._connect()
         self._restore_geometry()
         self._update_actions()
         self.reload_cohorts()
 
-    # -- actions and menus ---------------------------------------------------------------
+    # -- menus ---------------------------------------------------------------------------
 
-    def _action(
-        self, menu: Any, text: str, slot: Any, shortcut: Any = None, tip: str = ""
-    ) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        if tip:
-            action.setStatusTip(tip)
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        return action
-
-    def _build_actions(self) -> None:
-        bar = self.menuBar()
-        self.mentoring = mentoring = MentoringActions(self)
-        file_menu = bar.addMenu("&File")
-        self.new_cohort_action = self._action(
-            file_menu,
-            "&New cohort…",
-            self.new_cohort,
-            QKeySequence.StandardKey.New,
-            "Create a cohort",
-        )
-        self.demo_action = self._action(
-            file_menu,
-            "Create &demo cohort",
-            self.create_demo,
-            None,
-            "Add a believable demo cohort to explore cohortdesk",
-        )
-        file_menu.addAction(mentoring.open_action)
-        file_menu.addSeparator()
-        self.import_action = self._action(
-            file_menu,
-            "&Import…",
-            self.import_file,
-            "Ctrl+I",
-            "Import a roster or an activity export into the selected cohort",
-        )
-        self.export_action = self._action(
-            file_menu,
-            "&Export…",
-            self.export_cohort,
-            "Ctrl+E",
-            "Export the selected cohort's participation as CSV, Excel, a PDF report or xAPI",
-        )
-        file_menu.addAction(mentoring.import_notes_action)
-        file_menu.addSeparator()
-        self.data_actions = data = DataActions(self.context, self)
-        data.status_message.connect(self.say)
-        data.data_replaced.connect(self.refresh)
-        data.person_erased.connect(lambda _person: self.member_panel.show_member(None))
-        data.person_erased.connect(lambda _person: self.refresh())
-        self.backup_action = self._action(
-            file_menu,
-            "&Back up now…",
-            data.back_up_now,
-            None,
-            "Copy the database to a file of your choice, checked before it is kept",
-        )
-        self.restore_action = self._action(
-            file_menu,
-            "&Restore from backup…",
-            data.restore_from_backup,
-            None,
-            "Replace the data with a backup (the data as it is now is kept as a backup first)",
-        )
-        file_menu.addSeparator()
-        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
-
-        cohort_menu = bar.addMenu("&Cohort")
-        self.edit_cohort_action = self._action(
-            cohort_menu, "&Edit cohort…", self.edit_cohort, "F2", "Rename, describe, set dates"
-        )
-        self.archive_action = self._action(cohort_menu, "&Archive cohort", self.toggle_archived)
-        self.delete_cohort_action = self._action(cohort_menu, "&Delete cohort…", self.delete_cohort)
-        cohort_menu.addSeparator()
-        self.add_member_action = self._action(
-            cohort_menu,
-            "Add &member…",
-            self.add_member,
-            "Ctrl+Shift+A",
-            "Add a person to this cohort",
-        )
-        self.imports_action = self._action(
-            cohort_menu,
-            "&Imports…",
-            self.show_imports,
-            None,
-            "The files imported into this cohort, and undo",
-        )
-        self.compare_action = self._action(
-            cohort_menu,
-            "Com&pare cohorts…",
-            self.compare_cohorts,
-            None,
-            "Two or more cohorts side by side: stages, and activity by week of cohort",
-        )
-        cohort_menu.addSeparator()
-        self.messaging.add_cohort_actions(cohort_menu)
-        cohort_menu.addSeparator()
-        cohort_menu.addActions(mentoring.cohort_actions())
-        self.cohort_list.view.addActions(
-            [self.edit_cohort_action, self.archive_action, self.delete_cohort_action]
-        )
-
-        member_menu = bar.addMenu("&Member")
-        panel = self.member_panel
-        member_menu.addAction(self.messaging.nudge_action)
-        member_menu.addSeparator()
-        self.member_actions = [
-            self.messaging.nudge_action,
-            self._action(member_menu, "Change &stage…", panel.change_stage, "Ctrl+Shift+S"),
-            self._action(
-                member_menu, "Record &motivation…", panel.record_motivation, "Ctrl+Shift+M"
-            ),
-            self._action(member_menu, "Add &event…", panel.add_event, "Ctrl+Shift+E"),
-            self._action(
-                member_menu, "Report access &problem…", panel.report_access_problem, "Ctrl+Shift+P"
-            ),
-            self._action(member_menu, "Add &note", panel.add_note_focus, "Ctrl+Shift+N"),
-            self._action(member_menu, "Edit &details…", panel.edit_details, "Ctrl+Shift+D"),
-            *mentoring.member_actions(),
-        ]
-        member_menu.addActions(mentoring.member_actions())
-        member_menu.addSeparator()
-        self.member_actions.append(
-            self._action(member_menu, "&Remove from cohort…", panel.remove_member)
-        )
-        self.erase_action = self._action(
-            member_menu,
-            "E&rase this person everywhere…",
-            lambda: self.data_actions.erase_member(panel.detail()),
-            None,
-            "Remove every record of this person from every cohort, and the backups holding them",
-        )
-        self.erase_action.setEnabled(False)
-        panel.actions_enabled_changed.connect(self.erase_action.setEnabled)
-        member_menu.addSeparator()
-        self.merge_action = self._action(
-            member_menu,
-            "Mer&ge people…",
-            self.merge_people,
-            None,
-            "Merge two records of one person (select both in the roster with Ctrl+click)",
-        )
-        separator = QAction(self)
-        separator.setSeparator(True)
-        self.roster.table.addActions([*self.member_actions[:-1], separator, self.merge_action])
-
-        view_menu = bar.addMenu("&View")
-        self._action(view_menu, "&Today", lambda: self.pages.setCurrentWidget(self.today), "Ctrl+0")
-        self._action(view_menu, "&Roster", self.pages.show_roster, "Ctrl+1")
-        self._action(view_menu, "&Dashboard", self.pages.show_dashboard, "Ctrl+2")
-        view_menu.addSeparator()
-        self._action(
-            view_menu, "&Find member", self.pages.find_member, QKeySequence.StandardKey.Find
-        )
-        self.show_archived_action = self._action(
-            view_menu, "Show &archived cohorts", self.toggle_show_archived
-        )
-        self.show_archived_action.setCheckable(True)
-        self.show_archived_action.setChecked(self.context.settings.show_archived)
-        self._action(view_menu, "&Refresh", self.refresh, QKeySequence.StandardKey.Refresh)
-
-        tools_menu = bar.addMenu("&Tools")
-        tools_menu.addAction(mentoring.experts_action)
-
-        help_menu = bar.addMenu("&Help")
-        self._action(
-            help_menu,
-            "Salmon's &five stages",
-            self.show_stages,
-            QKeySequence.StandardKey.HelpContents,
-        )
-        self._action(help_menu, "&About cohortdesk", self.show_about)
+    def _keep_actions(self, menus: MainMenus) -> None:
+        # The actions that tests, tools/screenshots.py and the slots below reach on the window.
+        self.new_cohort_action = menus.new_cohort_action
+        self.demo_action = menus.demo_action
+        self.import_action = menus.import_action
+        self.export_action = menus.export_action
+        self.backup_action = menus.backup_action
+        self.restore_action = menus.restore_action
+        self.edit_cohort_action = menus.edit_cohort_action
+        self.archive_action = menus.archive_action
+        self.delete_cohort_action = menus.delete_cohort_action
+        self.add_member_action = menus.add_member_action
+        self.imports_action = menus.imports_action
+        self.compare_action = menus.compare_action
+        self.member_actions = menus.member_actions
+        self.erase_action = menus.erase_action
+        self.merge_action = menus.merge_action
+        self.show_archived_action = menus.show_archived_action
 
     def _connect(self) -> None:
         runner = self.context.runner
@@ -318,28 +163,18 @@ class MainWindow(QMainWindow):
         # The Member menu follows the panel: its actions apply once the member has loaded.
         self.member_panel.actions_enabled_changed.connect(lambda _on: self._update_actions())
         self.context.changes.cohorts_changed.connect(self.reload_cohorts)
+        data = self.data_actions
+        data.status_message.connect(self.say)
+        data.data_replaced.connect(self.refresh)
+        data.person_erased.connect(lambda _person: self.member_panel.show_member(None))
+        data.person_erased.connect(lambda _person: self.refresh())
 
     def _update_actions(self) -> None:
-        cohort = self.cohort_list.current_row()
-        for action in (
-            self.edit_cohort_action,
-            self.archive_action,
-            self.delete_cohort_action,
-            self.add_member_action,
-            self.import_action,
-            self.export_action,
-            self.imports_action,
-        ):
-            action.setEnabled(cohort is not None)
-        self.messaging.update_actions(cohort is not None)
-        self.mentoring.update_actions(cohort)
-        self.merge_action.setEnabled(cohort is not None and self.roster.model.rowCount() >= 2)
-        self.archive_action.setText(
-            "Un&archive cohort" if cohort and cohort.archived else "&Archive cohort"
+        self.menus.update_actions(
+            self.cohort_list.current_row(),
+            self.member_panel.actions_enabled(),
+            self.roster.model.rowCount(),
         )
-        enabled = self.member_panel.actions_enabled()
-        for action in self.member_actions:
-            action.setEnabled(enabled)
 
     def say(self, message: str) -> None:
         """Tell the user what just happened, in the status bar."""

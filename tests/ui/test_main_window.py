@@ -228,3 +228,19 @@ def test_models_pass_the_model_tester(window: MainWindow, demo: int, qtmodeltest
     qtmodeltester.check(window.roster.model)
     qtmodeltester.check(window.roster.proxy)
     qtmodeltester.check(window.cohort_list.model)
+
+
+def test_the_menus_follow_the_selected_cohort_and_member(window: MainWindow, demo: int) -> None:
+    menus = window.menus
+    file_menu = [a.text() for a in menus.file_menu.actions() if not a.isSeparator()]
+    assert file_menu[-3:] == ["&Back up now…", "&Restore from backup…", "&Quit"]
+    assert window.backup_action is menus.backup_action and window.backup_action.isEnabled()
+    assert not window.import_action.isEnabled()  # no cohort selected yet
+    window.reload_cohorts(select_id=demo)
+    settle(window)
+    assert window.import_action.isEnabled() and window.merge_action.isEnabled()
+    assert not any(a.isEnabled() for a in window.member_actions)
+    window.roster.select_member(window.roster.model.rows()[0].membership_id)
+    settle(window)
+    assert all(a.isEnabled() for a in window.member_actions)
+    assert window.erase_action.isEnabled()
