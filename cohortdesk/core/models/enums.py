@@ -1,0 +1,85 @@
+"""The schema's vocabulary: roles, access, event kinds, stage-change sources, template purposes,
+nudge channels and highlight kinds.
+
+Each is stored by value in an enum column (see `base.enum_type`); the UI, the importers and the
+DTOs use them without touching any table.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """A member's role in one cohort."""
+
+    LEARNER = "learner"
+    MENTOR = "mentor"
+    FACILITATOR = "facilitator"
+    MANAGER = "manager"
+
+
+class AccessStatus(StrEnum):
+    """Whether a member has got into the cohort's space."""
+
+    NOT_YET = "not_yet"
+    ACCESSED = "accessed"
+    PROBLEM = "problem"
+
+
+class EventKind(StrEnum):
+    """What a member did. `post` starts a thread; `reply` answers someone."""
+
+    LOGIN = "login"
+    VIEW = "view"
+    POST = "post"
+    REPLY = "reply"
+    REACTION = "reaction"
+    SHARE = "share"
+    ATTEND = "attend"
+    SUBMIT = "submit"
+
+
+class StageChangeSource(StrEnum):
+    """Why a stage was set: on joining, by the facilitator, or by accepting a suggestion."""
+
+    JOINED = "joined"
+    MANUAL = "manual"
+    SUGGESTION = "suggestion"
+
+
+class TemplatePurpose(StrEnum):
+    """What a prompt template is for; the attention list picks templates by purpose."""
+
+    WELCOME = "welcome"
+    GETTING_IN = "getting_in"
+    ACCESS_HELP = "access_help"
+    MOTIVATION = "motivation"
+    DELURK = "delurk"
+    CONNECT_PEERS = "connect_peers"
+    SILENT = "silent"
+    FOLLOW_UP = "follow_up"
+    BRIDGE = "bridge"
+    THANKS = "thanks"
+    SUMMARY = "summary"
+    WEAVE = "weave"
+    REFLECTION = "reflection"
+    INVITE_TO_HELP = "invite_to_help"
+    CLOSE = "close"
+    ETIVITY = "etivity"
+
+
+class NudgeChannel(StrEnum):
+    """How a nudge left cohortdesk."""
+
+    CLIPBOARD = "clipboard"
+    EMAIL = "email"
+    EML = "eml"
+    OTHER = "other"
+
+
+class HighlightKind(StrEnum):
+    """A success story (what someone achieved) or a quote (what someone said)."""
+
+    STORY = "story"
+    QUOTE = "quote"
