@@ -1,144 +1,34 @@
-"""The Slack workspace export importer: one test per trap, each on a small readable fixture.
+"""The Slack importer's records: what each user, message and reaction becomes.
 
-Fixtures are folders of JSON under `tests/fixtures/slack/<trap>/` (see its README); `build_zip`
-zips one into a temporary archive, optionally with extra or patched members, so the archive
-traps (path traversal, zip bombs, damaged or encrypted members) are built right here.
+One test per trap, each on a small readable fixture under `tests/fixtures/slack/`, then the real
+2016 export when it is available.
 """
 
 from __future__ import annotations
 
 import json
-import struct
-import zipfile
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from cohortdesk.core.importers import slack
-from cohortdesk.core.importers.base import (
-    ActivityRecord,
-    ImportItem,
-    ImportOptions,
-    ImportRejectedError,
-    PersonKey,
-    PersonRecord,
-    Skipped,
-    SourceFile,
-)
+from cohortdesk.core.importers.base import PersonKey, PersonRecord
 from cohortdesk.core.models import EventKind
-
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "slack"
-REAL = Path(__file__).resolve().parents[3].parent / "shared" / "fixtures" / "real"
-
-ANA = PersonKey("U01ANA", "ana@example.org", "Ana Lima")
-BEN = PersonKey("U02BEN", None, "Ben Okafor")
-CHLOE = PersonKey("U03CHL", "chloe@example.org", "Chloé Martin")
-USERS_AS_RECORDS = [PersonRecord(1, ANA), PersonRecord(2, BEN), PersonRecord(3, CHLOE)]
-
-
-def build_zip(
-    tmp_path: Path,
-    fixture: str,
-    *,
-    prefix: str = "",
-    extra: dict[str, bytes | str] | None = None,
-    exclude: tuple[str, ...] = (),
-    compression: int = zipfile.ZIP_DEFLATED,
-    name: str = "export.zip",
-) -> Path:
-    """Zip `tests/fixtures/slack/<fixture>/` (members named by their relative path)."""
-    folder = FIXTURES / fixture
-    path = tmp_path / name
-    with zipfile.ZipFile(path, "w", compression) as archive:
-        for file in sorted(folder.rglob("*")):
-            member = file.relative_to(folder).as_posix()
-            if file.is_file() and member not in exclude:
-                archive.writestr(prefix + member, file.read_bytes())
-        for member, data in (extra or {}).items():
-            archive.writestr(member, data)
-    return path
-
-
-def patch_central(path: Path, member: str, offset: int, fmt: str, value: int) -> None:
-    """Overwrite a field of `member`'s central-directory entry (what `zipfile` trusts)."""
-    data = bytearray(path.read_bytes())
-    start = data.index(b"PK\x01\x02")
-    while True:
-        name_len = struct.unpack_from("<H", data, start + 28)[0]
-        extra_len, comment_len = struct.unpack_from("<HH", data, start + 30)
-        if data[start + 46 : start + 46 + name_len].decode() == member:
-            struct.pack_into(fmt, data, start + offset, value)
-            path.write_bytes(bytes(data))
-            return
-        start += 46 + name_len + extra_len + comment_len
-
-
-def run(path: Path, options: ImportOptions | None = None) -> tuple[list[ImportItem], SourceFile]:
-    source = SourceFile(path)
-    return list(slack.parse(source, options or ImportOptions())), source
-
-
-def records(items: list[ImportItem]) -> list[ActivityRecord]:
-    return [item for item in items if isinstance(item, ActivityRecord)]
-
-
-def skipped(items: list[ImportItem]) -> Counter[tuple[str, bool]]:
-    return Counter((i.reason, i.unattributed) for i in items if isinstance(i, Skipped))
-
-
-def summary(items: list[ImportItem]) -> list[tuple[object, ...]]:
-    """Each record as (kind, who id, thread, replied-to id, word count)."""
-    return [
-        (
-            r.kind.value,
-            r.who.source_id,
-            r.thread,
-            r.replied_to.source_id if r.replied_to else None,
-            r.word_count,
-        )
-        for r in records(items)
-    ]
-
-
-def rejected(path: Path, options: ImportOptions | None = None) -> str:
-    with pytest.raises(ImportRejectedError) as caught:
-        run(path, options)
-    assert caught.value.file == path.name
-    return caught.value.reason
-
-
-def utc(seconds: float) -> datetime:
-    return datetime.fromtimestamp(seconds, UTC)
-
-
-# -- detection
-
-
-@pytest.mark.parametrize(
-    ("name", "head", "expected"),
-    [
-        ("export.zip", b"PK\x03\x04rest", True),
-        ("Cohort Slack export Mar 1 2021 - Mar 5 2021.ZIP", b"PK\x03\x04", True),
-        ("export.zip", b"not a zip", False),
-        ("export.json", b"PK\x03\x04", False),
-        ("log.csv", b"Time,User full name", False),
-    ],
+from tests.core.importers.slack_support import (
+    ANA,
+    BEN,
+    CHLOE,
+    REAL,
+    USERS_AS_RECORDS,
+    build_zip,
+    records,
+    rejected,
+    run,
+    skipped,
+    summary,
 )
-def test_detect(name: str, head: bytes, expected: bool) -> None:
-    assert slack.detect(name, head) is expected
-
-
-def test_module_constants() -> None:
-    assert (slack.FORMAT, slack.IDENTITY_SOURCE, slack.UNNAMED_LABEL) == (
-        "slack",
-        "slack",
-        "Slack user",
-    )
-
 
 # -- a realistic workspace
 
@@ -199,13 +89,6 @@ def test_big_channel_is_read_twice_with_the_same_result(
     monkeypatch.setattr(slack, "CACHE_BYTES", 0)
     reread, _ = run(path)
     assert reread == cached
-
-
-def test_export_zipped_inside_a_folder(tmp_path: Path) -> None:
-    items, source = run(build_zip(tmp_path, "realistic", prefix="Cohort export/"))
-    plain, _ = run(build_zip(tmp_path, "realistic", name="plain.zip"))
-    assert items == plain
-    assert source.notes[0] == "The export is inside the folder 'Cohort export/' of the ZIP."
 
 
 # -- threads
@@ -388,22 +271,7 @@ def test_detail_is_one_short_line(tmp_path: Path) -> None:
     assert "\n" not in record.detail
 
 
-# -- rejected files
-
-
-def test_missing_users_json(tmp_path: Path) -> None:
-    reason = rejected(build_zip(tmp_path, "missing_users"))
-    assert reason == "users.json is missing: this is not a Slack workspace export"
-
-
-def test_missing_channels_json(tmp_path: Path) -> None:
-    reason = rejected(build_zip(tmp_path, "realistic", exclude=("channels.json",)))
-    assert reason == "channels.json is missing: this is not a Slack workspace export"
-
-
-def test_malformed_day_file_names_the_member(tmp_path: Path) -> None:
-    reason = rejected(build_zip(tmp_path, "malformed_day_file"))
-    assert reason.startswith("general/2021-03-02.json: line 3: invalid JSON (")
+# -- rejected content
 
 
 def test_message_without_ts_names_file_and_index(tmp_path: Path) -> None:
@@ -449,91 +317,6 @@ def test_bad_users_json(tmp_path: Path, bad: str, data: str) -> None:
 def test_bad_messages_are_rejected(tmp_path: Path, message: str, reason: str) -> None:
     path = build_zip(tmp_path, "joins", extra={"general/2021-03-02.json": message})
     assert rejected(path) == reason
-
-
-@pytest.mark.parametrize(
-    "member",
-    [
-        "../evil.json",
-        "general/../../evil.json",
-        "/etc/cron.d/evil",
-        "..\\evil.json",
-        "C:/Windows/evil.json",
-    ],
-)
-def test_path_traversal_member_is_refused(tmp_path: Path, member: str) -> None:
-    reason = rejected(build_zip(tmp_path, "realistic", extra={member: "[]"}))
-    assert reason == (
-        f"the archive holds an unsafe file name ({member!r}) that points outside the archive; "
-        "it was not read"
-    )
-
-
-def test_zip_bomb_declared_size(tmp_path: Path) -> None:
-    """A member declaring 4 GB uncompressed is refused before anything is read."""
-    path = build_zip(tmp_path, "realistic", compression=zipfile.ZIP_STORED)
-    patch_central(path, "general/2021-03-01.json", 24, "<I", 0xFFFF_FFF0)
-    assert rejected(path) == (
-        "the archive would unpack to 4,295 MB, over the 537 MB limit (a damaged or malicious ZIP?)"
-    )
-
-
-def test_zip_bomb_compression_ratio(tmp_path: Path) -> None:
-    """A small archive that unpacks to more than the cap is refused."""
-    path = build_zip(
-        tmp_path, "realistic", extra={"general/2021-03-03.json": "[" + " " * 300_000 + "]"}
-    )
-    assert path.stat().st_size < 100_000
-    reason = rejected(path, ImportOptions(max_bytes=200_000))
-    assert reason.startswith("the archive would unpack to 0 MB, over the 0 MB limit")
-
-
-def test_too_many_members(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(slack, "MAX_MEMBERS", 5)
-    reason = rejected(build_zip(tmp_path, "realistic"))
-    assert reason == "the archive holds 6 files, over the limit of 5"
-
-
-def test_not_a_zip(tmp_path: Path) -> None:
-    path = tmp_path / "export.zip"
-    path.write_bytes(b"PK\x03\x04 but nothing else")
-    assert rejected(path) == "not a readable ZIP archive (File is not a zip file)"
-
-
-def test_damaged_member_crc(tmp_path: Path) -> None:
-    path = build_zip(tmp_path, "realistic", compression=zipfile.ZIP_STORED)
-    patch_central(path, "general/2021-03-01.json", 16, "<I", 0x1234_5678)
-    reason = rejected(path)
-    assert reason.startswith("general/2021-03-01.json is damaged (Bad CRC-32")
-
-
-def test_encrypted_member(tmp_path: Path) -> None:
-    path = build_zip(tmp_path, "realistic")
-    patch_central(path, "users.json", 8, "<H", 0x0001)
-    assert rejected(path) == (
-        "users.json is encrypted (password-protected); export again without a password"
-    )
-
-
-def test_unsupported_compression(tmp_path: Path) -> None:
-    path = build_zip(tmp_path, "realistic", compression=zipfile.ZIP_STORED)
-    patch_central(path, "channels.json", 10, "<H", 9)  # deflate64, as Windows writes big files
-    assert rejected(path) == (
-        "channels.json is compressed with a method that cannot be read (method 9); zip the "
-        "export again with standard compression"
-    )
-
-
-def test_duplicate_member(tmp_path: Path) -> None:
-    with pytest.warns(UserWarning, match="Duplicate name"):
-        path = build_zip(tmp_path, "realistic", extra={"users.json": "[]"})
-    assert rejected(path) == "the archive lists 'users.json' twice"
-
-
-def test_oversized_archive_refused_before_opening(tmp_path: Path) -> None:
-    path = build_zip(tmp_path, "realistic")
-    reason = rejected(path, ImportOptions(max_bytes=100))
-    assert reason.startswith("the file is 0 MB, over the 0 MB limit")
 
 
 # -- the real 2016 export
@@ -591,97 +374,3 @@ def test_real_slack_export_2016() -> None:
         "Ignored 1 file(s) that are not channel history: integration_logs.json.",
         slack._REACTION_NOTE,
     ]
-
-
-# -- hostile input never raises anything but ImportRejectedError
-
-_JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda children: (
-        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
-    ),
-    max_leaves=12,
-)
-_PLAUSIBLE = st.sampled_from(
-    [
-        "1614589200.000001",
-        "1614589300",
-        "U01ANA",
-        "USLACKBOT",
-        "file_comment",
-        "tombstone",
-        "thread_broadcast",
-        "bot_message",
-        "channel_join",
-        "<@U01ANA> hi &amp;",
-        "",
-    ]
-)
-_FIELDS = st.sampled_from(
-    [
-        "ts",
-        "user",
-        "subtype",
-        "text",
-        "thread_ts",
-        "parent_user_id",
-        "reactions",
-        "file",
-        "files",
-        "comment",
-        "name",
-        "users",
-        "count",
-        "id",
-    ]
-)
-_MESSAGE = st.dictionaries(_FIELDS, _PLAUSIBLE | _JSON, max_size=8)
-_ANY = settings(
-    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-
-
-def _only_rejections(path: Path) -> None:
-    try:
-        for item in slack.parse(SourceFile(path), ImportOptions()):
-            if isinstance(item, ActivityRecord):
-                assert item.occurred_at.tzinfo is not None
-                assert len(item.detail) <= 120
-    except ImportRejectedError:
-        pass
-
-
-@_ANY
-@given(data=st.binary(max_size=2000))
-def test_arbitrary_bytes_only_reject(tmp_path: Path, data: bytes) -> None:
-    path = tmp_path / "export.zip"
-    path.write_bytes(data)
-    _only_rejections(path)
-
-
-@_ANY
-@given(data=st.binary(max_size=300), cut=st.integers(min_value=0, max_value=4000))
-def test_damaged_real_archive_only_rejects(tmp_path: Path, data: bytes, cut: int) -> None:
-    """Bytes overwritten anywhere in a genuine archive."""
-    source = build_zip(tmp_path, "realistic", name="good.zip").read_bytes()
-    cut = min(cut, len(source))
-    path = tmp_path / "export.zip"
-    path.write_bytes(source[:cut] + data + source[cut + len(data) :])
-    _only_rejections(path)
-
-
-@_ANY
-@given(
-    messages=st.lists(_MESSAGE | _JSON, max_size=6),
-    users=st.lists(st.dictionaries(_FIELDS, _PLAUSIBLE | _JSON, max_size=5), max_size=3),
-)
-def test_arbitrary_json_members_only_reject(
-    tmp_path: Path, messages: list[object], users: list[object]
-) -> None:
-    extra: dict[str, bytes | str] = {
-        "general/2021-03-02.json": json.dumps(messages),
-        "extra/2021-03-02.json": json.dumps(messages[::-1]),
-    }
-    _only_rejections(build_zip(tmp_path, "joins", extra=extra))
-    extra["users.json"] = json.dumps(users)
-    _only_rejections(build_zip(tmp_path, "joins", extra=extra, exclude=("users.json",)))
