@@ -37,6 +37,7 @@ from cohortdesk.core.importers.base import (
     PersonKey,
     Skipped,
     SourceFile,
+    one_line,
 )
 from cohortdesk.core.importers.textio import cell, normalise_header, read_csv
 from cohortdesk.core.importers.times import (
@@ -392,10 +393,4 @@ def _detail(kind: EventKind, replied_to: PersonKey | None, replied: str, thread:
         text += f" to {replied}"
     if thread:
         text += f" in thread {thread}"
-    return _one_line(text, _DETAIL_LIMIT)
-
-
-def _one_line(text: str, limit: int) -> str:
-    """`text` on one line (whitespace runs become one space), cut to `limit` characters."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    return one_line(text, _DETAIL_LIMIT)

@@ -199,6 +199,13 @@ class KeyMaker:
         return key if count == 0 else f"{key}#{count}"
 
 
+def one_line(text: str, limit: int) -> str:
+    """`text` on one line (each run of whitespace one space), cut to `limit` characters with
+    an ellipsis: for details and names shown in a row of a table."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
 def aware(moment: datetime, zone: ZoneInfo) -> datetime:
     """`moment` with `zone` attached when it has none (times exported without a zone)."""
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)

@@ -47,6 +47,7 @@ from cohortdesk.core.importers.base import (
     Skipped,
     SourceFile,
     aware,
+    one_line,
 )
 from cohortdesk.core.importers.jsonio import load_json
 from cohortdesk.core.importers.textio import match_columns, normalise_header, read_csv
@@ -138,7 +139,6 @@ _BLOCK_TAG = re.compile(
 #: any tag; `[^<>]` keeps it linear on text full of stray "<"
 _TAG = re.compile(r"<[^<>]*>")
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
-_SPACES = re.compile(r"\s+")
 
 #: the raw text of the fields in `_FIELDS`; None when the file has no such column or key
 _Values = tuple[str | None, ...]
@@ -356,13 +356,13 @@ def _post(source: SourceFile, row: int, values: _Values, dates: _Dates) -> _Post
         discussion=str(discussion),
         parent=parent,
         userid="" if userid.strip("0") == "" else userid,
-        fullname=_one_line(values[_FULLNAME] or "", 200),
+        fullname=one_line(values[_FULLNAME] or "", 200),
         created=created,
-        subject=_one_line(html.unescape(values[_SUBJECT] or ""), DETAIL_MAX),
+        subject=one_line(html.unescape(values[_SUBJECT] or ""), DETAIL_MAX),
         words=_words(values),
         deleted=(values[_DELETED] or "").casefold() in ("1", "true", "yes"),
         private_to="" if private_to.strip("0") == "" else private_to,
-        private_to_name=_one_line(values[_PRIVATE_TO_NAME] or "", 200),
+        private_to_name=one_line(values[_PRIVATE_TO_NAME] or "", 200),
     )
 
 
@@ -396,11 +396,6 @@ def count_words(message: str, *, html_text: bool) -> int:
             message = _TAG.sub("", _BLOCK_TAG.sub(" ", message))
         message = html.unescape(message)
     return len(_WORD.findall(message))
-
-
-def _one_line(text: str, limit: int) -> str:
-    line = _SPACES.sub(" ", text).strip()
-    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
 class _Dates:

@@ -35,6 +35,7 @@ from cohortdesk.core.importers.base import (
     PersonKey,
     Skipped,
     SourceFile,
+    one_line,
 )
 from cohortdesk.core.importers.textio import cell, match_columns, read_csv
 from cohortdesk.core.importers.times import (
@@ -385,7 +386,7 @@ def _items(
         context = cells[context_at].strip() if 0 <= context_at < width else ""
         detail = f"{event}: {context}" if context else event
         if len(detail) > _DETAIL_LIMIT or "\n" in detail or "\r" in detail:
-            detail = _one_line(detail, _DETAIL_LIMIT)
+            detail = one_line(detail, _DETAIL_LIMIT)
         yield ActivityRecord(
             row=row,
             who=person,
@@ -418,9 +419,3 @@ def _clean_name(raw: str) -> tuple[str | None, bool]:
 def _not_participation(event: str, description: str) -> str:
     what = event or description[:60] or "an unnamed event"
     return f"not participation: {what}"[:_DETAIL_LIMIT]
-
-
-def _one_line(text: str, limit: int) -> str:
-    """`text` on one line (whitespace runs become one space), cut to `limit` characters."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -51,6 +51,7 @@ from cohortdesk.core.importers.base import (
     PersonKey,
     Skipped,
     SourceFile,
+    one_line,
 )
 from cohortdesk.core.importers.jsonio import parse_json_text, read_text
 from cohortdesk.core.models import EventKind
@@ -137,7 +138,7 @@ def canonical_actor_id(agent: Mapping[str, object]) -> tuple[str, str | None, st
             f"it has {len(present)} identifiers ({', '.join(present)}); xAPI allows one"
         )
     raw_name = agent.get("name")
-    name = _one_line(raw_name, ID_MAX) if isinstance(raw_name, str) else ""
+    name = one_line(raw_name, ID_MAX) if isinstance(raw_name, str) else ""
     email: str | None = None
     identifier = present[0]
     value = agent[identifier]
@@ -303,7 +304,7 @@ def _document_statements(source: SourceFile) -> list[object]:
             if isinstance(more, str) and more.strip():
                 source.note(
                     "This is one page of an LRS answer: the rest is at "
-                    f"{_one_line(more, DETAIL_MAX)!r}; fetch and import it too."
+                    f"{one_line(more, DETAIL_MAX)!r}; fetch and import it too."
                 )
             return statements
         if _is_statement(data):
@@ -413,7 +414,7 @@ class _Reader:
         found = self._verbs.get(verb_id)
         if found is None:
             segment = re.split(r"[/#]", verb_id.strip().rstrip("/"))[-1]
-            name = _one_line(segment, 60) or _one_line(verb_id, 60)
+            name = one_line(segment, 60) or one_line(verb_id, 60)
             found = self._verbs[verb_id] = (VERB_KINDS.get(segment.casefold()), name)
         return found
 
@@ -516,7 +517,7 @@ def _detail(verb: object, verb_name: str, target: Mapping[str, object]) -> str:
     action = _language_text(display) or verb_name
     definition = target.get("definition")
     name = _language_text(definition.get("name")) if isinstance(definition, dict) else ""
-    return _one_line(f"{action}: {name}" if name else action, DETAIL_MAX)
+    return one_line(f"{action}: {name}" if name else action, DETAIL_MAX)
 
 
 def _language_text(value: object) -> str:
@@ -531,11 +532,6 @@ def _language_text(value: object) -> str:
         if isinstance(text, str) and text.strip():
             return text
     return ""
-
-
-def _one_line(text: str, limit: int) -> str:
-    line = _SPACES.sub(" ", text).strip()
-    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
 def _fit(text: str) -> str:
