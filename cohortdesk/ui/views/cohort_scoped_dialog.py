@@ -92,8 +92,8 @@ class LatestReads:
 class CohortListDialog(CohortScopedDialog):
     """A cohort dialog around a list read in the background through `reads`.
 
-    `reload` reads the list again; after `follow_roster`, the dialog calls it whenever the
-    cohort's roster changes. The arguments are `CohortScopedDialog`'s.
+    After `follow_roster(reload)`, the dialog calls `reload` (which reads its list again)
+    whenever the cohort's roster changes. The arguments are `CohortScopedDialog`'s.
     """
 
     def __init__(
@@ -101,19 +101,17 @@ class CohortListDialog(CohortScopedDialog):
     ) -> None:
         super().__init__(context, cohort, parent)
         self.reads = LatestReads(self, context.runner)
+        self._reload: Callable[[], object] | None = None
 
-    def follow_roster(self) -> None:
-        """Reload whenever the cohort's roster changes (call once the list is built)."""
+    def follow_roster(self, reload: Callable[[], object]) -> None:
+        """Call `reload` whenever the cohort's roster changes (once the list is built)."""
+        self._reload = reload
         self.context.changes.roster_changed.connect(self._roster_changed)
-
-    def reload(self) -> Task:
-        """Read the list again (in the background)."""
-        raise NotImplementedError
 
     @Slot(int)
     def _roster_changed(self, cohort_id: int) -> None:
-        if cohort_id == self.cohort.id and shiboken6.isValid(self):
-            self.reload()
+        if cohort_id == self.cohort.id and self._reload is not None and shiboken6.isValid(self):
+            self._reload()
 
 
 def selected_row(table: QTableView, model: RowTableModel[IdRowT]) -> IdRowT | None:

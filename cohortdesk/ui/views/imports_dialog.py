@@ -94,7 +94,7 @@ class ImportsDialog(CohortListDialog):
         self.undo_button.clicked.connect(self.undo_selected)
         self.refresh_button.clicked.connect(self.reload)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
-        self.follow_roster()
+        self.follow_roster(self.reload)
         self._update_buttons()
         self.reload()
 

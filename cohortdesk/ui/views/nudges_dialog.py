@@ -111,7 +111,7 @@ class NudgesDialog(CohortListDialog):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.delete_button.clicked.connect(self.delete_selected)
         self.close_button.clicked.connect(self.reject)
-        self.follow_roster()
+        self.follow_roster(self.reload)
         self._selection_changed()
         self.reload()
 
