@@ -1,0 +1,68 @@
+"""Detecting xAPI statements among other files, and the real exports of other formats."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cohortdesk.core.importers import xapi
+from cohortdesk.core.importers.base import (
+    ImportRejectedError,
+)
+from tests.core.importers.xapi_support import (
+    FIXTURES,
+    FORUM_FIXTURES,
+    REAL,
+    parse,
+)
+
+# --- detection --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in sorted(FIXTURES.iterdir()) if p.name != "hostile_deep_nesting.json"],
+    ids=lambda p: p.name,
+)
+def test_every_statement_fixture_is_detected(path: Path) -> None:
+    assert xapi.detect(path.name, path.read_bytes()[: 64 * 1024])
+
+
+@pytest.mark.parametrize("path", sorted(FORUM_FIXTURES.iterdir()), ids=lambda p: p.name)
+def test_forum_exports_are_not_statements(path: Path) -> None:
+    assert not xapi.detect(path.name, path.read_bytes()[: 64 * 1024])
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"",
+        b"[]",
+        b"[1, 2]",
+        b'{"users": []}',
+        b"\xff\xfe[",
+        b'[{"actor": {"mbox": "mailto:a@example.org"}}]',
+        b"[" * 5000,
+    ],
+)
+def test_other_json_is_not_detected(head: bytes) -> None:
+    assert not xapi.detect("data.json", head)
+
+
+def test_a_long_lrs_page_cut_by_the_detection_window_is_still_detected() -> None:
+    head = b'{"more": "/xapi/statements?more=1", "statements": [' + b'{"actor": {' + b" " * 70000
+
+    assert xapi.detect("page.json", head[: 64 * 1024])
+
+
+# --- real exports -----------------------------------------------------------------------------
+
+
+def test_real_exports_of_other_formats_are_not_taken_for_statements() -> None:
+    if not REAL.is_dir():
+        pytest.skip(f"real exports not found at {REAL}")
+    for path in sorted(REAL.iterdir()):
+        assert not xapi.detect(path.name, path.read_bytes()[: 64 * 1024]), path.name
+    with pytest.raises(ImportRejectedError):
+        parse(REAL / "slack_export_2016.zip")

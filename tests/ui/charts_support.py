@@ -1,0 +1,61 @@
+"""What the chart tests share: the hand-made dashboard, a tooltip catcher, and helpers to show
+a chart card, hover over and click its data points."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QToolTip
+from pytestqt.qtbot import QtBot
+
+from cohortdesk.core.models import Role
+from cohortdesk.ui.charts.base import ChartCard, Selection
+from tests.ui import dashboard_data as data
+
+BOARD = data.make_dashboard()
+ROWS = data.member_rows()
+LEARNERS = [r for r in ROWS if r.role is Role.LEARNER]
+
+
+@pytest.fixture(autouse=True)
+def tooltips(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Tooltips shown (the headless platform cannot raise a real one without a warning)."""
+    shown: list[str] = []
+    monkeypatch.setattr(QToolTip, "showText", lambda _pos, text, *_args: shown.append(text))
+    monkeypatch.setattr(QToolTip, "hideText", lambda: None)
+    return shown
+
+
+def show(qtbot: QtBot, card: ChartCard, width: int = 640) -> ChartCard:
+    qtbot.addWidget(card)
+    card.resize(width, card.sizeHint().height())
+    card.show()
+    qtbot.waitExposed(card)
+    QApplication.processEvents()
+    return card
+
+
+def hover(qtbot: QtBot, card: ChartCard, plot: Any, x: float, y: float) -> str:
+    """Move the mouse over a data point; what the tooltip says."""
+    qtbot.mouseMove(card.view.viewport(), card.widget_position(plot, x, y))
+    QApplication.processEvents()
+    return card.last_tooltip
+
+
+def click(qtbot: QtBot, card: ChartCard, plot: Any, x: float, y: float) -> list[Selection]:
+    """Click a data point; the selections the card announced."""
+    picked: list[Selection] = []
+    card.members_selected.connect(picked.append)
+    qtbot.mouseClick(
+        card.view.viewport(), Qt.MouseButton.LeftButton, pos=card.widget_position(plot, x, y)
+    )
+    return picked
+
+
+def by_stage() -> dict[int, list[int]]:
+    groups: dict[int, list[int]] = {}
+    for row in LEARNERS:
+        groups.setdefault(row.stage, []).append(row.membership_id)
+    return groups

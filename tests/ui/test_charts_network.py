@@ -1,0 +1,148 @@
+"""The heatmap and the reply network on hand-made data: what they draw, what their tooltips
+say, what a click selects, and that five thousand members stay fast."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from cohortdesk.core.models import Role
+from cohortdesk.ui.charts.heatmap_chart import HeatmapChart, heatmap_order, went_quiet
+from cohortdesk.ui.charts.network_chart import NetworkChart
+from cohortdesk.ui.charts.network_layout import ISOLATED_RADIUS, network_layout
+from tests.ui import dashboard_data as data
+from tests.ui.charts_support import (  # noqa: F401 (fixtures are found by name)
+    BOARD,
+    click,
+    hover,
+    show,
+    tooltips,
+)
+
+# ---- the heatmap ----------------------------------------------------------------------------
+
+
+def test_the_heatmap_is_one_image_grouped_by_stage(qtbot: QtBot) -> None:
+    card = HeatmapChart()
+    card.set_data(BOARD.heatmap, BOARD.weeks)
+    show(qtbot, card)
+    image = card.image.image
+    assert image.shape == (len(BOARD.heatmap), len(BOARD.weeks), 4)
+    rows = card.rows()
+    learners = [r for r in rows if r.role is Role.LEARNER]
+    assert [r.stage for r in learners] == sorted(r.stage for r in learners)
+    assert all(r.role is not Role.LEARNER for r in rows[len(learners) :])  # staff last
+    # silent weeks share one colour; the busiest cell is the strongest
+    counts = card.counts()
+    silent = image[counts == 0]
+    assert (silent == silent[0]).all()
+    busiest = np.unravel_index(np.argmax(counts), counts.shape)
+    assert tuple(image[busiest][:3]) != tuple(silent[0][:3])
+
+
+def test_a_heatmap_cell_tells_its_count_and_selects_its_member(qtbot: QtBot) -> None:
+    card = HeatmapChart()
+    card.set_data(BOARD.heatmap, BOARD.weeks)
+    show(qtbot, card)
+    row = next(i for i, r in enumerate(card.rows()) if r.name == "Milo Novak")
+    centre = card.cell_centre(row, 3)
+    text = hover(qtbot, card, card.plot, centre.x(), centre.y())
+    assert "Milo Novak" in text and "22 actions" in text and "Week 4" in text
+    picked = click(qtbot, card, card.plot, centre.x(), centre.y())
+    assert [p.membership_ids for p in picked] == [(card.rows()[row].membership_id,)]
+
+
+def test_who_went_quiet_is_said_above_the_heatmap(qtbot: QtBot) -> None:
+    quiet = went_quiet(BOARD.heatmap, BOARD.weeks)
+    assert [r.name for r in quiet] == ["Elena Ruiz"]
+    card = HeatmapChart()
+    card.set_data(BOARD.heatmap, BOARD.weeks)
+    show(qtbot, card)
+    assert "Went quiet" in card.notes() and "Elena Ruiz" in card.notes()
+    # a week cut short by the range (the current one) does not count as silence
+    row = BOARD.heatmap[4].model_copy(update={"counts": [3, 3, 3, 3, 3, 3, 0, 0]})
+    assert went_quiet([row], BOARD.weeks) == [row]
+    assert went_quiet([row], BOARD.weeks, end=BOARD.weeks[-1].starts) == []
+
+
+def test_five_thousand_members_draw_as_one_image_quickly(qtbot: QtBot) -> None:
+    rows = data.big_heatmap(5000, 9)
+    card = HeatmapChart()
+    show(qtbot, card)
+    started = time.perf_counter()
+    card.set_data(rows, data.weeks(9))
+    QApplication.processEvents()
+    elapsed = time.perf_counter() - started
+    assert card.image.image.shape[:2] == (5000, 9)
+    images = [i for i in card.plot.items if i.__class__.__name__ == "ImageItem"]
+    assert len(images) == 2  # the cells and the stage strip
+    assert len(card.plot.items) < 20  # group borders, not one item per member
+    assert elapsed < 2.0, elapsed
+    assert heatmap_order(rows)[0].stage == 1
+
+
+# ---- the reply network ----------------------------------------------------------------------
+
+
+def network(qtbot: QtBot) -> NetworkChart:
+    card = NetworkChart()
+    card.set_data(BOARD.network)
+    show(qtbot, card)
+    return card
+
+
+def test_the_network_draws_every_member_and_says_its_findings(qtbot: QtBot) -> None:
+    card = network(qtbot)
+    assert len(card.points()) == len(BOARD.network.nodes)
+    assert 1 <= len(card.edge_items) <= 3  # replies drawn in three batches by weight
+    notes = card.notes()
+    assert "Ivan Petrov" in notes and "Facilitator-centred" in notes and "dominates" in notes
+    assert "reply links" in notes
+    sizes = {card.nodes()[s.data()].name: s.size() for s in card.points()}
+    learners = [n for n in card.nodes() if n.role is Role.LEARNER]
+    busiest = max(learners, key=lambda n: n.activity)
+    assert sizes[busiest.name] == max(sizes[n.name] for n in learners)
+    assert sizes["Fran Castillo"] > sizes["Ines Roth"]  # the facilitator's star stands out
+
+
+def test_a_node_tells_its_numbers_and_selects_its_member(qtbot: QtBot) -> None:
+    card = network(qtbot)
+    milo = next(n for n in BOARD.network.nodes if n.name == "Milo Novak")
+    where = card.node_position(milo.person_id)
+    text = hover(qtbot, card, card.plot, where.x(), where.y())
+    assert "Milo Novak" in text and "Replied to" in text and f"<b>{milo.activity}</b>" in text
+    picked = click(qtbot, card, card.plot, where.x(), where.y())
+    assert [p.membership_ids for p in picked] == [(milo.membership_id,)]
+    assert click(qtbot, card, card.plot, 5.0, 5.0) == []  # empty space selects nobody
+
+
+def test_isolated_members_sit_on_the_outer_ring_and_the_layout_repeats() -> None:
+    positions = network_layout(BOARD.network)
+    assert positions == network_layout(BOARD.network)
+    for node in BOARD.network.nodes:
+        radius = float(np.hypot(*positions[node.person_id]))
+        if node.isolated:
+            assert radius >= ISOLATED_RADIUS - 1e-9
+        else:
+            assert radius <= 1.0 + 1e-6
+
+
+def test_five_thousand_members_lay_out_off_screen_and_draw_fast(qtbot: QtBot) -> None:
+    big = data.big_network(5000)
+    started = time.perf_counter()
+    positions = network_layout(big)  # the dashboard runs this in a worker thread
+    layout_seconds = time.perf_counter() - started
+    assert len(positions) == 5000
+    card = NetworkChart()
+    show(qtbot, card)
+    started = time.perf_counter()
+    card.set_data(big, positions)
+    QApplication.processEvents()
+    draw_seconds = time.perf_counter() - started
+    assert len(card.points()) == 5000
+    assert len(card.plot.items) < 40  # a scatter per look, edge batches, a few names
+    assert draw_seconds < 3.0, draw_seconds
+    assert layout_seconds < 15.0, layout_seconds
