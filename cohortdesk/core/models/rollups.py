@@ -44,7 +44,23 @@ class LocalDay(TypeDecorator[date]):
         return None if value is None else date.fromordinal(int(value) + self.EPOCH)
 
 
-class DailyActivity(Base):
+class DailyCounts:
+    """A day's counts, the same for one member (`daily_activity`) and a whole cohort
+    (`daily_totals`): events in all, one column per kind, and the words written."""
+
+    events: Mapped[int] = mapped_column(Integer)
+    posts: Mapped[int] = mapped_column(Integer)
+    replies: Mapped[int] = mapped_column(Integer)
+    logins: Mapped[int] = mapped_column(Integer)
+    views: Mapped[int] = mapped_column(Integer)
+    reactions: Mapped[int] = mapped_column(Integer)
+    shares: Mapped[int] = mapped_column(Integer)
+    attendances: Mapped[int] = mapped_column(Integer)
+    submissions: Mapped[int] = mapped_column(Integer)
+    words: Mapped[int] = mapped_column(Integer)
+
+
+class DailyActivity(DailyCounts, Base):
     """One member's activity on one local day (in the cohort's time zone): events in all, by
     kind (one column per kind: a day is one row, so dashboards read a quarter of the rows a
     row per kind would take), and the words they wrote."""
@@ -57,16 +73,6 @@ class DailyActivity(Base):
     )
     person_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     day: Mapped[date] = mapped_column(LocalDay, primary_key=True)
-    events: Mapped[int] = mapped_column(Integer)
-    posts: Mapped[int] = mapped_column(Integer)
-    replies: Mapped[int] = mapped_column(Integer)
-    logins: Mapped[int] = mapped_column(Integer)
-    views: Mapped[int] = mapped_column(Integer)
-    reactions: Mapped[int] = mapped_column(Integer)
-    shares: Mapped[int] = mapped_column(Integer)
-    attendances: Mapped[int] = mapped_column(Integer)
-    submissions: Mapped[int] = mapped_column(Integer)
-    words: Mapped[int] = mapped_column(Integer)
 
 
 #: the `daily_activity` column counting each kind of event
@@ -82,7 +88,7 @@ DAILY_KIND_COLUMNS: dict[EventKind, str] = {
 }
 
 
-class DailyTotals(Base):
+class DailyTotals(DailyCounts, Base):
     """The whole cohort's activity on one local day: the sums of its `daily_activity` rows,
     so the weekly chart of a cohort reads one row a day whatever its size."""
 
@@ -93,16 +99,6 @@ class DailyTotals(Base):
         ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True
     )
     day: Mapped[date] = mapped_column(LocalDay, primary_key=True)
-    events: Mapped[int] = mapped_column(Integer)
-    posts: Mapped[int] = mapped_column(Integer)
-    replies: Mapped[int] = mapped_column(Integer)
-    logins: Mapped[int] = mapped_column(Integer)
-    views: Mapped[int] = mapped_column(Integer)
-    reactions: Mapped[int] = mapped_column(Integer)
-    shares: Mapped[int] = mapped_column(Integer)
-    attendances: Mapped[int] = mapped_column(Integer)
-    submissions: Mapped[int] = mapped_column(Integer)
-    words: Mapped[int] = mapped_column(Integer)
 
 
 class DailyReplies(Base):
