@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -420,21 +419,6 @@ def test_real_mooced_edgelist() -> None:
 
 
 # --- hostile input -----------------------------------------------------------------------
-
-
-@settings(
-    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-@given(st.binary(max_size=400))
-def test_arbitrary_bytes_are_imported_or_refused(tmp_path: Path, data: bytes) -> None:
-    path = tmp_path / "any.csv"
-    path.write_bytes(data)
-    with contextlib.suppress(ImportRejectedError):
-        list(
-            activity_csv.parse(
-                SourceFile(path), ImportOptions(mapping={"who": "1", "when": "2", "kind": "3"})
-            )
-        )
 
 
 _CELL = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=25)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
@@ -467,18 +466,6 @@ def test_generated_benchmark_log_imports_as_generated(tmp_path: Path) -> None:
 
 
 # --- hostile input -----------------------------------------------------------------------
-
-
-@settings(
-    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-@given(st.binary(max_size=400))
-def test_arbitrary_bytes_are_imported_or_refused(tmp_path: Path, data: bytes) -> None:
-    path = tmp_path / "any.csv"
-    path.write_bytes(data)
-    with contextlib.suppress(ImportRejectedError):
-        list(moodle_log.parse(SourceFile(path), ImportOptions()))
-    moodle_log.detect("any.csv", data)
 
 
 _CELL = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30)

@@ -74,14 +74,6 @@ def _only_rejections(path: Path) -> None:
 
 
 @_ANY
-@given(data=st.binary(max_size=2000))
-def test_arbitrary_bytes_only_reject(tmp_path: Path, data: bytes) -> None:
-    path = tmp_path / "export.zip"
-    path.write_bytes(data)
-    _only_rejections(path)
-
-
-@_ANY
 @given(data=st.binary(max_size=300), cut=st.integers(min_value=0, max_value=4000))
 def test_damaged_real_archive_only_rejects(tmp_path: Path, data: bytes, cut: int) -> None:
     """Bytes overwritten anywhere in a genuine archive."""

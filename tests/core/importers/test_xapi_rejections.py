@@ -177,18 +177,6 @@ def test_a_json_line_that_is_an_lrs_page_is_refused(tmp_path: Path) -> None:
 # --- hostile bytes ----------------------------------------------------------------------------
 
 
-@settings(
-    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-@given(data=st.binary(max_size=2000))
-def test_arbitrary_bytes_never_raise_anything_but_a_rejection(tmp_path: Path, data: bytes) -> None:
-    path = tmp_path / "any.json"
-    path.write_bytes(data)
-    xapi.detect(path.name, data)
-    with contextlib.suppress(ImportRejectedError):
-        parse(path)
-
-
 _SCALAR = st.one_of(
     st.none(),
     st.booleans(),
