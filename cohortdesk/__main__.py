@@ -2,6 +2,6 @@
 
 import sys
 
-from cohortdesk.cli import main
+from cohortdesk.cli.main import main
 
 sys.exit(main())

@@ -18,11 +18,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from cohortdesk import __version__
 from cohortdesk.core.collector import freeze_startup_objects
-from cohortdesk.core.db import Database
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.paths import AppPaths, app_paths, database_url
-from cohortdesk.core.services import templates
+from cohortdesk.core.services.messaging import templates
 from cohortdesk.core.settings import load_settings
+from cohortdesk.core.storage.db import Database
 from cohortdesk.ui.changes import ChangeNotifier
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.icons import app_icon

@@ -11,9 +11,9 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("COHORTDESK_DB", None)
 
-from cohortdesk.core import migrate
-from cohortdesk.core.db import Database
 from cohortdesk.core.paths import AppPaths, app_paths
+from cohortdesk.core.storage import migrate
+from cohortdesk.core.storage.db import Database
 
 SHARED_REAL = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "real"
 

@@ -21,12 +21,13 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from cohortdesk.app import build_context, ensure_application
-from cohortdesk.core.demo import DemoSpec, create_demo
-from cohortdesk.core.migrate import open_database
+from cohortdesk.core.demo.build import DemoSpec, create_demo
 from cohortdesk.core.models import Role, TemplatePurpose
 from cohortdesk.core.paths import app_paths, database_url
 from cohortdesk.core.schemas import ExportFormat, TemplateInput
-from cohortdesk.core.services import participation, templates
+from cohortdesk.core.services.activity import participation
+from cohortdesk.core.services.messaging import templates
+from cohortdesk.core.storage.migrate import open_database
 from cohortdesk.ui.charts.theme import dark_palette
 from cohortdesk.ui.main_window import MainWindow
 from cohortdesk.ui.views.cohort_dialog import CohortDialog
@@ -267,8 +268,10 @@ def save_mentor_view(window: MainWindow, folder: Path, cohort_id: int) -> None:
 
     from sqlalchemy import text
 
-    from cohortdesk.core.mentoring_schemas import GroupInput, HighlightInput, SessionInput
-    from cohortdesk.core.services import highlights, mentoring, tracking
+    from cohortdesk.core.schemas.mentoring import GroupInput, HighlightInput, SessionInput
+    from cohortdesk.core.services.dashboards import highlights
+    from cohortdesk.core.services.mentoring import mentoring
+    from cohortdesk.core.services.people import tracking
 
     # Fixed times, so that the picture only changes when the screen does: events recorded as
     # they happened, the last review three days before the demo's end, news after it.

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from cohortdesk.core.db import Database
 from cohortdesk.core.paths import AppPaths
 from cohortdesk.core.settings import Settings, save_settings
+from cohortdesk.core.storage.db import Database
 from cohortdesk.ui.changes import ChangeNotifier
 from cohortdesk.ui.tasks import TaskRunner
 

@@ -13,11 +13,10 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from cohortdesk.core import migrate
-from cohortdesk.core.restore import RestoreResult, restore_backup
 from cohortdesk.core.schemas import MemberDetail
-from cohortdesk.core.services import erase
-from cohortdesk.core.services.backup import (
+from cohortdesk.core.services.privacy import erase
+from cohortdesk.core.storage import migrate
+from cohortdesk.core.storage.backup import (
     BackupInfo,
     BackupKind,
     backup_name,
@@ -26,7 +25,8 @@ from cohortdesk.core.services.backup import (
     list_backups,
     make_backup,
 )
-from cohortdesk.core.services.import_guard import InterruptedImport, interrupted_import
+from cohortdesk.core.storage.import_guard import InterruptedImport, interrupted_import
+from cohortdesk.core.storage.restore import RestoreResult, restore_backup
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.tasks import Progress

@@ -17,11 +17,12 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from cohortdesk import __version__
-from cohortdesk.core.demo import DemoSpec, create_demo
+from cohortdesk.core.demo.build import DemoSpec, create_demo
 from cohortdesk.core.errors import ConflictError, KnownError
 from cohortdesk.core.schemas import CohortInput, CohortRow, ImportSummary, MemberInput
-from cohortdesk.core.services import cohorts, members, participation
-from cohortdesk.core.services.people import MergeResult
+from cohortdesk.core.services.activity import participation
+from cohortdesk.core.services.people import cohorts, members
+from cohortdesk.core.services.people.people import MergeResult
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.data_actions import DataActions

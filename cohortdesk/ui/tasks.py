@@ -18,7 +18,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QObject, QRunnable, QThreadPool, Signal
 from sqlalchemy.orm import Session
 
-from cohortdesk.core.db import Database
+from cohortdesk.core.storage.db import Database
 
 log = logging.getLogger(__name__)
 

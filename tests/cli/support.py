@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cohortdesk.cli import main
+from cohortdesk.cli.main import main
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, func, select
 
-from cohortdesk.core.db import Database
 from cohortdesk.core.models import PromptTemplate
+from cohortdesk.core.storage.db import Database
 from tests.cli.support import run
 
 DEMO = "Leading Online Learning (demo)"

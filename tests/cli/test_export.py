@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cohortdesk.core.db import Database
+from cohortdesk.core.storage.db import Database
 from tests.cli.support import run
 from tests.core.exporters.conftest import build_sample
 

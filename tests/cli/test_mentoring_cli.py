@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from cohortdesk.cli import main
-from cohortdesk.core.db import Database
-from cohortdesk.core.mentoring_schemas import SessionInput
-from cohortdesk.core.migrate import open_database
+from cohortdesk.cli.main import main
 from cohortdesk.core.paths import sqlite_url
-from cohortdesk.core.services import mentoring
+from cohortdesk.core.schemas.mentoring import SessionInput
+from cohortdesk.core.services.mentoring import mentoring
+from cohortdesk.core.storage.db import Database
+from cohortdesk.core.storage.migrate import open_database
 from tests.cli.support import run
 from tests.core.mentoring_builders import MentoringStory
 

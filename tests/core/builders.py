@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from cohortdesk.core.models import EventKind, Membership, Role
 from cohortdesk.core.schemas import CohortInput, CohortRow, EventInput, EventRow, MemberInput
-from cohortdesk.core.services import cohorts, members, tracking
+from cohortdesk.core.services.people import cohorts, members, tracking
 
 MONDAY = datetime(2025, 3, 3, 10, 0, tzinfo=UTC)
 

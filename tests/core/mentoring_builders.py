@@ -12,10 +12,12 @@ from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
-from cohortdesk.core.mentoring_schemas import GroupInput, SessionInput
 from cohortdesk.core.models import EventKind, Identity, NudgeChannel, Role
 from cohortdesk.core.schemas import EventInput, NudgeInput
-from cohortdesk.core.services import mentoring, nudges, tracking
+from cohortdesk.core.schemas.mentoring import GroupInput, SessionInput
+from cohortdesk.core.services.mentoring import mentoring
+from cohortdesk.core.services.messaging import nudges
+from cohortdesk.core.services.people import tracking
 from tests.core.builders import MONDAY, add, event, make_cohort, person_of
 
 FACILITATOR_NOTE = "SECRET facilitator note: Ana is moving house"

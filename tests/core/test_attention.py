@@ -9,9 +9,7 @@ import pytest
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
-from cohortdesk.core import migrate
-from cohortdesk.core.db import Database
-from cohortdesk.core.demo import DemoSpec, create_demo
+from cohortdesk.core.demo.build import DemoSpec, create_demo
 from cohortdesk.core.errors import NotFoundError
 from cohortdesk.core.models import AccessStatus, EventKind, NudgeChannel, Role, TemplatePurpose
 from cohortdesk.core.schemas import (
@@ -24,8 +22,13 @@ from cohortdesk.core.schemas import (
     ReasonCode,
     TemplateInput,
 )
-from cohortdesk.core.services import members, nudges, participation, rules, templates, tracking
-from cohortdesk.core.services.attention import WEIGHTS, attention
+from cohortdesk.core.services.activity import participation
+from cohortdesk.core.services.attention import rules
+from cohortdesk.core.services.attention.attention import WEIGHTS, attention
+from cohortdesk.core.services.messaging import nudges, templates
+from cohortdesk.core.services.people import members, tracking
+from cohortdesk.core.storage import migrate
+from cohortdesk.core.storage.db import Database
 from tests.core.builders import add, event, make_cohort
 
 START = date(2025, 3, 3)  # a Monday

@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 
-from cohortdesk.core.db import Database
 from cohortdesk.core.errors import ConflictError, KnownError, NotFoundError
 from cohortdesk.core.models import ActivityEvent, EventKind, Membership, Person, Role
 from cohortdesk.core.schemas import CohortInput, validated
-from cohortdesk.core.services import cohorts
+from cohortdesk.core.services.people import cohorts
+from cohortdesk.core.storage.db import Database
 from tests.core.builders import add, event, make_cohort, person_of
 
 

@@ -8,14 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from cohortdesk.core import migrate
-from cohortdesk.core.dashboard_schemas import CohortDashboard
-from cohortdesk.core.db import Database
-from cohortdesk.core.demo import DemoSpec, create_demo
+from cohortdesk.core.demo.build import DemoSpec, create_demo
 from cohortdesk.core.errors import KnownError, NotFoundError
 from cohortdesk.core.models import AccessStatus, EventKind, Role, StageChangeSource
 from cohortdesk.core.schemas import CohortRow, MemberInput
-from cohortdesk.core.services import dashboard, members, participation, tracking
+from cohortdesk.core.schemas.dashboard import CohortDashboard
+from cohortdesk.core.services.activity import participation
+from cohortdesk.core.services.dashboards import dashboard
+from cohortdesk.core.services.people import members, tracking
+from cohortdesk.core.storage import migrate
+from cohortdesk.core.storage.db import Database
 from tests.core.builders import add, event, make_cohort
 from tests.core.test_rollups import assert_consistent
 

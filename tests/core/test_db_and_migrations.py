@@ -12,13 +12,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from cohortdesk.core import migrate
-from cohortdesk.core.db import Database
 from cohortdesk.core.errors import DatabaseVersionError, KnownError
 from cohortdesk.core.models import Base
 from cohortdesk.core.schemas import CohortInput
-from cohortdesk.core.services import cohorts
-from cohortdesk.core.services.backup import backup_sqlite, prune
+from cohortdesk.core.services.people import cohorts
+from cohortdesk.core.storage import migrate
+from cohortdesk.core.storage.backup import backup_sqlite, prune
+from cohortdesk.core.storage.db import Database
 
 
 def sha256(path: Path) -> str:

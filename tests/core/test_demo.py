@@ -13,9 +13,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from cohortdesk.core import migrate
-from cohortdesk.core.db import Database
-from cohortdesk.core.demo import DemoSpec, create_demo
+from cohortdesk.core.demo.build import DemoSpec, create_demo
 from cohortdesk.core.errors import ConflictError, KnownError
 from cohortdesk.core.models import (
     AccessIssue,
@@ -30,7 +28,11 @@ from cohortdesk.core.models import (
     StageChange,
 )
 from cohortdesk.core.schemas import CohortRow, MemberRow, NudgeOutcome, validated
-from cohortdesk.core.services import members, nudges, participation
+from cohortdesk.core.services.activity import participation
+from cohortdesk.core.services.messaging import nudges
+from cohortdesk.core.services.people import members
+from cohortdesk.core.storage import migrate
+from cohortdesk.core.storage.db import Database
 
 END = date(2025, 3, 14)
 LONDON = ZoneInfo("Europe/London")

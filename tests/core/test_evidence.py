@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cohortdesk.core.db import Database
 from cohortdesk.core.errors import ConflictError, KnownError, NotFoundError
 from cohortdesk.core.models import (
     AccessStatus,
@@ -20,7 +19,9 @@ from cohortdesk.core.models import (
     StageChangeSource,
 )
 from cohortdesk.core.schemas import CohortRules, EvidenceThresholds, StageSuggestion
-from cohortdesk.core.services import evidence, rules, tracking
+from cohortdesk.core.services.attention import evidence, rules
+from cohortdesk.core.services.people import tracking
+from cohortdesk.core.storage.db import Database
 from tests.core.builders import add, event, make_cohort
 
 START = date(2025, 3, 3)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from cohortdesk.core.db import Database
 from cohortdesk.core.models import Role
-from cohortdesk.core.services import expertise
+from cohortdesk.core.services.people import expertise
+from cohortdesk.core.storage.db import Database
 from tests.core.builders import add, make_cohort
 
 

@@ -6,12 +6,13 @@ from datetime import date
 
 import pytest
 
-from cohortdesk.core.db import Database
 from cohortdesk.core.errors import KnownError, NotFoundError
-from cohortdesk.core.mentoring_schemas import HighlightInput
 from cohortdesk.core.models import EventKind, HighlightKind
 from cohortdesk.core.schemas import validated
-from cohortdesk.core.services import highlights, members
+from cohortdesk.core.schemas.mentoring import HighlightInput
+from cohortdesk.core.services.dashboards import highlights
+from cohortdesk.core.services.people import members
+from cohortdesk.core.storage.db import Database
 from tests.core.builders import MONDAY, add, event, make_cohort
 
 DAY = date(2025, 3, 4)

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from cohortdesk.core.db import Database
 from cohortdesk.core.importers.base import ImportOptions, ImportRejectedError
 from cohortdesk.core.models import (
     AccessStatus,
@@ -21,7 +20,9 @@ from cohortdesk.core.models import (
     Role,
 )
 from cohortdesk.core.schemas import ImportSummary
-from cohortdesk.core.services import imports, participation, tracking
+from cohortdesk.core.services.activity import imports, participation
+from cohortdesk.core.services.people import tracking
+from cohortdesk.core.storage.db import Database
 from tests.core.builders import add, make_cohort
 
 HEADER = "Who,When,What,To,Thread\n"

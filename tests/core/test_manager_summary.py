@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from cohortdesk.core.db import Database
-from cohortdesk.core.mentoring_schemas import HighlightInput
+from cohortdesk.core.exporters import manager_summary as summary_writer
 from cohortdesk.core.models import HighlightKind
-from cohortdesk.core.services import highlights, manager_summary
+from cohortdesk.core.schemas.mentoring import HighlightInput
+from cohortdesk.core.services.dashboards import highlights, manager_summary
+from cohortdesk.core.storage.db import Database
 from tests.core.mentoring_builders import FACILITATOR_NOTE, NUDGE_TEXT, MentoringStory
 
 AS_OF = date(2025, 3, 5)
@@ -58,7 +59,7 @@ def test_the_summary(db: Database, story: MentoringStory) -> None:
 
 def test_the_text_never_holds_private_notes(db: Database, story: MentoringStory) -> None:
     with db.read() as s:
-        text = manager_summary.summary_text(manager_summary.manager_summary(s, story.ana, AS_OF))
+        text = summary_writer.summary_text(manager_summary.manager_summary(s, story.ana, AS_OF))
     assert "Ana Souza: Spring" in text and "3 of 5 · Information exchange" in text
     assert "Peers taught me more than any course" in text
     for private in PRIVATE:
@@ -71,7 +72,7 @@ def test_written_as_pdf_or_text(
 ) -> None:
     target = tmp_path / f"ana{suffix}"
     with db.read() as s:
-        manager_summary.write_manager_summary(s, story.ana, target, as_of=AS_OF)
+        summary_writer.write_manager_summary(s, story.ana, target, as_of=AS_OF)
     assert target.stat().st_mode & 0o777 == 0o600
     if suffix == ".pdf":
         text = "\n".join(page.extract_text() for page in PdfReader(target).pages)

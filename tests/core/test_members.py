@@ -7,11 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from cohortdesk.core.db import Database
 from cohortdesk.core.errors import ConflictError, KnownError, NotFoundError
 from cohortdesk.core.models import ActivityEvent, EventKind, Person, Role
 from cohortdesk.core.schemas import MemberInput, validated
-from cohortdesk.core.services import members, participation
+from cohortdesk.core.services.activity import participation
+from cohortdesk.core.services.people import members
+from cohortdesk.core.storage.db import Database
 from tests.core.builders import MONDAY, add, event, make_cohort, person_of
 
 

@@ -7,12 +7,14 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from cohortdesk.core.db import Database
 from cohortdesk.core.errors import ConflictError, KnownError, NotFoundError
-from cohortdesk.core.mentoring_schemas import GroupInput, HighlightInput, SessionInput
 from cohortdesk.core.models import AccessIssue, EventKind, HighlightKind
 from cohortdesk.core.schemas import ReasonCode
-from cohortdesk.core.services import highlights, mentor_overview, mentoring, people, tracking
+from cohortdesk.core.schemas.mentoring import GroupInput, HighlightInput, SessionInput
+from cohortdesk.core.services.dashboards import highlights
+from cohortdesk.core.services.mentoring import mentor_overview, mentoring
+from cohortdesk.core.services.people import people, tracking
+from cohortdesk.core.storage.db import Database
 from tests.core.builders import MONDAY, add, event, person_of
 from tests.core.mentoring_builders import OSKAR_SESSION, MentoringStory
 

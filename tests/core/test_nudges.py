@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cohortdesk.core.db import Database
 from cohortdesk.core.errors import KnownError, NotFoundError
 from cohortdesk.core.models import CohortRules as RulesRecord
 from cohortdesk.core.models import EventKind, Intervention, NudgeChannel, Role, SuggestionDismissal
@@ -28,15 +27,10 @@ from cohortdesk.core.schemas import (
     NudgeOutcome,
     validated,
 )
-from cohortdesk.core.services import (
-    cohorts,
-    evidence,
-    members,
-    nudges,
-    outbox,
-    rules,
-    templates,
-)
+from cohortdesk.core.services.attention import evidence, rules
+from cohortdesk.core.services.messaging import nudges, outbox, templates
+from cohortdesk.core.services.people import cohorts, members
+from cohortdesk.core.storage.db import Database
 from tests.core.builders import add, event, make_cohort
 
 SENT = datetime(2025, 3, 5, 9, 30, tzinfo=UTC)  # a Wednesday

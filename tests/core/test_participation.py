@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from cohortdesk.core.db import Database
 from cohortdesk.core.models import EventKind, Role
-from cohortdesk.core.services import participation, tracking
+from cohortdesk.core.services.activity import participation
+from cohortdesk.core.services.people import tracking
+from cohortdesk.core.storage.db import Database
 from tests.core.builders import MONDAY, add, event, make_cohort
 
 

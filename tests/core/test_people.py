@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import UniqueConstraint, func, select
 from sqlalchemy.orm import Session
 
-from cohortdesk.core.db import Database
 from cohortdesk.core.errors import KnownError, NotFoundError
 from cohortdesk.core.models import (
     AccessIssue,
@@ -25,7 +24,9 @@ from cohortdesk.core.models import (
     Role,
     StageChange,
 )
-from cohortdesk.core.services import imports, members, participation, people, tracking
+from cohortdesk.core.services.activity import imports, participation
+from cohortdesk.core.services.people import members, people, tracking
+from cohortdesk.core.storage.db import Database
 from tests.core.builders import MONDAY, add, event, make_cohort, person_of
 
 COUNTED = (ActivityEvent, MemberNote, MotivationCheck, AccessIssue, StageChange)

@@ -14,10 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from cohortdesk.core import migrate
-from cohortdesk.core.db import Database
 from cohortdesk.core.errors import KnownError
-from cohortdesk.core.mentoring_schemas import SessionInput
 from cohortdesk.core.models import (
     ActivityEvent,
     Intervention,
@@ -29,14 +26,10 @@ from cohortdesk.core.models import (
 )
 from cohortdesk.core.paths import sqlite_url
 from cohortdesk.core.schemas import ReasonCode
-from cohortdesk.core.services import (
-    mentor_overview,
-    mentoring,
-    participation,
-    review_notes,
-    rollups,
-)
-from cohortdesk.core.services.review_pack import (
+from cohortdesk.core.schemas.mentoring import SessionInput
+from cohortdesk.core.services.activity import participation, rollups
+from cohortdesk.core.services.mentoring import mentor_overview, mentoring, review_notes
+from cohortdesk.core.services.mentoring.review_pack import (
     ANOTHER_LEARNER,
     COHORT_STAFF,
     SCRUBBED,
@@ -44,6 +37,8 @@ from cohortdesk.core.services.review_pack import (
     make_review_pack,
     pack_info,
 )
+from cohortdesk.core.storage import migrate
+from cohortdesk.core.storage.db import Database
 from tests.core.builders import MONDAY
 from tests.core.mentoring_builders import (
     BEN_IDENTITY,

@@ -18,8 +18,6 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from cohortdesk.core import migrate
-from cohortdesk.core.db import Database
 from cohortdesk.core.importers.base import ImportOptions
 from cohortdesk.core.models import (
     DAILY_KIND_COLUMNS,
@@ -33,7 +31,10 @@ from cohortdesk.core.models import (
     Role,
 )
 from cohortdesk.core.schemas import CohortInput
-from cohortdesk.core.services import cohorts, imports, members, people, rollups, tracking
+from cohortdesk.core.services.activity import imports, rollups
+from cohortdesk.core.services.people import cohorts, members, people, tracking
+from cohortdesk.core.storage import migrate
+from cohortdesk.core.storage.db import Database
 from tests.core.builders import add, event, make_cohort, person_of
 
 Rows = dict[tuple[Any, ...], tuple[int, ...]]

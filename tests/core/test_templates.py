@@ -10,13 +10,13 @@ import pytest
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from cohortdesk.core.db import Database
 from cohortdesk.core.errors import ConflictError, KnownError, NotFoundError
 from cohortdesk.core.models import EventKind, NudgeChannel, PromptTemplate, Role, TemplatePurpose
 from cohortdesk.core.rendering import PLACEHOLDER_NAMES, TemplateError, check
 from cohortdesk.core.schemas import NudgeInput, TemplateInput, TemplateRow, validated
-from cohortdesk.core.services import nudges, templates
-from cohortdesk.core.services.message_context import context_for
+from cohortdesk.core.services.messaging import nudges, templates
+from cohortdesk.core.services.messaging.message_context import context_for
+from cohortdesk.core.storage.db import Database
 from tests.core.builders import add, event, make_cohort
 
 DAY = date(2025, 3, 10)

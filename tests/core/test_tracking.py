@@ -8,11 +8,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from cohortdesk.core.db import Database
 from cohortdesk.core.errors import KnownError, NotFoundError
 from cohortdesk.core.models import AccessStatus, EventKind, StageChange, StageChangeSource
 from cohortdesk.core.schemas import EventInput, validated
-from cohortdesk.core.services import members, participation, tracking
+from cohortdesk.core.services.activity import participation
+from cohortdesk.core.services.people import members, tracking
+from cohortdesk.core.storage.db import Database
 from tests.core.builders import MONDAY, add, event, make_cohort
 
 

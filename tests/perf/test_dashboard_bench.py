@@ -50,10 +50,11 @@ import pytest
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 
-from cohortdesk.core import migrate
-from cohortdesk.core.db import Database
 from cohortdesk.core.models import ActivityEvent, EventKind, LocalDay, Membership, Role
-from cohortdesk.core.services import dashboard, rollups
+from cohortdesk.core.services.activity import rollups
+from cohortdesk.core.services.dashboards import dashboard
+from cohortdesk.core.storage import migrate
+from cohortdesk.core.storage.db import Database
 from tests.perf.conftest import Record
 
 MEMBERS = 5_000
@@ -354,7 +355,7 @@ def test_the_gui_stays_responsive_while_the_dashboard_refreshes(
     from cohortdesk.app import build_context
     from cohortdesk.core.collector import freeze_startup_objects
     from cohortdesk.core.paths import AppPaths
-    from cohortdesk.core.services import cohorts
+    from cohortdesk.core.services.people import cohorts
     from cohortdesk.ui.views.dashboard_view import DashboardView
     from tests.perf.stall import max_stall_ms
 

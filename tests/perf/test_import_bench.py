@@ -30,10 +30,11 @@ GUI_ROWS = 200_000
 _IMPORT_SCRIPT = """
 import json, resource, sys, time
 from pathlib import Path
-from cohortdesk.core import migrate
-from cohortdesk.core.db import Database
+from cohortdesk.core.storage import migrate
+from cohortdesk.core.storage.db import Database
 from cohortdesk.core.schemas import CohortInput
-from cohortdesk.core.services import cohorts, imports
+from cohortdesk.core.services.people import cohorts
+from cohortdesk.core.services.activity import imports
 
 db_file, log_file = Path(sys.argv[1]), Path(sys.argv[2])
 db = Database(f"sqlite:///{db_file}")
@@ -107,10 +108,11 @@ def test_import_of_a_million_row_moodle_log(
 def test_the_gui_stays_responsive_while_an_import_runs(
     qapp: object, tmp_path: Path, record: Record
 ) -> None:
-    from cohortdesk.core import migrate
-    from cohortdesk.core.db import Database
     from cohortdesk.core.schemas import CohortInput
-    from cohortdesk.core.services import cohorts, imports
+    from cohortdesk.core.services.activity import imports
+    from cohortdesk.core.services.people import cohorts
+    from cohortdesk.core.storage import migrate
+    from cohortdesk.core.storage.db import Database
     from cohortdesk.ui.tasks import Progress, TaskRunner
     from tests.perf.stall import max_stall_ms
 

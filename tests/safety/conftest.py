@@ -21,9 +21,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy.orm import Session
 
 from cohortdesk.app import build_context
-from cohortdesk.core import migrate
-from cohortdesk.core.db import Database
-from cohortdesk.core.demo import DemoSpec, create_demo
+from cohortdesk.core.demo.build import DemoSpec, create_demo
 from cohortdesk.core.models import (
     AccessIssue,
     Highlight,
@@ -37,6 +35,8 @@ from cohortdesk.core.models import (
 )
 from cohortdesk.core.paths import AppPaths
 from cohortdesk.core.schemas import CohortRow
+from cohortdesk.core.storage import migrate
+from cohortdesk.core.storage.db import Database
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.main_window import MainWindow
 

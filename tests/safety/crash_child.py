@@ -24,11 +24,11 @@ import traceback
 from contextlib import closing, redirect_stderr, redirect_stdout
 from pathlib import Path
 
-from cohortdesk.cli import main
-from cohortdesk.core import migrate
-from cohortdesk.core.db import Database, connect_sqlite
+from cohortdesk.cli.main import main
 from cohortdesk.core.paths import DB_FILENAME
-from cohortdesk.core.services.backup import BackupKind, make_backup
+from cohortdesk.core.storage import migrate
+from cohortdesk.core.storage.backup import BackupKind, make_backup
+from cohortdesk.core.storage.db import Database, connect_sqlite
 
 COHORT = "Crash cohort"
 LOG_FILES = ("week1.csv", "week2.csv", "week3.csv")

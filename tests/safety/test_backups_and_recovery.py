@@ -13,15 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from cohortdesk.cli import main
-from cohortdesk.core import migrate
-from cohortdesk.core.db import Database
+from cohortdesk.cli.main import main
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.paths import AppPaths
-from cohortdesk.core.recovery import CorruptDatabaseError, check_database, set_aside
-from cohortdesk.core.restore import restore_backup
-from cohortdesk.core.salvage import salvage
-from cohortdesk.core.services.backup import (
+from cohortdesk.core.storage import migrate
+from cohortdesk.core.storage.backup import (
     KEEP,
     BackupKind,
     backup_sqlite,
@@ -30,7 +26,11 @@ from cohortdesk.core.services.backup import (
     make_backup,
     remove_partials,
 )
-from cohortdesk.core.services.import_guard import guarded_import, marker_path
+from cohortdesk.core.storage.db import Database
+from cohortdesk.core.storage.import_guard import guarded_import, marker_path
+from cohortdesk.core.storage.recovery import CorruptDatabaseError, check_database, set_aside
+from cohortdesk.core.storage.restore import restore_backup
+from cohortdesk.core.storage.salvage import salvage
 from tests.perf.moodle_log_gen import generate_moodle_log
 from tests.safety.conftest import count, damage, integrity, make_demo, one_line
 

@@ -31,11 +31,11 @@ from typing import IO
 
 import pytest
 
-from cohortdesk.cli import main
-from cohortdesk.core import migrate
+from cohortdesk.cli.main import main
 from cohortdesk.core.paths import DB_FILENAME
-from cohortdesk.core.recovery import check_database
-from cohortdesk.core.services.import_guard import interrupted_import, marker_path
+from cohortdesk.core.storage import migrate
+from cohortdesk.core.storage.import_guard import interrupted_import, marker_path
+from cohortdesk.core.storage.recovery import check_database
 from tests.perf.moodle_log_gen import generate_moodle_log
 from tests.safety import crash_child
 from tests.safety.conftest import REPO, batches_whole, child_env, integrity

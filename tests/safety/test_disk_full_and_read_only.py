@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from cohortdesk.cli import main
+from cohortdesk.cli.main import main
 from cohortdesk.core.paths import AppPaths
-from cohortdesk.core.storage_errors import (
+from cohortdesk.core.storage.errors import (
     Problem,
     StorageError,
     from_os_error,
@@ -269,7 +269,7 @@ def test_an_export_into_a_read_only_folder_says_so(home: Path, tmp_path: Path) -
 def test_a_storage_error_in_a_write_session_is_a_known_error(
     paths: AppPaths, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cohortdesk.core import migrate
+    from cohortdesk.core.storage import migrate
 
     db = migrate.open_database(f"sqlite:///{paths.default_db_file}", paths.backup_dir)
     try:

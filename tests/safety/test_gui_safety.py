@@ -15,15 +15,15 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from cohortdesk.core import migrate
-from cohortdesk.core.db import Database
 from cohortdesk.core.models import Person
 from cohortdesk.core.paths import AppPaths, database_url
 from cohortdesk.core.schemas import CohortInput
-from cohortdesk.core.services import cohorts
-from cohortdesk.core.services.backup import BackupKind, backup_sqlite, list_backups
-from cohortdesk.core.services.import_guard import marker_path
-from cohortdesk.core.storage_errors import disk_full
+from cohortdesk.core.services.people import cohorts
+from cohortdesk.core.storage import migrate
+from cohortdesk.core.storage.backup import BackupKind, backup_sqlite, list_backups
+from cohortdesk.core.storage.db import Database
+from cohortdesk.core.storage.errors import disk_full
+from cohortdesk.core.storage.import_guard import marker_path
 from cohortdesk.ui import data_actions
 from cohortdesk.ui.main_window import MainWindow
 from cohortdesk.ui.single_instance import SingleInstance, bring_to_front

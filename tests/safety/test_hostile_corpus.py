@@ -11,11 +11,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from cohortdesk.core.db import Database
 from cohortdesk.core.importers.base import ImportOptions, ImportRejectedError
 from cohortdesk.core.models import ActivityEvent, ImportBatch, Membership, Person
 from cohortdesk.core.schemas import CohortInput
-from cohortdesk.core.services import cohorts, imports
+from cohortdesk.core.services.activity import imports
+from cohortdesk.core.services.people import cohorts
+from cohortdesk.core.storage.db import Database
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "hostile"
 MANIFEST: list[dict[str, Any]] = json.loads((CORPUS / "manifest.json").read_text("utf-8"))

@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from cohortdesk.core import migrate
-from cohortdesk.core.db import Database
-from cohortdesk.core.services import members, participation
+from cohortdesk.core.services.activity import participation
+from cohortdesk.core.services.people import members
+from cohortdesk.core.storage import migrate
+from cohortdesk.core.storage.db import Database
 
 Row = dict[str, object]
 T0 = "2026-09-01 08:00:00.000000"

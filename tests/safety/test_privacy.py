@@ -17,9 +17,7 @@ from sqlalchemy import ForeignKey, Table, Text, delete, insert, select
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.types import String, TypeDecorator
 
-from cohortdesk.cli import main
-from cohortdesk.core import migrate
-from cohortdesk.core.db import Database
+from cohortdesk.cli.main import main
 from cohortdesk.core.models import (
     Base,
     DailyActivity,
@@ -30,10 +28,13 @@ from cohortdesk.core.models import (
     Role,
 )
 from cohortdesk.core.paths import AppPaths
-from cohortdesk.core.privacy import ERASED, REGISTRY, Erase
-from cohortdesk.core.services import erase, review_pack
-from cohortdesk.core.services.backup import BackupKind, list_backups, make_backup
-from cohortdesk.core.services.outbox import write_eml
+from cohortdesk.core.services.mentoring import review_pack
+from cohortdesk.core.services.messaging.outbox import write_eml
+from cohortdesk.core.services.privacy import erase
+from cohortdesk.core.services.privacy.registry import ERASED, REGISTRY, Erase
+from cohortdesk.core.storage import migrate
+from cohortdesk.core.storage.backup import BackupKind, list_backups, make_backup
+from cohortdesk.core.storage.db import Database
 from tests.safety.conftest import add_private_records, people
 
 # ---- the registry ------------------------------------------------------------------------

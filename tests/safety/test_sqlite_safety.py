@@ -15,11 +15,11 @@ from alembic import command
 from pytestqt.qtbot import QtBot
 from sqlalchemy import event, text
 
-from cohortdesk.cli import main
-from cohortdesk.core.db import BUSY_TIMEOUT_MS, Database
+from cohortdesk.cli.main import main
 from cohortdesk.core.paths import AppPaths
 from cohortdesk.core.schemas import CohortInput
-from cohortdesk.core.services import cohorts
+from cohortdesk.core.services.people import cohorts
+from cohortdesk.core.storage.db import BUSY_TIMEOUT_MS, Database
 from cohortdesk.ui.tasks import TaskRunner
 
 PRAGMAS = ("journal_mode", "synchronous", "foreign_keys", "busy_timeout", "secure_delete")

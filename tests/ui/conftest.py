@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from cohortdesk.app import build_context
-from cohortdesk.core.db import Database
 from cohortdesk.core.paths import AppPaths
+from cohortdesk.core.storage.db import Database
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.main_window import MainWindow
 

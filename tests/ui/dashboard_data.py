@@ -1,6 +1,6 @@
 """Hand-made dashboard DTOs: a small cohort with a story, and a big one for the scale tests.
 
-Built from `cohortdesk.core.dashboard_schemas` directly, so the charts can be tested (and
+Built from `cohortdesk.core.schemas.dashboard` directly, so the charts can be tested (and
 looked at) without a database. The small cohort has what a facilitator looks for: people stuck
 at stage 1, one with an access problem, an isolated learner, a dominant voice, someone who went
 quiet, and a facilitator most replies go through.
@@ -11,7 +11,9 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from cohortdesk.core.dashboard_schemas import (
+from cohortdesk.core.models import AccessStatus, EventKind, Role
+from cohortdesk.core.schemas import MemberRow
+from cohortdesk.core.schemas.dashboard import (
     AdopterGroup,
     CohortComparison,
     CohortDashboard,
@@ -27,8 +29,6 @@ from cohortdesk.core.dashboard_schemas import (
     StageWeek,
     Week,
 )
-from cohortdesk.core.models import AccessStatus, EventKind, Role
-from cohortdesk.core.schemas import MemberRow
 
 START = date(2026, 9, 7)
 ADOPTER_CATEGORIES = (

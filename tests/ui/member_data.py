@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from cohortdesk.core.db import Database
 from cohortdesk.core.models import EventKind, Role
 from cohortdesk.core.paths import AppPaths
 from cohortdesk.core.schemas import CohortInput, EventInput, MemberInput
-from cohortdesk.core.services import cohorts, members, tracking
+from cohortdesk.core.services.people import cohorts, members, tracking
+from cohortdesk.core.storage.db import Database
 from cohortdesk.ui.changes import ChangeNotifier
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.tasks import TaskRunner

@@ -11,10 +11,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from cohortdesk.core.db import Database
 from cohortdesk.core.paths import AppPaths
 from cohortdesk.core.schemas import MemberDetail, MemberRow
-from cohortdesk.core.services import participation
+from cohortdesk.core.services.activity import participation
+from cohortdesk.core.storage.db import Database
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.views.member_panel import MemberPanel
 from cohortdesk.ui.widgets import confirm

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select
 
-from cohortdesk.core.db import Database
 from cohortdesk.core.models import PromptTemplate, TemplatePurpose
 from cohortdesk.core.schemas import TemplateInput
-from cohortdesk.core.services import templates
+from cohortdesk.core.services.messaging import templates
+from cohortdesk.core.storage.db import Database
 
 
 def test_a_missing_built_in_is_added_at_start_up_and_only_once(db: Database) -> None:

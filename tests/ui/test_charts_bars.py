@@ -116,7 +116,7 @@ def test_contributions_stack_by_kind_week_by_week(qtbot: QtBot) -> None:
 
 def test_logins_and_views_are_stacked_only_on_request() -> None:
     weeks = data.weeks(2)
-    from cohortdesk.core.dashboard_schemas import KindWeek
+    from cohortdesk.core.schemas.dashboard import KindWeek
 
     by_week = [
         KindWeek(week=w, counts={EventKind.VIEW: 40, EventKind.POST: 3, EventKind.LOGIN: 9})

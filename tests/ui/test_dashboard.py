@@ -12,11 +12,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QToolTip
 from pytestqt.qtbot import QtBot
 
-from cohortdesk.core.dashboard_schemas import CohortDashboard
-from cohortdesk.core.db import Database
-from cohortdesk.core.demo import DemoSpec, create_demo
+from cohortdesk.core.demo.build import DemoSpec, create_demo
 from cohortdesk.core.models import Role
-from cohortdesk.core.services import dashboard as dashboard_service
+from cohortdesk.core.schemas.dashboard import CohortDashboard
+from cohortdesk.core.services.dashboards import dashboard as dashboard_service
+from cohortdesk.core.storage.db import Database
 from cohortdesk.ui.charts.base import ChartCard
 from cohortdesk.ui.main_window import MainWindow
 from cohortdesk.ui.models.roster_model import SPARKLINE_ROLE
@@ -283,7 +283,7 @@ def test_the_dashboard_survives_an_empty_cohort(
     qtbot: QtBot, db: Database, window: MainWindow
 ) -> None:
     from cohortdesk.core.schemas import CohortInput
-    from cohortdesk.core.services import cohorts
+    from cohortdesk.core.services.people import cohorts
 
     with db.write() as session:
         empty = cohorts.create_cohort(session, CohortInput(name="Nobody yet")).id

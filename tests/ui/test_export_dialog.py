@@ -11,8 +11,8 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from cohortdesk.core.db import Database
 from cohortdesk.core.schemas import ExportFormat, ExportPreview
+from cohortdesk.core.storage.db import Database
 from cohortdesk.ui.main_window import MainWindow
 from cohortdesk.ui.models.export_preview_model import ExportPreviewModel
 from cohortdesk.ui.views.export_dialog import ExportDialog, default_file_name

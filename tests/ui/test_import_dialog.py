@@ -14,10 +14,10 @@ from PySide6.QtWidgets import QFileDialog, QLabel
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from cohortdesk.core.db import Database
 from cohortdesk.core.models import ActivityEvent, EventKind, ImportBatch, Person
 from cohortdesk.core.schemas import CohortInput, ImportPreviewRow, MemberInput
-from cohortdesk.core.services import cohorts, members
+from cohortdesk.core.services.people import cohorts, members
+from cohortdesk.core.storage.db import Database
 from cohortdesk.ui.main_window import MainWindow
 from cohortdesk.ui.models.import_preview_model import (
     COL_DETAIL,

@@ -12,11 +12,12 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from cohortdesk.core.db import Database
 from cohortdesk.core.importers.base import ImportOptions
 from cohortdesk.core.models import ActivityEvent
 from cohortdesk.core.schemas import CohortInput, ImportBatchRow, MemberInput
-from cohortdesk.core.services import cohorts, imports, members
+from cohortdesk.core.services.activity import imports
+from cohortdesk.core.services.people import cohorts, members
+from cohortdesk.core.storage.db import Database
 from cohortdesk.ui.main_window import MainWindow
 from cohortdesk.ui.models.import_batches_model import (
     COL_EVENTS_NOW,

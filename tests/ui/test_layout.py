@@ -7,11 +7,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from cohortdesk.core.db import Database
-from cohortdesk.core.demo import DemoSpec, create_demo
+from cohortdesk.core.demo.build import DemoSpec, create_demo
 from cohortdesk.core.models import Role
 from cohortdesk.core.schemas import CohortInput
-from cohortdesk.core.services import cohorts
+from cohortdesk.core.services.people import cohorts
+from cohortdesk.core.storage.db import Database
 from cohortdesk.ui.main_window import MainWindow
 from cohortdesk.ui.models.roster_model import (
     COL_NAME,

@@ -8,11 +8,11 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from cohortdesk.core.db import Database
-from cohortdesk.core.demo import DemoSpec, create_demo
+from cohortdesk.core.demo.build import DemoSpec, create_demo
 from cohortdesk.core.models import Role
 from cohortdesk.core.schemas import CohortInput, MemberInput
-from cohortdesk.core.services import cohorts, members
+from cohortdesk.core.services.people import cohorts, members
+from cohortdesk.core.storage.db import Database
 from cohortdesk.ui.main_window import PAGE_COHORTS, PAGE_WELCOME, MainWindow
 from cohortdesk.ui.models.roster_model import COL_NAME, COL_POSTS, COL_STAGE
 from cohortdesk.ui.views import cohort_dialog, member_dialog

@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
-from cohortdesk.core.db import Database
 from cohortdesk.core.models import EventKind
 from cohortdesk.core.schemas import EventInput, MemberDetail
-from cohortdesk.core.services import members, tracking
+from cohortdesk.core.services.people import members, tracking
+from cohortdesk.core.storage.db import Database
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.views.member_panel import EMPTY_TEXT, GONE_TEXT, MemberPanel
 from tests.ui.member_data import Cohort, tell_ana_story

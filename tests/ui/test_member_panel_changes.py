@@ -11,10 +11,10 @@ import pytest
 from PySide6.QtCore import QDate, Qt, QTime
 from pytestqt.qtbot import QtBot
 
-from cohortdesk.core.db import Database
 from cohortdesk.core.errors import NotFoundError
 from cohortdesk.core.models import AccessStatus, EventKind, Role
-from cohortdesk.core.services import members
+from cohortdesk.core.services.people import members
+from cohortdesk.core.storage.db import Database
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.events_model import COL_KIND, COL_THREAD, COL_WHEN
 from cohortdesk.ui.models.stage_history_model import COL_CHANGE, COL_REASON

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from cohortdesk.core.db import Database
+from cohortdesk.core.storage.db import Database
 from cohortdesk.ui.models.events_model import (
     COL_DETAIL,
     COL_KIND,

@@ -11,11 +11,12 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from cohortdesk.app import build_context
-from cohortdesk.core.db import Database
-from cohortdesk.core.migrate import open_database
 from cohortdesk.core.paths import AppPaths, sqlite_url
-from cohortdesk.core.services import mentoring, tracking
-from cohortdesk.core.services.review_pack import make_review_pack
+from cohortdesk.core.services.mentoring import mentoring
+from cohortdesk.core.services.mentoring.review_pack import make_review_pack
+from cohortdesk.core.services.people import tracking
+from cohortdesk.core.storage.db import Database
+from cohortdesk.core.storage.migrate import open_database
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.main_window import MainWindow
 from cohortdesk.ui.models.mentees_model import COL_ATTENTION, COL_NAME, MenteesModel

@@ -10,9 +10,10 @@ import pytest
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
-from cohortdesk.core.db import Database
-from cohortdesk.core.mentoring_schemas import HighlightInput
-from cohortdesk.core.services import highlights, mentoring, review_notes
+from cohortdesk.core.schemas.mentoring import HighlightInput
+from cohortdesk.core.services.dashboards import highlights
+from cohortdesk.core.services.mentoring import mentoring, review_notes
+from cohortdesk.core.storage.db import Database
 from cohortdesk.ui.main_window import MainWindow
 from cohortdesk.ui.views.highlights_view import HighlightsDialog
 from cohortdesk.ui.widgets import confirm

@@ -9,7 +9,6 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from cohortdesk.core.db import Database
 from cohortdesk.core.models import (
     ActivityEvent,
     EventKind,
@@ -19,7 +18,8 @@ from cohortdesk.core.models import (
     Person,
     StageChange,
 )
-from cohortdesk.core.services import tracking
+from cohortdesk.core.services.people import tracking
+from cohortdesk.core.storage.db import Database
 from cohortdesk.ui.main_window import MainWindow
 from cohortdesk.ui.models.roster_model import COL_NAME, COL_POSTS
 from cohortdesk.ui.views.merge_dialog import MergeDialog

@@ -12,9 +12,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QSpinBox
 from pytestqt.qtbot import QtBot
 
-from cohortdesk.core.db import Database
 from cohortdesk.core.schemas import AttentionSettings, NudgeOutcome
-from cohortdesk.core.services import rules, templates
+from cohortdesk.core.services.attention import rules
+from cohortdesk.core.services.messaging import templates
+from cohortdesk.core.storage.db import Database
 from cohortdesk.ui.main_window import MainWindow
 from cohortdesk.ui.models.nudges_model import COL_CHANNEL, COL_MEMBER, COL_OUTCOME, COL_TEMPLATE
 from cohortdesk.ui.views.cohort_settings_dialog import CohortSettingsDialog, _OptionalDate

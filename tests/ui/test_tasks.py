@@ -8,10 +8,10 @@ from PySide6.QtCore import QObject, QThread, Signal
 from pytestqt.qtbot import QtBot
 from sqlalchemy.orm import Session
 
-from cohortdesk.core.db import Database
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.schemas import CohortInput
-from cohortdesk.core.services import cohorts
+from cohortdesk.core.services.people import cohorts
+from cohortdesk.core.storage.db import Database
 from cohortdesk.ui.tasks import CancelledError, Progress, TaskRunner
 
 

@@ -11,8 +11,8 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from cohortdesk.core.db import Database
-from cohortdesk.core.services import templates
+from cohortdesk.core.services.messaging import templates
+from cohortdesk.core.storage.db import Database
 from cohortdesk.ui.main_window import MainWindow
 from cohortdesk.ui.views.templates_dialog import TemplatesDialog
 from tests.ui.messaging_support import (  # noqa: F401 (fixtures are found by name)

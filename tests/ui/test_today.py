@@ -11,10 +11,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
-from cohortdesk.core.db import Database
 from cohortdesk.core.models import NudgeChannel, Role
 from cohortdesk.core.schemas import AttentionSettings, CohortInput, CohortRules, MemberInput
-from cohortdesk.core.services import attention, cohorts, evidence, members, nudges, rules
+from cohortdesk.core.services.attention import attention, evidence, rules
+from cohortdesk.core.services.messaging import nudges
+from cohortdesk.core.services.people import cohorts, members
+from cohortdesk.core.storage.db import Database
 from cohortdesk.ui.main_window import MainWindow
 from cohortdesk.ui.models.attention_model import (
     COL_ACTION,

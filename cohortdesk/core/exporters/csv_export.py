@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TypeVar
 
 from cohortdesk.core.exporters.records import ExportData, ExportEvent
-from cohortdesk.core.exporters.safefile import atomic_paths
 from cohortdesk.core.exporters.tabular import (
     Cell,
     Column,
@@ -23,6 +22,7 @@ from cohortdesk.core.exporters.tabular import (
     event_columns,
     member_columns,
 )
+from cohortdesk.core.storage.safefile import atomic_paths
 
 ENCODING = "utf-8-sig"
 RowT = TypeVar("RowT")

@@ -36,8 +36,8 @@ from cohortdesk.core.exporters.pdf_fonts import fonts
 from cohortdesk.core.exporters.pdf_table import MEMBERS_NOTE, members_table
 from cohortdesk.core.exporters.records import ExportData, ExportEvent, day_text
 from cohortdesk.core.exporters.report_data import Highlight, ReportData, summarise
-from cohortdesk.core.exporters.safefile import atomic_path
 from cohortdesk.core.models import Role
+from cohortdesk.core.storage.safefile import atomic_path
 
 Tick = Callable[[], None]
 MARGIN = 18 * mm

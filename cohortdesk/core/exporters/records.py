@@ -34,7 +34,8 @@ from cohortdesk.core.models import (
     utcnow,
 )
 from cohortdesk.core.schemas import CohortRow, ExportMember, ExportOptions, NudgeOutcome
-from cohortdesk.core.services import cohorts, nudges
+from cohortdesk.core.services.messaging import nudges
+from cohortdesk.core.services.people import cohorts
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _EVENT_CHUNK = 2000

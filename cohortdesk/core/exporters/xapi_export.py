@@ -32,10 +32,10 @@ from typing import Any
 
 from cohortdesk.core.exporters.pseudonym import COHORTDESK_NAMESPACE, PSEUDONYM_HOME_PAGE
 from cohortdesk.core.exporters.records import ExportData, ExportEvent, PersonRef
-from cohortdesk.core.exporters.safefile import atomic_path
 from cohortdesk.core.exporters.xapi_rules import statement_problems
 from cohortdesk.core.importers.xapi import REPLIED_TO_EXTENSION
 from cohortdesk.core.models import EventKind
+from cohortdesk.core.storage.safefile import atomic_path
 
 Tick = Callable[[], None]
 Statement = dict[str, Any]

@@ -26,8 +26,8 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.exporters.records import ExportData, ExportEvent
-from cohortdesk.core.exporters.safefile import atomic_path
 from cohortdesk.core.exporters.tabular import Cell, Column, event_columns, is_risky, member_columns
+from cohortdesk.core.storage.safefile import atomic_path
 
 RowT = TypeVar("RowT")
 Tick = Callable[[], None]

@@ -1,4 +1,4 @@
-"""Alembic environment: always run programmatically by `cohortdesk.core.migrate`.
+"""Alembic environment: always run programmatically by `cohortdesk.core.storage.migrate`.
 
 The caller passes an open connection in `config.attributes["connection"]`, so the whole
 upgrade runs inside the caller's one transaction.
@@ -13,7 +13,9 @@ from cohortdesk.core.models import Base
 
 connection = context.config.attributes.get("connection")
 if connection is None:
-    raise RuntimeError("cohortdesk migrations run from cohortdesk.core.migrate, with a connection")
+    raise RuntimeError(
+        "cohortdesk migrations run from cohortdesk.core.storage.migrate, with a connection"
+    )
 
 context.configure(
     connection=connection,

@@ -10,7 +10,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
-from cohortdesk.core.dashboard_schemas import AdopterGroup
+from cohortdesk.core.schemas.dashboard import AdopterGroup
 from cohortdesk.ui.charts.base import (
     ChartCard,
     Selection,

@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cohortdesk.core.dashboard_schemas import Week
+from cohortdesk.core.schemas.dashboard import Week
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.charts import chart_export
 from cohortdesk.ui.charts.theme import ALERT_COLOUR, ChartTheme, theme_for

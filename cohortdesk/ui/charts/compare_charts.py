@@ -9,7 +9,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QWidget
 
-from cohortdesk.core.dashboard_schemas import CohortComparison, CohortSeries
+from cohortdesk.core.schemas.dashboard import CohortComparison, CohortSeries
 from cohortdesk.core.stages import LAST_STAGE
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.charts.base import ChartCard, column_at, percent, tooltip_table

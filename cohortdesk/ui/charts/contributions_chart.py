@@ -10,8 +10,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Slot
 from PySide6.QtWidgets import QCheckBox, QWidget
 
-from cohortdesk.core.dashboard_schemas import HeatmapRow, KindWeek, Week
 from cohortdesk.core.models import EventKind
+from cohortdesk.core.schemas.dashboard import HeatmapRow, KindWeek, Week
 from cohortdesk.ui.charts.base import (
     ChartCard,
     Selection,

@@ -19,8 +19,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetrics
 from PySide6.QtWidgets import QWidget
 
-from cohortdesk.core.dashboard_schemas import HeatmapRow, Week
 from cohortdesk.core.models import Role
+from cohortdesk.core.schemas.dashboard import HeatmapRow, Week
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.charts.base import (
     ChartCard,

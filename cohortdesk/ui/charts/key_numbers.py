@@ -6,7 +6,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from cohortdesk.core.dashboard_schemas import KeyNumbers
+from cohortdesk.core.schemas.dashboard import KeyNumbers
 from cohortdesk.ui.widgets.labels import muted_label
 
 TILES = (

@@ -10,8 +10,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QWidget
 
-from cohortdesk.core.dashboard_schemas import MemberActivity, Week
 from cohortdesk.core.schemas import StageChangeRow
+from cohortdesk.core.schemas.dashboard import MemberActivity, Week
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.charts.base import (
     ChartCard,

@@ -16,8 +16,8 @@ from PySide6.QtCore import QPointF
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
-from cohortdesk.core.dashboard_schemas import NetworkNode, ReplyNetwork
 from cohortdesk.core.models import Role
+from cohortdesk.core.schemas.dashboard import NetworkNode, ReplyNetwork
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.charts.base import ChartCard, Selection, html_escape, percent, tooltip_table
 from cohortdesk.ui.charts.network_layout import Positions, network_layout

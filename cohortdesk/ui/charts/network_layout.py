@@ -14,7 +14,7 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
-from cohortdesk.core.dashboard_schemas import ReplyNetwork
+from cohortdesk.core.schemas.dashboard import ReplyNetwork
 
 Positions = dict[int, tuple[float, float]]
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from cohortdesk.core.dashboard_schemas import NetworkEdge, NetworkNode, ReplyNetwork
 from cohortdesk.core.models import Role
+from cohortdesk.core.schemas.dashboard import NetworkEdge, NetworkNode, ReplyNetwork
 from cohortdesk.ui.charts.network_layout import Positions
 
 SMALLEST, LARGEST = 8.0, 30.0

@@ -13,7 +13,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
-from cohortdesk.core.dashboard_schemas import ReplyWeek
+from cohortdesk.core.schemas.dashboard import ReplyWeek
 from cohortdesk.ui.charts.base import (
     ChartCard,
     column_at,

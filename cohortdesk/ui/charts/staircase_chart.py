@@ -9,7 +9,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QWidget
 
-from cohortdesk.core.dashboard_schemas import StageWeek
+from cohortdesk.core.schemas.dashboard import StageWeek
 from cohortdesk.core.stages import LAST_STAGE, all_stages, stage
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.charts.base import (

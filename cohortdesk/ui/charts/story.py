@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cohortdesk.core.dashboard_schemas import CohortDashboard
 from cohortdesk.core.models import AccessStatus, Role
 from cohortdesk.core.schemas import MemberRow
+from cohortdesk.core.schemas.dashboard import CohortDashboard
 from cohortdesk.core.stages import stage
 from cohortdesk.ui.charts.heatmap_chart import went_quiet
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor
 
-from cohortdesk.core.mentoring_schemas import AssignmentRow
+from cohortdesk.core.schemas.mentoring import AssignmentRow
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.models.row_table_model import MUTED, RowTableModel
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from PySide6.QtCore import Qt
 
-from cohortdesk.core.services.backup import BackupInfo
+from cohortdesk.core.storage.backup import BackupInfo
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.models.row_table_model import LEFT, RIGHT, RowTableModel
 

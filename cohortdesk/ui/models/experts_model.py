@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor
 
-from cohortdesk.core.mentoring_schemas import ExpertRow
+from cohortdesk.core.schemas.mentoring import ExpertRow
 from cohortdesk.ui.models.row_table_model import MUTED, RowTableModel
 
 COL_NAME, COL_MATCHED, COL_EXPERTISE, COL_COHORTS, COL_EMAIL = range(5)

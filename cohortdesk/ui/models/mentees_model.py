@@ -7,7 +7,7 @@ from datetime import date
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor
 
-from cohortdesk.core.mentoring_schemas import MenteeOverview
+from cohortdesk.core.schemas.mentoring import MenteeOverview
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.models.row_table_model import CENTER, LEFT, MUTED, RIGHT, RowTableModel
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cohortdesk.core.mentoring_schemas import SessionRow
+from cohortdesk.core.schemas.mentoring import SessionRow
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.models.row_table_model import RowTableModel
 

@@ -40,7 +40,7 @@ from cohortdesk.core.schemas import (
     MessageSettings,
     validated,
 )
-from cohortdesk.core.services import rules
+from cohortdesk.core.services.attention import rules
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.tasks import Task
 from cohortdesk.ui.views.cohort_scoped_dialog import CohortScopedDialog

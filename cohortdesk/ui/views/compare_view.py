@@ -14,10 +14,10 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from cohortdesk.core.dashboard_schemas import CohortComparison, CohortSeries
 from cohortdesk.core.schemas import CohortRow
-from cohortdesk.core.services import cohorts
-from cohortdesk.core.services import dashboard as dashboard_service
+from cohortdesk.core.schemas.dashboard import CohortComparison, CohortSeries
+from cohortdesk.core.services.dashboards import dashboard as dashboard_service
+from cohortdesk.core.services.people import cohorts
 from cohortdesk.ui.charts.base import percent
 from cohortdesk.ui.charts.compare_charts import CompareStagesChart, CompareWeeklyChart
 from cohortdesk.ui.context import AppContext

@@ -32,11 +32,11 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from cohortdesk.core.collector import collect_young, collector_paused
-from cohortdesk.core.dashboard_schemas import CohortDashboard, ReplyNetwork
 from cohortdesk.core.models import Role
 from cohortdesk.core.schemas import CohortRow, MemberRow
-from cohortdesk.core.services import dashboard as dashboard_service
-from cohortdesk.core.services import participation
+from cohortdesk.core.schemas.dashboard import CohortDashboard, ReplyNetwork
+from cohortdesk.core.services.activity import participation
+from cohortdesk.core.services.dashboards import dashboard as dashboard_service
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.charts.adopters_chart import AdoptersChart
 from cohortdesk.ui.charts.base import ChartCard, Selection, html_escape

@@ -12,8 +12,8 @@ from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from cohortdesk.core.mentoring_schemas import ExpertRow
-from cohortdesk.core.services import expertise
+from cohortdesk.core.schemas.mentoring import ExpertRow
+from cohortdesk.core.services.people import expertise
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.experts_model import COL_EXPERTISE, ExpertsModel

@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from cohortdesk.core.errors import KnownError
-from cohortdesk.core.mentoring_schemas import HighlightInput, HighlightRow
 from cohortdesk.core.models import EventKind, HighlightKind
 from cohortdesk.core.schemas import EventRow, validated
+from cohortdesk.core.schemas.mentoring import HighlightInput, HighlightRow
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.widgets.edit_form import (
     chosen_day,

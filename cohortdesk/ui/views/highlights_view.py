@@ -18,10 +18,11 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from cohortdesk.core.mentoring_schemas import HighlightRow
 from cohortdesk.core.models import HighlightKind
 from cohortdesk.core.schemas import CohortRow
-from cohortdesk.core.services import highlights, participation
+from cohortdesk.core.schemas.mentoring import HighlightRow
+from cohortdesk.core.services.activity import participation
+from cohortdesk.core.services.dashboards import highlights
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.highlights_model import COL_TEXT, HighlightsModel

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
-from cohortdesk.core.db import Database
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.importers.base import (
     DEFAULT_MAX_BYTES,
@@ -24,8 +23,9 @@ from cohortdesk.core.importers.base import (
 from cohortdesk.core.importers.registry import detect_format
 from cohortdesk.core.importers.textio import read_csv
 from cohortdesk.core.schemas import ImportSummary
-from cohortdesk.core.services import imports
-from cohortdesk.core.services.import_guard import guarded_import
+from cohortdesk.core.services.activity import imports
+from cohortdesk.core.storage.db import Database
+from cohortdesk.core.storage.import_guard import guarded_import
 from cohortdesk.ui.tasks import Progress
 
 log = logging.getLogger(__name__)

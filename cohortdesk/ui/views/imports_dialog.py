@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QHBoxLayout, QPushButton, QWidge
 
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.schemas import CohortRow, ImportBatchRow
-from cohortdesk.core.services import imports
+from cohortdesk.core.services.activity import imports
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.import_batches_model import COL_FILE, ImportBatchesModel

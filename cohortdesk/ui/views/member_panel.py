@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
 from cohortdesk.core.errors import NotFoundError
 from cohortdesk.core.schemas import MemberDetail
-from cohortdesk.core.services import highlights
+from cohortdesk.core.services.dashboards import highlights
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.tasks import Task
 from cohortdesk.ui.views.event_dialog import EventDialog

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from cohortdesk.core.mentoring_schemas import (
+from cohortdesk.core.schemas.mentoring import (
     MenteeOverview,
     MentorOverview,
     MentorRow,
@@ -38,7 +38,7 @@ from cohortdesk.core.mentoring_schemas import (
     SessionInput,
     SessionRow,
 )
-from cohortdesk.core.services import mentor_overview, mentoring, review_notes
+from cohortdesk.core.services.mentoring import mentor_overview, mentoring, review_notes
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.mentees_model import COL_NAME, MenteesModel

@@ -18,14 +18,15 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
 
-from cohortdesk.core.db import Database
 from cohortdesk.core.errors import KnownError
-from cohortdesk.core.mentoring_schemas import NotesImportResult, ReviewPackInfoRow, ReviewPackResult
-from cohortdesk.core.migrate import open_database
+from cohortdesk.core.exporters import manager_summary
 from cohortdesk.core.paths import sqlite_url
 from cohortdesk.core.schemas import CohortRow
-from cohortdesk.core.services import manager_summary, review_notes, review_pack
+from cohortdesk.core.schemas.mentoring import NotesImportResult, ReviewPackInfoRow, ReviewPackResult
+from cohortdesk.core.services.mentoring import review_notes, review_pack
 from cohortdesk.core.settings import Settings
+from cohortdesk.core.storage.db import Database
+from cohortdesk.core.storage.migrate import open_database
 from cohortdesk.ui.changes import ChangeNotifier
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.tasks import Task, TaskRunner

@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from cohortdesk.core.errors import KnownError
-from cohortdesk.core.mentoring_schemas import AssignmentRow, GroupInput, GroupRow, MentorRow
 from cohortdesk.core.schemas import CohortRow, validated
-from cohortdesk.core.services import mentoring
+from cohortdesk.core.schemas.mentoring import AssignmentRow, GroupInput, GroupRow, MentorRow
+from cohortdesk.core.services.mentoring import mentoring
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.assignments_model import COL_NAME, AssignmentsModel
 from cohortdesk.ui.models.row_table_model import ID_ROLE

@@ -8,8 +8,8 @@ from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QPlainTextEdit, QWidget
 
 from cohortdesk.core.errors import KnownError
-from cohortdesk.core.mentoring_schemas import GroupRow, MenteeOverview, SessionInput, SessionRow
 from cohortdesk.core.schemas import validated
+from cohortdesk.core.schemas.mentoring import GroupRow, MenteeOverview, SessionInput, SessionRow
 from cohortdesk.ui.widgets.edit_form import chosen_day, day_edit, lay_out_edit_dialog, text_box
 from cohortdesk.ui.widgets.labels import error_label, show_error
 

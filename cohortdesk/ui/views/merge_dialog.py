@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.schemas import CohortRow, MemberRow
-from cohortdesk.core.services import people
-from cohortdesk.core.services.people import MergeResult, PersonFacts
+from cohortdesk.core.services.people import people
+from cohortdesk.core.services.people.people import MergeResult, PersonFacts
 from cohortdesk.core.stages import stage
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext

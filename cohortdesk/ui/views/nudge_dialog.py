@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.models import NudgeChannel
 from cohortdesk.core.schemas import CohortRow, RenderedMessage, TemplateRow
-from cohortdesk.core.services.outbox import MAILTO_SAFE_LENGTH, mailto_url
+from cohortdesk.core.services.messaging.outbox import MAILTO_SAFE_LENGTH, mailto_url
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.message_labels import CHANNEL_LABELS

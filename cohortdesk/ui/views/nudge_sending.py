@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from cohortdesk.core.models import NudgeChannel
 from cohortdesk.core.rendering import TemplateError
 from cohortdesk.core.schemas import NudgeInput, NudgeRow, RenderedMessage, TemplateRow
-from cohortdesk.core.services import nudges, templates
-from cohortdesk.core.services.outbox import eml_file_name, write_eml
+from cohortdesk.core.services.messaging import nudges, templates
+from cohortdesk.core.services.messaging.outbox import eml_file_name, write_eml
 
 
 @dataclass(frozen=True)

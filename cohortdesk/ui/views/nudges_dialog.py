@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QSplitter, QW
 
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.schemas import CohortRow, NudgeOutcome, NudgeRow
-from cohortdesk.core.services import nudges
+from cohortdesk.core.services.messaging import nudges
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.message_labels import OUTCOME_LABELS

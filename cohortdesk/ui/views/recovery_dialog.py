@@ -14,13 +14,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from cohortdesk.core.db import Database
 from cohortdesk.core.errors import KnownError
-from cohortdesk.core.migrate import open_database
 from cohortdesk.core.paths import AppPaths
-from cohortdesk.core.recovery import CorruptDatabaseError
-from cohortdesk.core.restore import restore_backup
-from cohortdesk.core.salvage import salvage
+from cohortdesk.core.storage.db import Database
+from cohortdesk.core.storage.migrate import open_database
+from cohortdesk.core.storage.recovery import CorruptDatabaseError
+from cohortdesk.core.storage.restore import restore_backup
+from cohortdesk.core.storage.salvage import salvage
 from cohortdesk.ui.models.backups_model import made_text
 
 

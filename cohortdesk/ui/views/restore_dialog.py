@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cohortdesk.core.services.backup import BackupInfo
+from cohortdesk.core.storage.backup import BackupInfo
 from cohortdesk.ui.models.backups_model import COL_FILE, BackupsModel, made_text, rows_of
 from cohortdesk.ui.views.member_tabs.base import make_table, selected_id
 from cohortdesk.ui.widgets import confirm

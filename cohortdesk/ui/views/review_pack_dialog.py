@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from cohortdesk.core.errors import KnownError
-from cohortdesk.core.mentoring_schemas import MentorRow, ReviewPackResult
 from cohortdesk.core.schemas import CohortRow
-from cohortdesk.core.services import mentoring, review_pack
+from cohortdesk.core.schemas.mentoring import MentorRow, ReviewPackResult
+from cohortdesk.core.services.mentoring import mentoring, review_pack
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.tasks import CancelledError, Progress, Task
 from cohortdesk.ui.widgets.labels import error_label, heading_label, muted_label, show_error

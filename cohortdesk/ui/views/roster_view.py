@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 from cohortdesk.core.errors import NotFoundError
 from cohortdesk.core.models import Role
 from cohortdesk.core.schemas import CohortRow, MemberRow
-from cohortdesk.core.services import dashboard, participation
+from cohortdesk.core.services.activity import participation
+from cohortdesk.core.services.dashboards import dashboard
 from cohortdesk.core.stages import all_stages
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.charts.sparkline_delegate import SparklineDelegate

@@ -38,7 +38,7 @@ from cohortdesk.core.schemas import (
     TemplateRow,
     validated,
 )
-from cohortdesk.core.services import templates
+from cohortdesk.core.services.messaging import templates
 from cohortdesk.core.stages import all_stages
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.message_labels import PURPOSE_LABELS

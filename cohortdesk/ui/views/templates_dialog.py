@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session
 
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.schemas import CohortRow, MemberRow, TemplateRow
-from cohortdesk.core.services import participation, templates
+from cohortdesk.core.services.activity import participation
+from cohortdesk.core.services.messaging import templates
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.templates_model import (
     COL_KIND,

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from cohortdesk.core.errors import ConflictError, KnownError
 from cohortdesk.core.rendering import day_label
 from cohortdesk.core.schemas import AttentionItem, CohortRow, StageSuggestion
-from cohortdesk.core.services import attention, evidence
+from cohortdesk.core.services.attention import attention, evidence
 from cohortdesk.core.stages import stage
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext

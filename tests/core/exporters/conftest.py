@@ -9,10 +9,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy.orm import Session
 
-from cohortdesk.core.db import Database
 from cohortdesk.core.models import EventKind, NudgeChannel, Role
 from cohortdesk.core.schemas import EventInput, NudgeInput
-from cohortdesk.core.services import nudges, tracking
+from cohortdesk.core.services.messaging import nudges
+from cohortdesk.core.services.people import tracking
+from cohortdesk.core.storage.db import Database
 from tests.core.builders import add, make_cohort, person_of
 
 #: "now" for every export in these tests (the cohort's last day is in June)

@@ -8,10 +8,10 @@ from typing import Any
 
 from pypdf import PdfReader
 
-from cohortdesk.core.db import Database
 from cohortdesk.core.exporters import export_cohort
 from cohortdesk.core.exporters.records import ExportData, collect
 from cohortdesk.core.schemas import ExportFormat, ExportOptions, ExportResult
+from cohortdesk.core.storage.db import Database
 from tests.core.exporters.conftest import NOW
 
 

@@ -8,12 +8,12 @@ from pathlib import Path
 import pypdfium2 as pdfium
 from pypdf import PdfReader
 
-from cohortdesk.core.db import Database
 from cohortdesk.core.exporters.network_layout import circle, layout
 from cohortdesk.core.exporters.records import collect, iter_events
 from cohortdesk.core.exporters.report_data import load_highlights, summarise
 from cohortdesk.core.models import Highlight
 from cohortdesk.core.schemas import ExportFormat, ExportOptions
+from cohortdesk.core.storage.db import Database
 from tests.core.exporters.conftest import NOW, Sample
 from tests.core.exporters.support import pdf_text, run_export
 

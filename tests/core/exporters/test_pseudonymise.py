@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from cohortdesk.core.db import Database
 from cohortdesk.core.exporters.pseudonym import Pseudonymiser
 from cohortdesk.core.schemas import ExportFormat
+from cohortdesk.core.storage.db import Database
 from tests.core.exporters.conftest import Sample
 from tests.core.exporters.support import pdf_text, run_export
 

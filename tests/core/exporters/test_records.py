@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from cohortdesk.core.db import Database
 from cohortdesk.core.exporters.records import iter_events
 from cohortdesk.core.schemas import ExportOptions
-from cohortdesk.core.services import participation
+from cohortdesk.core.services.activity import participation
+from cohortdesk.core.storage.db import Database
 from tests.core.exporters.conftest import Sample
 from tests.core.exporters.support import collected
 

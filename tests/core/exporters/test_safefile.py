@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from cohortdesk.core.db import Database
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.exporters import csv_export, xapi_export
-from cohortdesk.core.exporters.safefile import atomic_path, atomic_paths
 from cohortdesk.core.schemas import ExportFormat, ExportOptions
+from cohortdesk.core.storage.db import Database
+from cohortdesk.core.storage.safefile import atomic_path, atomic_paths
 from tests.core.exporters.conftest import NOW, Sample
 from tests.core.exporters.support import run_export
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from cohortdesk.core.db import Database
 from cohortdesk.core.schemas import ExportFormat
+from cohortdesk.core.storage.db import Database
 from tests.core.exporters.conftest import Sample
 from tests.core.exporters.support import run_export
 

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
-from cohortdesk.core.db import Database
 from cohortdesk.core.exporters.pseudonym import PSEUDONYM_HOME_PAGE, Pseudonymiser
 from cohortdesk.core.exporters.xapi_export import VERBS
 from cohortdesk.core.exporters.xapi_rules import file_problems, statement_problems
@@ -18,7 +17,8 @@ from cohortdesk.core.importers.base import ImportOptions
 from cohortdesk.core.importers.xapi import REPLIED_TO_EXTENSION, VERB_KINDS
 from cohortdesk.core.models import Identity, Membership, Person
 from cohortdesk.core.schemas import ExportFormat, MemberRow
-from cohortdesk.core.services import imports, participation
+from cohortdesk.core.services.activity import imports, participation
+from cohortdesk.core.storage.db import Database
 from tests.core.builders import make_cohort
 from tests.core.exporters.conftest import Sample
 from tests.core.exporters.support import run_export, statements

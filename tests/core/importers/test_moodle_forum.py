@@ -14,7 +14,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cohortdesk.core.db import Database
 from cohortdesk.core.importers import moodle_forum
 from cohortdesk.core.importers.base import (
     ActivityRecord,
@@ -25,7 +24,8 @@ from cohortdesk.core.importers.base import (
     SourceFile,
 )
 from cohortdesk.core.models import EventKind
-from cohortdesk.core.services import imports
+from cohortdesk.core.services.activity import imports
+from cohortdesk.core.storage.db import Database
 from tests.core.builders import add, make_cohort
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "moodle_forum"

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from cohortdesk.core.db import Database
 from cohortdesk.core.importers import xapi
 from cohortdesk.core.importers.base import (
     ActivityRecord,
@@ -17,7 +16,8 @@ from cohortdesk.core.importers.base import (
     Skipped,
 )
 from cohortdesk.core.models import EventKind
-from cohortdesk.core.services import imports
+from cohortdesk.core.services.activity import imports
+from cohortdesk.core.storage.db import Database
 from tests.core.builders import add, make_cohort
 from tests.core.importers.xapi_support import (
     ANN_MBOX,

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout
 
 from cohortdesk.core.models import AccessStatus
 from cohortdesk.core.schemas import MemberDetail
-from cohortdesk.core.services import tracking
+from cohortdesk.core.services.people import tracking
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.access_issues_model import (

@@ -11,10 +11,11 @@ from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QPushButton, QVBoxLayout
 from sqlalchemy.orm import Session
 
-from cohortdesk.core.dashboard_schemas import MemberActivity
 from cohortdesk.core.errors import NotFoundError
 from cohortdesk.core.schemas import EventInput, EventRow, MemberDetail, PersonChoice
-from cohortdesk.core.services import dashboard, members, tracking
+from cohortdesk.core.schemas.dashboard import MemberActivity
+from cohortdesk.core.services.dashboards import dashboard
+from cohortdesk.core.services.people import members, tracking
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.charts.member_activity_chart import MemberActivityChart
 from cohortdesk.ui.context import AppContext

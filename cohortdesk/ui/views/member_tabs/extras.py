@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session
 
 from cohortdesk.core.models import Role
 from cohortdesk.core.schemas import MemberDetail, MemberEvidence, NudgeRow
-from cohortdesk.core.services import evidence, members, nudges
+from cohortdesk.core.services.attention import evidence
+from cohortdesk.core.services.messaging import nudges
+from cohortdesk.core.services.people import members
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout
 
 from cohortdesk.core.models import Role
 from cohortdesk.core.schemas import MemberDetail, MemberInput
-from cohortdesk.core.services import members
+from cohortdesk.core.services.people import members
 from cohortdesk.core.stages import stage
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext

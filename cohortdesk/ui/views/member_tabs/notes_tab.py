@@ -7,7 +7,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QPushButton, QVBoxLayout
 
 from cohortdesk.core.schemas import MemberDetail, NoteRow
-from cohortdesk.core.services import tracking
+from cohortdesk.core.services.people import tracking
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.notes_model import COL_BODY, COL_WHEN, NotesModel
 from cohortdesk.ui.views.member_tabs.base import MemberTab, make_table, select_id, selected_id

@@ -1,0 +1,5 @@
+"""The command line (`cohortdesk --help`): one module per command group."""
+
+from cohortdesk.cli.main import main
+
+__all__ = ["main"]

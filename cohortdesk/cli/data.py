@@ -1,0 +1,193 @@
+"""The command line's care of the data itself: backup, restore, check, salvage and erase.
+
+`check`, `restore` and `salvage` work on the file without opening it the usual way (it may be
+damaged, absent, or about to be replaced); `backup` and `erase` work on the open database.
+Every message is one line; a problem exits 1 (see `cli.main`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from cohortdesk.core.errors import KnownError
+from cohortdesk.core.paths import AppPaths, app_paths, database_url
+from cohortdesk.core.services.privacy import erase
+from cohortdesk.core.storage.backup import (
+    BackupKind,
+    backup_sqlite,
+    daily_backup_if_due,
+    make_backup,
+)
+from cohortdesk.core.storage.db import Database, sqlite_file
+from cohortdesk.core.storage.import_guard import interrupted_import
+from cohortdesk.core.storage.migrate import open_database
+from cohortdesk.core.storage.recovery import check_database
+from cohortdesk.core.storage.restore import restore_backup
+from cohortdesk.core.storage.salvage import salvage
+
+
+def add_parsers(commands: Any) -> None:
+    """The data-care subcommands, added to the main parser's."""
+    backup = commands.add_parser(
+        "backup",
+        help="copy the database to FILE (checked, then renamed into place)",
+        description="Copy the database to FILE with SQLite's backup API, while it may be in "
+        "use. The copy is checked before it replaces FILE; it is readable by you only.",
+    )
+    backup.add_argument("file", type=Path, metavar="FILE")
+
+    restore = commands.add_parser(
+        "restore",
+        help="replace the database with a backup (the current one is kept first)",
+        description="Replace the database with BACKUP, after checking it. The current "
+        "database is kept first as a 'before-restore' backup (or set aside if damaged).",
+    )
+    restore.add_argument("backup", type=Path, metavar="BACKUP")
+
+    check = commands.add_parser(
+        "check",
+        help="check the database file: integrity and foreign keys",
+        description="Run SQLite's integrity check and foreign key check without changing "
+        "the file. Exit 0 when it is sound, 1 with the problem otherwise.",
+    )
+    check.add_argument("--quick", action="store_true", help="the faster, less thorough check")
+
+    rescue = commands.add_parser(
+        "salvage",
+        help="rescue what can be read from a damaged database",
+        description="Copy every row that can still be read from DAMAGED into a new database "
+        "(by default the database path, when it is free after the damaged file was set aside).",
+    )
+    rescue.add_argument("damaged", type=Path, metavar="DAMAGED")
+    rescue.add_argument("-o", "--output", type=Path, metavar="FILE", help="where to save it")
+
+    forget = commands.add_parser(
+        "erase",
+        help="erase a person everywhere (their records, mentions and backups holding them)",
+        description="Erase everyone known by EMAIL: their memberships, events, notes, "
+        "check-ins, nudges and mentoring records, their name and email in other records' "
+        "text, the deleted pages on disk, and the automatic backups that still hold them.",
+    )
+    forget.add_argument("--email", required=True, help="the person's email address")
+    forget.add_argument("--yes", action="store_true", help="really erase (it cannot be undone)")
+    forget.add_argument(
+        "--keep-backups",
+        action="store_true",
+        help="leave the automatic backups that still hold the person",
+    )
+
+
+def database_file(paths: AppPaths, db_option: str | None) -> Path:
+    """The SQLite file the command works on.
+
+    Raises:
+        KnownError: the database is not an SQLite file (a server URL).
+    """
+    url = database_url(paths, db_option)
+    file = sqlite_file(url)
+    if file is None:
+        raise KnownError("backup, restore, check and salvage work on an SQLite database file")
+    return file
+
+
+def after_open(db: Database, paths: AppPaths) -> None:
+    """What every command does once the database is open: today's backup, and news of an
+    import a crash interrupted (on stderr, so `--json` output stays one document)."""
+    if db.file is None:
+        return
+    try:
+        daily_backup_if_due(db.file, paths.backup_dir)
+    except KnownError as exc:
+        print(f"cohortdesk: warning: no daily backup today: {exc}", file=sys.stderr)
+    with db.read() as session:
+        account = interrupted_import(session, db.file)
+    if account is not None:
+        print(f"cohortdesk: note: {account.message()}", file=sys.stderr)
+
+
+def cmd_backup(args: argparse.Namespace, db: Database) -> int:
+    if db.file is None:
+        raise KnownError("backup works on an SQLite database file")
+    target = args.file.expanduser()
+    if target.exists() and target.resolve() == db.file.resolve():
+        raise KnownError(f"{target} is the database itself: choose another file")
+    if target.is_dir():
+        raise KnownError(f"{target} is a folder: name the backup file")
+    if not target.parent.is_dir():
+        raise KnownError(f"{target}: the folder {target.parent} does not exist")
+    made = backup_sqlite(db.file, target)
+    print(f"Backed up {db.file} to {made} ({made.stat().st_size:,} bytes, checked)")
+    return 0
+
+
+def cmd_erase(args: argparse.Namespace, db: Database) -> int:
+    with db.read() as session:
+        ids = erase.people_with_email(session, args.email)
+        names = [erase.person_summary(session, pid) for pid in ids]
+    if not ids:
+        raise KnownError(f"Nobody is known by {args.email}")
+    if not args.yes:
+        for line in names:
+            print(f"Would erase {line}")
+        raise KnownError("Nothing was erased: run again with --yes to erase for good")
+    erased = erase.erase(db, ids)
+    for person in erased:
+        print(person.message())
+    if args.keep_backups or db.file is None:
+        return 0
+    paths = app_paths()
+    stale = erase.backups_holding(paths.backup_dir, db.file.stem, erased)
+    for path in stale:
+        path.unlink(missing_ok=True)
+    fresh = make_backup(db.file, paths.backup_dir, BackupKind.DAILY)
+    print(f"Deleted {len(stale)} backups that still held them; made a fresh one: {fresh.name}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    report = check_database(database_file(app_paths(), args.db), quick=args.quick)
+    if not report.ok:
+        raise KnownError(report.line())
+    print(report.line())
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    paths = app_paths()
+    paths.ensure()
+    file = database_file(paths, args.db)
+    result = restore_backup(args.backup.expanduser(), file, paths.backup_dir)
+    open_database(database_url(paths, args.db), paths.backup_dir).dispose()
+    print(result.message())
+    return 0
+
+
+def cmd_salvage(args: argparse.Namespace) -> int:
+    paths = app_paths()
+    paths.ensure()
+    file = database_file(paths, args.db)
+    target = (args.output or file).expanduser()
+    if target.exists() and target.stat().st_size > 0:
+        raise KnownError(f"{target} exists already: set it aside or name a new file with --output")
+    report = salvage(args.damaged.expanduser(), target)
+    if target.resolve() == file.resolve():
+        open_database(database_url(paths, args.db), paths.backup_dir).dispose()
+    print(report.message())
+    return 0
+
+
+#: commands that work on the open database
+DB_COMMANDS: dict[str, Callable[[argparse.Namespace, Database], int]] = {
+    "backup": cmd_backup,
+    "erase": cmd_erase,
+}
+#: commands that work on the file itself, damaged, absent or about to be replaced
+FILE_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "check": cmd_check,
+    "restore": cmd_restore,
+    "salvage": cmd_salvage,
+}

@@ -1,0 +1,1 @@
+"""The demo cohort: who is in it, what they did, and writing it through the services."""

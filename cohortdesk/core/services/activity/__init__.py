@@ -1,0 +1,1 @@
+"""Activity: importing files, the daily rollups kept from the events, the roster's counts."""

@@ -1,0 +1,420 @@
+"""Daily rollups: the counts dashboards read instead of the events, kept exact on every change.
+
+Three tables, all derived from `activity_events` and always equal to a fresh GROUP BY over it:
+
+- `daily_activity`: per member and local day, events in all and of each kind, and words;
+- `daily_totals`: the same per cohort and local day (the sums of `daily_activity`);
+- `daily_replies`: replies from one member to another per local day (the reply network; a
+  reply to oneself or to nobody named is no edge).
+
+A *day* is the calendar day in the cohort's time zone. SQL has no portable time zones, so the
+day is computed from the stored UTC time with one fixed offset per stretch between two
+daylight-saving changes (`local_day`): a CASE over a handful of UTC instants, exact to the
+second. Whether a reply is a peer reply or one to staff is decided when it is read, from the
+members' roles then, so a role changed later needs no rebuild; nor does a new start date,
+since weeks are counted from it when read. A new time zone moves events across midnight:
+`rebuild` the cohort (`cohorts.update_cohort` does).
+
+How each change keeps them exact:
+
+- an import adds its batch's events with one INSERT ... SELECT ... GROUP BY merged into the
+  rows already there (`add_batch`); an event typed in is added the same way (`add_event`);
+- undoing an import recomputes the (member, day) pairs its events touched, without them
+  (`forget_batch`, before the events go); deleting one event recomputes its member's day
+  (`forget_event`);
+- removing a member or merging two people recomputes those people's rows, replies to them
+  included (`refresh_people`);
+- `rebuild` recomputes a whole cohort from its events.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    SQLColumnExpression,
+    Table,
+    and_,
+    case,
+    delete,
+    func,
+    or_,
+    select,
+    true,
+    tuple_,
+)
+from sqlalchemy.orm import Session
+
+from cohortdesk.core.models import (
+    DAILY_KIND_COLUMNS,
+    ActivityEvent,
+    Cohort,
+    DailyActivity,
+    DailyReplies,
+    DailyTotals,
+    EventKind,
+    ImportBatch,
+    LocalDay,
+    Membership,
+)
+from cohortdesk.core.storage.db import insert_adding_on_conflict, local_day_number
+
+DAILY = cast(Table, DailyActivity.__table__)
+REPLIES = cast(Table, DailyReplies.__table__)
+TOTALS = cast(Table, DailyTotals.__table__)
+_DAILY_KEYS = ("cohort_id", "person_id", "day")
+#: the counts of a `daily_activity` row, in the order `_daily_rows` selects them
+_DAILY_COUNTS = ("events", *DAILY_KIND_COLUMNS.values(), "words")
+_REPLY_KEYS = ("cohort_id", "from_person_id", "to_person_id", "day")
+_TOTAL_KEYS = ("cohort_id", "day")
+#: a condition on a day column: which days' totals to recompute (None for all)
+DaysFilter = Callable[[ColumnElement[date]], ColumnElement[bool]] | None
+_DAY = 86_400
+#: events scanned around one day, so that any offset from UTC is covered
+_MARGIN = timedelta(days=2)
+
+Span = tuple[datetime, datetime]
+
+
+# ---- local days in SQL ---------------------------------------------------------------------
+
+
+def _offset(zone: ZoneInfo, seconds: int) -> int:
+    shift = datetime.fromtimestamp(seconds, zone).utcoffset()
+    assert shift is not None  # a ZoneInfo always has an offset for an aware time
+    return int(shift.total_seconds())
+
+
+def zone_stretches(zone: ZoneInfo, lo: datetime, hi: datetime) -> list[tuple[datetime, int]]:
+    """The stretches of constant UTC offset covering `lo` to `hi` (a day more each side).
+
+    Returns:
+        (start, offset in seconds) per stretch, oldest first; the first starts before `lo`.
+        Each start after the first is the exact second the clocks change.
+    """
+    start = int((lo - timedelta(days=1)).timestamp())
+    stop = int((hi + timedelta(days=1)).timestamp())
+    found = [(start, _offset(zone, start))]
+    at = start
+    while at < stop:
+        after = min(at + _DAY, stop)
+        if _offset(zone, after) != found[-1][1]:
+            low, high = at, after  # the offset changes in (low, high]
+            while high - low > 1:
+                middle = (low + high) // 2
+                if _offset(zone, middle) == found[-1][1]:
+                    low = middle
+                else:
+                    high = middle
+            found.append((high, _offset(zone, high)))
+        at = after
+    return [(datetime.fromtimestamp(second, UTC), offset) for second, offset in found]
+
+
+def local_day(
+    moment: SQLColumnExpression[datetime], zone: ZoneInfo, lo: datetime, hi: datetime
+) -> ColumnElement[int]:
+    """SQL for the calendar day, in `zone`, of a UTC time column whose values lie in [lo, hi],
+    as `models.LocalDay` stores it (whole days since 1970-01-01)."""
+    stretches = zone_stretches(zone, lo, hi)
+    if len(stretches) == 1:
+        return local_day_number(moment, stretches[0][1])
+    whens = [
+        (moment < next_start, local_day_number(moment, offset))
+        for (_, offset), (next_start, _) in itertools.pairwise(stretches)
+    ]
+    return case(*whens, else_=local_day_number(moment, stretches[-1][1]))
+
+
+# ---- reading the events --------------------------------------------------------------------
+
+
+def _cohort_span(session: Session, cohort_id: int) -> Span | None:
+    lo, hi = session.execute(
+        select(func.min(ActivityEvent.occurred_at), func.max(ActivityEvent.occurred_at)).where(
+            ActivityEvent.cohort_id == cohort_id
+        )
+    ).one()
+    return None if lo is None else (lo, hi)
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def _zone(session: Session, cohort_id: int) -> ZoneInfo:
+    cohort = session.get(Cohort, cohort_id)
+    return ZoneInfo(cohort.timezone if cohort is not None else "UTC")
+
+
+def _daily_rows(day: ColumnElement[int], *where: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
+    event = ActivityEvent
+    return (
+        select(
+            event.cohort_id,
+            event.person_id,
+            day,
+            func.count(),
+            *(func.sum(case((event.kind == kind, 1), else_=0)) for kind in DAILY_KIND_COLUMNS),
+            func.coalesce(func.sum(event.word_count), 0),
+        )
+        .where(*where)
+        .group_by(event.cohort_id, event.person_id, day)
+    )
+
+
+def _reply_rows(day: ColumnElement[int], *where: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
+    event = ActivityEvent
+    return (
+        select(event.cohort_id, event.person_id, event.replied_to_id, day, func.count())
+        .where(
+            event.kind == EventKind.REPLY,
+            event.replied_to_id.is_not(None),
+            event.replied_to_id != event.person_id,
+            *where,
+        )
+        .group_by(event.cohort_id, event.person_id, event.replied_to_id, day)
+    )
+
+
+def _insert(
+    session: Session,
+    table: Table,
+    keys: Sequence[str],
+    added: Sequence[str],
+    rows: Select[*tuple[Any, ...]],
+) -> None:
+    columns = [table.c[name] for name in (*keys, *added)]
+    session.execute(table.insert().from_select(columns, rows))
+
+
+def _retotal(session: Session, cohort_id: int, days: DaysFilter) -> None:
+    """Recompute the cohort's daily totals of `days` from its `daily_activity` rows."""
+    session.execute(
+        delete(TOTALS).where(TOTALS.c.cohort_id == cohort_id, *_days(days, TOTALS.c.day))
+    )
+    sums = (func.sum(DAILY.c[name]) for name in _DAILY_COUNTS)
+    rows = (
+        select(DAILY.c.cohort_id, DAILY.c.day, *sums)
+        .where(DAILY.c.cohort_id == cohort_id, *_days(days, DAILY.c.day))
+        .group_by(DAILY.c.cohort_id, DAILY.c.day)
+    )
+    _insert(session, TOTALS, _TOTAL_KEYS, _DAILY_COUNTS, rows)
+
+
+def _days(days: DaysFilter, column: ColumnElement[date]) -> list[ColumnElement[bool]]:
+    return [] if days is None else [days(column)]
+
+
+def _replace(
+    session: Session,
+    cohort_id: int,
+    day: ColumnElement[int],
+    *,
+    rows: ColumnElement[bool],
+    replies: ColumnElement[bool],
+    events: ColumnElement[bool],
+    reply_events: ColumnElement[bool],
+    days: DaysFilter,
+) -> None:
+    """Delete the rows `rows`/`replies` select, then insert them again from `events`; then
+    recompute the totals of `days`.
+
+    The conditions must describe the same rows: every event that counts in a deleted row, and
+    no other, is selected again, and `days` holds every day of a deleted row.
+    """
+    session.execute(delete(DAILY).where(DAILY.c.cohort_id == cohort_id, rows))
+    session.execute(delete(REPLIES).where(REPLIES.c.cohort_id == cohort_id, replies))
+    in_cohort = ActivityEvent.cohort_id == cohort_id
+    _insert(session, DAILY, _DAILY_KEYS, _DAILY_COUNTS, _daily_rows(day, in_cohort, events))
+    _insert(session, REPLIES, _REPLY_KEYS, ("count",), _reply_rows(day, in_cohort, reply_events))
+    _retotal(session, cohort_id, days)
+
+
+# ---- keeping them exact --------------------------------------------------------------------
+
+
+def rebuild(session: Session, cohort_id: int) -> None:
+    """Recompute a cohort's rollups from its events (after a time zone change, say)."""
+    session.flush()
+    for table in (DAILY, REPLIES, TOTALS):
+        session.execute(delete(table).where(table.c.cohort_id == cohort_id))
+    span = _cohort_span(session, cohort_id)
+    if span is None:
+        return
+    day = local_day(ActivityEvent.occurred_at, _zone(session, cohort_id), *span)
+    everything = true()
+    _replace(
+        session,
+        cohort_id,
+        day,
+        rows=everything,
+        replies=everything,
+        events=everything,
+        reply_events=everything,
+        days=None,
+    )
+
+
+def add_batch(session: Session, batch_id: int) -> None:
+    """Add an import's events (all of them new: duplicates were never inserted)."""
+    session.flush()
+    batch = session.get(ImportBatch, batch_id)
+    span = None if batch is None else _cohort_span(session, batch.cohort_id)
+    if batch is None or span is None:
+        return
+    day = local_day(ActivityEvent.occurred_at, _zone(session, batch.cohort_id), *span)
+    # The batch alone picks its events (through its index): they are all in its cohort.
+    mine = ActivityEvent.import_batch_id == batch_id
+    daily = _daily_rows(day, mine)
+    replies = _reply_rows(day, mine)
+    session.execute(
+        insert_adding_on_conflict(_dialect(session), DAILY, _DAILY_KEYS, _DAILY_COUNTS, daily)
+    )
+    session.execute(
+        insert_adding_on_conflict(_dialect(session), REPLIES, _REPLY_KEYS, ("count",), replies)
+    )
+    _retotal(session, batch.cohort_id, None)  # one row a day: cheaper than finding the days
+
+
+def forget_batch(session: Session, batch_id: int) -> None:
+    """Recompute, without an import's events, every (member, day) they count in.
+
+    Call it before the events are deleted: it needs them to know which rows they touched.
+    """
+    session.flush()
+    batch = session.get(ImportBatch, batch_id)
+    if batch is None:
+        return
+    mine = ActivityEvent.import_batch_id == batch_id
+    lo, hi = session.execute(
+        select(func.min(ActivityEvent.occurred_at), func.max(ActivityEvent.occurred_at)).where(mine)
+    ).one()
+    if lo is None:
+        return
+    lo, hi = lo - _MARGIN, hi + _MARGIN
+    day = local_day(ActivityEvent.occurred_at, _zone(session, batch.cohort_id), lo, hi)
+    touched = select(ActivityEvent.person_id, day).where(mine).distinct()
+    others = and_(
+        ActivityEvent.occurred_at.between(lo, hi),
+        ActivityEvent.import_batch_id.is_distinct_from(batch_id),
+        tuple_(ActivityEvent.person_id, day).in_(touched),
+    )
+    _replace(
+        session,
+        batch.cohort_id,
+        day,
+        rows=tuple_(DAILY.c.person_id, DAILY.c.day).in_(touched),
+        replies=tuple_(REPLIES.c.from_person_id, REPLIES.c.day).in_(touched),
+        events=others,
+        reply_events=others,
+        days=lambda column: column.in_(select(day).where(mine)),
+    )
+
+
+@cache
+def _adding(dialect: str, table: str) -> Any:
+    """The upsert adding one event's counts to a table, built once: building it is costly."""
+    keys, added = {
+        "daily": (_DAILY_KEYS, _DAILY_COUNTS),
+        "totals": (_TOTAL_KEYS, _DAILY_COUNTS),
+        "replies": (_REPLY_KEYS, ("count",)),
+    }[table]
+    target = {"daily": DAILY, "totals": TOTALS, "replies": REPLIES}[table]
+    return insert_adding_on_conflict(dialect, target, keys, added)
+
+
+def add_event(session: Session, event: ActivityEvent) -> None:
+    """Add one event just recorded (flushed, so it has its id and values)."""
+    day = event.occurred_at.astimezone(_zone(session, event.cohort_id)).date()
+    counts = {column: int(kind == event.kind) for kind, column in DAILY_KIND_COLUMNS.items()}
+    counts |= {"events": 1, "words": event.word_count or 0}
+    where = {"cohort_id": event.cohort_id, "day": day}
+    dialect = _dialect(session)
+    connection = session.connection()  # plain Core statements: the ORM has nothing to add
+    connection.execute(_adding(dialect, "daily"), {**where, "person_id": event.person_id, **counts})
+    connection.execute(_adding(dialect, "totals"), {**where, **counts})
+    target = event.replied_to_id
+    if event.kind == EventKind.REPLY and target is not None and target != event.person_id:
+        connection.execute(
+            _adding(dialect, "replies"),
+            {
+                "cohort_id": event.cohort_id,
+                "from_person_id": event.person_id,
+                "to_person_id": target,
+                "day": day,
+                "count": 1,
+            },
+        )
+
+
+def forget_event(session: Session, event_id: int) -> None:
+    """Recompute the day of the member whose event `event_id` is about to be deleted."""
+    session.flush()
+    event = session.get(ActivityEvent, event_id)
+    if event is None:
+        return
+    cohort_id, person_id, moment = event.cohort_id, event.person_id, event.occurred_at
+    zone = _zone(session, cohort_id)
+    today = moment.astimezone(zone).date()
+    lo, hi = moment - _MARGIN, moment + _MARGIN
+    day = local_day(ActivityEvent.occurred_at, zone, lo, hi)
+    others = and_(
+        ActivityEvent.person_id == person_id,
+        ActivityEvent.occurred_at.between(lo, hi),
+        day == LocalDay.number(today),
+        ActivityEvent.id != event_id,
+    )
+    _replace(
+        session,
+        cohort_id,
+        day,
+        rows=and_(DAILY.c.person_id == person_id, DAILY.c.day == today),
+        replies=and_(REPLIES.c.from_person_id == person_id, REPLIES.c.day == today),
+        events=others,
+        reply_events=others,
+        days=lambda column: column == today,
+    )
+
+
+def refresh_people(
+    session: Session, person_ids: Iterable[int], cohort_ids: Iterable[int] | None = None
+) -> None:
+    """Recompute the rows of these people (as actors, and as the people replied to).
+
+    Args:
+        session: the open transaction.
+        person_ids: people whose events changed hands or went (a merge, a removed member).
+        cohort_ids: where; by default every cohort they are a member of now.
+    """
+    session.flush()
+    people = sorted(set(person_ids))
+    if not people:
+        return
+    if cohort_ids is None:
+        cohort_ids = session.scalars(
+            select(Membership.cohort_id).where(Membership.person_id.in_(people)).distinct()
+        ).all()
+    for cohort_id in sorted(set(cohort_ids)):
+        span = _cohort_span(session, cohort_id)
+        now = datetime.now(UTC)
+        day = local_day(ActivityEvent.occurred_at, _zone(session, cohort_id), *(span or (now, now)))
+        _replace(
+            session,
+            cohort_id,
+            day,
+            rows=DAILY.c.person_id.in_(people),
+            replies=or_(REPLIES.c.from_person_id.in_(people), REPLIES.c.to_person_id.in_(people)),
+            events=ActivityEvent.person_id.in_(people),
+            reply_events=or_(
+                ActivityEvent.person_id.in_(people), ActivityEvent.replied_to_id.in_(people)
+            ),
+            days=None,
+        )

@@ -1,0 +1,364 @@
+"""Stage evidence: what a learner's activity shows, and suggested moves up the staircase.
+
+The rules, after DOMAIN.md's table (counts defined in `services.evidence_facts`, thresholds in
+`schemas.EvidenceThresholds`, adjustable per cohort):
+
+1. Access and motivation: any activity at all, or marked as having access by hand.
+2. Online socialisation: a first post or reply of their own.
+3. Information exchange: `exchange_peer_replies` replies to peers (learners, not staff) and
+   `exchange_content_posts` posts carrying content.
+4. Knowledge construction: sustained two-way exchanges (`construction_replies_each_way`
+   replies each way) with `construction_peers` peers, and `construction_answered_threads`
+   threads they started that a peer answered them in.
+5. Development: `development_helping_replies` replies to newcomers (peers at stage
+   `development_newcomer_stage` or below when answered) written once at stage 4, and peer
+   replies spread over `development_span_days` days or more: the helping, sustained presence
+   of stage 5. (Reflection itself is not in activity logs; the facilitator judges it.)
+
+The stairs are climbed in order: a learner's *evidence stage* is the highest stage whose rules,
+and all the stages' below, are met. cohortdesk suggests a move when the evidence stage is above
+the learner's current stage, never a move down (a stage set by hand above the evidence stays:
+the facilitator knows things the logs do not), and never moves anyone by itself. Accepting
+records the change with the evidence; dismissing stores the evidence counts, and the same
+suggestion returns only when one of those counts has grown (or the evidence reaches a
+different stage).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from cohortdesk.core.errors import ConflictError, KnownError, NotFoundError
+from cohortdesk.core.models import (
+    AccessStatus,
+    Cohort,
+    Membership,
+    Role,
+    StageChangeSource,
+    SuggestionDismissal,
+    utcnow,
+)
+from cohortdesk.core.rendering import day_label
+from cohortdesk.core.schemas import (
+    EvidenceLine,
+    EvidenceThresholds,
+    MemberEvidence,
+    StageChangeRow,
+    StageSuggestion,
+)
+from cohortdesk.core.services.attention.evidence_facts import (
+    HELPER_STAGE,
+    LearnerFacts,
+    learner_facts,
+)
+from cohortdesk.core.services.attention.rules import get_rules
+from cohortdesk.core.services.messaging.message_context import day_end
+from cohortdesk.core.services.people import tracking
+from cohortdesk.core.services.people.members import require_membership
+from cohortdesk.core.stages import FIRST_STAGE, LAST_STAGE, stage
+
+#: The counts each stage's evidence rests on: a dismissed suggestion returns when one grows.
+STAGE_COUNTS: dict[int, tuple[str, ...]] = {
+    1: ("events",),
+    2: ("posts",),
+    3: ("peer_replies", "content_posts"),
+    4: ("two_way_peers", "answered_threads"),
+    5: ("helping_replies", "peer_reply_span_days"),
+}
+
+
+def _counts(facts: LearnerFacts) -> dict[str, int]:
+    return {
+        "events": facts.events,
+        "posts": facts.posts,
+        "peer_replies": facts.peer_replies,
+        "content_posts": facts.content_posts,
+        "two_way_peers": facts.two_way_peers,
+        "answered_threads": facts.answered_threads,
+        "helping_replies": facts.helping_replies,
+        "peer_reply_span_days": facts.peer_reply_span_days,
+    }
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one}" if n == 1 else f"{n} {many or one + 's'}"
+
+
+def evidence_lines(
+    facts: LearnerFacts, rules: EvidenceThresholds, zone: ZoneInfo, today: date
+) -> list[EvidenceLine]:
+    """Every rule of every stage for one learner: met or not, with numbers, in plain words."""
+
+    def label(moment: datetime | None) -> str:
+        return day_label(moment.astimezone(zone).date(), today) if moment else ""
+
+    by_hand = facts.access is AccessStatus.ACCESSED and not facts.events
+    if facts.events:
+        accessed = f"Active {_plural(facts.events, 'time')}, first on {label(facts.first_event)}"
+    else:
+        accessed = "Marked as having access" if by_hand else "No activity yet"
+    posted = (
+        f"First own post on {label(facts.first_post)} "
+        f"({_plural(facts.posts, 'post or reply', 'posts and replies')} in all)"
+        if facts.posts
+        else "No post or reply of their own yet"
+    )
+    newcomers = f"stage {rules.development_newcomer_stage} or below"
+    each_way = _plural(rules.construction_replies_each_way, "reply", "replies")
+    lines = [
+        (1, "accessed", max(facts.events, int(by_hand)), 1, accessed),
+        (2, "own_post", facts.posts, 1, posted),
+        (
+            3,
+            "peer_replies",
+            facts.peer_replies,
+            rules.exchange_peer_replies,
+            f"{_plural(facts.peer_replies, 'reply', 'replies')} to fellow learners",
+        ),
+        (
+            3,
+            "content_posts",
+            facts.content_posts,
+            rules.exchange_content_posts,
+            f"{_plural(facts.content_posts, 'post')} carrying content "
+            f"({rules.content_words} words or more)",
+        ),
+        (
+            4,
+            "two_way_peers",
+            facts.two_way_peers,
+            rules.construction_peers,
+            f"Sustained two-way exchanges with {_plural(facts.two_way_peers, 'fellow learner')} "
+            f"({each_way} or more each way)",
+        ),
+        (
+            4,
+            "answered_threads",
+            facts.answered_threads,
+            rules.construction_answered_threads,
+            f"{_plural(facts.answered_threads, 'thread')} they started answered by fellow learners",
+        ),
+        (
+            5,
+            "helping_replies",
+            facts.helping_replies,
+            rules.development_helping_replies,
+            f"{_plural(facts.helping_replies, 'reply', 'replies')} to newcomers "
+            f"(learners at {newcomers}) since reaching stage {HELPER_STAGE}",
+        ),
+        (
+            5,
+            "peer_reply_span_days",
+            facts.peer_reply_span_days,
+            rules.development_span_days,
+            f"Peer replies spread over {_plural(facts.peer_reply_span_days, 'day')}",
+        ),
+    ]
+    return [
+        EvidenceLine(
+            stage=number,
+            rule=rule,
+            met=value >= needed,
+            value=value,
+            needed=needed,
+            detail=detail if number <= 2 else f"{detail} (needs {needed})",
+        )
+        for number, rule, value, needed, detail in lines
+    ]
+
+
+def evidence_stage(lines: list[EvidenceLine]) -> int:
+    """The highest stage whose rules, and all the rules below it, are met (at least 1)."""
+    reached = FIRST_STAGE
+    for number in range(FIRST_STAGE, LAST_STAGE + 1):
+        if not all(line.met for line in lines if line.stage == number):
+            break
+        reached = number
+    return reached
+
+
+def member_evidence(session: Session, membership_id: int, as_of: date) -> MemberEvidence:
+    """What one member's activity shows, stage by stage, as of the end of `as_of`.
+
+    Raises:
+        NotFoundError: no such member.
+        KnownError: the member is not a learner (staff have no stage evidence).
+    """
+    membership = require_membership(session, membership_id)
+    if membership.role is not Role.LEARNER:
+        raise KnownError("Stage evidence is kept for learners only")
+    found = _facts(session, membership.cohort_id, as_of, membership_id)
+    facts, rules, zone = found[0][0], found[1], found[2]
+    lines = evidence_lines(facts, rules, zone, as_of)
+    return MemberEvidence(
+        membership_id=membership_id,
+        name=facts.name,
+        current_stage=facts.stage,
+        evidence_stage=evidence_stage(lines),
+        lines=tuple(lines),
+        counts=_counts(facts),
+    )
+
+
+def suggestions(session: Session, cohort_id: int, as_of: date) -> list[StageSuggestion]:
+    """Learners whose evidence reaches above their stage, by name, minus dismissed ones.
+
+    Raises:
+        NotFoundError: the cohort does not exist.
+    """
+    everyone, rules, zone = _facts(session, cohort_id, as_of, None)
+    dismissed = _latest_dismissals(session, cohort_id)
+    found = []
+    for facts in everyone:
+        suggestion = _suggest(facts, evidence_lines(facts, rules, zone, as_of))
+        if suggestion is None or _still_dismissed(suggestion, dismissed.get(facts.membership_id)):
+            continue
+        found.append(suggestion)
+    found.sort(key=lambda s: (s.name.lower(), s.membership_id))
+    return found
+
+
+def accept_suggestion(
+    session: Session, suggestion: StageSuggestion, *, now: datetime | None = None
+) -> StageChangeRow:
+    """Move the learner as suggested, recording the evidence shown with the suggestion.
+
+    Raises:
+        ConflictError: their stage changed since the suggestion was made.
+        NotFoundError: the member was removed meanwhile.
+    """
+    membership = require_membership(session, suggestion.membership_id)
+    _check_current(membership, suggestion)
+    evidence = {
+        "from_stage": suggestion.from_stage,
+        "to_stage": suggestion.to_stage,
+        "evidence": [line.detail for line in suggestion.evidence],
+        "counts": suggestion.counts,
+    }
+    return tracking.change_stage(
+        session,
+        suggestion.membership_id,
+        suggestion.to_stage,
+        f"Accepted suggestion: {suggestion.summary}",
+        source=StageChangeSource.SUGGESTION,
+        evidence=evidence,
+        now=now,
+    )
+
+
+def dismiss_suggestion(
+    session: Session, suggestion: StageSuggestion, *, now: datetime | None = None
+) -> None:
+    """Turn a suggestion down: it returns only when its evidence counts grow.
+
+    Raises:
+        ConflictError: their stage changed since the suggestion was made.
+        NotFoundError: the member was removed meanwhile.
+    """
+    membership = require_membership(session, suggestion.membership_id)
+    _check_current(membership, suggestion)
+    session.add(
+        SuggestionDismissal(
+            membership_id=suggestion.membership_id,
+            to_stage=suggestion.to_stage,
+            counts=json.dumps(suggestion.counts, sort_keys=True),
+            dismissed_at=now or utcnow(),
+        )
+    )
+    session.flush()
+
+
+def _check_current(membership: Membership, suggestion: StageSuggestion) -> None:
+    if membership.stage != suggestion.from_stage:
+        raise ConflictError(
+            f"{suggestion.name} is at stage {membership.stage} now, not "
+            f"{suggestion.from_stage}: refresh the suggestions"
+        )
+
+
+def _facts(
+    session: Session, cohort_id: int, as_of: date, membership_id: int | None
+) -> tuple[list[LearnerFacts], EvidenceThresholds, ZoneInfo]:
+    cohort = session.get(Cohort, cohort_id)
+    if cohort is None:
+        raise NotFoundError(f"No cohort with id {cohort_id}")
+    rules = get_rules(session, cohort_id).evidence
+    zone = ZoneInfo(cohort.timezone)
+    facts = learner_facts(
+        session,
+        cohort_id,
+        day_end(as_of, zone),
+        content_words=rules.content_words,
+        replies_each_way=rules.construction_replies_each_way,
+        newcomer_stage=rules.development_newcomer_stage,
+        membership_id=membership_id,
+    )
+    return list(facts.values()), rules, zone
+
+
+def _suggest(facts: LearnerFacts, lines: list[EvidenceLine]) -> StageSuggestion | None:
+    reached = evidence_stage(lines)
+    if reached <= facts.stage:
+        return None
+    climbed = [line for line in lines if facts.stage < line.stage <= reached]
+    counts = _counts(facts)
+    keys = [key for n in range(facts.stage + 1, reached + 1) for key in STAGE_COUNTS[n]]
+    words = "; ".join(line.detail for line in climbed)
+    return StageSuggestion(
+        membership_id=facts.membership_id,
+        person_id=facts.person_id,
+        name=facts.name,
+        email=facts.email,
+        from_stage=facts.stage,
+        to_stage=reached,
+        summary=f"stage {facts.stage} → {reached} ({stage(reached).name}): {words}",
+        evidence=tuple(climbed),
+        counts={key: counts[key] for key in keys},
+    )
+
+
+def _latest_dismissals(session: Session, cohort_id: int) -> dict[int, tuple[int, dict[str, int]]]:
+    """Each membership's latest dismissal: the stage it suggested and the counts then."""
+    ranked = (
+        select(
+            SuggestionDismissal.membership_id,
+            SuggestionDismissal.to_stage,
+            SuggestionDismissal.counts,
+            func.row_number()
+            .over(
+                partition_by=SuggestionDismissal.membership_id,
+                order_by=(SuggestionDismissal.dismissed_at.desc(), SuggestionDismissal.id.desc()),
+            )
+            .label("rank"),
+        )
+        .join(Membership, Membership.id == SuggestionDismissal.membership_id)
+        .where(Membership.cohort_id == cohort_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(ranked.c.membership_id, ranked.c.to_stage, ranked.c.counts).where(ranked.c.rank == 1)
+    )
+    found: dict[int, tuple[int, dict[str, int]]] = {}
+    for mid, to_stage, counts in rows:
+        try:
+            stored = {str(k): int(v) for k, v in json.loads(counts).items()}
+        except (ValueError, TypeError, AttributeError):
+            stored = {}
+        found[mid] = (to_stage, stored)
+    return found
+
+
+def _still_dismissed(
+    suggestion: StageSuggestion, dismissal: tuple[int, dict[str, int]] | None
+) -> bool:
+    if dismissal is None:
+        return False
+    to_stage, counts = dismissal
+    if to_stage != suggestion.to_stage:
+        return False
+    return all(value <= counts.get(key, 0) for key, value in suggestion.counts.items())

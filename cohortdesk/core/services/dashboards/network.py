@@ -1,0 +1,283 @@
+"""The reply network: who answers whom, its metrics, and what SNAPP and Threadz would flag.
+
+Metrics come from networkx (a directed graph of members, an edge per pair who replied):
+in- and out-degree (how many people one is answered by, answers), isolates and reciprocity.
+The patterns are said in plain sentences naming people:
+
+- **isolated**: a learner with no reply sent or received in the range;
+- **facilitator-centred**: staff take part in more than half of all replies, or one staff
+  member has at least twice the reply partners of the best-connected learner: the
+  discussion runs through the facilitator rather than between learners;
+- **dominant**: with at least three learners contributing (posts and replies), one makes a
+  quarter of all their contributions or more, or at least twice as many as anyone else and
+  three times as many as the median contributor.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, NamedTuple
+
+import networkx as nx
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session
+
+from cohortdesk.core.models import AccessStatus, Role
+from cohortdesk.core.schemas.dashboard import (
+    NetworkEdge,
+    NetworkNode,
+    ReplyNetwork,
+    ReplyWeek,
+    Week,
+)
+from cohortdesk.core.services.activity.rollups import REPLIES
+
+#: staff in more than this share of replies: facilitator-centred
+CENTRED_STAFF_SHARE = 0.5
+#: or a staff member with this many times the reply partners of any learner
+CENTRED_DEGREE_RATIO = 2.0
+#: fewer replies than this say nothing about a pattern yet
+MIN_REPLIES = 5
+#: a learner with this share of all learners' contributions dominates
+DOMINANT_SHARE = 0.25
+#: ... or with this many times the runner-up's contributions
+DOMINANT_OVER_NEXT = 2.0
+#: ... and this many times the median contributor's
+DOMINANT_OVER_MEDIAN = 3.0
+#: with at least this many learners contributing
+MIN_CONTRIBUTORS = 3
+#: names listed in one sentence before "and N more"
+NAMES_SHOWN = 8
+
+
+class Member(NamedTuple):
+    """A member as the dashboard needs them."""
+
+    membership_id: int
+    person_id: int
+    name: str
+    role: Role
+    stage: int
+    access: AccessStatus
+    joined_on: date
+
+
+def names(people: Sequence[str], limit: int = NAMES_SHOWN) -> str:
+    """`A`, `A and B`, `A, B and C`, `A, B, C and 5 more`."""
+    shown = list(people[:limit])
+    more = len(people) - len(shown)
+    if more:
+        return f"{', '.join(shown)} and {more} more"
+    if len(shown) <= 1:
+        return "".join(shown)
+    return f"{', '.join(shown[:-1])} and {shown[-1]}"
+
+
+def _percent(share: float) -> str:
+    return f"{round(share * 100)}%"
+
+
+def reply_network(
+    members: Sequence[Member], edges: Mapping[tuple[int, int], int], activity: Mapping[int, int]
+) -> ReplyNetwork:
+    """The network of `members` from reply counts between them.
+
+    Args:
+        members: everyone in the cohort.
+        edges: (from person, to person) -> replies, both members, never to oneself; the
+            network's edges keep this order.
+        activity: person -> contributions (posts and replies) in the range.
+    """
+    graph: Any = nx.DiGraph()
+    graph.add_nodes_from(m.person_id for m in members)
+    graph.add_edges_from(edges)  # the counts stay in `edges`: degrees count people
+    staff = {m.person_id for m in members if m.role is not Role.LEARNER}
+    in_degree = dict(graph.in_degree())
+    out_degree = dict(graph.out_degree())
+    lonely = set(nx.isolates(graph))
+    nodes = [
+        NetworkNode(
+            person_id=m.person_id,
+            membership_id=m.membership_id,
+            name=m.name,
+            role=m.role,
+            stage=m.stage,
+            activity=activity.get(m.person_id, 0),
+            in_degree=in_degree[m.person_id],
+            out_degree=out_degree[m.person_id],
+            isolated=m.role is Role.LEARNER and m.person_id in lonely,
+        )
+        for m in members
+    ]
+    total = sum(edges.values())
+    with_staff = sum(n for (a, b), n in edges.items() if a in staff or b in staff)
+    staff_share = with_staff / total if total else 0.0
+    reciprocity = _pair_reciprocity(edges)
+    hub = _hub(nodes)
+    centred = total >= MIN_REPLIES and (staff_share > CENTRED_STAFF_SHARE or hub is not None)
+    findings = _findings(nodes, total, staff_share, centred, hub, reciprocity)
+    return ReplyNetwork(
+        nodes=nodes,
+        edges=[NetworkEdge(a, b, n) for (a, b), n in edges.items()],
+        reciprocity=reciprocity,
+        staff_share=staff_share,
+        facilitator_centred=centred,
+        findings=findings,
+    )
+
+
+def _pair_reciprocity(edges: Mapping[tuple[int, int], int]) -> float:
+    """The share of connected pairs who answer each other both ways.
+
+    networkx's `overall_reciprocity` counts edges instead (2m / (2m + a) with m mutual and a
+    one-way pairs), and copies the whole graph to do so: too slow for thousands of members.
+    The share of pairs, m / (m + a), is counted on the same edges directly.
+    """
+    both_ways = sum((b, a) in edges for a, b in edges) // 2
+    pairs = len(edges) - both_ways
+    return both_ways / pairs if pairs else 0.0
+
+
+def _degree(node: NetworkNode) -> int:
+    return node.in_degree + node.out_degree
+
+
+def _hub(nodes: Sequence[NetworkNode]) -> tuple[NetworkNode, int] | None:
+    """The staff member with far more reply partners than any learner, with that learner's."""
+    staff = [n for n in nodes if n.role is not Role.LEARNER]
+    learners = [n for n in nodes if n.role is Role.LEARNER]
+    if not staff:
+        return None
+    top = max(staff, key=lambda n: (_degree(n), -n.membership_id))
+    best_learner = max((_degree(n) for n in learners), default=0)
+    if _degree(top) >= CENTRED_DEGREE_RATIO * max(best_learner, 1) and _degree(top) >= 2:
+        return top, best_learner
+    return None
+
+
+def _findings(
+    nodes: Sequence[NetworkNode],
+    total: int,
+    staff_share: float,
+    centred: bool,
+    hub: tuple[NetworkNode, int] | None,
+    reciprocity: float,
+) -> list[str]:
+    said: list[str] = []
+    learners = [n for n in nodes if n.role is Role.LEARNER]
+    if total == 0:
+        said.append("Nobody has replied to anyone yet in this period.")
+    isolated = sorted((n.name for n in learners if n.isolated), key=str.casefold)
+    if isolated and total:
+        verb = "learner is" if len(isolated) == 1 else "learners are"
+        said.append(
+            f"{len(isolated)} {verb} isolated, with no reply sent or received: {names(isolated)}."
+        )
+    if centred:
+        sentence = (
+            f"Facilitator-centred: {_percent(staff_share)} of replies go to or come from staff"
+        )
+        if hub is not None:
+            node, best = hub
+            sentence += (
+                f"; {node.name} has {_degree(node)} reply links, against {best} for the "
+                "best-connected learner"
+            )
+        said.append(sentence + ".")
+    elif total >= MIN_REPLIES:
+        said.append(
+            f"Learners answer each other: {_percent(1 - staff_share)} of replies are between "
+            "learners."
+        )
+    dominant = _dominant(learners)
+    if dominant is not None:
+        top, share, contributed = dominant
+        said.append(
+            f"{top.name} dominates: {_percent(share)} of all learners' posts and replies "
+            f"({top.activity} of {contributed})."
+        )
+    if total:
+        said.append(
+            f"{_percent(reciprocity)} of the pairs who exchange replies answer each other "
+            "both ways."
+        )
+    return said
+
+
+def _dominant(learners: Sequence[NetworkNode]) -> tuple[NetworkNode, float, int] | None:
+    """The learner who dominates, their share of learners' contributions, and the total."""
+    ranked = sorted(
+        (n for n in learners if n.activity > 0), key=lambda n: (-n.activity, n.membership_id)
+    )
+    if len(ranked) < MIN_CONTRIBUTORS:
+        return None
+    top, runner_up = ranked[0], ranked[1]
+    contributed = sum(n.activity for n in ranked)
+    share = top.activity / contributed
+    median = statistics.median(n.activity for n in ranked)
+    far_ahead = (
+        top.activity >= DOMINANT_OVER_NEXT * runner_up.activity
+        and top.activity >= DOMINANT_OVER_MEDIAN * median
+    )
+    return (top, share, contributed) if share >= DOMINANT_SHARE or far_ahead else None
+
+
+# ---- reading the replies ---------------------------------------------------------------------
+
+
+@dataclass
+class Replies:
+    """Replies in a range: per pair of members, and learners' per week by recipient."""
+
+    pairs: dict[tuple[int, int], int]
+    peer: list[int]
+    to_staff: list[int]
+
+    def by_week(self, weeks: Sequence[Week]) -> list[ReplyWeek]:
+        """The weekly split, aligned with `weeks`."""
+        return [
+            ReplyWeek(week=w, peer_replies=p, replies_to_staff=s)
+            for w, p, s in zip(weeks, self.peer, self.to_staff, strict=True)
+        ]
+
+
+def read_replies(
+    session: Session,
+    week: ColumnElement[int],
+    weeks: int,
+    roles: Mapping[int, Role],
+    where: Sequence[ColumnElement[bool]],
+) -> Replies:
+    """One pass over the `daily_replies` rows `where` picks, in key order, which SQLite reads
+    without sorting (so the pairs come out sorted); peer or staff by the roles now.
+
+    Args:
+        session: a read session.
+        week: SQL for the position of a row's day in the weeks shown.
+        weeks: how many weeks are shown.
+        roles: person -> role, for everyone in the cohort; replies to or from anyone else
+            (no longer a member) are no edge of its network.
+        where: the conditions picking the rows (cohort, range).
+    """
+    found = Replies({}, [0] * weeks, [0] * weeks)
+    stmt = (
+        select(REPLIES.c.from_person_id, REPLIES.c.to_person_id, week, REPLIES.c.count)
+        .where(*where)
+        .order_by(REPLIES.c.from_person_id, REPLIES.c.to_person_id, REPLIES.c.day)
+    )
+    learners = {p for p, role in roles.items() if role is Role.LEARNER}
+    pairs, peer, to_staff = found.pairs, found.peer, found.to_staff
+    for source, target, position, count in session.connection().execute(stmt).all():
+        if source not in roles or target not in roles:
+            continue
+        pair = (source, target)
+        pairs[pair] = pairs.get(pair, 0) + count
+        if source in learners:
+            if target in learners:
+                peer[position] += count
+            else:
+                to_staff[position] += count
+    return found

@@ -1,0 +1,1 @@
+"""Mentoring: who mentors whom, sessions, the mentor view, review packs and notes files."""

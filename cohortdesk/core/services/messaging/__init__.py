@@ -1,0 +1,1 @@
+"""Messaging: prompt templates, the values their placeholders take, nudges and the outbox."""

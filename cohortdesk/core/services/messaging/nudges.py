@@ -1,0 +1,200 @@
+"""Nudges: the messages a facilitator sends, logged with the text as sent and their outcome.
+
+A nudge's outcome is never typed in: it follows from the member's own activity afterwards.
+Any event of theirs in the cohort (a login is enough) within `response_days` of the nudge
+means they *responded*; while that window is still open it is *no response yet*; once it has
+closed without activity, *no response*. The window comes from the cohort's attention settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
+
+from cohortdesk.core.errors import KnownError, NotFoundError
+from cohortdesk.core.models import (
+    ActivityEvent,
+    Cohort,
+    Intervention,
+    Membership,
+    Person,
+    PromptTemplate,
+    utcnow,
+)
+from cohortdesk.core.schemas import NudgeInput, NudgeOutcome, NudgeRow
+from cohortdesk.core.services.attention.rules import get_rules
+from cohortdesk.core.services.messaging.message_context import day_end
+from cohortdesk.core.services.people.members import require_membership
+
+
+def outcome(
+    sent_at: datetime, first_activity: datetime | None, now: datetime, response_days: int
+) -> NudgeOutcome:
+    """What followed a nudge, judged at `now`.
+
+    Args:
+        sent_at: when the nudge went out.
+        first_activity: the member's first own activity after `sent_at` (and before `now`).
+        now: the moment of judging (the end of the `as_of` day, say).
+        response_days: how long a nudge waits for a response.
+    """
+    deadline = sent_at + timedelta(days=response_days)
+    if first_activity is not None and first_activity <= deadline:
+        return NudgeOutcome.RESPONDED
+    return NudgeOutcome.WAITING if now < deadline else NudgeOutcome.NO_RESPONSE
+
+
+def log_nudge(session: Session, membership_id: int, data: NudgeInput) -> NudgeRow:
+    """Record a nudge as it was sent (by default, now).
+
+    Raises:
+        NotFoundError: no such member, or no such template.
+        KnownError: the message is empty.
+    """
+    membership = require_membership(session, membership_id)
+    if not data.body.strip():
+        raise KnownError("The message is empty: there is nothing to log")
+    if data.template_id is not None and session.get(PromptTemplate, data.template_id) is None:
+        raise NotFoundError(f"No template with id {data.template_id}")
+    nudge = Intervention(
+        membership_id=membership.id,
+        template_id=data.template_id,
+        subject=" ".join(data.subject.split()),
+        body=data.body,
+        channel=data.channel,
+        sent_at=data.sent_at or utcnow(),
+    )
+    session.add(nudge)
+    session.flush()
+    return _rows(session, membership.cohort_id, None, Intervention.id == nudge.id)[0]
+
+
+def list_nudges(
+    session: Session,
+    cohort_id: int,
+    *,
+    membership_id: int | None = None,
+    as_of: date | None = None,
+    now: datetime | None = None,
+) -> list[NudgeRow]:
+    """The cohort's nudges (or one member's), newest first, each with its outcome.
+
+    Args:
+        session: the open session.
+        cohort_id: the cohort.
+        membership_id: only this member's nudges.
+        as_of: judge outcomes as of the end of this day (in the cohort's time zone), counting
+            only nudges and activity up to then; by default, as of `now`.
+        now: the current time (for tests); by default the clock.
+
+    Raises:
+        NotFoundError: the cohort does not exist.
+    """
+    cohort = session.get(Cohort, cohort_id)
+    if cohort is None:
+        raise NotFoundError(f"No cohort with id {cohort_id}")
+    cutoff = day_end(as_of, ZoneInfo(cohort.timezone)) if as_of else (now or utcnow())
+    where = [Intervention.sent_at < cutoff]
+    if membership_id is not None:
+        where.append(Intervention.membership_id == membership_id)
+    return _rows(session, cohort_id, cutoff, *where)
+
+
+def delete_nudge(session: Session, nudge_id: int) -> None:
+    """Remove a nudge logged by mistake.
+
+    Raises:
+        NotFoundError: there is none.
+    """
+    nudge = session.get(Intervention, nudge_id)
+    if nudge is None:
+        raise NotFoundError(f"No nudge with id {nudge_id}")
+    session.delete(nudge)
+    session.flush()
+
+
+def first_activity_after(
+    session: Session, cohort_id: int, cutoff: datetime, *where: ColumnElement[bool]
+) -> dict[int, tuple[Intervention, datetime | None]]:
+    """Nudges matching `where`, each with the member's first own activity after it (or None).
+
+    Only activity before `cutoff` counts. One grouped query, whatever the number of nudges.
+    """
+    after = (
+        (ActivityEvent.cohort_id == Membership.cohort_id)
+        & (ActivityEvent.person_id == Membership.person_id)
+        & (ActivityEvent.occurred_at > Intervention.sent_at)
+        & (ActivityEvent.occurred_at < cutoff)
+    )
+    stmt = (
+        select(Intervention, func.min(ActivityEvent.occurred_at))
+        .join(Membership, Membership.id == Intervention.membership_id)
+        .outerjoin(ActivityEvent, after)
+        .where(Membership.cohort_id == cohort_id, *where)
+        .group_by(Intervention.id)
+    )
+    return {nudge.id: (nudge, first) for nudge, first in session.execute(stmt)}
+
+
+def _rows(
+    session: Session, cohort_id: int, cutoff: datetime | None, *where: ColumnElement[bool]
+) -> list[NudgeRow]:
+    response_days = get_rules(session, cohort_id).attention.response_days
+    now = cutoff or utcnow()
+    found = first_activity_after(session, cohort_id, now, *where)
+    if not found:
+        return []
+    ids = [nudge.membership_id for nudge, _ in found.values()]
+    people = {
+        mid: (pid, name, email)
+        for mid, pid, name, email in session.execute(
+            select(Membership.id, Person.id, Person.full_name, Person.email)
+            .join(Person, Person.id == Membership.person_id)
+            .where(Membership.id.in_(set(ids)))
+        )
+    }
+    template_ids = {n.template_id for n, _ in found.values() if n.template_id is not None}
+    names = dict(
+        session.execute(
+            select(PromptTemplate.id, PromptTemplate.name).where(
+                PromptTemplate.id.in_(template_ids)
+            )
+        ).all()
+    )
+    rows = []
+    for nudge, first in found.values():
+        pid, name, email = people[nudge.membership_id]
+        result = outcome(nudge.sent_at, first, now, response_days)
+        rows.append(
+            NudgeRow(
+                id=nudge.id,
+                membership_id=nudge.membership_id,
+                person_id=pid,
+                name=name,
+                email=email or "",
+                template_id=nudge.template_id,
+                template_name=names.get(nudge.template_id) if nudge.template_id else None,
+                subject=nudge.subject,
+                body=nudge.body,
+                channel=nudge.channel,
+                sent_at=nudge.sent_at,
+                outcome=result,
+                active_again_at=first,
+            )
+        )
+    rows.sort(key=lambda r: (r.sent_at, r.id), reverse=True)
+    return rows
+
+
+def latest_per_member(rows: Sequence[NudgeRow]) -> dict[int, NudgeRow]:
+    """The newest nudge of each member among `rows` (as `list_nudges` returns them)."""
+    latest: dict[int, NudgeRow] = {}
+    for row in rows:
+        current = latest.get(row.membership_id)
+        if current is None or (row.sent_at, row.id) > (current.sent_at, current.id):
+            latest[row.membership_id] = row
+    return latest

@@ -1,0 +1,2 @@
+"""People: cohorts, members, people across cohorts, identities, expertise, and what the
+facilitator records about a member."""

@@ -1,0 +1,183 @@
+"""Cohorts: create, list, rename, archive, delete."""
+
+from __future__ import annotations
+
+from sqlalchemy import case, delete, func, select
+from sqlalchemy.orm import Session
+
+from cohortdesk.core.errors import ConflictError, NotFoundError
+from cohortdesk.core.models import ActivityEvent, Cohort, Membership, Person, Role
+from cohortdesk.core.schemas import CohortInput, CohortRow, Frozen, validated
+from cohortdesk.core.services.activity import rollups
+
+
+class CohortSize(Frozen):
+    """What deleting a cohort would remove, for the confirmation."""
+
+    members: int
+    events: int
+
+
+def _rows(session: Session, *where: object) -> list[CohortRow]:
+    counts = (
+        select(
+            Membership.cohort_id,
+            func.count(Membership.id).label("members"),
+            func.sum(case((Membership.role == Role.LEARNER, 1), else_=0)).label("learners"),
+        )
+        .group_by(Membership.cohort_id)
+        .subquery()
+    )
+    stmt = (
+        select(Cohort, counts.c.members, counts.c.learners)
+        .outerjoin(counts, counts.c.cohort_id == Cohort.id)
+        .where(*where)  # type: ignore[arg-type]
+        .order_by(Cohort.archived, func.lower(Cohort.name))
+    )
+    return [
+        CohortRow(
+            id=c.id,
+            name=c.name,
+            description=c.description,
+            start_date=c.start_date,
+            end_date=c.end_date,
+            timezone=c.timezone,
+            archived=c.archived,
+            members=members or 0,
+            learners=learners or 0,
+        )
+        for c, members, learners in session.execute(stmt)
+    ]
+
+
+def list_cohorts(session: Session, *, include_archived: bool = True) -> list[CohortRow]:
+    """Every cohort, active ones first, by name."""
+    if include_archived:
+        return _rows(session)
+    return _rows(session, Cohort.archived.is_(False))
+
+
+def get_cohort(session: Session, cohort_id: int) -> CohortRow:
+    """The cohort with this id.
+
+    Raises:
+        NotFoundError: there is none (deleted meanwhile, say).
+    """
+    rows = _rows(session, Cohort.id == cohort_id)
+    if not rows:
+        raise NotFoundError(f"No cohort with id {cohort_id}")
+    return rows[0]
+
+
+def find_cohort(session: Session, name: str) -> CohortRow:
+    """The cohort called `name` (exact, then case-insensitive).
+
+    Raises:
+        NotFoundError: no cohort has that name; the message lists the ones that exist.
+    """
+    wanted = name.strip()
+    rows = _rows(session, Cohort.name == wanted) or _rows(
+        session, func.lower(Cohort.name) == wanted.lower()
+    )
+    if rows:
+        return rows[0]
+    known = [c.name for c in list_cohorts(session)]
+    hint = f" Known cohorts: {', '.join(known)}" if known else " There are no cohorts yet."
+    raise NotFoundError(f"No cohort named {wanted!r}.{hint}")
+
+
+def _require(session: Session, cohort_id: int) -> Cohort:
+    cohort = session.get(Cohort, cohort_id)
+    if cohort is None:
+        raise NotFoundError(f"No cohort with id {cohort_id}")
+    return cohort
+
+
+def _check_name_free(session: Session, name: str, except_id: int | None = None) -> None:
+    stmt = select(Cohort.id).where(func.lower(Cohort.name) == name.lower())
+    if except_id is not None:
+        stmt = stmt.where(Cohort.id != except_id)
+    if session.scalar(stmt) is not None:
+        raise ConflictError(f"A cohort named {name!r} already exists")
+
+
+def create_cohort(session: Session, data: CohortInput) -> CohortRow:
+    """Create a cohort.
+
+    Raises:
+        ConflictError: the name is taken (names are unique, ignoring case).
+    """
+    _check_name_free(session, data.name)
+    cohort = Cohort(**data.model_dump())
+    session.add(cohort)
+    session.flush()
+    return get_cohort(session, cohort.id)
+
+
+def update_cohort(session: Session, cohort_id: int, data: CohortInput) -> CohortRow:
+    """Replace a cohort's name, description, dates and time zone."""
+    cohort = _require(session, cohort_id)
+    _check_name_free(session, data.name, except_id=cohort_id)
+    zone_before = cohort.timezone
+    for field, value in data.model_dump().items():
+        setattr(cohort, field, value)
+    session.flush()
+    if cohort.timezone != zone_before:  # events fall on other local days (weeks need nothing)
+        rollups.rebuild(session, cohort_id)
+    return get_cohort(session, cohort_id)
+
+
+def rename_cohort(session: Session, cohort_id: int, name: str) -> CohortRow:
+    """Give a cohort a new name.
+
+    Raises:
+        KnownError: the name is blank or too long.
+        ConflictError: another cohort has that name.
+    """
+    current = get_cohort(session, cohort_id)
+    kept = current.model_dump(include={"description", "start_date", "end_date", "timezone"})
+    data = validated(CohortInput, **kept, name=name)
+    return update_cohort(session, cohort_id, data)
+
+
+def set_archived(session: Session, cohort_id: int, archived: bool) -> CohortRow:
+    """Archive a finished cohort (kept, but out of the way) or bring it back."""
+    _require(session, cohort_id).archived = archived
+    session.flush()
+    return get_cohort(session, cohort_id)
+
+
+def cohort_size(session: Session, cohort_id: int) -> CohortSize:
+    """How many memberships and events a cohort holds."""
+    _require(session, cohort_id)
+    members = session.scalar(
+        select(func.count()).select_from(Membership).where(Membership.cohort_id == cohort_id)
+    )
+    events = session.scalar(
+        select(func.count()).select_from(ActivityEvent).where(ActivityEvent.cohort_id == cohort_id)
+    )
+    return CohortSize(members=members or 0, events=events or 0)
+
+
+def delete_cohort(session: Session, cohort_id: int) -> None:
+    """Delete a cohort with everything recorded in it.
+
+    People who belong to no other cohort are deleted too: nobody's details outlive the only
+    cohort they were in.
+    """
+    _require(session, cohort_id)
+    person_ids = select(Membership.person_id).where(Membership.cohort_id == cohort_id)
+    candidates = list(session.scalars(person_ids))
+    session.execute(delete(Cohort).where(Cohort.id == cohort_id))
+    delete_orphans(session, candidates)
+
+
+def delete_orphans(session: Session, person_ids: list[int]) -> None:
+    """Delete those of `person_ids` who are no longer a member of any cohort."""
+    if not person_ids:
+        return
+    still_members = select(Membership.person_id).where(Membership.person_id.in_(person_ids))
+    session.execute(
+        delete(Person).where(Person.id.in_(person_ids), Person.id.not_in(still_members))
+    )
+    session.expire_all()

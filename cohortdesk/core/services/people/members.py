@@ -1,0 +1,286 @@
+"""People in cohorts: add, edit, remove, and everything known about one member."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session, aliased
+
+from cohortdesk.core.errors import ConflictError, KnownError, NotFoundError
+from cohortdesk.core.models import (
+    AccessIssue,
+    ActivityEvent,
+    Cohort,
+    MemberNote,
+    Membership,
+    MotivationCheck,
+    Person,
+    StageChange,
+    StageChangeSource,
+    utcnow,
+)
+from cohortdesk.core.schemas import (
+    AccessIssueRow,
+    EventRow,
+    MemberDetail,
+    MemberInput,
+    MotivationRow,
+    NoteRow,
+    PersonChoice,
+    StageChangeRow,
+)
+from cohortdesk.core.services.activity import rollups
+from cohortdesk.core.services.activity.participation import roster_row
+from cohortdesk.core.services.people.cohorts import delete_orphans
+from cohortdesk.core.stages import FIRST_STAGE, LAST_STAGE
+
+JOINED_REASON = "Joined the cohort"
+
+
+def require_membership(session: Session, membership_id: int) -> Membership:
+    """The membership with this id.
+
+    Raises:
+        NotFoundError: there is none (removed meanwhile, say).
+    """
+    membership = session.get(Membership, membership_id)
+    if membership is None:
+        raise NotFoundError(f"No member with id {membership_id}")
+    return membership
+
+
+def local_today(cohort: Cohort, now: datetime) -> date:
+    """The date `now` falls on in the cohort's time zone (where its members' days begin)."""
+    return now.astimezone(ZoneInfo(cohort.timezone)).date()
+
+
+def find_person_by_email(session: Session, email: str) -> Person | None:
+    """The person with this email, ignoring case, or None."""
+    if not email:
+        return None
+    stmt = select(Person).where(func.lower(Person.email) == email.lower()).order_by(Person.id)
+    return session.scalars(stmt).first()
+
+
+def add_member(
+    session: Session,
+    cohort_id: int,
+    data: MemberInput,
+    *,
+    stage: int = 1,
+    joined_on: date | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Add a person to a cohort, reusing the person with the same email if there is one.
+
+    A reused person keeps the details already on record: their name and expertise are what
+    other cohorts show, so a differently typed name ("Amina O.") does not rename them. Only
+    a detail still empty on record is filled in from `data`. Edit the member afterwards to
+    change a name.
+
+    Args:
+        session: the open transaction.
+        cohort_id: the cohort to join.
+        data: who, and their role in this cohort.
+        stage: the stage they start at, 1 to 5.
+        joined_on: the day they joined; by default today in the cohort's time zone.
+        now: the moment recorded as joining (stage since); by default the current time.
+
+    Returns:
+        The new membership's id.
+
+    Raises:
+        KnownError: the stage is not 1 to 5.
+        NotFoundError: the cohort does not exist.
+        ConflictError: that person is already a member.
+    """
+    if not FIRST_STAGE <= stage <= LAST_STAGE:
+        raise KnownError(f"Stage must be {FIRST_STAGE} to {LAST_STAGE}, not {stage}")
+    when = now or utcnow()
+    cohort = session.get(Cohort, cohort_id)
+    if cohort is None:
+        raise NotFoundError(f"No cohort with id {cohort_id}")
+    person = find_person_by_email(session, data.email)
+    if person is None:
+        person = Person(
+            full_name=data.full_name, email=data.email or None, expertise=data.expertise
+        )
+        session.add(person)
+        session.flush()
+    elif session.scalar(
+        select(Membership.id).where(
+            Membership.cohort_id == cohort_id, Membership.person_id == person.id
+        )
+    ):
+        raise ConflictError(f"{person.full_name} <{person.email}> is already in this cohort")
+    else:
+        person.full_name = person.full_name.strip() or data.full_name
+        person.expertise = person.expertise.strip() or data.expertise
+    membership = Membership(
+        cohort_id=cohort_id,
+        person_id=person.id,
+        role=data.role,
+        stage=stage,
+        stage_since=when,
+        joined_on=joined_on or local_today(cohort, when),
+    )
+    session.add(membership)
+    session.flush()
+    session.add(
+        StageChange(
+            membership_id=membership.id,
+            from_stage=None,
+            to_stage=stage,
+            changed_at=when,
+            reason=JOINED_REASON,
+            source=StageChangeSource.JOINED,
+        )
+    )
+    session.flush()
+    return membership.id
+
+
+def update_member(session: Session, membership_id: int, data: MemberInput) -> None:
+    """Change a member's name, email, expertise (on the person) and role (in this cohort).
+
+    Raises:
+        ConflictError: another person already has that email.
+    """
+    membership = require_membership(session, membership_id)
+    person = session.get(Person, membership.person_id)
+    assert person is not None
+    other = find_person_by_email(session, data.email)
+    if other is not None and other.id != person.id:
+        raise ConflictError(f"{data.email} is already the email of {other.full_name}")
+    person.full_name = data.full_name
+    person.email = data.email or None
+    person.expertise = data.expertise
+    membership.role = data.role
+    session.flush()
+
+
+def remove_member(session: Session, membership_id: int) -> None:
+    """Take a member out of a cohort with everything recorded about them there.
+
+    Others' replies to them in this cohort stay replies, to nobody named: the cohort no
+    longer says who they answered. Their replies in other cohorts are untouched.
+    """
+    membership = require_membership(session, membership_id)
+    cohort_id, person_id = membership.cohort_id, membership.person_id
+    session.execute(
+        delete(ActivityEvent).where(
+            ActivityEvent.cohort_id == cohort_id, ActivityEvent.person_id == person_id
+        )
+    )
+    session.execute(
+        update(ActivityEvent)
+        .where(ActivityEvent.cohort_id == cohort_id, ActivityEvent.replied_to_id == person_id)
+        .values(replied_to_id=None)
+    )
+    session.execute(delete(Membership).where(Membership.id == membership_id))
+    rollups.refresh_people(session, [person_id], cohort_ids=[cohort_id])
+    delete_orphans(session, [person_id])
+
+
+def member_choices(session: Session, cohort_id: int) -> list[PersonChoice]:
+    """The cohort's members, by name, for pickers."""
+    stmt = (
+        select(Person.id, Person.full_name, Membership.role)
+        .join(Membership, Membership.person_id == Person.id)
+        .where(Membership.cohort_id == cohort_id)
+        .order_by(func.lower(Person.full_name))
+    )
+    return [
+        PersonChoice(person_id=pid, name=name, role=role)
+        for pid, name, role in session.execute(stmt)
+    ]
+
+
+def member_detail(session: Session, membership_id: int, *, event_limit: int = 500) -> MemberDetail:
+    """Everything the member panel shows, newest first; events capped at `event_limit`."""
+    membership = require_membership(session, membership_id)
+    cohort = session.get(Cohort, membership.cohort_id)
+    person = session.get(Person, membership.person_id)
+    assert cohort is not None and person is not None
+    mid = membership.id
+    history = session.scalars(
+        select(StageChange)
+        .where(StageChange.membership_id == mid)
+        .order_by(StageChange.changed_at.desc(), StageChange.id.desc())
+    )
+    issues = session.scalars(
+        select(AccessIssue)
+        .where(AccessIssue.membership_id == mid)
+        .order_by(AccessIssue.opened_at.desc(), AccessIssue.id.desc())
+    )
+    checks = session.scalars(
+        select(MotivationCheck)
+        .where(MotivationCheck.membership_id == mid)
+        .order_by(MotivationCheck.checked_on.desc(), MotivationCheck.id.desc())
+    )
+    notes = session.scalars(
+        select(MemberNote)
+        .where(MemberNote.membership_id == mid)
+        .order_by(MemberNote.created_at.desc(), MemberNote.id.desc())
+    )
+    mine = (ActivityEvent.cohort_id == cohort.id, ActivityEvent.person_id == person.id)
+    target = aliased(Person)
+    events = session.execute(
+        select(ActivityEvent, target.full_name)
+        .outerjoin(target, target.id == ActivityEvent.replied_to_id)
+        .where(*mine)
+        .order_by(ActivityEvent.occurred_at.desc(), ActivityEvent.id.desc())
+        .limit(event_limit)
+    )
+    total = session.scalar(select(func.count()).select_from(ActivityEvent).where(*mine)) or 0
+    return MemberDetail(
+        row=roster_row(session, mid),
+        cohort_id=cohort.id,
+        cohort_name=cohort.name,
+        timezone=cohort.timezone,
+        joined_on=membership.joined_on,
+        stage_since=membership.stage_since,
+        expertise=person.expertise,
+        stage_history=tuple(
+            StageChangeRow(
+                id=c.id,
+                from_stage=c.from_stage,
+                to_stage=c.to_stage,
+                changed_at=c.changed_at,
+                reason=c.reason,
+                source=c.source,
+            )
+            for c in history
+        ),
+        access_issues=tuple(
+            AccessIssueRow(
+                id=i.id,
+                opened_at=i.opened_at,
+                note=i.note,
+                resolved_at=i.resolved_at,
+                resolution=i.resolution,
+            )
+            for i in issues
+        ),
+        motivation=tuple(
+            MotivationRow(id=c.id, checked_on=c.checked_on, rating=c.rating, note=c.note)
+            for c in checks
+        ),
+        events=tuple(
+            EventRow(
+                id=e.id,
+                occurred_at=e.occurred_at,
+                kind=e.kind,
+                source=e.source,
+                detail=e.detail,
+                thread=e.thread,
+                replied_to_name=replied_to,
+                word_count=e.word_count,
+            )
+            for e, replied_to in events
+        ),
+        events_total=total,
+        notes=tuple(NoteRow(id=n.id, created_at=n.created_at, body=n.body) for n in notes),
+    )

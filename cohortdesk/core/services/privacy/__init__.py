@@ -1,0 +1,1 @@
+"""Privacy: the personal-data registry and erasing a person everywhere."""

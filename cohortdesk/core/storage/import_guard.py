@@ -1,0 +1,149 @@
+"""What surrounds an import (outside its one transaction): a backup first, and a note of it.
+
+`guarded_import` makes the pre-import backup, then leaves a small note beside the database
+(`cohortdesk.sqlite.import-in-progress`) for as long as the import runs. The import itself is
+one transaction, so a crash or power cut leaves either all of it or none of it; the note tells
+the next start which file was being imported, and `interrupted_import` turns it into a clear
+account: imported completely (the crash came after the commit) or not imported at all.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cohortdesk.core.models import Cohort, ImportBatch
+from cohortdesk.core.storage.backup import BackupKind, make_backup
+from cohortdesk.core.storage.db import OWNER_ONLY
+from cohortdesk.core.storage.errors import storage_errors
+
+MARKER_SUFFIX = ".import-in-progress"
+
+
+def marker_path(db_file: Path) -> Path:
+    """Where the note of a running import is kept, beside the database."""
+    return db_file.with_name(db_file.name + MARKER_SUFFIX)
+
+
+@dataclass(frozen=True)
+class InterruptedImport:
+    """An import that was running when cohortdesk stopped, and what became of it."""
+
+    file_name: str
+    cohort: str
+    started_at: datetime
+    #: True when the import had committed (all of it is in); False when none of it is
+    completed: bool
+    events: int = 0
+
+    def message(self) -> str:
+        when = f"{self.started_at:%Y-%m-%d %H:%M} UTC"
+        if self.completed:
+            return (
+                f"The import of {self.file_name} into {self.cohort} ({when}) was interrupted "
+                f"after it finished: all of it is in ({self.events} new events)."
+            )
+        return (
+            f"The import of {self.file_name} into {self.cohort} ({when}) was interrupted: "
+            "nothing from it was imported and your data is as it was before. Import the file "
+            "again."
+        )
+
+
+def _write_marker(path: Path, content: dict[str, str | int]) -> None:
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(content, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        Path(temporary).chmod(OWNER_ONLY)
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def guarded_import(
+    db_file: Path | None,
+    backup_dir: Path | None,
+    source: Path,
+    cohort_id: int,
+    now: datetime | None = None,
+) -> Iterator[Path | None]:
+    """Back the database up, note the import, run the block, then remove the note.
+
+    Yields the backup made (None for a database that is not a file, or not yet written).
+
+    Raises:
+        StorageError: the backup or the note cannot be written (disk full, read-only folder);
+            the import does not start.
+    """
+    if db_file is None:
+        yield None
+        return
+    backup = None
+    with storage_errors(db_file):
+        if backup_dir is not None and db_file.is_file() and db_file.stat().st_size > 0:
+            backup = make_backup(db_file, backup_dir, BackupKind.IMPORT, now)
+        marker = marker_path(db_file)
+        started = (now or datetime.now(UTC)).astimezone(UTC)
+        _write_marker(
+            marker,
+            {"file": source.name[:400], "cohort_id": cohort_id, "started_at": started.isoformat()},
+        )
+    try:
+        yield backup
+    finally:
+        marker.unlink(missing_ok=True)
+
+
+def interrupted_import(session: Session, db_file: Path | None) -> InterruptedImport | None:
+    """The account of an import a crash interrupted, once; None when there was none.
+
+    The note is removed once read (or when it cannot be understood).
+    """
+    if db_file is None:
+        return None
+    marker = marker_path(db_file)
+    try:
+        content = json.loads(marker.read_text("utf-8"))
+        file_name = str(content["file"])
+        cohort_id = int(content["cohort_id"])
+        started = datetime.fromisoformat(str(content["started_at"])).astimezone(UTC)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError):
+        marker.unlink(missing_ok=True)
+        return None
+    cohort = session.scalar(select(Cohort.name).where(Cohort.id == cohort_id)) or "a cohort"
+    # Stored times have no sub-second guarantee across databases: compare to the second.
+    since = started.replace(microsecond=0)
+    batch = session.execute(
+        select(ImportBatch.inserted)
+        .where(
+            ImportBatch.cohort_id == cohort_id,
+            ImportBatch.file_name == file_name,
+            ImportBatch.imported_at >= since,
+        )
+        .order_by(ImportBatch.imported_at.desc())
+        .limit(1)
+    ).first()
+    marker.unlink(missing_ok=True)
+    return InterruptedImport(
+        file_name=file_name,
+        cohort=cohort,
+        started_at=started,
+        completed=batch is not None,
+        events=int(batch[0]) if batch is not None else 0,
+    )
