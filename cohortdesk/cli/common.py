@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any, Protocol
 
+from cohortdesk.core.errors import KnownError
+
 
 def iso_date(text: str) -> date:
     """An argparse type: a YYYY-MM-DD date (a bad one is a usage error, exit 2)."""
@@ -19,6 +21,31 @@ def iso_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {text!r}") from exc
+
+
+AS_OF_HELP = (
+    "judge as of the end of this day, YYYY-MM-DD (default: today, or the cohort's end date "
+    "once it has ended; a day after the end is taken as the end)"
+)
+
+
+def add_as_of(parser: argparse.ArgumentParser) -> None:
+    """The `--as-of` option of every command that judges (read with `as_of_day`)."""
+    parser.add_argument("--as-of", metavar="YYYY-MM-DD", help=AS_OF_HELP)
+
+
+def as_of_day(text: str | None) -> date | None:
+    """The day `--as-of` names, or None for the cohort's default.
+
+    Raises:
+        KnownError: not a date in YYYY-MM-DD form.
+    """
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise KnownError(f"--as-of: not a date in YYYY-MM-DD form: {text!r}") from exc
 
 
 def print_json(document: Any) -> None:

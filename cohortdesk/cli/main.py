@@ -10,7 +10,6 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -18,8 +17,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.exc import OperationalError
 
 from cohortdesk import __version__
+from cohortdesk.cli import judging
 from cohortdesk.cli import mentoring as cli_mentoring
-from cohortdesk.cli.common import iso_date, print_json, print_table, print_written
+from cohortdesk.cli.common import (
+    add_as_of,
+    as_of_day,
+    iso_date,
+    print_json,
+    print_table,
+    print_written,
+)
 from cohortdesk.cli.data import DB_COMMANDS, FILE_COMMANDS, add_parsers, after_open
 from cohortdesk.core import exporters
 from cohortdesk.core.demo.build import DemoSpec, create_demo
@@ -29,10 +36,8 @@ from cohortdesk.core.importers.base import ImportOptions
 from cohortdesk.core.importers.registry import FORMATS
 from cohortdesk.core.models import EventKind
 from cohortdesk.core.paths import app_paths, database_url
-from cohortdesk.core.rendering import day_label
-from cohortdesk.core.schemas import CohortInput, ExportFormat, ExportOptions, MemberRow, validated
-from cohortdesk.core.services.activity import imports, participation
-from cohortdesk.core.services.attention import attention
+from cohortdesk.core.schemas import CohortInput, ExportFormat, ExportOptions, validated
+from cohortdesk.core.services.activity import imports
 from cohortdesk.core.services.messaging import templates
 from cohortdesk.core.services.people import cohorts
 from cohortdesk.core.storage.db import Database
@@ -89,10 +94,6 @@ def build_parser() -> argparse.ArgumentParser:
     listing = cohort_commands.add_parser("list", help="list cohorts")
     listing.add_argument("--json", action="store_true", help="print JSON")
 
-    status = commands.add_parser("status", help="every member's stage, access and activity")
-    status.add_argument("--cohort", required=True, help="cohort name")
-    status.add_argument("--json", action="store_true", help="print JSON")
-
     importing = commands.add_parser(
         "import",
         help="import activity or people from another platform's export",
@@ -130,20 +131,6 @@ def build_parser() -> argparse.ArgumentParser:
     batch_undo = batch_commands.add_parser("undo", help="remove exactly the events of an import")
     batch_undo.add_argument("batch_id", type=_positive, metavar="ID")
 
-    needs = commands.add_parser(
-        "attention",
-        help="the learners who need you, most urgent first, with reasons and a message",
-        description="Who needs the facilitator: learners only, each with the reasons (and "
-        "the weight each adds to the priority) and the suggested message filled in for them.",
-    )
-    needs.add_argument("--cohort", required=True, help="cohort name")
-    needs.add_argument(
-        "--as-of",
-        metavar="YYYY-MM-DD",
-        help="judge as of the end of this day (default: today in the cohort's time zone)",
-    )
-    needs.add_argument("--json", action="store_true", help="print JSON")
-
     library = commands.add_parser("templates", help="the prompt templates")
     library_commands = library.add_subparsers(
         dest="templates_command", metavar="ACTION", required=True
@@ -151,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     library_list = library_commands.add_parser("list", help="list the prompt templates")
     library_list.add_argument("--all", action="store_true", help="include retired templates")
     library_list.add_argument("--json", action="store_true", help="print JSON")
+    judging.add_parsers(commands)
     _add_export_parser(commands)
     add_parsers(commands)
     cli_mentoring.add_parsers(commands)
@@ -224,51 +212,6 @@ def cmd_cohort(args: argparse.Namespace, db: Database) -> int:
                 for r in rows
             ],
         )
-    return 0
-
-
-def member_json(row: MemberRow) -> dict[str, Any]:
-    """One member of `status --json`."""
-    return {
-        "name": row.name,
-        "email": row.email,
-        "role": row.role.value,
-        "stage": row.stage,
-        "access": row.access.value,
-        "motivation": row.motivation,
-        "logins": row.logins,
-        "threads": row.threads,
-        "replies": row.replies,
-        "posts": row.posts,
-        "peer_replies": row.peer_replies,
-        "last_active": row.last_active.isoformat() if row.last_active else None,
-    }
-
-
-def cmd_status(args: argparse.Namespace, db: Database) -> int:
-    with db.read() as session:
-        cohort = cohorts.find_cohort(session, args.cohort)
-        rows = participation.roster(session, cohort.id)
-    if args.json:
-        print_json({"cohort": cohort.name, "members": [member_json(r) for r in rows]})
-        return 0
-    print(f"{cohort.name}: {len(rows)} members")
-    print_table(
-        ["Name", "Role", "Stage", "Access", "Motivation", "Posts", "Peer replies", "Last active"],
-        [
-            [
-                r.name,
-                r.role.value,
-                r.stage,
-                r.access.value.replace("_", " "),
-                r.motivation or "-",
-                r.posts,
-                r.peer_replies,
-                r.last_active.isoformat() if r.last_active else "never",
-            ]
-            for r in rows
-        ],
-    )
     return 0
 
 
@@ -356,46 +299,6 @@ def cmd_imports(args: argparse.Namespace, db: Database) -> int:
     return 0
 
 
-def _as_of(text: str | None, timezone: str) -> date:
-    if text is None:
-        return datetime.now(ZoneInfo(timezone)).date()
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError as exc:
-        raise KnownError(f"--as-of: not a date in YYYY-MM-DD form: {text!r}") from exc
-
-
-def cmd_attention(args: argparse.Namespace, db: Database) -> int:
-    with db.read() as session:
-        cohort = cohorts.find_cohort(session, args.cohort)
-        as_of = _as_of(args.as_of, cohort.timezone)
-        items = attention.attention(session, cohort.id, as_of)
-    if args.json:
-        print_json([item.cli_json() for item in items])
-        return 0
-    when = day_label(as_of)
-    if not items:
-        print(f"{cohort.name}, as of {when}: no learner needs your attention")
-        return 0
-    learners = "learner needs" if len(items) == 1 else "learners need"
-    print(f"{cohort.name}, as of {when}: {len(items)} {learners} you")
-    rows: list[list[object]] = []
-    for item in items:
-        for n, reason in enumerate(item.reasons):
-            first = n == 0
-            rows.append(
-                [
-                    item.priority if first else "",
-                    item.name if first else "",
-                    item.stage if first else "",
-                    f"{reason.weight:+d} {reason.detail}",
-                    (item.suggested_template or "-") if first else "",
-                ]
-            )
-    print_table(["Priority", "Name", "Stage", "Why (weight)", "Suggested template"], rows)
-    return 0
-
-
 def cmd_templates(args: argparse.Namespace, db: Database) -> int:
     with db.read() as session:
         rows = templates.list_templates(session, include_retired=args.all)
@@ -452,19 +355,20 @@ def _add_export_parser(commands: Any) -> None:
         help=f"pseudonymisation key (16+ characters; or ${EXPORT_KEY_ENV}) so that exports "
         "made with it can be linked; default: a random key for this export only",
     )
+    add_as_of(export)
     export.add_argument(
         "--from",
         dest="date_from",
         type=iso_date,
         metavar="YYYY-MM-DD",
-        help="first day of activity (cohort time zone)",
+        help="first day of activity (cohort time zone; default: the first activity)",
     )
     export.add_argument(
         "--to",
         dest="date_to",
         type=iso_date,
         metavar="YYYY-MM-DD",
-        help="last day of activity (cohort time zone)",
+        help="last day of activity (cohort time zone; default: the as-of day)",
     )
     inactive = export.add_mutually_exclusive_group()
     inactive.add_argument(
@@ -496,6 +400,7 @@ def cmd_export(args: argparse.Namespace, db: Database) -> int:
         ExportOptions,
         pseudonymise=args.pseudonymise,
         key=key,
+        as_of=as_of_day(args.as_of),
         date_from=args.date_from,
         date_to=args.date_to,
         include_inactive=args.include_inactive,
@@ -513,12 +418,11 @@ def cmd_export(args: argparse.Namespace, db: Database) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace, Database], int]] = {
     "demo": cmd_demo,
     "cohort": cmd_cohort,
-    "status": cmd_status,
     "import": cmd_import,
     "imports": cmd_imports,
-    "attention": cmd_attention,
     "templates": cmd_templates,
     "export": cmd_export,
+    **judging.COMMANDS,
     **DB_COMMANDS,
     **cli_mentoring.COMMANDS,
 }

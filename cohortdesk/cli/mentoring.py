@@ -24,16 +24,23 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from cohortdesk.cli.common import iso_date, print_json, print_table, print_written
+from cohortdesk.cli.common import (
+    add_as_of,
+    as_of_day,
+    iso_date,
+    print_json,
+    print_table,
+    print_written,
+)
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.exporters import manager_summary
+from cohortdesk.core.metrics.period import today_in
 from cohortdesk.core.models import HighlightKind
 from cohortdesk.core.schemas import CohortRow, validated
 from cohortdesk.core.schemas.mentoring import GroupInput, HighlightInput
@@ -72,7 +79,7 @@ def add_parsers(commands: Any) -> None:
     view = actions.add_parser("view", help="one mentor's mentees: progress, reasons, changes")
     view.add_argument("--cohort", help="cohort name (default: the review pack's)")
     view.add_argument("--mentor", metavar="WHO", help="the mentor (default: the pack's)")
-    view.add_argument("--as-of", type=iso_date, metavar="YYYY-MM-DD", help="default today")
+    add_as_of(view)
     view.add_argument("--json", action="store_true", help="print JSON")
     notes = actions.add_parser(
         "export-notes", help="write the mentor's session notes to a file for the facilitator"
@@ -127,7 +134,7 @@ def add_parsers(commands: Any) -> None:
     summary.add_argument(
         "--format", choices=["pdf", "text"], help="default: pdf for a .pdf file, else text"
     )
-    summary.add_argument("--as-of", type=iso_date, metavar="YYYY-MM-DD", help="default today")
+    add_as_of(summary)
 
 
 # ---- helpers -----------------------------------------------------------------------------
@@ -153,10 +160,6 @@ def _mentor(session: Session, cohort: CohortRow, who: str | None) -> int:
     if info is not None and info.cohort_id == cohort.id:
         return info.mentor_membership_id
     raise KnownError("--mentor is needed (the mentor's email or name)")
-
-
-def _today(cohort: CohortRow) -> date:
-    return datetime.now(ZoneInfo(cohort.timezone)).date()
 
 
 # ---- handlers ----------------------------------------------------------------------------
@@ -255,7 +258,7 @@ def _view(args: argparse.Namespace, db: Database) -> int:
     with db.read() as session:
         cohort = _cohort(session, args.cohort)
         mentor = _mentor(session, cohort, args.mentor)
-        view = mentor_overview.mentor_overview(session, mentor, args.as_of)
+        view = mentor_overview.mentor_overview(session, mentor, as_of_day(args.as_of))
     if args.json:
         print_json(
             {
@@ -365,7 +368,7 @@ def cmd_highlights(args: argparse.Namespace, db: Database) -> int:
                 HighlightInput,
                 membership_id=member,
                 kind=args.kind,
-                happened_on=args.date or _today(cohort),
+                happened_on=args.date or today_in(ZoneInfo(cohort.timezone)),
                 text=args.text,
                 tags=args.tags,
             )
@@ -414,7 +417,7 @@ def cmd_manager_summary(args: argparse.Namespace, db: Database) -> int:
         cohort = cohorts.find_cohort(session, args.cohort)
         member = mentoring.find_member(session, cohort.id, args.member)
         path = manager_summary.write_manager_summary(
-            session, member, args.output, as_of=args.as_of, kind=args.format
+            session, member, args.output, as_of=as_of_day(args.as_of), kind=args.format
         )
     print(f"Wrote the summary to {path}")
     return 0

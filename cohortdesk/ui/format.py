@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtGui import QColor
 
 from cohortdesk.core.models import AccessStatus, EventKind, Role, StageChangeSource
+from cohortdesk.core.schemas import AttentionSettings
 from cohortdesk.core.stages import stage
 
 ROLE_LABELS = {
@@ -52,6 +53,10 @@ def stage_colour(number: int) -> QColor:
     return QColor(stage(number).colour)
 
 
+LOW_MOTIVATION = AttentionSettings().low_motivation
+"""The low-motivation rating of a cohort that never changed it."""
+
+
 def motivation_text(rating: int | None, change: int | None) -> str:
     """`4 ↑` (rose since the last check-in), `2 ↓`, `3 →`, or an em dash when never asked."""
     if rating is None:
@@ -62,12 +67,13 @@ def motivation_text(rating: int | None, change: int | None) -> str:
     return f"{rating} {arrow}"
 
 
-def motivation_colour(rating: int | None) -> QColor | None:
+def motivation_colour(rating: int | None, low: int = LOW_MOTIVATION) -> QColor | None:
+    """Red at or below `low` (the cohort's low-motivation rating), amber just above, else green."""
     if rating is None:
         return None
-    if rating <= 2:
+    if rating <= low:
         return QColor("#d93f3f")
-    if rating == 3:
+    if rating == low + 1:
         return QColor("#c98a12")
     return QColor("#2e9d5b")
 

@@ -47,6 +47,7 @@ from cohortdesk.ui.views.roster_view import RosterView
 from cohortdesk.ui.views.stages_dialog import StagesDialog
 from cohortdesk.ui.views.today_view import TodayView
 from cohortdesk.ui.views.welcome_page import WelcomePage
+from cohortdesk.ui.widgets.as_of_bar import AsOfBar
 from cohortdesk.ui.widgets.confirm import confirm
 
 PAGE_WELCOME = 0
@@ -84,6 +85,9 @@ class MainWindow(QMainWindow):
             0, "Who needs you today, and who is ready for a next stage (Ctrl+0)"
         )
         self.pages.setCurrentWidget(self.today)
+        # One "as of" day for every page of the cohort, beside their tabs.
+        self.as_of_bar = AsOfBar(context.as_of)
+        self.pages.setCornerWidget(self.as_of_bar, Qt.Corner.TopRightCorner)
         self.member_panel = MemberPanel(context)
         self.messaging = Messaging(
             context,
@@ -204,6 +208,7 @@ class MainWindow(QMainWindow):
     def _cohorts_arrived(self, rows: list[CohortRow], total: int, select_id: int | None) -> None:
         self.stack.setCurrentIndex(PAGE_WELCOME if total == 0 else PAGE_COHORTS)
         self.cohort_list.set_cohorts(rows, select_id)
+        self.as_of_bar.show_cohort(self.cohort_list.current_row())  # its dates may have changed
         self._update_actions()
 
     @Slot(object)
@@ -211,6 +216,7 @@ class MainWindow(QMainWindow):
         cohort = self.cohort_list.current_row()
         if self.today.cohort is None or cohort is None or self.today.cohort.id != cohort.id:
             self.pages.setCurrentWidget(self.today)  # another cohort opens on its Today
+        self.as_of_bar.show_cohort(cohort)
         self.today.show_cohort(cohort)
         self.pages.show_cohort(cohort)
         self.member_panel.show_member(None)

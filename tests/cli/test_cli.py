@@ -19,6 +19,7 @@ STATUS_KEYS = {
     "stage",
     "access",
     "motivation",
+    "events",
     "logins",
     "threads",
     "replies",
@@ -115,6 +116,8 @@ def test_demo_then_status_json_tells_the_cohort_story(
     assert (code, err) == (0, "")
     document = json.loads(out)
     assert document["cohort"] == "Leading Online Learning (demo)"
+    # the demo cohort ended two weeks after its activity: judged as of its end by default
+    assert document["as_of"] == "2026-11-13"
     people = document["members"]
     assert len(people) >= 20
     assert all(set(p) == STATUS_KEYS for p in people)

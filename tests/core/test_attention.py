@@ -127,7 +127,7 @@ def test_silent_after_having_been_active(session: Session, cohort_id: int) -> No
     items = listed(session, cohort_id, 9)
     assert codes(items, "Sam Silent") == ["silent"]
     assert items[0].reasons[0].detail == (
-        "Silent for 7 days, since Wed 5 Mar; active before, with 1 post or reply"
+        "Silent for 7 days, since Wed 5 Mar; active before, with 1 post"
     )
     assert items[0].reasons[0].since == on(9)
 
@@ -420,7 +420,7 @@ def test_a_fixed_number_of_queries_whatever_the_size(db: Database) -> None:
         measured.append(_queries(db, cohort.id, on(20)))
     (small, small_items), (large, large_items) = measured
     assert large_items > small_items > 0
-    assert small == large <= 20, measured
+    assert small == large <= 24, measured
 
 
 # ---- the demo cohort, as a facilitator would read it ----------------------------------------

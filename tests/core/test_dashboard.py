@@ -13,8 +13,10 @@ from cohortdesk.core.errors import KnownError, NotFoundError
 from cohortdesk.core.models import AccessStatus, EventKind, Role, StageChangeSource
 from cohortdesk.core.schemas import CohortRow, MemberInput
 from cohortdesk.core.schemas.dashboard import CohortDashboard
+from cohortdesk.core.schemas.report import FindingKind
 from cohortdesk.core.services.activity import participation
 from cohortdesk.core.services.dashboards import dashboard
+from cohortdesk.core.services.dashboards.story import sentence
 from cohortdesk.core.services.people import members, tracking
 from cohortdesk.core.storage import migrate
 from cohortdesk.core.storage.db import Database
@@ -96,7 +98,7 @@ def test_range_and_weeks(board: CohortDashboard) -> None:
 
 
 def test_stages_access_and_motivation(board: CohortDashboard) -> None:
-    assert board.stages_now == {1: 3, 2: 1, 3: 1, 4: 0, 5: 0}
+    assert board.figures.stages == {1: 3, 2: 1, 3: 1, 4: 0, 5: 0}
     # Eve counts from the day she joined; Ann climbs in weeks 1 and 2, Bob in week 2.
     assert [w.learners for w in board.stages_by_week] == [
         {1: 3, 2: 1, 3: 0, 4: 0, 5: 0},
@@ -164,11 +166,18 @@ def test_reply_network(board: CohortDashboard, spring: dict[str, int], db: Datab
     assert network.reciprocity == pytest.approx(0.25)  # Ann and Bob, of four pairs
     assert network.staff_share == pytest.approx(0.5)
     assert not network.facilitator_centred
-    assert network.findings == [
-        "2 learners are isolated, with no reply sent or received: Dee Okoro and Eve Park.",
-        "Learners answer each other: 50% of replies are between learners.",
-        "Ann Lee dominates: 50% of all learners' posts and replies (3 of 6).",
-        "25% of the pairs who exchange replies answer each other both ways.",
+    assert [(f.kind, [p.name for p in f.people], f.numbers) for f in network.findings] == [
+        (FindingKind.ISOLATED, ["Dee Okoro", "Eve Park"], {}),
+        (FindingKind.LEARNERS_ANSWER_EACH_OTHER, [], {"learner_share": 0.5}),
+        (FindingKind.DOMINANT, ["Ann Lee"], {"share": 0.5, "posts": 3, "all_posts": 6}),
+        (FindingKind.RECIPROCITY, [], {"share": 0.25}),
+    ]
+    assert [sentence(f) for f in network.findings] == [
+        "2 learners isolated in the reply network, with no reply sent or received "
+        "(Dee Okoro and Eve Park)",
+        "Learners answer each other: 50% of replies are between learners",
+        "Ann Lee dominates: 50% of all learners' posts (3 of 6)",
+        "25% of the pairs who exchange replies answer each other both ways",
     ]
 
 
@@ -182,11 +191,13 @@ def test_adopters_and_key_numbers(board: CohortDashboard, spring: dict[str, int]
     ]
     assert board.adopters[0].membership_ids == [spring["ann"]]
     assert board.not_yet_contributing == ["Dee Okoro", "Eve Park"]
-    key = board.key_numbers
-    assert (key.learners, key.active_this_week) == (5, 2)  # Bob and Cai since 13 March
+    key = board.figures
+    assert (key.learners, key.active_last_7_days) == (5, 2)  # Bob and Cai since 13 March
     assert key.median_replies_per_learner == 1.0  # 2, 2, 1, 0, 0
-    assert key.share_stage3_plus == pytest.approx(0.2)
+    assert key.share_at_stage_3_or_above == pytest.approx(0.2)
     assert (key.peer_replies, key.replies_to_staff) == (3, 2)
+    # every member's: Fay's post and Ann's, and the six replies up to 19 March
+    assert (key.threads, key.replies, key.posts) == (2, 6, 8)
 
 
 def test_a_range_in_the_middle(db: Database, spring: dict[str, int]) -> None:
@@ -199,7 +210,7 @@ def test_a_range_in_the_middle(db: Database, spring: dict[str, int]) -> None:
     assert [(w.peer_replies, w.replies_to_staff) for w in board.replies_by_week] == [(2, 0)]
     # First contributions before the range still count: Ann stays the innovator.
     assert board.adopters[0].names == ["Ann Lee"]
-    assert board.key_numbers.active_this_week == 3
+    assert board.figures.active_last_7_days == 3
     assert len(board.network.edges) == 2
 
 
@@ -210,10 +221,10 @@ def test_a_cohort_without_activity_or_start_date(db: Database) -> None:
     with db.read() as s:
         board = dashboard.cohort_dashboard(s, cohort.id, as_of=AS_OF)
     assert [(w.number, w.starts) for w in board.weeks] == [(1, AS_OF)]
-    assert board.network.findings == ["Nobody has replied to anyone yet in this period."]
+    assert [f.kind for f in board.network.findings] == [FindingKind.NO_REPLIES_YET]
     assert board.not_yet_contributing == ["Ann Lee"]
     assert [g.names for g in board.adopters] == [[], [], [], [], []]
-    assert board.key_numbers.median_replies_per_learner == 0.0
+    assert board.figures.median_replies_per_learner == 0.0
 
 
 def test_bad_requests(db: Database, spring: dict[str, int]) -> None:
@@ -259,7 +270,8 @@ def test_compare_cohorts_by_week_of_cohort(db: Database, spring: dict[str, int])
         event(s, gus, EventKind.POST, at(18))
         event(s, gus, EventKind.VIEW, at(18))  # activity, not a contribution
     with db.read() as s:
-        both = dashboard.compare_cohorts(s, [spring["cohort"], autumn.id], as_of=AS_OF)
+        ids = [spring["cohort"], autumn.id]
+        both = dashboard.compare_cohorts(s, ids, as_of=dict.fromkeys(ids, AS_OF))
     assert both.weeks == 3
     spring_series, autumn_series = both.cohorts
     assert (spring_series.cohort_name, spring_series.learners) == ("Spring cohort", 5)
@@ -312,9 +324,10 @@ def test_the_demo_names_who_is_isolated(
     isolated = {n.name for n in demo_board.network.nodes if n.isolated}
     assert isolated == silent and len(silent) >= 4  # never in, blocked, lurker, reader
     assert set(demo_board.not_yet_contributing) == silent
-    sentence = demo_board.network.findings[0]
-    assert sentence.startswith(f"{len(silent)} learners are isolated")
-    assert all(name in sentence for name in silent)
+    finding = demo_board.network.findings[0]
+    assert finding.kind is FindingKind.ISOLATED
+    assert {p.name for p in finding.people} == silent
+    assert all(name in sentence(finding) for name in silent)
 
 
 def test_the_demo_names_its_dominant_voice(
@@ -322,7 +335,10 @@ def test_the_demo_names_its_dominant_voice(
 ) -> None:
     learners = [r for r in _roster(demo) if r.role is Role.LEARNER]
     loudest = max(learners, key=lambda r: r.threads + r.replies)
-    assert any(f.startswith(f"{loudest.name} dominates") for f in demo_board.network.findings)
+    assert any(
+        f.kind is FindingKind.DOMINANT and f.people[0].name == loudest.name
+        for f in demo_board.network.findings
+    )
     node = next(n for n in demo_board.network.nodes if n.name == loudest.name)
     others = [
         n.activity
@@ -337,18 +353,18 @@ def test_the_demo_is_learner_centred_with_the_facilitator_marked(
 ) -> None:
     network = demo_board.network
     assert not network.facilitator_centred  # learners mostly answer each other
-    assert any(f.startswith("Learners answer each other") for f in network.findings)
+    assert any(f.kind is FindingKind.LEARNERS_ANSWER_EACH_OTHER for f in network.findings)
     assert 0.2 < network.staff_share < 0.5
     assert [n.role for n in network.nodes[:3]] == [Role.FACILITATOR, Role.MENTOR, Role.MENTOR]
-    key = demo_board.key_numbers
+    key = demo_board.figures
     assert key.peer_replies > 2 * key.replies_to_staff
 
 
 def test_the_demo_shows_who_is_stuck_where_and_who_went_quiet(
     demo: tuple[Database, CohortRow], demo_board: CohortDashboard
 ) -> None:
-    assert demo_board.stages_by_week[-1].learners == demo_board.stages_now
-    assert all(n > 0 for n in demo_board.stages_now.values())  # all five stages
+    assert demo_board.stages_by_week[-1].learners == demo_board.figures.stages
+    assert all(n > 0 for n in demo_board.figures.stages.values())  # all five stages
     first = demo_board.stages_by_week[0].learners
     assert first[3] == first[4] == first[5] == 0  # the staircase is climbed over the weeks
     assert demo_board.access[AccessStatus.PROBLEM] == 1
@@ -357,7 +373,7 @@ def test_the_demo_shows_who_is_stuck_where_and_who_went_quiet(
     quiet = [r for r in rows.values() if sum(r.counts[:-3]) > 20 and sum(r.counts[-3:]) == 0]
     late = [r for r in rows.values() if r.counts[0] == 0 and sum(r.counts[-3:]) > 0]
     assert quiet and late  # who went quiet, and who joined late, show in the heatmap
-    assert demo_board.key_numbers.learners == len(rows)
+    assert demo_board.figures.learners == len(rows)
     assert sum(len(g.names) for g in demo_board.adopters) + len(
         demo_board.not_yet_contributing
     ) == len(rows)

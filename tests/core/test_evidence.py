@@ -93,9 +93,9 @@ def test_stage_2_first_own_post(session: Session, cohort_id: int, facilitator: i
     suggestion = one(session, cohort_id, "Ivy Intro", 2)
     assert (suggestion.from_stage, suggestion.to_stage) == (1, 2)
     assert [line.rule for line in suggestion.evidence] == ["own_post"]
-    assert suggestion.evidence[0].detail == "First own post on Wed 5 Mar (1 post or reply in all)"
+    assert suggestion.evidence[0].detail == "First own post on Wed 5 Mar (1 post in all)"
     assert suggestion.summary == (
-        "stage 1 → 2 (Online socialisation): First own post on Wed 5 Mar (1 post or reply in all)"
+        "stage 1 → 2 (Online socialisation): First own post on Wed 5 Mar (1 post in all)"
     )
     assert suggestion.counts == {"posts": 1}
 
@@ -123,13 +123,18 @@ def test_stage_3_needs_replies_to_peers_not_to_the_facilitator(
     ]
 
 
-def test_content_needs_enough_words_or_an_unknown_length(session: Session, cohort_id: int) -> None:
+def test_content_needs_enough_words_and_a_known_length(session: Session, cohort_id: int) -> None:
     mid = add(session, cohort_id, "Cy Content")
     peer = add(session, cohort_id, "Pat Peer")
     reply(session, mid, peer, 1, words=10)
     reply(session, mid, peer, 2, words=49)
     assert evidence.member_evidence(session, mid, on(60)).counts["content_posts"] == 0
     event(session, mid, EventKind.POST, at(3), thread="Week 1")  # no word count: imported
+    found = evidence.member_evidence(session, mid, on(60))
+    assert found.counts["content_posts"] == 0, "a length unknown is never taken as content"
+    line = next(x for x in found.lines if x.rule == "content_posts")
+    assert "1 more of unknown length" in line.detail
+    event(session, mid, EventKind.SHARE, at(4), words=50)  # a shared link with its text
     assert evidence.member_evidence(session, mid, on(60)).counts["content_posts"] == 1
     rules.save_rules(session, cohort_id, CohortRules(evidence=EvidenceThresholds(content_words=10)))
     assert evidence.member_evidence(session, mid, on(60)).counts["content_posts"] == 3
@@ -263,7 +268,7 @@ def test_accepting_records_the_change_with_its_evidence(session: Session, cohort
     assert json.loads(stored.evidence) == {
         "from_stage": 1,
         "to_stage": 2,
-        "evidence": ["First own post on Wed 5 Mar (1 post or reply in all)"],
+        "evidence": ["First own post on Wed 5 Mar (1 post in all)"],
         "counts": {"posts": 1},
     }
     assert suggested(session, cohort_id) == {}

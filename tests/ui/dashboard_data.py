@@ -11,15 +11,16 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from cohortdesk.core.metrics.counts import MemberCounts
+from cohortdesk.core.metrics.period import Period
 from cohortdesk.core.models import AccessStatus, EventKind, Role
-from cohortdesk.core.schemas import MemberRow
+from cohortdesk.core.schemas import AttentionSettings, MemberRow
 from cohortdesk.core.schemas.dashboard import (
     AdopterGroup,
     CohortComparison,
     CohortDashboard,
     CohortSeries,
     HeatmapRow,
-    KeyNumbers,
     KindWeek,
     MemberActivity,
     NetworkEdge,
@@ -29,6 +30,8 @@ from cohortdesk.core.schemas.dashboard import (
     StageWeek,
     Week,
 )
+from cohortdesk.core.schemas.report import CohortFigures, Finding, FindingKind, FindingPerson
+from cohortdesk.core.services.dashboards.story import StoryLearner, cohort_story
 
 START = date(2026, 9, 7)
 ADOPTER_CATEGORIES = (
@@ -95,6 +98,7 @@ def member_rows() -> list[MemberRow]:
                 logins=total,
                 threads=total // 6,
                 replies=replies,
+                posts=total // 6 + replies,
                 peer_replies=replies // 2 if role is Role.LEARNER else 0,
                 events=total,
                 last_active=None if total == 0 else START + timedelta(days=7 * len(counts) - 2),
@@ -155,12 +159,44 @@ def _network(rows: list[MemberRow]) -> ReplyNetwork:
         staff_share=0.49,
         facilitator_centred=True,
         findings=[
-            f"1 learner is isolated, with no reply sent or received: {_ISOLATED}.",
-            "Facilitator-centred: 49% of replies go to or come from staff.",
-            "Milo Novak dominates: 27% of all learners' posts and replies (43 of 160).",
-            "36% of the pairs who exchange replies answer each other both ways.",
+            Finding(kind=FindingKind.ISOLATED, people=(_person(by_name[_ISOLATED]),), alert=True),
+            Finding(
+                kind=FindingKind.FACILITATOR_CENTRED,
+                people=tuple(_person(r) for r in rows if r.role is not Role.LEARNER),
+                numbers={"staff_share": 0.49},
+                alert=True,
+            ),
+            Finding(
+                kind=FindingKind.DOMINANT,
+                people=(_person(by_name["Milo Novak"]),),
+                numbers={"share": 0.27, "posts": 43, "all_posts": 160},
+            ),
+            Finding(kind=FindingKind.RECIPROCITY, numbers={"share": 0.36}),
         ],
     )
+
+
+def _person(row: MemberRow) -> FindingPerson:
+    return FindingPerson(membership_id=row.membership_id, name=row.name)
+
+
+def _story(
+    rows: list[MemberRow], counts: dict[str, tuple[int, ...]], network: ReplyNetwork, end: date
+) -> list[Finding]:
+    """The small cohort's story, found by core's own rules (as the dashboard does)."""
+    learners = [r for r in rows if r.role is Role.LEARNER]
+    activity = {}
+    for r in rows:
+        active_weeks = [n for n, c in enumerate(counts[r.name]) if c]
+        if active_weeks:
+            last = START + timedelta(days=7 * active_weeks[-1] + 6)
+            activity[r.person_id] = MemberCounts(events=sum(counts[r.name]), last_active=last)
+    story = [
+        StoryLearner(r.membership_id, r.person_id, r.name, r.stage, r.access, r.motivation)
+        for r in learners
+    ]
+    period = Period(as_of=end, last=end)
+    return cohort_story(story, network, activity, period, AttentionSettings())
 
 
 def make_dashboard(cohort_id: int = 1, name: str = "Leading Online Learning") -> CohortDashboard:
@@ -220,30 +256,37 @@ def make_dashboard(cohort_id: int = 1, name: str = "Leading Online Learning") ->
                 names=[r.name for r in group],
             )
         )
+    end = the_weeks[-1].starts + timedelta(days=6)
+    network = _network(rows)
     return CohortDashboard(
         cohort_id=cohort_id,
         cohort_name=name,
+        as_of=end,
         start=START,
-        end=the_weeks[-1].starts + timedelta(days=6),
+        end=end,
         weeks=the_weeks,
-        stages_now=stages_now,
         stages_by_week=stages_by_week,
         access={s: sum(1 for r in learners if r.access is s) for s in AccessStatus},
         motivation={n: sum(1 for r in learners if (r.motivation or 0) == n) for n in range(6)},
         contributions_by_week=contributions,
         heatmap=heatmap,
         replies_by_week=replies,
-        network=_network(rows),
+        network=network,
         adopters=adopters,
         not_yet_contributing=sorted(_NONE_AT_ALL),
-        key_numbers=KeyNumbers(
+        figures=CohortFigures(
             learners=len(learners),
-            active_this_week=sum(1 for r in learners if counts[r.name][-1] > 0),
-            median_replies_per_learner=4.0,
-            share_stage3_plus=sum(stages_now[n] for n in (3, 4, 5)) / len(learners),
+            active_last_7_days=sum(1 for r in learners if counts[r.name][-1] > 0),
+            threads=sum(r.threads for r in rows),
+            replies=sum(r.replies for r in rows),
+            posts=sum(r.posts for r in rows),
             peer_replies=sum(r.peer_replies for r in replies),
             replies_to_staff=sum(r.replies_to_staff for r in replies),
+            median_replies_per_learner=4.0,
+            share_at_stage_3_or_above=sum(stages_now[n] for n in (3, 4, 5)) / len(learners),
+            stages=stages_now,
         ),
+        findings=_story(rows, counts, network, end),
     )
 
 
@@ -252,10 +295,10 @@ def empty_dashboard(cohort_id: int = 2) -> CohortDashboard:
     return CohortDashboard(
         cohort_id=cohort_id,
         cohort_name="Spring intake",
+        as_of=START + timedelta(days=6),
         start=START,
         end=START + timedelta(days=6),
         weeks=weeks(1),
-        stages_now=dict.fromkeys(range(1, 6), 0),
         stages_by_week=[],
         access=dict.fromkeys(AccessStatus, 0),
         motivation={},
@@ -271,13 +314,17 @@ def empty_dashboard(cohort_id: int = 2) -> CohortDashboard:
             findings=[],
         ),
         adopters=[],
-        key_numbers=KeyNumbers(
+        figures=CohortFigures(
             learners=0,
-            active_this_week=0,
-            median_replies_per_learner=0.0,
-            share_stage3_plus=0.0,
+            active_last_7_days=0,
+            threads=0,
+            replies=0,
+            posts=0,
             peer_replies=0,
             replies_to_staff=0,
+            median_replies_per_learner=0.0,
+            share_at_stage_3_or_above=0.0,
+            stages=dict.fromkeys(range(1, 6), 0),
         ),
     )
 
@@ -326,7 +373,17 @@ def big_network(members: int = 5000, seed: int = 3) -> ReplyNetwork:
         reciprocity=0.05,
         staff_share=0.01,
         facilitator_centred=False,
-        findings=[f"{members - len(touched)} learners are isolated"],
+        findings=[
+            Finding(
+                kind=FindingKind.ISOLATED,
+                people=tuple(
+                    FindingPerson(membership_id=n.membership_id, name=n.name)
+                    for n in nodes
+                    if n.isolated
+                ),
+                alert=True,
+            )
+        ],
     )
 
 

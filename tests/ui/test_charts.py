@@ -4,6 +4,7 @@ and the roster's sparkline column."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from cohortdesk.core.schemas import AttentionSettings
 from cohortdesk.ui.charts import chart_export
 from cohortdesk.ui.charts.adopters_chart import AdoptersChart
 from cohortdesk.ui.charts.base import ChartCard
@@ -25,11 +27,11 @@ from cohortdesk.ui.charts.member_activity_chart import MemberActivityChart
 from cohortdesk.ui.charts.network_chart import NetworkChart
 from cohortdesk.ui.charts.replies_chart import RepliesChart
 from cohortdesk.ui.charts.sparkline_delegate import SparklineDelegate, bar_rects
-from cohortdesk.ui.charts.sparkline_delegate import went_quiet as sparkline_quiet
 from cohortdesk.ui.charts.staircase_chart import StaircaseChart
 from cohortdesk.ui.charts.theme import dark_palette, theme_for
 from cohortdesk.ui.models.roster_model import (
     COL_ACTIVITY,
+    QUIET_ROLE,
     SORT_ROLE,
     SPARKLINE_ROLE,
     RosterModel,
@@ -48,7 +50,7 @@ from tests.ui.charts_support import (  # noqa: F401 (fixtures are found by name)
 
 def all_cards() -> list[ChartCard]:
     staircase_card = StaircaseChart()
-    staircase_card.set_data(BOARD.stages_now, BOARD.stages_by_week, by_stage())
+    staircase_card.set_data(BOARD.figures.stages, BOARD.stages_by_week, by_stage())
     distribution = DistributionChart()
     distribution.set_data(BOARD.access, BOARD.motivation)
     contributions_card = ContributionsChart()
@@ -140,7 +142,7 @@ def test_charts_follow_a_dark_palette(qtbot: QtBot) -> None:
 def test_an_empty_cohort_says_so_in_every_chart(qtbot: QtBot) -> None:
     empty = data.empty_dashboard()
     cards: list[tuple[ChartCard, Any]] = [
-        (StaircaseChart(), lambda c: c.set_data(empty.stages_now, empty.stages_by_week)),
+        (StaircaseChart(), lambda c: c.set_data(empty.figures.stages, empty.stages_by_week)),
         (DistributionChart(), lambda c: c.set_data(empty.access, empty.motivation)),
         (ContributionsChart(), lambda c: c.set_data(empty.contributions_by_week)),
         (HeatmapChart(), lambda c: c.set_data(empty.heatmap, empty.weeks)),
@@ -183,16 +185,24 @@ def test_sparklines_paint_bars_and_flag_a_quiet_spell(qtbot: QtBot) -> None:
     from PySide6.QtGui import QPainter
     from PySide6.QtWidgets import QStyleOptionViewItem, QTableView
 
-    assert sparkline_quiet(SPARKS[0]) and not sparkline_quiet(SPARKS[1])
     rects = bar_rects([0, 2, 4], QRectF(0, 0, 40, 20))
     assert [r.height() for r in rects] == [0.0, 10.0, 20.0]
+    # Elena went quiet (the cohort's 14 silent days: two weeks underlined); Ana did not.
+    elena, ana = (next(r for r in ROWS if r.name == name) for name in ("Elena Ruiz", "Ana Souza"))
     model = RosterModel()
-    model.set_rows(ROWS[:2])
-    model.set_sparklines({r.membership_id: list(c) for r, c in zip(ROWS, SPARKS, strict=False)})
+    model.set_rows([elena, ana])
+    assert elena.last_active is not None
+    model.today = elena.last_active + timedelta(days=20)
+    model.rules = AttentionSettings(silent_days=14)
+    model.set_sparklines({elena.membership_id: SPARKS[0], ana.membership_id: SPARKS[1]})
+    assert model.index(0, COL_ACTIVITY).data(QUIET_ROLE) == 2
+    model.today = elena.last_active + timedelta(days=13)
+    assert model.index(0, COL_ACTIVITY).data(QUIET_ROLE) == 0, "13 days is not 14 yet"
+    model.today = elena.last_active + timedelta(days=20)
     table = QTableView()
     qtbot.addWidget(table)
     table.setModel(model)
-    delegate = SparklineDelegate(SPARKLINE_ROLE, table)
+    delegate = SparklineDelegate(SPARKLINE_ROLE, QUIET_ROLE, table)
     image = QImage(80, 24, QImage.Format.Format_ARGB32)
     image.fill(0xFFFFFFFF)
     painter = QPainter(image)

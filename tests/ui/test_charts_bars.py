@@ -20,7 +20,7 @@ from cohortdesk.ui.charts.key_numbers import KeyNumbersBar
 from cohortdesk.ui.charts.member_activity_chart import MemberActivityChart
 from cohortdesk.ui.charts.replies_chart import RepliesChart, replies_story
 from cohortdesk.ui.charts.staircase_chart import StaircaseChart
-from cohortdesk.ui.charts.story import cohort_story
+from cohortdesk.ui.charts.story import story_lines
 from tests.ui import dashboard_data as data
 from tests.ui.charts_support import (  # noqa: F401 (fixtures are found by name)
     BOARD,
@@ -38,14 +38,14 @@ from tests.ui.charts_support import (  # noqa: F401 (fixtures are found by name)
 
 def staircase(qtbot: QtBot) -> StaircaseChart:
     card = StaircaseChart()
-    card.set_data(BOARD.stages_now, BOARD.stages_by_week, by_stage())
+    card.set_data(BOARD.figures.stages, BOARD.stages_by_week, by_stage())
     show(qtbot, card)
     return card
 
 
 def test_the_staircase_draws_learners_per_stage_now_and_week_by_week(qtbot: QtBot) -> None:
     card = staircase(qtbot)
-    assert list(card.now_bars.opts["height"]) == [BOARD.stages_now[n] for n in range(1, 6)]
+    assert list(card.now_bars.opts["height"]) == [BOARD.figures.stages[n] for n in range(1, 6)]
     assert len(card.week_bars) == 5  # one stacked layer per stage
     stage_one = card.week_bars[0].opts["height"]
     assert list(stage_one) == [w.learners[1] for w in BOARD.stages_by_week]
@@ -58,7 +58,7 @@ def test_a_stage_bar_tells_its_numbers_and_selects_its_learners(
     text = hover(qtbot, card, card.now_plot, 1, 1)
     assert tooltips[-1] == text
     assert "1 · Access and motivation" in text
-    assert f"<b>{BOARD.stages_now[1]}</b>" in text
+    assert f"<b>{BOARD.figures.stages[1]}</b>" in text
     assert "E-moderator" in text
     picked = click(qtbot, card, card.now_plot, 1, 1)
     assert picked == [Selection(tuple(by_stage()[1]), picked[0].description)]
@@ -196,9 +196,9 @@ def test_the_adopter_curve_against_rogers(qtbot: QtBot) -> None:
 def test_key_numbers(qtbot: QtBot) -> None:
     bar = KeyNumbersBar()
     qtbot.addWidget(bar)
-    bar.set_numbers(BOARD.key_numbers)
+    bar.set_numbers(BOARD.figures)
     values = bar.values()
-    numbers = BOARD.key_numbers
+    numbers = BOARD.figures
     assert values["learners"] == str(numbers.learners)
     assert values["median"] == "4"
     share = numbers.peer_replies / (numbers.peer_replies + numbers.replies_to_staff)
@@ -208,7 +208,7 @@ def test_key_numbers(qtbot: QtBot) -> None:
 
 
 def test_the_story_says_who_is_stuck_isolated_quiet_and_dominant() -> None:
-    lines = cohort_story(BOARD, ROWS)
+    lines = story_lines(BOARD.findings)
     texts = [line.text for line in lines]
     stuck = next(line for line in lines if "still at stage 1" in line.text)
     assert set(stuck.membership_ids) == set(by_stage()[1]) and stuck.alert

@@ -69,8 +69,8 @@ def test_the_dashboard_shows_the_demo_cohort(
     assert board == expected
     view = window.dashboard
     numbers = view.key_numbers.values()
-    assert numbers["learners"] == str(expected.key_numbers.learners)
-    assert view.staircase.now_counts() == expected.stages_now
+    assert numbers["learners"] == str(expected.figures.learners)
+    assert view.staircase.now_counts() == expected.figures.stages
     assert len(view.network.points()) == len(expected.network.nodes)
     assert view.heatmap.counts().shape == (len(expected.heatmap), len(expected.weeks))
     # the story names who is stuck, who is isolated and who dominates
@@ -150,7 +150,7 @@ def test_clicking_a_stage_selects_its_learners_in_the_roster(
         for row in window.roster.model.rows()
         if row.role is Role.LEARNER and row.stage == 1
     }
-    assert selected == stage_one and len(selected) == board.stages_now[1] > 1
+    assert selected == stage_one and len(selected) == board.figures.stages[1] > 1
     assert window.pages.currentWidget() is window.roster  # several: shown in the roster
     assert f"Selected {len(stage_one)} learners at stage 1" in window.statusBar().currentMessage()
 
@@ -289,6 +289,6 @@ def test_the_dashboard_survives_an_empty_cohort(
         empty = cohorts.create_cohort(session, CohortInput(name="Nobody yet")).id
     board = open_dashboard(qtbot, window, empty)
     view: DashboardView = window.dashboard
-    assert board.key_numbers.learners == 0
+    assert board.figures.learners == 0
     assert view.staircase.is_empty() and view.network.is_empty()
     assert view.key_numbers.values()["learners"] == "0"

@@ -9,7 +9,7 @@ embedded); written atomically like every export.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -34,9 +34,8 @@ from cohortdesk import __version__
 from cohortdesk.core.exporters import pdf_charts as charts
 from cohortdesk.core.exporters.pdf_fonts import fonts
 from cohortdesk.core.exporters.pdf_table import MEMBERS_NOTE, members_table
-from cohortdesk.core.exporters.records import ExportData, ExportEvent, day_text
-from cohortdesk.core.exporters.report_data import Highlight, ReportData, summarise
-from cohortdesk.core.models import Role
+from cohortdesk.core.exporters.records import ExportData, day_text
+from cohortdesk.core.exporters.report_data import Highlight, ReportData
 from cohortdesk.core.storage.safefile import atomic_path
 
 Tick = Callable[[], None]
@@ -119,13 +118,13 @@ def _header(data: ExportData, s: _Styles) -> list[Any]:
 
 
 def _tiles(report: ReportData, s: _Styles) -> Table:
-    key = report.key
+    key = report.figures
     tiles = [
-        (str(key.members), "members"),
+        (str(report.members), "members"),
         (str(key.learners), "learners"),
-        (str(key.active_this_week), "learners active in the last 7 days"),
-        (_number(key.median_replies), "median replies per learner"),
-        (f"{round(100 * key.share_stage_3_up)}%", "of learners at stage 3 or above"),
+        (str(key.active_last_7_days), "learners active in the last 7 days"),
+        (_number(key.median_replies_per_learner), "median replies per learner"),
+        (f"{round(100 * key.share_at_stage_3_or_above)}%", "of learners at stage 3 or above"),
     ]
     cells = [[Paragraph(number, s.number), Paragraph(label, s.tile)] for number, label in tiles]
     table = Table([cells], colWidths=[WIDTH / 5] * 5)
@@ -143,31 +142,22 @@ def _tiles(report: ReportData, s: _Styles) -> Table:
     return table
 
 
-def _story(data: ExportData, report: ReportData) -> str:
-    """A few plain sentences on what the numbers say."""
-    key = report.key
-    learners = [m for m in data.members if m.role is Role.LEARNER]
-    if not learners:
-        return "The cohort has no learners in this report."
-    up = sum(m.stage >= 3 for m in learners)
-    peer = sum(m.peer_replies for m in learners)
-    threads = sum(m.threads for m in learners)
-    never = sum(m.events == 0 for m in learners)
-    parts = [
-        f"Of {_count(key.learners, 'learner')}, {up} ({round(100 * key.share_stage_3_up)}%) "
-        "have reached information exchange or beyond, where people start to learn from each "
-        f"other. In this period learners started {_count(threads, 'thread')} and wrote "
-        f"{_count(peer, 'reply', 'replies')} to other learners; "
-        f"{key.active_this_week} were active in its last seven days.",
-    ]
-    if never:
-        parts.append(f"{_count(never, 'learner')} had no activity in the period.")
-    if report.unconnected:
-        parts.append(
-            f"{_count(len(report.unconnected), 'learner')} had not yet exchanged a reply "
-            "with anyone (see the reply network)."
-        )
-    return " ".join(parts)
+def _story(report: ReportData) -> list[str]:
+    """A few plain sentences on what the numbers say: the key figures, then the findings."""
+    key = report.figures
+    if not key.learners:
+        return ["The cohort has no learners in this report."]
+    up = sum(n for stage, n in key.stages.items() if stage >= 3)
+    summary = (
+        f"Of {_count(key.learners, 'learner')}, {up} "
+        f"({round(100 * key.share_at_stage_3_or_above)}%) have reached information exchange or "
+        "beyond, where people start to learn from each other. In this period members started "
+        f"{_count(key.threads, 'thread')} and wrote {_count(key.replies, 'reply', 'replies')}, "
+        f"{key.peer_replies} of them from one learner to another; {key.active_last_7_days} "
+        f"{'learner was' if key.active_last_7_days == 1 else 'learners were'} active in its "
+        "last seven days."
+    )
+    return [summary, *(f"{finding}." for finding in report.findings)]
 
 
 def _section(title: str, s: _Styles, *content: Any) -> KeepTogether:
@@ -230,7 +220,7 @@ def _about(data: ExportData, s: _Styles) -> list[Any]:
         "facilitator. A peer reply is a learner's reply to another learner (not to a "
         "facilitator or mentor). A member's stage on Salmon's five-stage model is set by the "
         "facilitator, helped by the evidence cohortdesk suggests; stage and access are as "
-        "they are today.",
+        "they are today. The figures are the dashboard's for the same period.",
     ]
     if data.left_out:
         notes.append(
@@ -247,7 +237,7 @@ def build_story(data: ExportData, report: ReportData) -> list[Any]:
     """The report's content, top to bottom."""
     s = _Styles()
     flow: list[Any] = [*_header(data, s), _tiles(report, s), Spacer(1, 8)]
-    flow.append(Paragraph(escape(_story(data, report)), s.body))
+    flow += [Paragraph(escape(line), s.body) for line in _story(report)]
     flow.append(
         _section(
             "Where learners are on the staircase",
@@ -270,7 +260,7 @@ def build_story(data: ExportData, report: ReportData) -> list[Any]:
             ],
             [
                 charts.contributions_chart(report.bars, half),
-                charts.active_chart(report.bars, report.key.learners, half),
+                charts.active_chart(report.bars, report.figures.learners, half),
             ],
         ],
         colWidths=[half + 7, half + 7],
@@ -319,22 +309,9 @@ def _numbered_canvas(data: ExportData) -> type[Canvas]:
     return NumberedCanvas
 
 
-def export_pdf(
-    data: ExportData,
-    events: Iterable[ExportEvent],
-    path: Path,
-    tick: Tick | None = None,
-    highlights: Sequence[Highlight] = (),
-) -> tuple[Path, ...]:
-    """Write the report atomically; returns the file written."""
-
-    def counted() -> Iterable[ExportEvent]:
-        for event in events:
-            yield event
-            if tick is not None:
-                tick()
-
-    report = summarise(data, counted(), highlights)
+def export_pdf(data: ExportData, report: ReportData, path: Path) -> tuple[Path, ...]:
+    """Write the report (`report_data.report_data` for the same export) atomically; returns
+    the file written."""
     with atomic_path(path) as temporary:
         document = SimpleDocTemplate(
             str(temporary),

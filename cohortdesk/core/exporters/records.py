@@ -1,36 +1,40 @@
 """What an export contains, worked out once and handed to every format's writer.
 
-`collect` reads the cohort, its members with their activity in the period (the same counts as
-the roster, limited to the period), their latest motivation and their nudges; `iter_events`
-streams the period's events in time order, so a million-event cohort is never held in memory.
+`collect` reads the cohort, its members with their activity in the period (the roster's
+counts, `core/metrics/counts.py`, over the export's period), their latest motivation and their
+nudges; `iter_events` streams the period's events in time order, so a million-event cohort is
+never held in memory.
 When pseudonymising, names, emails and message text (event details) are dropped here, before
 any writer sees them, and people and threads are given their pseudonyms: a writer cannot leak
 what it is never given.
 
-The period is a range of calendar days in the cohort's time zone: `from` at local midnight to
-the end of `to`. Stage and access are as they are now (they are not history).
+The period is a range of calendar days in the cohort's time zone, judged as of one day
+(`core/metrics/period.py`): `from` (by default the first activity) at local midnight to the
+end of `to` (by default the as-of day: today, or the cohort's end once it has ended). Stage
+and access are as they are now (they are not history).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, case, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy.orm import Session
 
 from cohortdesk.core.exporters.pseudonym import Pseudonymiser
+from cohortdesk.core.metrics.counts import MemberCounts, counts_of, member_counts
+from cohortdesk.core.metrics.period import Period, cohort_period
 from cohortdesk.core.models import (
     ActivityEvent,
     EventKind,
     Membership,
     MotivationCheck,
     Person,
-    Role,
     utcnow,
 )
 from cohortdesk.core.schemas import CohortRow, ExportMember, ExportOptions, NudgeOutcome
@@ -82,6 +86,7 @@ class ExportData:
     cohort: CohortRow
     options: ExportOptions
     zone: ZoneInfo
+    period: Period
     start: datetime | None
     end: datetime | None
     period_from: date | None
@@ -113,21 +118,6 @@ def day_text(day: date) -> str:
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
-def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-
-def _bounds(options: ExportOptions, zone: ZoneInfo) -> tuple[datetime | None, datetime | None]:
-    """The period as UTC instants: [start, end)."""
-    start = end = None
-    if options.date_from is not None:
-        start = datetime.combine(options.date_from, time.min, zone).astimezone(UTC)
-    if options.date_to is not None:
-        next_day = options.date_to + timedelta(days=1)
-        end = datetime.combine(next_day, time.min, zone).astimezone(UTC)
-    return start, end
-
-
 def _in_period(start: datetime | None, end: datetime | None) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     if start is not None:
@@ -154,10 +144,19 @@ def collect(
     cohort = cohorts.get_cohort(session, cohort_id)
     zone = ZoneInfo(cohort.timezone)
     generated_at = (now or utcnow()).astimezone(zone)
-    start, end = _bounds(options, zone)
+    period = cohort_period(
+        session,
+        cohort_id,
+        as_of=options.as_of,
+        first=options.date_from,
+        last=options.date_to,
+        now=now,
+    )
+    start, end = period.utc_bounds()
     pseudonymiser = Pseudonymiser(options.key) if options.pseudonymise else None
-    members = _members(session, cohort, zone, start, end, pseudonymiser)
-    _add_motivation_and_nudges(session, cohort, options, members, start, now)
+    counts = member_counts(session, cohort_id, period)
+    members = _members(session, cohort, counts, pseudonymiser)
+    _add_motivation_and_nudges(session, cohort, period, members, start, now)
     rows = [ExportMember.model_validate(values) for values in members]
     kept = tuple(r for r in rows if options.include_inactive or r.events > 0)
     people = {
@@ -165,86 +164,51 @@ def collect(
     } | _replied_to_people(
         session, cohort.id, start, end, {r.person_id for r in rows}, pseudonymiser
     )
-    events = session.scalar(
-        select(func.count())
-        .select_from(ActivityEvent)
-        .join(
-            Membership,
-            and_(
-                Membership.cohort_id == ActivityEvent.cohort_id,
-                Membership.person_id == ActivityEvent.person_id,
-            ),
-        )
-        .where(ActivityEvent.cohort_id == cohort.id, *_in_period(start, end))
-    )
     return ExportData(
         cohort=cohort,
         options=options,
         zone=zone,
+        period=period,
         start=start,
         end=end,
-        period_from=options.date_from or cohort.start_date,
-        period_to=options.date_to or generated_at.date(),
+        period_from=period.first or first_counted_day(cohort.start_date, rows),
+        period_to=period.last,
         generated_at=generated_at,
         members=kept,
         left_out=len(rows) - len(kept),
-        event_count=events or 0,
+        event_count=sum(r.events for r in rows),
         people=people,
         pseudonymiser=pseudonymiser,
     )
 
 
+def first_counted_day(start: date | None, members: Iterable[ExportMember]) -> date | None:
+    """The first day a period without a set start counts: the first activity, or the cohort's
+    start when nothing happened before it."""
+    firsts = [m.first_active for m in members if m.first_active is not None]
+    earliest = min(firsts, default=None)
+    if start is None or (earliest is not None and earliest < start):
+        return earliest
+    return start
+
+
 def _members(
     session: Session,
     cohort: CohortRow,
-    zone: ZoneInfo,
-    start: datetime | None,
-    end: datetime | None,
+    counts: Mapping[int, MemberCounts],
     pseudonymiser: Pseudonymiser | None,
 ) -> list[dict[str, object]]:
-    """Each member with their counts in the period (the roster's rules, see `participation`)."""
-    event = ActivityEvent
-    target = aliased(Membership)
-    peer_reply = and_(
-        event.kind == EventKind.REPLY,
-        Membership.role == Role.LEARNER,
-        target.role == Role.LEARNER,
-        event.replied_to_id != event.person_id,
-    )
+    """Each member with their counts in the period (the roster's, see `participation`)."""
     stmt = (
-        select(
-            Membership,
-            Person,
-            _count(event.kind == EventKind.LOGIN),
-            _count(event.kind == EventKind.POST),
-            _count(event.kind == EventKind.REPLY),
-            _count(peer_reply),
-            func.count(event.id),
-            func.min(event.occurred_at),
-            func.max(event.occurred_at),
-        )
+        select(Membership, Person)
         .join(Person, Person.id == Membership.person_id)
-        .outerjoin(
-            event,
-            and_(
-                event.cohort_id == Membership.cohort_id,
-                event.person_id == Membership.person_id,
-                *_in_period(start, end),
-            ),
-        )
-        .outerjoin(
-            target,
-            and_(target.cohort_id == event.cohort_id, target.person_id == event.replied_to_id),
-        )
         .where(Membership.cohort_id == cohort.id)
-        .group_by(Membership.id, Person.id)
         .order_by(func.lower(Person.full_name), Membership.id)
     )
     rows: list[dict[str, object]] = []
-    for membership, person, logins, threads, replies, peers, count, first, last in session.execute(
-        stmt
-    ):
+    for membership, person in session.execute(stmt):
         pseudonym = pseudonymiser.person(person.id) if pseudonymiser else None
+        did = counts_of(counts, person.id)
         rows.append(
             {
                 "membership_id": membership.id,
@@ -258,13 +222,13 @@ def _members(
                 "access": membership.access,
                 "joined_on": membership.joined_on,
                 "motivation": None,
-                "logins": logins,
-                "threads": threads,
-                "replies": replies,
-                "peer_replies": peers,
-                "events": count,
-                "first_active": first.astimezone(zone).date() if first else None,
-                "last_active": last.astimezone(zone).date() if last else None,
+                "logins": did.logins,
+                "threads": did.threads,
+                "replies": did.replies,
+                "peer_replies": did.peer_replies,
+                "events": did.events,
+                "first_active": did.first_active,
+                "last_active": did.last_active,
                 "nudges_received": 0,
                 "nudges_answered": 0,
             }
@@ -277,7 +241,7 @@ def _members(
 def _add_motivation_and_nudges(
     session: Session,
     cohort: CohortRow,
-    options: ExportOptions,
+    period: Period,
     members: list[dict[str, object]],
     start: datetime | None,
     now: datetime | None,
@@ -288,14 +252,13 @@ def _add_motivation_and_nudges(
     checks = select(MotivationCheck.membership_id, MotivationCheck.rating).where(
         MotivationCheck.membership_id.in_(by_id)
     )
-    if options.date_to is not None:
-        checks = checks.where(MotivationCheck.checked_on <= options.date_to)
+    checks = checks.where(MotivationCheck.checked_on <= period.last)
     checks = checks.order_by(MotivationCheck.checked_on, MotivationCheck.id)
     for membership_id, rating in session.execute(checks):
         by_id[membership_id]["motivation"] = rating  # the last one wins: the latest
     received: Counter[int] = Counter()
     answered: Counter[int] = Counter()
-    for nudge in nudges.list_nudges(session, cohort.id, as_of=options.date_to, now=now):
+    for nudge in nudges.list_nudges(session, cohort.id, as_of=period.last, now=now):
         if start is not None and nudge.sent_at < start:
             continue
         received[nudge.membership_id] += 1

@@ -1,40 +1,35 @@
-"""The numbers behind the PDF report, worked out in one pass over the period's events.
+"""The numbers and pictures behind the PDF report: the dashboard's, for the export's period.
 
-Key numbers (learners only, except the member count): members, learners, learners active in
-the last seven days of the period, the median number of replies per learner, and the share of
-learners at stage 3 (information exchange) or above. Then learners per stage, contributions and
-active learners per week (weeks start on Monday, in the cohort's time zone), the reply network
-(who answered whom, how often) and the highlights the cohort has recorded, if it keeps any.
+The report is the dashboard on paper. Its key figures, stage counts, weekly activity, reply
+network and story all come from `services.dashboards.dashboard.cohort_dashboard` over the same
+period and as-of day as the export's member table (`records.collect`), so the PDF and the
+dashboard can never show two numbers for one thing. Weeks are weeks of the cohort; a long
+period gets bars of two weeks or more. A pseudonymised report names people by pseudonym only.
 """
 
 from __future__ import annotations
 
 import math
-import statistics
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cohortdesk.core.exporters.records import ExportData, ExportEvent
-from cohortdesk.core.models import EventKind, Membership, Role
+from cohortdesk.core.exporters.records import ExportData
+from cohortdesk.core.metrics.terms import REPLY_KINDS, THREAD_KINDS
 from cohortdesk.core.models import Highlight as HighlightRecord
+from cohortdesk.core.models import Membership, Role
+from cohortdesk.core.schemas.dashboard import CohortDashboard
+from cohortdesk.core.schemas.report import CohortFigures, Finding, FindingKind, FindingPerson
+from cohortdesk.core.services.dashboards.dashboard import cohort_dashboard
+from cohortdesk.core.services.dashboards.story import sentence
 
 #: at most this many bars in the weekly chart; longer periods get two-week (or longer) bars
 MAX_BARS = 30
-ACTIVE_DAYS = 7
-
-
-@dataclass(frozen=True)
-class KeyNumbers:
-    members: int
-    learners: int
-    active_this_week: int
-    median_replies: float
-    share_stage_3_up: float
+#: the story's findings the report's text repeats (the staircase chart shows who climbed)
+_TOLD = frozenset(FindingKind) - {FindingKind.CLIMBED}
 
 
 @dataclass(frozen=True)
@@ -73,106 +68,113 @@ class Highlight:
 
 @dataclass(frozen=True)
 class ReportData:
-    key: KeyNumbers
-    stages: tuple[int, ...]
+    """What the report draws and says.
+
+    Attributes:
+        figures: the key figures (the dashboard's).
+        members: members in the export's table.
+        bars: the weekly chart.
+        nodes: members who replied to someone or were replied to.
+        edges: (person, person) -> replies between the two, either way.
+        unconnected: learners with no reply sent or received (isolated).
+        findings: the story, in words, pseudonyms instead of names when pseudonymised.
+        highlights: success stories and quotes in the period.
+    """
+
+    figures: CohortFigures
+    members: int
     bars: tuple[Bar, ...]
     nodes: tuple[NetworkNode, ...]
     edges: dict[tuple[int, int], int]
     unconnected: tuple[str, ...]
+    findings: tuple[str, ...]
     highlights: tuple[Highlight, ...] = field(default_factory=tuple)
 
+    @property
+    def stages(self) -> tuple[int, ...]:
+        """Learners at each stage now, stage 1 first."""
+        return tuple(self.figures.stages[n] for n in sorted(self.figures.stages))
 
-def _start(data: ExportData, first_event: date | None) -> date:
-    start = data.period_from or first_event or data.period_to
-    return min(start, data.period_to)
 
-
-def summarise(
-    data: ExportData, events: Iterable[ExportEvent], highlights: Iterable[Highlight] = ()
-) -> ReportData:
-    """Everything the report draws, from the export's members and the period's events."""
-    roles = {m.person_id: m.role for m in data.members}
-    learners = [m for m in data.members if m.role is Role.LEARNER]
-    week_start = data.period_to - timedelta(days=ACTIVE_DAYS - 1)
-    active_now: set[int] = set()
-    per_day: Counter[tuple[date, str]] = Counter()
-    active_days: dict[date, set[int]] = {}
-    pairs: Counter[tuple[int, int]] = Counter()
-    first_event: date | None = None
-    for event in events:
-        day = data.local(event.occurred_at).date()
-        first_event = first_event or day
-        is_learner = roles.get(event.person_id) is Role.LEARNER
-        if is_learner:
-            active_days.setdefault(day, set()).add(event.person_id)
-            if day >= week_start:
-                active_now.add(event.person_id)
-        if event.kind is EventKind.POST:
-            per_day[day, "threads"] += 1
-        elif event.kind is EventKind.REPLY:
-            target = event.replied_to_id
-            peer = is_learner and target is not None and roles.get(target) is Role.LEARNER
-            per_day[day, "peer" if peer and target != event.person_id else "other"] += 1
-            if target is not None and target != event.person_id and target in roles:
-                pairs[min(event.person_id, target), max(event.person_id, target)] += 1
-    bars = _bars(_start(data, first_event), data.period_to, per_day, active_days)
-    key = KeyNumbers(
-        members=len(data.members),
-        learners=len(learners),
-        active_this_week=len(active_now),
-        median_replies=float(statistics.median([m.replies for m in learners])) if learners else 0,
-        share_stage_3_up=(sum(m.stage >= 3 for m in learners) / len(learners) if learners else 0.0),
-    )
+def report_data(session: Session, data: ExportData) -> ReportData:
+    """Everything the report draws, for the export's period (see the module)."""
+    period = data.period
+    board = cohort_dashboard(session, data.cohort.id, period.first, period.last, period.as_of)
+    labels = {p.person_id: p.label for p in data.people.values()}
+    by_membership = {m.membership_id: m.label for m in data.members}
+    edges: Counter[tuple[int, int]] = Counter()
     sent: Counter[int] = Counter()
     received: Counter[int] = Counter()
-    for (a, b), count in pairs.items():
-        sent[a] += count  # undirected: both ends took part in the exchange
-        received[b] += count
-    connected = {p for pair in pairs for p in pair}
+    for edge in board.network.edges:
+        edges[min(edge.source, edge.target), max(edge.source, edge.target)] += edge.count
+        sent[edge.source] += edge.count
+        received[edge.target] += edge.count
+    connected = {p for pair in edges for p in pair}
     nodes = tuple(
-        NetworkNode(m.person_id, m.label, m.role, m.stage, sent[m.person_id], received[m.person_id])
-        for m in data.members
-        if m.person_id in connected
+        NetworkNode(
+            n.person_id,
+            labels.get(n.person_id, n.name),
+            n.role,
+            n.stage,
+            sent[n.person_id],
+            received[n.person_id],
+        )
+        for n in board.network.nodes
+        if n.person_id in connected
     )
-    unconnected = tuple(m.label for m in learners if m.person_id not in connected)
+    unconnected = tuple(
+        labels.get(n.person_id, n.name)
+        for n in board.network.nodes
+        if n.isolated and n.role is Role.LEARNER
+    )
+    findings = tuple(
+        sentence(_relabelled(f, by_membership)) for f in board.findings if f.kind in _TOLD
+    )
     return ReportData(
-        key=key,
-        stages=tuple(sum(m.stage == n for m in learners) for n in range(1, 6)),
-        bars=bars,
+        figures=board.figures,
+        members=len(data.members),
+        bars=_bars(board),
         nodes=nodes,
-        edges=dict(pairs),
+        edges=dict(edges),
         unconnected=unconnected,
-        highlights=tuple(highlights),
+        findings=findings,
+        highlights=tuple(load_highlights(session, data)),
     )
 
 
-def _bars(
-    start: date,
-    end: date,
-    per_day: Counter[tuple[date, str]],
-    active_days: dict[date, set[int]],
-) -> tuple[Bar, ...]:
-    monday = start - timedelta(days=start.weekday())
-    weeks = (end - monday).days // 7 + 1
-    days = 7 * max(1, math.ceil(weeks / MAX_BARS))
+def _relabelled(finding: Finding, labels: dict[int, str]) -> Finding:
+    """The finding naming people as the export does (pseudonyms when pseudonymised)."""
+    people = tuple(
+        FindingPerson(membership_id=p.membership_id, name=labels.get(p.membership_id, p.name))
+        for p in finding.people
+    )
+    return finding.model_copy(update={"people": people})
+
+
+def _bars(board: CohortDashboard) -> tuple[Bar, ...]:
+    """The dashboard's weeks as bars, several weeks to a bar for a long period."""
+    weeks = len(board.weeks)
+    per_bar = max(1, math.ceil(weeks / MAX_BARS))
+    learners = [row.counts for row in board.heatmap if row.role is Role.LEARNER]
     bars = []
-    first = monday
-    while first <= end:
-        span = [first + timedelta(days=d) for d in range(days)]
-        active: set[int] = set()
-        for day in span:
-            active |= active_days.get(day, set())
+    for first in range(0, weeks, per_bar):
+        span = range(first, min(first + per_bar, weeks))
+        threads = replies = peer = 0
+        for n in span:
+            counts = board.contributions_by_week[n].counts
+            threads += sum(counts[kind] for kind in THREAD_KINDS)
+            replies += sum(counts[kind] for kind in REPLY_KINDS)
+            peer += board.replies_by_week[n].peer_replies
         bars.append(
             Bar(
-                start=first,
-                days=days,
-                threads=sum(per_day[d, "threads"] for d in span),
-                peer_replies=sum(per_day[d, "peer"] for d in span),
-                other_replies=sum(per_day[d, "other"] for d in span),
-                active_learners=len(active),
+                start=board.weeks[first].starts,
+                days=7 * per_bar,
+                threads=threads,
+                peer_replies=peer,
+                other_replies=replies - peer,
+                active_learners=sum(any(row[n] for n in span) for row in learners),
             )
         )
-        first += timedelta(days=days)
     return tuple(bars)
 
 
@@ -197,13 +199,8 @@ def load_highlights(session: Session, data: ExportData) -> list[Highlight]:
     found = [
         Highlight(day, labels.get(person_id, ""), text, tags)
         for person_id, text, day, tags in session.execute(stmt)
-        if _in_period(data, day)
+        if data.period.covers(day)
     ]
     # A stable sort: highlights of one day stay in the order the database gives them.
     found.sort(key=lambda h: h.day or date.min)
     return found
-
-
-def _in_period(data: ExportData, day: date) -> bool:
-    after_start = data.period_from is None or day >= data.period_from
-    return after_start and day <= data.period_to

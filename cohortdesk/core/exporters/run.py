@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from cohortdesk.core.exporters import csv_export, records
 from cohortdesk.core.exporters.pdf_export import export_pdf
-from cohortdesk.core.exporters.report_data import load_highlights
+from cohortdesk.core.exporters.report_data import report_data
 from cohortdesk.core.exporters.tabular import member_columns, preview_rows
 from cohortdesk.core.exporters.xapi_export import export_xapi
 from cohortdesk.core.exporters.xlsx_export import export_xlsx
@@ -91,8 +91,7 @@ def export_cohort(
     elif format is ExportFormat.XLSX:
         files = export_xlsx(data, events, path, tick)
     elif format is ExportFormat.PDF:
-        highlights = load_highlights(session, data)
-        files = export_pdf(data, events, path, tick, highlights)
+        files = export_pdf(data, report_data(session, data), path)
     else:
         files = export_xapi(data, events, path, tick)
     if format in (ExportFormat.CSV, ExportFormat.XLSX) and not options.with_events:

@@ -34,6 +34,7 @@ from cohortdesk.core.exporters.pseudonym import COHORTDESK_NAMESPACE, PSEUDONYM_
 from cohortdesk.core.exporters.records import ExportData, ExportEvent, PersonRef
 from cohortdesk.core.exporters.xapi_rules import statement_problems
 from cohortdesk.core.importers.xapi import REPLIED_TO_EXTENSION
+from cohortdesk.core.metrics.terms import is_contribution
 from cohortdesk.core.models import EventKind
 from cohortdesk.core.storage.safefile import atomic_path
 
@@ -123,7 +124,7 @@ class StatementBuilder:
         target: dict[str, Any]
         if thread is not None:
             target = thread
-        elif event.kind in (EventKind.POST, EventKind.REPLY):
+        elif is_contribution(event.kind):
             target = {
                 "objectType": "Activity",
                 "id": f"{self._cohort_iri}/posts/{statement_id}",

@@ -10,23 +10,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from cohortdesk.core.models import AccessStatus, EventKind, Role
+from cohortdesk.core.schemas.fields import Frozen
+from cohortdesk.core.schemas.report import CohortFigures, Finding
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class Week(_Frozen):
+class Week(Frozen):
     """One week of the cohort: its number (1-based) and first day."""
 
     number: int
     starts: date
 
 
-class StageWeek(_Frozen):
+class StageWeek(Frozen):
     """Learners per stage at the end of one week (the staircase over time)."""
 
     week: Week
@@ -34,14 +32,14 @@ class StageWeek(_Frozen):
     learners: dict[int, int]
 
 
-class KindWeek(_Frozen):
+class KindWeek(Frozen):
     """Contributions in one week, by kind (for the stacked weekly chart)."""
 
     week: Week
     counts: dict[EventKind, int]
 
 
-class ReplyWeek(_Frozen):
+class ReplyWeek(Frozen):
     """Replies in one week: learners answering learners vs answering staff."""
 
     week: Week
@@ -49,7 +47,7 @@ class ReplyWeek(_Frozen):
     replies_to_staff: int
 
 
-class HeatmapRow(_Frozen):
+class HeatmapRow(Frozen):
     """One member's activity per week (all kinds), for the member x week heatmap."""
 
     membership_id: int
@@ -60,7 +58,7 @@ class HeatmapRow(_Frozen):
     counts: list[int]
 
 
-class NetworkNode(_Frozen):
+class NetworkNode(Frozen):
     """A member in the reply network."""
 
     person_id: int
@@ -89,7 +87,7 @@ class NetworkEdge:
     count: int
 
 
-class ReplyNetwork(_Frozen):
+class ReplyNetwork(Frozen):
     """Who answers whom, with the patterns SNAPP and Threadz flag, said in words."""
 
     nodes: list[NetworkNode]
@@ -99,11 +97,11 @@ class ReplyNetwork(_Frozen):
     #: share of all replies that go to or come from staff (0-1)
     staff_share: float
     facilitator_centred: bool
-    #: plain sentences: "3 learners are isolated: ...", "Most replies go through the facilitator"
-    findings: list[str]
+    #: what SNAPP and Threadz would flag: isolated learners, a facilitator hub, a dominant voice
+    findings: list[Finding]
 
 
-class AdopterGroup(_Frozen):
+class AdopterGroup(Frozen):
     """Learners in one diffusion-of-innovations category, by when they first contributed."""
 
     category: str  # "Innovators", "Early adopters", "Early majority", "Late majority", "Laggards"
@@ -112,27 +110,23 @@ class AdopterGroup(_Frozen):
     names: list[str]
 
 
-class KeyNumbers(_Frozen):
-    """The numbers a facilitator reads first."""
+class CohortDashboard(Frozen):
+    """Everything the cohort dashboard shows, for one date range judged as of one day.
 
-    learners: int
-    active_this_week: int
-    median_replies_per_learner: float
-    share_stage3_plus: float
-    peer_replies: int
-    replies_to_staff: int
-
-
-class CohortDashboard(_Frozen):
-    """Everything the cohort dashboard shows, for one date range."""
+    Attributes:
+        as_of: the day judged as of (`core/metrics/period.py`).
+        start: the first day shown.
+        end: the last day shown.
+        figures: the key figures (`core/metrics/figures.py`): the PDF report's too.
+        findings: the story (`core/services/dashboards/story.py`), most pressing first.
+    """
 
     cohort_id: int
     cohort_name: str
+    as_of: date
     start: date
     end: date
     weeks: list[Week]
-    #: stage (1-5) -> learners now
-    stages_now: dict[int, int]
     stages_by_week: list[StageWeek]
     access: dict[AccessStatus, int]
     #: rating (1-5) -> learners whose latest check-in has it; key 0 = no check-in yet
@@ -144,10 +138,11 @@ class CohortDashboard(_Frozen):
     adopters: list[AdopterGroup]
     #: learners who have not contributed yet (not on the adopter curve)
     not_yet_contributing: list[str] = Field(default_factory=list)
-    key_numbers: KeyNumbers
+    figures: CohortFigures
+    findings: list[Finding] = Field(default_factory=list)
 
 
-class MemberActivity(_Frozen):
+class MemberActivity(Frozen):
     """One member's weekly activity, for the roster sparkline and the member panel chart."""
 
     membership_id: int
@@ -158,7 +153,7 @@ class MemberActivity(_Frozen):
     by_kind: dict[EventKind, list[int]]
 
 
-class CohortSeries(_Frozen):
+class CohortSeries(Frozen):
     """One cohort in a comparison, aligned by week of cohort."""
 
     cohort_id: int
@@ -169,7 +164,7 @@ class CohortSeries(_Frozen):
     weekly_per_learner: list[float]
 
 
-class CohortComparison(_Frozen):
+class CohortComparison(Frozen):
     """Two or more cohorts side by side."""
 
     weeks: int

@@ -58,14 +58,19 @@ class ExportOptions(Frozen):
             by a pseudonym (an HMAC of their id with `key`).
         key: the pseudonymisation key; None makes a random one for this export only, so two
             exports cannot be linked. The same key gives the same pseudonyms every time.
-        date_from: the first day of activity counted (in the cohort's time zone).
-        date_to: the last day of activity counted (in the cohort's time zone).
+        as_of: the day the export is judged as of (`core/metrics/period.py`); by default
+            today, or the cohort's end once it has ended.
+        date_from: the first day of activity counted (in the cohort's time zone); by default
+            the first activity.
+        date_to: the last day of activity counted (in the cohort's time zone); by default
+            the as-of day.
         include_inactive: keep members with no activity in the period.
         with_events: also write every event (CSV: a second file; XLSX: a second sheet).
     """
 
     pseudonymise: bool = False
     key: Annotated[str | None, AfterValidator(_check_export_key), Field(title="Key")] = None
+    as_of: Annotated[date | None, Field(title="As of")] = None
     date_from: Annotated[date | None, Field(title="From")] = None
     date_to: Annotated[date | None, Field(title="To")] = None
     include_inactive: bool = True

@@ -45,16 +45,13 @@ class MemberRow(Frozen):
     motivation: int | None
     motivation_change: int | None
     logins: int
+    #: threads started, replies and their sum (`core/metrics/terms.py`)
     threads: int
     replies: int
+    posts: int
     peer_replies: int
     events: int
     last_active: date | None
-
-    @property
-    def posts(self) -> int:
-        """Threads started plus replies written."""
-        return self.threads + self.replies
 
 
 class StageChangeRow(Frozen):

@@ -21,6 +21,8 @@ from PySide6.QtWidgets import QWidget
 
 from cohortdesk.core.models import Role
 from cohortdesk.core.schemas.dashboard import HeatmapRow, Week
+from cohortdesk.core.schemas.report import Finding
+from cohortdesk.core.services.dashboards.story import sentence
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.charts.base import (
     ChartCard,
@@ -38,7 +40,6 @@ NAME_PIXELS = 11
 AXIS_WIDTH = 150
 STRIP = (-0.42, 0.32)
 """Where the stage colour strip sits left of week 1 (x, width)."""
-QUIET_WEEKS = 2
 STAFF_GROUP = "Staff"
 PARTIAL_ALPHA = 110
 
@@ -51,28 +52,6 @@ def heatmap_order(rows: Sequence[HeatmapRow]) -> list[HeatmapRow]:
         return (int(staff), row.stage if not staff else 0, -sum(row.counts), row.name.casefold())
 
     return sorted(rows, key=key)
-
-
-def went_quiet(
-    rows: Sequence[HeatmapRow],
-    weeks: Sequence[Week],
-    start: date | None = None,
-    end: date | None = None,
-    quiet: int = QUIET_WEEKS,
-) -> list[HeatmapRow]:
-    """Learners active earlier in the range but silent in its last `quiet` whole weeks.
-
-    A week the range cuts short (the current one, usually) is left out: two days of silence
-    in a week that has only had two days says nothing.
-    """
-    whole = [i for i, week in enumerate(weeks) if days_shown(week, start, end) == 7]
-    if len(whole) <= quiet or not rows:
-        return []
-    counts = count_matrix(rows, len(weeks))[:, whole]
-    learner = np.fromiter((r.role is Role.LEARNER for r in rows), dtype=bool, count=len(rows))
-    earlier = counts[:, :-quiet].sum(axis=1) > 0
-    silent = ~counts[:, -quiet:].any(axis=1)
-    return [rows[int(i)] for i in np.flatnonzero(learner & earlier & silent)]
 
 
 def count_matrix(rows: Sequence[HeatmapRow], width: int) -> NDArray[np.int64]:
@@ -160,7 +139,7 @@ class HeatmapChart(ChartCard):
         self._rows: list[HeatmapRow] = []
         self._weeks: list[Week] = []
         self._counts: NDArray[np.int64] = np.zeros((0, 0), dtype=np.int64)
-        self._quiet: list[HeatmapRow] = []
+        self._quiet: Finding | None = None
         self._group_names: list[str] = []
         """Each row's group ("Stage 2", "Staff"), in the order shown."""
         self._span: tuple[date | None, date | None] = (None, None)
@@ -172,8 +151,11 @@ class HeatmapChart(ChartCard):
         weeks: Sequence[Week],
         start: date | None = None,
         end: date | None = None,
+        *,
+        quiet: Finding | None = None,
     ) -> None:
-        """Members' weekly counts; `start` and `end` (the range) mark weeks it cuts short."""
+        """Members' weekly counts; `start` and `end` (the range) mark weeks it cuts short;
+        `quiet` is the dashboard's finding of who went quiet, said above the chart."""
         self._rows = heatmap_order(rows)
         self._weeks = list(weeks)
         self._span = (start, end)
@@ -183,7 +165,7 @@ class HeatmapChart(ChartCard):
         self.set_plot_height(height)
         self.name_axis.names = [self._row_name(r) for r in self._rows]
         self.name_axis.groups = self._groups()
-        self._quiet = went_quiet(self._rows, self._weeks, start, end)
+        self._quiet = quiet
         self.refresh()
 
     @staticmethod
@@ -217,13 +199,8 @@ class HeatmapChart(ChartCard):
 
     def redraw(self) -> None:
         self.plot.clear()
-        if self._quiet:
-            names = ", ".join(r.name for r in self._quiet[:8])
-            more = len(self._quiet) - 8
-            names += f" and {more:,} more" if more > 0 else ""
-            self.set_notes(
-                [f"Went quiet (nothing in the last {QUIET_WEEKS} weeks): {names}"], alert=True
-            )
+        if self._quiet is not None:
+            self.set_notes([sentence(self._quiet)], alert=True)
         else:
             self.set_notes([])
         if not self._rows or not self._weeks:

@@ -6,12 +6,16 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from cohortdesk.core.schemas.dashboard import KeyNumbers
+from cohortdesk.core.schemas.report import CohortFigures
 from cohortdesk.ui.widgets.labels import muted_label
 
 TILES = (
     ("learners", "Learners", "Members with the learner role"),
-    ("active", "Active this week", "Learners who did anything in the last seven days"),
+    (
+        "active",
+        "Active in the last 7 days",
+        "Learners who did anything in the seven days up to the as-of day",
+    ),
     ("median", "Median replies per learner", "Half the learners replied more often than this"),
     (
         "stage3",
@@ -71,7 +75,8 @@ class Tile(QWidget):
 
 
 class KeyNumbersBar(QWidget):
-    """Learners, active this week, median replies, share at stage 3+, peers' share of replies."""
+    """Learners, active in the last 7 days, median replies, share at stage 3+, peers' share of
+    replies: the key figures of `core/metrics/figures.py`, as the PDF report shows them."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -82,7 +87,7 @@ class KeyNumbersBar(QWidget):
         for tile in self.tiles.values():
             layout.addWidget(tile, 1)
 
-    def set_numbers(self, numbers: KeyNumbers | None) -> None:
+    def set_numbers(self, numbers: CohortFigures | None) -> None:
         """Show the numbers, or dashes while there are none."""
         if numbers is None:
             for tile in self.tiles.values():
@@ -90,13 +95,13 @@ class KeyNumbersBar(QWidget):
             return
         learners = numbers.learners
         self.tiles["learners"].set_value(f"{learners:,}")
-        active = numbers.active_this_week
+        active = numbers.active_last_7_days
         self.tiles["active"].set_value(
             f"{active:,}", f"{active / learners * 100:.0f}%" if learners else ""
         )
         median = numbers.median_replies_per_learner
         self.tiles["median"].set_value(f"{median:g}" if median == int(median) else f"{median:.1f}")
-        share = numbers.share_stage3_plus
+        share = numbers.share_at_stage_3_or_above
         at_three = round(share * learners)
         self.tiles["stage3"].set_value(f"{share * 100:.0f}%", f"{at_three:,} of {learners:,}")
         replies = numbers.peer_replies + numbers.replies_to_staff

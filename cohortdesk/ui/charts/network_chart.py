@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QWidget
 
 from cohortdesk.core.models import Role
 from cohortdesk.core.schemas.dashboard import NetworkNode, ReplyNetwork
+from cohortdesk.core.services.dashboards.story import sentence
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.charts.base import ChartCard, Selection, html_escape, percent, tooltip_table
 from cohortdesk.ui.charts.network_layout import Positions, network_layout
@@ -85,7 +86,7 @@ class NetworkChart(ChartCard):
         self._nodes = list(network.nodes)
         self._positions = dict(positions) if positions is not None else network_layout(network)
         self._picture = picture or network_picture(network, self._positions)
-        self._notes = [f"• {text}" for text in network.findings]
+        self._notes = [f"• {sentence(finding)}" for finding in network.findings]
         self.refresh()
 
     def nodes(self) -> list[NetworkNode]:

@@ -2,7 +2,8 @@
 
 Bars are scaled per member (their own busiest week fills the cell), so the shape says "going
 quiet" or "warming up" for anyone; the tooltip has the exact counts. A silent week is a dot
-on the baseline, and when the latest weeks are silent after activity the baseline turns red.
+on the baseline, and under a learner who went quiet (the model's `quiet_role`: the attention
+list's *silent*, by the cohort's own days) the baseline of their silent weeks turns red.
 """
 
 from __future__ import annotations
@@ -17,12 +18,6 @@ from cohortdesk.ui.charts.theme import ALERT_COLOUR, PEER_COLOUR
 
 GAP = 2.0
 MARGIN_X, MARGIN_Y = 5.0, 6.0
-QUIET_WEEKS = 2
-
-
-def went_quiet(counts: Sequence[int], weeks: int = QUIET_WEEKS) -> bool:
-    """Active before, silent for the last `weeks` weeks."""
-    return len(counts) > weeks and any(counts[:-weeks]) and not any(counts[-weeks:])
 
 
 def bar_rects(counts: Sequence[int], area: QRectF) -> list[QRectF]:
@@ -40,11 +35,13 @@ def bar_rects(counts: Sequence[int], area: QRectF) -> list[QRectF]:
 
 
 class SparklineDelegate(QStyledItemDelegate):
-    """Draws the list of counts the model gives under `role`."""
+    """Draws the list of counts the model gives under `role`; `quiet_role` gives how many of
+    the latest weeks to underline as gone quiet (0: none)."""
 
-    def __init__(self, role: int, parent: QWidget | None = None) -> None:
+    def __init__(self, role: int, quiet_role: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.role = role
+        self.quiet_role = quiet_role
 
     def paint(
         self,
@@ -83,9 +80,10 @@ class SparklineDelegate(QStyledItemDelegate):
                 continue
             painter.setBrush(latest if position == len(rects) - 1 else earlier)
             painter.drawRoundedRect(rect, 1, 1)
-        if went_quiet(counts):
+        weeks = min(int(index.data(self.quiet_role) or 0), len(rects))
+        if weeks:
             painter.setBrush(QColor(text) if selected else QColor(ALERT_COLOUR))
-            quiet = rects[-QUIET_WEEKS:]
+            quiet = rects[-weeks:]
             painter.drawRect(
                 QRectF(quiet[0].left(), area.bottom() - 1, quiet[-1].right() - quiet[0].left(), 2)
             )

@@ -8,8 +8,9 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from cohortdesk.core.metrics.period import is_silent
 from cohortdesk.core.models import Role
-from cohortdesk.core.schemas import MemberRow
+from cohortdesk.core.schemas import AttentionSettings, MemberRow
 from cohortdesk.core.stages import stage
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.icons import dot_icon, square_icon
@@ -57,6 +58,9 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 ROW_ROLE = Qt.ItemDataRole.UserRole + 3
 SPARKLINE_ROLE = Qt.ItemDataRole.UserRole + 4
 """A member's weekly activity counts, oldest first (painted by `SparklineDelegate`)."""
+QUIET_ROLE = Qt.ItemDataRole.UserRole + 5
+"""How many of the sparkline's latest weeks a learner who went quiet has been silent for
+(0 for everyone else): `core/metrics/period.py: is_silent`, with the cohort's silent days."""
 
 _ROLE_ORDER = {Role.LEARNER: 0, Role.MENTOR: 1, Role.FACILITATOR: 2, Role.MANAGER: 3}
 _ACCESS_ORDER = {"not_yet": 0, "problem": 1, "accessed": 2}
@@ -94,6 +98,9 @@ class RosterModel(QAbstractTableModel):
         self._rows: list[MemberRow] = []
         self._sparklines: dict[int, list[int]] = {}
         self.today: date | None = None
+        """The day the roster is judged as of (relative days are counted to it)."""
+        self.rules = AttentionSettings()
+        """The cohort's thresholds: silent days (who went quiet), low motivation."""
 
     # -- reading -------------------------------------------------------------------------
 
@@ -136,7 +143,7 @@ class RosterModel(QAbstractTableModel):
                 return dot_icon(fmt.ACCESS_COLOURS[row.access].name())
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == COL_MOTIVATION:
-                return fmt.motivation_colour(row.motivation)
+                return fmt.motivation_colour(row.motivation, self.rules.low_motivation)
             if column == COL_ACCESS and row.access.value == "problem":
                 return fmt.ACCESS_COLOURS[row.access]
         if role == Qt.ItemDataRole.TextAlignmentRole and column in NUMERIC_COLUMNS:
@@ -149,6 +156,8 @@ class RosterModel(QAbstractTableModel):
         counts = self._sparklines.get(row.membership_id)
         if role == SPARKLINE_ROLE:
             return counts
+        if role == QUIET_ROLE:
+            return self._quiet_weeks(row)
         if role == SORT_ROLE:
             # busier lately sorts higher: this week counts most, then the one before...
             return tuple(reversed(counts)) if counts else ()
@@ -162,6 +171,15 @@ class RosterModel(QAbstractTableModel):
             return row
         return None
 
+    def _quiet_weeks(self, row: MemberRow) -> int:
+        as_of = self.today
+        if as_of is None or row.role is not Role.LEARNER:
+            return 0
+        days = self.rules.silent_days
+        if not is_silent(row.last_active, as_of, days):
+            return 0
+        return max(1, days // 7)
+
     def set_sparklines(self, counts: dict[int, list[int]]) -> None:
         """Each member's weekly activity (membership id -> counts, oldest first)."""
         self._sparklines = dict(counts)
@@ -169,7 +187,7 @@ class RosterModel(QAbstractTableModel):
             self.dataChanged.emit(
                 self.index(0, COL_ACTIVITY),
                 self.index(len(self._rows) - 1, COL_ACTIVITY),
-                [SPARKLINE_ROLE, Qt.ItemDataRole.ToolTipRole, SORT_ROLE],
+                [SPARKLINE_ROLE, QUIET_ROLE, Qt.ItemDataRole.ToolTipRole, SORT_ROLE],
             )
 
     def _display(self, row: MemberRow, column: int) -> str:

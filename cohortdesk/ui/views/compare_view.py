@@ -58,6 +58,7 @@ class CompareDialog(QDialog):
         self._request = 0
         self.comparison: CohortComparison | None = None
 
+        self._rows: dict[int, CohortRow] = {}
         self.cohort_list = QListWidget()
         self.cohort_list.setAccessibleName("Cohorts to compare")
         self.cohort_list.setMinimumWidth(220)
@@ -89,6 +90,7 @@ class CompareDialog(QDialog):
 
     def _cohorts_arrived(self, rows: list[CohortRow]) -> None:
         """List the cohorts; tick the current one and the most recent other one."""
+        self._rows = {row.id: row for row in rows}
         self.cohort_list.blockSignals(True)
         self.cohort_list.clear()
         others = [r for r in rows if r.id != self._current_id and not r.archived]
@@ -133,10 +135,12 @@ class CompareDialog(QDialog):
             empty = CohortComparison(weeks=0, cohorts=[])
             self._show(self._request, empty)
             return
-        request, today = self._request, self.context.current_date()
+        request = self._request
+        # each cohort as of its own day: a finished one as it ended, a running one today
+        days = {i: self.context.as_of_day(self._rows[i]) for i in ids if i in self._rows}
 
         def query(session: Session) -> CohortComparison:
-            return dashboard_service.compare_cohorts(session, ids, as_of=today)
+            return dashboard_service.compare_cohorts(session, ids, as_of=days)
 
         self.context.runner.read(
             "Comparing cohorts", query, lambda result: self._show(request, result)

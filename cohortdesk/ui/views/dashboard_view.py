@@ -35,6 +35,7 @@ from cohortdesk.core.collector import collect_young, collector_paused
 from cohortdesk.core.models import Role
 from cohortdesk.core.schemas import CohortRow, MemberRow
 from cohortdesk.core.schemas.dashboard import CohortDashboard, ReplyNetwork
+from cohortdesk.core.schemas.report import Finding, FindingKind
 from cohortdesk.core.services.activity import participation
 from cohortdesk.core.services.dashboards import dashboard as dashboard_service
 from cohortdesk.ui import format as fmt
@@ -49,7 +50,7 @@ from cohortdesk.ui.charts.network_layout import Positions, network_layout
 from cohortdesk.ui.charts.network_picture import NetworkPicture, network_picture
 from cohortdesk.ui.charts.replies_chart import RepliesChart
 from cohortdesk.ui.charts.staircase_chart import StaircaseChart
-from cohortdesk.ui.charts.story import StoryLine, cohort_story
+from cohortdesk.ui.charts.story import StoryLine, story_lines
 from cohortdesk.ui.charts.theme import ALERT_COLOUR
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.views.roster_view import RosterView
@@ -78,6 +79,10 @@ class DashboardData:
     layout_key: tuple[object, ...]
 
 
+def _finding(board: CohortDashboard, kind: FindingKind) -> Finding | None:
+    return next((f for f in board.findings if f.kind is kind), None)
+
+
 def layout_key(network: ReplyNetwork) -> tuple[object, ...]:
     """The network's shape: an unchanged shape keeps the layout it had (no reshuffling)."""
     return (
@@ -91,7 +96,7 @@ def load_dashboard(
     cohort_id: int,
     start: date | None,
     end: date | None,
-    today: date,
+    as_of: date,
     previous: tuple[tuple[object, ...], Positions] | None = None,
 ) -> DashboardData:
     """Read the dashboard and the roster, and lay out the network (in a worker thread).
@@ -99,8 +104,8 @@ def load_dashboard(
     `previous` is the last layout with its network's shape: kept when the shape is the same.
     """
     with collector_paused():
-        board = dashboard_service.cohort_dashboard(session, cohort_id, start, end, as_of=today)
-        members = participation.roster(session, cohort_id)
+        board = dashboard_service.cohort_dashboard(session, cohort_id, start, end, as_of=as_of)
+        members = participation.roster(session, cohort_id, as_of=as_of)
         key = layout_key(board.network)
         if previous is not None and previous[0] == key:
             positions = previous[1]
@@ -257,6 +262,7 @@ class DashboardView(QWidget):
         context.changes.member_changed.connect(
             lambda cohort_id, _member: self._cohort_changed(cohort_id)
         )
+        context.as_of.changed.connect(self._cohort_changed)
 
     @staticmethod
     def _date_edit(name: str) -> QDateEdit:
@@ -321,12 +327,12 @@ class DashboardView(QWidget):
         self._drawing = False  # what was being drawn is abandoned for this newer load
         request, cohort_id = self._request, self.cohort.id
         start, end = self._range()
-        today = self.context.current_date()
+        as_of = self._as_of()
         previous = (self.data.layout_key, self.data.positions) if self.data else None
         self.status.setText("Loading…")
 
         def query(session: Session) -> DashboardData:
-            return load_dashboard(session, cohort_id, start, end, today, previous)
+            return load_dashboard(session, cohort_id, start, end, as_of, previous)
 
         self.context.runner.read(
             "Loading the dashboard", query, lambda data: self._arrived(request, data)
@@ -346,7 +352,7 @@ class DashboardView(QWidget):
         steps: list[Callable[[], None]] = [
             lambda: self._show_header(data),
             lambda: self.staircase.set_data(
-                board.stages_now, board.stages_by_week, _group(learners, lambda m: m.stage)
+                board.figures.stages, board.stages_by_week, _group(learners, lambda m: m.stage)
             ),
             lambda: self.distribution.set_data(
                 board.access,
@@ -355,7 +361,9 @@ class DashboardView(QWidget):
                 _group(learners, lambda m: m.motivation or 0),
             ),
             lambda: self.network.set_data(board.network, data.positions, data.picture),
-            lambda: self.heatmap.set_data(board.heatmap, board.weeks, *span),
+            lambda: self.heatmap.set_data(
+                board.heatmap, board.weeks, *span, quiet=_finding(board, FindingKind.WENT_QUIET)
+            ),
             lambda: self.contributions.set_data(
                 board.contributions_by_week, board.heatmap, board.weeks, *span
             ),
@@ -382,8 +390,8 @@ class DashboardView(QWidget):
         )
         if self.range_choice.currentIndex() != RANGE_CUSTOM:
             self._set_range_quietly(self.range_choice.currentIndex(), board.start, board.end)
-        self.key_numbers.set_numbers(board.key_numbers)
-        self.story.set_lines(cohort_story(board, data.members))
+        self.key_numbers.set_numbers(board.figures)
+        self.story.set_lines(story_lines(board.findings))
 
     def _show_adopters(self, board: CohortDashboard, learners: list[MemberRow]) -> None:
         on_curve = {i for group in board.adopters for i in group.membership_ids}
@@ -396,10 +404,8 @@ class DashboardView(QWidget):
     def _finish(self, board: CohortDashboard) -> None:
         self._drawing = False
         # a fixed "today" (screenshots, tests) gives a fixed text, so pictures do not change
-        fixed = self.context.today
-        self.status.setText(
-            f"As of {fmt.short_date(fixed)}" if fixed else f"Updated {datetime.now():%H:%M}"
-        )
+        updated = "" if self.context.today else f" · updated {datetime.now():%H:%M}"
+        self.status.setText(f"As of {fmt.short_date(board.as_of)}{updated}")
         self.dashboard_loaded.emit(board)
 
     @Slot(int)
@@ -427,19 +433,26 @@ class DashboardView(QWidget):
 
     # -- the date range ------------------------------------------------------------------
 
+    def _as_of(self) -> date:
+        """The day the dashboard is judged as of (chosen above the pages)."""
+        if self.cohort is None:
+            return self.context.current_date()
+        return self.context.as_of_day(self.cohort)
+
     def _range(self) -> tuple[date | None, date | None]:
-        """The days asked for: None for "from the cohort's start" or "up to today"."""
+        """The days asked for: None for "from the first activity" or "up to the as-of day"."""
         choice = self.range_choice.currentIndex()
-        today = self.context.current_date()
+        as_of = self._as_of()
         if choice == RANGE_4_WEEKS:
-            return today - timedelta(days=27), None
+            return as_of - timedelta(days=27), None
         if choice == RANGE_2_WEEKS:
-            return today - timedelta(days=13), None
+            return as_of - timedelta(days=13), None
         if choice == RANGE_CUSTOM:
             start = self.start_edit.date().toPython()
             end = self.end_edit.date().toPython()
             assert isinstance(start, date) and isinstance(end, date)
-            return min(start, end), max(start, end)
+            start, end = min(start, end), min(max(start, end), as_of)
+            return min(start, end), end
         return None, None
 
     def set_range(self, start: date, end: date) -> None:

@@ -35,6 +35,7 @@ from cohortdesk.core.schemas import (
     ExportResult,
     validated,
 )
+from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.export_preview_model import ExportPreviewModel
 from cohortdesk.ui.tasks import CancelledError, Progress, Task
@@ -117,14 +118,21 @@ class ExportDialog(CohortScopedDialog):
         file_row.addWidget(self.file_edit, 1)
         file_row.addWidget(self.choose_button)
 
-        today = self.context.current_date()
-        self.date_from = OptionalDate("From", self.cohort.start_date or today)
-        self.date_to = OptionalDate("To", today)
+        as_of = self.context.as_of_day(self.cohort)
+        self.date_from = OptionalDate("From", self.cohort.start_date or as_of)
+        self.date_to = OptionalDate("To", as_of)
         period_row = QHBoxLayout()
         period_row.addWidget(self.date_from)
         period_row.addSpacing(12)
         period_row.addWidget(self.date_to)
-        period_row.addWidget(muted_label("days in the cohort's time zone", wrap=False), 1)
+        period_row.addWidget(
+            muted_label(
+                f"days in the cohort's time zone; as of {fmt.short_date(as_of)} unless To "
+                "says otherwise",
+                wrap=False,
+            ),
+            1,
+        )
 
         self.inactive_check = QCheckBox("Include members with no activity in the period")
         self.inactive_check.setChecked(True)
@@ -220,12 +228,15 @@ class ExportDialog(CohortScopedDialog):
             KnownError: a key that is too short, or a period that ends before it starts.
         """
         pseudonymise = self.pseudonymise_check.isChecked()
+        date_to = self.date_to.value()
+        as_of = self.context.as_of_day(self.cohort)
         return validated(
             ExportOptions,
             pseudonymise=pseudonymise,
             key=(self.key_edit.text() or None) if pseudonymise else None,
+            as_of=max(as_of, date_to) if date_to else as_of,
             date_from=self.date_from.value(),
-            date_to=self.date_to.value(),
+            date_to=date_to,
             include_inactive=self.inactive_check.isChecked(),
             with_events=self.events_check.isChecked() and self.events_check.isEnabled(),
         )

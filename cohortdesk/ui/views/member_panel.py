@@ -113,6 +113,7 @@ class MemberPanel(QWidget):
         layout.addWidget(self.stack)
         context.changes.member_changed.connect(self._member_changed)
         context.changes.roster_changed.connect(self._roster_changed)
+        context.as_of.changed.connect(self._roster_changed)  # counts as of another day
 
     # ---- what is shown ----
 
@@ -163,7 +164,7 @@ class MemberPanel(QWidget):
             return None
         self._request += 1
         request, membership_id = self._request, self._membership_id
-        today = self.context.current_date()
+        as_of = self.context.as_of.shown_day()
         task: list[Task] = []
 
         def loaded(found: tuple[MemberDetail, MemberExtras]) -> None:
@@ -184,7 +185,7 @@ class MemberPanel(QWidget):
 
         task.append(
             self.context.runner.read(
-                "Load member", lambda s: load_member(s, membership_id, today), loaded, failed
+                "Load member", lambda s: load_member(s, membership_id, as_of), loaded, failed
             )
         )
         return task[0]

@@ -205,15 +205,16 @@ class MentorView(QDialog):
         if mentor is None:
             return None
         self._request += 1
-        request, today = self._request, self.context.current_date()
+        request, as_of = self._request, self.context.as_of.shown_day()
 
         def arrived(view: MentorOverview) -> None:
             if request == self._request and shiboken6.isValid(self):
+                self.model.today = view.as_of  # "3 days ago" counts to the as-of day
                 self._show(view)
 
         return self.context.runner.read(
             "Loading the mentor view",
-            lambda s: mentor_overview.mentor_overview(s, mentor, today),
+            lambda s: mentor_overview.mentor_overview(s, mentor, as_of),
             arrived,
         )
 

@@ -251,10 +251,10 @@ class MentoringActions(QObject):
                 return
             path = Path(chosen)
         target, membership_id = path, detail.row.membership_id
-        today = self.context.current_date()
+        as_of = self.context.as_of.shown_day()
         self.context.runner.read(
             "Writing the manager summary",
-            lambda s: manager_summary.write_manager_summary(s, membership_id, target, as_of=today),
+            lambda s: manager_summary.write_manager_summary(s, membership_id, target, as_of=as_of),
             lambda written: self.window.say(f"Wrote the manager summary to {written}"),
         )
 

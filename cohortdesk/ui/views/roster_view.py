@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -18,8 +19,9 @@ from sqlalchemy.orm import Session
 
 from cohortdesk.core.errors import NotFoundError
 from cohortdesk.core.models import Role
-from cohortdesk.core.schemas import CohortRow, MemberRow
+from cohortdesk.core.schemas import AttentionSettings, CohortRow, MemberRow
 from cohortdesk.core.services.activity import participation
+from cohortdesk.core.services.attention.rules import get_rules
 from cohortdesk.core.services.dashboards import dashboard
 from cohortdesk.core.stages import all_stages
 from cohortdesk.ui import format as fmt
@@ -30,6 +32,7 @@ from cohortdesk.ui.models.roster_model import (
     COL_ACTIVITY,
     COL_NAME,
     MEMBERSHIP_ID_ROLE,
+    QUIET_ROLE,
     ROW_ROLE,
     SPARK_WEEKS,
     SPARKLINE_ROLE,
@@ -58,11 +61,19 @@ def cohort_meta(row: CohortRow) -> str:
     return " · ".join(parts)
 
 
-def _row_or_none(session: Session, membership_id: int) -> MemberRow | None:
+def _row_or_none(session: Session, membership_id: int, as_of: date) -> MemberRow | None:
     try:
-        return participation.roster_row(session, membership_id)
+        return participation.roster_row(session, membership_id, as_of=as_of)
     except NotFoundError:
         return None
+
+
+def load_roster(
+    session: Session, cohort_id: int, as_of: date
+) -> tuple[list[MemberRow], AttentionSettings]:
+    """The roster as of `as_of`, and the cohort's thresholds (who went quiet, low motivation)."""
+    rows = participation.roster(session, cohort_id, as_of=as_of)
+    return rows, get_rules(session, cohort_id).attention
 
 
 class RosterView(QWidget):
@@ -105,7 +116,7 @@ class RosterView(QWidget):
         self.shown.setObjectName("muted")
 
         self.model = RosterModel(self)
-        self.model.today = context.current_date()
+        self.model.today = context.current_date()  # until a cohort is shown
         self.proxy = RosterFilter(self)
         self.proxy.setSourceModel(self.model)
         self.table = EmptyStateTable(NO_MEMBERS_TEXT)
@@ -129,7 +140,7 @@ class RosterView(QWidget):
         self.columns = RosterColumns(self.table)
         # The last weeks' activity as tiny bars: who is warming up, who went quiet.
         self.table.setItemDelegateForColumn(
-            COL_ACTIVITY, SparklineDelegate(SPARKLINE_ROLE, self.table)
+            COL_ACTIVITY, SparklineDelegate(SPARKLINE_ROLE, QUIET_ROLE, self.table)
         )
         self.columns.widths[COL_ACTIVITY] = SPARKLINE_WIDTH
         self.table.setColumnWidth(COL_ACTIVITY, SPARKLINE_WIDTH)
@@ -155,6 +166,7 @@ class RosterView(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         context.changes.roster_changed.connect(self._roster_changed)
         context.changes.member_changed.connect(self._member_changed)
+        context.as_of.changed.connect(self._roster_changed)
 
     # -- loading -------------------------------------------------------------------------
 
@@ -179,17 +191,18 @@ class RosterView(QWidget):
             return
         self._request += 1
         request, cohort_id = self._request, self.cohort.id
+        as_of = self.context.as_of_day(self.cohort)
         self.context.runner.read(
             "Loading the roster",
-            lambda session: participation.roster(session, cohort_id),
-            lambda rows: self._rows_arrived(request, cohort_id, rows),
+            lambda session: load_roster(session, cohort_id, as_of),
+            lambda loaded: self._rows_arrived(request, cohort_id, as_of, *loaded),
         )
         self._load_sparklines()
 
     def _load_sparklines(self) -> None:
         if self.cohort is None:
             return
-        cohort_id, today = self.cohort.id, self.context.current_date()
+        cohort_id, as_of = self.cohort.id, self.context.as_of_day(self.cohort)
 
         def arrived(counts: dict[int, list[int]]) -> None:
             if self.cohort is not None and self.cohort.id == cohort_id:
@@ -197,14 +210,22 @@ class RosterView(QWidget):
 
         self.context.runner.read(
             "Loading activity sparklines",
-            lambda s: dashboard.roster_sparklines(s, cohort_id, SPARK_WEEKS, as_of=today),
+            lambda s: dashboard.roster_sparklines(s, cohort_id, SPARK_WEEKS, as_of=as_of),
             arrived,
         )
 
-    def _rows_arrived(self, request: int, cohort_id: int, rows: list[MemberRow]) -> None:
+    def _rows_arrived(
+        self,
+        request: int,
+        cohort_id: int,
+        as_of: date,
+        rows: list[MemberRow],
+        rules: AttentionSettings,
+    ) -> None:
         if request != self._request:
             return  # a newer load is on its way
         selected = self.selected_membership_id()
+        self.model.today, self.model.rules = as_of, rules
         self.model.set_rows(rows)
         self._update_counts()
         if selected is not None:
@@ -221,9 +242,10 @@ class RosterView(QWidget):
         if self.cohort is None or cohort_id != self.cohort.id:
             return
         self._load_sparklines()
+        as_of = self.context.as_of_day(self.cohort)
         self.context.runner.read(
             "Updating the roster",
-            lambda session: _row_or_none(session, membership_id),
+            lambda session: _row_or_none(session, membership_id, as_of),
             lambda row: self._row_arrived(cohort_id, row),
         )
 

@@ -221,6 +221,7 @@ class TodayView(QWidget):
         context.changes.member_changed.connect(
             lambda cohort_id, _mid: self._cohort_changed(cohort_id)
         )
+        context.as_of.changed.connect(self._as_of_changed)
         self._update_buttons()
 
     # -- loading -------------------------------------------------------------------------
@@ -237,19 +238,28 @@ class TodayView(QWidget):
         if cohort is not None:
             self.reload()
 
+    def _as_of(self) -> date:
+        """The day the list is judged as of: today, or the day chosen above the pages."""
+        if self.cohort is None:
+            return self.context.current_date()
+        return self.context.as_of_day(self.cohort)
+
     def _show_heading(self) -> None:
-        today = self.context.current_date()
-        self.heading.setText(f"Today · {day_label(today)}")
+        as_of = self._as_of()
+        if as_of == self.context.current_date():
+            self.heading.setText(f"Today · {day_label(as_of)}")
+        else:
+            self.heading.setText(f"As of {day_label(as_of, as_of)}")
 
     def reload(self) -> Task | None:
         """Read the list again; the newest request wins."""
         if self.cohort is None:
             return None
         self._request += 1
-        request, cohort_id, today = self._request, self.cohort.id, self.context.current_date()
+        request, cohort_id, as_of = self._request, self.cohort.id, self._as_of()
         return self.context.runner.read(
             "Loading who needs you today",
-            lambda session: load_today(session, cohort_id, today),
+            lambda session: load_today(session, cohort_id, as_of),
             lambda data: self._arrived(request, data),
         )
 
@@ -260,7 +270,7 @@ class TodayView(QWidget):
             return
         kept = self.selected_ids()
         current = self.current_item()
-        self.model.set_items(data.items, self.cohort.timezone, self.context.current_date())
+        self.model.set_items(data.items, self.cohort.timezone, self._as_of())
         kept_suggestion = self.selected_suggestion()
         self.suggestions_model.set_suggestions(data.suggestions)
         self._select_ids(kept, current.membership_id if current else None)
@@ -291,6 +301,12 @@ class TodayView(QWidget):
     def _cohort_changed(self, cohort_id: int) -> None:
         if self.cohort is not None and cohort_id == self.cohort.id:
             self._reload_timer.start()  # several changes in a row: one reload
+
+    @Slot(int)
+    def _as_of_changed(self, cohort_id: int) -> None:
+        if self.cohort is not None and cohort_id == self.cohort.id:
+            self._show_heading()
+            self.reload()
 
     # -- the attention list --------------------------------------------------------------
 

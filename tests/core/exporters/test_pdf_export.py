@@ -9,8 +9,8 @@ import pypdfium2 as pdfium
 from pypdf import PdfReader
 
 from cohortdesk.core.exporters.network_layout import circle, layout
-from cohortdesk.core.exporters.records import collect, iter_events
-from cohortdesk.core.exporters.report_data import load_highlights, summarise
+from cohortdesk.core.exporters.records import collect
+from cohortdesk.core.exporters.report_data import load_highlights, report_data
 from cohortdesk.core.models import Highlight
 from cohortdesk.core.schemas import ExportFormat, ExportOptions
 from cohortdesk.core.storage.db import Database
@@ -49,14 +49,15 @@ def test_the_report_has_every_section_and_numbered_pages(
 def test_the_key_numbers(db: Database, sample: Sample) -> None:
     with db.read() as session:
         data = collect(session, sample.cohort_id, ExportOptions(), now=NOW)
-        report = summarise(data, iter_events(session, data))
-    key = report.key
-    assert (key.members, key.learners) == (5, 4)
-    assert key.active_this_week == 0  # the last week of June was quiet
-    assert key.median_replies == 1.0  # Ann 2, Ben 2, Cara 0, Dev 0
-    assert key.share_stage_3_up == 0.0
+        report = report_data(session, data)
+    key = report.figures
+    assert (report.members, key.learners) == (5, 4)
+    assert key.active_last_7_days == 0  # the last week of June was quiet
+    assert key.median_replies_per_learner == 1.0  # Ann 2, Ben 2, Cara 0, Dev 0
+    assert key.share_at_stage_3_or_above == 0.0
     assert report.stages == (4, 0, 0, 0, 0)
-    assert sum(bar.threads for bar in report.bars) == 3
+    # Fay's welcome, Ann's post and the link she shared (a share counts as a post), Dev's post
+    assert sum(bar.threads for bar in report.bars) == key.threads == 4
     assert report.bars[0].start == date(2025, 3, 3)
     assert report.unconnected == ("Cara Colé", "Dev Dunn")
     assert sum(report.edges.values()) == 5
@@ -108,7 +109,7 @@ def test_highlights_appear_when_the_cohort_keeps_them(
 
         from cohortdesk.core.exporters.pdf_export import export_pdf
 
-        export_pdf(data, iter_events(session, data), tmp_path / "h.pdf", highlights=found)
+        export_pdf(data, report_data(session, data), tmp_path / "h.pdf")
     text = pdf_text(tmp_path / "h.pdf")
     assert "Highlights and success stories" in text
     assert "answered a colleague" in text

@@ -30,9 +30,10 @@ def test_csv_has_a_row_per_member_with_the_counts(
     ann = rows["Ann Archer"]
     assert ann["Email"] == "ann.archer@example.org"
     assert (ann["Role"], ann["Stage"], ann["Access"]) == ("learner", "1", "accessed")
+    # her post and the link she shared: a message sharing a file or link counts as a post
     assert (ann["Logins"], ann["Threads started"], ann["Replies"], ann["Peer replies"]) == (
         "1",
-        "1",
+        "2",
         "2",
         "1",
     )

@@ -1,105 +1,65 @@
-"""Who has done what: the roster's derived counts.
+"""Who has done what: the roster's rows, judged as of one day.
 
-Counts, last active and peer replies are computed from activity events, never typed in:
-read from the daily rollups (`services.rollups`), which are always equal to the events
-grouped by member and local day, so a roster costs members x days, not events.
-A *peer reply* is a reply by a learner to another learner of the same cohort (not to a
-facilitator, mentor or manager, and not to oneself): the sign of information exchange in
-Salmon's stage 3. A facilitator's or mentor's replies are replies, never peer replies.
+Every count comes from `core/metrics/counts.py` (the daily rollups, so a roster costs members
+x days, not events) over the period that ends on the as-of day (`core/metrics/period.py`): by
+default today, or the cohort's end once it has ended. Motivation is the latest check-in up to
+that day; stage, access and open access problems are as they are now (they are not history).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 
-from sqlalchemy import and_, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from cohortdesk.core.errors import NotFoundError
-from cohortdesk.core.models import (
-    AccessIssue,
-    Cohort,
-    DailyActivity,
-    DailyReplies,
-    Membership,
-    MotivationCheck,
-    Person,
-    Role,
-)
+from cohortdesk.core.metrics.counts import counts_of, member_counts
+from cohortdesk.core.metrics.period import Period, cohort_period
+from cohortdesk.core.models import AccessIssue, Membership, MotivationCheck, Person
 from cohortdesk.core.schemas import MemberRow
 
 
-def roster(session: Session, cohort_id: int, membership_id: int | None = None) -> list[MemberRow]:
+def roster(
+    session: Session,
+    cohort_id: int,
+    membership_id: int | None = None,
+    *,
+    as_of: date | None = None,
+    period: Period | None = None,
+) -> list[MemberRow]:
     """The roster of a cohort, by name; or the one row of `membership_id`.
+
+    Args:
+        session: an open session.
+        cohort_id: the cohort.
+        membership_id: only this member's row.
+        as_of: the day to judge as of (`metrics.period.default_as_of` when None).
+        period: the period to count instead (its as-of day wins over `as_of`).
 
     Raises:
         NotFoundError: the cohort does not exist.
     """
-    cohort = session.get(Cohort, cohort_id)
-    if cohort is None:
-        raise NotFoundError(f"No cohort with id {cohort_id}")
-    days = DailyActivity
-    activity = (
-        select(
-            days.person_id,
-            func.sum(days.logins).label("logins"),
-            func.sum(days.posts).label("posts"),
-            func.sum(days.replies).label("replies"),
-            func.sum(days.events).label("events"),
-            func.max(days.day).label("last_day"),
-        )
-        .where(days.cohort_id == cohort_id)
-        .group_by(days.person_id)
-        .subquery()
-    )
-    sender, receiver = aliased(Membership), aliased(Membership)
-    links = DailyReplies
-    peers = (
-        select(links.from_person_id.label("person_id"), func.sum(links.count).label("peer"))
-        .join(
-            sender,
-            and_(sender.cohort_id == links.cohort_id, sender.person_id == links.from_person_id),
-        )
-        .join(
-            receiver,
-            and_(receiver.cohort_id == links.cohort_id, receiver.person_id == links.to_person_id),
-        )
-        .where(
-            links.cohort_id == cohort_id,
-            sender.role == Role.LEARNER,
-            receiver.role == Role.LEARNER,
-            links.from_person_id != links.to_person_id,
-        )
-        .group_by(links.from_person_id)
-        .subquery()
-    )
+    period = period or cohort_period(session, cohort_id, as_of=as_of)
     where = [Membership.cohort_id == cohort_id]
     if membership_id is not None:
         where.append(Membership.id == membership_id)
-    stmt = (
-        select(
-            Membership,
-            Person,
-            func.coalesce(activity.c.logins, 0),
-            func.coalesce(activity.c.posts, 0),
-            func.coalesce(activity.c.replies, 0),
-            func.coalesce(peers.c.peer, 0),
-            func.coalesce(activity.c.events, 0),
-            activity.c.last_day,
-        )
+    result = session.execute(
+        select(Membership, Person)
         .join(Person, Person.id == Membership.person_id)
-        .outerjoin(activity, activity.c.person_id == Membership.person_id)
-        .outerjoin(peers, peers.c.person_id == Membership.person_id)
         .where(*where)
         .order_by(func.lower(Person.full_name), Membership.id)
-    )
-    result = session.execute(stmt).all()
-    ids = [membership.id for membership, *_ in result]
+    ).all()
+    people = [person.id for _, person in result] if membership_id is not None else None
+    counts = member_counts(session, cohort_id, period, people)
+    ids = [membership.id for membership, _ in result]
     open_issues = _open_access_issues(session, ids)
-    motivation = _latest_motivation(session, ids)
+    motivation = _latest_motivation(session, ids, period.as_of)
     rows = []
-    for membership, person, logins, threads, replies, peers, events, last in result:
+    for membership, person in result:
         latest, change = motivation.get(membership.id, (None, None))
+        did = counts_of(counts, person.id)
         rows.append(
             MemberRow(
                 membership_id=membership.id,
@@ -112,18 +72,19 @@ def roster(session: Session, cohort_id: int, membership_id: int | None = None) -
                 open_access_issues=open_issues.get(membership.id, 0),
                 motivation=latest,
                 motivation_change=change,
-                logins=logins,
-                threads=threads,
-                replies=replies,
-                peer_replies=peers,
-                events=events,
-                last_active=last,
+                logins=did.logins,
+                threads=did.threads,
+                replies=did.replies,
+                posts=did.posts,
+                peer_replies=did.peer_replies,
+                events=did.events,
+                last_active=did.last_active,
             )
         )
     return rows
 
 
-def roster_row(session: Session, membership_id: int) -> MemberRow:
+def roster_row(session: Session, membership_id: int, *, as_of: date | None = None) -> MemberRow:
     """The roster row of one member.
 
     Raises:
@@ -132,10 +93,11 @@ def roster_row(session: Session, membership_id: int) -> MemberRow:
     cohort_id = session.scalar(select(Membership.cohort_id).where(Membership.id == membership_id))
     if cohort_id is None:
         raise NotFoundError(f"No member with id {membership_id}")
-    return roster(session, cohort_id, membership_id)[0]
+    return roster(session, cohort_id, membership_id, as_of=as_of)[0]
 
 
 def _open_access_issues(session: Session, membership_ids: list[int]) -> dict[int, int]:
+    """Access problems open now, per membership."""
     if not membership_ids:
         return {}
     stmt = (
@@ -147,14 +109,16 @@ def _open_access_issues(session: Session, membership_ids: list[int]) -> dict[int
 
 
 def _latest_motivation(
-    session: Session, membership_ids: list[int]
+    session: Session, membership_ids: list[int], as_of: date
 ) -> dict[int, tuple[int, int | None]]:
-    """Latest rating and its change from the one before, per membership."""
+    """Latest rating up to `as_of` and its change from the one before, per membership."""
     if not membership_ids:
         return {}
     stmt = (
         select(MotivationCheck.membership_id, MotivationCheck.rating)
-        .where(MotivationCheck.membership_id.in_(membership_ids))
+        .where(
+            MotivationCheck.membership_id.in_(membership_ids), MotivationCheck.checked_on <= as_of
+        )
         .order_by(MotivationCheck.membership_id, MotivationCheck.checked_on, MotivationCheck.id)
     )
     history: dict[int, list[int]] = defaultdict(list)

@@ -45,6 +45,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from cohortdesk.core.errors import NotFoundError
+from cohortdesk.core.metrics.period import cohort_period, days_silent, is_silent
+from cohortdesk.core.metrics.terms import reads_without_posting
 from cohortdesk.core.models import (
     AccessStatus,
     Cohort,
@@ -62,7 +64,7 @@ from cohortdesk.core.services.attention import attention_facts as facts
 from cohortdesk.core.services.attention.attention_facts import Learner
 from cohortdesk.core.services.attention.rules import get_rules
 from cohortdesk.core.services.messaging import nudges
-from cohortdesk.core.services.messaging.message_context import contexts_for, day_end
+from cohortdesk.core.services.messaging.message_context import contexts_for
 from cohortdesk.core.services.messaging.templates import list_templates, pick_template
 
 WEIGHTS: dict[ReasonCode, int] = {
@@ -92,15 +94,20 @@ _NOTE_SHOWN = 70
 
 
 def attention(
-    session: Session, cohort_id: int, as_of: date, settings: AttentionSettings | None = None
+    session: Session,
+    cohort_id: int,
+    as_of: date | None = None,
+    settings: AttentionSettings | None = None,
 ) -> list[AttentionItem]:
     """The learners who need the facilitator as of the end of `as_of`, most urgent first.
 
     Args:
         session: the open session.
         cohort_id: the cohort.
-        as_of: the day to judge (in the cohort's time zone); later activity is ignored.
-        settings: the thresholds; by default the cohort's own (see `services.rules`).
+        as_of: the day to judge (in the cohort's time zone); later activity is ignored. By
+            default today, or the cohort's end once it has ended (`core/metrics/period.py`);
+            a day after the end is taken as the end.
+        settings: the thresholds; by default the cohort's own (`attention/rules.py`).
 
     Raises:
         NotFoundError: the cohort does not exist.
@@ -110,11 +117,12 @@ def attention(
         raise NotFoundError(f"No cohort with id {cohort_id}")
     rules = settings or get_rules(session, cohort_id).attention
     zone = ZoneInfo(cohort.timezone)
-    cutoff = day_end(as_of, zone)
+    period = cohort_period(session, cohort_id, as_of=as_of)
+    as_of, cutoff = period.as_of, period.cutoff
     learners = facts.learners(session, cohort_id, as_of)
     if not learners:
         return []
-    facts.count_activity(session, cohort_id, cutoff, learners)
+    facts.count_activity(session, cohort_id, period, learners)
     judge = _Judge(as_of, zone, rules, cohort.start_date)
     issues = facts.open_issues(session, cohort_id, cutoff)
     checks = facts.last_two_checks(session, cohort_id, as_of)
@@ -175,7 +183,7 @@ class _Judge:
             self._add(learner, ReasonCode.ACCESS_PROBLEM, detail, day)
             return
         marked_by_hand = learner.access is AccessStatus.ACCESSED and not learner.ever_active
-        if learner.events or marked_by_hand:
+        if learner.counts.accessed or marked_by_hand:
             return
         reference, what = self._reference(learner)
         waited = (self.as_of - reference).days
@@ -186,26 +194,22 @@ class _Judge:
 
     def activity(self, learner: Learner) -> None:
         """Silent after being active; reading without posting past the reading period."""
-        if learner.last_active is not None:
-            last = self._day(learner.last_active)
-            quiet = (self.as_of - last).days
-            if quiet >= self.rules.silent_days:
-                before = (
-                    _count(learner.posts, "post or reply", "posts and replies")
-                    if learner.posts
-                    else _count(learner.events, "visit")
-                )
-                detail = (
-                    f"Silent for {_days(quiet)}, since {self._label(last)}; active before, "
-                    f"with {before}"
-                )
-                since = last + timedelta(days=self.rules.silent_days)
-                self._add(learner, ReasonCode.SILENT, detail, since)
-        if learner.events and not learner.posts:
+        did = learner.counts
+        last = did.last_active
+        if last is not None and is_silent(last, self.as_of, self.rules.silent_days):
+            quiet = days_silent(last, self.as_of)
+            before = _count(did.posts, "post") if did.posts else _count(did.events, "visit")
+            detail = (
+                f"Silent for {_days(quiet)}, since {self._label(last)}; active before, "
+                f"with {before}"
+            )
+            since = last + timedelta(days=self.rules.silent_days)
+            self._add(learner, ReasonCode.SILENT, detail, since)
+        if reads_without_posting(did.events, did.posts):
             reference, what = self._reference(learner)
             waited = (self.as_of - reference).days
             if waited >= self.rules.reading_period_days:
-                reads = f"{_count(learner.logins, 'login')} and {_count(learner.views, 'view')}"
+                reads = f"{_count(did.logins, 'login')} and {_count(did.views, 'view')}"
                 detail = (
                     f"Reads but has not posted: {reads} in the {_days(waited)} since {what} "
                     f"(reading period {_days(self.rules.reading_period_days)})"
@@ -237,7 +241,7 @@ class _Judge:
 
     def facilitator_only(self, learner: Learner, since: date) -> None:
         """Replies, but only ever to the facilitator or mentors."""
-        replies = _count(learner.staff_replies, "reply", "replies")
+        replies = _count(learner.counts.replies_to_staff, "reply", "replies")
         detail = f"{replies}, all to the facilitator or mentors, none to a fellow learner"
         self._add(learner, ReasonCode.FACILITATOR_ONLY, detail, since)
 
@@ -288,7 +292,7 @@ def _facilitator_only(
     candidates = {
         pid: learner
         for pid, learner in learners.items()
-        if learner.staff_replies >= needed and learner.peer_replies == 0
+        if learner.counts.replies_to_staff >= needed and learner.counts.peer_replies == 0
     }
     reached = facts.nth_staff_reply(session, cohort_id, cutoff, candidates, needed)
     for pid, moment in reached.items():

@@ -1,8 +1,9 @@
 """The facts the attention list is judged on, gathered with a few grouped queries.
 
 Whatever the cohort's size, this is one query per kind of fact: the learners, their activity
-counts, open access issues, the last two check-ins, and (for the few it concerns) when a
-learner's replies to staff reached the threshold. Only what happened before the cutoff counts.
+counts (`core/metrics/counts.py`, the same as the roster's), open access issues, the last two
+check-ins, and (for the few it concerns) when a learner's replies to staff reached the
+threshold. Only what happened up to the end of the as-of day counts.
 """
 
 from __future__ import annotations
@@ -15,11 +16,19 @@ from datetime import date, datetime
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
 
+from cohortdesk.core.metrics.counts import (
+    NO_COUNTS,
+    MemberCounts,
+    counts_of,
+    member_counts,
+    people_with_activity,
+)
+from cohortdesk.core.metrics.period import Period
+from cohortdesk.core.metrics.terms import staff_reply_sql
 from cohortdesk.core.models import (
     AccessIssue,
     AccessStatus,
     ActivityEvent,
-    EventKind,
     Membership,
     MotivationCheck,
     Person,
@@ -39,14 +48,10 @@ class Learner:
     stage: int
     joined_on: date
     access: AccessStatus
-    events: int = 0
-    logins: int = 0
-    views: int = 0
-    posts: int = 0
-    peer_replies: int = 0
-    staff_replies: int = 0
-    last_active: datetime | None = None
+    counts: MemberCounts = NO_COUNTS
+    """What they did up to the end of the as-of day."""
     ever_active: bool = False
+    """Whether they have any activity at all on record, later days included."""
     reasons: list[AttentionReason] = field(default_factory=list)
 
 
@@ -76,50 +81,19 @@ def learners(session: Session, cohort_id: int, as_of: date) -> dict[int, Learner
 
 
 def count_activity(
-    session: Session, cohort_id: int, cutoff: datetime, learners: dict[int, Learner]
+    session: Session, cohort_id: int, period: Period, learners: dict[int, Learner]
 ) -> None:
-    """Per learner (keyed by person): events, logins, views, posts, replies by whom to.
+    """Each learner's counts up to the end of the as-of day (keyed by person).
 
-    Only events before `cutoff` are counted; `ever` (any event at all, later ones too) tells
-    access gained through activity from access marked by hand.
+    `ever_active` (any activity at all, later too) tells access marked by hand from access
+    that came with activity.
     """
-    event, target = ActivityEvent, aliased(Membership)
-    before = event.occurred_at < cutoff
-    is_reply = and_(before, event.kind == EventKind.REPLY)
-    peer = and_(is_reply, target.role == Role.LEARNER, event.replied_to_id != event.person_id)
-    staff = and_(is_reply, target.role != Role.LEARNER)
-    stmt = (
-        select(
-            event.person_id,
-            func.count(event.id).filter(before),
-            func.count(event.id).filter(before, event.kind == EventKind.LOGIN),
-            func.count(event.id).filter(before, event.kind == EventKind.VIEW),
-            func.count(event.id).filter(before, event.kind.in_((EventKind.POST, EventKind.REPLY))),
-            func.count(event.id).filter(peer),
-            func.count(event.id).filter(staff),
-            func.max(event.occurred_at).filter(before),
-        )
-        .join(
-            Membership,
-            and_(
-                Membership.cohort_id == event.cohort_id,
-                Membership.person_id == event.person_id,
-                Membership.role == Role.LEARNER,
-            ),
-        )
-        .outerjoin(
-            target,
-            and_(target.cohort_id == event.cohort_id, target.person_id == event.replied_to_id),
-        )
-        .where(event.cohort_id == cohort_id)
-        .group_by(event.person_id)
-    )
-    for pid, events, logins, views, posts, peers, staff_count, last in session.execute(stmt):
-        if (learner := learners.get(pid)) is None:
-            continue
-        learner.ever_active = True
-        learner.events, learner.logins, learner.views, learner.posts = events, logins, views, posts
-        learner.peer_replies, learner.staff_replies, learner.last_active = peers, staff_count, last
+    ids = list(learners)
+    counts = member_counts(session, cohort_id, period, ids)
+    ever = people_with_activity(session, cohort_id, ids)
+    for pid, learner in learners.items():
+        learner.counts = counts_of(counts, pid)
+        learner.ever_active = pid in ever
 
 
 def open_issues(
@@ -179,7 +153,7 @@ def nth_staff_reply(
     """When each of `person_ids` wrote their `n`-th reply to staff (for those who did)."""
     if not person_ids:
         return {}
-    target = aliased(Membership)
+    sender, target = aliased(Membership), aliased(Membership)
     ranked = (
         select(
             ActivityEvent.person_id,
@@ -198,11 +172,23 @@ def nth_staff_reply(
                 target.person_id == ActivityEvent.replied_to_id,
             ),
         )
+        .join(
+            sender,
+            and_(
+                sender.cohort_id == ActivityEvent.cohort_id,
+                sender.person_id == ActivityEvent.person_id,
+            ),
+        )
         .where(
             ActivityEvent.cohort_id == cohort_id,
-            ActivityEvent.kind == EventKind.REPLY,
             ActivityEvent.person_id.in_(person_ids),
-            target.role != Role.LEARNER,
+            staff_reply_sql(
+                ActivityEvent.person_id,
+                sender.role,
+                ActivityEvent.replied_to_id,
+                target.role,
+                ActivityEvent.kind,
+            ),
             ActivityEvent.occurred_at < cutoff,
         )
         .subquery()

@@ -33,10 +33,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cohortdesk.core.errors import ConflictError, KnownError, NotFoundError
+from cohortdesk.core.errors import ConflictError, KnownError
+from cohortdesk.core.metrics.period import cohort_period
+from cohortdesk.core.metrics.terms import has_access_evidence
 from cohortdesk.core.models import (
     AccessStatus,
-    Cohort,
     Membership,
     Role,
     StageChangeSource,
@@ -57,7 +58,6 @@ from cohortdesk.core.services.attention.evidence_facts import (
     learner_facts,
 )
 from cohortdesk.core.services.attention.rules import get_rules
-from cohortdesk.core.services.messaging.message_context import day_end
 from cohortdesk.core.services.people import tracking
 from cohortdesk.core.services.people.members import require_membership
 from cohortdesk.core.stages import FIRST_STAGE, LAST_STAGE, stage
@@ -97,21 +97,23 @@ def evidence_lines(
     def label(moment: datetime | None) -> str:
         return day_label(moment.astimezone(zone).date(), today) if moment else ""
 
-    by_hand = facts.access is AccessStatus.ACCESSED and not facts.events
+    evidence = has_access_evidence(facts.events, facts.replies_received)
+    by_hand = facts.access is AccessStatus.ACCESSED and not evidence
     if facts.events:
         accessed = f"Active {_plural(facts.events, 'time')}, first on {label(facts.first_event)}"
+    elif evidence:
+        accessed = f"Replied to {_plural(facts.replies_received, 'time')} by others"
     else:
         accessed = "Marked as having access" if by_hand else "No activity yet"
     posted = (
-        f"First own post on {label(facts.first_post)} "
-        f"({_plural(facts.posts, 'post or reply', 'posts and replies')} in all)"
+        f"First own post on {label(facts.first_post)} ({_plural(facts.posts, 'post')} in all)"
         if facts.posts
-        else "No post or reply of their own yet"
+        else "No post of their own yet"
     )
     newcomers = f"stage {rules.development_newcomer_stage} or below"
     each_way = _plural(rules.construction_replies_each_way, "reply", "replies")
     lines = [
-        (1, "accessed", max(facts.events, int(by_hand)), 1, accessed),
+        (1, "accessed", int(evidence or by_hand), 1, accessed),
         (2, "own_post", facts.posts, 1, posted),
         (
             3,
@@ -126,7 +128,12 @@ def evidence_lines(
             facts.content_posts,
             rules.exchange_content_posts,
             f"{_plural(facts.content_posts, 'post')} carrying content "
-            f"({rules.content_words} words or more)",
+            f"({rules.content_words} words or more)"
+            + (
+                f"; {facts.unknown_length_posts} more of unknown length"
+                if facts.unknown_length_posts
+                else ""
+            ),
         ),
         (
             4,
@@ -182,8 +189,11 @@ def evidence_stage(lines: list[EvidenceLine]) -> int:
     return reached
 
 
-def member_evidence(session: Session, membership_id: int, as_of: date) -> MemberEvidence:
-    """What one member's activity shows, stage by stage, as of the end of `as_of`.
+def member_evidence(
+    session: Session, membership_id: int, as_of: date | None = None
+) -> MemberEvidence:
+    """What one member's activity shows, stage by stage, as of the end of `as_of` (by default
+    today, or the cohort's end once it has ended).
 
     Raises:
         NotFoundError: no such member.
@@ -192,8 +202,8 @@ def member_evidence(session: Session, membership_id: int, as_of: date) -> Member
     membership = require_membership(session, membership_id)
     if membership.role is not Role.LEARNER:
         raise KnownError("Stage evidence is kept for learners only")
-    found = _facts(session, membership.cohort_id, as_of, membership_id)
-    facts, rules, zone = found[0][0], found[1], found[2]
+    found, rules, zone, as_of = _facts(session, membership.cohort_id, as_of, membership_id)
+    facts = found[0]
     lines = evidence_lines(facts, rules, zone, as_of)
     return MemberEvidence(
         membership_id=membership_id,
@@ -205,13 +215,16 @@ def member_evidence(session: Session, membership_id: int, as_of: date) -> Member
     )
 
 
-def suggestions(session: Session, cohort_id: int, as_of: date) -> list[StageSuggestion]:
-    """Learners whose evidence reaches above their stage, by name, minus dismissed ones.
+def suggestions(
+    session: Session, cohort_id: int, as_of: date | None = None
+) -> list[StageSuggestion]:
+    """Learners whose evidence reaches above their stage, by name, minus dismissed ones, as of
+    the end of `as_of` (by default today, or the cohort's end once it has ended).
 
     Raises:
         NotFoundError: the cohort does not exist.
     """
-    everyone, rules, zone = _facts(session, cohort_id, as_of, None)
+    everyone, rules, zone, as_of = _facts(session, cohort_id, as_of, None)
     dismissed = _latest_dismissals(session, cohort_id)
     found = []
     for facts in everyone:
@@ -282,23 +295,20 @@ def _check_current(membership: Membership, suggestion: StageSuggestion) -> None:
 
 
 def _facts(
-    session: Session, cohort_id: int, as_of: date, membership_id: int | None
-) -> tuple[list[LearnerFacts], EvidenceThresholds, ZoneInfo]:
-    cohort = session.get(Cohort, cohort_id)
-    if cohort is None:
-        raise NotFoundError(f"No cohort with id {cohort_id}")
+    session: Session, cohort_id: int, as_of: date | None, membership_id: int | None
+) -> tuple[list[LearnerFacts], EvidenceThresholds, ZoneInfo, date]:
+    period = cohort_period(session, cohort_id, as_of=as_of)
     rules = get_rules(session, cohort_id).evidence
-    zone = ZoneInfo(cohort.timezone)
     facts = learner_facts(
         session,
         cohort_id,
-        day_end(as_of, zone),
+        period.cutoff,
         content_words=rules.content_words,
         replies_each_way=rules.construction_replies_each_way,
         newcomer_stage=rules.development_newcomer_stage,
         membership_id=membership_id,
     )
-    return list(facts.values()), rules, zone
+    return list(facts.values()), rules, period.zone, period.as_of
 
 
 def _suggest(facts: LearnerFacts, lines: list[EvidenceLine]) -> StageSuggestion | None:

@@ -1,11 +1,14 @@
 """The activity counts that stage evidence is judged on, for every learner of a cohort at once.
 
 A fixed number of grouped queries, whatever the cohort's size. Only activity before the
-cutoff counts. Definitions (a *peer* is another learner of the same cohort):
+cutoff counts. Each word is defined in `core/metrics/terms.py` (a *peer* is another learner of
+the same cohort):
 
-- `events`: anything they did; `posts`: posts and replies;
-- `peer_replies`: replies to a peer; `content_posts`: posts and replies of at least
-  `content_words` words, or of unknown length (not every export says);
+- `events`: anything they did; `replies_received`: replies others wrote to them (with
+  `events`, the evidence of access); `posts`: contributions (threads started and replies);
+- `peer_replies`: replies to a peer; `content_posts`: contributions of at least
+  `content_words` words; `unknown_length_posts`: contributions whose length the export did
+  not say (never counted as content);
 - `two_way_peers`: peers with a sustained two-way exchange: at least `replies_each_way`
   replies from each to the other;
 - `answered_threads`: threads they started (a post) in which a peer later replied to them;
@@ -22,13 +25,21 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session, aliased
 
+from cohortdesk.core.metrics.terms import (
+    CONTRIBUTION_KINDS,
+    REPLY_KINDS,
+    THREAD_KINDS,
+    content_sql,
+    kind_in,
+    peer_reply_sql,
+    unknown_length_sql,
+)
 from cohortdesk.core.models import (
     AccessStatus,
     ActivityEvent,
-    EventKind,
     Membership,
     Person,
     Role,
@@ -49,11 +60,13 @@ class LearnerFacts:
     stage: int
     access: AccessStatus
     events: int = 0
+    replies_received: int = 0
     first_event: datetime | None = None
     posts: int = 0
     first_post: datetime | None = None
     peer_replies: int = 0
     content_posts: int = 0
+    unknown_length_posts: int = 0
     two_way_peers: int = 0
     answered_threads: int = 0
     helping_replies: int = 0
@@ -114,14 +127,13 @@ def _totals(
     content_words: int,
     learners: dict[int, LearnerFacts],
 ) -> None:
-    event, target = ActivityEvent, aliased(Membership)
-    is_post = event.kind.in_((EventKind.POST, EventKind.REPLY))
-    peer = and_(
-        event.kind == EventKind.REPLY,
-        target.role == Role.LEARNER,
-        event.replied_to_id != event.person_id,
+    event, sender, target = ActivityEvent, aliased(Membership), aliased(Membership)
+    is_post = kind_in(event.kind, CONTRIBUTION_KINDS)
+    peer = peer_reply_sql(
+        event.person_id, sender.role, event.replied_to_id, target.role, event.kind
     )
-    content = and_(is_post, or_(event.word_count.is_(None), event.word_count >= content_words))
+    content = content_sql(event.kind, event.word_count, content_words)
+    unknown = unknown_length_sql(event.kind, event.word_count)
     stmt = (
         select(
             event.person_id,
@@ -131,8 +143,13 @@ def _totals(
             func.min(event.occurred_at).filter(is_post),
             func.count(event.id).filter(peer),
             func.count(event.id).filter(content),
+            func.count(event.id).filter(unknown),
             func.min(event.occurred_at).filter(peer),
             func.max(event.occurred_at).filter(peer),
+        )
+        .join(
+            sender,
+            and_(sender.cohort_id == event.cohort_id, sender.person_id == event.person_id),
         )
         .outerjoin(
             target,
@@ -141,31 +158,44 @@ def _totals(
         .where(event.cohort_id == cohort_id, event.occurred_at < cutoff)
         .group_by(event.person_id)
     )
-    for pid, events, first, posts, first_post, peers, contents, p_first, p_last in session.execute(
-        stmt
-    ):
+    for row in session.execute(stmt):
+        pid, events, first, posts, first_post, peers, contents, unknowns, p_first, p_last = row
         if (facts := learners.get(pid)) is None:
             continue
-        facts.events, facts.first_event, facts.posts, facts.first_post = (
-            events,
-            first,
-            posts,
-            first_post,
-        )
+        facts.events, facts.first_event = events, first
+        facts.posts, facts.first_post = posts, first_post
         facts.peer_replies, facts.content_posts = peers, contents
+        facts.unknown_length_posts = unknowns
         facts.first_peer_reply, facts.last_peer_reply = p_first, p_last
+    received = (
+        select(event.replied_to_id, func.count(event.id))
+        .where(
+            event.cohort_id == cohort_id,
+            kind_in(event.kind, REPLY_KINDS),
+            event.replied_to_id != event.person_id,
+            event.occurred_at < cutoff,
+        )
+        .group_by(event.replied_to_id)
+    )
+    for answered, count in session.execute(received):
+        if answered is not None and (facts := learners.get(answered)) is not None:
+            facts.replies_received = count
 
 
 def _peer_replies_where(
     cohort_id: int, cutoff: datetime
 ) -> tuple[type[Membership], list[ColumnElement[bool]]]:
+    """The learners' replies to a peer: the replied-to member (to join) and the conditions.
+
+    Only learners' facts are ever read, so the sender is a learner; the rest is
+    `metrics.terms.peer_reply_sql`.
+    """
     target = aliased(Membership)
+    event = ActivityEvent
     return target, [
-        ActivityEvent.cohort_id == cohort_id,
-        ActivityEvent.kind == EventKind.REPLY,
-        ActivityEvent.occurred_at < cutoff,
-        ActivityEvent.replied_to_id != ActivityEvent.person_id,
-        target.role == Role.LEARNER,
+        event.cohort_id == cohort_id,
+        event.occurred_at < cutoff,
+        peer_reply_sql(event.person_id, Role.LEARNER, event.replied_to_id, target.role, event.kind),
     ]
 
 
@@ -212,7 +242,7 @@ def _answered_threads(
         )
         .where(
             ActivityEvent.cohort_id == cohort_id,
-            ActivityEvent.kind == EventKind.POST,
+            kind_in(ActivityEvent.kind, THREAD_KINDS),
             ActivityEvent.thread.is_not(None),
             ActivityEvent.occurred_at < cutoff,
         )
@@ -226,7 +256,7 @@ def _answered_threads(
             ActivityEvent,
             and_(
                 ActivityEvent.cohort_id == cohort_id,
-                ActivityEvent.kind == EventKind.REPLY,
+                kind_in(ActivityEvent.kind, REPLY_KINDS),
                 ActivityEvent.replied_to_id == started.c.author,
                 ActivityEvent.thread == started.c.thread,
                 ActivityEvent.occurred_at > started.c.at,

@@ -1,35 +1,36 @@
 """The participation dashboards: a cohort at a glance, one member's weeks, cohorts compared.
 
-Everything here reads the daily rollups (`services.rollups`), memberships, stage history and
-motivation check-ins; never the events themselves, so the cost grows with people x days, not
-with the number of events. Definitions the charts share:
+Everything here reads the daily rollups (`core/services/activity/rollups.py`), memberships,
+stage history and motivation check-ins; never the events themselves, so the cost grows with
+people x days, not with the number of events. Every term (contribution, peer reply, active,
+went quiet, weeks of the cohort...) is defined in `core/metrics/`; the key figures and the
+story are the same functions the PDF report and `cohortdesk report` use.
 
-- weeks are weeks of the cohort (`dashboard_schemas`): week 1 starts on the cohort's start
-  date, or on its first day with activity when it has none; days are local to the cohort;
-- a *contribution* is a post or a reply (`CONTRIBUTIONS`); other kinds are activity;
-- a *peer reply* is a reply by a learner to another learner; a *reply to staff* is a reply by
-  a learner to a facilitator, mentor or manager; both by the members' roles now;
-- learner figures (stages, access, motivation, key numbers, adopters) count learners only;
+- learner figures (stages, access, motivation, key figures, adopters) count learners only;
   the activity charts, heatmap and reply network show every member;
-- the range runs from the start of the cohort (or `start`) to `as_of` (today in the cohort's
-  time zone), or to the cohort's end date when it ended earlier and nothing happened since.
+- the range is the period judged as of one day (`core/metrics/period.py`): by default from
+  the first activity (or the cohort's start) to today, or to the cohort's end date once it
+  has ended; `start` and `end` narrow it.
 """
 
 from __future__ import annotations
 
-import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Integer, Select, Table, case, func, select, type_coerce
+from sqlalchemy import ColumnElement, Integer, Select, Table, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from cohortdesk.core.collector import collector_paused
-from cohortdesk.core.errors import KnownError, NotFoundError
+from cohortdesk.core.errors import NotFoundError
+from cohortdesk.core.metrics.counts import MemberCounts, activity_span, member_counts
+from cohortdesk.core.metrics.figures import cohort_figures, stage_counts
+from cohortdesk.core.metrics.period import Period, cohort_period, week_anchor
+from cohortdesk.core.metrics.terms import CONTRIBUTION_KINDS, rollup_count
 from cohortdesk.core.models import (
     DAILY_KIND_COLUMNS,
     AccessStatus,
@@ -46,22 +47,16 @@ from cohortdesk.core.schemas.dashboard import (
     CohortDashboard,
     CohortSeries,
     HeatmapRow,
-    KeyNumbers,
     KindWeek,
     MemberActivity,
-    ReplyWeek,
     Week,
 )
 from cohortdesk.core.services.activity.rollups import DAILY, REPLIES, TOTALS
+from cohortdesk.core.services.attention.rules import get_rules
 from cohortdesk.core.services.dashboards.adopters import adopter_curve, staircase
 from cohortdesk.core.services.dashboards.network import Member, read_replies, reply_network
-from cohortdesk.core.stages import FIRST_STAGE, LAST_STAGE
+from cohortdesk.core.services.dashboards.story import StoryLearner, cohort_story
 
-#: what counts as contributing to the discussion (node size, adopters, comparisons)
-CONTRIBUTIONS = (EventKind.POST, EventKind.REPLY)
-#: "this week": the last seven days of the range
-ACTIVE_DAYS = 7
-STAGES = range(FIRST_STAGE, LAST_STAGE + 1)
 _ROLE_ORDER = {Role.FACILITATOR: 0, Role.MENTOR: 1, Role.MANAGER: 2, Role.LEARNER: 3}
 
 
@@ -70,16 +65,20 @@ _ROLE_ORDER = {Role.FACILITATOR: 0, Role.MENTOR: 1, Role.MANAGER: 2, Role.LEARNE
 
 @dataclass(frozen=True)
 class _Frame:
-    """A cohort, the days asked about and the cohort weeks that cover them."""
+    """A cohort, the period asked about and the cohort weeks that cover it."""
 
     cohort: Cohort
     zone: ZoneInfo
+    period: Period
     anchor: date  # the first day of week 1
     start: date
-    end: date
     #: the cohort's first and last days with activity (None without any)
     first_activity: date | None
     last_activity: date | None
+
+    @property
+    def end(self) -> date:
+        return self.period.last
 
     @property
     def before_start(self) -> bool:
@@ -90,6 +89,12 @@ class _Frame:
     def after_end(self) -> bool:
         """Whether there is activity after the range."""
         return self.last_activity is not None and self.last_activity > self.end
+
+    @property
+    def shown(self) -> Period:
+        """The days shown as a period (from the first activity when nothing is before it)."""
+        first = self.start if self.before_start else None
+        return Period(as_of=self.period.as_of, last=self.end, first=first, zone=self.zone)
 
     @property
     def first_week(self) -> int:
@@ -134,30 +139,22 @@ def _frame(
     as_of: date | None = None,
 ) -> _Frame:
     cohort = _require_cohort(session, cohort_id)
-    zone = ZoneInfo(cohort.timezone)
-    today = as_of or datetime.now(UTC).astimezone(zone).date()
-    ended = end is None and cohort.end_date is not None and cohort.end_date < today
-    days = select(TOTALS.c.day).where(TOTALS.c.cohort_id == cohort_id)
-    first, last = session.execute(  # each through the primary key: two lookups, no scan
-        select(
-            days.order_by(TOTALS.c.day).limit(1).scalar_subquery(),
-            days.order_by(TOTALS.c.day.desc()).limit(1).scalar_subquery(),
-        )
-    ).one()
-    anchor = cohort.start_date or first or today
-    if end is None:
-        end = today
-        if ended and cohort.end_date is not None:
-            end = min(today, max(cohort.end_date, last or cohort.end_date))
-    if start is None:
-        start = anchor
-        end = max(end, start)  # a cohort yet to begin shows its empty first week
-    if start > end:
-        raise KnownError(f"The range starts on {start} after it ends on {end}")
-    return _Frame(cohort, zone, anchor, start, end, first, last)
-
-
-# ---- members, stages, access, motivation ---------------------------------------------------
+    period = cohort_period(session, cohort_id, as_of=as_of, first=start, last=end)
+    first, last = activity_span(session, cohort_id)
+    anchor = week_anchor(cohort.start_date, first) or period.last
+    if period.first is not None:
+        shown_from = period.first
+    else:  # from the first activity, or the first day of week 1 when that is earlier
+        shown_from = min(anchor, first) if first is not None else anchor
+    return _Frame(
+        cohort=cohort,
+        zone=ZoneInfo(cohort.timezone),
+        period=period,
+        anchor=anchor,
+        start=min(shown_from, period.last),  # a cohort yet to begin shows its first day
+        first_activity=first,
+        last_activity=last,
+    )
 
 
 def _members(session: Session, cohort_id: int) -> list[Member]:
@@ -179,26 +176,28 @@ def _members(session: Session, cohort_id: int) -> list[Member]:
     return members
 
 
-def _stage_counts(stages: Iterable[int]) -> dict[int, int]:
-    counts = Counter(stages)
-    return {stage: counts[stage] for stage in STAGES}
-
-
 def _access(learners: Sequence[Member]) -> dict[AccessStatus, int]:
     counts = Counter(m.access for m in learners)
     return {status: counts[status] for status in AccessStatus}
 
 
-def _motivation(session: Session, frame: _Frame, learners: Sequence[Member]) -> dict[int, int]:
-    """Learners by their latest check-in up to the end of the range; 0 for none yet."""
+def _motivation(session: Session, frame: _Frame) -> dict[int, int]:
+    """Each member's latest check-in up to the as-of day, by membership id."""
     rows = _rows(
         session,
         select(MotivationCheck.membership_id, MotivationCheck.rating)
         .join(Membership, Membership.id == MotivationCheck.membership_id)
-        .where(Membership.cohort_id == frame.cohort.id, MotivationCheck.checked_on <= frame.end)
+        .where(
+            Membership.cohort_id == frame.cohort.id,
+            MotivationCheck.checked_on <= frame.period.as_of,
+        )
         .order_by(MotivationCheck.checked_on, MotivationCheck.id),
     )
-    latest = dict(rows)  # later check-ins overwrite earlier ones
+    return dict(rows)  # later check-ins overwrite earlier ones
+
+
+def _motivation_counts(latest: dict[int, int], learners: Sequence[Member]) -> dict[int, int]:
+    """Learners by their latest check-in (0 for none yet)."""
     counts = Counter(latest.get(m.membership_id, 0) for m in learners)
     return {rating: counts[rating] for rating in range(6)}
 
@@ -240,60 +239,33 @@ def _kinds_by_week(session: Session, frame: _Frame) -> list[KindWeek]:
     return [KindWeek(week=w, counts=c) for w, c in zip(frame.weeks, counts, strict=True)]
 
 
-@dataclass
-class _People:
-    """Per person: activity per week of the range, posts and replies in it, first
-    contribution and last active day up to its end."""
-
-    weeks: dict[int, list[int]]
-    posts: Counter[int]
-    replies: Counter[int]
-    firsts: dict[int, date]
-    last_active: dict[int, date]
-
-
-def _people(session: Session, frame: _Frame) -> _People:
-    """Everything the dashboard knows per person, in two passes over the rollup rows."""
+def _weekly(session: Session, frame: _Frame) -> dict[int, list[int]]:
+    """Each person's activity per week of the range (the heatmap's rows)."""
     week = frame.week_of(DAILY.c.day)
     size = len(frame.weeks)
-    found = _People({}, Counter(), Counter(), {}, {})
+    found: dict[int, list[int]] = {}
     by_week = (
         select(DAILY.c.person_id, week, func.sum(DAILY.c.events))
         .where(*_in_range(frame))
         .group_by(DAILY.c.person_id, week)
     )
     for person, position, events in _rows(session, by_week):
-        counts = found.weeks.get(person)
+        counts = found.get(person)
         if counts is None:
-            counts = found.weeks[person] = [0] * size
+            counts = found[person] = [0] * size
         counts[position] = int(events)
-    # From the first day on, so that a first contribution before the range is known; in the
-    # order of the primary key, so the database groups without sorting.
-    posts: ColumnElement[int] = DAILY.c.posts
-    replies: ColumnElement[int] = DAILY.c.replies
-    if frame.before_start:
-        in_range = DAILY.c.day >= frame.start
-        posts = case((in_range, DAILY.c.posts), else_=0)
-        replies = case((in_range, DAILY.c.replies), else_=0)
-    up_to_end = [DAILY.c.day <= frame.end] if frame.after_end else []
-    overall = (
-        select(
-            DAILY.c.person_id,
-            func.sum(posts),
-            func.sum(replies),
-            func.min(case((DAILY.c.posts + DAILY.c.replies > 0, DAILY.c.day))),
-            func.max(DAILY.c.day),
-        )
-        .where(DAILY.c.cohort_id == frame.cohort.id, *up_to_end)
-        .group_by(DAILY.c.person_id)
-    )
-    for person, posted, replied, first, last in _rows(session, overall):
-        found.posts[person] = int(posted)
-        found.replies[person] = int(replied)
-        if first is not None:
-            found.firsts[person] = first
-        found.last_active[person] = last
     return found
+
+
+def _first_contributions(
+    session: Session, frame: _Frame, counts: dict[int, MemberCounts]
+) -> dict[int, date]:
+    """Each person's first contribution up to the end of the range: from the first day on,
+    so that one made before a narrowed range still counts as their first."""
+    if frame.before_start:
+        whole = Period(as_of=frame.period.as_of, last=frame.end, zone=frame.zone)
+        counts = member_counts(session, frame.cohort.id, whole)
+    return {p: c.first_contribution for p, c in counts.items() if c.first_contribution}
 
 
 # ---- the dashboard -------------------------------------------------------------------------
@@ -311,13 +283,14 @@ def cohort_dashboard(
     Args:
         session: a read session.
         cohort_id: the cohort.
-        start: the first day shown; by default the cohort's first day (see the module).
-        end: the last day shown; by default `as_of` (or the end of a finished cohort).
-        as_of: "today" in the cohort's time zone; by default the real today.
+        start: the first day shown; by default the first activity or the cohort's start.
+        end: the last day shown; by default the as-of day.
+        as_of: the day judged as of; by default `metrics.period.default_as_of` (today, or
+            the cohort's end once it has ended).
 
     Raises:
         NotFoundError: no such cohort.
-        KnownError: `start` is after `end`.
+        KnownError: the range is not in order, or ends after the as-of day.
     """
     with collector_paused():
         return _dashboard(session, _frame(session, cohort_id, start, end, as_of))
@@ -327,7 +300,9 @@ def _dashboard(session: Session, frame: _Frame) -> CohortDashboard:
     members = _members(session, frame.cohort.id)
     learners = [m for m in members if m.role is Role.LEARNER]
     weeks = frame.weeks
-    people = _people(session, frame)
+    shown = frame.shown
+    counts = member_counts(session, frame.cohort.id, shown)
+    weekly = _weekly(session, frame)
     no_activity = [0] * len(weeks)
     heatmap = [
         HeatmapRow(
@@ -335,7 +310,7 @@ def _dashboard(session: Session, frame: _Frame) -> CohortDashboard:
             name=m.name,
             role=m.role,
             stage=m.stage,
-            counts=people.weeks.get(m.person_id, no_activity),
+            counts=weekly.get(m.person_id, no_activity),
         )
         for m in members
     ]
@@ -346,44 +321,35 @@ def _dashboard(session: Session, frame: _Frame) -> CohortDashboard:
         {m.person_id: m.role for m in members},
         _in_range(frame, table=REPLIES),
     )
-    replies_by_week = replies.by_week(weeks)
-    activity = {p: people.posts[p] + people.replies[p] for p in people.posts}
-    adopters, not_yet = adopter_curve(learners, people.firsts)
+    activity = {p: c.posts for p, c in counts.items() if c.posts}
+    adopters, not_yet = adopter_curve(learners, _first_contributions(session, frame, counts))
+    network = reply_network(members, replies.pairs, activity)
+    latest = _motivation(session, frame)
+    story = [
+        StoryLearner(
+            m.membership_id, m.person_id, m.name, m.stage, m.access, latest.get(m.membership_id)
+        )
+        for m in learners
+    ]
+    rules = get_rules(session, frame.cohort.id).attention
     return CohortDashboard(
         cohort_id=frame.cohort.id,
         cohort_name=frame.cohort.name,
+        as_of=frame.period.as_of,
         start=frame.start,
         end=frame.end,
         weeks=weeks,
-        stages_now=_stage_counts(m.stage for m in learners),
         stages_by_week=staircase(session, frame.cohort.id, weeks, frame.end, frame.zone, learners),
         access=_access(learners),
-        motivation=_motivation(session, frame, learners),
+        motivation=_motivation_counts(latest, learners),
         contributions_by_week=_kinds_by_week(session, frame),
         heatmap=heatmap,
-        replies_by_week=replies_by_week,
-        network=reply_network(members, replies.pairs, activity),
+        replies_by_week=replies.by_week(weeks),
+        network=network,
         adopters=adopters,
         not_yet_contributing=not_yet,
-        key_numbers=_key_numbers(frame, learners, people, replies_by_week),
-    )
-
-
-def _key_numbers(
-    frame: _Frame, learners: Sequence[Member], people: _People, weeks: Sequence[ReplyWeek]
-) -> KeyNumbers:
-    since = max(frame.start, frame.end - timedelta(days=ACTIVE_DAYS - 1))
-    replies = [people.replies[m.person_id] for m in learners]
-    last = people.last_active
-    return KeyNumbers(
-        learners=len(learners),
-        active_this_week=sum(m.person_id in last and last[m.person_id] >= since for m in learners),
-        median_replies_per_learner=float(statistics.median(replies)) if learners else 0.0,
-        share_stage3_plus=(
-            sum(m.stage >= 3 for m in learners) / len(learners) if learners else 0.0
-        ),
-        peer_replies=sum(w.peer_replies for w in weeks),
-        replies_to_staff=sum(w.replies_to_staff for w in weeks),
+        figures=cohort_figures(members, counts, shown),
+        findings=cohort_story(story, network, counts, shown, rules),
     )
 
 
@@ -426,14 +392,14 @@ def member_activity(
 def roster_sparklines(
     session: Session, cohort_id: int, weeks: int = 8, as_of: date | None = None
 ) -> dict[int, list[int]]:
-    """Each member's activity in the last `weeks` seven-day stretches up to `as_of`, oldest
-    first: the last value is the past seven days, so a quiet spell shows at once.
+    """Each member's activity in the last `weeks` seven-day stretches up to the as-of day
+    (`metrics.period.default_as_of` when None), oldest first: the last value is the past
+    seven days, so a quiet spell shows at once.
 
     Raises:
         NotFoundError: no such cohort.
     """
-    cohort = _require_cohort(session, cohort_id)
-    today = as_of or datetime.now(UTC).astimezone(ZoneInfo(cohort.timezone)).date()
+    today = cohort_period(session, cohort_id, as_of=as_of).as_of
     first = today - timedelta(days=7 * weeks - 1)
     position = _days_since(DAILY.c.day, first) // 7
     stmt = (
@@ -451,17 +417,19 @@ def roster_sparklines(
 
 
 def compare_cohorts(
-    session: Session, cohort_ids: Sequence[int], as_of: date | None = None
+    session: Session, cohort_ids: Sequence[int], as_of: Mapping[int, date] | None = None
 ) -> CohortComparison:
     """Cohorts side by side: stages now, and learners' contributions per learner per week of
-    cohort (week 1 first; a shorter cohort has a shorter list).
+    cohort (week 1 first; a shorter cohort has a shorter list). Each cohort is judged as of
+    its day in `as_of` (cohort id -> day), else its own default (today, or its end once it
+    has ended).
 
     Raises:
         NotFoundError: one of the cohorts does not exist.
     """
     series: list[CohortSeries] = []
     for cohort_id in cohort_ids:
-        frame = _frame(session, cohort_id, as_of=as_of)
+        frame = _frame(session, cohort_id, as_of=(as_of or {}).get(cohort_id))
         learners = [m for m in _members(session, cohort_id) if m.role is Role.LEARNER]
         ids = [m.person_id for m in learners]
         totals = [0] * len(frame.weeks)
@@ -473,7 +441,7 @@ def compare_cohorts(
                 )
             )
             stmt = (
-                select(week, func.sum(DAILY.c.posts + DAILY.c.replies))
+                select(week, func.sum(rollup_count(DAILY, CONTRIBUTION_KINDS)))
                 .where(*_in_range(frame, learner_rows))
                 .group_by(week)
             )
@@ -483,7 +451,7 @@ def compare_cohorts(
             CohortSeries(
                 cohort_id=cohort_id,
                 cohort_name=frame.cohort.name,
-                stages_now=_stage_counts(m.stage for m in learners),
+                stages_now=stage_counts(m.stage for m in learners),
                 learners=len(learners),
                 weekly_per_learner=[t / len(ids) if ids else 0.0 for t in totals],
             )

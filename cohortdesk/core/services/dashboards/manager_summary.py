@@ -9,14 +9,16 @@ sessions, no motivation ratings or their notes, no access problems, no nudges.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cohortdesk.core.errors import NotFoundError
-from cohortdesk.core.models import ActivityEvent, Cohort, Highlight, Membership
+from cohortdesk.core.metrics.counts import active_days, activity_span
+from cohortdesk.core.metrics.period import cohort_period, cohort_week, week_anchor
+from cohortdesk.core.models import Cohort, Highlight, Membership
 from cohortdesk.core.schemas.mentoring import ManagerSummary, SummaryHighlight
 from cohortdesk.core.services.activity.participation import roster_row
 from cohortdesk.core.stages import stage
@@ -27,7 +29,8 @@ MAX_HIGHLIGHTS = 6
 def manager_summary(
     session: Session, membership_id: int, as_of: date | None = None
 ) -> ManagerSummary:
-    """The summary of one member of one cohort, as of the end of `as_of`.
+    """The summary of one member of one cohort, as of the end of `as_of` (by default today,
+    or the cohort's end once it has ended). Active weeks are weeks of the cohort.
 
     Raises:
         NotFoundError: no such member.
@@ -38,16 +41,12 @@ def manager_summary(
     cohort = session.get(Cohort, membership.cohort_id)
     assert cohort is not None
     zone = ZoneInfo(cohort.timezone)
-    day = as_of or datetime.now(zone).date()
-    row = roster_row(session, membership_id)
-    moments = session.scalars(
-        select(ActivityEvent.occurred_at).where(
-            ActivityEvent.cohort_id == cohort.id, ActivityEvent.person_id == membership.person_id
-        )
-    ).all()
-    days = {m.astimezone(zone).date() for m in moments}
-    days = {d for d in days if d <= day}
-    weeks = {d.isocalendar()[:2] for d in days}
+    period = cohort_period(session, cohort.id, as_of=as_of)
+    day = period.as_of
+    row = roster_row(session, membership_id, as_of=day)
+    days = active_days(session, cohort.id, membership.person_id, period)
+    anchor = week_anchor(cohort.start_date, activity_span(session, cohort.id)[0])
+    weeks = {cohort_week(d, anchor) for d in days} if anchor is not None else set()
     highlights = session.scalars(
         select(Highlight)
         .where(Highlight.membership_id == membership.id, Highlight.happened_on <= day)

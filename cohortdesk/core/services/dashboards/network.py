@@ -2,7 +2,7 @@
 
 Metrics come from networkx (a directed graph of members, an edge per pair who replied):
 in- and out-degree (how many people one is answered by, answers), isolates and reciprocity.
-The patterns are said in plain sentences naming people:
+The patterns are findings naming people (`schemas.report.Finding`, worded by `story.sentence`):
 
 - **isolated**: a learner with no reply sent or received in the range;
 - **facilitator-centred**: staff take part in more than half of all replies, or one staff
@@ -33,6 +33,7 @@ from cohortdesk.core.schemas.dashboard import (
     ReplyWeek,
     Week,
 )
+from cohortdesk.core.schemas.report import Finding, FindingKind, FindingPerson
 from cohortdesk.core.services.activity.rollups import REPLIES
 
 #: staff in more than this share of replies: facilitator-centred
@@ -49,8 +50,6 @@ DOMINANT_OVER_NEXT = 2.0
 DOMINANT_OVER_MEDIAN = 3.0
 #: with at least this many learners contributing
 MIN_CONTRIBUTORS = 3
-#: names listed in one sentence before "and N more"
-NAMES_SHOWN = 8
 
 
 class Member(NamedTuple):
@@ -65,21 +64,6 @@ class Member(NamedTuple):
     joined_on: date
 
 
-def names(people: Sequence[str], limit: int = NAMES_SHOWN) -> str:
-    """`A`, `A and B`, `A, B and C`, `A, B, C and 5 more`."""
-    shown = list(people[:limit])
-    more = len(people) - len(shown)
-    if more:
-        return f"{', '.join(shown)} and {more} more"
-    if len(shown) <= 1:
-        return "".join(shown)
-    return f"{', '.join(shown[:-1])} and {shown[-1]}"
-
-
-def _percent(share: float) -> str:
-    return f"{round(share * 100)}%"
-
-
 def reply_network(
     members: Sequence[Member], edges: Mapping[tuple[int, int], int], activity: Mapping[int, int]
 ) -> ReplyNetwork:
@@ -89,7 +73,7 @@ def reply_network(
         members: everyone in the cohort.
         edges: (from person, to person) -> replies, both members, never to oneself; the
             network's edges keep this order.
-        activity: person -> contributions (posts and replies) in the range.
+        activity: person -> contributions (threads started and replies) in the range.
     """
     graph: Any = nx.DiGraph()
     graph.add_nodes_from(m.person_id for m in members)
@@ -158,6 +142,10 @@ def _hub(nodes: Sequence[NetworkNode]) -> tuple[NetworkNode, int] | None:
     return None
 
 
+def _person(node: NetworkNode) -> FindingPerson:
+    return FindingPerson(membership_id=node.membership_id, name=node.name)
+
+
 def _findings(
     nodes: Sequence[NetworkNode],
     total: int,
@@ -165,46 +153,48 @@ def _findings(
     centred: bool,
     hub: tuple[NetworkNode, int] | None,
     reciprocity: float,
-) -> list[str]:
-    said: list[str] = []
+) -> list[Finding]:
+    found: list[Finding] = []
     learners = [n for n in nodes if n.role is Role.LEARNER]
     if total == 0:
-        said.append("Nobody has replied to anyone yet in this period.")
-    isolated = sorted((n.name for n in learners if n.isolated), key=str.casefold)
+        found.append(Finding(kind=FindingKind.NO_REPLIES_YET))
+    isolated = sorted((n for n in learners if n.isolated), key=lambda n: n.name.casefold())
     if isolated and total:
-        verb = "learner is" if len(isolated) == 1 else "learners are"
-        said.append(
-            f"{len(isolated)} {verb} isolated, with no reply sent or received: {names(isolated)}."
-        )
+        people = tuple(_person(n) for n in isolated)
+        found.append(Finding(kind=FindingKind.ISOLATED, people=people, alert=True))
     if centred:
-        sentence = (
-            f"Facilitator-centred: {_percent(staff_share)} of replies go to or come from staff"
-        )
+        numbers = {"staff_share": staff_share}
         if hub is not None:
             node, best = hub
-            sentence += (
-                f"; {node.name} has {_degree(node)} reply links, against {best} for the "
-                "best-connected learner"
+            people = (_person(node),)
+            numbers |= {"hub_links": _degree(node), "best_learner_links": best}
+        else:
+            people = tuple(_person(n) for n in nodes if n.role is not Role.LEARNER)
+        found.append(
+            Finding(
+                kind=FindingKind.FACILITATOR_CENTRED, people=people, numbers=numbers, alert=True
             )
-        said.append(sentence + ".")
+        )
     elif total >= MIN_REPLIES:
-        said.append(
-            f"Learners answer each other: {_percent(1 - staff_share)} of replies are between "
-            "learners."
+        found.append(
+            Finding(
+                kind=FindingKind.LEARNERS_ANSWER_EACH_OTHER,
+                numbers={"learner_share": 1 - staff_share},
+            )
         )
     dominant = _dominant(learners)
     if dominant is not None:
         top, share, contributed = dominant
-        said.append(
-            f"{top.name} dominates: {_percent(share)} of all learners' posts and replies "
-            f"({top.activity} of {contributed})."
+        found.append(
+            Finding(
+                kind=FindingKind.DOMINANT,
+                people=(_person(top),),
+                numbers={"share": share, "posts": top.activity, "all_posts": contributed},
+            )
         )
     if total:
-        said.append(
-            f"{_percent(reciprocity)} of the pairs who exchange replies answer each other "
-            "both ways."
-        )
-    return said
+        found.append(Finding(kind=FindingKind.RECIPROCITY, numbers={"share": reciprocity}))
+    return found
 
 
 def _dominant(learners: Sequence[NetworkNode]) -> tuple[NetworkNode, float, int] | None:

@@ -16,11 +16,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from cohortdesk.core.metrics.counts import member_counts
+from cohortdesk.core.metrics.period import RECENT_DAYS, Period, cohort_period
+from cohortdesk.core.metrics.terms import REPLY_KINDS, THREAD_KINDS, kind_in
 from cohortdesk.core.models import (
     AccessIssue,
     ActivityEvent,
     Cohort,
-    EventKind,
     Highlight,
     Membership,
     MotivationCheck,
@@ -38,11 +40,8 @@ from cohortdesk.core.schemas.mentoring import (
 from cohortdesk.core.services.activity import participation
 from cohortdesk.core.services.attention import attention
 from cohortdesk.core.services.mentoring import mentoring
-from cohortdesk.core.services.messaging.message_context import day_end
 
-RECENT_DAYS = 14
 _SHOWN = 80
-_POSTS = (EventKind.POST, EventKind.REPLY)
 
 
 def _short(text: str) -> str:
@@ -73,8 +72,8 @@ def mentor_overview(
     assert membership is not None
     cohort = session.get(Cohort, membership.cohort_id)
     assert cohort is not None
-    zone = ZoneInfo(cohort.timezone)
-    day = as_of or datetime.now(zone).date()
+    period = cohort_period(session, cohort.id, as_of=as_of)
+    zone, day = period.zone, period.as_of
     since = mentor.last_reviewed_at
     links = mentoring.current_links(session, cohort.id)
     mine = {m: link for m, link in links.items() if link.mentor_membership_id == mentor.id}
@@ -83,11 +82,11 @@ def mentor_overview(
     sessions = mentoring.list_sessions(session, mentor.id)
     roster = {
         r.membership_id: r
-        for r in participation.roster(session, cohort.id)
+        for r in participation.roster(session, cohort.id, period=period)
         if r.membership_id in mine
     }
     reasons = _reasons(session, cohort.id, day, set(mine))
-    recent = _recent(session, cohort.id, list(roster.values()), day_end(day, zone), recent_days)
+    recent = _recent(session, cohort.id, list(roster.values()), period, recent_days)
     changes = _changes(session, cohort.id, set(mine), since, zone, day)
     stage_since = dict(
         session.execute(
@@ -156,32 +155,20 @@ def _reasons(
 
 
 def _recent(
-    session: Session,
-    cohort_id: int,
-    rows: list[MemberRow],
-    cutoff: datetime,
-    days: int,
+    session: Session, cohort_id: int, rows: list[MemberRow], period: Period, days: int
 ) -> dict[int, tuple[int, int]]:
-    """Events and posts in the `days` before `cutoff`, by person."""
+    """Events and posts (contributions) in the `days` days up to the as-of day, by person."""
     people = [r.person_id for r in rows]
     if not people:
         return {}
-    event = ActivityEvent
-    stmt = (
-        select(
-            event.person_id,
-            func.count(event.id),
-            func.count(event.id).filter(event.kind.in_(_POSTS)),
-        )
-        .where(
-            event.cohort_id == cohort_id,
-            event.person_id.in_(people),
-            event.occurred_at >= cutoff - timedelta(days=days),
-            event.occurred_at < cutoff,
-        )
-        .group_by(event.person_id)
+    window = Period(
+        as_of=period.as_of,
+        last=period.as_of,
+        first=period.as_of - timedelta(days=days - 1),
+        zone=period.zone,
     )
-    return {pid: (events, posts) for pid, events, posts in session.execute(stmt)}
+    counts = member_counts(session, cohort_id, window, people)
+    return {pid: (c.events, c.posts) for pid, c in counts.items()}
 
 
 def _changes(
@@ -225,8 +212,8 @@ def _changes(
         select(
             event.person_id,
             func.count(event.id),
-            func.count(event.id).filter(event.kind == EventKind.POST),
-            func.count(event.id).filter(event.kind == EventKind.REPLY),
+            func.count(event.id).filter(kind_in(event.kind, THREAD_KINDS)),
+            func.count(event.id).filter(kind_in(event.kind, REPLY_KINDS)),
             func.max(event.occurred_at),
         )
         .where(

@@ -5,7 +5,7 @@ attention list and the command line agree. `contexts_for` builds many members' v
 fixed number of grouped queries; `context_for` is the one-member case.
 
 The peer (`{peer_name}`) is a fellow learner worth connecting with, chosen among the learners
-who posted or replied in the `PEER_RECENT_DAYS` before the day:
+who posted in the `metrics.period.RECENT_DAYS` days before the day:
 
 - for a member at stages 1 to 4, someone at a higher stage: a step or two ahead, someone to
   answer who is not out of reach;
@@ -22,20 +22,22 @@ import re
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cohortdesk.core.errors import NotFoundError
-from cohortdesk.core.models import ActivityEvent, Cohort, EventKind, Membership, Person, Role
+from cohortdesk.core.metrics.counts import counts_of, member_counts
+from cohortdesk.core.metrics.period import RECENT_DAYS, Period, day_end
+from cohortdesk.core.metrics.terms import CONTRIBUTION_KINDS, THREAD_KINDS, kind_in
+from cohortdesk.core.models import ActivityEvent, Cohort, Membership, Person, Role
 from cohortdesk.core.rendering import day_label
 from cohortdesk.core.schemas import MessageContext
 from cohortdesk.core.services.attention.rules import get_rules
 from cohortdesk.core.stages import FIRST_STAGE, LAST_STAGE, stage
 
-PEER_RECENT_DAYS = 14
 NEWCOMER_STAGE = 2
 FALLBACKS = {
     "facilitator": "your facilitator",
@@ -49,7 +51,6 @@ FALLBACKS = {
 }
 _HONORIFICS = {"dr", "mr", "mrs", "ms", "mx", "miss", "prof", "professor", "sir", "dame"}
 _KEYWORD_SPLIT = re.compile(r"[,;/\n]+")
-_POSTS = (EventKind.POST, EventKind.REPLY)
 
 
 def first_name(full_name: str) -> str:
@@ -64,11 +65,6 @@ def first_name(full_name: str) -> str:
 def keywords(expertise: str) -> frozenset[str]:
     """Expertise keywords, lower-cased: the text split at commas, semicolons and slashes."""
     return frozenset(k.strip().lower() for k in _KEYWORD_SPLIT.split(expertise) if k.strip())
-
-
-def day_end(day: date, zone: ZoneInfo) -> datetime:
-    """The first moment after `day` in `zone`, in UTC: activity before it counts as of `day`."""
-    return datetime.combine(day + timedelta(days=1), time(0), zone).astimezone(UTC)
 
 
 @dataclass(frozen=True)
@@ -117,13 +113,8 @@ def contexts_for(
     wanted = [m for m in people if membership_ids is None or m.membership_id in membership_ids]
     if not wanted:
         return {}
-    last_seen = dict(
-        session.execute(
-            select(ActivityEvent.person_id, func.max(ActivityEvent.occurred_at))
-            .where(ActivityEvent.cohort_id == cohort_id, ActivityEvent.occurred_at < cutoff)
-            .group_by(ActivityEvent.person_id)
-        ).all()
-    )
+    period = Period(as_of=as_of, last=as_of, zone=zone)
+    counts = member_counts(session, cohort_id, period, [m.person_id for m in wanted])
     posts = _latest_posts(session, cohort_id, cutoff)
     messages = get_rules(session, cohort_id).messages
     staff = [m for m in people if m.role is Role.FACILITATOR]
@@ -138,12 +129,11 @@ def contexts_for(
         "space_link": messages.space_link,
         "today": day_label(as_of, as_of),
     }
-    peers = _PeerFinder(people, posts, cutoff - timedelta(days=PEER_RECENT_DAYS))
+    peers = _PeerFinder(people, posts, cutoff - timedelta(days=RECENT_DAYS))
     start = cohort.start_date
     result = {}
     for member in wanted:
-        seen = last_seen.get(member.person_id)
-        seen_day = seen.astimezone(zone).date() if seen else None
+        seen_day = counts_of(counts, member.person_id).last_active
         reference = max(start or member.joined_on, member.joined_on)
         since = seen_day or reference
         own = posts.get(member.person_id)
@@ -191,7 +181,7 @@ def _members(session: Session, cohort_id: int) -> list[_Member]:
 
 
 def _latest_posts(session: Session, cohort_id: int, cutoff: datetime) -> dict[int, _Post]:
-    """Each person's latest post or reply before `cutoff`: when, and in which thread."""
+    """Each person's latest contribution before `cutoff`: when, and in which thread."""
     ranked = (
         select(
             ActivityEvent.person_id,
@@ -206,7 +196,7 @@ def _latest_posts(session: Session, cohort_id: int, cutoff: datetime) -> dict[in
         )
         .where(
             ActivityEvent.cohort_id == cohort_id,
-            ActivityEvent.kind.in_(_POSTS),
+            kind_in(ActivityEvent.kind, CONTRIBUTION_KINDS),
             ActivityEvent.occurred_at < cutoff,
         )
         .subquery()
@@ -228,7 +218,7 @@ def _latest_facilitator_thread(session: Session, cohort_id: int, cutoff: datetim
         )
         .where(
             ActivityEvent.cohort_id == cohort_id,
-            ActivityEvent.kind == EventKind.POST,
+            kind_in(ActivityEvent.kind, THREAD_KINDS),
             ActivityEvent.thread.is_not(None),
             ActivityEvent.occurred_at < cutoff,
             Membership.role == Role.FACILITATOR,

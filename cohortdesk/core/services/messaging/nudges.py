@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from cohortdesk.core.errors import KnownError, NotFoundError
+from cohortdesk.core.metrics.period import day_end
 from cohortdesk.core.models import (
     ActivityEvent,
     Cohort,
@@ -27,7 +28,6 @@ from cohortdesk.core.models import (
 )
 from cohortdesk.core.schemas import NudgeInput, NudgeOutcome, NudgeRow
 from cohortdesk.core.services.attention.rules import get_rules
-from cohortdesk.core.services.messaging.message_context import day_end
 from cohortdesk.core.services.people.members import require_membership
 
 

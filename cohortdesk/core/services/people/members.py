@@ -198,8 +198,14 @@ def member_choices(session: Session, cohort_id: int) -> list[PersonChoice]:
     ]
 
 
-def member_detail(session: Session, membership_id: int, *, event_limit: int = 500) -> MemberDetail:
-    """Everything the member panel shows, newest first; events capped at `event_limit`."""
+def member_detail(
+    session: Session, membership_id: int, *, as_of: date | None = None, event_limit: int = 500
+) -> MemberDetail:
+    """Everything the member panel shows, newest first; events capped at `event_limit`.
+
+    The counts are the roster's as of the end of `as_of` (by default today, or the cohort's
+    end once it has ended); the history and the events are all there are.
+    """
     membership = require_membership(session, membership_id)
     cohort = session.get(Cohort, membership.cohort_id)
     person = session.get(Person, membership.person_id)
@@ -236,7 +242,7 @@ def member_detail(session: Session, membership_id: int, *, event_limit: int = 50
     )
     total = session.scalar(select(func.count()).select_from(ActivityEvent).where(*mine)) or 0
     return MemberDetail(
-        row=roster_row(session, mid),
+        row=roster_row(session, mid, as_of=as_of),
         cohort_id=cohort.id,
         cohort_name=cohort.name,
         timezone=cohort.timezone,

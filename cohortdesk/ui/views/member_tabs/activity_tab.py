@@ -116,11 +116,11 @@ class ActivityTab(MemberTab):
         self._chart_for = None
         self._chart_request += 1
         request, membership_id = self._chart_request, detail.row.membership_id
-        today = self.context.current_date()
+        as_of = self.context.as_of.shown_day()
 
         def query(session: Session) -> MemberActivity | None:
             try:
-                return dashboard.member_activity(session, membership_id, as_of=today)
+                return dashboard.member_activity(session, membership_id, as_of=as_of)
             except NotFoundError:
                 return None  # removed meanwhile: the panel is about to say so
 

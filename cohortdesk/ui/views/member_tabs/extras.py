@@ -34,7 +34,7 @@ def load_member(
     Raises:
         NotFoundError: no such member.
     """
-    detail = members.member_detail(session, membership_id)
+    detail = members.member_detail(session, membership_id, as_of=as_of)
     rows = nudges.list_nudges(session, detail.cohort_id, membership_id=membership_id, as_of=as_of)
     found = None
     if detail.row.role is Role.LEARNER:

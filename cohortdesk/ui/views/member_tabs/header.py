@@ -129,7 +129,7 @@ class MemberHeader(MemberTab):
                 "—", "Peer replies are a learner's replies to other learners"
             )
         self.last_active.set_value(
-            fmt.relative_day(row.last_active, self.context.current_date()),
+            fmt.relative_day(row.last_active, self.context.as_of.shown_day()),
             "" if row.last_active is None else fmt.short_date(row.last_active),
         )
 

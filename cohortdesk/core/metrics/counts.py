@@ -1,0 +1,238 @@
+"""Each member's counts over a period, read from the daily rollups (two grouped queries).
+
+The rollups (`core/models/rollups.py`) hold, per member and local day, the events of each
+kind, and per pair of members and day the replies from one to the other; they always equal
+the events grouped that way (`core/services/activity/rollups.py` keeps them so). Reading them
+costs members x days, never the number of events. The roster, the member panel, the attention
+list, the dashboard, the report, the exports, the manager summary and the mentor view all
+count a member's activity here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, cast
+
+from sqlalchemy import ColumnElement, Table, and_, case, func, select
+from sqlalchemy.orm import Session, aliased
+
+from cohortdesk.core.metrics.period import Period
+from cohortdesk.core.metrics.terms import (
+    CONTRIBUTION_KINDS,
+    THREAD_KINDS,
+    has_access_evidence,
+    peer_reply_sql,
+    rollup_count,
+    staff_reply_sql,
+)
+from cohortdesk.core.models import DailyActivity, DailyReplies, DailyTotals, Membership
+
+DAILY = cast(Table, DailyActivity.__table__)
+REPLIES = cast(Table, DailyReplies.__table__)
+TOTALS = cast(Table, DailyTotals.__table__)
+
+
+@dataclass(frozen=True, slots=True)
+class MemberCounts:
+    """What one member did in a period (see `terms` for each word).
+
+    Attributes:
+        events: activity of every kind.
+        logins: logins.
+        views: views.
+        threads: threads started (posts, and messages sharing a file or link).
+        replies: replies, to anyone.
+        peer_replies: replies to another learner (learners only).
+        replies_to_staff: replies to a facilitator, mentor or manager (learners only).
+        replies_received: replies others wrote to them.
+        words: words written, where the length is known.
+        first_active: the first day with any activity.
+        last_active: the last day with any activity.
+        first_contribution: the first day with a thread started or a reply.
+    """
+
+    events: int = 0
+    logins: int = 0
+    views: int = 0
+    threads: int = 0
+    replies: int = 0
+    peer_replies: int = 0
+    replies_to_staff: int = 0
+    replies_received: int = 0
+    words: int = 0
+    first_active: date | None = None
+    last_active: date | None = None
+    first_contribution: date | None = None
+
+    @property
+    def posts(self) -> int:
+        """Contributions: threads started plus replies."""
+        return self.threads + self.replies
+
+    @property
+    def accessed(self) -> bool:
+        """Whether the period shows they got in (`terms.has_access_evidence`)."""
+        return has_access_evidence(self.events, self.replies_received)
+
+
+NO_COUNTS = MemberCounts()
+"""The counts of a member with nothing in the period."""
+
+
+def _days(period: Period | None, day: Any) -> list[ColumnElement[bool]]:
+    if period is None:
+        return []
+    where = [day <= period.last]
+    if period.first is not None:
+        where.append(day >= period.first)
+    return where
+
+
+@dataclass
+class _Totals:
+    replies_by: dict[int, tuple[int, int]] = field(default_factory=dict)
+    received: dict[int, int] = field(default_factory=dict)
+
+
+def member_counts(
+    session: Session,
+    cohort_id: int,
+    period: Period | None,
+    person_ids: list[int] | None = None,
+) -> dict[int, MemberCounts]:
+    """Each person's counts in the cohort over `period` (None: all of it), by person id.
+
+    People with nothing in the period are left out: use `.get(person_id, NO_COUNTS)`.
+    `person_ids` limits the answer to those people (the counts are the same).
+    """
+    threads = rollup_count(DAILY, THREAD_KINDS)
+    contributions = rollup_count(DAILY, CONTRIBUTION_KINDS)
+    where = [DAILY.c.cohort_id == cohort_id, *_days(period, DAILY.c.day)]
+    if person_ids is not None:
+        where.append(DAILY.c.person_id.in_(person_ids))
+    stmt = (
+        select(
+            DAILY.c.person_id,
+            func.sum(DAILY.c.events),
+            func.sum(DAILY.c.logins),
+            func.sum(DAILY.c.views),
+            func.sum(threads),
+            func.sum(DAILY.c.replies),
+            func.sum(DAILY.c.words),
+            func.min(DAILY.c.day),
+            func.max(DAILY.c.day),
+            func.min(case((contributions > 0, DAILY.c.day))),
+        )
+        .where(*where)
+        .group_by(DAILY.c.person_id)
+    )
+    totals = _reply_totals(session, cohort_id, period, person_ids)
+    found: dict[int, MemberCounts] = {}
+    connection = session.connection()  # plain rows: the ORM adds nothing here
+    for (
+        person,
+        events,
+        logins,
+        views,
+        started,
+        replies,
+        words,
+        first,
+        last,
+        posted,
+    ) in connection.execute(stmt).all():
+        peer, staff = totals.replies_by.get(person, (0, 0))
+        found[person] = MemberCounts(
+            events=int(events),
+            logins=int(logins),
+            views=int(views),
+            threads=int(started),
+            replies=int(replies),
+            peer_replies=peer,
+            replies_to_staff=staff,
+            replies_received=totals.received.get(person, 0),
+            words=int(words),
+            first_active=first,
+            last_active=last,
+            first_contribution=posted,
+        )
+    for person, received in totals.received.items():
+        if person not in found:  # answered, but nothing of their own in the period
+            found[person] = MemberCounts(replies_received=received)
+    return found
+
+
+def _reply_totals(
+    session: Session, cohort_id: int, period: Period | None, person_ids: list[int] | None
+) -> _Totals:
+    """Replies sent to peers and to staff (by the members' roles now), and replies received."""
+    sender, target = aliased(Membership), aliased(Membership)
+    frm, to = REPLIES.c.from_person_id, REPLIES.c.to_person_id
+    peer = peer_reply_sql(frm, sender.role, to, target.role)
+    staff = staff_reply_sql(frm, sender.role, to, target.role)
+    where = [REPLIES.c.cohort_id == cohort_id, *_days(period, REPLIES.c.day)]
+    sent = (
+        select(
+            frm,
+            func.sum(case((peer, REPLIES.c.count), else_=0)),
+            func.sum(case((staff, REPLIES.c.count), else_=0)),
+        )
+        .join(sender, and_(sender.cohort_id == REPLIES.c.cohort_id, sender.person_id == frm))
+        .join(target, and_(target.cohort_id == REPLIES.c.cohort_id, target.person_id == to))
+        .where(*where, *([frm.in_(person_ids)] if person_ids is not None else []))
+        .group_by(frm)
+    )
+    received = (
+        select(to, func.sum(REPLIES.c.count))
+        .where(*where, *([to.in_(person_ids)] if person_ids is not None else []))
+        .group_by(to)
+    )
+    connection = session.connection()
+    totals = _Totals()
+    for person, peers, staffed in connection.execute(sent).all():
+        totals.replies_by[person] = (int(peers), int(staffed))
+    totals.received = {p: int(n) for p, n in connection.execute(received).all()}
+    return totals
+
+
+def counts_of(counts: Mapping[int, MemberCounts], person_id: int) -> MemberCounts:
+    """One person's counts (`NO_COUNTS` for someone with nothing in the period)."""
+    return counts.get(person_id, NO_COUNTS)
+
+
+def activity_span(session: Session, cohort_id: int) -> tuple[date | None, date | None]:
+    """The cohort's first and last days with any activity (None, None without any)."""
+    days = select(TOTALS.c.day).where(TOTALS.c.cohort_id == cohort_id)
+    first, last = session.execute(  # each through the primary key: two lookups, no scan
+        select(
+            days.order_by(TOTALS.c.day).limit(1).scalar_subquery(),
+            days.order_by(TOTALS.c.day.desc()).limit(1).scalar_subquery(),
+        )
+    ).one()
+    return first, last
+
+
+def active_days(session: Session, cohort_id: int, person_id: int, period: Period) -> list[date]:
+    """The days in `period` on which one person did anything, oldest first."""
+    stmt = (
+        select(DAILY.c.day)
+        .where(
+            DAILY.c.cohort_id == cohort_id,
+            DAILY.c.person_id == person_id,
+            *_days(period, DAILY.c.day),
+        )
+        .order_by(DAILY.c.day)
+    )
+    return list(session.scalars(stmt))
+
+
+def people_with_activity(session: Session, cohort_id: int, person_ids: list[int]) -> set[int]:
+    """Which of `person_ids` have any activity on record in the cohort, on any day."""
+    stmt = (
+        select(DAILY.c.person_id)
+        .where(DAILY.c.cohort_id == cohort_id, DAILY.c.person_id.in_(person_ids))
+        .distinct()
+    )
+    return set(session.scalars(stmt))

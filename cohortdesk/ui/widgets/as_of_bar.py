@@ -1,0 +1,106 @@
+"""The "As of" control above the cohort's pages: the day every screen judges the cohort by."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, Slot
+from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QLabel, QToolButton, QWidget
+
+from cohortdesk.core.schemas import CohortRow
+from cohortdesk.ui import format as fmt
+from cohortdesk.ui.as_of import AsOf
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+class AsOfBar(QWidget):
+    """`As of [30 Jun 2017] Reset · the cohort ended on 30 Jun 2017`.
+
+    Picking a day judges the shown cohort as of its end on every screen; Reset goes back to
+    the cohort's own day (today, or its end once it has ended).
+    """
+
+    def __init__(self, as_of: AsOf, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.as_of = as_of
+        self.cohort: CohortRow | None = None
+        self.label = QLabel("As of")
+        self.edit = QDateEdit()
+        self.edit.setCalendarPopup(True)
+        self.edit.setDisplayFormat("d MMM yyyy")
+        self.edit.setAccessibleName("As of")
+        self.edit.setToolTip(
+            "Every figure, list and chart is judged as of the end of this day: activity "
+            "after it does not count"
+        )
+        self.reset_button = QToolButton()
+        self.reset_button.setText("Reset")
+        self.reset_button.setAccessibleName("Reset the as-of day")
+        self.reset_button.setToolTip("Back to the cohort's own day")
+        self.note = QLabel()
+        self.note.setObjectName("muted")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 2, 8, 2)
+        layout.setSpacing(6)
+        for widget in (self.label, self.edit, self.reset_button, self.note):
+            layout.addWidget(widget)
+        self.edit.dateChanged.connect(self._edited)
+        self.reset_button.clicked.connect(self._reset)
+        as_of.changed.connect(self._changed)
+        self.setEnabled(False)
+
+    def show_cohort(self, cohort: CohortRow | None) -> None:
+        """Follow `cohort` (None: nothing to judge)."""
+        self.cohort = cohort
+        self.as_of.show(cohort)
+        self.setEnabled(cohort is not None)
+        self._refresh()
+
+    def day(self) -> date | None:
+        """The day shown (None without a cohort)."""
+        return None if self.cohort is None else self.as_of.day(self.cohort)
+
+    def _refresh(self) -> None:
+        cohort = self.cohort
+        self.edit.blockSignals(True)
+        try:
+            if cohort is None:
+                self.note.setText("")
+                self.reset_button.setEnabled(False)
+                return
+            latest = cohort.end_date or max(self.as_of.default(cohort), self.as_of.today())
+            self.edit.setMaximumDate(_qdate(latest))
+            self.edit.setDate(_qdate(self.as_of.day(cohort)))
+        finally:
+            self.edit.blockSignals(False)
+        chosen = self.as_of.is_chosen(cohort)
+        self.reset_button.setEnabled(chosen)
+        self.note.setText(self._note(cohort, chosen))
+
+    def _note(self, cohort: CohortRow, chosen: bool) -> str:
+        default = self.as_of.default(cohort)
+        if chosen:
+            return f"chosen (the cohort's own day is {fmt.short_date(default)})"
+        if cohort.end_date is not None and default == cohort.end_date:
+            return "the day the cohort ended"
+        if cohort.start_date is not None and default == cohort.start_date:
+            return "the day the cohort starts"
+        return "today"
+
+    @Slot(QDate)
+    def _edited(self, day: QDate) -> None:
+        if self.cohort is not None:
+            self.as_of.choose(self.cohort, date(day.year(), day.month(), day.day()))
+
+    @Slot()
+    def _reset(self) -> None:
+        if self.cohort is not None:
+            self.as_of.choose(self.cohort, None)
+
+    @Slot(int)
+    def _changed(self, cohort_id: int) -> None:
+        if self.cohort is not None and self.cohort.id == cohort_id:
+            self._refresh()
