@@ -62,6 +62,8 @@ class Case:
     real: bool = False
     expected_as_of: str | None = None
     facts: dict[str, Any] = field(default_factory=dict)
+    not_in_yet: int | None = None
+    """Learners with no evidence of access (no activity, never replied to)."""
 
 
 def _real(name: str) -> str:
@@ -123,6 +125,7 @@ CASES = {
         real=True,
         expected_as_of="2013-06-16",
         facts={"learners": 443, "replies": 2529},
+        not_in_yet=3,  # the file names 442 of its 445 people (two facilitators)
     ),
     "MOOC-Ed, May 2013 only": Case(
         "MOOC",
@@ -288,6 +291,9 @@ def test_every_surface_shows_the_same_figures(
         status = cli.json("status", *_judged(case))
         assert status["as_of"] == report["as_of"]
         assert _sums(status["members"], to) == summed
+        if case.not_in_yet is not None:
+            learners = [m for m in status["members"] if m["role"] == "learner"]
+            assert sum(m["access"] == "not_yet" for m in learners) == case.not_in_yet
 
     # the exports: CSV and XLSX totals, the PDF's numbers, the xAPI statements
     export = ["--cohort", case.cohort, *_period(case)] + (

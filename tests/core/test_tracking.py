@@ -254,3 +254,15 @@ def test_notes_are_kept_and_deleted(db: Database, member: int) -> None:
         assert members.member_detail(s, member).notes == ()
     with pytest.raises(KnownError), db.write() as s:
         tracking.add_note(s, member, " ")
+
+
+def test_being_replied_to_is_evidence_of_access(db: Database, member: int) -> None:
+    with db.write() as s:
+        cohort_id = members.require_membership(s, member).cohort_id
+        peer = add(s, cohort_id, "Pat Peer")
+        event(s, peer, EventKind.VIEW)
+    assert _access(db, member)[0] is AccessStatus.NOT_YET
+    with db.write() as s:
+        event(s, peer, EventKind.REPLY, to=member)  # one cannot be answered without posting
+    assert _access(db, member)[0] is AccessStatus.ACCESSED
+    assert _access(db, peer)[0] is AccessStatus.ACCESSED

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, literal
+from sqlalchemy import ColumnElement, CompoundSelect, Table, and_, literal, select, union
 
-from cohortdesk.core.models import DAILY_KIND_COLUMNS, EventKind, Role
+from cohortdesk.core.models import DAILY_KIND_COLUMNS, ActivityEvent, EventKind, Role
 
 THREAD_KINDS: frozenset[EventKind] = frozenset({EventKind.POST, EventKind.SHARE})
 """A **thread started**: a message of one's own that opens a thread (a post). A message that
@@ -161,6 +161,19 @@ def content_sql(kind: Any, word_count: Any, content_words: int) -> ColumnElement
 def unknown_length_sql(kind: Any, word_count: Any) -> ColumnElement[bool]:
     """SQL for a contribution of unknown length (`carries_content` is None)."""
     return and_(kind_in(kind, CONTRIBUTION_KINDS), word_count.is_(None))
+
+
+def access_evidence_sql(*where: ColumnElement[bool]) -> CompoundSelect[tuple[int]]:
+    """SQL: the people whose events among those `where` picks show they got in (`access`):
+    the authors of any of them, and the people any reply among them answers."""
+    event = ActivityEvent
+    answered = select(event.replied_to_id).where(
+        *where,
+        kind_in(event.kind, REPLY_KINDS),
+        event.replied_to_id.is_not(None),
+        event.replied_to_id != event.person_id,
+    )
+    return union(select(event.person_id).where(*where), answered)
 
 
 def rollup_count(table: Table, kinds: Collection[EventKind]) -> ColumnElement[int]:

@@ -249,7 +249,7 @@ class TodayView(QWidget):
         if as_of == self.context.current_date():
             self.heading.setText(f"Today · {day_label(as_of)}")
         else:
-            self.heading.setText(f"As of {day_label(as_of, as_of)}")
+            self.heading.setText(f"As of {day_label(as_of)}")
 
     def reload(self) -> Task | None:
         """Read the list again; the newest request wins."""

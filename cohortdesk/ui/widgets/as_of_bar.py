@@ -17,7 +17,7 @@ def _qdate(day: date) -> QDate:
 
 
 class AsOfBar(QWidget):
-    """`As of [30 Jun 2017] Reset · the cohort ended on 30 Jun 2017`.
+    """`As of [30 Jun 2017] Reset its end`: the day, and a word on why (more in the tooltip).
 
     Picking a day judges the shown cohort as of its end on every screen; Reset goes back to
     the cohort's own day (today, or its end once it has ended).
@@ -32,10 +32,6 @@ class AsOfBar(QWidget):
         self.edit.setCalendarPopup(True)
         self.edit.setDisplayFormat("d MMM yyyy")
         self.edit.setAccessibleName("As of")
-        self.edit.setToolTip(
-            "Every figure, list and chart is judged as of the end of this day: activity "
-            "after it does not count"
-        )
         self.reset_button = QToolButton()
         self.reset_button.setText("Reset")
         self.reset_button.setAccessibleName("Reset the as-of day")
@@ -81,14 +77,24 @@ class AsOfBar(QWidget):
         self.note.setText(self._note(cohort, chosen))
 
     def _note(self, cohort: CohortRow, chosen: bool) -> str:
+        """A word on why this day (the whole sentence in the tooltip)."""
         default = self.as_of.default(cohort)
         if chosen:
-            return f"chosen (the cohort's own day is {fmt.short_date(default)})"
-        if cohort.end_date is not None and default == cohort.end_date:
-            return "the day the cohort ended"
-        if cohort.start_date is not None and default == cohort.start_date:
-            return "the day the cohort starts"
-        return "today"
+            why = f"Chosen by you; the cohort's own day is {fmt.short_date(default)}."
+            word = "chosen"
+        elif cohort.end_date is not None and default == cohort.end_date:
+            why = "The cohort has ended: it is judged as it was on its last day."
+            word = "its end"
+        elif cohort.start_date is not None and default == cohort.start_date:
+            why = "The cohort has not begun: it is judged as of its first day."
+            word = "its start"
+        else:
+            why, word = "Today.", "today"
+        self.note.setToolTip(why)
+        self.edit.setToolTip(
+            f"{why} Every figure, list and chart counts up to the end of this day."
+        )
+        return word
 
     @Slot(QDate)
     def _edited(self, day: QDate) -> None:

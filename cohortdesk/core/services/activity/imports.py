@@ -31,6 +31,7 @@ from cohortdesk.core.importers.base import (
     SourceFile,
 )
 from cohortdesk.core.importers.registry import get_format
+from cohortdesk.core.metrics.terms import access_evidence_sql
 from cohortdesk.core.models import (
     AccessIssue,
     AccessStatus,
@@ -279,8 +280,9 @@ def _count_events(session: Session, batch_id: int) -> int:
 
 
 def _follow_the_data(session: Session, cohort: Cohort, batch_id: int, zone: ZoneInfo) -> None:
-    """Imported activity shows who got in; members the import added joined when they began."""
-    active = select(ActivityEvent.person_id).where(ActivityEvent.import_batch_id == batch_id)
+    """Imported activity shows who got in (`metrics.terms`: their own activity, or being
+    replied to); members the import added joined when they began."""
+    active = access_evidence_sql(ActivityEvent.import_batch_id == batch_id)
     session.execute(
         update(Membership)
         .where(

@@ -10,6 +10,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from cohortdesk.core.errors import KnownError, NotFoundError
+from cohortdesk.core.metrics.terms import is_reply
 from cohortdesk.core.models import (
     AccessIssue,
     AccessStatus,
@@ -208,6 +209,7 @@ def add_event(
     """
     membership = require_membership(session, membership_id)
     replied_to_name = None
+    target: Membership | None = None
     if data.replied_to_person_id is not None:
         target = session.scalar(
             select(Membership).where(
@@ -230,8 +232,12 @@ def add_event(
         detail=data.detail.strip(),
     )
     session.add(event)
-    if membership.access is AccessStatus.NOT_YET:
-        membership.access = AccessStatus.ACCESSED
+    # Access (`metrics.terms.has_access_evidence`): activity shows the author got in, and a
+    # reply shows the person answered had posted.
+    answered = target if target is not None and is_reply(data.kind) else None
+    for member in (membership, answered):
+        if member is not None and member.access is AccessStatus.NOT_YET:
+            member.access = AccessStatus.ACCESSED
     session.flush()
     rollups.add_event(session, event)
     return EventRow(
