@@ -262,7 +262,7 @@ class DashboardView(QWidget):
         context.changes.member_changed.connect(
             lambda cohort_id, _member: self._cohort_changed(cohort_id)
         )
-        context.as_of.changed.connect(self._cohort_changed)
+        context.as_of.changed.connect(self._as_of_changed)
 
     @staticmethod
     def _date_edit(name: str) -> QDateEdit:
@@ -413,6 +413,14 @@ class DashboardView(QWidget):
         if self.cohort is not None and cohort_id == self.cohort.id:
             self._stale = True
             self._refresh_timer.start()
+
+    @Slot(int)
+    def _as_of_changed(self, cohort_id: int) -> None:
+        """Another as-of day: one deliberate change, so reload at once (if on screen)."""
+        if self.cohort is not None and cohort_id == self.cohort.id:
+            self._stale = True
+            if self.isVisible():
+                self.reload()
 
     @Slot()
     def _refresh_due(self) -> None:
