@@ -38,6 +38,7 @@ from cohortdesk.core.services.people import cohorts
 from cohortdesk.core.storage.db import Database
 from cohortdesk.core.storage.import_guard import guarded_import
 from cohortdesk.core.storage.migrate import open_database
+from cohortdesk.core.text import plural
 
 PROG = "cohortdesk"
 
@@ -377,8 +378,8 @@ def cmd_attention(args: argparse.Namespace, db: Database) -> int:
     if not items:
         print(f"{cohort.name}, as of {when}: no learner needs your attention")
         return 0
-    learners = "learner needs" if len(items) == 1 else "learners need"
-    print(f"{cohort.name}, as of {when}: {len(items)} {learners} you")
+    learners = plural(len(items), "learner needs", "learners need")
+    print(f"{cohort.name}, as of {when}: {learners} you")
     rows: list[list[object]] = []
     for item in items:
         for n, reason in enumerate(item.reasons):

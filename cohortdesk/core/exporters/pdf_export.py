@@ -38,6 +38,7 @@ from cohortdesk.core.exporters.records import ExportData, ExportEvent, day_text
 from cohortdesk.core.exporters.report_data import Highlight, ReportData, summarise
 from cohortdesk.core.models import Role
 from cohortdesk.core.storage.safefile import atomic_path
+from cohortdesk.core.text import plural
 
 Tick = Callable[[], None]
 MARGIN = 18 * mm
@@ -83,10 +84,6 @@ class _Styles:
             borderPadding=(0, 0, 0, 6),
             spaceAfter=2,
         )
-
-
-def _count(number: int, one: str, many: str | None = None) -> str:
-    return f"{number} {one if number == 1 else many or one + 's'}"
 
 
 def _number(value: float) -> str:
@@ -154,17 +151,17 @@ def _story(data: ExportData, report: ReportData) -> str:
     threads = sum(m.threads for m in learners)
     never = sum(m.events == 0 for m in learners)
     parts = [
-        f"Of {_count(key.learners, 'learner')}, {up} ({round(100 * key.share_stage_3_up)}%) "
+        f"Of {plural(key.learners, 'learner')}, {up} ({round(100 * key.share_stage_3_up)}%) "
         "have reached information exchange or beyond, where people start to learn from each "
-        f"other. In this period learners started {_count(threads, 'thread')} and wrote "
-        f"{_count(peer, 'reply', 'replies')} to other learners; "
+        f"other. In this period learners started {plural(threads, 'thread')} and wrote "
+        f"{plural(peer, 'reply', 'replies')} to other learners; "
         f"{key.active_this_week} were active in its last seven days.",
     ]
     if never:
-        parts.append(f"{_count(never, 'learner')} had no activity in the period.")
+        parts.append(f"{plural(never, 'learner')} had no activity in the period.")
     if report.unconnected:
         parts.append(
-            f"{_count(len(report.unconnected), 'learner')} had not yet exchanged a reply "
+            f"{plural(len(report.unconnected), 'learner')} had not yet exchanged a reply "
             "with anyone (see the reply network)."
         )
     return " ".join(parts)
@@ -234,7 +231,7 @@ def _about(data: ExportData, s: _Styles) -> list[Any]:
     ]
     if data.left_out:
         notes.append(
-            f"{_count(data.left_out, 'member')} without activity in the period "
+            f"{plural(data.left_out, 'member')} without activity in the period "
             f"{'is' if data.left_out == 1 else 'are'} left out of this report."
         )
     notes.append(f"Made with cohortdesk {escape(__version__)}.")

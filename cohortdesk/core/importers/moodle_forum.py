@@ -52,6 +52,7 @@ from cohortdesk.core.importers.base import (
 from cohortdesk.core.importers.jsonio import load_json
 from cohortdesk.core.importers.textio import match_columns, normalise_header, read_csv
 from cohortdesk.core.models import EventKind
+from cohortdesk.core.text import plural
 
 FORMAT = "moodle-forum"
 IDENTITY_SOURCE = "moodle"
@@ -228,7 +229,7 @@ def parse(source: SourceFile, options: ImportOptions) -> Iterator[ImportItem]:
     )
     if missing:
         source.note(
-            f"{missing} {'reply answers a post' if missing == 1 else 'replies answer posts'} "
+            f"{plural(missing, 'reply answers a post', 'replies answer posts')} "
             "not in this file; imported without saying whom they answer."
         )
     people: dict[tuple[str, str], PersonKey] = {}

@@ -49,6 +49,7 @@ from cohortdesk.core.importers.times import (
     suggest_pattern,
 )
 from cohortdesk.core.models import EventKind
+from cohortdesk.core.text import plural
 
 FORMAT = "moodle-log"
 IDENTITY_SOURCE = "moodle"
@@ -398,7 +399,7 @@ def _items(
             detail=detail,
         )
     if logged_as:
-        rows_text = "1 row was" if logged_as == 1 else f"{logged_as} rows were"
+        rows_text = plural(logged_as, "row was", "rows were")
         source.note(
             f"{rows_text} done by someone logged in as another user ('Real Name as Other "
             "Name'); like Moodle, they count for the user logged in as."

@@ -34,6 +34,7 @@ from cohortdesk.core.importers.base import (
 )
 from cohortdesk.core.importers.textio import cell, normalise_header, read_csv
 from cohortdesk.core.models import Role
+from cohortdesk.core.text import plural
 
 if TYPE_CHECKING:  # openpyxl itself is imported only when a workbook is read
     from openpyxl.workbook.workbook import Workbook
@@ -472,8 +473,8 @@ def _records(source: SourceFile, layout: _Layout, header: Sequence[str], rows: _
         source.note("The roster has a header but nobody under it.")
     if seen.repeated_names:
         source.note(
-            f"{seen.repeated_names} row(s) repeat a name with no email or id: "
-            "they are taken as the same person."
+            f"{plural(seen.repeated_names, 'row repeats', 'rows repeat')} a name with no email "
+            "or id: they are taken as the same person."
         )
 
 

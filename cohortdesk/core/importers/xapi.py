@@ -55,6 +55,7 @@ from cohortdesk.core.importers.base import (
 )
 from cohortdesk.core.importers.jsonio import parse_json_text, read_text
 from cohortdesk.core.models import EventKind
+from cohortdesk.core.text import plural
 
 FORMAT = "xapi"
 IDENTITY_SOURCE = "xapi"
@@ -232,9 +233,11 @@ def parse(source: SourceFile, options: ImportOptions) -> Iterator[ImportItem]:
         yield reader.item(row, statement)
     unknown = len(voided - reader.ids)
     if unknown:
-        what = "statement cancels a statement" if unknown == 1 else "statements cancel statements"
+        what = plural(
+            unknown, "voiding statement cancels a statement", "voiding statements cancel statements"
+        )
         source.note(
-            f"{unknown} voiding {what} not in this file; if an earlier import brought them in, "
+            f"{what} not in this file; if an earlier import brought them in, "
             "undo that import and import both files again."
         )
     if reader.zoneless:

@@ -13,6 +13,7 @@ from cohortdesk.core.models import AccessStatus, Role
 from cohortdesk.core.schemas import MemberRow
 from cohortdesk.core.schemas.dashboard import CohortDashboard
 from cohortdesk.core.stages import stage
+from cohortdesk.core.text import plural
 from cohortdesk.ui.charts.heatmap_chart import went_quiet
 
 NAMES_SHOWN = 4
@@ -39,10 +40,6 @@ def names(people: Sequence[str]) -> str:
     return f"{', '.join(people[: NAMES_SHOWN - 1])} and {rest:,} others"
 
 
-def _learners(count: int) -> str:
-    return f"{count:,} learner{'s' if count != 1 else ''}"
-
-
 def cohort_story(dashboard: CohortDashboard, members: Sequence[MemberRow]) -> list[StoryLine]:
     """The few sentences a facilitator should read first, most pressing first."""
     learners = [m for m in members if m.role is Role.LEARNER]
@@ -56,7 +53,7 @@ def cohort_story(dashboard: CohortDashboard, members: Sequence[MemberRow]) -> li
             detail.append(f"{not_in:,} not in yet")
         if problem:
             detail.append(f"{len(problem):,} with an access problem")
-        text = f"{_learners(len(stuck))} still at stage 1 · {stage(1).name}"
+        text = f"{plural(len(stuck), 'learner')} still at stage 1 · {stage(1).name}"
         if detail:
             text += f" ({', '.join(detail)})"
         alert = len(stuck) * 5 >= len(learners) or bool(problem)
@@ -68,7 +65,7 @@ def cohort_story(dashboard: CohortDashboard, members: Sequence[MemberRow]) -> li
     if isolated and network.edges:
         lines.append(
             StoryLine(
-                f"{_learners(len(isolated))} isolated in the reply network: nobody answers "
+                f"{plural(len(isolated), 'learner')} isolated in the reply network: nobody answers "
                 f"them and they answer nobody ({names([n.name for n in isolated])})",
                 tuple(n.membership_id for n in isolated),
                 alert=True,
@@ -89,7 +86,7 @@ def cohort_story(dashboard: CohortDashboard, members: Sequence[MemberRow]) -> li
     if quiet:
         lines.append(
             StoryLine(
-                f"{_learners(len(quiet))} went quiet in the last two weeks "
+                f"{plural(len(quiet), 'learner')} went quiet in the last two weeks "
                 f"({names([r.name for r in quiet])})",
                 tuple(r.membership_id for r in quiet),
                 alert=True,
@@ -101,7 +98,7 @@ def cohort_story(dashboard: CohortDashboard, members: Sequence[MemberRow]) -> li
     if low:
         lines.append(
             StoryLine(
-                f"{_learners(len(low))} {'reports' if len(low) == 1 else 'report'} low "
+                f"{plural(len(low), 'learner reports', 'learners report')} low "
                 f"motivation ({names([m.name for m in low])})",
                 tuple(m.membership_id for m in low),
                 alert=True,
@@ -113,8 +110,8 @@ def cohort_story(dashboard: CohortDashboard, members: Sequence[MemberRow]) -> li
     if learners:
         lines.append(
             StoryLine(
-                f"{_learners(len(climbed))} of {len(learners):,} exchange information or more "
-                "(stage 3 and up)",
+                f"{plural(len(climbed), 'learner')} of {len(learners):,} exchange information or "
+                "more (stage 3 and up)",
                 tuple(m.membership_id for m in climbed),
                 who="learners at stage 3 and up",
             )

@@ -35,6 +35,7 @@ from cohortdesk.core.schemas import (
     ExportResult,
     validated,
 )
+from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.export_preview_model import ExportPreviewModel
 from cohortdesk.ui.tasks import CancelledError, Progress, Task
@@ -59,10 +60,6 @@ def default_file_name(cohort: str, format: ExportFormat) -> str:
     """`Spring cohort participation.xlsx`: the cohort's name, safe for any file system."""
     stem = " ".join(_UNSAFE.sub(" ", cohort).split())[:80] or "cohort"
     return f"{stem} participation{format.suffix}"
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 class ExportDialog(CohortScopedDialog):
@@ -315,10 +312,10 @@ class ExportDialog(CohortScopedDialog):
 
     def summary_text(self, preview: ExportPreview) -> str:
         """`24 members and 1,712 events, 4 Sep 2026 – 30 Oct 2026, to …`"""
-        members = _plural(preview.members, "member")
+        members = fmt.plural(preview.members, "member")
         if preview.left_out:
             members += f" ({preview.left_out} without activity left out)"
-        events = _plural(preview.events, "event")
+        events = fmt.plural(preview.events, "event")
         format, options = self.format(), self.options()
         if format in (ExportFormat.CSV, ExportFormat.XLSX) and not options.with_events:
             events += " counted (not listed)"

@@ -31,6 +31,7 @@ from cohortdesk.core.errors import KnownError
 from cohortdesk.core.schemas import CohortRow, validated
 from cohortdesk.core.schemas.mentoring import AssignmentRow, GroupInput, GroupRow, MentorRow
 from cohortdesk.core.services.mentoring import mentoring
+from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.assignments_model import COL_NAME, AssignmentsModel
 from cohortdesk.ui.models.row_table_model import ID_ROLE
@@ -300,7 +301,7 @@ class MentoringDialog(QDialog):
         def change(s: Session) -> str:
             for membership_id in chosen:
                 mentoring.unassign_mentor(s, membership_id)
-            return f"Removed the mentor of {len(chosen)} member{'s' if len(chosen) != 1 else ''}"
+            return f"Removed the mentor of {fmt.plural(len(chosen), 'member')}"
 
         return self._write("Removing mentors", change)
 

@@ -61,6 +61,7 @@ from cohortdesk.core.services.messaging.message_context import day_end
 from cohortdesk.core.services.people import tracking
 from cohortdesk.core.services.people.members import require_membership
 from cohortdesk.core.stages import FIRST_STAGE, LAST_STAGE, stage
+from cohortdesk.core.text import plural
 
 #: The counts each stage's evidence rests on: a dismissed suggestion returns when one grows.
 STAGE_COUNTS: dict[int, tuple[str, ...]] = {
@@ -85,10 +86,6 @@ def _counts(facts: LearnerFacts) -> dict[str, int]:
     }
 
 
-def _plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one}" if n == 1 else f"{n} {many or one + 's'}"
-
-
 def evidence_lines(
     facts: LearnerFacts, rules: EvidenceThresholds, zone: ZoneInfo, today: date
 ) -> list[EvidenceLine]:
@@ -99,17 +96,17 @@ def evidence_lines(
 
     by_hand = facts.access is AccessStatus.ACCESSED and not facts.events
     if facts.events:
-        accessed = f"Active {_plural(facts.events, 'time')}, first on {label(facts.first_event)}"
+        accessed = f"Active {plural(facts.events, 'time')}, first on {label(facts.first_event)}"
     else:
         accessed = "Marked as having access" if by_hand else "No activity yet"
     posted = (
         f"First own post on {label(facts.first_post)} "
-        f"({_plural(facts.posts, 'post or reply', 'posts and replies')} in all)"
+        f"({plural(facts.posts, 'post or reply', 'posts and replies')} in all)"
         if facts.posts
         else "No post or reply of their own yet"
     )
     newcomers = f"stage {rules.development_newcomer_stage} or below"
-    each_way = _plural(rules.construction_replies_each_way, "reply", "replies")
+    each_way = plural(rules.construction_replies_each_way, "reply", "replies")
     lines = [
         (1, "accessed", max(facts.events, int(by_hand)), 1, accessed),
         (2, "own_post", facts.posts, 1, posted),
@@ -118,14 +115,14 @@ def evidence_lines(
             "peer_replies",
             facts.peer_replies,
             rules.exchange_peer_replies,
-            f"{_plural(facts.peer_replies, 'reply', 'replies')} to fellow learners",
+            f"{plural(facts.peer_replies, 'reply', 'replies')} to fellow learners",
         ),
         (
             3,
             "content_posts",
             facts.content_posts,
             rules.exchange_content_posts,
-            f"{_plural(facts.content_posts, 'post')} carrying content "
+            f"{plural(facts.content_posts, 'post')} carrying content "
             f"({rules.content_words} words or more)",
         ),
         (
@@ -133,7 +130,7 @@ def evidence_lines(
             "two_way_peers",
             facts.two_way_peers,
             rules.construction_peers,
-            f"Sustained two-way exchanges with {_plural(facts.two_way_peers, 'fellow learner')} "
+            f"Sustained two-way exchanges with {plural(facts.two_way_peers, 'fellow learner')} "
             f"({each_way} or more each way)",
         ),
         (
@@ -141,14 +138,14 @@ def evidence_lines(
             "answered_threads",
             facts.answered_threads,
             rules.construction_answered_threads,
-            f"{_plural(facts.answered_threads, 'thread')} they started answered by fellow learners",
+            f"{plural(facts.answered_threads, 'thread')} they started answered by fellow learners",
         ),
         (
             5,
             "helping_replies",
             facts.helping_replies,
             rules.development_helping_replies,
-            f"{_plural(facts.helping_replies, 'reply', 'replies')} to newcomers "
+            f"{plural(facts.helping_replies, 'reply', 'replies')} to newcomers "
             f"(learners at {newcomers}) since reaching stage {HELPER_STAGE}",
         ),
         (
@@ -156,7 +153,7 @@ def evidence_lines(
             "peer_reply_span_days",
             facts.peer_reply_span_days,
             rules.development_span_days,
-            f"Peer replies spread over {_plural(facts.peer_reply_span_days, 'day')}",
+            f"Peer replies spread over {plural(facts.peer_reply_span_days, 'day')}",
         ),
     ]
     return [

@@ -34,6 +34,7 @@ from cohortdesk.core.schemas.dashboard import (
     Week,
 )
 from cohortdesk.core.services.activity.rollups import REPLIES
+from cohortdesk.core.text import plural
 
 #: staff in more than this share of replies: facilitator-centred
 CENTRED_STAFF_SHARE = 0.5
@@ -172,10 +173,8 @@ def _findings(
         said.append("Nobody has replied to anyone yet in this period.")
     isolated = sorted((n.name for n in learners if n.isolated), key=str.casefold)
     if isolated and total:
-        verb = "learner is" if len(isolated) == 1 else "learners are"
-        said.append(
-            f"{len(isolated)} {verb} isolated, with no reply sent or received: {names(isolated)}."
-        )
+        who = plural(len(isolated), "learner is", "learners are")
+        said.append(f"{who} isolated, with no reply sent or received: {names(isolated)}.")
     if centred:
         sentence = (
             f"Facilitator-centred: {_percent(staff_share)} of replies go to or come from staff"

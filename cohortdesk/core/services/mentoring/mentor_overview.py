@@ -39,6 +39,7 @@ from cohortdesk.core.services.activity import participation
 from cohortdesk.core.services.attention import attention
 from cohortdesk.core.services.mentoring import mentoring
 from cohortdesk.core.services.messaging.message_context import day_end
+from cohortdesk.core.text import plural
 
 RECENT_DAYS = 14
 _SHOWN = 80
@@ -237,10 +238,10 @@ def _changes(
         .group_by(event.person_id)
     )
     for pid, count, posts, replies, last in session.execute(stmt):
-        parts = [f"{count} new event{'s' if count != 1 else ''}"]
+        parts = [plural(count, "new event")]
         if posts or replies:
-            threads = f"{posts} thread{'s' if posts != 1 else ''} started"
-            parts.append(f"{threads}, {replies} repl{'ies' if replies != 1 else 'y'}")
+            threads = f"{plural(posts, 'thread')} started"
+            parts.append(f"{threads}, {plural(replies, 'reply', 'replies')}")
         text = ": ".join(parts) + (f" (latest {label(last)})" if last else "")
         found[person_of[pid]].append(ChangeLine(kind="activity", at=last, text=text))
 
