@@ -37,7 +37,7 @@ from cohortdesk.core.importers.base import (
     SourceFile,
     one_line,
 )
-from cohortdesk.core.importers.textio import cell, match_columns, read_csv
+from cohortdesk.core.importers.textio import cell, decode_head, match_columns, read_csv
 from cohortdesk.core.importers.times import (
     DAY_FIRST,
     MONTH_FIRST,
@@ -158,7 +158,7 @@ def detect(name: str, head: bytes) -> bool:
 
 
 def _first_records(head: bytes) -> list[list[str]]:
-    text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
+    text = decode_head(head)
     lines = text.splitlines()[:2]
     try:
         return [row for row in csv.reader(io.StringIO("\n".join(lines))) if row][:2]

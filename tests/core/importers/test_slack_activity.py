@@ -111,8 +111,7 @@ def test_threads_across_day_files(tmp_path: Path) -> None:
         ("reply", "U01ANA", thread, "U01ANA", 6),
     ]
     assert source.notes == [
-        "1 thread reply answers a message that is not in the export: who they answered "
-        "is unknown."
+        "1 thread reply answers a message that is not in the export: who they answered is unknown."
     ]
 
 
