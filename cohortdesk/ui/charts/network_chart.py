@@ -17,10 +17,10 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
 from cohortdesk.core.models import Role
+from cohortdesk.core.network_layout import Positions, network_layout
 from cohortdesk.core.schemas.dashboard import NetworkNode, ReplyNetwork
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.charts.base import ChartCard, Selection, html_escape, percent, tooltip_table
-from cohortdesk.ui.charts.network_layout import Positions, network_layout
 from cohortdesk.ui.charts.network_picture import NetworkPicture, network_picture
 from cohortdesk.ui.charts.theme import ALERT_COLOUR
 

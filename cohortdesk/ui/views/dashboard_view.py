@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from cohortdesk.core.collector import collect_young, collector_paused
 from cohortdesk.core.models import Role
+from cohortdesk.core.network_layout import Positions, network_layout
 from cohortdesk.core.schemas import CohortRow, MemberRow
 from cohortdesk.core.schemas.dashboard import CohortDashboard, ReplyNetwork
 from cohortdesk.core.services.activity import participation
@@ -45,7 +46,6 @@ from cohortdesk.ui.charts.distribution_chart import DistributionChart
 from cohortdesk.ui.charts.heatmap_chart import HeatmapChart
 from cohortdesk.ui.charts.key_numbers import KeyNumbersBar
 from cohortdesk.ui.charts.network_chart import NetworkChart
-from cohortdesk.ui.charts.network_layout import Positions, network_layout
 from cohortdesk.ui.charts.network_picture import NetworkPicture, network_picture
 from cohortdesk.ui.charts.replies_chart import RepliesChart
 from cohortdesk.ui.charts.staircase_chart import StaircaseChart
