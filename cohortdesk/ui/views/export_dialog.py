@@ -38,13 +38,12 @@ from cohortdesk.core.schemas import (
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.export_preview_model import ExportPreviewModel
-from cohortdesk.ui.tasks import CancelledError, Progress, Task
+from cohortdesk.ui.tasks import CancelledError, Progress, Task, pass_on_failure
 from cohortdesk.ui.views.cohort_scoped_dialog import CohortScopedDialog, known_error_text
-from cohortdesk.ui.views.export_period import OptionalDate
-from cohortdesk.ui.views.member_tabs.base import make_table
-from cohortdesk.ui.views.member_tabs.writer import pass_on_failure
 from cohortdesk.ui.widgets.dialog_parts import action_buttons, dialog_layout
 from cohortdesk.ui.widgets.labels import error_label, heading_label, muted_label, show_error
+from cohortdesk.ui.widgets.optional_date import OptionalDate
+from cohortdesk.ui.widgets.tables import make_table
 
 PREVIEW_DELAY_MS = 250
 _UNSAFE = re.compile(r"[^\w\- ]+")
@@ -115,8 +114,8 @@ class ExportDialog(CohortScopedDialog):
         file_row.addWidget(self.choose_button)
 
         today = self.context.current_date()
-        self.date_from = OptionalDate("From", self.cohort.start_date or today)
-        self.date_to = OptionalDate("To", today)
+        self.date_from = OptionalDate("From", None, self.cohort.start_date or today)
+        self.date_to = OptionalDate("To", None, today)
         period_row = QHBoxLayout()
         period_row.addWidget(self.date_from)
         period_row.addSpacing(12)

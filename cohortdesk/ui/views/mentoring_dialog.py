@@ -36,8 +36,8 @@ from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.assignments_model import COL_NAME, AssignmentsModel
 from cohortdesk.ui.models.row_table_model import ID_ROLE
 from cohortdesk.ui.tasks import Task
-from cohortdesk.ui.views.member_tabs.base import make_table
 from cohortdesk.ui.widgets.labels import error_label, heading_label, muted_label, show_error
+from cohortdesk.ui.widgets.tables import make_table, selected_ids
 
 NO_GROUP = "No group"
 
@@ -236,7 +236,7 @@ class MentoringDialog(QDialog):
         self._update_buttons()
 
     def selected_ids(self) -> list[int]:
-        return [int(i.data(ID_ROLE)) for i in self.table.selectionModel().selectedRows()]
+        return selected_ids(self.table)
 
     def select_members(self, membership_ids: list[int]) -> None:
         self.table.clearSelection()
