@@ -1,11 +1,12 @@
 """Daily rollups for the dashboards (issue 5): per member, per cohort and per reply pair, by
 local day, and the `LocalDay` column type they are keyed by.
 
-Derived data: `services.rollups` keeps these tables equal to a GROUP BY over `activity_events`
-on every change (import, undo, events typed in or deleted, member removed, people merged,
-time zone changed) and can rebuild a cohort's rows from the events at any time. Person ids
-carry no foreign key on purpose: these rows are never a person's record (nothing to export,
-move on a merge or keep after erasing), only a cache of counts that the next refresh rewrites.
+Derived data: `services.activity.rollups` keeps these tables equal to a GROUP BY over
+`activity_events` on every change (import, undo, events typed in or deleted, member removed,
+people merged, time zone changed) and can rebuild a cohort's rows from the events at any time.
+Person ids carry no foreign key on purpose: these rows are never a person's record (nothing to
+export, move on a merge or keep after erasing), only a cache of counts that the next refresh
+rewrites.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ daylight-saving changes (`local_day`): a CASE over a handful of UTC instants, ex
 second. Whether a reply is a peer reply or one to staff is decided when it is read, from the
 members' roles then, so a role changed later needs no rebuild; nor does a new start date,
 since weeks are counted from it when read. A new time zone moves events across midnight:
-`rebuild` the cohort (`cohorts.update_cohort` does).
+`rebuild` the cohort (`services.people.cohorts.update_cohort` does).
 
 How each change keeps them exact:
 

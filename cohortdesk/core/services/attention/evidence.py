@@ -1,7 +1,8 @@
 """Stage evidence: what a learner's activity shows, and suggested moves up the staircase.
 
-The rules, after DOMAIN.md's table (counts defined in `services.evidence_facts`, thresholds in
-`schemas.EvidenceThresholds`, adjustable per cohort):
+The rules, after the table of stages in docs/domain.md (counts defined in
+`services.attention.evidence_facts`, thresholds in `schemas.EvidenceThresholds`, adjustable per
+cohort):
 
 1. Access and motivation: any activity at all, or marked as having access by hand.
 2. Online socialisation: a first post or reply of their own.
