@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("COHORTDESK_DB", None)
@@ -16,6 +17,12 @@ from cohortdesk.core.storage import migrate
 from cohortdesk.core.storage.db import Database
 
 SHARED_REAL = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "real"
+
+# No test depends on how fast the machine is: Hypothesis would otherwise fail an example that
+# takes over 200 ms, or data that is slow to generate, on a busy machine. Speed is measured in
+# tests/perf (make bench).
+settings.register_profile("cohortdesk", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("cohortdesk")
 
 
 @pytest.fixture(autouse=True)

@@ -35,13 +35,7 @@ from cohortdesk.ui.models.roster_model import (
     RosterModel,
 )
 from tests.ui import dashboard_data as data
-from tests.ui.charts_support import (  # noqa: F401 (fixtures are found by name)
-    BOARD,
-    ROWS,
-    by_stage,
-    show,
-    tooltips,
-)
+from tests.ui.charts_support import BOARD, ROWS, by_stage, show
 
 # ---- every chart: empty, exported, dark -----------------------------------------------------
 

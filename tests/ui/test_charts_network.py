@@ -13,13 +13,7 @@ from cohortdesk.core.network_layout import network_layout
 from cohortdesk.ui.charts.heatmap_chart import HeatmapChart, heatmap_order, went_quiet
 from cohortdesk.ui.charts.network_chart import NetworkChart
 from tests.ui import dashboard_data as data
-from tests.ui.charts_support import (  # noqa: F401 (fixtures are found by name)
-    BOARD,
-    click,
-    hover,
-    show,
-    tooltips,
-)
+from tests.ui.charts_support import BOARD, click, hover, show
 
 # ---- the heatmap ----------------------------------------------------------------------------
 

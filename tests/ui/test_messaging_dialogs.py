@@ -1,8 +1,5 @@
 """Cohort settings, the Nudges list, the member's Nudges tab and evidence, template choice."""
 
-# Fixtures imported from messaging_support are requested as parameters of the same name.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 from datetime import date
@@ -22,14 +19,7 @@ from cohortdesk.ui.views.cohort_settings_dialog import CohortSettingsDialog
 from cohortdesk.ui.views.nudge_dialog import NudgeDialog
 from cohortdesk.ui.widgets.optional_date import OptionalDate
 from tests.ui.conftest import settle
-from tests.ui.messaging_support import (  # noqa: F401 (fixtures are found by name)
-    demo,
-    said,
-    shown,
-    the_dialog,
-    wait_for,
-    yes,
-)
+from tests.ui.messaging_support import the_dialog, wait_for
 
 
 def labels(dialog: CohortSettingsDialog) -> set[str]:
