@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -56,3 +57,18 @@ def real_fixtures() -> Path:
     if not SHARED_REAL.is_dir():
         pytest.skip(f"real exports not found at {SHARED_REAL}")
     return SHARED_REAL
+
+
+@pytest.fixture
+def yes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every confirmation the GUI asks is answered yes; the questions are kept."""
+    from cohortdesk.ui.widgets import confirm  # here, so that tests without a GUI load no Qt
+
+    questions: list[str] = []
+
+    def answer(parent: Any, title: str, text: str, action_label: str) -> bool:
+        questions.append(text)
+        return True
+
+    monkeypatch.setattr(confirm, "confirm", answer)
+    return questions

@@ -16,35 +16,26 @@ They used to be limits in the normal tests; here they are figures to compare bet
 from __future__ import annotations
 
 import random
-import time
-from collections.abc import Callable
+from typing import Any, TypeVar
 
 import pytest
 from PySide6.QtWidgets import QApplication, QToolTip
 from pytestqt.qtbot import QtBot
 
 from cohortdesk.core.network_layout import network_layout, square_layout
+from cohortdesk.ui.charts.base import ChartCard
 from cohortdesk.ui.charts.heatmap_chart import HeatmapChart
 from cohortdesk.ui.charts.network_chart import NetworkChart
-from tests.perf.conftest import Record
+from tests.perf.conftest import Record, best_ms
 from tests.ui import dashboard_data as data
 
-REPEAT = 3
+Card = TypeVar("Card", bound=ChartCard)
 
 
 @pytest.fixture(autouse=True)
 def _no_tooltips(monkeypatch: pytest.MonkeyPatch) -> None:
     # the headless platform cannot raise a real tooltip without a warning
     monkeypatch.setattr(QToolTip, "showText", lambda *_args: None)
-
-
-def _best_ms(work: Callable[[], object]) -> float:
-    times = []
-    for _ in range(REPEAT):
-        started = time.perf_counter()
-        work()
-        times.append((time.perf_counter() - started) * 1000)
-    return round(min(times), 1)
 
 
 def _replies(people: int, seed: int = 1) -> dict[tuple[int, int], int]:
@@ -59,32 +50,28 @@ def _replies(people: int, seed: int = 1) -> dict[tuple[int, int], int]:
     return edges
 
 
+def _shown(qtbot: QtBot, card: Card) -> Card:
+    qtbot.addWidget(card)
+    card.resize(640, 480)
+    card.show()
+    return card
+
+
+def _draw(card: Any, *data: object) -> None:
+    card.set_data(*data)
+    QApplication.processEvents()
+
+
 def test_the_biggest_charts(qtbot: QtBot, record: Record) -> None:
     rows, weeks = data.big_heatmap(5000, 9), data.weeks(9)
-    heatmap = HeatmapChart()
-    qtbot.addWidget(heatmap)
-    heatmap.resize(640, 480)
-    heatmap.show()
-
-    def draw_heatmap() -> None:
-        heatmap.set_data(rows, weeks)
-        QApplication.processEvents()
-
+    heatmap = _shown(qtbot, HeatmapChart())
     network = data.big_network(5000)
     positions = network_layout(network)
-    chart = NetworkChart()
-    qtbot.addWidget(chart)
-    chart.resize(640, 480)
-    chart.show()
-
-    def draw_network() -> None:
-        chart.set_data(network, positions)
-        QApplication.processEvents()
-
+    chart = _shown(qtbot, NetworkChart())
     record(
-        chart_heatmap_5000_draw_ms=_best_ms(draw_heatmap),
-        network_layout_5000_ms=_best_ms(lambda: network_layout(network)),
-        chart_network_5000_draw_ms=_best_ms(draw_network),
+        chart_heatmap_5000_draw_ms=best_ms(lambda: _draw(heatmap, rows, weeks)),
+        network_layout_5000_ms=best_ms(lambda: network_layout(network)),
+        chart_network_5000_draw_ms=best_ms(lambda: _draw(chart, network, positions)),
     )
     assert len(chart.points()) == 5000
 
@@ -94,5 +81,5 @@ def test_the_pdf_network_layout(people: int, record: Record) -> None:
     edges = _replies(people)
     nodes = list(range(people))
     positions = square_layout(nodes, edges)
-    record(**{f"pdf_network_layout_{people}_ms": _best_ms(lambda: square_layout(nodes, edges))})
+    record(**{f"pdf_network_layout_{people}_ms": best_ms(lambda: square_layout(nodes, edges))})
     assert len(positions) == people

@@ -1,12 +1,12 @@
 """Fixtures for GUI tests: a real window on a real database file, headless; the demo cohort in
-it; a member panel of its own; answers to the questions the app asks; what it says."""
+it; a member panel of its own; what they say. (`yes`, which answers the app's questions, is in
+tests/conftest.py: the safety tests use it too.)"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterator
 from datetime import date
-from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox, QToolTip
@@ -19,7 +19,6 @@ from cohortdesk.core.storage.db import Database
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.main_window import MainWindow
 from cohortdesk.ui.views.member_panel import MemberPanel
-from cohortdesk.ui.widgets import confirm
 from tests.ui.member_data import Cohort, make_cohort, make_context
 
 TODAY = date(2026, 10, 30)
@@ -125,20 +124,7 @@ def panel_said(panel: MemberPanel) -> list[str]:
     return messages
 
 
-# ---- questions and warnings -----------------------------------------------------------------
-
-
-@pytest.fixture
-def yes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every confirmation is answered yes; the questions are kept."""
-    questions: list[str] = []
-
-    def answer(parent: Any, title: str, text: str, action_label: str) -> bool:
-        questions.append(text)
-        return True
-
-    monkeypatch.setattr(confirm, "confirm", answer)
-    return questions
+# ---- warnings -------------------------------------------------------------------------------
 
 
 @pytest.fixture
