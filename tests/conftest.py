@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("COHORTDESK_DB", None)
@@ -16,6 +18,12 @@ from cohortdesk.core.storage import migrate
 from cohortdesk.core.storage.db import Database
 
 SHARED_REAL = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "real"
+
+# No test depends on how fast the machine is: Hypothesis would otherwise fail an example that
+# takes over 200 ms, or data that is slow to generate, on a busy machine. Speed is measured in
+# tests/perf (make bench).
+settings.register_profile("cohortdesk", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("cohortdesk")
 
 
 @pytest.fixture(autouse=True)
@@ -49,3 +57,18 @@ def real_fixtures() -> Path:
     if not SHARED_REAL.is_dir():
         pytest.skip(f"real exports not found at {SHARED_REAL}")
     return SHARED_REAL
+
+
+@pytest.fixture
+def yes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every confirmation the GUI asks is answered yes; the questions are kept."""
+    from cohortdesk.ui.widgets import confirm  # here, so that tests without a GUI load no Qt
+
+    questions: list[str] = []
+
+    def answer(parent: Any, title: str, text: str, action_label: str) -> bool:
+        questions.append(text)
+        return True
+
+    monkeypatch.setattr(confirm, "confirm", answer)
+    return questions

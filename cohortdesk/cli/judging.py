@@ -25,35 +25,37 @@ from cohortdesk.core.services.dashboards.report import cohort_report
 from cohortdesk.core.services.dashboards.story import sentence
 from cohortdesk.core.services.people import cohorts
 from cohortdesk.core.storage.db import Database
+from cohortdesk.core.text import plural
 
 Handler = Callable[[argparse.Namespace, Database], int]
 
 
+def _judging(commands: Any, name: str, help: str, description: str | None = None) -> Any:
+    """A command that judges one cohort as of a day: `--cohort`, `--as-of` and `--json`."""
+    parser = commands.add_parser(name, help=help, description=description or help)
+    parser.add_argument("--cohort", required=True, help="cohort name")
+    add_as_of(parser)
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
 def add_parsers(commands: Any) -> None:
     """Add this module's commands to the `cohortdesk` parser's subcommands."""
-    status = commands.add_parser("status", help="every member's stage, access and activity")
-    status.add_argument("--cohort", required=True, help="cohort name")
-    add_as_of(status)
-    status.add_argument("--json", action="store_true", help="print JSON")
-
-    needs = commands.add_parser(
+    _judging(commands, "status", "every member's stage, access and activity")
+    _judging(
+        commands,
         "attention",
-        help="the learners who need you, most urgent first, with reasons and a message",
-        description="Who needs the facilitator: learners only, each with the reasons (and "
-        "the weight each adds to the priority) and the suggested message filled in for them.",
+        "the learners who need you, most urgent first, with reasons and a message",
+        "Who needs the facilitator: learners only, each with the reasons (and the weight each "
+        "adds to the priority) and the suggested message filled in for them.",
     )
-    needs.add_argument("--cohort", required=True, help="cohort name")
-    add_as_of(needs)
-    needs.add_argument("--json", action="store_true", help="print JSON")
-
-    report = commands.add_parser(
+    report = _judging(
+        commands,
         "report",
-        help="the dashboard's and the PDF report's key figures and findings",
-        description="The key figures and the story of a cohort over a period, exactly as "
-        "the dashboard and the PDF report show them.",
+        "the dashboard's and the PDF report's key figures and findings",
+        "The key figures and the story of a cohort over a period, exactly as the dashboard "
+        "and the PDF report show them.",
     )
-    report.add_argument("--cohort", required=True, help="cohort name")
-    add_as_of(report)
     report.add_argument(
         "--from",
         dest="date_from",
@@ -68,7 +70,6 @@ def add_parsers(commands: Any) -> None:
         metavar="YYYY-MM-DD",
         help="last day counted (default: the as-of day)",
     )
-    report.add_argument("--json", action="store_true", help="print JSON")
 
 
 def member_json(row: MemberRow) -> dict[str, Any]:
@@ -136,8 +137,9 @@ def cmd_attention(args: argparse.Namespace, db: Database) -> int:
     if not items:
         print(f"{cohort.name}, as of {when}: no learner needs your attention")
         return 0
-    learners = "learner needs" if len(items) == 1 else "learners need"
-    print(f"{cohort.name}, as of {when}: {len(items)} {learners} you")
+    print(
+        f"{cohort.name}, as of {when}: {plural(len(items), 'learner needs', 'learners need')} you"
+    )
     rows: list[list[object]] = []
     for item in items:
         for n, reason in enumerate(item.reasons):

@@ -280,7 +280,7 @@ def render_message(
     Args:
         subject: the subject template.
         body: the body template.
-        fields: the member's values (see `services.message_context.context_for`).
+        fields: the member's values (see `services.messaging.message_context.context_for`).
         fallbacks: the fields that hold a documented fallback rather than a value of their
             own; those the template uses are listed in the result, for the editor to warn.
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
+
+from cohortdesk.core.storage.safefile import write_file
 
 
 class Settings(BaseModel):
@@ -26,13 +26,10 @@ def load_settings(path: Path) -> Settings:
 
 
 def save_settings(path: Path, settings: Settings) -> None:
-    """Write settings atomically (temporary file, then rename), readable by the owner only."""
+    """Write settings atomically, synced to disk and readable by the owner only.
+
+    Raises:
+        KnownError: the file cannot be written (disk full, no permission).
+    """
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".settings-", suffix=".json")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(settings.model_dump_json(indent=2))
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_file(path, settings.model_dump_json(indent=2))

@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor
 from cohortdesk.core.models import AccessStatus, EventKind, Role, StageChangeSource
 from cohortdesk.core.schemas import AttentionSettings
 from cohortdesk.core.stages import stage
+from cohortdesk.core.text import plural as plural  # the views say counts as `fmt.plural`
 
 ROLE_LABELS = {
     Role.LEARNER: "Learner",
@@ -129,12 +130,6 @@ def stage_change_text(from_stage: int | None, to_stage: int) -> str:
     if from_stage is None:
         return f"Started at {to_stage}"
     return f"{from_stage} → {to_stage}"
-
-
-def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    """`1 event`, `3 events`, `2 replies` (with `plural_form`)."""
-    word = singular if count == 1 else plural_form or f"{singular}s"
-    return f"{count:,} {word}"
 
 
 def local_date(moment: datetime, zone: str) -> date:

@@ -78,7 +78,7 @@ def days_ago(moment: datetime, timezone: str, today: date) -> str:
     days = (today - fmt.local_date(moment, timezone)).days
     if days <= 0:
         return "today"
-    return f"{days} day ago" if days == 1 else f"{days} days ago"
+    return f"{fmt.plural(days, 'day')} ago"
 
 
 def outcome_tip(outcome: NudgeOutcome, response_days: int | None = None) -> str:

@@ -214,3 +214,12 @@ class TaskRunner(QObject):
         """Wait for running work to finish before the database is closed."""
         self._read_pool.waitForDone()
         self._write_pool.waitForDone()
+
+
+def pass_on_failure(runner: TaskRunner, task: Task, exc: BaseException) -> None:
+    """Hand a failure to the runner's default report (the main window shows it as a bug).
+
+    For a task's own error handler: it shows the errors it expects (a `KnownError`) and
+    passes anything else on here, so no exception is swallowed.
+    """
+    runner._report(task, exc)

@@ -70,6 +70,22 @@ def _real(name: str) -> str:
     return str(SHARED_REAL / name)
 
 
+MOOC_STEPS = (
+    ("cohort", "create", "MOOC", "--start", "2013-04-04", "--end", "2013-06-16"),
+    ("import", "roster", _real("mooced_dlt1_nodes.csv"), "--cohort", "MOOC"),
+    (
+        "import",
+        "activity-csv",
+        _real("mooced_dlt1_edgelist.csv"),
+        "--cohort",
+        "MOOC",
+        "--map",
+        "who=Sender,when=Timestamp,replied_to=Receiver,thread=Discussion ID",
+        "--kind",
+        "reply",
+    ),
+)
+
 CASES = {
     "demo mid-cohort": Case(
         DEMO,
@@ -107,21 +123,7 @@ CASES = {
     ),
     "MOOC-Ed (2013)": Case(
         "MOOC",
-        (
-            ("cohort", "create", "MOOC", "--start", "2013-04-04", "--end", "2013-06-16"),
-            ("import", "roster", _real("mooced_dlt1_nodes.csv"), "--cohort", "MOOC"),
-            (
-                "import",
-                "activity-csv",
-                _real("mooced_dlt1_edgelist.csv"),
-                "--cohort",
-                "MOOC",
-                "--map",
-                "who=Sender,when=Timestamp,replied_to=Receiver,thread=Discussion ID",
-                "--kind",
-                "reply",
-            ),
-        ),
+        MOOC_STEPS,
         real=True,
         expected_as_of="2013-06-16",
         facts={"learners": 443, "replies": 2529},
@@ -129,21 +131,7 @@ CASES = {
     ),
     "MOOC-Ed, May 2013 only": Case(
         "MOOC",
-        (
-            ("cohort", "create", "MOOC", "--start", "2013-04-04", "--end", "2013-06-16"),
-            ("import", "roster", _real("mooced_dlt1_nodes.csv"), "--cohort", "MOOC"),
-            (
-                "import",
-                "activity-csv",
-                _real("mooced_dlt1_edgelist.csv"),
-                "--cohort",
-                "MOOC",
-                "--map",
-                "who=Sender,when=Timestamp,replied_to=Receiver,thread=Discussion ID",
-                "--kind",
-                "reply",
-            ),
-        ),
+        MOOC_STEPS,
         period=("2013-05-01", "2013-05-31"),
         real=True,
         expected_as_of="2013-05-31",
@@ -241,7 +229,7 @@ def _pdf_text(path: Path) -> str:
 
 
 def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
+    return f"{n:,} {one if n == 1 else many}"
 
 
 @pytest.mark.parametrize("name", list(CASES))
@@ -308,10 +296,9 @@ def test_every_surface_shows_the_same_figures(
     if figures["learners"]:
         said = (
             f"members started {_plural(figures['threads'], 'thread', 'threads')} and wrote "
-            f"{_plural(figures['replies'], 'reply', 'replies')}, {figures['peer_replies']} of "
+            f"{_plural(figures['replies'], 'reply', 'replies')}, {figures['peer_replies']:,} of "
             "them from one learner to another; "
-            f"{figures['active_last_7_days']} "
-            f"{'learner was' if figures['active_last_7_days'] == 1 else 'learners were'} active"
+            f"{_plural(figures['active_last_7_days'], 'learner was', 'learners were')} active"
         )
         assert said in text
     share = f"{round(100 * figures['share_at_stage_3_or_above'])}% of learners at stage 3"

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
+from cohortdesk.core.demo import build
 from cohortdesk.core.demo.build import DemoSpec, create_demo
 from cohortdesk.core.errors import ConflictError, KnownError
 from cohortdesk.core.models import (
@@ -353,10 +354,19 @@ def test_other_sizes(db: Database, size: int) -> None:
     assert {r.stage for r in learners} == {1, 2, 3, 4, 5}
 
 
-def test_default_end_is_today(db: Database) -> None:
+class _FixedToday(date):
+    """A calendar whose today is END: the test cannot straddle midnight."""
+
+    @classmethod
+    def today(cls) -> date:
+        return END
+
+
+def test_default_end_is_today(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(build, "date", _FixedToday)
     with db.write() as s:
         cohort = create_demo(s, DemoSpec(members=8, days=14))
-    assert cohort.start_date == date.today() - timedelta(days=14)
+    assert cohort.start_date == END - timedelta(days=14)
 
 
 @pytest.mark.parametrize(

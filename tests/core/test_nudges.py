@@ -267,7 +267,7 @@ def test_write_eml_replaces_atomically_and_fails_cleanly(tmp_path: Path) -> None
     path.write_text("old")
     outbox.write_eml(path, to_name="A", to_address="a@example.org", subject="S", body="new")
     assert _read(path).get_content().strip() == "new"
-    with pytest.raises(KnownError, match="cannot write"):
+    with pytest.raises(KnownError, match="does not exist"):
         outbox.write_eml(
             tmp_path / "missing" / "x.eml",
             to_name="A",

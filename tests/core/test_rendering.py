@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 
 import pytest
@@ -118,26 +117,25 @@ def test_output_is_capped() -> None:
     assert len(render("{first_name}" * 20, fields)) == MAX_MESSAGE_CHARS
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "{{" * 1_000_000,
-        "{first_name}" * 1_000_000,
-        "x" * (MAX_MESSAGE_CHARS + 1),
-        "{" + "a" * 1_000_000 + "}",
-    ],
+#: past the length cap: a million braces, a million placeholders, one character too many, one
+#: huge placeholder name
+HUGE_TEMPLATES = (
+    "{{" * 1_000_000,
+    "{first_name}" * 1_000_000,
+    "x" * (MAX_MESSAGE_CHARS + 1),
+    "{" + "a" * 1_000_000 + "}",
 )
-def test_huge_templates_are_refused_quickly(text: str) -> None:
-    started = time.perf_counter()
+
+
+@pytest.mark.parametrize("text", HUGE_TEMPLATES)
+def test_huge_templates_are_refused(text: str) -> None:
+    # how long a refusal takes is a figure in tests/perf/test_render_bench.py
     with pytest.raises(TemplateError, match="longer than"):
         render(text, FIELDS)
-    assert time.perf_counter() - started < 1.0
 
 
-def test_many_placeholders_within_the_cap_render_fast() -> None:
-    started = time.perf_counter()
+def test_many_placeholders_within_the_cap_render() -> None:
     assert render("{stage}" * 2500, FIELDS) == "2" * 2500
-    assert time.perf_counter() - started < 1.0
 
 
 def test_render_message_keeps_the_subject_on_one_line_and_notes_fallbacks() -> None:

@@ -144,18 +144,6 @@ def test_bring_to_front_restores_a_minimised_window(qtbot: QtBot, gui_window: Ma
 # ---- File > Back up now, File > Restore from backup ------------------------------------------
 
 
-@pytest.fixture
-def always_yes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    asked: list[str] = []
-
-    def yes(_parent: Any, _title: str, text: str, _action: str) -> bool:
-        asked.append(text)
-        return True
-
-    monkeypatch.setattr(confirm, "confirm", yes)
-    return asked
-
-
 def test_back_up_now_writes_a_checked_owner_only_copy(
     gui_window: MainWindow, tmp_path: Path, qtbot: QtBot
 ) -> None:
@@ -168,7 +156,7 @@ def test_back_up_now_writes_a_checked_owner_only_copy(
 
 
 def test_restore_from_the_list_of_backups_replaces_the_data(
-    gui_window: MainWindow, db: Database, paths: AppPaths, qtbot: QtBot, always_yes: list[str]
+    gui_window: MainWindow, db: Database, paths: AppPaths, qtbot: QtBot, yes: list[str]
 ) -> None:
     assert db.file is not None
     with db.write() as session:
@@ -186,7 +174,7 @@ def test_restore_from_the_list_of_backups_replaces_the_data(
     with qtbot.waitSignal(gui_window.data_actions.data_replaced, timeout=20_000):
         dialog.restore_button.click()
     settle(gui_window)
-    assert "kept first" in always_yes[0]
+    assert "kept first" in yes[0]
     with db.read() as session:
         assert [c.name for c in cohorts.list_cohorts(session)] == ["In the backup"]
     kinds = {b.kind for b in list_backups(paths.backup_dir)}
@@ -199,7 +187,7 @@ def test_restore_from_the_list_of_backups_replaces_the_data(
 
 
 def test_erase_from_the_member_menu_removes_the_person(
-    gui_window: MainWindow, db: Database, qtbot: QtBot, always_yes: list[str]
+    gui_window: MainWindow, db: Database, qtbot: QtBot, yes: list[str]
 ) -> None:
     with db.write() as session:
         make_demo(session)
@@ -212,7 +200,7 @@ def test_erase_from_the_member_menu_removes_the_person(
     with qtbot.waitSignal(gui_window.data_actions.person_erased, timeout=30_000):
         gui_window.erase_action.trigger()
     settle(gui_window)
-    assert f"Erase {row.name}" in always_yes[0]
+    assert f"Erase {row.name}" in yes[0]
     with db.read() as session:
         assert session.scalar(select(Person).where(Person.id == row.person_id)) is None
     assert row.name not in [r.name for r in gui_window.roster.model.rows()]

@@ -43,7 +43,8 @@ from tests.safety.conftest import add_private_records, people
 def test_every_table_says_how_it_is_exported_and_erased() -> None:
     missing = sorted(set(Base.metadata.tables) - set(REGISTRY))
     assert missing == [], (
-        f"tables without privacy handling: {missing}. Add each to core/privacy.py REGISTRY: "
+        f"tables without privacy handling: {missing}. Add each to REGISTRY in "
+        "core/services/privacy/registry.py: "
         "how an export treats its rows, and what erasing a person does to them."
     )
 

@@ -1,13 +1,12 @@
-"""What the chart tests share: the hand-made dashboard, a tooltip catcher, and helpers to show
-a chart card, hover over and click its data points."""
+"""What the chart tests share: the hand-made dashboard, and helpers to show a chart card, hover
+over and click its data points (the tooltip catcher is in conftest.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QToolTip
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from cohortdesk.core.models import Role
@@ -17,15 +16,6 @@ from tests.ui import dashboard_data as data
 BOARD = data.make_dashboard()
 ROWS = data.member_rows()
 LEARNERS = [r for r in ROWS if r.role is Role.LEARNER]
-
-
-@pytest.fixture(autouse=True)
-def tooltips(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Tooltips shown (the headless platform cannot raise a real one without a warning)."""
-    shown: list[str] = []
-    monkeypatch.setattr(QToolTip, "showText", lambda _pos, text, *_args: shown.append(text))
-    monkeypatch.setattr(QToolTip, "hideText", lambda: None)
-    return shown
 
 
 def show(qtbot: QtBot, card: ChartCard, width: int = 640) -> ChartCard:

@@ -1,4 +1,6 @@
-"""Fixtures for GUI tests: a real window on a real database file, headless."""
+"""Fixtures for GUI tests: a real window on a real database file, headless; the demo cohort in
+it; a member panel of its own; what they say. (`yes`, which answers the app's questions, is in
+tests/conftest.py: the safety tests use it too.)"""
 
 from __future__ import annotations
 
@@ -7,16 +9,28 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox, QToolTip
 from pytestqt.qtbot import QtBot
 
 from cohortdesk.app import build_context
+from cohortdesk.core.demo.build import DemoSpec, create_demo
 from cohortdesk.core.paths import AppPaths
 from cohortdesk.core.storage.db import Database
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.main_window import MainWindow
+from cohortdesk.ui.views.member_panel import MemberPanel
+from tests.ui.member_data import Cohort, make_cohort, make_context
 
 TODAY = date(2026, 10, 30)
+
+
+@pytest.fixture(autouse=True)
+def tooltips(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Tooltips shown (the headless platform cannot raise a real one without a warning)."""
+    shown: list[str] = []
+    monkeypatch.setattr(QToolTip, "showText", lambda _pos, text, *_args: shown.append(text))
+    monkeypatch.setattr(QToolTip, "hideText", lambda: None)
+    return shown
 
 
 @pytest.fixture
@@ -47,3 +61,77 @@ def settle(window: MainWindow) -> None:
             QApplication.processEvents()
             time.sleep(0.002)
         assert not window.dashboard.is_drawing()
+
+
+# ---- the demo cohort in the window --------------------------------------------------------
+
+
+@pytest.fixture
+def demo(db: Database) -> int:
+    """The demo cohort, ending on the tests' fixed today (id)."""
+    with db.write() as session:
+        return create_demo(session, DemoSpec(end=TODAY)).id
+
+
+@pytest.fixture
+def shown(window: MainWindow, demo: int) -> MainWindow:
+    """The window with the demo cohort selected and loaded."""
+    window.reload_cohorts(select_id=demo)
+    settle(window)
+    return window
+
+
+@pytest.fixture
+def said(window: MainWindow) -> list[str]:
+    """What the window put in its status bar."""
+    messages: list[str] = []
+    window.statusBar().messageChanged.connect(lambda text: text and messages.append(text))
+    return messages
+
+
+# ---- a member panel on its own --------------------------------------------------------------
+
+
+@pytest.fixture
+def ctx(db: Database, paths: AppPaths) -> Iterator[AppContext]:
+    """The services without a main window, for a member panel on its own."""
+    context = make_context(db, paths)
+    yield context
+    context.runner.wait_idle()
+    context.runner.shutdown()
+
+
+@pytest.fixture
+def cohort(db: Database) -> Cohort:
+    """Ana's cohort (`tests/ui/member_data.py`)."""
+    return make_cohort(db)
+
+
+@pytest.fixture
+def panel(qtbot: QtBot, ctx: AppContext) -> MemberPanel:
+    widget = MemberPanel(ctx)
+    qtbot.addWidget(widget)
+    widget.resize(520, 760)
+    widget.show()
+    return widget
+
+
+@pytest.fixture
+def panel_said(panel: MemberPanel) -> list[str]:
+    """What the member panel put in the status bar."""
+    messages: list[str] = []
+    panel.status_message.connect(messages.append)
+    return messages
+
+
+# ---- warnings -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def warnings_shown(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The warning boxes' texts (none is shown)."""
+    shown: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox, "warning", lambda parent, title, text, *args: shown.append(text)
+    )
+    return shown

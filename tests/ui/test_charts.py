@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage, QPalette
+from PySide6.QtGui import QImage, QPalette, QTextDocument
 from PySide6.QtWidgets import QApplication
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 from cohortdesk.core.schemas import AttentionSettings
 from cohortdesk.ui.charts import chart_export
 from cohortdesk.ui.charts.adopters_chart import AdoptersChart
-from cohortdesk.ui.charts.base import ChartCard
+from cohortdesk.ui.charts.base import ChartCard, tooltip_table
 from cohortdesk.ui.charts.compare_charts import CompareStagesChart, CompareWeeklyChart
 from cohortdesk.ui.charts.contributions_chart import ContributionsChart
 from cohortdesk.ui.charts.distribution_chart import DistributionChart
@@ -37,13 +37,7 @@ from cohortdesk.ui.models.roster_model import (
     RosterModel,
 )
 from tests.ui import dashboard_data as data
-from tests.ui.charts_support import (  # noqa: F401 (fixtures are found by name)
-    BOARD,
-    ROWS,
-    by_stage,
-    show,
-    tooltips,
-)
+from tests.ui.charts_support import BOARD, ROWS, by_stage, show
 
 # ---- every chart: empty, exported, dark -----------------------------------------------------
 
@@ -213,3 +207,12 @@ def test_sparklines_paint_bars_and_flag_a_quiet_spell(qtbot: QtBot) -> None:
     red = image.pixelColor(60, 24 - 6)  # the baseline under the two silent weeks
     assert red.red() > 150 and red.green() < 120
     assert image.pixelColor(35, 12) != image.pixelColor(2, 2)  # the busiest week's bar
+
+
+def test_a_tooltip_shows_names_as_they_were_typed(qtbot: QtBot) -> None:
+    name = 'Ann "Nan" O\'Neil <ann@example.org> & co'
+    html = tooltip_table(name, [(name, "3")], footer=name)
+    assert "<ann@" not in html  # never read as markup
+    shown = QTextDocument()
+    shown.setHtml(html)
+    assert shown.toPlainText().count(name) == 3

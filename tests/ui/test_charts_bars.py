@@ -2,9 +2,6 @@
 weekly contributions, replies, the adopter curve, key numbers and the story, a member's weeks
 and cohorts compared; what each draws, what its tooltips say and what a click selects."""
 
-# Fixtures imported from charts_support are requested as parameters of the same name.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import pytest
@@ -22,16 +19,7 @@ from cohortdesk.ui.charts.replies_chart import RepliesChart, replies_story
 from cohortdesk.ui.charts.staircase_chart import StaircaseChart
 from cohortdesk.ui.charts.story import story_lines
 from tests.ui import dashboard_data as data
-from tests.ui.charts_support import (  # noqa: F401 (fixtures are found by name)
-    BOARD,
-    LEARNERS,
-    ROWS,
-    by_stage,
-    click,
-    hover,
-    show,
-    tooltips,
-)
+from tests.ui.charts_support import BOARD, LEARNERS, by_stage, click, hover, show
 
 # ---- the staircase --------------------------------------------------------------------------
 

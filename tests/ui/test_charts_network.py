@@ -1,27 +1,20 @@
 """The heatmap and the reply network on hand-made data: what they draw, what their tooltips
-say, what a click selects, and that five thousand members stay fast."""
+say, what a click selects, and that five thousand members draw as a few items (how long they
+take is measured in tests/perf/test_charts_bench.py)."""
 
 from __future__ import annotations
-
-import time
 
 import numpy as np
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from cohortdesk.core.models import Role
+from cohortdesk.core.network_layout import network_layout
 from cohortdesk.core.schemas.report import FindingKind
 from cohortdesk.ui.charts.heatmap_chart import HeatmapChart, heatmap_order
 from cohortdesk.ui.charts.network_chart import NetworkChart
-from cohortdesk.ui.charts.network_layout import ISOLATED_RADIUS, network_layout
 from tests.ui import dashboard_data as data
-from tests.ui.charts_support import (  # noqa: F401 (fixtures are found by name)
-    BOARD,
-    click,
-    hover,
-    show,
-    tooltips,
-)
+from tests.ui.charts_support import BOARD, click, hover, show
 
 # ---- the heatmap ----------------------------------------------------------------------------
 
@@ -67,19 +60,16 @@ def test_who_went_quiet_is_said_above_the_heatmap(qtbot: QtBot) -> None:
     assert "went quiet" not in card.notes()
 
 
-def test_five_thousand_members_draw_as_one_image_quickly(qtbot: QtBot) -> None:
+def test_five_thousand_members_draw_as_one_image(qtbot: QtBot) -> None:
     rows = data.big_heatmap(5000, 9)
     card = HeatmapChart()
     show(qtbot, card)
-    started = time.perf_counter()
     card.set_data(rows, data.weeks(9))
     QApplication.processEvents()
-    elapsed = time.perf_counter() - started
     assert card.image.image.shape[:2] == (5000, 9)
     images = [i for i in card.plot.items if i.__class__.__name__ == "ImageItem"]
     assert len(images) == 2  # the cells and the stage strip
     assert len(card.plot.items) < 20  # group borders, not one item per member
-    assert elapsed < 2.0, elapsed
     assert heatmap_order(rows)[0].stage == 1
 
 
@@ -118,30 +108,12 @@ def test_a_node_tells_its_numbers_and_selects_its_member(qtbot: QtBot) -> None:
     assert click(qtbot, card, card.plot, 5.0, 5.0) == []  # empty space selects nobody
 
 
-def test_isolated_members_sit_on_the_outer_ring_and_the_layout_repeats() -> None:
-    positions = network_layout(BOARD.network)
-    assert positions == network_layout(BOARD.network)
-    for node in BOARD.network.nodes:
-        radius = float(np.hypot(*positions[node.person_id]))
-        if node.isolated:
-            assert radius >= ISOLATED_RADIUS - 1e-9
-        else:
-            assert radius <= 1.0 + 1e-6
-
-
-def test_five_thousand_members_lay_out_off_screen_and_draw_fast(qtbot: QtBot) -> None:
+def test_five_thousand_members_draw_as_a_few_items(qtbot: QtBot) -> None:
     big = data.big_network(5000)
-    started = time.perf_counter()
     positions = network_layout(big)  # the dashboard runs this in a worker thread
-    layout_seconds = time.perf_counter() - started
-    assert len(positions) == 5000
     card = NetworkChart()
     show(qtbot, card)
-    started = time.perf_counter()
     card.set_data(big, positions)
     QApplication.processEvents()
-    draw_seconds = time.perf_counter() - started
     assert len(card.points()) == 5000
     assert len(card.plot.items) < 40  # a scatter per look, edge batches, a few names
-    assert draw_seconds < 3.0, draw_seconds
-    assert layout_seconds < 15.0, layout_seconds

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QToolTip
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from cohortdesk.core.demo.build import DemoSpec, create_demo
@@ -23,19 +23,6 @@ from cohortdesk.ui.models.roster_model import SPARKLINE_ROLE
 from cohortdesk.ui.views import dashboard_view
 from cohortdesk.ui.views.dashboard_view import RANGE_2_WEEKS, DashboardView
 from tests.ui.conftest import TODAY, settle
-
-
-@pytest.fixture(autouse=True)
-def no_real_tooltips(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The headless platform warns when a tooltip window is raised; the text is what counts."""
-    monkeypatch.setattr(QToolTip, "showText", lambda *_args: None)
-    monkeypatch.setattr(QToolTip, "hideText", lambda: None)
-
-
-@pytest.fixture
-def demo(db: Database) -> int:
-    with db.write() as session:
-        return create_demo(session, DemoSpec(end=TODAY)).id
 
 
 def open_dashboard(qtbot: QtBot, window: MainWindow, demo: int) -> CohortDashboard:

@@ -102,26 +102,19 @@ def test_undo_removes_the_events_and_the_people_it_added(
     db: Database,
     cohort_id: int,
     window: MainWindow,
-    monkeypatch: pytest.MonkeyPatch,
+    yes: list[str],
 ) -> None:
     assert roster_names(window) == ["Ana Souza", "Ben Carter", "Chioma Obi"]
     assert events(db) == 3
-    asked: list[str] = []
-
-    def yes(_parent: Any, _title: str, text: str, _action: str) -> bool:
-        asked.append(text)
-        return True
-
-    monkeypatch.setattr(confirm, "confirm", yes)
     dialog = open_imports(qtbot, window)
     with qtbot.waitSignal(dialog.batch_undone, timeout=10_000):
         qtbot.mouseClick(dialog.undo_button, Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(dialog.batches_loaded, timeout=10_000):
         pass
     settle(window)
-    assert "Undo the import of forum.csv from 8 Oct 2026 14:30?" in asked[0]
-    assert "Its 3 events will be removed" in asked[0]
-    assert "2 people it added" in asked[0]
+    assert "Undo the import of forum.csv from 8 Oct 2026 14:30?" in yes[0]
+    assert "Its 3 events will be removed" in yes[0]
+    assert "2 people it added" in yes[0]
     assert events(db) == 0
     assert roster_names(window) == ["Ana Souza"]
     assert dialog.model.index(0, COL_EVENTS_NOW).data() == "0"

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from cohortdesk.core.demo.build import DemoSpec, create_demo
 from cohortdesk.core.models import Role
 from cohortdesk.core.schemas import CohortInput
 from cohortdesk.core.services.people import cohorts
@@ -26,15 +24,9 @@ from cohortdesk.ui.views.roster_columns import NAME_MINIMUM
 from cohortdesk.ui.views.roster_view import NO_MATCH_TEXT, NO_MEMBERS_TEXT
 from cohortdesk.ui.widgets.cohort_summary import CohortSummary
 from cohortdesk.ui.widgets.flow_layout import FlowLayout
-from tests.ui.conftest import TODAY, settle
+from tests.ui.conftest import settle
 
 LONG_NAME = "Leading Online Learning for Health and Social Care Educators, spring intake 2027"
-
-
-@pytest.fixture
-def demo(db: Database) -> int:
-    with db.write() as session:
-        return create_demo(session, DemoSpec(end=TODAY)).id
 
 
 def show_demo(window: MainWindow, demo: int, width: int = 1600, height: int = 900) -> None:

@@ -8,7 +8,6 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from cohortdesk.core.demo.build import DemoSpec, create_demo
 from cohortdesk.core.models import Role
 from cohortdesk.core.schemas import CohortInput, MemberInput
 from cohortdesk.core.services.people import cohorts, members
@@ -33,12 +32,6 @@ def fill_and_accept(monkeypatch: pytest.MonkeyPatch, dialog_class: type, fill: A
 def roster_names(window: MainWindow) -> list[str]:
     proxy = window.roster.proxy
     return [proxy.index(r, COL_NAME).data() for r in range(proxy.rowCount())]
-
-
-@pytest.fixture
-def demo(db: Database) -> int:
-    with db.write() as session:
-        return create_demo(session, DemoSpec(end=TODAY)).id
 
 
 def test_an_empty_database_shows_the_welcome_page(window: MainWindow) -> None:

@@ -1,8 +1,5 @@
 """The member panel: showing a member, keeping up with changes, errors, and its look."""
 
-# Fixtures imported from member_panel_support are requested as parameters of the same name.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import threading
@@ -20,18 +17,7 @@ from cohortdesk.core.storage.db import Database
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.views.member_panel import EMPTY_TEXT, GONE_TEXT, MemberPanel
 from tests.ui.member_data import Cohort, tell_ana_story
-from tests.ui.member_panel_support import (  # noqa: F401 (fixtures are found by name)
-    answers,
-    click,
-    cohort,
-    ctx,
-    panel,
-    roster_row,
-    said,
-    settle,
-    show,
-    warnings_shown,
-)
+from tests.ui.member_panel_support import click, settle, show
 
 SCREENSHOT = Path("/tmp/member_panel.png")
 

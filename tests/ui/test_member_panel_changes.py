@@ -1,8 +1,5 @@
 """The member panel's changes, each driven through its real buttons and dialogs."""
 
-# Fixtures imported from member_panel_support are requested as parameters of the same name.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
@@ -21,24 +18,13 @@ from cohortdesk.ui.models.stage_history_model import COL_CHANGE, COL_REASON
 from cohortdesk.ui.views.member_panel import EMPTY_TEXT, MemberPanel
 from cohortdesk.ui.widgets import confirm
 from tests.ui.member_data import Cohort, tell_ana_story
-from tests.ui.member_panel_support import (  # noqa: F401 (fixtures are found by name)
-    answers,
-    click,
-    cohort,
-    ctx,
-    panel,
-    roster_row,
-    said,
-    settle,
-    show,
-    warnings_shown,
-)
+from tests.ui.member_panel_support import click, roster_row, show
 
 # ---- changing things -----------------------------------------------------------------------
 
 
 def test_change_stage_needs_a_reason_and_lands_in_the_history(
-    qtbot: QtBot, db: Database, panel: MemberPanel, cohort: Cohort, said: list[str]
+    qtbot: QtBot, db: Database, panel: MemberPanel, cohort: Cohort, panel_said: list[str]
 ) -> None:
     show(qtbot, panel, cohort.ana)
     dialog = panel.change_stage()
@@ -57,11 +43,11 @@ def test_change_stage_needs_a_reason_and_lands_in_the_history(
     assert model.index(0, COL_REASON).data() == "Replied to Ben and Chioma with sources"
     assert roster_row(db, cohort.ana).stage == 3
     assert panel.header.staircase.stage() == 3
-    assert said == ["Moved Ana Souza to stage 3 · Information exchange"]
+    assert panel_said == ["Moved Ana Souza to stage 3 · Information exchange"]
 
 
 def test_record_motivation(
-    qtbot: QtBot, db: Database, panel: MemberPanel, cohort: Cohort, said: list[str]
+    qtbot: QtBot, db: Database, panel: MemberPanel, cohort: Cohort, panel_said: list[str]
 ) -> None:
     show(qtbot, panel, cohort.ana)
     dialog = panel.record_motivation()
@@ -77,7 +63,7 @@ def test_record_motivation(
     assert tab.history_model.index(0, 1).data() == "2 · Low"
     assert tab.chart.points() == ((date(2026, 10, 20), 2),)
     assert roster_row(db, cohort.ana).motivation == 2
-    assert said == ["Recorded motivation 2 · Low for Ana Souza"]
+    assert panel_said == ["Recorded motivation 2 · Low for Ana Souza"]
 
 
 def test_add_and_delete_an_event(
@@ -85,8 +71,8 @@ def test_add_and_delete_an_event(
     db: Database,
     panel: MemberPanel,
     cohort: Cohort,
-    said: list[str],
-    answers: list[str],
+    panel_said: list[str],
+    yes: list[str],
 ) -> None:
     show(qtbot, panel, cohort.ana)
     assert roster_row(db, cohort.ana).events == 0
@@ -122,17 +108,17 @@ def test_add_and_delete_an_event(
     with db.read() as s:
         stored = members.member_detail(s, cohort.ana).events[0]
     assert stored.occurred_at == datetime(2026, 10, 19, 13, 5, tzinfo=UTC)  # Lisbon is UTC+1
-    assert said[-1] == "Added “Replied” on 19 Oct 2026 14:05 to Ana Souza's activity"
+    assert panel_said[-1] == "Added “Replied” on 19 Oct 2026 14:05 to Ana Souza's activity"
 
     tab = panel.activity_tab
     assert not tab.delete_button.isEnabled()
     tab.events_view.selectRow(0)
     with qtbot.waitSignal(panel.member_loaded):
         click(qtbot, tab.delete_button)
-    assert "Replied to Ben Okafor on 19 Oct 2026 14:05 in “Week 3: weaving”" in answers[0]
+    assert "Replied to Ben Okafor on 19 Oct 2026 14:05 in “Week 3: weaving”" in yes[0]
     assert model.rowCount() == 0
     assert roster_row(db, cohort.ana).events == 0
-    assert said[-1] == "Deleted an event from Ana Souza's activity"
+    assert panel_said[-1] == "Deleted an event from Ana Souza's activity"
 
 
 def test_nothing_is_deleted_when_the_user_cancels(
@@ -151,7 +137,7 @@ def test_nothing_is_deleted_when_the_user_cancels(
 
 
 def test_report_and_resolve_an_access_problem(
-    qtbot: QtBot, db: Database, panel: MemberPanel, cohort: Cohort, said: list[str]
+    qtbot: QtBot, db: Database, panel: MemberPanel, cohort: Cohort, panel_said: list[str]
 ) -> None:
     show(qtbot, panel, cohort.ana)
     tab = panel.access_tab
@@ -169,7 +155,7 @@ def test_report_and_resolve_an_access_problem(
     assert tab.issues_model.index(0, 2).data() == "Open"
     row = roster_row(db, cohort.ana)
     assert (row.access, row.open_access_issues) == (AccessStatus.PROBLEM, 1)
-    assert said[-1] == "Recorded an access problem for Ana Souza"
+    assert panel_said[-1] == "Recorded an access problem for Ana Souza"
 
     assert not tab.resolve_button.isEnabled()
     tab.issues_view.selectRow(0)
@@ -186,7 +172,7 @@ def test_report_and_resolve_an_access_problem(
     with qtbot.waitSignal(panel.member_loaded):
         click(qtbot, tab.not_yet_button)
     assert roster_row(db, cohort.ana).access is AccessStatus.NOT_YET
-    assert said[-1] == "Marked Ana Souza as not accessed yet"
+    assert panel_said[-1] == "Marked Ana Souza as not accessed yet"
     with qtbot.waitSignal(panel.member_loaded):
         click(qtbot, tab.accessed_button)
     assert roster_row(db, cohort.ana).access is AccessStatus.ACCESSED
@@ -194,7 +180,7 @@ def test_report_and_resolve_an_access_problem(
 
 
 def test_add_a_note_with_ctrl_return_and_delete_it(
-    qtbot: QtBot, panel: MemberPanel, cohort: Cohort, said: list[str], answers: list[str]
+    qtbot: QtBot, panel: MemberPanel, cohort: Cohort, panel_said: list[str], yes: list[str]
 ) -> None:
     show(qtbot, panel, cohort.ana)
     panel.add_note_focus()
@@ -209,7 +195,7 @@ def test_add_a_note_with_ctrl_return_and_delete_it(
     assert tab.notes_model.rowCount() == 1
     assert tab.notes_model.index(0, 1).data() == "Nudged about the week 3 e-tivity"
     assert tab.note_edit.toPlainText() == ""
-    assert said == ["Added a note about Ana Souza"]
+    assert panel_said == ["Added a note about Ana Souza"]
 
     qtbot.keyClicks(tab.note_edit, "Replied warmly")
     with qtbot.waitSignal(panel.member_loaded):
@@ -221,9 +207,9 @@ def test_add_a_note_with_ctrl_return_and_delete_it(
     tab.notes_view.selectRow(1)
     with qtbot.waitSignal(panel.member_loaded):
         click(qtbot, tab.delete_button)
-    assert answers == ["Delete this note about Ana Souza?\n\n“Nudged about the week 3 e-tivity”"]
+    assert yes == ["Delete this note about Ana Souza?\n\n“Nudged about the week 3 e-tivity”"]
     assert tab.notes_model.rowCount() == 1
-    assert said[-1] == "Deleted a note about Ana Souza"
+    assert panel_said[-1] == "Deleted a note about Ana Souza"
 
 
 def test_edit_details_keeps_the_dialog_open_until_valid(
@@ -259,8 +245,8 @@ def test_remove_from_cohort(
     ctx: AppContext,
     panel: MemberPanel,
     cohort: Cohort,
-    said: list[str],
-    answers: list[str],
+    panel_said: list[str],
+    yes: list[str],
 ) -> None:
     show(qtbot, panel, cohort.ana)
     removed: list[int] = []
@@ -268,10 +254,10 @@ def test_remove_from_cohort(
     with qtbot.waitSignals([panel.member_removed, ctx.changes.roster_changed]):
         click(qtbot, panel.header.remove_button)
     assert removed == [cohort.ana]
-    assert answers[0].startswith("Remove Ana Souza from Leading Online Learning?")
+    assert yes[0].startswith("Remove Ana Souza from Leading Online Learning?")
     assert panel.empty_label.isVisible()
     assert panel.empty_label.text() == EMPTY_TEXT
     assert not panel.actions_enabled()
-    assert said == ["Removed Ana Souza from Leading Online Learning"]
+    assert panel_said == ["Removed Ana Souza from Leading Online Learning"]
     with db.read() as s, pytest.raises(NotFoundError):
         members.member_detail(s, cohort.ana)

@@ -1,8 +1,5 @@
 """The member panel's tables as a person sees them: what fits, what is hidden, empty states."""
 
-# Fixtures imported from member_panel_support are requested as parameters of the same name.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -21,12 +18,7 @@ from cohortdesk.ui.models.events_model import (
 from cohortdesk.ui.views.member_panel import MemberPanel
 from cohortdesk.ui.views.member_tabs.activity_tab import EMPTY_TEXT as NO_ACTIVITY
 from tests.ui.member_data import Cohort, tell_ana_story
-from tests.ui.member_panel_support import (  # noqa: F401 (fixtures are found by name)
-    cohort,
-    ctx,
-    panel,
-    show,
-)
+from tests.ui.member_panel_support import show
 
 
 def test_the_timeline_fits_the_panel(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from pytestqt.qtbot import QtBot
@@ -93,7 +91,7 @@ def test_merge_two_selected_members_and_keep_everything(
     db: Database,
     spring: Spring,
     window: MainWindow,
-    monkeypatch: pytest.MonkeyPatch,
+    yes: list[str],
 ) -> None:
     before = counts(db)
     click_member(qtbot, window, "Ana Souza")
@@ -112,19 +110,12 @@ def test_merge_two_selected_members_and_keep_everything(
 
     qtbot.mouseClick(dialog.second.keep, Qt.MouseButton.LeftButton)
     assert dialog.outcome.text() == "Ana Souza is kept; Moodle user 5104 is merged into them."
-    asked: list[str] = []
-
-    def yes(_parent: Any, _title: str, text: str, _action: str) -> bool:
-        asked.append(text)
-        return True
-
-    monkeypatch.setattr(confirm, "confirm", yes)
     with qtbot.waitSignal(dialog.people_merged, timeout=10_000):
         qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
     settle(window)
 
-    assert asked[0].startswith("Merge “Moodle user 5104” into “Ana Souza”?")
-    assert "2 activity events" in asked[0] and "cannot be undone" in asked[0]
+    assert yes[0].startswith("Merge “Moodle user 5104” into “Ana Souza”?")
+    assert "2 activity events" in yes[0] and "cannot be undone" in yes[0]
     assert window.findChild(MergeDialog) is None  # closed, then deleted
     assert roster_names(window) == ["Ana Souza", "Ben Carter"]
     assert window.roster.proxy.index(0, COL_POSTS).data() == "1"

@@ -1,8 +1,5 @@
 """Cohort settings, the Nudges list, the member's Nudges tab and evidence, template choice."""
 
-# Fixtures imported from messaging_support are requested as parameters of the same name.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 from datetime import date
@@ -18,17 +15,11 @@ from cohortdesk.core.services.messaging import templates
 from cohortdesk.core.storage.db import Database
 from cohortdesk.ui.main_window import MainWindow
 from cohortdesk.ui.models.nudges_model import COL_CHANNEL, COL_MEMBER, COL_OUTCOME, COL_TEMPLATE
-from cohortdesk.ui.views.cohort_settings_dialog import CohortSettingsDialog, _OptionalDate
+from cohortdesk.ui.views.cohort_settings_dialog import CohortSettingsDialog
 from cohortdesk.ui.views.nudge_dialog import NudgeDialog
+from cohortdesk.ui.widgets.optional_date import OptionalDate
 from tests.ui.conftest import settle
-from tests.ui.messaging_support import (  # noqa: F401 (fixtures are found by name)
-    demo,
-    said,
-    shown,
-    the_dialog,
-    wait_for,
-    yes,
-)
+from tests.ui.messaging_support import the_dialog, wait_for
 
 
 def labels(dialog: CohortSettingsDialog) -> set[str]:
@@ -64,8 +55,8 @@ def test_settings_show_the_titles_and_save(
     assert isinstance(etivity, QLineEdit)
     etivity.setText("Week 9 · Your e-tivity plan")
     next_date = dialog.fields[("messages", "next_date")]
-    assert isinstance(next_date, _OptionalDate)
-    next_date.set_check.setChecked(True)
+    assert isinstance(next_date, OptionalDate)
+    next_date.check.setChecked(True)
     next_date.set_value(date(2026, 11, 2))
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     # The Today list follows at once: 56 days without access is not 60.

@@ -1,8 +1,5 @@
 """The template library and editor: live checks with the error marked, preview, changes."""
 
-# Fixtures imported from messaging_support are requested as parameters of the same name.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 from typing import Any
@@ -15,13 +12,7 @@ from cohortdesk.core.services.messaging import templates
 from cohortdesk.core.storage.db import Database
 from cohortdesk.ui.main_window import MainWindow
 from cohortdesk.ui.views.templates_dialog import TemplatesDialog
-from tests.ui.messaging_support import (  # noqa: F401 (fixtures are found by name)
-    demo,
-    said,
-    shown,
-    wait_for,
-    yes,
-)
+from tests.ui.messaging_support import wait_for
 
 
 @pytest.fixture

@@ -1,8 +1,5 @@
 """The Today screen: who needs the facilitator, in order, with reasons; nudges; suggestions."""
 
-# Fixtures imported from messaging_support are requested as parameters of the same name.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 from typing import Any
@@ -29,15 +26,7 @@ from cohortdesk.ui.models.attention_model import (
 from cohortdesk.ui.views.nudge_dialog import NudgeDialog
 from cohortdesk.ui.views.today_view import NOBODY_TEXT
 from tests.ui.conftest import TODAY, settle
-from tests.ui.messaging_support import (  # noqa: F401 (fixtures are found by name)
-    click_at,
-    demo,
-    said,
-    shown,
-    the_dialog,
-    wait_for,
-    yes,
-)
+from tests.ui.messaging_support import click_at, the_dialog, wait_for
 
 
 def today_names(window: MainWindow) -> list[str]:

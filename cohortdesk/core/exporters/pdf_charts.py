@@ -17,10 +17,10 @@ from reportlab.graphics.shapes import Circle, Drawing, Line, Rect, String
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from cohortdesk.core.exporters.network_layout import layout
 from cohortdesk.core.exporters.pdf_fonts import fonts
 from cohortdesk.core.exporters.report_data import Bar, NetworkNode
 from cohortdesk.core.models import Role
+from cohortdesk.core.network_layout import square_layout
 from cohortdesk.core.stages import all_stages
 
 INK = colors.HexColor("#1f2d3d")
@@ -269,7 +269,7 @@ def network_drawing(
             )
         )
         return drawing
-    positions = layout([n.person_id for n in nodes], edges)
+    positions = square_layout([n.person_id for n in nodes], edges)
     pad = 18.0
     area_w, area_h = width - 2 * pad, height - legend_h - 2 * pad
 

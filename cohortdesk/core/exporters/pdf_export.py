@@ -37,6 +37,7 @@ from cohortdesk.core.exporters.pdf_table import MEMBERS_NOTE, members_table
 from cohortdesk.core.exporters.records import ExportData, day_text
 from cohortdesk.core.exporters.report_data import Highlight, ReportData
 from cohortdesk.core.storage.safefile import atomic_path
+from cohortdesk.core.text import plural
 
 Tick = Callable[[], None]
 MARGIN = 18 * mm
@@ -82,10 +83,6 @@ class _Styles:
             borderPadding=(0, 0, 0, 6),
             spaceAfter=2,
         )
-
-
-def _count(number: int, one: str, many: str | None = None) -> str:
-    return f"{number} {one if number == 1 else many or one + 's'}"
 
 
 def _number(value: float) -> str:
@@ -149,12 +146,12 @@ def _story(report: ReportData) -> list[str]:
         return ["The cohort has no learners in this report."]
     up = sum(n for stage, n in key.stages.items() if stage >= 3)
     summary = (
-        f"Of {_count(key.learners, 'learner')}, {up} "
+        f"Of {plural(key.learners, 'learner')}, {up} "
         f"({round(100 * key.share_at_stage_3_or_above)}%) have reached information exchange or "
         "beyond, where people start to learn from each other. In this period members started "
-        f"{_count(key.threads, 'thread')} and wrote {_count(key.replies, 'reply', 'replies')}, "
-        f"{key.peer_replies} of them from one learner to another; {key.active_last_7_days} "
-        f"{'learner was' if key.active_last_7_days == 1 else 'learners were'} active in its "
+        f"{plural(key.threads, 'thread')} and wrote {plural(key.replies, 'reply', 'replies')}, "
+        f"{key.peer_replies:,} of them from one learner to another; "
+        f"{plural(key.active_last_7_days, 'learner was', 'learners were')} active in its "
         "last seven days."
     )
     return [summary, *(f"{finding}." for finding in report.findings)]
@@ -224,7 +221,7 @@ def _about(data: ExportData, s: _Styles) -> list[Any]:
     ]
     if data.left_out:
         notes.append(
-            f"{_count(data.left_out, 'member')} without activity in the period "
+            f"{plural(data.left_out, 'member')} without activity in the period "
             f"{'is' if data.left_out == 1 else 'are'} left out of this report."
         )
     notes.append(f"Made with cohortdesk {escape(__version__)}.")

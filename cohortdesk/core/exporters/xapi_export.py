@@ -8,7 +8,7 @@ Each event becomes one statement:
 - `actor`: an Agent with exactly one identifier: `mbox` (with the name) when the person has an
   email, else a cohortdesk `account`; when pseudonymising, only `account{homePage, name}` with
   the pseudonym as the name.
-- `verb`: the IRIs in DOMAIN.md (`VERBS`); the importer reads every one back to the same kind.
+- `verb`: the IRIs in docs/domain.md (`VERBS`); the importer reads every one back to the same kind.
 - `object`: the thread as an Activity (discussion), a post of its own for a thread-less post,
   else the cohort (course) Activity.
 - `timestamp`: ISO 8601 in the cohort's time zone, with its offset.

@@ -48,6 +48,7 @@ from cohortdesk.core.importers.times import (
     strptime_format,
 )
 from cohortdesk.core.models import EventKind
+from cohortdesk.core.text import plural
 
 FORMAT = "activity-csv"
 IDENTITY_SOURCE = "external"
@@ -383,7 +384,7 @@ def _items(
             detail=_detail(kind, replied_to, replied_text, thread),
         )
     if self_replies:
-        rows_text = "1 row answers" if self_replies == 1 else f"{self_replies} rows answer"
+        rows_text = plural(self_replies, "row answers", "rows answer")
         source.note(f"{rows_text} its own author: kept, without a reply link.")
 
 

@@ -50,8 +50,14 @@ from cohortdesk.core.importers.base import (
     one_line,
 )
 from cohortdesk.core.importers.jsonio import load_json
-from cohortdesk.core.importers.textio import match_columns, normalise_header, read_csv
+from cohortdesk.core.importers.textio import (
+    decode_head,
+    match_columns,
+    normalise_header,
+    read_csv,
+)
 from cohortdesk.core.models import EventKind
+from cohortdesk.core.text import plural
 
 FORMAT = "moodle-forum"
 IDENTITY_SOURCE = "moodle"
@@ -168,7 +174,7 @@ def detect(name: str, head: bytes) -> bool:
         head: the first bytes of the file.
     """
     del name
-    text = _decode_head(head).lstrip("\ufeff \t\r\n")
+    text = decode_head(head).lstrip(" \t\r\n")
     if text.startswith("["):
         return _first_object_keys(text) >= _DETECT_KEYS
     if text.startswith("{"):
@@ -182,15 +188,6 @@ def detect(name: str, head: bytes) -> bool:
         if {normalise_header(column) for column in header} >= _DETECT_KEYS:
             return True
     return False
-
-
-def _decode_head(head: bytes) -> str:
-    try:
-        return head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(head) - 3:  # a character cut at the end of the head
-            return head[: exc.start].decode("utf-8")
-        return head.decode("cp1252", errors="replace")
 
 
 def _first_object_keys(text: str) -> set[str]:
@@ -228,7 +225,7 @@ def parse(source: SourceFile, options: ImportOptions) -> Iterator[ImportItem]:
     )
     if missing:
         source.note(
-            f"{missing} {'reply answers a post' if missing == 1 else 'replies answer posts'} "
+            f"{plural(missing, 'reply answers a post', 'replies answer posts')} "
             "not in this file; imported without saying whom they answer."
         )
     people: dict[tuple[str, str], PersonKey] = {}

@@ -37,7 +37,7 @@ from cohortdesk.core.importers.base import (
     SourceFile,
     one_line,
 )
-from cohortdesk.core.importers.textio import cell, match_columns, read_csv
+from cohortdesk.core.importers.textio import cell, decode_head, match_columns, read_csv
 from cohortdesk.core.importers.times import (
     DAY_FIRST,
     MONTH_FIRST,
@@ -49,6 +49,7 @@ from cohortdesk.core.importers.times import (
     suggest_pattern,
 )
 from cohortdesk.core.models import EventKind
+from cohortdesk.core.text import plural
 
 FORMAT = "moodle-log"
 IDENTITY_SOURCE = "moodle"
@@ -157,7 +158,7 @@ def detect(name: str, head: bytes) -> bool:
 
 
 def _first_records(head: bytes) -> list[list[str]]:
-    text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
+    text = decode_head(head)
     lines = text.splitlines()[:2]
     try:
         return [row for row in csv.reader(io.StringIO("\n".join(lines))) if row][:2]
@@ -398,7 +399,7 @@ def _items(
             detail=detail,
         )
     if logged_as:
-        rows_text = "1 row was" if logged_as == 1 else f"{logged_as} rows were"
+        rows_text = plural(logged_as, "row was", "rows were")
         source.note(
             f"{rows_text} done by someone logged in as another user ('Real Name as Other "
             "Name'); like Moodle, they count for the user logged in as."

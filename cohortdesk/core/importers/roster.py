@@ -12,7 +12,6 @@ evaluated (one saved without a value reads as empty), numbers used as ids lose E
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import itertools
@@ -32,8 +31,9 @@ from cohortdesk.core.importers.base import (
     PersonRecord,
     SourceFile,
 )
-from cohortdesk.core.importers.textio import cell, normalise_header, read_csv
+from cohortdesk.core.importers.textio import cell, decode_head, normalise_header, read_csv
 from cohortdesk.core.models import Role
+from cohortdesk.core.text import plural
 
 if TYPE_CHECKING:  # openpyxl itself is imported only when a workbook is read
     from openpyxl.workbook.workbook import Workbook
@@ -236,7 +236,7 @@ def detect(name: str, head: bytes) -> bool:
         return name.casefold().endswith(_WORKBOOK_SUFFIXES)
     if not head or b"\x00" in head[:4096]:
         return False
-    text = _decode_head(head)
+    text = decode_head(head)
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     counts = {d: first_line.count(d) for d in (",", ";", "\t")}
     delimiter = max(counts, key=lambda d: counts[d])
@@ -252,14 +252,6 @@ def detect(name: str, head: bytes) -> bool:
         and (layout.email is not None or layout.role is not None or layout.flag is not None)
         and not layout.has_time
     )
-
-
-def _decode_head(head: bytes) -> str:
-    decoder = codecs.getincrementaldecoder("utf-8-sig")()
-    try:
-        return decoder.decode(head, final=False)
-    except UnicodeDecodeError:
-        return head.decode("cp1252", errors="replace")
 
 
 def parse(source: SourceFile, options: ImportOptions) -> ItemStream:
@@ -472,8 +464,8 @@ def _records(source: SourceFile, layout: _Layout, header: Sequence[str], rows: _
         source.note("The roster has a header but nobody under it.")
     if seen.repeated_names:
         source.note(
-            f"{seen.repeated_names} row(s) repeat a name with no email or id: "
-            "they are taken as the same person."
+            f"{plural(seen.repeated_names, 'row repeats', 'rows repeat')} a name with no email "
+            "or id: they are taken as the same person."
         )
 
 

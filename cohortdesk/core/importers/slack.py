@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from cohortdesk.core.importers.base import ImportItem, ImportOptions, SourceFile
 from cohortdesk.core.importers.slack_activity import ActivityReader
 from cohortdesk.core.importers.slack_archive import load_member, open_archive, read_layout
+from cohortdesk.core.text import plural
 
 FORMAT = "slack"
 IDENTITY_SOURCE = "slack"
@@ -77,7 +78,8 @@ def parse(source: SourceFile, options: ImportOptions) -> Iterator[ImportItem]:
         if layout.ignored:
             shown = ", ".join(layout.ignored[:3]) + (", ..." if len(layout.ignored) > 3 else "")
             source.note(
-                f"Ignored {len(layout.ignored)} file(s) that are not channel history: {shown}."
+                f"Ignored {plural(len(layout.ignored), 'file that is', 'files that are')} not "
+                f"channel history: {shown}."
             )
         reader = ActivityReader(source, CACHE_BYTES)
         yield from reader.users(load_member(source, archive, layout.users, "users.json"))
@@ -97,12 +99,14 @@ def _tell(source: SourceFile, reader: ActivityReader) -> None:
             "number of names): only the people listed were counted."
         )
     if reader.unknown_users:
-        source.note(
-            f"{len(reader.unknown_users)} Slack user id(s) in the messages are not in "
-            "users.json: they are known by their id only."
+        unknown = plural(
+            len(reader.unknown_users),
+            "Slack user id in the messages is",
+            "Slack user ids in the messages are",
         )
+        source.note(f"{unknown} not in users.json: they are known by their id only.")
     if reader.unknown_parents:
         source.note(
-            f"{reader.unknown_parents} thread repl(y/ies) answer a message that is not in the "
-            "export: who they answered is unknown."
+            f"{plural(reader.unknown_parents, 'thread reply answers', 'thread replies answer')} "
+            "a message that is not in the export: who they answered is unknown."
         )

@@ -71,6 +71,22 @@ def detect_encoding(source: SourceFile) -> str:
     return "cp1252"
 
 
+def decode_head(head: bytes) -> str:
+    """The first bytes of a file as text, to recognise its format: read by the rules
+    `detect_encoding` applies to a whole file, and never failing.
+
+    UTF-16 when the bytes start with its byte-order mark; else UTF-8 (a byte-order mark left
+    out, a character cut off at the end of the head let go); else Windows-1252, with U+FFFD for
+    the few bytes it leaves undefined.
+    """
+    if head[:2] in _UTF16_BOMS:
+        return codecs.getincrementaldecoder("utf-16")(errors="replace").decode(head)
+    try:
+        return codecs.getincrementaldecoder("utf-8-sig")().decode(head)
+    except UnicodeDecodeError:
+        return head.decode("cp1252", errors="replace")
+
+
 @dataclass(slots=True)
 class CsvTable:
     """A CSV file's header and a one-pass iterator over its data rows."""

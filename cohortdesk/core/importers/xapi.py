@@ -54,7 +54,9 @@ from cohortdesk.core.importers.base import (
     one_line,
 )
 from cohortdesk.core.importers.jsonio import parse_json_text, read_text
+from cohortdesk.core.importers.textio import decode_head
 from cohortdesk.core.models import EventKind
+from cohortdesk.core.text import plural
 
 FORMAT = "xapi"
 IDENTITY_SOURCE = "xapi"
@@ -173,13 +175,9 @@ def detect(name: str, head: bytes) -> bool:
         head: the first bytes of the file.
     """
     del name
-    try:
-        text = head.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 3:
-            return False
-        text = head[: exc.start].decode("utf-8-sig")
-    text = text.lstrip()
+    # Decoded as any text file is: a statement file in another encoding is then recognised, and
+    # reading it says it is not UTF-8, as JSON must be.
+    text = decode_head(head).lstrip()
     if text.startswith("["):
         first = _first_value(text, text.find("{", 1))
         if first is None:  # the head cuts the first statement: look at what is there
@@ -232,9 +230,11 @@ def parse(source: SourceFile, options: ImportOptions) -> Iterator[ImportItem]:
         yield reader.item(row, statement)
     unknown = len(voided - reader.ids)
     if unknown:
-        what = "statement cancels a statement" if unknown == 1 else "statements cancel statements"
+        what = plural(
+            unknown, "voiding statement cancels a statement", "voiding statements cancel statements"
+        )
         source.note(
-            f"{unknown} voiding {what} not in this file; if an earlier import brought them in, "
+            f"{what} not in this file; if an earlier import brought them in, "
             "undo that import and import both files again."
         )
     if reader.zoneless:

@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, case, func, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from cohortdesk.core.metrics.period import Period
@@ -27,11 +27,8 @@ from cohortdesk.core.metrics.terms import (
     rollup_count,
     staff_reply_sql,
 )
-from cohortdesk.core.models import DailyActivity, DailyReplies, DailyTotals, Membership
-
-DAILY = cast(Table, DailyActivity.__table__)
-REPLIES = cast(Table, DailyReplies.__table__)
-TOTALS = cast(Table, DailyTotals.__table__)
+from cohortdesk.core.models import Membership
+from cohortdesk.core.models.rollups import DAILY, REPLIES, TOTALS
 
 
 @dataclass(frozen=True, slots=True)

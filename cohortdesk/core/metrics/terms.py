@@ -48,6 +48,24 @@ def is_contribution(kind: EventKind) -> bool:
     return kind in CONTRIBUTION_KINDS
 
 
+def _learner_reply_to(
+    kind: EventKind,
+    sender: int,
+    sender_role: Role | None,
+    target: int | None,
+    target_role: Role | None,
+    roles: Collection[Role],
+) -> bool:
+    """A reply by a learner to someone else whose role is one of `roles`."""
+    return (
+        is_reply(kind)
+        and target is not None
+        and target != sender
+        and sender_role is Role.LEARNER
+        and target_role in roles
+    )
+
+
 def is_peer_reply(
     kind: EventKind,
     sender: int,
@@ -60,13 +78,7 @@ def is_peer_reply(
     Not to a facilitator, mentor or manager, not to oneself, and not to someone who is not a
     member. Roles are the members' roles now: a role changed later re-colours the past.
     """
-    return (
-        is_reply(kind)
-        and target is not None
-        and target != sender
-        and sender_role is Role.LEARNER
-        and target_role is Role.LEARNER
-    )
+    return _learner_reply_to(kind, sender, sender_role, target, target_role, (Role.LEARNER,))
 
 
 def is_reply_to_staff(
@@ -77,13 +89,7 @@ def is_reply_to_staff(
     target_role: Role | None,
 ) -> bool:
     """A **reply to staff**: a reply by a learner to a facilitator, mentor or manager."""
-    return (
-        is_reply(kind)
-        and target is not None
-        and target != sender
-        and sender_role is Role.LEARNER
-        and target_role in STAFF_ROLES
-    )
+    return _learner_reply_to(kind, sender, sender_role, target, target_role, STAFF_ROLES)
 
 
 def carries_content(kind: EventKind, word_count: int | None, content_words: int) -> bool | None:
@@ -122,31 +128,31 @@ def kind_in(kind: Any, kinds: Collection[EventKind]) -> ColumnElement[bool]:
     return kind.in_(sorted(kinds))  # type: ignore[no-any-return]
 
 
-def peer_reply_sql(
-    sender: Any, sender_role: Any, target: Any, target_role: Any, kind: Any = None
+def _learner_reply_to_sql(
+    sender: Any, sender_role: Any, target: Any, target_role: Any, kind: Any, roles: Collection[Role]
 ) -> ColumnElement[bool]:
-    """SQL for `is_peer_reply`: the sender, the replied-to person and their roles now, and
-    the event kind column (None for rows that are all replies, like `daily_replies`)."""
     return and_(
         *([] if kind is None else [kind_in(kind, REPLY_KINDS)]),
         target.is_not(None),
         target != sender,
         sender_role == Role.LEARNER,
-        target_role == Role.LEARNER,
+        target_role.in_(sorted(roles)),
     )
+
+
+def peer_reply_sql(
+    sender: Any, sender_role: Any, target: Any, target_role: Any, kind: Any = None
+) -> ColumnElement[bool]:
+    """SQL for `is_peer_reply`: the sender, the replied-to person and their roles now, and
+    the event kind column (None for rows that are all replies, like `daily_replies`)."""
+    return _learner_reply_to_sql(sender, sender_role, target, target_role, kind, (Role.LEARNER,))
 
 
 def staff_reply_sql(
     sender: Any, sender_role: Any, target: Any, target_role: Any, kind: Any = None
 ) -> ColumnElement[bool]:
     """SQL for `is_reply_to_staff` (arguments as `peer_reply_sql`)."""
-    return and_(
-        *([] if kind is None else [kind_in(kind, REPLY_KINDS)]),
-        target.is_not(None),
-        target != sender,
-        sender_role == Role.LEARNER,
-        target_role.in_(sorted(STAFF_ROLES)),
-    )
+    return _learner_reply_to_sql(sender, sender_role, target, target_role, kind, STAFF_ROLES)
 
 
 def content_sql(kind: Any, word_count: Any, content_words: int) -> ColumnElement[bool]:

@@ -2,8 +2,8 @@
 the review pack's own marker, and success stories and quotes.
 
 Every table here refers to memberships, never to people directly: merging two people moves
-their rows generically (`services.people.member_record_columns`), so none of these may be
-unique per membership. "One mentor per mentee" is kept by `services.mentoring` instead.
+their rows generically (`services.people.people.member_record_columns`), so none of these may be
+unique per membership. "One mentor per mentee" is kept by `services.mentoring.mentoring` instead.
 """
 
 from __future__ import annotations

@@ -1,19 +1,20 @@
 """Daily rollups for the dashboards (issue 5): per member, per cohort and per reply pair, by
 local day, and the `LocalDay` column type they are keyed by.
 
-Derived data: `services.rollups` keeps these tables equal to a GROUP BY over `activity_events`
-on every change (import, undo, events typed in or deleted, member removed, people merged,
-time zone changed) and can rebuild a cohort's rows from the events at any time. Person ids
-carry no foreign key on purpose: these rows are never a person's record (nothing to export,
-move on a merge or keep after erasing), only a cache of counts that the next refresh rewrites.
+Derived data: `services.activity.rollups` keeps these tables equal to a GROUP BY over
+`activity_events` on every change (import, undo, events typed in or deleted, member removed,
+people merged, time zone changed) and can rebuild a cohort's rows from the events at any time.
+Person ids carry no foreign key on purpose: these rows are never a person's record (nothing to
+export, move on a merge or keep after erasing), only a cache of counts that the next refresh
+rewrites.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Dialect, ForeignKey, Integer
+from sqlalchemy import Dialect, ForeignKey, Integer, Table
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -118,3 +119,9 @@ class DailyReplies(Base):
     to_person_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     day: Mapped[date] = mapped_column(LocalDay, primary_key=True)
     count: Mapped[int] = mapped_column(Integer)
+
+
+#: the rollup tables as Core tables, for the set-based statements that keep and read them
+DAILY = cast(Table, DailyActivity.__table__)
+REPLIES = cast(Table, DailyReplies.__table__)
+TOTALS = cast(Table, DailyTotals.__table__)

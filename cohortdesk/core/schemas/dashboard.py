@@ -1,4 +1,5 @@
-"""What the participation dashboards show, computed by `services.dashboard` from daily rollups.
+"""What the participation dashboards show, computed by `services.dashboards.dashboard` from daily
+rollups.
 
 Frozen pydantic rows, safe to hand to the GUI thread; every chart reads one field of
 `CohortDashboard`. Weeks are weeks of the cohort: week 1 starts on the cohort's start date (or

@@ -13,10 +13,7 @@ from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from cohortdesk.core.models import AccessStatus, HighlightKind, Role
 from cohortdesk.core.schemas import AttentionReason, Frozen, Name
-
-
-def _plural(count: int, singular: str, plural: str | None = None) -> str:
-    return f"{count:,} {singular if count == 1 else plural or singular + 's'}"
+from cohortdesk.core.text import plural
 
 
 def split_tags(text: str) -> tuple[str, ...]:
@@ -248,8 +245,8 @@ class ReviewPackResult(Frozen):
     def message(self) -> str:
         return (
             f"Wrote the review pack for {self.mentor_name} to {self.path}: "
-            f"{_plural(self.mentees, 'mentee')}, {_plural(self.events, 'event')}, "
-            f"{_plural(self.sessions, 'session note')}"
+            f"{plural(self.mentees, 'mentee')}, {plural(self.events, 'event')}, "
+            f"{plural(self.sessions, 'session note')}"
         )
 
 
@@ -262,7 +259,7 @@ class NotesExportResult(Frozen):
 
     def message(self) -> str:
         return (
-            f"Wrote {_plural(self.sessions, 'session')} of {self.mentor_name} to {self.path}; "
+            f"Wrote {plural(self.sessions, 'session')} of {self.mentor_name} to {self.path}; "
             "send this file to your facilitator"
         )
 

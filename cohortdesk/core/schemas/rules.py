@@ -47,7 +47,7 @@ class AttentionSettings(Frozen):
 
 
 class EvidenceThresholds(Frozen):
-    """The numbers behind each stage's evidence (see `services.evidence` for the rules).
+    """The numbers behind each stage's evidence (see `services.attention.evidence` for the rules).
 
     Attributes:
         content_words: a post or reply of at least this many words carries content (one of

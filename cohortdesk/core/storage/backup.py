@@ -18,7 +18,6 @@ user would expect:
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
 from contextlib import closing
@@ -30,6 +29,7 @@ from pathlib import Path
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.storage.db import OWNER_ONLY, connect_sqlite, create_private_file
 from cohortdesk.core.storage.errors import as_storage_error
+from cohortdesk.core.storage.safefile import sync_folder
 
 
 class BackupKind(StrEnum):
@@ -74,18 +74,6 @@ class BackupInfo:
         return self.kind.value.replace("-", " ")
 
 
-def _sync_folder(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    except OSError:  # some file systems refuse; the copy itself was synced by SQLite
-        pass
-    finally:
-        os.close(fd)
-
-
 _PARTIAL_COMPANIONS = ("", "-journal", "-wal", "-shm")
 
 
@@ -116,7 +104,7 @@ def backup_sqlite(source: Path, destination: Path) -> Path:
             raise KnownError(f"{destination}: the backup copy failed its check ({verdict})")
         partial.chmod(OWNER_ONLY)
         partial.replace(destination)
-        _sync_folder(destination.parent)
+        sync_folder(destination.parent)
     except (OSError, sqlite3.Error) as exc:
         mapped = as_storage_error(exc, destination)
         if mapped is not None:

@@ -10,8 +10,6 @@ account: imported completely (the crash came after the commit) or not imported a
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,8 +21,8 @@ from sqlalchemy.orm import Session
 
 from cohortdesk.core.models import Cohort, ImportBatch
 from cohortdesk.core.storage.backup import BackupKind, make_backup
-from cohortdesk.core.storage.db import OWNER_ONLY
 from cohortdesk.core.storage.errors import storage_errors
+from cohortdesk.core.storage.safefile import write_file
 
 MARKER_SUFFIX = ".import-in-progress"
 
@@ -59,20 +57,6 @@ class InterruptedImport:
         )
 
 
-def _write_marker(path: Path, content: dict[str, str | int]) -> None:
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(content, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(temporary).chmod(OWNER_ONLY)
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 @contextmanager
 def guarded_import(
     db_file: Path | None,
@@ -97,11 +81,9 @@ def guarded_import(
         if backup_dir is not None and db_file.is_file() and db_file.stat().st_size > 0:
             backup = make_backup(db_file, backup_dir, BackupKind.IMPORT, now)
         marker = marker_path(db_file)
-        started = (now or datetime.now(UTC)).astimezone(UTC)
-        _write_marker(
-            marker,
-            {"file": source.name[:400], "cohort_id": cohort_id, "started_at": started.isoformat()},
-        )
+        started = (now or datetime.now(UTC)).astimezone(UTC).isoformat()
+        note = {"file": source.name[:400], "cohort_id": cohort_id, "started_at": started}
+        write_file(marker, json.dumps(note))
     try:
         yield backup
     finally:

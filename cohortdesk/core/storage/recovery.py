@@ -18,6 +18,7 @@ from pathlib import Path
 from cohortdesk.core.errors import DatabaseVersionError
 from cohortdesk.core.storage.backup import BackupInfo, list_backups
 from cohortdesk.core.storage.db import connect_sqlite
+from cohortdesk.core.text import plural
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 _COMPANIONS = ("-wal", "-shm")
@@ -63,7 +64,7 @@ def _foreign_key_problems(connection: sqlite3.Connection) -> list[str]:
     for table, _rowid, parent, _fk in connection.execute("PRAGMA foreign_key_check"):
         counts[(table, parent)] = counts.get((table, parent), 0) + 1
     return [
-        f"{n} row{'s' if n != 1 else ''} of {table} refer to missing {parent}"
+        f"{plural(n, 'row')} of {table} refer to missing {parent}"
         for (table, parent), n in counts.items()
     ]
 

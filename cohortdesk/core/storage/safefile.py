@@ -1,6 +1,8 @@
-"""Writing export files safely: a complete file readable by its owner only, or no file at all.
+"""Writing the user's files safely: a complete file readable by its owner only, or no file at all.
 
-Each file is written to a temporary file in the destination folder (so the final rename stays
+Every file cohortdesk writes for the user to keep (exports, `.eml` messages, manager
+summaries, review packs and notes, settings) and the note of a running import go through
+here. Each file is written to a temporary file in the destination folder (so the final rename stays
 on one file system), flushed to disk with fsync, made readable by the owner only (0600) and
 renamed over the destination with `os.replace`, which is atomic. If writing fails or is
 interrupted (an exception, Cancel, Ctrl+C), the temporary file is removed and an existing file
@@ -18,9 +20,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from cohortdesk.core.errors import ErrorKind, KnownError
+from cohortdesk.core.storage.db import OWNER_ONLY
 from cohortdesk.core.storage.errors import from_os_error
 
-OWNER_ONLY = 0o600
 _FOLDER_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS}
 
 
@@ -58,14 +60,18 @@ def _sync(path: Path) -> None:
     path.chmod(OWNER_ONLY)
 
 
-def _sync_folder(folder: Path) -> None:
-    """Make the renames durable (POSIX; folders cannot be opened this way on Windows)."""
+def sync_folder(folder: Path) -> None:
+    """Make renames into `folder` durable (POSIX; folders cannot be opened this way on Windows).
+
+    A file system that refuses to sync a folder (some network shares) is let be: the files
+    themselves were synced before their rename.
+    """
     if os.name != "posix":
         return
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)
-    except OSError:  # some file systems (network shares) refuse; the data itself is synced
+    except OSError:
         pass
     finally:
         os.close(fd)
@@ -101,7 +107,7 @@ def atomic_paths(paths: Sequence[Path]) -> Iterator[list[Path]]:
             except OSError as exc:
                 raise _cannot(path, exc, "rename into") from exc
         for folder in {path.parent for path in paths}:
-            _sync_folder(folder)
+            sync_folder(folder)
     except OSError as exc:  # a write inside the block: name the file, keep it one line
         raise _cannot(paths[0], exc) from exc
     finally:
@@ -114,3 +120,26 @@ def atomic_path(path: Path) -> Iterator[Path]:
     """One file's temporary path; see `atomic_paths`."""
     with atomic_paths([path]) as temporaries:
         yield temporaries[0]
+
+
+def write_file(path: Path, content: str | bytes, *, encoding: str = "utf-8") -> Path:
+    """Write `content` to `path` through `atomic_path`: complete and owner-only, or not at all.
+
+    Args:
+        path: the destination; its folder must exist.
+        content: text (written with `encoding`, in text mode) or bytes.
+        encoding: the text's encoding.
+
+    Returns:
+        `path`.
+
+    Raises:
+        KnownError: a missing folder, a destination that is a folder, or a write error
+            (disk full, no permission), naming the file.
+    """
+    with atomic_path(path) as temporary:
+        if isinstance(content, bytes):
+            temporary.write_bytes(content)
+        else:
+            temporary.write_text(content, encoding=encoding)
+    return path

@@ -24,6 +24,7 @@ from cohortdesk.core.models import Base
 from cohortdesk.core.storage.db import OWNER_ONLY, connect_sqlite, create_private_file
 from cohortdesk.core.storage.errors import storage_errors
 from cohortdesk.core.storage.migrate import head_revision
+from cohortdesk.core.storage.safefile import sync_folder
 
 _CHUNK = 500
 _MAX_ORPHAN_ROUNDS = 20
@@ -258,6 +259,7 @@ def salvage(source: Path, destination: Path) -> SalvageReport:
                 raise KnownError(f"{destination}: the rescued copy failed its check ({verdict})")
             partial.chmod(OWNER_ONLY)
             partial.replace(destination)
+            sync_folder(destination.parent)
     finally:
         for suffix in ("", "-journal", "-wal", "-shm"):
             partial.with_name(partial.name + suffix).unlink(missing_ok=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -114,19 +115,15 @@ def percent(share: float) -> str:
     return f"{share * 100:.0f}%"
 
 
-def html_escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def tooltip_table(heading: str, rows: Sequence[tuple[str, str]], footer: str = "") -> str:
     """A tooltip: a bold heading, then label/value rows with the values right-aligned."""
     body = "".join(
-        f"<tr><td>{html_escape(label)}</td><td align='right'>&nbsp;&nbsp;<b>{value}</b></td></tr>"
+        f"<tr><td>{escape(label)}</td><td align='right'>&nbsp;&nbsp;<b>{value}</b></td></tr>"
         for label, value in rows
     )
-    text = f"<b>{html_escape(heading)}</b><table cellspacing='0'>{body}</table>"
+    text = f"<b>{escape(heading)}</b><table cellspacing='0'>{body}</table>"
     if footer:
-        lines = "<br>".join(html_escape(line) for line in footer.splitlines())
+        lines = "<br>".join(escape(line) for line in footer.splitlines())
         text += f"<div style='margin-top:4px'>{lines}</div>"
     return text
 
@@ -296,9 +293,9 @@ class ChartCard(QFrame):
         """Sentences above the plot (what the chart says), one per line; `alert` shows them in
         red; `quiet` lines follow in the muted colour."""
         colour = ALERT_COLOUR if alert else self.theme.foreground.name()
-        parts = [f"<span style='color:{colour}'>{html_escape(s)}</span>" for s in lines]
+        parts = [f"<span style='color:{colour}'>{escape(s)}</span>" for s in lines]
         muted = self.theme.muted.name()
-        parts += [f"<span style='color:{muted}'>{html_escape(s)}</span>" for s in quiet]
+        parts += [f"<span style='color:{muted}'>{escape(s)}</span>" for s in quiet]
         self.notes_label.setText("<br>".join(parts))
         self.notes_label.setVisible(bool(parts))
 

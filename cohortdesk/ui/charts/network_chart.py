@@ -8,6 +8,7 @@ pyqtgraph items (a scatter per look, three line batches), so 5,000 members still
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 import numpy as np
@@ -17,11 +18,11 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
 from cohortdesk.core.models import Role
+from cohortdesk.core.network_layout import Positions, network_layout
 from cohortdesk.core.schemas.dashboard import NetworkNode, ReplyNetwork
 from cohortdesk.core.services.dashboards.story import sentence
 from cohortdesk.ui import format as fmt
-from cohortdesk.ui.charts.base import ChartCard, Selection, html_escape, percent, tooltip_table
-from cohortdesk.ui.charts.network_layout import Positions, network_layout
+from cohortdesk.ui.charts.base import ChartCard, Selection, percent, tooltip_table
 from cohortdesk.ui.charts.network_picture import NetworkPicture, network_picture
 from cohortdesk.ui.charts.theme import ALERT_COLOUR
 
@@ -193,7 +194,7 @@ class NetworkChart(ChartCard):
         for node in named:
             first = node.name.split()[0] if len(placed) > 20 else node.name
             weight = ";font-weight:600" if node.role is Role.FACILITATOR else ""
-            html = f"<span style='font-size:8pt{weight}'>{html_escape(first)}</span>"
+            html = f"<span style='font-size:8pt{weight}'>{escape(first)}</span>"
             label = pg.TextItem(html=html, anchor=(0.0, 0.5), fill=halo)
             label.setColor(self.theme.foreground)
             x, y = self._positions[node.person_id]

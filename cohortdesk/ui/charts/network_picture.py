@@ -3,8 +3,9 @@
 A cohort of 5,000 members has tens of thousands of reply links; turning them into line
 segments, sizes and styles is Python work of tens of milliseconds, which would hold the
 window if done when the chart is drawn. This module has no Qt: `network_picture` runs beside
-`network_layout` in the dashboard's background load, and the chart only hands the arrays to
-pyqtgraph (styles that depend on the light or dark theme are looked up there, by name).
+the layout (`cohortdesk.core.network_layout`) in the dashboard's background load, and the chart
+only hands the arrays to pyqtgraph (styles that depend on the light or dark theme are looked up
+there, by name).
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from cohortdesk.core.models import Role
+from cohortdesk.core.network_layout import Positions
 from cohortdesk.core.schemas.dashboard import NetworkEdge, NetworkNode, ReplyNetwork
-from cohortdesk.ui.charts.network_layout import Positions
 
 SMALLEST, LARGEST = 8.0, 30.0
 """Node diameters in pixels, for no activity and for the most active member."""

@@ -1,7 +1,7 @@
 """The Today list: one row per learner who needs the facilitator, most urgent first.
 
-Rows keep the order `services.attention` gives them (the priority, then the oldest reason):
-the list is a ranking, so it is not re-sorted by column.
+Rows keep the order `core/services/attention/attention.py` gives them (the priority, then
+the oldest reason): the list is a ranking, so it is not re-sorted by column.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ COL_SENT, COL_MEMBER, COL_TEMPLATE, COL_CHANNEL, COL_OUTCOME, COL_SUBJECT = rang
 
 
 class NudgesModel(RowTableModel[NudgeRow]):
-    """One row per nudge, newest first, as `services.nudges.list_nudges` orders them."""
+    """One row per nudge, newest first, as `services.messaging.nudges.list_nudges` orders them."""
 
     HEADERS = ("Sent", "Member", "Template", "Channel", "Outcome", "Subject")
 

@@ -206,7 +206,7 @@ class RosterModel(QAbstractTableModel):
         if column == COL_STAGE:
             return stage(row.stage).label
         if column == COL_ACCESS and row.open_access_issues:
-            return f"{row.open_access_issues} open access issue(s)"
+            return fmt.plural(row.open_access_issues, "open access issue")
         if column == COL_POSTS:
             return f"{row.threads} threads started, {row.replies} replies"
         if column == COL_PEER_REPLIES and row.role is not Role.LEARNER:

@@ -5,16 +5,13 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import available_timezones
 
-from PySide6.QtCore import QDate, QTimeZone, Slot
+from PySide6.QtCore import QTimeZone, Slot
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QCompleter,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -24,39 +21,13 @@ from PySide6.QtWidgets import (
 
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.schemas import CohortInput, CohortRow, validated
+from cohortdesk.ui.widgets.optional_date import OptionalDate
 
 
 def system_timezone() -> str:
     """The computer's IANA zone name, or UTC when it has none we know."""
     name = bytes(QTimeZone.systemTimeZoneId().data()).decode("ascii", "ignore")
     return name if name in available_timezones() else "UTC"
-
-
-class _OptionalDate(QWidget):
-    """A date that may be left unset (a checkbox enables it)."""
-
-    def __init__(self, label: str, initial: date | None, default: date) -> None:
-        super().__init__()
-        self.enabled = QCheckBox(label)
-        self.edit = QDateEdit()
-        self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat("d MMM yyyy")
-        value = initial or default
-        self.edit.setDate(QDate(value.year, value.month, value.day))
-        self.enabled.setChecked(initial is not None)
-        self.edit.setEnabled(initial is not None)
-        self.enabled.toggled.connect(self.edit.setEnabled)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.enabled)
-        layout.addWidget(self.edit, 1)
-
-    def value(self) -> date | None:
-        if not self.enabled.isChecked():
-            return None
-        value = self.edit.date().toPython()
-        assert isinstance(value, date)
-        return value
 
 
 class CohortDialog(QDialog):
@@ -74,8 +45,8 @@ class CohortDialog(QDialog):
         self.description = QPlainTextEdit(initial.description if initial else "")
         self.description.setPlaceholderText("What the cohort is about, who it is for")
         self.description.setFixedHeight(70)
-        self.start = _OptionalDate("Starts", initial.start_date if initial else today, today)
-        self.end = _OptionalDate("Ends", initial.end_date if initial else None, today)
+        self.start = OptionalDate("Starts", initial.start_date if initial else today, today)
+        self.end = OptionalDate("Ends", initial.end_date if initial else None, today)
         self.timezone = QComboBox()
         self.timezone.setEditable(True)
         zones = sorted(available_timezones())

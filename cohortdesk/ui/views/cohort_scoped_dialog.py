@@ -17,8 +17,8 @@ from cohortdesk.core.schemas import CohortRow
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.row_table_model import IdRowT, RowTableModel
 from cohortdesk.ui.tasks import Task, TaskRunner
-from cohortdesk.ui.views.member_tabs.base import selected_id
 from cohortdesk.ui.widgets.labels import heading_label
+from cohortdesk.ui.widgets.tables import selected_id
 
 ResultT = TypeVar("ResultT")
 

@@ -10,16 +10,13 @@ from __future__ import annotations
 
 import inspect
 import re
-from datetime import date
 from typing import Any
 
 import shiboken6
 from annotated_types import Ge, Le
 from pydantic import BaseModel
-from PySide6.QtCore import QDate, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QDateEdit,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -42,11 +39,11 @@ from cohortdesk.core.schemas import (
 )
 from cohortdesk.core.services.attention import rules
 from cohortdesk.ui.context import AppContext
-from cohortdesk.ui.tasks import Task
+from cohortdesk.ui.tasks import Task, pass_on_failure
 from cohortdesk.ui.views.cohort_scoped_dialog import CohortScopedDialog
-from cohortdesk.ui.views.member_tabs.writer import pass_on_failure
 from cohortdesk.ui.widgets.dialog_parts import dialog_layout
 from cohortdesk.ui.widgets.labels import error_label, muted_label, show_error
+from cohortdesk.ui.widgets.optional_date import OptionalDate
 
 SECTIONS: tuple[tuple[str, str, type[BaseModel], str], ...] = (
     (
@@ -134,36 +131,6 @@ def _suffix(name: str) -> str:
     if name == "development_newcomer_stage":
         return ""
     return next((suffix for ending, suffix in _SUFFIXES if name.endswith(ending)), "")
-
-
-class _OptionalDate(QWidget):
-    """A date that may be left unset."""
-
-    def __init__(self, default: date) -> None:
-        super().__init__()
-        self.set_check = QCheckBox("Set")
-        self.edit = QDateEdit()
-        self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat("ddd d MMM yyyy")
-        self.edit.setDate(QDate(default.year, default.month, default.day))
-        self.edit.setEnabled(False)
-        self.set_check.toggled.connect(self.edit.setEnabled)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.set_check)
-        layout.addWidget(self.edit, 1)
-
-    def set_value(self, value: date | None) -> None:
-        self.set_check.setChecked(value is not None)
-        if value is not None:
-            self.edit.setDate(QDate(value.year, value.month, value.day))
-
-    def value(self) -> date | None:
-        if not self.set_check.isChecked():
-            return None
-        chosen = self.edit.date().toPython()
-        assert isinstance(chosen, date)
-        return chosen
 
 
 class CohortSettingsDialog(CohortScopedDialog):
@@ -270,7 +237,11 @@ class CohortSettingsDialog(CohortScopedDialog):
             elif name == "next_etivity":
                 line.setPlaceholderText("Week 9 · Your e-tivity plan")
             return line
-        return _OptionalDate(self.context.current_date())
+        day = OptionalDate(
+            "Set", None, self.context.current_date(), display_format="ddd d MMM yyyy"
+        )
+        day.edit.setAccessibleName(field_label(model, name))
+        return day
 
     @Slot(object)
     def _arrived(self, stored: CohortRules) -> None:
@@ -291,7 +262,7 @@ class CohortSettingsDialog(CohortScopedDialog):
                     editor.setValue(int(current))
                 elif isinstance(editor, QLineEdit):
                     editor.setText(str(current))
-                elif isinstance(editor, _OptionalDate):
+                elif isinstance(editor, OptionalDate):
                     editor.set_value(current)
 
     def value(self) -> CohortRules:
@@ -309,7 +280,7 @@ class CohortSettingsDialog(CohortScopedDialog):
                     values[name] = editor.value()
                 elif isinstance(editor, QLineEdit):
                     values[name] = editor.text()
-                elif isinstance(editor, _OptionalDate):
+                elif isinstance(editor, OptionalDate):
                     values[name] = editor.value()
             try:
                 parts[key] = validated(model, **values)

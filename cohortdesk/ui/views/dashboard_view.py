@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from html import escape
 from typing import TypeVar
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal, Slot
@@ -33,6 +34,7 @@ from sqlalchemy.orm import Session
 
 from cohortdesk.core.collector import collect_young, collector_paused
 from cohortdesk.core.models import Role
+from cohortdesk.core.network_layout import Positions, network_layout
 from cohortdesk.core.schemas import CohortRow, MemberRow
 from cohortdesk.core.schemas.dashboard import CohortDashboard, ReplyNetwork
 from cohortdesk.core.schemas.report import Finding, FindingKind
@@ -40,13 +42,12 @@ from cohortdesk.core.services.activity import participation
 from cohortdesk.core.services.dashboards import dashboard as dashboard_service
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.charts.adopters_chart import AdoptersChart
-from cohortdesk.ui.charts.base import ChartCard, Selection, html_escape
+from cohortdesk.ui.charts.base import ChartCard, Selection
 from cohortdesk.ui.charts.contributions_chart import ContributionsChart
 from cohortdesk.ui.charts.distribution_chart import DistributionChart
 from cohortdesk.ui.charts.heatmap_chart import HeatmapChart
 from cohortdesk.ui.charts.key_numbers import KeyNumbersBar
 from cohortdesk.ui.charts.network_chart import NetworkChart
-from cohortdesk.ui.charts.network_layout import Positions, network_layout
 from cohortdesk.ui.charts.network_picture import NetworkPicture, network_picture
 from cohortdesk.ui.charts.replies_chart import RepliesChart
 from cohortdesk.ui.charts.staircase_chart import StaircaseChart
@@ -145,7 +146,7 @@ class StoryBox(QFrame):
         parts = []
         for position, line in enumerate(self._lines):
             mark = f"<span style='color:{alert}'>●</span>" if line.alert else "○"
-            text = html_escape(line.text)
+            text = escape(line.text)
             if line.membership_ids:
                 text += f" &nbsp;<a href='select:{position}'>select</a>"
             parts.append(f"{mark}&nbsp; {text}")

@@ -17,10 +17,9 @@ from cohortdesk.core.services.people import expertise
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.experts_model import COL_EXPERTISE, ExpertsModel
-from cohortdesk.ui.models.row_table_model import ID_ROLE
 from cohortdesk.ui.tasks import Task
-from cohortdesk.ui.views.member_tabs.base import make_table
 from cohortdesk.ui.widgets.labels import heading_label, muted_label
+from cohortdesk.ui.widgets.tables import make_table, selected_ids
 
 PROMPT = "Type what you are looking for: people's expertise keywords are searched."
 SEARCH_DELAY_MS = 200
@@ -111,7 +110,7 @@ class ExpertsDialog(QDialog):
     @Slot()
     def copy_emails(self) -> str:
         """Put the selected (or all found) people's emails on the clipboard."""
-        chosen = {int(i.data(ID_ROLE)) for i in self.table.selectionModel().selectedRows()}
+        chosen = set(selected_ids(self.table))
         rows = [r for r in self.model.rows() if not chosen or r.person_id in chosen]
         emails = ", ".join(r.email for r in rows if r.email)
         QGuiApplication.clipboard().setText(emails)

@@ -38,13 +38,12 @@ from cohortdesk.core.schemas import (
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.export_preview_model import ExportPreviewModel
-from cohortdesk.ui.tasks import CancelledError, Progress, Task
+from cohortdesk.ui.tasks import CancelledError, Progress, Task, pass_on_failure
 from cohortdesk.ui.views.cohort_scoped_dialog import CohortScopedDialog, known_error_text
-from cohortdesk.ui.views.export_period import OptionalDate
-from cohortdesk.ui.views.member_tabs.base import make_table
-from cohortdesk.ui.views.member_tabs.writer import pass_on_failure
 from cohortdesk.ui.widgets.dialog_parts import action_buttons, dialog_layout
 from cohortdesk.ui.widgets.labels import error_label, heading_label, muted_label, show_error
+from cohortdesk.ui.widgets.optional_date import OptionalDate
+from cohortdesk.ui.widgets.tables import make_table
 
 PREVIEW_DELAY_MS = 250
 _UNSAFE = re.compile(r"[^\w\- ]+")
@@ -60,10 +59,6 @@ def default_file_name(cohort: str, format: ExportFormat) -> str:
     """`Spring cohort participation.xlsx`: the cohort's name, safe for any file system."""
     stem = " ".join(_UNSAFE.sub(" ", cohort).split())[:80] or "cohort"
     return f"{stem} participation{format.suffix}"
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 class ExportDialog(CohortScopedDialog):
@@ -119,8 +114,8 @@ class ExportDialog(CohortScopedDialog):
         file_row.addWidget(self.choose_button)
 
         as_of = self.context.as_of_day(self.cohort)
-        self.date_from = OptionalDate("From", self.cohort.start_date or as_of)
-        self.date_to = OptionalDate("To", as_of)
+        self.date_from = OptionalDate("From", None, self.cohort.start_date or as_of)
+        self.date_to = OptionalDate("To", None, as_of)
         period_row = QHBoxLayout()
         period_row.addWidget(self.date_from)
         period_row.addSpacing(12)
@@ -326,10 +321,10 @@ class ExportDialog(CohortScopedDialog):
 
     def summary_text(self, preview: ExportPreview) -> str:
         """`24 members and 1,712 events, 4 Sep 2026 – 30 Oct 2026, to …`"""
-        members = _plural(preview.members, "member")
+        members = fmt.plural(preview.members, "member")
         if preview.left_out:
             members += f" ({preview.left_out} without activity left out)"
-        events = _plural(preview.events, "event")
+        events = fmt.plural(preview.events, "event")
         format, options = self.format(), self.options()
         if format in (ExportFormat.CSV, ExportFormat.XLSX) and not options.with_events:
             events += " counted (not listed)"

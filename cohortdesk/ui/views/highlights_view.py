@@ -28,9 +28,9 @@ from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.highlights_model import COL_TEXT, HighlightsModel
 from cohortdesk.ui.tasks import Task
 from cohortdesk.ui.views.highlight_dialog import HighlightDialog
-from cohortdesk.ui.views.member_tabs.base import make_table, select_id, selected_id
 from cohortdesk.ui.widgets import confirm
 from cohortdesk.ui.widgets.labels import heading_label, muted_label
+from cohortdesk.ui.widgets.tables import make_table, select_id, selected_id
 
 EMPTY = "No highlights yet. Capture one from a member (Member › Capture highlight…) or here."
 NOTHING_FOUND = "No highlight matches: try fewer words."

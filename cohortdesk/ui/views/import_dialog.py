@@ -28,7 +28,7 @@ from cohortdesk.ui.models.import_preview_model import (
     COL_WHEN,
     ImportPreviewModel,
 )
-from cohortdesk.ui.tasks import CancelledError, Task
+from cohortdesk.ui.tasks import CancelledError, Task, pass_on_failure
 from cohortdesk.ui.views.cohort_scoped_dialog import CohortScopedDialog, known_error_text
 from cohortdesk.ui.views.import_files import (
     FileInfo,
@@ -41,10 +41,9 @@ from cohortdesk.ui.views.import_files import (
 )
 from cohortdesk.ui.views.import_source import ACTIVITY_CSV, ImportSource
 from cohortdesk.ui.views.import_summary import ImportSummaryView
-from cohortdesk.ui.views.member_tabs.base import make_table
-from cohortdesk.ui.views.member_tabs.writer import pass_on_failure
 from cohortdesk.ui.widgets.dialog_parts import action_buttons, dialog_layout
 from cohortdesk.ui.widgets.labels import error_label, heading_label, muted_label, show_error
+from cohortdesk.ui.widgets.tables import make_table
 
 log = logging.getLogger(__name__)
 

@@ -12,13 +12,12 @@ from cohortdesk.core.services.activity import imports
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.import_batches_model import COL_FILE, ImportBatchesModel
-from cohortdesk.ui.tasks import Task
+from cohortdesk.ui.tasks import Task, pass_on_failure
 from cohortdesk.ui.views.cohort_scoped_dialog import CohortListDialog, selected_row
-from cohortdesk.ui.views.member_tabs.base import make_table, select_id, selected_id
-from cohortdesk.ui.views.member_tabs.writer import pass_on_failure
 from cohortdesk.ui.widgets import confirm
 from cohortdesk.ui.widgets.dialog_parts import dialog_layout
 from cohortdesk.ui.widgets.labels import error_label, muted_label, show_error
+from cohortdesk.ui.widgets.tables import make_table, select_id, selected_id
 
 EMPTY_TEXT = "No imports yet: File › Import… brings in a roster or an activity export."
 

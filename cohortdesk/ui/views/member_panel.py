@@ -11,7 +11,7 @@ from cohortdesk.core.errors import NotFoundError
 from cohortdesk.core.schemas import MemberDetail
 from cohortdesk.core.services.dashboards import highlights
 from cohortdesk.ui.context import AppContext
-from cohortdesk.ui.tasks import Task
+from cohortdesk.ui.tasks import Task, pass_on_failure
 from cohortdesk.ui.views.event_dialog import EventDialog
 from cohortdesk.ui.views.highlight_dialog import HighlightDialog
 from cohortdesk.ui.views.member_dialog import MemberDialog
@@ -24,7 +24,7 @@ from cohortdesk.ui.views.member_tabs.motivation_tab import MotivationTab
 from cohortdesk.ui.views.member_tabs.notes_tab import NotesTab
 from cohortdesk.ui.views.member_tabs.nudges_tab import NudgesTab
 from cohortdesk.ui.views.member_tabs.stage_tab import StageTab
-from cohortdesk.ui.views.member_tabs.writer import MemberTarget, MemberWriter, pass_on_failure
+from cohortdesk.ui.views.member_tabs.writer import MemberTarget, MemberWriter
 from cohortdesk.ui.views.motivation_dialog import MotivationDialog
 from cohortdesk.ui.views.stage_dialog import StageDialog
 from cohortdesk.ui.views.text_prompt_dialog import TextPromptDialog

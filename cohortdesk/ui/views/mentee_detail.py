@@ -11,8 +11,8 @@ from cohortdesk.core.models import AccessStatus
 from cohortdesk.core.schemas.mentoring import MenteeOverview, MentorOverview
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.models.sessions_model import COL_GOALS, COL_NOTES, SessionsModel
-from cohortdesk.ui.views.member_tabs.base import make_table, select_id, selected_id
 from cohortdesk.ui.widgets.labels import heading_label, muted_label
+from cohortdesk.ui.widgets.tables import make_table, select_id, selected_id
 
 NO_MENTEES = "No mentees yet. The facilitator assigns them with Cohort › Mentoring…"
 PICK_MENTEE = "Select a mentee to see their progress and your notes."

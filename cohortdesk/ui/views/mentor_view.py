@@ -43,11 +43,11 @@ from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.mentees_model import COL_NAME, MenteesModel
 from cohortdesk.ui.tasks import Task
-from cohortdesk.ui.views.member_tabs.base import make_table, select_id, selected_id
 from cohortdesk.ui.views.mentee_detail import NO_MENTEES, MenteeDetail
 from cohortdesk.ui.views.mentoring_session_dialog import MentoringSessionDialog
 from cohortdesk.ui.widgets import confirm
 from cohortdesk.ui.widgets.labels import heading_label, muted_label
+from cohortdesk.ui.widgets.tables import make_table, select_id, selected_id
 
 NO_MENTORS = "This cohort has no mentors yet: give someone the role Mentor, or assign mentees."
 

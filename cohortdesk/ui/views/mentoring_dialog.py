@@ -31,12 +31,13 @@ from cohortdesk.core.errors import KnownError
 from cohortdesk.core.schemas import CohortRow, validated
 from cohortdesk.core.schemas.mentoring import AssignmentRow, GroupInput, GroupRow, MentorRow
 from cohortdesk.core.services.mentoring import mentoring
+from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.assignments_model import COL_NAME, AssignmentsModel
 from cohortdesk.ui.models.row_table_model import ID_ROLE
 from cohortdesk.ui.tasks import Task
-from cohortdesk.ui.views.member_tabs.base import make_table
 from cohortdesk.ui.widgets.labels import error_label, heading_label, muted_label, show_error
+from cohortdesk.ui.widgets.tables import make_table, selected_ids
 
 NO_GROUP = "No group"
 
@@ -235,7 +236,7 @@ class MentoringDialog(QDialog):
         self._update_buttons()
 
     def selected_ids(self) -> list[int]:
-        return [int(i.data(ID_ROLE)) for i in self.table.selectionModel().selectedRows()]
+        return selected_ids(self.table)
 
     def select_members(self, membership_ids: list[int]) -> None:
         self.table.clearSelection()
@@ -300,7 +301,7 @@ class MentoringDialog(QDialog):
         def change(s: Session) -> str:
             for membership_id in chosen:
                 mentoring.unassign_mentor(s, membership_id)
-            return f"Removed the mentor of {len(chosen)} member{'s' if len(chosen) != 1 else ''}"
+            return f"Removed the mentor of {fmt.plural(len(chosen), 'member')}"
 
         return self._write("Removing mentors", change)
 

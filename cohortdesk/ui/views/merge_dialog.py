@@ -25,8 +25,7 @@ from cohortdesk.core.services.people.people import MergeResult, PersonFacts
 from cohortdesk.core.stages import stage
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
-from cohortdesk.ui.tasks import Task
-from cohortdesk.ui.views.member_tabs.writer import pass_on_failure
+from cohortdesk.ui.tasks import Task, pass_on_failure
 from cohortdesk.ui.widgets import confirm
 from cohortdesk.ui.widgets.labels import error_label, heading_label, muted_label, show_error
 

@@ -29,7 +29,7 @@ def python_date(day: QDate) -> date:
 
 @dataclass(frozen=True)
 class CheckIn:
-    """What the dialog collected, ready for `tracking.add_motivation`."""
+    """What the dialog collected, ready for `services.people.tracking.add_motivation`."""
 
     checked_on: date
     rating: int

@@ -41,8 +41,7 @@ from cohortdesk.core.services.messaging.outbox import MAILTO_SAFE_LENGTH, mailto
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.message_labels import CHANNEL_LABELS
-from cohortdesk.ui.tasks import Task
-from cohortdesk.ui.views.member_tabs.writer import pass_on_failure
+from cohortdesk.ui.tasks import Task, pass_on_failure
 from cohortdesk.ui.views.nudge_sending import (
     Draft,
     Loaded,

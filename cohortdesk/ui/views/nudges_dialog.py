@@ -23,14 +23,13 @@ from cohortdesk.ui.models.nudges_model import (
     COL_TEMPLATE,
     NudgesModel,
 )
-from cohortdesk.ui.tasks import Task
+from cohortdesk.ui.tasks import Task, pass_on_failure
 from cohortdesk.ui.views.cohort_scoped_dialog import CohortListDialog, selected_row
-from cohortdesk.ui.views.member_tabs.base import make_table, select_id, selected_id
-from cohortdesk.ui.views.member_tabs.writer import pass_on_failure
 from cohortdesk.ui.views.nudge_message_view import NudgeMessageView
 from cohortdesk.ui.widgets import confirm
 from cohortdesk.ui.widgets.dialog_parts import dialog_layout
 from cohortdesk.ui.widgets.labels import muted_label
+from cohortdesk.ui.widgets.tables import make_table, select_id, selected_id
 
 EMPTY_TEXT = "No nudges yet: select learners on Today (or in the Roster) and press Nudge…"
 

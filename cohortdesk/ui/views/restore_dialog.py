@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
 
 from cohortdesk.core.storage.backup import BackupInfo
 from cohortdesk.ui.models.backups_model import COL_FILE, BackupsModel, made_text, rows_of
-from cohortdesk.ui.views.member_tabs.base import make_table, selected_id
 from cohortdesk.ui.widgets import confirm
 from cohortdesk.ui.widgets.labels import heading_label, muted_label
+from cohortdesk.ui.widgets.tables import make_table, selected_id
 
 EMPTY_TEXT = "No backups yet: cohortdesk makes one every day, before every import and upgrade."
 

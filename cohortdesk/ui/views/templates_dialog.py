@@ -36,14 +36,13 @@ from cohortdesk.ui.models.templates_model import (
     COL_USES,
     TemplatesModel,
 )
-from cohortdesk.ui.tasks import Task
+from cohortdesk.ui.tasks import Task, pass_on_failure
 from cohortdesk.ui.views.cohort_scoped_dialog import HEADING_SCALE, LatestReads, selected_row
-from cohortdesk.ui.views.member_tabs.base import make_table, select_id, selected_id
-from cohortdesk.ui.views.member_tabs.writer import pass_on_failure
 from cohortdesk.ui.views.template_editor import TemplateEditor
 from cohortdesk.ui.widgets import confirm
 from cohortdesk.ui.widgets.dialog_parts import dialog_layout
 from cohortdesk.ui.widgets.labels import heading_label, muted_label
+from cohortdesk.ui.widgets.tables import make_table, select_id, selected_id
 
 
 class TemplatesDialog(QDialog):

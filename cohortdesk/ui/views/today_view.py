@@ -54,11 +54,10 @@ from cohortdesk.ui.models.suggestions_model import (
     SuggestionsModel,
 )
 from cohortdesk.ui.models.suggestions_model import COL_NAME as COL_SUGGESTED_NAME
-from cohortdesk.ui.tasks import Task
-from cohortdesk.ui.views.member_tabs.base import PaddedDelegate, make_table
-from cohortdesk.ui.views.member_tabs.writer import pass_on_failure
+from cohortdesk.ui.tasks import Task, pass_on_failure
 from cohortdesk.ui.widgets.labels import heading_label, muted_label
 from cohortdesk.ui.widgets.row_delegates import BadgeDelegate, ButtonDelegate, LinesDelegate
+from cohortdesk.ui.widgets.tables import PaddedDelegate, make_table
 
 NOBODY_TEXT = (
     "Nobody needs you today: every learner has access, nobody has gone quiet or lost "

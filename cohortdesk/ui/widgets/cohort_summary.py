@@ -78,9 +78,11 @@ class CohortSummary(QWidget):
         for status in (AccessStatus.NOT_YET, AccessStatus.PROBLEM):
             count = access.get(status, 0)
             colour = fmt.ACCESS_COLOURS[status].name() if count else "#9aa0a6"
-            label = "not accessed yet" if status is AccessStatus.NOT_YET else "access problem"
-            label += "s" if count != 1 and status is AccessStatus.PROBLEM else ""
-            parts.append(f"<span style='color:{colour}'>●</span> {count} {label}")
+            if status is AccessStatus.NOT_YET:
+                said = f"{count:,} not accessed yet"
+            else:
+                said = fmt.plural(count, "access problem")
+            parts.append(f"<span style='color:{colour}'>●</span> {said}")
         self.access_label.setText("&nbsp;&nbsp;&nbsp;".join(parts))
 
     def set_checked_stage(self, number: int | None) -> None:

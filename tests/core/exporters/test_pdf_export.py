@@ -8,7 +8,6 @@ from pathlib import Path
 import pypdfium2 as pdfium
 from pypdf import PdfReader
 
-from cohortdesk.core.exporters.network_layout import circle, layout
 from cohortdesk.core.exporters.records import collect
 from cohortdesk.core.exporters.report_data import load_highlights, report_data
 from cohortdesk.core.models import Highlight
@@ -113,17 +112,6 @@ def test_highlights_appear_when_the_cohort_keeps_them(
     text = pdf_text(tmp_path / "h.pdf")
     assert "Highlights and success stories" in text
     assert "answered a colleague" in text
-
-
-def test_the_network_layout_is_deterministic_and_fits_the_square() -> None:
-    nodes = list(range(1, 13))
-    edges = {(i, i + 1): i for i in range(1, 12)} | {(1, 12): 3}
-    first = layout(nodes, edges)
-    assert first == layout(list(reversed(nodes)), edges)
-    assert all(0 <= x <= 1 and 0 <= y <= 1 for x, y in first.values())
-    assert len({(round(x, 3), round(y, 3)) for x, y in first.values()}) == 12
-    many = circle(list(range(300)))
-    assert len(many) == 300
 
 
 def test_an_empty_cohort_still_makes_a_report(db: Database, tmp_path: Path) -> None:

@@ -1,9 +1,10 @@
-"""Export files are complete and owner-only, or not there at all."""
+"""The files cohortdesk writes for the user are complete and owner-only, or not there at all."""
 
 from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,55 @@ def test_cancelling_through_progress_leaves_no_file(
             progress=progress,
         )
     assert list(folder.iterdir()) == []
+
+
+def _write_settings(folder: Path) -> Path:
+    from cohortdesk.core.settings import Settings, save_settings
+
+    path = folder / "settings.json"
+    save_settings(path, Settings(last_cohort_id=3))
+    return path
+
+
+def _write_eml(folder: Path) -> Path:
+    from cohortdesk.core.services.messaging.outbox import write_eml
+
+    path = folder / "nudge.eml"
+    write_eml(path, to_name="Ann", to_address="ann@example.org", subject="Hi", body="Hello")
+    return path
+
+
+def _write_import_note(folder: Path) -> Path:
+    from cohortdesk.core.storage.import_guard import guarded_import, marker_path
+
+    db_file = folder / "cohortdesk.sqlite"
+    db_file.write_bytes(b"")
+    with guarded_import(db_file, None, folder / "week-1.csv", cohort_id=1):
+        note = marker_path(db_file)
+        copy = folder / "note-as-written"
+        copy.write_bytes(note.read_bytes())
+        copy.chmod(_mode(note))
+    return copy
+
+
+@posix_only
+@pytest.mark.parametrize("write", [_write_settings, _write_eml, _write_import_note])
+def test_every_writer_syncs_and_keeps_its_file_owner_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write: Callable[[Path], Path]
+) -> None:
+    # Settings used to be renamed into place without fsync; the .eml and the import note
+    # without syncing the folder. One writer does all of it now.
+    from cohortdesk.core.storage import safefile
+
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append("folder" if stat.S_ISDIR(os.fstat(fd).st_mode) else "file")
+        real_fsync(fd)
+
+    monkeypatch.setattr(safefile.os, "fsync", fsync)
+    path = write(tmp_path)
+    assert _mode(path) == 0o600
+    assert synced == ["file", "folder"]
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]

@@ -511,3 +511,14 @@ def test_arbitrary_rows_under_a_real_header_are_imported_or_refused(
         if isinstance(item, ActivityRecord):
             assert item.occurred_at.tzinfo is not None
             assert len(item.detail) <= 120
+
+
+def test_a_french_report_saved_in_windows_1252_is_known_by_its_header() -> None:
+    # The header used to be read as UTF-8 with the accents lost, so "Nom de l'événement"
+    # matched nothing and only an English description could tell the report.
+    header = (
+        "Heure,Nom complet de l'utilisateur,Utilisateur concerné,Contexte de l'événement,"
+        "Composant,Nom de l'événement,Description,Origine,Adresse IP"
+    )
+    row = '"15/01/23, 14:02:09",Élodie Bernard,-,Forum : Présentations,Forum,Vue,-,web,10.3.3.3'
+    assert moodle_log.detect("log.csv", f"{header}\r\n{row}\r\n".encode("cp1252"))

@@ -243,7 +243,7 @@ def test_repeated_name_without_email_or_id_is_kept_with_a_note(tmp_path: Path) -
     people, source = _parse(path)
     assert [p.who.name for p in people] == ["Ann Smith", "Ann Smith"]
     assert source.notes[-1] == (
-        "1 row(s) repeat a name with no email or id: they are taken as the same person."
+        "1 row repeats a name with no email or id: they are taken as the same person."
     )
 
 

@@ -62,7 +62,7 @@ def test_realistic_export(tmp_path: Path) -> None:
     assert records(items)[4].detail == "#general: shared Syllabus"
     assert [i.row for i in items][:8] == [1, 2, 3, 4, 5, 6, 7, 8]
     assert source.notes == [
-        "Ignored 1 file(s) that are not channel history: integration_logs.json.",
+        "Ignored 1 file that is not channel history: integration_logs.json.",
         slack._REACTION_NOTE,
     ]
     keys = [r.key for r in records(items)]
@@ -111,8 +111,7 @@ def test_threads_across_day_files(tmp_path: Path) -> None:
         ("reply", "U01ANA", thread, "U01ANA", 6),
     ]
     assert source.notes == [
-        "1 thread repl(y/ies) answer a message that is not in the export: who they answered "
-        "is unknown."
+        "1 thread reply answers a message that is not in the export: who they answered is unknown."
     ]
 
 
@@ -202,7 +201,7 @@ def test_user_missing_from_users_json(tmp_path: Path) -> None:
     assert post.detail == "#general: Hi, I joined late @Ana Lima"
     assert post.word_count == 4  # the mention is not a word
     assert source.notes == [
-        "1 Slack user id(s) in the messages are not in users.json: they are known by their id only."
+        "1 Slack user id in the messages is not in users.json: they are known by their id only."
     ]
 
 
@@ -371,6 +370,6 @@ def test_real_slack_export_2016() -> None:
     assert all(len(r.detail) <= 120 for r in acts)
     assert len({r.key for r in acts}) == len(acts)
     assert source.notes == [
-        "Ignored 1 file(s) that are not channel history: integration_logs.json.",
+        "Ignored 1 file that is not channel history: integration_logs.json.",
         slack._REACTION_NOTE,
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from tests.core.importers.xapi_support import (
     FORUM_FIXTURES,
     REAL,
     parse,
+    statement,
 )
 
 # --- detection --------------------------------------------------------------------------------
@@ -48,6 +50,20 @@ def test_forum_exports_are_not_statements(path: Path) -> None:
 )
 def test_other_json_is_not_detected(head: bytes) -> None:
     assert not xapi.detect("data.json", head)
+
+
+def test_statements_saved_in_windows_1252_are_recognised_and_refused_as_not_utf8(
+    tmp_path: Path,
+) -> None:
+    # Detection used to give up on the first byte that is not UTF-8, so the file was "of an
+    # unknown format"; now it reads as statements and the import says what is wrong with it.
+    path = tmp_path / "statements.json"
+    path.write_bytes(
+        json.dumps([statement()], ensure_ascii=False).replace("Ann", "Anaïs").encode("cp1252")
+    )
+    assert xapi.detect(path.name, path.read_bytes())
+    with pytest.raises(ImportRejectedError, match="not UTF-8"):
+        parse(path)
 
 
 def test_a_long_lrs_page_cut_by_the_detection_window_is_still_detected() -> None:

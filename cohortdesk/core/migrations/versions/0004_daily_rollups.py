@@ -6,7 +6,7 @@ upgrade also builds the tables from the events already stored, cohort by cohort,
 cohort's time zone: an upgraded database is as consistent as one that kept them all along.
 
 Self-contained on purpose (no import of the services): the SQL here builds the rows exactly
-as `services/rollups.py` does today, and must keep doing so when that module changes.
+as `core/services/activity/rollups.py` does today, and must keep doing so when that module changes.
 
 Revision ID: 0004
 Revises: 0003

@@ -13,7 +13,7 @@ daylight-saving changes (`local_day`): a CASE over a handful of UTC instants, ex
 second. Whether a reply is a peer reply or one to staff is decided when it is read, from the
 members' roles then, so a role changed later needs no rebuild; nor does a new start date,
 since weeks are counted from it when read. A new time zone moves events across midnight:
-`rebuild` the cohort (`cohorts.update_cohort` does).
+`rebuild` the cohort (`services.people.cohorts.update_cohort` does).
 
 How each change keeps them exact:
 
@@ -33,7 +33,7 @@ import itertools
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
-from typing import Any, cast
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -56,19 +56,14 @@ from cohortdesk.core.models import (
     DAILY_KIND_COLUMNS,
     ActivityEvent,
     Cohort,
-    DailyActivity,
-    DailyReplies,
-    DailyTotals,
     EventKind,
     ImportBatch,
     LocalDay,
     Membership,
 )
+from cohortdesk.core.models.rollups import DAILY, REPLIES, TOTALS
 from cohortdesk.core.storage.db import insert_adding_on_conflict, local_day_number
 
-DAILY = cast(Table, DailyActivity.__table__)
-REPLIES = cast(Table, DailyReplies.__table__)
-TOTALS = cast(Table, DailyTotals.__table__)
 _DAILY_KEYS = ("cohort_id", "person_id", "day")
 #: the counts of a `daily_activity` row, in the order `_daily_rows` selects them
 _DAILY_COUNTS = ("events", *DAILY_KIND_COLUMNS.values(), "words")

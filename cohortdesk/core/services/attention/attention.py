@@ -34,7 +34,7 @@ recently_nudged          -150  nudged in the last `recently_nudged_days` days an
 Ties are broken by the longest-standing reason (earliest `since`), then by name.
 
 Each learner also gets the template for their weightiest reason (see `REASON_PURPOSE` and
-`services.templates.pick_template`) filled in for them.
+`core/services/messaging/templates.py: pick_template`) filled in for them.
 """
 
 from __future__ import annotations
@@ -66,6 +66,7 @@ from cohortdesk.core.services.attention.rules import get_rules
 from cohortdesk.core.services.messaging import nudges
 from cohortdesk.core.services.messaging.message_context import contexts_for
 from cohortdesk.core.services.messaging.templates import list_templates, pick_template
+from cohortdesk.core.text import plural
 
 WEIGHTS: dict[ReasonCode, int] = {
     ReasonCode.ACCESS_PROBLEM: 60,
@@ -176,7 +177,7 @@ class _Judge:
             days = (self.as_of - day).days
             many = f"{len(issues)} open access problems, the latest" if len(issues) > 1 else ""
             lead = f"{many} open for" if many else "Open access problem for"
-            detail = f"{lead} {_days(days)} (since {self._label(day)})"
+            detail = f"{lead} {plural(days, 'day')} (since {self._label(day)})"
             if note := " ".join(note.split()):
                 shown = note if len(note) <= _NOTE_SHOWN else note[: _NOTE_SHOWN - 1] + "…"
                 detail += f": “{shown}”"
@@ -188,7 +189,10 @@ class _Judge:
         reference, what = self._reference(learner)
         waited = (self.as_of - reference).days
         if waited >= self.rules.never_accessed_days:
-            detail = f"Not logged in yet: {_days(waited)} since {what} ({self._label(reference)})"
+            detail = (
+                f"Not logged in yet: {plural(waited, 'day')} since {what} "
+                f"({self._label(reference)})"
+            )
             since = reference + timedelta(days=self.rules.never_accessed_days)
             self._add(learner, ReasonCode.NEVER_ACCESSED, detail, since)
 
@@ -198,9 +202,9 @@ class _Judge:
         last = did.last_active
         if last is not None and is_silent(last, self.as_of, self.rules.silent_days):
             quiet = days_silent(last, self.as_of)
-            before = _count(did.posts, "post") if did.posts else _count(did.events, "visit")
+            before = plural(did.posts, "post") if did.posts else plural(did.events, "visit")
             detail = (
-                f"Silent for {_days(quiet)}, since {self._label(last)}; active before, "
+                f"Silent for {plural(quiet, 'day')}, since {self._label(last)}; active before, "
                 f"with {before}"
             )
             since = last + timedelta(days=self.rules.silent_days)
@@ -209,10 +213,10 @@ class _Judge:
             reference, what = self._reference(learner)
             waited = (self.as_of - reference).days
             if waited >= self.rules.reading_period_days:
-                reads = f"{_count(did.logins, 'login')} and {_count(did.views, 'view')}"
+                reads = f"{plural(did.logins, 'login')} and {plural(did.views, 'view')}"
                 detail = (
-                    f"Reads but has not posted: {reads} in the {_days(waited)} since {what} "
-                    f"(reading period {_days(self.rules.reading_period_days)})"
+                    f"Reads but has not posted: {reads} in the {plural(waited, 'day')} since "
+                    f"{what} (reading period {plural(self.rules.reading_period_days, 'day')})"
                 )
                 since = reference + timedelta(days=self.rules.reading_period_days)
                 self._add(learner, ReasonCode.READS_NOT_POSTING, detail, since)
@@ -241,7 +245,7 @@ class _Judge:
 
     def facilitator_only(self, learner: Learner, since: date) -> None:
         """Replies, but only ever to the facilitator or mentors."""
-        replies = _count(learner.counts.replies_to_staff, "reply", "replies")
+        replies = plural(learner.counts.replies_to_staff, "reply", "replies")
         detail = f"{replies}, all to the facilitator or mentors, none to a fellow learner"
         self._add(learner, ReasonCode.FACILITATOR_ONLY, detail, since)
 
@@ -254,13 +258,13 @@ class _Judge:
         if window_closed and nudge.active_again_at is None:
             detail = (
                 f"No response to the nudge of {self._label(sent)} ({what}): no activity in "
-                f"the {_days(ago)} since"
+                f"the {plural(ago, 'day')} since"
             )
             since = sent + timedelta(days=self.rules.response_days)
             self._add(learner, ReasonCode.NO_RESPONSE, detail, since)
         if ago > self.rules.recently_nudged_days or not _positive(learner):
             return
-        when = "today" if ago == 0 else f"{_days(ago)} ago"
+        when = "today" if ago == 0 else f"{plural(ago, 'day')} ago"
         newer = [r for r in learner.reasons if r.since is not None and r.since > sent]
         if newer:
             codes = ", ".join(r.code.value.replace("_", " ") for r in newer)
@@ -274,14 +278,6 @@ class _Judge:
                 code=ReasonCode.RECENTLY_NUDGED, detail=detail, weight=weight, since=sent
             )
         )
-
-
-def _days(n: int) -> str:
-    return f"{n} day" if n == 1 else f"{n} days"
-
-
-def _count(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one}" if n == 1 else f"{n} {many or one + 's'}"
 
 
 def _facilitator_only(

@@ -1,7 +1,8 @@
 """Stage evidence: what a learner's activity shows, and suggested moves up the staircase.
 
-The rules, after DOMAIN.md's table (counts defined in `services.evidence_facts`, thresholds in
-`schemas.EvidenceThresholds`, adjustable per cohort):
+The rules, after the table of stages in docs/domain.md (counts defined in
+`services.attention.evidence_facts`, thresholds in `schemas.EvidenceThresholds`, adjustable per
+cohort):
 
 1. Access and motivation: any activity at all, or marked as having access by hand.
 2. Online socialisation: a first post or reply of their own.
@@ -61,6 +62,7 @@ from cohortdesk.core.services.attention.rules import get_rules
 from cohortdesk.core.services.people import tracking
 from cohortdesk.core.services.people.members import require_membership
 from cohortdesk.core.stages import FIRST_STAGE, LAST_STAGE, stage
+from cohortdesk.core.text import plural
 
 #: The counts each stage's evidence rests on: a dismissed suggestion returns when one grows.
 STAGE_COUNTS: dict[int, tuple[str, ...]] = {
@@ -85,10 +87,6 @@ def _counts(facts: LearnerFacts) -> dict[str, int]:
     }
 
 
-def _plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one}" if n == 1 else f"{n} {many or one + 's'}"
-
-
 def evidence_lines(
     facts: LearnerFacts, rules: EvidenceThresholds, zone: ZoneInfo, today: date
 ) -> list[EvidenceLine]:
@@ -100,18 +98,18 @@ def evidence_lines(
     evidence = has_access_evidence(facts.events, facts.replies_received)
     by_hand = facts.access is AccessStatus.ACCESSED and not evidence
     if facts.events:
-        accessed = f"Active {_plural(facts.events, 'time')}, first on {label(facts.first_event)}"
+        accessed = f"Active {plural(facts.events, 'time')}, first on {label(facts.first_event)}"
     elif evidence:
-        accessed = f"Replied to {_plural(facts.replies_received, 'time')} by others"
+        accessed = f"Replied to {plural(facts.replies_received, 'time')} by others"
     else:
         accessed = "Marked as having access" if by_hand else "No activity yet"
     posted = (
-        f"First own post on {label(facts.first_post)} ({_plural(facts.posts, 'post')} in all)"
+        f"First own post on {label(facts.first_post)} ({plural(facts.posts, 'post')} in all)"
         if facts.posts
         else "No post of their own yet"
     )
     newcomers = f"stage {rules.development_newcomer_stage} or below"
-    each_way = _plural(rules.construction_replies_each_way, "reply", "replies")
+    each_way = plural(rules.construction_replies_each_way, "reply", "replies")
     lines = [
         (1, "accessed", int(evidence or by_hand), 1, accessed),
         (2, "own_post", facts.posts, 1, posted),
@@ -120,14 +118,14 @@ def evidence_lines(
             "peer_replies",
             facts.peer_replies,
             rules.exchange_peer_replies,
-            f"{_plural(facts.peer_replies, 'reply', 'replies')} to fellow learners",
+            f"{plural(facts.peer_replies, 'reply', 'replies')} to fellow learners",
         ),
         (
             3,
             "content_posts",
             facts.content_posts,
             rules.exchange_content_posts,
-            f"{_plural(facts.content_posts, 'post')} carrying content "
+            f"{plural(facts.content_posts, 'post')} carrying content "
             f"({rules.content_words} words or more)"
             + (
                 f"; {facts.unknown_length_posts} more of unknown length"
@@ -140,7 +138,7 @@ def evidence_lines(
             "two_way_peers",
             facts.two_way_peers,
             rules.construction_peers,
-            f"Sustained two-way exchanges with {_plural(facts.two_way_peers, 'fellow learner')} "
+            f"Sustained two-way exchanges with {plural(facts.two_way_peers, 'fellow learner')} "
             f"({each_way} or more each way)",
         ),
         (
@@ -148,14 +146,14 @@ def evidence_lines(
             "answered_threads",
             facts.answered_threads,
             rules.construction_answered_threads,
-            f"{_plural(facts.answered_threads, 'thread')} they started answered by fellow learners",
+            f"{plural(facts.answered_threads, 'thread')} they started answered by fellow learners",
         ),
         (
             5,
             "helping_replies",
             facts.helping_replies,
             rules.development_helping_replies,
-            f"{_plural(facts.helping_replies, 'reply', 'replies')} to newcomers "
+            f"{plural(facts.helping_replies, 'reply', 'replies')} to newcomers "
             f"(learners at {newcomers}) since reaching stage {HELPER_STAGE}",
         ),
         (
@@ -163,7 +161,7 @@ def evidence_lines(
             "peer_reply_span_days",
             facts.peer_reply_span_days,
             rules.development_span_days,
-            f"Peer replies spread over {_plural(facts.peer_reply_span_days, 'day')}",
+            f"Peer replies spread over {plural(facts.peer_reply_span_days, 'day')}",
         ),
     ]
     return [

@@ -42,6 +42,7 @@ from cohortdesk.core.models import (
     Person,
     Role,
 )
+from cohortdesk.core.models.rollups import DAILY, REPLIES, TOTALS
 from cohortdesk.core.schemas.dashboard import (
     CohortComparison,
     CohortDashboard,
@@ -51,7 +52,6 @@ from cohortdesk.core.schemas.dashboard import (
     MemberActivity,
     Week,
 )
-from cohortdesk.core.services.activity.rollups import DAILY, REPLIES, TOTALS
 from cohortdesk.core.services.attention.rules import get_rules
 from cohortdesk.core.services.dashboards.adopters import adopter_curve, staircase
 from cohortdesk.core.services.dashboards.network import Member, read_replies, reply_network

@@ -26,6 +26,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from cohortdesk.core.models import AccessStatus, Role
+from cohortdesk.core.models.rollups import REPLIES
 from cohortdesk.core.schemas.dashboard import (
     NetworkEdge,
     NetworkNode,
@@ -34,7 +35,6 @@ from cohortdesk.core.schemas.dashboard import (
     Week,
 )
 from cohortdesk.core.schemas.report import Finding, FindingKind, FindingPerson
-from cohortdesk.core.services.activity.rollups import REPLIES
 
 #: staff in more than this share of replies: facilitator-centred
 CENTRED_STAFF_SHARE = 0.5

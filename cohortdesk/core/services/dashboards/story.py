@@ -19,6 +19,7 @@ from cohortdesk.core.schemas import AttentionSettings
 from cohortdesk.core.schemas.dashboard import ReplyNetwork
 from cohortdesk.core.schemas.report import Finding, FindingKind, FindingPerson
 from cohortdesk.core.stages import stage
+from cohortdesk.core.text import plural
 
 NAMES_SHOWN = 8
 """Names listed in one sentence before "and N more"."""
@@ -124,10 +125,6 @@ def names(people: Sequence[str], limit: int = NAMES_SHOWN) -> str:
     return f"{', '.join(shown[:-1])} and {shown[-1]}"
 
 
-def _count(n: int, one: str, many: str | None = None) -> str:
-    return f"{n:,} {one if n == 1 else many or one + 's'}"
-
-
 def _percent(share: float) -> str:
     return f"{round(share * 100)}%"
 
@@ -144,13 +141,13 @@ def sentence(finding: Finding, limit: int = NAMES_SHOWN) -> str:
                 detail.append(f"{int(n['not_in_yet']):,} not in yet")
             if n.get("access_problems"):
                 detail.append(f"{int(n['access_problems']):,} with an access problem")
-            text = f"{_count(count, 'learner')} still at stage 1 · {stage(1).name}"
+            text = f"{plural(count, 'learner')} still at stage 1 · {stage(1).name}"
             return text + (f" ({', '.join(detail)})" if detail else "")
         case FindingKind.NO_REPLIES_YET:
             return "Nobody has replied to anyone yet in this period"
         case FindingKind.ISOLATED:
             return (
-                f"{_count(count, 'learner')} isolated in the reply network, with no reply "
+                f"{plural(count, 'learner')} isolated in the reply network, with no reply "
                 f"sent or received ({names(who, limit)})"
             )
         case FindingKind.FACILITATOR_CENTRED:
@@ -179,18 +176,17 @@ def sentence(finding: Finding, limit: int = NAMES_SHOWN) -> str:
             )
         case FindingKind.WENT_QUIET:
             return (
-                f"{_count(count, 'learner')} went quiet: no activity in the last "
-                f"{_count(int(n['days']), 'day')} ({names(who, limit)})"
+                f"{plural(count, 'learner')} went quiet: no activity in the last "
+                f"{plural(int(n['days']), 'day')} ({names(who, limit)})"
             )
         case FindingKind.LOW_MOTIVATION:
-            verb = "reports" if count == 1 else "report"
             return (
-                f"{_count(count, 'learner')} {verb} low motivation, {int(n['rating'])} of 5 "
-                f"or less ({names(who, limit)})"
+                f"{plural(count, 'learner reports', 'learners report')} low motivation, "
+                f"{int(n['rating'])} of 5 or less ({names(who, limit)})"
             )
         case FindingKind.CLIMBED:
             return (
-                f"{count:,} of {_count(int(n['learners']), 'learner')} exchange information or "
+                f"{count:,} of {plural(int(n['learners']), 'learner')} exchange information or "
                 f"more (stage {EXCHANGE_STAGE} and up)"
             )
     raise AssertionError(finding.kind)  # every kind is worded above

@@ -1,10 +1,10 @@
 """The mentor view: one mentor's mentees, and nothing about anyone else.
 
 For each mentee: stage, access, motivation and recent activity (from the roster), the reasons
-the attention list gives (`services.attention`), the mentor's own sessions with them or their
-group, and what changed since the mentor last marked a review. "Changed" means *recorded*
-since then (an import on Friday of Monday's activity is news on Friday), so nothing slips
-between two reviews.
+the attention list gives (`core/services/attention/attention.py`), the mentor's own sessions
+with them or their group, and what changed since the mentor last marked a review. "Changed"
+means *recorded* since then (an import on Friday of Monday's activity is news on Friday), so
+nothing slips between two reviews.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from cohortdesk.core.schemas.mentoring import (
 from cohortdesk.core.services.activity import participation
 from cohortdesk.core.services.attention import attention
 from cohortdesk.core.services.mentoring import mentoring
+from cohortdesk.core.text import plural
 
 _SHOWN = 80
 
@@ -224,10 +225,10 @@ def _changes(
         .group_by(event.person_id)
     )
     for pid, count, posts, replies, last in session.execute(stmt):
-        parts = [f"{count} new event{'s' if count != 1 else ''}"]
+        parts = [plural(count, "new event")]
         if posts or replies:
-            threads = f"{posts} thread{'s' if posts != 1 else ''} started"
-            parts.append(f"{threads}, {replies} repl{'ies' if replies != 1 else 'y'}")
+            threads = f"{plural(posts, 'thread')} started"
+            parts.append(f"{threads}, {plural(replies, 'reply', 'replies')}")
         text = ": ".join(parts) + (f" (latest {label(last)})" if last else "")
         found[person_of[pid]].append(ChangeLine(kind="activity", at=last, text=text))
 

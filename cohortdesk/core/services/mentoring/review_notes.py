@@ -50,7 +50,7 @@ from cohortdesk.core.models import (
 from cohortdesk.core.schemas import friendly_error
 from cohortdesk.core.schemas.mentoring import NotesExportResult, NotesImportResult
 from cohortdesk.core.services.mentoring import mentoring
-from cohortdesk.core.storage.safefile import atomic_path
+from cohortdesk.core.storage.safefile import write_file
 
 FORMAT = "cohortdesk-review-notes"
 VERSION = 1
@@ -153,8 +153,7 @@ def export_notes(
     """Write the mentor's notes file (complete or not at all, readable by its owner only)."""
     document = notes_document(session, mentor_membership_id, now or utcnow())
     text = json.dumps(document.model_dump(mode="json"), indent=2, ensure_ascii=False)
-    with atomic_path(output) as temporary:
-        temporary.write_text(text + "\n", encoding="utf-8")
+    write_file(output, text + "\n")
     return NotesExportResult(
         path=str(output),
         mentor_name=document.mentor.name,

@@ -2,8 +2,8 @@
 
 The facilitator makes it; the mentor opens it with cohortdesk (`cohortdesk --db FILE` or
 File > Open), reviews, writes session notes and sends back a notes file
-(`services.review_notes`). It is a new SQLite file built from scratch by the migrations, then
-filled with exactly:
+(`services.mentoring.review_notes`). It is a new SQLite file built from scratch by the
+migrations, then filled with exactly:
 
 - the cohort (name, dates, time zone, description) and its attention and evidence thresholds;
 - the mentor and their mentees (name, email, expertise) and their memberships;
@@ -20,7 +20,7 @@ and platform identity replaced by "[another member]": an activity export's detai
 names the person replied to ("reply to Ben Carter"), and a Slack message mentions people.
 
 The file is written beside its destination and renamed into place only when complete
-(`exporters.safefile`), readable by its owner only, and compacted with VACUUM in rollback-
+(`storage.safefile`), readable by its owner only, and compacted with VACUUM in rollback-
 journal mode, so it is one self-contained file whose free pages hold nothing.
 """
 

@@ -7,9 +7,7 @@ the message filled in; an `.eml` file is a complete message the mail client open
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import unicodedata
 from datetime import datetime
 from email import policy
@@ -22,6 +20,7 @@ from urllib.parse import quote
 
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.models import utcnow
+from cohortdesk.core.storage.safefile import write_file
 
 #: Longer `mailto:` links are cut short or refused by some mail clients and by Windows.
 MAILTO_SAFE_LENGTH = 2000
@@ -75,7 +74,7 @@ def write_eml(
     from_address: str = "",
     date: datetime | None = None,
 ) -> Path:
-    """Write a message as an `.eml` file, atomically: a complete file or none at all.
+    """Write a message as an `.eml` file, atomically and owner-only: a complete file or none.
 
     Returns:
         The path written.
@@ -92,24 +91,7 @@ def write_eml(
         from_address=from_address,
         date=date,
     )
-    data = message.as_bytes(policy=policy.SMTP)
-    try:
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".nudge-", suffix=".eml.partial")
-    except OSError as exc:
-        raise KnownError(f"{path}: cannot write there ({exc.strerror or exc})") from exc
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(temporary).replace(path)
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise KnownError(f"{path}: cannot write the message ({exc.strerror or exc})") from exc
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+    return write_file(path, message.as_bytes(policy=policy.SMTP))
 
 
 def eml_file_name(name: str, when: datetime) -> str:

@@ -54,6 +54,7 @@ from cohortdesk.core.models import (
 )
 from cohortdesk.core.schemas import Frozen
 from cohortdesk.core.services.activity import rollups
+from cohortdesk.core.text import plural
 
 #: the identity source under which a merged person's second email address is kept
 EMAIL_IDENTITY = "email"
@@ -122,16 +123,12 @@ class MergeResult(Frozen):
 
     def message(self) -> str:
         """`Merged Moodle user 5104 into Ana Souza: 12 events, 1 identity moved`."""
-        parts = [_plural(self.events_moved, "event")]
+        parts = [plural(self.events_moved, "event")]
         if self.identities_moved:
-            parts.append(_plural(self.identities_moved, "identity", "identities"))
+            parts.append(plural(self.identities_moved, "identity", "identities"))
         if self.records_moved:
-            parts.append(_plural(self.records_moved, "record"))
+            parts.append(plural(self.records_moved, "record"))
         return f"Merged {self.merged_name} into {self.kept_name}: {', '.join(parts)} moved"
-
-
-def _plural(count: int, singular: str, plural: str | None = None) -> str:
-    return f"{count:,} {singular if count == 1 else plural or singular + 's'}"
 
 
 def _require_person(session: Session, person_id: int) -> Person:

@@ -1,13 +1,14 @@
 """Erase a person everywhere: their rows, their mentions, the free pages and the write-ahead log.
 
-`erase_person` runs inside the caller's transaction and follows `core.privacy.REGISTRY`:
-the person's row goes (and with it, by ON DELETE CASCADE, their memberships, identities,
-events, notes, check-ins, nudges, mentoring records and highlights), replies to them lose
-their pointer, derived rollups naming them are deleted, and their full name and email are
-replaced by "[erased]" in the free text that remains (a note about someone else, a nudge that
-suggested them as a peer). After the commit, `purge_deleted_text` checkpoints and truncates
-the write-ahead log and VACUUMs (in memory), so no page of the database, its -wal or -shm
-still holds what was erased (`secure_delete` zeroes deleted cells as they go, too).
+`erase_person` runs inside the caller's transaction and follows
+`services.privacy.registry.REGISTRY`: the person's row goes (and with it, by ON DELETE CASCADE,
+their memberships, identities, events, notes, check-ins, nudges, mentoring records and
+highlights), replies to them lose their pointer, derived rollups naming them are deleted, and
+their full name and email are replaced by "[erased]" in the free text that remains (a note about
+someone else, a nudge that suggested them as a peer). After the commit, `purge_deleted_text`
+checkpoints and truncates the write-ahead log and VACUUMs (in memory), so no page of the
+database, its -wal or -shm still holds what was erased (`secure_delete` zeroes deleted cells as
+they go, too).
 
 Backups made before the erase still hold the person: `backups_holding` finds them, for the
 caller to delete (the CLI and the GUI do, then make a fresh backup).

@@ -2,7 +2,7 @@
 
 A test walks the schema (`Base.metadata`) and fails for any table missing here, so a new table
 cannot hold personal data without someone deciding what an export does with it and what
-"erase this person" does to it. `services.erase` works from these entries:
+"erase this person" does to it. `services.privacy.erase` works from these entries:
 
 - `Erase.PERSON`: the row is the person; deleting it deletes everything that refers to them
   through a foreign key with ON DELETE CASCADE (memberships, and through them notes,

@@ -17,10 +17,11 @@ from cohortdesk.ui.models.access_issues_model import (
     COL_RESOLVED,
     AccessIssuesModel,
 )
-from cohortdesk.ui.views.member_tabs.base import MemberTab, make_table, select_id, selected_id
+from cohortdesk.ui.views.member_tabs.base import MemberTab
 from cohortdesk.ui.views.member_tabs.writer import MemberTarget, MemberWriter
 from cohortdesk.ui.views.text_prompt_dialog import TextPromptDialog
 from cohortdesk.ui.widgets.labels import heading_label, muted_label
+from cohortdesk.ui.widgets.tables import make_table, select_id, selected_id
 
 EXPLANATIONS = {
     AccessStatus.NOT_YET: "Has not got into the cohort's space yet. Welcome them, and check "

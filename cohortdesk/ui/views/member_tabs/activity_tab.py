@@ -27,10 +27,11 @@ from cohortdesk.ui.models.events_model import (
     EventsModel,
 )
 from cohortdesk.ui.views.event_dialog import EventDialog
-from cohortdesk.ui.views.member_tabs.base import MemberTab, make_table, select_id, selected_id
+from cohortdesk.ui.views.member_tabs.base import MemberTab
 from cohortdesk.ui.views.member_tabs.writer import MemberTarget, MemberWriter
 from cohortdesk.ui.widgets import confirm
 from cohortdesk.ui.widgets.labels import heading_label
+from cohortdesk.ui.widgets.tables import make_table, select_id, selected_id
 
 EMPTY_TEXT = "No activity recorded yet. Import a platform's export, or add an event by hand."
 SECONDARY_WIDTH = 110

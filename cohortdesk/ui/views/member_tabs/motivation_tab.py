@@ -16,11 +16,12 @@ from cohortdesk.ui.models.motivation_model import (
     MotivationModel,
     rating_text,
 )
-from cohortdesk.ui.views.member_tabs.base import MemberTab, make_table
+from cohortdesk.ui.views.member_tabs.base import MemberTab
 from cohortdesk.ui.views.member_tabs.writer import MemberTarget, MemberWriter
 from cohortdesk.ui.views.motivation_dialog import CheckIn, MotivationDialog
 from cohortdesk.ui.widgets.labels import heading_label, muted_label
 from cohortdesk.ui.widgets.motivation_chart import MotivationChart
+from cohortdesk.ui.widgets.tables import make_table
 
 
 def latest_text(checks: tuple[MotivationRow, ...]) -> str:

@@ -10,9 +10,10 @@ from cohortdesk.core.schemas import MemberDetail, NoteRow
 from cohortdesk.core.services.people import tracking
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.notes_model import COL_BODY, COL_WHEN, NotesModel
-from cohortdesk.ui.views.member_tabs.base import MemberTab, make_table, select_id, selected_id
+from cohortdesk.ui.views.member_tabs.base import MemberTab
 from cohortdesk.ui.views.member_tabs.writer import MemberWriter
 from cohortdesk.ui.widgets import confirm
+from cohortdesk.ui.widgets.tables import make_table, select_id, selected_id
 
 ADD_SHORTCUT = "Ctrl+Return"
 PREVIEW_CHARS = 120

@@ -16,10 +16,11 @@ from cohortdesk.ui.models.nudges_model import (
     COL_TEMPLATE,
     NudgesModel,
 )
-from cohortdesk.ui.views.member_tabs.base import MemberTab, make_table, select_id, selected_id
+from cohortdesk.ui.views.member_tabs.base import MemberTab
 from cohortdesk.ui.views.member_tabs.writer import MemberWriter
 from cohortdesk.ui.views.nudge_message_view import NudgeMessageView
 from cohortdesk.ui.widgets.labels import muted_label
+from cohortdesk.ui.widgets.tables import make_table, select_id, selected_id
 
 EMPTY_TEXT = "No nudges sent to this member yet."
 

@@ -19,11 +19,12 @@ from cohortdesk.ui.models.stage_history_model import (
     COL_WHEN,
     StageHistoryModel,
 )
-from cohortdesk.ui.views.member_tabs.base import MemberTab, make_table
+from cohortdesk.ui.views.member_tabs.base import MemberTab
 from cohortdesk.ui.views.member_tabs.evidence_box import EvidenceBox
 from cohortdesk.ui.views.member_tabs.writer import MemberTarget, MemberWriter
 from cohortdesk.ui.views.stage_dialog import StageDialog
 from cohortdesk.ui.widgets.labels import heading_label, muted_label
+from cohortdesk.ui.widgets.tables import make_table
 
 
 def guidance_html(number: int) -> str:

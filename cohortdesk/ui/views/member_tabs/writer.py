@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -14,9 +13,7 @@ from sqlalchemy.orm import Session
 from cohortdesk.core.errors import KnownError, NotFoundError
 from cohortdesk.core.schemas import MemberDetail
 from cohortdesk.ui.context import AppContext
-from cohortdesk.ui.tasks import Task, TaskRunner
-
-log = logging.getLogger(__name__)
+from cohortdesk.ui.tasks import Task, pass_on_failure
 
 T = TypeVar("T")
 
@@ -33,13 +30,6 @@ class MemberTarget:
     @classmethod
     def of(cls, detail: MemberDetail) -> MemberTarget:
         return cls(detail.cohort_id, detail.row.membership_id, detail.row.name, detail.cohort_name)
-
-
-def pass_on_failure(runner: TaskRunner, task: Task, exc: BaseException) -> None:
-    """Hand an unexpected failure to the runner's default report (the main window shows it)."""
-    if task.traceback_text:
-        log.debug("%s failed:\n%s", task.description, task.traceback_text)
-    runner.task_failed.emit(task, exc)
 
 
 class MemberWriter(QObject):

@@ -1,22 +1,31 @@
-"""Where each member sits in the reply network picture: a force-directed layout in numpy.
+"""Where each person of a reply network is drawn: force-directed layouts, repeatable.
 
-Runs in a worker thread (it has no Qt in it). People who answer each other are pulled
-together and everyone pushes everyone apart (Fruchterman-Reingold); members with no replies
-either way are put on a ring outside, where isolation is seen at once, as in SNAPP.
-For big cohorts the push is estimated from a random sample of members in each round, so
-5,000 members take about a second, not a minute; a fixed seed makes the picture repeatable.
+Fruchterman and Reingold's method: people who answer each other are pulled together and
+everyone pushes everyone apart. A fixed seed and people taken in id order make the same
+network come out the same every time.
+
+- `network_layout`, the dashboard's picture: connected members inside the unit circle and
+  members with no replies either way on a ring outside it, where isolation is seen at once
+  (as in SNAPP). It runs in the dashboard's worker thread and always uses `force_layout`,
+  written in numpy for cohorts of 5,000: past about 100 people it is faster than networkx,
+  which cannot lay out 500 or more without SciPy (figures: tests/perf/test_charts_bench.py).
+- `square_layout`, the PDF report's: the people who replied, in the unit square. networkx's
+  spring layout below `NETWORKX_LIMIT` people, `force_layout` from there on.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping, Sequence
 
+import networkx as nx
 import numpy as np
 from numpy.typing import NDArray
 
 from cohortdesk.core.schemas.dashboard import ReplyNetwork
 
-Positions = dict[int, tuple[float, float]]
+Point = tuple[float, float]
+Positions = dict[int, Point]
 
 EXACT_LIMIT = 600
 """Up to this many connected members every pair pushes; above it, a sample does."""
@@ -28,6 +37,10 @@ SPREAD = 1.6
 """How far apart members sit compared with evenly filling the picture: room for names."""
 PULL = 0.3
 """How much more a link pulls for each e-fold of replies along it."""
+NETWORKX_LIMIT = 500
+"""networkx's spring layout needs SciPy from this many people on; `force_layout` takes over."""
+MARGIN = 0.06
+"""Room left on each side of the square, for the dots and their names."""
 
 
 def network_layout(network: ReplyNetwork, seed: int = 7) -> Positions:
@@ -43,16 +56,8 @@ def network_layout(network: ReplyNetwork, seed: int = 7) -> Positions:
     alone = [n for n in network.nodes if n.person_id not in touched]
     positions: Positions = {}
     if connected:
-        index = {person: position for position, person in enumerate(connected)}
-        weights: dict[tuple[int, int], int] = {}
-        for edge in network.edges:
-            if edge.source in index and edge.target in index and edge.source != edge.target:
-                a, b = sorted((index[edge.source], index[edge.target]))
-                weights[(a, b)] = weights.get((a, b), 0) + edge.count
-        pairs = np.array(list(weights) or np.empty((0, 2)), dtype=np.intp).reshape(-1, 2)
-        strength = np.log1p(np.array(list(weights.values()), dtype=np.float64))
-        rounds = ITERATIONS if len(connected) <= EXACT_LIMIT else ITERATIONS // 2
-        coordinates = force_layout(len(connected), pairs, strength, seed, rounds)
+        counts = _pair_counts(connected, ((e.source, e.target, e.count) for e in network.edges))
+        coordinates = _force(len(connected), counts, seed)
         for person, (x, y) in zip(connected, coordinates.tolist(), strict=True):
             positions[person] = (x, y)
     for position, node in enumerate(sorted(alone, key=lambda n: n.name.casefold())):
@@ -129,3 +134,64 @@ def force_layout(
     position[outside] /= distance[outside][:, None]
     result: NDArray[np.float64] = position.astype(np.float64)
     return result
+
+
+def square_layout(
+    nodes: Sequence[int], edges: Mapping[tuple[int, int], int], *, seed: int = 7
+) -> Positions:
+    """Positions in the unit square for `nodes`, joined by `edges` (pair -> number of replies).
+
+    More replies pull harder. The picture keeps its proportions and leaves `MARGIN` free on
+    every side.
+
+    Args:
+        nodes: the people, by id, in any order.
+        edges: replies between two people (either order; both orders add up), with how many.
+        seed: the starting positions' seed.
+    """
+    order = sorted(set(nodes))
+    if len(order) <= 1:
+        return dict.fromkeys(order, (0.5, 0.5))
+    counts = _pair_counts(order, ((a, b, count) for (a, b), count in sorted(edges.items())))
+    if len(order) < NETWORKX_LIMIT:
+        graph = nx.Graph()
+        graph.add_nodes_from(range(len(order)))
+        graph.add_weighted_edges_from((a, b, math.sqrt(n)) for (a, b), n in counts.items())
+        placed = nx.spring_layout(graph, seed=seed, weight="weight")
+        coordinates = np.array([placed[i] for i in range(len(order))], dtype=np.float64)
+    else:
+        coordinates = _force(len(order), counts, seed)
+    return _in_square(order, coordinates)
+
+
+def _pair_counts(
+    order: Sequence[int], links: Iterable[tuple[int, int, int]]
+) -> dict[tuple[int, int], int]:
+    """Replies between two of `order` (source, target, count), by the pair's positions in
+    `order`, smaller first: both directions add up; anyone else and replies to oneself are
+    left out."""
+    index = {person: position for position, person in enumerate(order)}
+    counts: dict[tuple[int, int], int] = {}
+    for source, target, count in links:
+        if source in index and target in index and source != target:
+            a, b = sorted((index[source], index[target]))
+            counts[(a, b)] = counts.get((a, b), 0) + count
+    return counts
+
+
+def _force(count: int, counts: Mapping[tuple[int, int], int], seed: int) -> NDArray[np.float64]:
+    """`force_layout` of `count` people joined by `counts`: a link pulls harder for each
+    e-fold of replies along it; big networks take half the rounds (each is sampled)."""
+    pairs = np.array(list(counts) or np.empty((0, 2)), dtype=np.intp).reshape(-1, 2)
+    strength = np.log1p(np.array(list(counts.values()), dtype=np.float64))
+    rounds = ITERATIONS if count <= EXACT_LIMIT else ITERATIONS // 2
+    return force_layout(count, pairs, strength, seed, rounds)
+
+
+def _in_square(order: Sequence[int], coordinates: NDArray[np.float64]) -> Positions:
+    """Scale into [MARGIN, 1 - MARGIN] on both axes, centred, keeping the proportions."""
+    low, high = coordinates.min(axis=0), coordinates.max(axis=0)
+    span = float((high - low).max()) or 1.0
+    scale = (1 - 2 * MARGIN) / span
+    placed = (coordinates - low) * scale + (1 - (high - low) * scale) / 2
+    return {node: (float(x), float(y)) for node, (x, y) in zip(order, placed, strict=True)}

@@ -1,0 +1,15 @@
+"""How counts read in sentences, the same on every screen, report and message."""
+
+from __future__ import annotations
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """A count and its noun: `1 event`, `3 events`, `1,200 events`.
+
+    Args:
+        count: how many.
+        singular: the words after a count of one (`reply`, `learner needs`).
+        plural_form: the words after any other count, when adding an `s` is wrong
+            (`replies`, `learners need`).
+    """
+    return f"{count:,} {singular if count == 1 else plural_form or singular + 's'}"
