@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QProgressBar, QPushButto
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.importers.base import ImportOptions
 from cohortdesk.core.schemas import CohortRow, ImportSummary
+from cohortdesk.core.services.activity.importing import ImportRequest, run_import
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.import_preview_model import (
     COL_DETAIL,
@@ -32,12 +33,10 @@ from cohortdesk.ui.tasks import CancelledError, Task
 from cohortdesk.ui.views.cohort_scoped_dialog import CohortScopedDialog, known_error_text
 from cohortdesk.ui.views.import_files import (
     FileInfo,
-    ImportRequest,
     dropped_file,
     inspect_file,
     read_header,
     rejection_text,
-    run_import,
 )
 from cohortdesk.ui.views.import_source import ACTIVITY_CSV, ImportSource
 from cohortdesk.ui.views.import_summary import ImportSummaryView
@@ -359,7 +358,7 @@ class ImportDialog(CohortScopedDialog):
         key = self._settings_key()
         task = self.context.runner.job(
             f"Previewing {request.path.name}",
-            lambda progress: run_import(db, request, progress, dry_run=True),
+            lambda progress: run_import(db, request, dry_run=True, progress=progress),
             lambda summary: self._preview_done(generation, summary),
             lambda exc: self._preview_failed(generation, key, task, exc),
         )
@@ -421,9 +420,7 @@ class ImportDialog(CohortScopedDialog):
         self._set_status("")
         task = self.context.runner.job(
             f"Importing {request.path.name}",
-            lambda progress: run_import(
-                db, request, progress, dry_run=False, backup_dir=backup_dir
-            ),
+            lambda progress: run_import(db, request, backup_dir=backup_dir, progress=progress),
             self._import_done,
             lambda exc: self._import_error(task, exc),
         )
@@ -452,9 +449,6 @@ class ImportDialog(CohortScopedDialog):
         self.summary_view.show_summary(summary)
         self.preview_model.set_rows(summary.sample, self.options().timezone.key)
         self._set_status("")
-        changes = self.context.changes
-        changes.roster_changed.emit(self.cohort.id)
-        changes.cohorts_changed.emit()
         self._update_state()
         self.close_button.setFocus()
         self.import_finished.emit(summary)

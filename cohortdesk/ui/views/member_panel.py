@@ -113,6 +113,7 @@ class MemberPanel(QWidget):
         layout.addWidget(self.stack)
         context.changes.member_changed.connect(self._member_changed)
         context.changes.roster_changed.connect(self._roster_changed)
+        context.changes.nudges_changed.connect(self._roster_changed)  # the Nudges tab
 
     # ---- what is shown ----
 

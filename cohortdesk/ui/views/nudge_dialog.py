@@ -38,23 +38,23 @@ from cohortdesk.core.errors import KnownError
 from cohortdesk.core.models import NudgeChannel
 from cohortdesk.core.schemas import CohortRow, RenderedMessage, TemplateRow
 from cohortdesk.core.services.messaging.outbox import MAILTO_SAFE_LENGTH, mailto_url
-from cohortdesk.ui import format as fmt
-from cohortdesk.ui.context import AppContext
-from cohortdesk.ui.message_labels import CHANNEL_LABELS
-from cohortdesk.ui.tasks import Task
-from cohortdesk.ui.views.member_tabs.writer import pass_on_failure
-from cohortdesk.ui.views.nudge_sending import (
+from cohortdesk.core.services.messaging.sending import (
     Draft,
     Loaded,
     Recipient,
     Rendered,
-    fallback_warning,
     load_messages,
     log_sent,
     render_all,
     save_emls,
     sent_time,
 )
+from cohortdesk.ui import format as fmt
+from cohortdesk.ui.context import AppContext
+from cohortdesk.ui.message_labels import CHANNEL_LABELS
+from cohortdesk.ui.tasks import Task
+from cohortdesk.ui.views.member_tabs.writer import pass_on_failure
+from cohortdesk.ui.views.nudge_sending import fallback_warning
 from cohortdesk.ui.views.nudge_template_picker import TemplatePicker
 from cohortdesk.ui.widgets import confirm
 from cohortdesk.ui.widgets.labels import error_label, heading_label, muted_label, show_error
@@ -482,13 +482,9 @@ class NudgeDialog(QDialog):
         outbox = self.context.paths.data_dir / "outbox"
         when = self._when()
 
-        def write(session: Session) -> list[Path]:
-            outbox.mkdir(parents=True, exist_ok=True, mode=0o700)
-            return save_emls(session, outbox, [draft], when)
-
         return self._run(
             f"Saving the message to {recipient.name}",
-            write,
+            lambda session: save_emls(session, outbox, [draft], when, create_folder=True),
             [draft],
             NudgeChannel.EML,
             lambda paths: self._opened_eml(recipient, paths[0]),
@@ -558,11 +554,8 @@ class NudgeDialog(QDialog):
         say: Callable[[Any], str],
     ) -> Task:
         started: list[Task] = []
-        cohort_id = self.cohort.id
-        changes = self.context.changes
 
         def done(result: Any) -> None:
-            changes.roster_changed.emit(cohort_id)
             if shiboken6.isValid(self):
                 self._sent(drafts, channel, say(result))
                 self.nudges_logged.emit(len(drafts))

@@ -45,6 +45,8 @@ from cohortdesk.core.models import (
 )
 from cohortdesk.core.rendering import day_label
 from cohortdesk.core.schemas import (
+    Changed,
+    Changes,
     EvidenceLine,
     EvidenceThresholds,
     MemberEvidence,
@@ -59,7 +61,7 @@ from cohortdesk.core.services.attention.evidence_facts import (
 from cohortdesk.core.services.attention.rules import get_rules
 from cohortdesk.core.services.messaging.message_context import day_end
 from cohortdesk.core.services.people import tracking
-from cohortdesk.core.services.people.members import require_membership
+from cohortdesk.core.services.people.members import member_changes, require_membership
 from cohortdesk.core.stages import FIRST_STAGE, LAST_STAGE, stage
 
 #: The counts each stage's evidence rests on: a dismissed suggestion returns when one grows.
@@ -225,7 +227,7 @@ def suggestions(session: Session, cohort_id: int, as_of: date) -> list[StageSugg
 
 def accept_suggestion(
     session: Session, suggestion: StageSuggestion, *, now: datetime | None = None
-) -> StageChangeRow:
+) -> Changed[StageChangeRow]:
     """Move the learner as suggested, recording the evidence shown with the suggestion.
 
     Raises:
@@ -253,7 +255,7 @@ def accept_suggestion(
 
 def dismiss_suggestion(
     session: Session, suggestion: StageSuggestion, *, now: datetime | None = None
-) -> None:
+) -> Changes:
     """Turn a suggestion down: it returns only when its evidence counts grow.
 
     Raises:
@@ -271,6 +273,7 @@ def dismiss_suggestion(
         )
     )
     session.flush()
+    return member_changes(membership)
 
 
 def _check_current(membership: Membership, suggestion: StageSuggestion) -> None:
