@@ -16,10 +16,7 @@ from typing import Any
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.paths import AppPaths, app_paths, database_url
 from cohortdesk.core.services.privacy import erase
-from cohortdesk.core.storage.backup import (
-    backup_sqlite,
-    daily_backup_if_due,
-)
+from cohortdesk.core.storage.backup import backup_sqlite, daily_backup_if_due
 from cohortdesk.core.storage.db import Database, sqlite_file
 from cohortdesk.core.storage.import_guard import interrupted_import
 from cohortdesk.core.storage.migrate import open_database

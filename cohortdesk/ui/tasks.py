@@ -38,7 +38,10 @@ class CancelledError(Exception):
 
 
 class Progress:
-    """Handed to long jobs: report progress, and check whether the user cancelled."""
+    """Handed to long jobs: report progress, and check whether the user cancelled.
+
+    It is the `core.progress.JobProgress` the long use cases take (import, export).
+    """
 
     def __init__(self, task: Task) -> None:
         self._task = task

@@ -117,13 +117,12 @@ class ImportDialog(CohortScopedDialog):
         self.mapping = self.source.mapping
 
         self.preview_pane = ImportPreview()
-        self.preview_title = self.preview_pane.title
+        # the parts tests reach directly
         self.preview_status = self.preview_pane.status
         self.preview_button = self.preview_pane.button
         self.summary_view = self.preview_pane.summary_view
         self.error_label = self.preview_pane.error_label
         self.preview_model = self.preview_pane.model
-        self.preview_table = self.preview_pane.table
         self.progress = ImportProgress()
         self.progress_bar = self.progress.bar
         self.progress_label = self.progress.label
@@ -449,7 +448,7 @@ class ImportDialog(CohortScopedDialog):
         ready = editable and not self._problem()
         self.import_button.setEnabled(ready and not rejected)
         self.preview_button.setEnabled(ready and self._preview_task is None)
-        self.preview_title.setText("Result" if self._done else "Preview")
+        self.preview_pane.title.setText("Result" if self._done else "Preview")
         if importing:
             self.close_button.setText("Cancel import")
         elif self._done:

@@ -14,6 +14,9 @@ from cohortdesk.core.models import ActivityEvent, Cohort, Membership, Person, Ro
 from cohortdesk.core.schemas import Changed, Changes, CohortInput, CohortRow, Frozen, validated
 from cohortdesk.core.services.activity import rollups
 
+#: what a change to a cohort itself announces: the list of cohorts shows it
+LIST_CHANGED = Changes(cohorts=True)
+
 
 class CohortSize(Frozen):
     """What deleting a cohort would remove, for the confirmation."""
@@ -103,9 +106,6 @@ def _check_name_free(session: Session, name: str, except_id: int | None = None) 
         stmt = stmt.where(Cohort.id != except_id)
     if session.scalar(stmt) is not None:
         raise ConflictError(f"A cohort named {name!r} already exists")
-
-
-LIST_CHANGED = Changes(cohorts=True)
 
 
 def create_cohort(session: Session, data: CohortInput) -> Changed[CohortRow]:

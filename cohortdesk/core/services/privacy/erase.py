@@ -53,7 +53,7 @@ class ErasedPerson:
     events: int
     mentions_scrubbed: int
     #: the cohorts (ids) they were a member of
-    cohort_ids: tuple[int, ...] = ()
+    cohort_ids: tuple[int, ...]
 
     def message(self) -> str:
         where = ", ".join(self.cohorts) if self.cohorts else "no cohort"
