@@ -49,11 +49,12 @@ def ensure_application() -> QApplication:
 
 def build_context(db: Database, paths: AppPaths, today: date | None = None) -> AppContext:
     """The services one window works with."""
+    changes = ChangeNotifier()
     return AppContext(
         db=db,
         paths=paths,
-        runner=TaskRunner(db),
-        changes=ChangeNotifier(),
+        runner=TaskRunner(db, changes),
+        changes=changes,
         settings=load_settings(paths.settings_file),
         today=today,
     )

@@ -248,7 +248,7 @@ def save_template_editor(window: MainWindow, folder: Path) -> None:
                     "opens on {next_date}.\n\nBest wishes,\n{facilitator_first_name}"
                 ),
             ),
-        )
+        ).value
     dialog = window.messaging.show_templates()
     wait_until(window, lambda: dialog.model.row_of_id(own.id) is not None, "the templates")
     dialog.select_template(own.id)
@@ -288,7 +288,7 @@ def save_mentor_view(window: MainWindow, folder: Path, cohort_id: int) -> None:
         chosen = [r.membership_id for r in learners[::4][:5]]
         group = mentoring.create_group(
             s, mentor, GroupInput(name="Leadership circle", goal="Lead an e-tivity by week 8")
-        )
+        ).value
         for n, mentee in enumerate(chosen):
             mentoring.assign_mentor(s, mentor, mentee, group.id if n < 3 else None)
         mentoring.add_session(

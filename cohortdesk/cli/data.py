@@ -16,12 +16,7 @@ from typing import Any
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.paths import AppPaths, app_paths, database_url
 from cohortdesk.core.services.privacy import erase
-from cohortdesk.core.storage.backup import (
-    BackupKind,
-    backup_sqlite,
-    daily_backup_if_due,
-    make_backup,
-)
+from cohortdesk.core.storage.backup import backup_sqlite, daily_backup_if_due
 from cohortdesk.core.storage.db import Database, sqlite_file
 from cohortdesk.core.storage.import_guard import interrupted_import
 from cohortdesk.core.storage.migrate import open_database
@@ -134,17 +129,16 @@ def cmd_erase(args: argparse.Namespace, db: Database) -> int:
         for line in names:
             print(f"Would erase {line}")
         raise KnownError("Nothing was erased: run again with --yes to erase for good")
-    erased = erase.erase(db, ids)
-    for person in erased:
+    erasure = erase.erase_everywhere(
+        db, ids, app_paths().backup_dir, keep_backups=args.keep_backups
+    ).value
+    for person in erasure.people:
         print(person.message())
-    if args.keep_backups or db.file is None:
-        return 0
-    paths = app_paths()
-    stale = erase.backups_holding(paths.backup_dir, db.file.stem, erased)
-    for path in stale:
-        path.unlink(missing_ok=True)
-    fresh = make_backup(db.file, paths.backup_dir, BackupKind.DAILY)
-    print(f"Deleted {len(stale)} backups that still held them; made a fresh one: {fresh.name}")
+    if erasure.fresh_backup is not None:
+        print(
+            f"Deleted {erasure.backups_deleted} backups that still held them; made a fresh one: "
+            f"{erasure.fresh_backup.name}"
+        )
     return 0
 
 

@@ -38,10 +38,10 @@ from cohortdesk.core.models import EventKind
 from cohortdesk.core.paths import app_paths, database_url
 from cohortdesk.core.schemas import CohortInput, ExportFormat, ExportOptions, validated
 from cohortdesk.core.services.activity import imports
+from cohortdesk.core.services.activity.importing import ImportRequest, run_import
 from cohortdesk.core.services.messaging import templates
 from cohortdesk.core.services.people import cohorts
 from cohortdesk.core.storage.db import Database
-from cohortdesk.core.storage.import_guard import guarded_import
 from cohortdesk.core.storage.migrate import open_database
 
 PROG = "cohortdesk"
@@ -187,7 +187,7 @@ def cmd_cohort(args: argparse.Namespace, db: Database) -> int:
             timezone=args.timezone,
         )
         with db.write() as session:
-            row = cohorts.create_cohort(session, data)
+            row = cohorts.create_cohort(session, data).value
         print(f"Created the cohort {row.name!r}")
         return 0
     with db.read() as session:
@@ -235,18 +235,8 @@ def cmd_import(args: argparse.Namespace, db: Database) -> int:
         kind=EventKind(args.kind) if args.kind else None,
         time_format=args.time_format,
     )
-    if args.dry_run:
-        with db.trial() as session:
-            summary = imports.import_file(
-                session, cohort.id, args.file, args.format, options, dry_run=True
-            )
-    else:
-        # A backup and a note of the import first, outside its one transaction.
-        with (
-            guarded_import(db.file, app_paths().backup_dir, args.file, cohort.id),
-            db.write() as session,
-        ):
-            summary = imports.import_file(session, cohort.id, args.file, args.format, options)
+    request = ImportRequest(cohort.id, args.file, args.format, options)
+    summary = run_import(db, request, dry_run=args.dry_run, backup_dir=app_paths().backup_dir).value
     if args.json:
         print_json(summary.cli_json())
         return 0
@@ -267,7 +257,7 @@ def cmd_import(args: argparse.Namespace, db: Database) -> int:
 def cmd_imports(args: argparse.Namespace, db: Database) -> int:
     if args.imports_command == "undo":
         with db.write() as session:
-            removed = imports.undo_batch(session, args.batch_id)
+            removed = imports.undo_batch(session, args.batch_id).value
         print(f"Undid import {args.batch_id}: {removed} events removed")
         return 0
     with db.read() as session:
@@ -408,9 +398,7 @@ def cmd_export(args: argparse.Namespace, db: Database) -> int:
     )
     with db.read() as session:
         cohort = cohorts.find_cohort(session, args.cohort)
-        result = exporters.export_cohort(
-            session, cohort.id, ExportFormat(args.format), args.output, options
-        )
+    result = exporters.run_export(db, cohort.id, ExportFormat(args.format), args.output, options)
     print_written(result, args.json)
     return 0
 

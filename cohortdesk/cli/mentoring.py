@@ -173,7 +173,7 @@ def cmd_mentor(args: argparse.Namespace, db: Database) -> int:
         with db.write() as session:
             cohort = cohorts.find_cohort(session, args.cohort)
             mentee = mentoring.find_member(session, cohort.id, args.mentee)
-            former = mentoring.unassign_mentor(session, mentee)
+            former = mentoring.unassign_mentor(session, mentee).value
         print(f"No mentor any more (was {former})" if former else "Had no mentor")
         return 0
     if command == "list":
@@ -197,12 +197,12 @@ def _assign(args: argparse.Namespace, db: Database) -> int:
             group = mentoring.find_group(session, mentor, args.group)
             if group is None:
                 data = validated(GroupInput, name=args.group, goal=args.goal)
-                group = mentoring.create_group(session, mentor, data)
+                group = mentoring.create_group(session, mentor, data).value
             group_id = group.id
         results = [
             mentoring.assign_mentor(
                 session, mentor, mentoring.find_member(session, cohort.id, who), group_id
-            )
+            ).value
             for who in args.mentee
         ]
     for result in results:
@@ -321,7 +321,7 @@ def cmd_import_review_notes(args: argparse.Namespace, db: Database) -> int:
     unit = db.trial() if args.dry_run else db.write()
     with unit as session:
         cohort = cohorts.find_cohort(session, args.cohort)
-        result = review_notes.import_notes(session, cohort.id, args.file)
+        result = review_notes.import_notes(session, cohort.id, args.file).value
     if args.json:
         print_json(result.cli_json())
         return 0
@@ -372,7 +372,7 @@ def cmd_highlights(args: argparse.Namespace, db: Database) -> int:
                 text=args.text,
                 tags=args.tags,
             )
-            row = highlights.add_highlight(session, data)
+            row = highlights.add_highlight(session, data).value
         print(f"Captured a {row.kind.value} of {row.member_name} ({row.happened_on})")
         return 0
     with db.read() as session:

@@ -7,7 +7,6 @@ write thread (never on the GUI thread) and what happened comes back on `status_m
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -15,7 +14,6 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from cohortdesk.core.schemas import MemberDetail
 from cohortdesk.core.services.privacy import erase
-from cohortdesk.core.storage import migrate
 from cohortdesk.core.storage.backup import (
     BackupInfo,
     BackupKind,
@@ -23,33 +21,23 @@ from cohortdesk.core.storage.backup import (
     backup_sqlite,
     daily_backup_if_due,
     list_backups,
-    make_backup,
 )
 from cohortdesk.core.storage.import_guard import InterruptedImport, interrupted_import
-from cohortdesk.core.storage.restore import RestoreResult, restore_backup
+from cohortdesk.core.storage.restore import RestoreResult, restore_open_database
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
-from cohortdesk.ui.tasks import Progress
 from cohortdesk.ui.views.restore_dialog import RestoreDialog
 from cohortdesk.ui.widgets import confirm
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class ErasedResult:
-    """What erasing one person did, with the backups that still held them."""
-
-    person: erase.ErasedPerson
-    backups_deleted: int
-
-    def message(self) -> str:
-        tail = (
-            f"; {fmt.plural(self.backups_deleted, 'backup')} that still held them deleted"
-            if self.backups_deleted
-            else ""
-        )
-        return self.person.message() + tail
+def erased_message(erasure: erase.Erasure) -> str:
+    """What erasing one person did, with the backups that still held them, for the status bar."""
+    [person] = erasure.people
+    deleted = erasure.backups_deleted
+    tail = f"; {fmt.plural(deleted, 'backup')} that still held them deleted" if deleted else ""
+    return person.message() + tail
 
 
 def erase_question(detail: MemberDetail) -> str:
@@ -77,10 +65,6 @@ class DataActions(QObject):
 
     status_message = Signal(str)
     """What happened, for the status bar."""
-    data_replaced = Signal()
-    """A restore replaced the data: every view must reload."""
-    person_erased = Signal(int)
-    """A person (id) was erased: the roster and the member panel must reload."""
 
     def __init__(self, context: AppContext, window: QWidget) -> None:
         super().__init__(window)
@@ -174,19 +158,14 @@ class DataActions(QObject):
     @Slot(object)
     def restore(self, backup: Path) -> None:
         """Restore `backup` into the open database, then upgrade it if it is older."""
-        file = self._db_file()
-        assert file is not None
         db, backup_dir = self.context.db, self.context.paths.backup_dir
-
-        def work(_progress: Progress) -> RestoreResult:
-            result = restore_backup(backup, file, backup_dir)
-            migrate.upgrade(db, backup_dir)
-            return result
-
-        self.context.runner.job("Restoring from backup", work, self._restored)
+        self.context.runner.job(
+            "Restoring from backup",
+            lambda _progress: restore_open_database(db, backup, backup_dir),
+            self._restored,
+        )
 
     def _restored(self, result: RestoreResult) -> None:
-        self.data_replaced.emit()
         self.status_message.emit(result.message())
 
     # ---- erase ----
@@ -200,22 +179,9 @@ class DataActions(QObject):
         ):
             return
         person_id = detail.row.person_id
-        db, file = self.context.db, self._db_file()
-        backup_dir = self.context.paths.backup_dir
-
-        def work(_progress: Progress) -> ErasedResult:
-            [erased] = erase.erase(db, [person_id])
-            deleted = 0
-            if file is not None:
-                stale = erase.backups_holding(backup_dir, file.stem, [erased])
-                for path in stale:
-                    path.unlink(missing_ok=True)
-                deleted = len(stale)
-                make_backup(file, backup_dir, BackupKind.DAILY)
-            return ErasedResult(erased, deleted)
-
-        self.context.runner.job(f"Erasing {detail.row.name}", work, self._erased)
-
-    def _erased(self, result: ErasedResult) -> None:
-        self.person_erased.emit(result.person.person_id)
-        self.status_message.emit(result.message())
+        db, backup_dir = self.context.db, self.context.paths.backup_dir
+        self.context.runner.job(
+            f"Erasing {detail.row.name}",
+            lambda _progress: erase.erase_everywhere(db, [person_id], backup_dir),
+            lambda erasure: self.status_message.emit(erased_message(erasure)),
+        )

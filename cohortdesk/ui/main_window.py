@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from cohortdesk import __version__
-from cohortdesk.core.demo.build import DemoSpec, create_demo
+from cohortdesk.core.demo.build import create_demo_cohort
 from cohortdesk.core.errors import ConflictError, KnownError
-from cohortdesk.core.schemas import CohortInput, CohortRow, ImportSummary, MemberInput
+from cohortdesk.core.schemas import Changed, CohortInput, CohortRow, ImportSummary, MemberInput
 from cohortdesk.core.services.activity import participation
 from cohortdesk.core.services.people import cohorts, members
 from cohortdesk.core.services.people.people import MergeResult
@@ -54,16 +54,6 @@ PAGE_WELCOME = 0
 PAGE_COHORTS = 1
 
 
-def create_demo_cohort(session: Session) -> CohortRow:
-    """The demo cohort under a name not yet taken ("… (2)" when the default exists)."""
-    base = DemoSpec().cohort
-    name, number = base, 1
-    while any(c.name.casefold() == name.casefold() for c in cohorts.list_cohorts(session)):
-        number += 1
-        name = f"{base} ({number})"
-    return create_demo(session, DemoSpec(cohort=name))
-
-
 class MainWindow(QMainWindow):
     """The one window of an open database."""
 
@@ -73,6 +63,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("cohortdesk")
         self.setStyleSheet(STYLE)
         self._select_member_after_load: int | None = None
+        self._cohorts_request = 0
 
         self.cohort_list = CohortList()
         self.roster = RosterView(context)
@@ -168,11 +159,8 @@ class MainWindow(QMainWindow):
         # The Member menu follows the panel: its actions apply once the member has loaded.
         self.member_panel.actions_enabled_changed.connect(lambda _on: self._update_actions())
         self.context.changes.cohorts_changed.connect(self.reload_cohorts)
-        data = self.data_actions
-        data.status_message.connect(self.say)
-        data.data_replaced.connect(self.refresh)
-        data.person_erased.connect(lambda _person: self.member_panel.show_member(None))
-        data.person_erased.connect(lambda _person: self.refresh())
+        self.context.changes.data_replaced.connect(self.refresh)
+        self.data_actions.status_message.connect(self.say)
 
     def _update_actions(self) -> None:
         self.menus.update_actions(
@@ -188,7 +176,13 @@ class MainWindow(QMainWindow):
     # -- cohorts -------------------------------------------------------------------------
 
     def reload_cohorts(self, select_id: int | None = None) -> None:
-        """Load the cohort list; keep or move the selection to `select_id`."""
+        """Load the cohort list; keep or move the selection to `select_id`.
+
+        The newest request wins: a reload the change notifier asked for and the one that
+        selects a cohort just saved may finish in either order.
+        """
+        self._cohorts_request += 1
+        request = self._cohorts_request
         show_archived = self.context.settings.show_archived
         wanted = select_id if select_id is not None else self.cohort_list.current_id()
         if wanted is None:
@@ -199,11 +193,11 @@ class MainWindow(QMainWindow):
             shown = [c for c in everything if show_archived or not c.archived]
             return shown, len(everything)
 
-        self.context.runner.read(
-            "Loading cohorts",
-            query,
-            lambda result: self._cohorts_arrived(result[0], result[1], wanted),
-        )
+        def arrived(result: tuple[list[CohortRow], int]) -> None:
+            if request == self._cohorts_request:
+                self._cohorts_arrived(result[0], result[1], wanted)
+
+        self.context.runner.read("Loading cohorts", query, arrived)
 
     def _cohorts_arrived(self, rows: list[CohortRow], total: int, select_id: int | None) -> None:
         self.stack.setCurrentIndex(PAGE_WELCOME if total == 0 else PAGE_COHORTS)
@@ -330,25 +324,25 @@ class MainWindow(QMainWindow):
             return
         data: MemberInput = dialog.value()
 
-        def add(session: Session) -> tuple[int, str]:
-            membership_id = members.add_member(session, cohort.id, data)
-            return membership_id, participation.roster_row(session, membership_id).name
+        def add(session: Session) -> Changed[tuple[int, str]]:
+            added = members.add_member(session, cohort.id, data)
+            return added.with_value(
+                (added.value, participation.roster_row(session, added.value).name)
+            )
 
         self.context.runner.write(
             f"Adding {data.full_name}",
             add,
-            lambda added: self._member_added(cohort.id, added, data.full_name),
+            lambda added: self._member_added(added, data.full_name),
         )
 
-    def _member_added(self, cohort_id: int, added: tuple[int, str], typed: str) -> None:
+    def _member_added(self, added: tuple[int, str], typed: str) -> None:
         membership_id, name = added
         if name == typed.strip():
             self.say(f"Added {name}")
         else:
             self.say(f"Added {name} (already known by that email; typed as {typed.strip()})")
         self._select_member_after_load = membership_id
-        self.context.changes.roster_changed.emit(cohort_id)
-        self.context.changes.cohorts_changed.emit()
 
     @Slot(int)
     def _roster_loaded(self, _cohort_id: int) -> None:

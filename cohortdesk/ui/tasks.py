@@ -5,6 +5,11 @@ a shared pool; `TaskRunner.write` runs a change in the single write thread, insi
 `BEGIN IMMEDIATE` transaction, so writes never race each other. Results and errors come back
 on the GUI thread through Qt's queued signals; no exception is swallowed: a task without its
 own error handler reports to `TaskRunner.task_failed`, which the main window shows.
+
+A write or a job returns what it changed with its result (`Changes`, or `Changed` around the
+result): the runner hands the changes to the window's `ChangeNotifier` on the GUI thread, and
+then gives the caller's `on_done` the result alone (None for bare `Changes`). So no caller
+announces a change, and none can forget to.
 """
 
 from __future__ import annotations
@@ -18,7 +23,9 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QObject, QRunnable, QThreadPool, Signal
 from sqlalchemy.orm import Session
 
+from cohortdesk.core.schemas import Changed, Changes
 from cohortdesk.core.storage.db import Database
+from cohortdesk.ui.changes import ChangeNotifier
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +38,10 @@ class CancelledError(Exception):
 
 
 class Progress:
-    """Handed to long jobs: report progress, and check whether the user cancelled."""
+    """Handed to long jobs: report progress, and check whether the user cancelled.
+
+    It is the `core.progress.JobProgress` the long use cases take (import, export).
+    """
 
     def __init__(self, task: Task) -> None:
         self._task = task
@@ -89,15 +99,33 @@ class _Runnable(QRunnable):
             self._task.finished.emit(result)
 
 
+def split_changes(result: Any) -> tuple[Any, Changes]:
+    """A finished write's result without its changes, and the changes (empty if it had none)."""
+    if isinstance(result, Changed):
+        return result.value, result.changes
+    if isinstance(result, Changes):
+        return None, result
+    return result, Changes()
+
+
 class TaskRunner(QObject):
-    """Runs database work off the GUI thread and reports back by signal."""
+    """Runs database work off the GUI thread and reports back by signal.
+
+    Args:
+        db: the open database.
+        notifier: where the changes of finished writes and jobs are announced.
+        parent: the owning QObject, if any.
+    """
 
     task_failed = Signal(object, object)  # (Task, exception) for tasks with no error handler
     busy_changed = Signal(bool)
 
-    def __init__(self, db: Database, parent: QObject | None = None) -> None:
+    def __init__(
+        self, db: Database, notifier: ChangeNotifier, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self.db = db
+        self.notifier = notifier
         self._read_pool = QThreadPool(self)
         self._read_pool.setMaxThreadCount(4)
         self._write_pool = QThreadPool(self)
@@ -117,7 +145,7 @@ class TaskRunner(QObject):
             with self.db.read() as session:
                 return query(session)
 
-        return self._start(self._read_pool, description, job, on_done, on_error)
+        return self._start(self._read_pool, description, job, on_done, on_error, changes=False)
 
     def write(
         self,
@@ -126,7 +154,11 @@ class TaskRunner(QObject):
         on_done: ResultHandler | None = None,
         on_error: ErrorHandler | None = None,
     ) -> Task:
-        """Run `change(session)` in the write thread as one transaction."""
+        """Run `change(session)` in the write thread as one transaction.
+
+        `change` returns what it changed (`Changes` or `Changed`); they are announced before
+        `on_done` gets the result.
+        """
 
         def job() -> Any:
             with self.db.write() as session:
@@ -141,10 +173,18 @@ class TaskRunner(QObject):
         on_done: ResultHandler | None = None,
         on_error: ErrorHandler | None = None,
     ) -> Task:
-        """Run a long job `work(progress)` in the write thread, with progress and Cancel."""
+        """Run a long job `work(progress)` in the write thread, with progress and Cancel.
+
+        A job that changes data returns `Changes` or `Changed`, as a write does.
+        """
         task = Task(description)
         return self._start(
-            self._write_pool, description, lambda: work(task.progress), on_done, on_error, task
+            self._write_pool,
+            description,
+            lambda: work(task.progress),
+            on_done,
+            on_error,
+            task=task,
         )
 
     def _start(
@@ -154,7 +194,9 @@ class TaskRunner(QObject):
         job: Callable[[], Any],
         on_done: ResultHandler | None,
         on_error: ErrorHandler | None,
+        *,
         task: Task | None = None,
+        changes: bool = True,
     ) -> Task:
         task = task or Task(description)
         was_idle = not self._running
@@ -165,6 +207,10 @@ class TaskRunner(QObject):
         # the work `on_done` chained), never still "delivering" this task.
         def delivered(result: Any) -> None:
             try:
+                if changes:
+                    result, changed = split_changes(result)
+                    if changed:
+                        self.notifier.apply(changed)
                 if on_done is not None:
                     on_done(result)
             finally:

@@ -15,7 +15,9 @@ MONDAY = datetime(2025, 3, 3, 10, 0, tzinfo=UTC)
 
 def make_cohort(session: Session, name: str = "Spring cohort", **fields: object) -> CohortRow:
     """A cohort called `name` (UTC unless `timezone=` says otherwise)."""
-    return cohorts.create_cohort(session, CohortInput.model_validate({"name": name, **fields}))
+    return cohorts.create_cohort(
+        session, CohortInput.model_validate({"name": name, **fields})
+    ).value
 
 
 def add(
@@ -30,7 +32,7 @@ def add(
     """Add a member; the email defaults to `first.last@example.org`. Returns the membership id."""
     address = email if email is not None else f"{name.lower().replace(' ', '.')}@example.org"
     data = MemberInput(full_name=name, email=address, role=role, expertise=expertise)
-    return members.add_member(session, cohort_id, data, now=MONDAY - timedelta(days=7))
+    return members.add_member(session, cohort_id, data, now=MONDAY - timedelta(days=7)).value
 
 
 def person_of(session: Session, membership_id: int) -> int:
@@ -59,4 +61,4 @@ def event(
         replied_to_person_id=target,
         word_count=words,
     )
-    return tracking.add_event(session, membership_id, data)
+    return tracking.add_event(session, membership_id, data).value

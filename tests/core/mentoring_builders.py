@@ -55,7 +55,7 @@ class MentoringStory:
         mentoring.assign_mentor(session, self.oskar, self.priya)
         self.group = mentoring.create_group(
             session, self.mei, GroupInput(name="Leaders", goal="Lead a discussion by week 6")
-        ).id
+        ).value.id
         mentoring.set_mentee_group(session, self.ana, self.group)
 
         day = MONDAY
@@ -113,7 +113,7 @@ class MentoringStory:
                 next_steps="Share the rubric draft",
             ),
             now=day,
-        )
+        ).value
         mentoring.add_session(
             session,
             self.oskar,

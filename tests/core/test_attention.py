@@ -106,7 +106,9 @@ def test_access_marked_by_hand_is_trusted(session: Session, cohort_id: int) -> N
 
 def test_open_access_problem(session: Session, cohort_id: int) -> None:
     mid = add(session, cohort_id, "Pia Problem")
-    issue = tracking.open_access_issue(session, mid, "Password reset never arrives", now=at(1))
+    issue = tracking.open_access_issue(
+        session, mid, "Password reset never arrives", now=at(1)
+    ).value
     assert listed(session, cohort_id, 0) == [], "opened after the day asked about"
     [item] = listed(session, cohort_id, 8)
     assert codes([item], "Pia Problem") == ["access_problem"], "not also never-accessed"
@@ -373,7 +375,7 @@ def test_the_facilitators_own_template_is_preferred(session: Session, cohort_id:
             subject="Hello {first_name}",
             body="Dear {first_name}, shall we talk?",
         ),
-    )
+    ).value
     [item] = listed(session, cohort_id, 9)
     assert (item.suggested_template_id, item.message) == (mine.id, "Dear Nat, shall we talk?")
     for row in templates.list_templates(session, purpose=TemplatePurpose.GETTING_IN):

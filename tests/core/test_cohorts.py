@@ -24,7 +24,7 @@ def test_create_and_read_back(db: Database) -> None:
             end_date=date(2025, 4, 28),
             timezone="Europe/London",
         )
-        created = cohorts.create_cohort(s, data)
+        created = cohorts.create_cohort(s, data).value
     with db.read() as s:
         row = cohorts.get_cohort(s, created.id)
     assert row.name == "Spring cohort"
@@ -62,7 +62,7 @@ def test_find_by_name_exact_then_ignoring_case(db: Database) -> None:
 def test_rename(db: Database) -> None:
     with db.write() as s:
         cohort = make_cohort(s, "Spring", timezone="Europe/Paris", start_date=date(2025, 3, 3))
-        renamed = cohorts.rename_cohort(s, cohort.id, "Spring 2025")
+        renamed = cohorts.rename_cohort(s, cohort.id, "Spring 2025").value
     assert renamed.name == "Spring 2025"
     assert renamed.timezone == "Europe/Paris" and renamed.start_date == date(2025, 3, 3)
 
@@ -78,7 +78,7 @@ def test_rename_to_another_cohorts_name_is_a_conflict(db: Database) -> None:
 def test_rename_changing_only_the_case_is_allowed(db: Database) -> None:
     with db.write() as s:
         cohort = make_cohort(s, "spring")
-        assert cohorts.rename_cohort(s, cohort.id, "Spring").name == "Spring"
+        assert cohorts.rename_cohort(s, cohort.id, "Spring").value.name == "Spring"
 
 
 def test_rename_to_a_blank_name_is_a_known_error(db: Database) -> None:
@@ -94,7 +94,7 @@ def test_archive_hides_from_the_active_list(db: Database) -> None:
     with db.write() as s:
         spring = make_cohort(s, "Spring")
         make_cohort(s, "Autumn")
-        assert cohorts.set_archived(s, spring.id, True).archived
+        assert cohorts.set_archived(s, spring.id, True).value.archived
     with db.read() as s:
         assert [c.name for c in cohorts.list_cohorts(s, include_archived=False)] == ["Autumn"]
         everything = cohorts.list_cohorts(s)

@@ -55,7 +55,7 @@ def spring(db: Database) -> dict[str, int]:
             MemberInput(full_name="Eve Park", email="eve@example.org"),
             joined_on=date(2025, 3, 12),
             now=at(12, 9),
-        )
+        ).value
         event(s, ids["fay"], EventKind.POST, at(3), words=200)
         event(s, ids["ann"], EventKind.REPLY, at(3, 12), to=ids["fay"], words=80)
         event(s, ids["bob"], EventKind.REPLY, at(4, 9), to=ids["ann"])

@@ -256,7 +256,7 @@ def test_accepting_records_the_change_with_its_evidence(session: Session, cohort
     mid = add(session, cohort_id, "Ivy Intro")
     event(session, mid, EventKind.POST, at(2), thread="Introductions", words=40)
     suggestion = one(session, cohort_id, "Ivy Intro")
-    change = evidence.accept_suggestion(session, suggestion, now=at(3))
+    change = evidence.accept_suggestion(session, suggestion, now=at(3)).value
     assert (change.from_stage, change.to_stage, change.source) == (
         1,
         2,

@@ -40,7 +40,7 @@ def capture(db: Database, membership_id: int, text: str, **values: object) -> in
         HighlightInput, membership_id=membership_id, happened_on=DAY, text=text, **values
     )
     with db.write() as s:
-        return highlights.add_highlight(s, data).id
+        return highlights.add_highlight(s, data).value.id
 
 
 def test_capture_edit_delete(db: Database, ids: dict[str, int]) -> None:
@@ -61,7 +61,7 @@ def test_capture_edit_delete(db: Database, ids: dict[str, int]) -> None:
         tags="quote; peers",
     )
     with db.write() as s:
-        edited = highlights.update_highlight(s, hid, data)
+        edited = highlights.update_highlight(s, hid, data).value
     assert edited.kind is HighlightKind.QUOTE and edited.tags == ("quote", "peers")
     with db.write() as s:
         highlights.delete_highlight(s, hid)

@@ -80,7 +80,9 @@ def test_a_stage_outside_one_to_five_is_a_known_error(db: Database, stage: int) 
 @pytest.mark.parametrize("stage", [1, 5])
 def test_any_stage_from_one_to_five_can_be_the_first(db: Database, stage: int) -> None:
     with db.write() as s:
-        mid = members.add_member(s, make_cohort(s).id, MemberInput(full_name="A"), stage=stage)
+        mid = members.add_member(
+            s, make_cohort(s).id, MemberInput(full_name="A"), stage=stage
+        ).value
         assert members.member_detail(s, mid).row.stage == stage
 
 
@@ -91,11 +93,11 @@ def test_joined_on_defaults_to_today_in_the_cohorts_time_zone(db: Database) -> N
     with db.write() as s:
         london = make_cohort(s, "London", timezone="Europe/London")
         hawaii = make_cohort(s, "Hawaii", timezone="Pacific/Honolulu")
-        in_london = members.add_member(s, london.id, data, now=late)
-        in_hawaii = members.add_member(s, hawaii.id, data, now=late)
+        in_london = members.add_member(s, london.id, data, now=late).value
+        in_hawaii = members.add_member(s, hawaii.id, data, now=late).value
         assert members.member_detail(s, in_london).joined_on == date(2025, 6, 2)
         assert members.member_detail(s, in_hawaii).joined_on == date(2025, 6, 1)
-        given = members.add_member(s, london.id, data, now=late, joined_on=date(2025, 5, 1))
+        given = members.add_member(s, london.id, data, now=late, joined_on=date(2025, 5, 1)).value
         assert members.member_detail(s, given).joined_on == date(2025, 5, 1)
 
 

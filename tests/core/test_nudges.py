@@ -54,7 +54,7 @@ def cohort_id(session: Session) -> int:
 
 def send(session: Session, mid: int, at: datetime = SENT, **fields: object) -> int:
     values: dict[str, object] = {"body": "Hi there", "channel": NudgeChannel.EMAIL, "sent_at": at}
-    return nudges.log_nudge(session, mid, NudgeInput.model_validate(values | fields)).id
+    return nudges.log_nudge(session, mid, NudgeInput.model_validate(values | fields)).value.id
 
 
 # ---- outcome --------------------------------------------------------------------------------
@@ -149,7 +149,7 @@ def test_log_and_list_per_cohort_and_member(session: Session, cohort_id: int) ->
             channel=NudgeChannel.CLIPBOARD,
             sent_at=SENT,
         ),
-    )
+    ).value
     assert (first.name, first.email, first.template_name) == (
         "Ann Able",
         "ann.able@example.org",
@@ -182,7 +182,7 @@ def test_log_and_list_per_cohort_and_member(session: Session, cohort_id: int) ->
 def test_sent_now_by_default(session: Session, cohort_id: int) -> None:
     mid = add(session, cohort_id, "Nia Now")
     before = datetime.now(UTC)
-    row = nudges.log_nudge(session, mid, NudgeInput(body="Hi", channel=NudgeChannel.OTHER))
+    row = nudges.log_nudge(session, mid, NudgeInput(body="Hi", channel=NudgeChannel.OTHER)).value
     assert before <= row.sent_at <= datetime.now(UTC)
     assert row.outcome is NudgeOutcome.WAITING
 

@@ -24,6 +24,7 @@ from cohortdesk.core.models import (
     Role,
     StageChange,
 )
+from cohortdesk.core.schemas import Changes
 from cohortdesk.core.services.activity import imports, participation
 from cohortdesk.core.services.people import members, people, tracking
 from cohortdesk.core.storage.db import Database
@@ -89,7 +90,8 @@ def test_merge_moves_everything_and_loses_nothing(db: Database, story: Story) ->
     with db.read() as s:
         before = counts(s)
     with db.write() as s:
-        result = people.merge_people(s, story.ana_person, story.moodle_person)
+        merged = people.merge_people(s, story.ana_person, story.moodle_person)
+    result = merged.value
     with db.read() as s:
         after = counts(s)
         assert s.get(Person, story.moodle_person) is None
@@ -109,7 +111,8 @@ def test_merge_moves_everything_and_loses_nothing(db: Database, story: Story) ->
     assert (result.memberships_moved, result.memberships_combined) == (1, 1)
     # a note, a check-in, a stage change to 3 and the joined entry
     assert result.records_moved == 4
-    assert set(result.cohort_ids) == {story.cohort, story.other_cohort}
+    # Both rosters changed, and the list of cohorts (Spring has one member fewer).
+    assert merged.changes == Changes(cohorts=True, rosters={story.cohort, story.other_cohort})
     assert result.message() == (
         "Merged Moodle user 5104 into Ana Souza: 3 events, 1 identity, 4 records moved"
     )
@@ -141,7 +144,7 @@ def test_the_kept_member_has_both_histories(db: Database, story: Story) -> None:
 
 def test_replies_follow_the_person_and_self_replies_are_cleared(db: Database, story: Story) -> None:
     with db.write() as s:
-        result = people.merge_people(s, story.ana_person, story.moodle_person)
+        result = people.merge_people(s, story.ana_person, story.moodle_person).value
     assert result.replies_moved == 1  # Ben's; Ana's own reply to herself is no longer one
     with db.read() as s:
         ben_reply = s.scalars(
@@ -214,7 +217,7 @@ def test_an_identity_both_have_is_not_duplicated(db: Database) -> None:
         for mid in (a, b):
             identity(s, mid, "moodle", "5104")
         identity(s, b, "xapi", "mailto:ana@example.org")
-        result = people.merge_people(s, person_of(s, a), person_of(s, b))
+        result = people.merge_people(s, person_of(s, a), person_of(s, b)).value
         assert result.identities_moved == 1
         assert sorted(s.scalars(select(Identity.source))) == ["moodle", "xapi"]
 
@@ -236,7 +239,7 @@ def test_a_resolved_issue_and_activity_mean_accessed(db: Database) -> None:
         cohort = make_cohort(s).id
         a = add(s, cohort, "Ana", email="")
         b = add(s, cohort, "Ana S", email="")
-        issue = tracking.open_access_issue(s, a, "Locked out", now=MONDAY)
+        issue = tracking.open_access_issue(s, a, "Locked out", now=MONDAY).value
         tracking.resolve_access_issue(s, issue.id, "Reset", now=MONDAY + timedelta(hours=1))
         people.merge_people(s, person_of(s, b), person_of(s, a))
         row = participation.roster_row(s, b)

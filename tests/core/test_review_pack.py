@@ -303,11 +303,11 @@ def test_notes_round_trip_without_duplicates(db: Database, made: Made, tmp_path:
     assert len({item["uuid"] for item in document["sessions"]}) == 3
 
     with db.write() as s:
-        first = review_notes.import_notes(s, story.cohort, notes)
+        first = review_notes.import_notes(s, story.cohort, notes).value
     assert (first.inserted, first.updated, first.unchanged, first.kept_newer) == (2, 1, 0, 0)
     assert first.reviews_added == 1
     with db.write() as s:
-        again = review_notes.import_notes(s, story.cohort, notes)
+        again = review_notes.import_notes(s, story.cohort, notes).value
     assert (again.inserted, again.updated, again.unchanged, again.kept_newer) == (0, 0, 3, 0)
     assert again.reviews_added == 0
     with db.read() as s:
@@ -336,7 +336,7 @@ def test_a_newer_edit_here_is_kept(db: Database, made: Made, tmp_path: Path) -> 
             SessionInput(held_on=original.held_on, mentee_membership_id=story.ana, notes="Mine"),
             now=MADE + timedelta(days=2),
         )
-        result = review_notes.import_notes(s, story.cohort, notes)
+        result = review_notes.import_notes(s, story.cohort, notes).value
     assert (result.inserted, result.kept_newer) == (2, 1)
     with db.read() as s:
         assert mentoring.list_sessions(s, story.mei)[-1].notes == "Mine"
@@ -394,7 +394,7 @@ def test_the_mentor_is_found_by_email_when_ids_changed(
     document["sessions"][0]["uuid"] = "1" * 36
     notes.write_text(json.dumps(document), "utf-8")
     with db.write() as s:
-        result = review_notes.import_notes(s, story.cohort, notes)
+        result = review_notes.import_notes(s, story.cohort, notes).value
         assert result.inserted == 1 and result.mentor_name == "Mei Tanaka"
         assert len(mentoring.list_sessions(s, story.mei)) == 2
         assert all(r.role is not Role.LEARNER for r in mentoring.list_mentors(s, story.cohort))

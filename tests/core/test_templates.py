@@ -103,7 +103,7 @@ def test_each_builtin_is_valid_and_written_with_care(entry: templates.BuiltinTem
 
 def test_seeding_is_idempotent_and_adds_only_what_is_missing(session: Session) -> None:
     assert templates.ensure_builtin_templates(session) == 0
-    own = templates.duplicate_template(session, templates.list_templates(session)[0].id)
+    own = templates.duplicate_template(session, templates.list_templates(session)[0].id).value
     welcome = next(r for r in templates.list_templates(session) if r.key == "welcome")
     templates.set_retired(session, welcome.id)
     session.execute(delete(PromptTemplate).where(PromptTemplate.key == "bridge"))
@@ -137,15 +137,15 @@ def test_an_older_database_gets_what_it_lacks_and_a_complete_one_is_not_written(
 
 
 def test_create_edit_duplicate_retire(session: Session) -> None:
-    created = templates.create_template(session, mine(stage=3))
+    created = templates.create_template(session, mine(stage=3)).value
     assert (created.builtin, created.retired, created.stage, created.key) == (False, False, 3, None)
     edited = templates.update_template(
         session, created.id, mine("Renamed", body="Hello {first_name}!", stage=None)
-    )
+    ).value
     assert (edited.name, edited.body, edited.stage) == ("Renamed", "Hello {first_name}!", None)
     assert edited.updated_at >= created.updated_at
-    copy = templates.duplicate_template(session, created.id)
-    again = templates.duplicate_template(session, created.id)
+    copy = templates.duplicate_template(session, created.id).value
+    again = templates.duplicate_template(session, created.id).value
     assert (copy.name, again.name) == ("Renamed (copy)", "Renamed (copy 2)")
     assert copy.body == edited.body and not copy.builtin
     templates.set_retired(session, created.id)
@@ -153,21 +153,21 @@ def test_create_edit_duplicate_retire(session: Session) -> None:
     retired = templates.get_template(session, created.id)
     assert retired.retired
     assert created.id in {r.id for r in templates.list_templates(session, include_retired=True)}
-    assert not templates.set_retired(session, created.id, False).retired
+    assert not templates.set_retired(session, created.id, False).value.retired
 
 
 def test_a_builtin_is_duplicated_not_edited(session: Session) -> None:
     builtin = next(r for r in templates.list_templates(session) if r.key == "de-lurk")
     with pytest.raises(KnownError, match="built in"):
         templates.update_template(session, builtin.id, mine())
-    copy = templates.duplicate_template(session, builtin.id)
+    copy = templates.duplicate_template(session, builtin.id).value
     assert copy.name == "From reading to a first post (copy)"
     assert (copy.purpose, copy.stage, copy.body) == (builtin.purpose, builtin.stage, builtin.body)
     changed = templates.update_template(
         session,
         copy.id,
         mine("My de-lurk", purpose=TemplatePurpose.DELURK, body="Hi {first_name}, one line?"),
-    )
+    ).value
     assert changed.body == "Hi {first_name}, one line?"
 
 
@@ -220,7 +220,7 @@ def test_uses_count_nudges_and_retired_templates_keep_their_name_in_the_log(
 ) -> None:
     cohort = make_cohort(session)
     mid = add(session, cohort.id, "Una Used")
-    template = templates.create_template(session, mine())
+    template = templates.create_template(session, mine()).value
     sent = datetime(2025, 3, 5, 9, tzinfo=UTC)
     for _ in range(2):
         data = NudgeInput(

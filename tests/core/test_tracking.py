@@ -34,7 +34,9 @@ def _access(db: Database, mid: int) -> tuple[AccessStatus, int]:
 
 def test_stage_change_records_from_to_when_and_why(db: Database, member: int) -> None:
     with db.write() as s:
-        change = tracking.change_stage(s, member, 3, "  Replying to peers in Week 3  ", now=MONDAY)
+        change = tracking.change_stage(
+            s, member, 3, "  Replying to peers in Week 3  ", now=MONDAY
+        ).value
     assert (change.from_stage, change.to_stage, change.reason) == (
         1,
         3,
@@ -91,18 +93,20 @@ def test_stage_change_of_a_missing_member_is_not_found(db: Database) -> None:
 
 def test_open_then_resolve_moves_problem_to_accessed(db: Database, member: int) -> None:
     with db.write() as s:
-        issue = tracking.open_access_issue(s, member, " Password reset never arrives ", now=MONDAY)
+        issue = tracking.open_access_issue(
+            s, member, " Password reset never arrives ", now=MONDAY
+        ).value
     assert issue.is_open and issue.note == "Password reset never arrives"
     assert _access(db, member) == (AccessStatus.PROBLEM, 1)
     with db.write() as s:
-        done = tracking.resolve_access_issue(s, issue.id, "Reset by IT", now=MONDAY)
+        done = tracking.resolve_access_issue(s, issue.id, "Reset by IT", now=MONDAY).value
     assert not done.is_open and done.resolution == "Reset by IT"
     assert _access(db, member) == (AccessStatus.ACCESSED, 0)
 
 
 def test_access_stays_a_problem_while_another_issue_is_open(db: Database, member: int) -> None:
     with db.write() as s:
-        first = tracking.open_access_issue(s, member, "No password email")
+        first = tracking.open_access_issue(s, member, "No password email").value
         tracking.open_access_issue(s, member, "Firewall blocks videos")
         tracking.resolve_access_issue(s, first.id, "Sent again")
     assert _access(db, member) == (AccessStatus.PROBLEM, 1)
@@ -110,7 +114,7 @@ def test_access_stays_a_problem_while_another_issue_is_open(db: Database, member
 
 def test_resolving_twice_or_a_missing_issue_is_refused(db: Database, member: int) -> None:
     with db.write() as s:
-        issue = tracking.open_access_issue(s, member, "No password email")
+        issue = tracking.open_access_issue(s, member, "No password email").value
         tracking.resolve_access_issue(s, issue.id)
     with pytest.raises(KnownError, match="already resolved"), db.write() as s:
         tracking.resolve_access_issue(s, issue.id)
@@ -153,10 +157,10 @@ def test_motivation_check_in_is_kept_with_its_date_and_note(db: Database, member
     with db.write() as s:
         row = tracking.add_motivation(
             s, member, 2, " Workload doubled ", checked_on=date(2025, 3, 7), now=MONDAY
-        )
+        ).value
     assert (row.rating, row.note, row.checked_on) == (2, "Workload doubled", date(2025, 3, 7))
     with db.write() as s:
-        assert tracking.add_motivation(s, member, 5, now=MONDAY).checked_on == MONDAY.date()
+        assert tracking.add_motivation(s, member, 5, now=MONDAY).value.checked_on == MONDAY.date()
 
 
 def test_a_check_in_is_dated_today_in_the_cohorts_time_zone(db: Database) -> None:
@@ -166,9 +170,11 @@ def test_a_check_in_is_dated_today_in_the_cohorts_time_zone(db: Database) -> Non
         london = add(s, make_cohort(s, "London", timezone="Europe/London").id, "Amina Okafor")
         hawaii = add(s, make_cohort(s, "Hawaii", timezone="Pacific/Honolulu").id, "Amina Okafor")
         tokyo = add(s, make_cohort(s, "Tokyo", timezone="Asia/Tokyo").id, "Amina Okafor")
-        dates = [tracking.add_motivation(s, m, 3, now=late).checked_on for m in (london, hawaii)]
+        dates = [
+            tracking.add_motivation(s, m, 3, now=late).value.checked_on for m in (london, hawaii)
+        ]
         early = datetime(2025, 6, 1, 16, 0, tzinfo=UTC)  # 01:00 on 2 June in Tokyo
-        dates.append(tracking.add_motivation(s, tokyo, 3, now=early).checked_on)
+        dates.append(tracking.add_motivation(s, tokyo, 3, now=early).value.checked_on)
     assert dates == [date(2025, 6, 2), date(2025, 6, 1), date(2025, 6, 2)]
 
 
@@ -247,7 +253,7 @@ def test_delete_event(db: Database, member: int) -> None:
 
 def test_notes_are_kept_and_deleted(db: Database, member: int) -> None:
     with db.write() as s:
-        note = tracking.add_note(s, member, "  Emailed about the login  ", now=MONDAY)
+        note = tracking.add_note(s, member, "  Emailed about the login  ", now=MONDAY).value
         assert note.body == "Emailed about the login"
         assert [n.body for n in members.member_detail(s, member).notes] == [note.body]
         tracking.delete_note(s, note.id)

@@ -113,6 +113,7 @@ def test_the_gui_stays_responsive_while_an_import_runs(
     from cohortdesk.core.services.people import cohorts
     from cohortdesk.core.storage import migrate
     from cohortdesk.core.storage.db import Database
+    from cohortdesk.ui.changes import ChangeNotifier
     from cohortdesk.ui.tasks import Progress, TaskRunner
     from tests.perf.stall import max_stall_ms
 
@@ -121,8 +122,8 @@ def test_the_gui_stays_responsive_while_an_import_runs(
     db = Database(f"sqlite:///{tmp_path / 'gui.db'}")
     migrate.upgrade(db, tmp_path / "backups")
     with db.write() as session:
-        cohort_id = cohorts.create_cohort(session, CohortInput(name="Bench")).id
-    runner = TaskRunner(db)
+        cohort_id = cohorts.create_cohort(session, CohortInput(name="Bench")).value.id
+    runner = TaskRunner(db, ChangeNotifier())
     outcome: list[object] = []
 
     def work(progress: Progress) -> object:

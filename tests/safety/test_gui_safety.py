@@ -171,7 +171,7 @@ def test_restore_from_the_list_of_backups_replaces_the_data(
     assert dialog.model.rowCount() == 1
     assert dialog.model.index(0, 1).data() == "Made by hand"
     dialog.table.selectRow(0)
-    with qtbot.waitSignal(gui_window.data_actions.data_replaced, timeout=20_000):
+    with qtbot.waitSignal(gui_window.context.changes.data_replaced, timeout=20_000):
         dialog.restore_button.click()
     settle(gui_window)
     assert "kept first" in yes[0]
@@ -197,7 +197,7 @@ def test_erase_from_the_member_menu_removes_the_person(
     assert gui_window.roster.select_member(row.membership_id)
     settle(gui_window)
     assert gui_window.erase_action.isEnabled()
-    with qtbot.waitSignal(gui_window.data_actions.person_erased, timeout=30_000):
+    with qtbot.waitSignal(gui_window.context.changes.cohorts_changed, timeout=30_000):
         gui_window.erase_action.trigger()
     settle(gui_window)
     assert f"Erase {row.name}" in yes[0]

@@ -56,7 +56,7 @@ def test_a_hostile_file_is_rejected_clearly_or_imported_whole(
     with db.write() as session:
         cohort = cohorts.create_cohort(
             session, CohortInput(name="Hostile", timezone="Europe/London")
-        )
+        ).value
     path = CORPUS / entry["file"]
     options = ImportOptions(
         timezone=ZoneInfo("Europe/London"),

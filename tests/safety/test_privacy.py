@@ -28,8 +28,10 @@ from cohortdesk.core.models import (
     Role,
 )
 from cohortdesk.core.paths import AppPaths
+from cohortdesk.core.schemas import Changes
 from cohortdesk.core.services.mentoring import review_pack
 from cohortdesk.core.services.messaging.outbox import write_eml
+from cohortdesk.core.services.people import members
 from cohortdesk.core.services.privacy import erase
 from cohortdesk.core.services.privacy.registry import ERASED, REGISTRY, Erase
 from cohortdesk.core.storage import migrate
@@ -335,6 +337,20 @@ def test_erase_person_is_one_transaction_and_names_what_went(
     with db.read() as session:
         assert session.get(Person, target.id) is None
         assert erase.people_with_email(session, target.email or "") == []
+
+
+def test_erasing_everywhere_names_the_cohorts_it_changed_and_may_keep_the_backups(
+    erasable: tuple[Database, Person, Person, dict[str, str]], paths: AppPaths
+) -> None:
+    db, target, _other, _texts = erasable
+    with db.read() as session:
+        their_cohorts = members.cohorts_of(session, [target.id])
+    backups = list_backups(paths.backup_dir)
+    done = erase.erase_everywhere(db, [target.id], paths.backup_dir, keep_backups=True)
+    assert their_cohorts and done.changes == Changes(cohorts=True, rosters=their_cohorts)
+    assert [p.person_id for p in done.value.people] == [target.id]
+    assert (done.value.backups_deleted, done.value.fresh_backup) == (0, None)
+    assert list_backups(paths.backup_dir) == backups  # still holding them, as asked
 
 
 def test_erasing_an_unknown_email_is_a_clear_error(

@@ -20,6 +20,7 @@ from cohortdesk.core.paths import AppPaths
 from cohortdesk.core.schemas import CohortInput
 from cohortdesk.core.services.people import cohorts
 from cohortdesk.core.storage.db import BUSY_TIMEOUT_MS, Database
+from cohortdesk.ui.changes import ChangeNotifier
 from cohortdesk.ui.tasks import TaskRunner
 
 PRAGMAS = ("journal_mode", "synchronous", "foreign_keys", "busy_timeout", "secure_delete")
@@ -177,7 +178,7 @@ def test_two_writes_at_once_take_turns(db: Database) -> None:
 
 
 def test_the_gui_sends_every_write_through_one_thread(qtbot: QtBot, db: Database) -> None:
-    runner = TaskRunner(db)
+    runner = TaskRunner(db, ChangeNotifier())
     spans: list[tuple[str, float, float]] = []
 
     def slow(name: str) -> Any:

@@ -36,8 +36,9 @@ class Cohort:
 
 
 def make_context(db: Database, paths: AppPaths) -> AppContext:
+    changes = ChangeNotifier()
     return AppContext(
-        db=db, paths=paths, runner=TaskRunner(db), changes=ChangeNotifier(), today=TODAY
+        db=db, paths=paths, runner=TaskRunner(db, changes), changes=changes, today=TODAY
     )
 
 
@@ -49,13 +50,13 @@ def make_cohort(db: Database) -> Cohort:
             CohortInput(
                 name="Leading Online Learning", start_date=date(2026, 9, 28), timezone=TIMEZONE
             ),
-        )
+        ).value
 
         def add(name: str, email: str, role: Role = Role.LEARNER, expertise: str = "") -> int:
             data = MemberInput(full_name=name, email=email, role=role, expertise=expertise)
             return members.add_member(
                 s, cohort.id, data, joined_on=date(2026, 9, 28), now=at(28, 8, month=9)
-            )
+            ).value
 
         ana = add(
             "Ana Souza",
@@ -74,7 +75,7 @@ def tell_ana_story(db: Database, c: Cohort) -> None:
     with db.write() as s:
         issue = tracking.open_access_issue(
             s, c.ana, "Password reset email never arrived", now=at(29, 9, 15, month=9)
-        )
+        ).value
         tracking.resolve_access_issue(
             s, issue.id, "Found it in her spam folder; logged in", now=at(30, 11, 40, month=9)
         )

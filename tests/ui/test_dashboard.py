@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from cohortdesk.core.demo.build import DemoSpec, create_demo
 from cohortdesk.core.models import Role
+from cohortdesk.core.schemas import Changes
 from cohortdesk.core.schemas.dashboard import CohortDashboard
 from cohortdesk.core.services.dashboards import dashboard as dashboard_service
 from cohortdesk.core.storage.db import Database
@@ -108,7 +109,7 @@ def test_a_hidden_dashboard_waits_to_be_shown_before_reloading(
     window.pages.show_roster()
     loads: list[object] = []
     view.dashboard_loaded.connect(loads.append)
-    window.context.changes.roster_changed.emit(demo)
+    window.context.changes.apply(Changes.of_roster(demo))
     qtbot.wait(dashboard_view.REFRESH_DELAY_MS + 100)
     settle(window)
     assert loads == [] and view.is_stale()
@@ -122,7 +123,7 @@ def test_a_change_to_the_cohort_refreshes_the_dashboard_on_screen(
 ) -> None:
     open_dashboard(qtbot, window, demo)
     with qtbot.waitSignal(window.dashboard.dashboard_loaded, timeout=20_000):
-        window.context.changes.roster_changed.emit(demo)
+        window.context.changes.apply(Changes.of_roster(demo))
 
 
 def test_clicking_a_stage_selects_its_learners_in_the_roster(
@@ -273,7 +274,7 @@ def test_the_dashboard_survives_an_empty_cohort(
     from cohortdesk.core.services.people import cohorts
 
     with db.write() as session:
-        empty = cohorts.create_cohort(session, CohortInput(name="Nobody yet")).id
+        empty = cohorts.create_cohort(session, CohortInput(name="Nobody yet")).value.id
     board = open_dashboard(qtbot, window, empty)
     view: DashboardView = window.dashboard
     assert board.figures.learners == 0

@@ -61,7 +61,9 @@ def roster_names(window: MainWindow) -> list[str]:
 def cohort_id(db: Database) -> int:
     """Spring 2027 (Lisbon time) with one member, Ana Souza."""
     with db.write() as session:
-        row = cohorts.create_cohort(session, CohortInput(name="Spring", timezone="Europe/Lisbon"))
+        row = cohorts.create_cohort(
+            session, CohortInput(name="Spring", timezone="Europe/Lisbon")
+        ).value
         members.add_member(
             session, row.id, MemberInput(full_name="Ana Souza", email="ana@example.org")
         )

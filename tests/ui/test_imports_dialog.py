@@ -48,7 +48,7 @@ def cohort_id(db: Database, tmp_path: Path) -> int:
     path = tmp_path / "forum.csv"
     path.write_text(ACTIVITY, encoding="utf-8")
     with db.write() as session:
-        row = cohorts.create_cohort(session, CohortInput(name="Spring", timezone="UTC"))
+        row = cohorts.create_cohort(session, CohortInput(name="Spring", timezone="UTC")).value
         members.add_member(
             session, row.id, MemberInput(full_name="Ana Souza", email="ana@example.org")
         )

@@ -129,7 +129,7 @@ def test_staff_have_no_peer_replies_to_count(window: MainWindow, demo: int) -> N
 
 def test_an_empty_roster_says_why(db: Database, window: MainWindow) -> None:
     with db.write() as s:
-        empty = cohorts.create_cohort(s, CohortInput(name="Autumn")).id
+        empty = cohorts.create_cohort(s, CohortInput(name="Autumn")).value.id
     window.reload_cohorts(select_id=empty)
     settle(window)
     table = window.roster.table

@@ -135,8 +135,8 @@ def test_rename_archive_and_delete_a_cohort(
     window: MainWindow, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with db.write() as session:
-        keep = cohorts.create_cohort(session, CohortInput(name="Keep"))
-        gone = cohorts.create_cohort(session, CohortInput(name="Old name"))
+        keep = cohorts.create_cohort(session, CohortInput(name="Keep")).value
+        gone = cohorts.create_cohort(session, CohortInput(name="Old name")).value
         members.add_member(session, gone.id, MemberInput(full_name="Only Here", email="o@x.org"))
     window.reload_cohorts(select_id=gone.id)
     settle(window)

@@ -106,28 +106,29 @@ def test_a_stale_response_is_ignored(
     assert panel.membership_id() == cohort.ben
 
 
-def test_reloads_when_told_the_shown_member_changed(
-    qtbot: QtBot, db: Database, ctx: AppContext, panel: MemberPanel, cohort: Cohort
+def test_reloads_when_a_write_elsewhere_changed_the_shown_member(
+    qtbot: QtBot, ctx: AppContext, panel: MemberPanel, cohort: Cohort
 ) -> None:
     show(qtbot, panel, cohort.ana)
-    with db.write() as s:
-        tracking.add_motivation(s, cohort.ana, 5, "Loved the live session")
-        tracking.add_motivation(s, cohort.ben, 1)
-    ctx.changes.member_changed.emit(cohort.cohort_id, cohort.ben)
-    assert ctx.runner.is_idle()  # someone else: nothing to read
+    loads: list[object] = []
+    panel.member_loaded.connect(loads.append)
+    ctx.runner.write("Check in", lambda s: tracking.add_motivation(s, cohort.ben, 1))
+    settle(ctx)
+    assert loads == []  # someone else: nothing to read
     with qtbot.waitSignal(panel.member_loaded):
-        ctx.changes.member_changed.emit(cohort.cohort_id, cohort.ana)
+        ctx.runner.write(
+            "Check in",
+            lambda s: tracking.add_motivation(s, cohort.ana, 5, "Loved the live session"),
+        )
     assert panel.motivation_tab.history_model.rowCount() == 1
     assert panel.motivation_tab.latest_label.text().startswith("Latest: 5 · High")
 
 
 def test_a_member_removed_elsewhere_leaves_the_empty_state(
-    qtbot: QtBot, db: Database, ctx: AppContext, panel: MemberPanel, cohort: Cohort
+    qtbot: QtBot, ctx: AppContext, panel: MemberPanel, cohort: Cohort
 ) -> None:
     show(qtbot, panel, cohort.ana)
-    with db.write() as s:
-        members.remove_member(s, cohort.ana)
-    ctx.changes.roster_changed.emit(cohort.cohort_id)
+    ctx.runner.write("Remove", lambda s: members.remove_member(s, cohort.ana))
     settle(ctx)
     assert panel.empty_label.isVisible()
     assert panel.empty_label.text() == GONE_TEXT

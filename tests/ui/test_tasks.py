@@ -12,11 +12,12 @@ from cohortdesk.core.errors import KnownError
 from cohortdesk.core.schemas import CohortInput
 from cohortdesk.core.services.people import cohorts
 from cohortdesk.core.storage.db import Database
+from cohortdesk.ui.changes import ChangeNotifier
 from cohortdesk.ui.tasks import CancelledError, Progress, TaskRunner
 
 
 def test_a_read_runs_off_the_gui_thread_and_answers_on_it(qtbot: QtBot, db: Database) -> None:
-    runner = TaskRunner(db)
+    runner = TaskRunner(db, ChangeNotifier())
     seen: dict[str, object] = {}
 
     def query(session: Session) -> int:
@@ -34,7 +35,7 @@ def test_a_read_runs_off_the_gui_thread_and_answers_on_it(qtbot: QtBot, db: Data
 
 
 def test_writes_commit_and_failures_reach_the_gui(qtbot: QtBot, db: Database) -> None:
-    runner = TaskRunner(db)
+    runner = TaskRunner(db, ChangeNotifier())
     runner.write("Create", lambda s: cohorts.create_cohort(s, CohortInput(name="One")))
     with qtbot.waitSignal(runner.task_failed) as failure:
         runner.write("Create again", lambda s: cohorts.create_cohort(s, CohortInput(name="one")))
@@ -46,7 +47,7 @@ def test_writes_commit_and_failures_reach_the_gui(qtbot: QtBot, db: Database) ->
 
 
 def test_a_bug_in_a_task_is_reported_with_its_traceback(qtbot: QtBot, db: Database) -> None:
-    runner = TaskRunner(db)
+    runner = TaskRunner(db, ChangeNotifier())
 
     def broken(_session: Session) -> None:
         raise ZeroDivisionError("oops")
@@ -59,7 +60,7 @@ def test_a_bug_in_a_task_is_reported_with_its_traceback(qtbot: QtBot, db: Databa
 
 
 def test_a_cancelled_job_rolls_back_what_it_wrote(qtbot: QtBot, db: Database) -> None:
-    runner = TaskRunner(db)
+    runner = TaskRunner(db, ChangeNotifier())
 
     def work(progress: Progress) -> None:
         with db.write() as session:
@@ -82,7 +83,7 @@ class _Announcer(QObject):
 def test_the_runner_is_idle_once_a_result_has_been_handled(qtbot: QtBot, db: Database) -> None:
     """A view announces what it loaded from `on_done`; whoever waits for that announcement
     must find the task forgotten, not still 'delivering' (this raced before)."""
-    runner = TaskRunner(db)
+    runner = TaskRunner(db, ChangeNotifier())
     announcer = _Announcer()
     for _ in range(40):
         with qtbot.waitSignal(announcer.announced):

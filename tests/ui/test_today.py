@@ -271,7 +271,9 @@ def test_suggestions_accept_records_the_evidence_and_dismiss_hides(
 
 def test_nobody_needs_you_shows_an_empty_state(window: MainWindow, db: Database) -> None:
     with db.write() as session:
-        cohort = cohorts.create_cohort(session, CohortInput(name="Calm cohort", start_date=TODAY))
+        cohort = cohorts.create_cohort(
+            session, CohortInput(name="Calm cohort", start_date=TODAY)
+        ).value
         members.add_member(session, cohort.id, MemberInput(full_name="Ada Lovelace"))
         rules.save_rules(
             session,

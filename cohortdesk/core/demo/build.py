@@ -47,7 +47,14 @@ from cohortdesk.core.demo.plan import (
 )
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.models import Membership, Person, Role, StageChangeSource
-from cohortdesk.core.schemas import CohortInput, CohortRow, EventInput, MemberInput, validated
+from cohortdesk.core.schemas import (
+    Changed,
+    CohortInput,
+    CohortRow,
+    EventInput,
+    MemberInput,
+    validated,
+)
 from cohortdesk.core.services.people import cohorts, members, tracking
 
 SOURCE = "demo"
@@ -120,7 +127,7 @@ def create_demo(session: Session, spec: DemoSpec) -> CohortRow:
             end_date=end + timedelta(weeks=2),
             timezone=TIMEZONE,
         ),
-    )
+    ).value
     kinds: list[Archetype | None] = [None] * STAFF
     kinds += learner_mix(spec.members - STAFF)
     people = pick_people(rng, spec.members)
@@ -149,6 +156,21 @@ def create_demo(session: Session, spec: DemoSpec) -> CohortRow:
     _record_notes(session, story, learners, mentors)
     record_nudges(session, story, learners, settled)
     return cohorts.get_cohort(session, cohort.id)
+
+
+def create_demo_cohort(session: Session, spec: DemoSpec | None = None) -> Changed[CohortRow]:
+    """The demo cohort of `spec` under a name not yet taken ("… (2)" when that one exists).
+
+    What the app's "Create the demo cohort" does, however often it is asked.
+    """
+    spec = spec or DemoSpec()
+    taken = {c.name.casefold() for c in cohorts.list_cohorts(session)}
+    name, number = spec.cohort, 1
+    while name.casefold() in taken:
+        number += 1
+        name = f"{spec.cohort} ({number})"
+    row = create_demo(session, spec.model_copy(update={"cohort": name}))
+    return Changed(value=row, changes=cohorts.LIST_CHANGED)
 
 
 def _enrol(
@@ -183,7 +205,7 @@ def _enrol(
         stage=1 if role is Role.LEARNER else 5,
         joined_on=joined,
         now=local(joined, rng.randint(9, 17), rng.randint(0, 59)),
-    )
+    ).value
     membership = session.get(Membership, membership_id)
     assert membership is not None
     warm += [membership, session.get(Person, membership.person_id)]
@@ -310,7 +332,7 @@ def _record_issues(
             actor.membership_id,
             texts.resolved_issue.note,
             now=local(story.start, 9, 40 + n % 20),
-        )
+        ).value
         day_after = local(story.start + timedelta(days=1), 15, 5)
         tracking.resolve_access_issue(
             session, issue.id, texts.resolved_issue.resolution, now=day_after

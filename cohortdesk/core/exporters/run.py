@@ -1,7 +1,8 @@
 """Running an export: collect what it contains once, then hand it to the format's writer.
 
-The CLI and the export dialog both call `export_cohort` (the dialog inside a background job)
-and `preview`; nothing else in cohortdesk writes export files.
+The CLI and the export dialog both call `run_export` (the dialog inside a background job,
+with its progress and Cancel) and the dialog `preview`; nothing else in cohortdesk writes
+export files.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from cohortdesk.core.exporters.report_data import report_data
 from cohortdesk.core.exporters.tabular import member_columns, preview_rows
 from cohortdesk.core.exporters.xapi_export import export_xapi
 from cohortdesk.core.exporters.xlsx_export import export_xlsx
+from cohortdesk.core.progress import JobProgress, step
 from cohortdesk.core.schemas import ExportFormat, ExportOptions, ExportPreview, ExportResult
+from cohortdesk.core.storage.db import Database
 
 #: called with (events done, events in all); may raise to cancel (nothing is written then)
 ProgressCallback = Callable[[int, int], None]
@@ -106,3 +109,40 @@ def export_cohort(
         events=written_events,
         pseudonymised=data.pseudonymised,
     )
+
+
+def run_export(
+    db: Database,
+    cohort_id: int,
+    format: ExportFormat,
+    path: Path,
+    options: ExportOptions,
+    *,
+    now: datetime | None = None,
+    progress: JobProgress | None = None,
+) -> ExportResult:
+    """Export a cohort from one consistent read of the database (see `export_cohort`).
+
+    Args:
+        db: the open database (only read).
+        cohort_id: the cohort.
+        format: what to write.
+        path: the file to write (CSV with events writes a second one beside it).
+        options: what to include, and how.
+        now: the moment the export counts as made; by default the clock.
+        progress: told the events written; raises from `check` to cancel (no file is left).
+    """
+
+    def events_written(done: int, total: int) -> None:
+        step(progress, done, total)
+
+    with db.read() as session:
+        return export_cohort(
+            session,
+            cohort_id,
+            format,
+            path,
+            options,
+            now=now,
+            progress=events_written if progress is not None else None,
+        )

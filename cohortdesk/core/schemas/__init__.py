@@ -15,11 +15,13 @@ here, so `from cohortdesk.core.schemas import MemberRow` works whichever module 
     templates    prompt templates, placeholders, rendered messages
     nudges       nudges as sent, with their outcome
     exports      participation records and reports
+    changes      what a write changed, handed back with its result
 """
 
 from __future__ import annotations
 
 from cohortdesk.core.schemas.attention import AttentionItem, AttentionReason, ReasonCode
+from cohortdesk.core.schemas.changes import Changed, Changes
 from cohortdesk.core.schemas.cohorts import CohortInput, CohortRow
 from cohortdesk.core.schemas.evidence import EvidenceLine, MemberEvidence, StageSuggestion
 from cohortdesk.core.schemas.exports import (
@@ -80,6 +82,8 @@ __all__ = [
     "AttentionReason",
     "AttentionSettings",
     "AwareDateTime",
+    "Changed",
+    "Changes",
     "CohortInput",
     "CohortRow",
     "CohortRules",

@@ -3,7 +3,8 @@
 The copy goes through SQLite's backup API into the database file itself, as one transaction:
 a crash half-way leaves the database as it was, and a window that has the database open sees
 the restored data on its next read. Afterwards the caller opens the database as usual, which
-upgrades a backup made by an older cohortdesk.
+upgrades a backup made by an older cohortdesk; a program that has it open already calls
+`restore_open_database`, which upgrades it in place.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from datetime import datetime
 from pathlib import Path
 
 from cohortdesk.core.errors import KnownError
+from cohortdesk.core.schemas import Changed, Changes
 from cohortdesk.core.storage.backup import BackupKind, make_backup
-from cohortdesk.core.storage.db import connect_sqlite, create_private_file
+from cohortdesk.core.storage.db import Database, connect_sqlite, create_private_file
 from cohortdesk.core.storage.errors import storage_errors
-from cohortdesk.core.storage.migrate import known_revisions
+from cohortdesk.core.storage.migrate import known_revisions, upgrade
 from cohortdesk.core.storage.recovery import check_database, find_damage, set_aside
 
 
@@ -98,3 +100,19 @@ def restore_backup(
     if verdict != "ok":  # pragma: no cover - the backup passed its check just before
         raise KnownError(f"{db_file}: the restored database failed its check ({verdict})")
     return RestoreResult(backup, db_file, kept_as)
+
+
+def restore_open_database(db: Database, backup: Path, backup_dir: Path) -> Changed[RestoreResult]:
+    """Restore `backup` into the database file `db` has open, then upgrade it if it is older.
+
+    Everything read from the database before is stale afterwards: the change is everything.
+
+    Raises:
+        KnownError: `db` is not a database file, or the backup cannot be restored.
+        StorageError: the disk is full or the folder cannot be written.
+    """
+    if db.file is None:
+        raise KnownError("Only an SQLite database file can be restored from a backup")
+    result = restore_backup(backup, db.file, backup_dir)
+    upgrade(db, backup_dir)
+    return Changed(value=result, changes=Changes(everything=True))

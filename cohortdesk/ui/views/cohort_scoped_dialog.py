@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import shiboken6
-from PySide6.QtCore import Slot
+from PySide6.QtCore import SignalInstance, Slot
 from PySide6.QtWidgets import QDialog, QTableView, QWidget
 from sqlalchemy.orm import Session
 
@@ -93,7 +93,8 @@ class CohortListDialog(CohortScopedDialog):
     """A cohort dialog around a list read in the background through `reads`.
 
     After `follow_roster(reload)`, the dialog calls `reload` (which reads its list again)
-    whenever the cohort's roster changes. The arguments are `CohortScopedDialog`'s.
+    whenever the cohort's roster changes (or what else it follows changes, for this cohort).
+    The arguments are `CohortScopedDialog`'s.
     """
 
     def __init__(
@@ -103,10 +104,17 @@ class CohortListDialog(CohortScopedDialog):
         self.reads = LatestReads(self, context.runner)
         self._reload: Callable[[], object] | None = None
 
-    def follow_roster(self, reload: Callable[[], object]) -> None:
-        """Call `reload` whenever the cohort's roster changes (once the list is built)."""
+    def follow_roster(self, reload: Callable[[], object], *also: SignalInstance) -> None:
+        """Call `reload` whenever the cohort's roster changes (once the list is built).
+
+        Args:
+            reload: reads the list again.
+            also: more of the `ChangeNotifier`'s signals about one cohort (`nudges_changed`)
+                that concern the list.
+        """
         self._reload = reload
-        self.context.changes.roster_changed.connect(self._roster_changed)
+        for signal in (self.context.changes.roster_changed, *also):
+            signal.connect(self._roster_changed)
 
     @Slot(int)
     def _roster_changed(self, cohort_id: int) -> None:

@@ -302,7 +302,6 @@ class CohortSettingsDialog(CohortScopedDialog):
         started: list[Task] = []
 
         def done(_saved: CohortRules) -> None:
-            self.context.changes.roster_changed.emit(cohort_id)
             self.settings_saved.emit(f"Saved the settings of {name}")
             if shiboken6.isValid(self):
                 self.accept()

@@ -1,8 +1,9 @@
 """Export a cohort: choose the format, the file and what to include, see a preview, export.
 
-The preview (`exporters.preview`) and the export (`exporters.export_cohort`) run in the
-background through the `TaskRunner`; the preview follows every change after a short pause.
-Cancelling a running export stops it at the next batch of events and leaves no file behind.
+The preview (`exporters.preview`) and the export (`exporters.run_export`, as the command
+line runs it) run in the background through the `TaskRunner`; the preview follows every
+change after a short pause. Cancelling a running export stops it at the next batch of events
+and leaves no file behind.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from cohortdesk.core.schemas import (
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.export_preview_model import ExportPreviewModel
-from cohortdesk.ui.tasks import CancelledError, Progress, Task, pass_on_failure
+from cohortdesk.ui.tasks import CancelledError, Task, pass_on_failure
 from cohortdesk.ui.views.cohort_scoped_dialog import CohortScopedDialog, known_error_text
 from cohortdesk.ui.widgets.dialog_parts import action_buttons, dialog_layout
 from cohortdesk.ui.widgets.labels import error_label, heading_label, muted_label, show_error
@@ -351,20 +352,11 @@ class ExportDialog(CohortScopedDialog):
         path = self.path()
         assert path is not None
         db, now = self.context.db, self._now()
-
-        def work(progress: Progress) -> ExportResult:
-            def report(done: int, total: int) -> None:
-                progress.check()
-                progress.report(done, total)
-
-            with db.read() as session:
-                return exporters.export_cohort(
-                    session, cohort_id, format, path, options, now=now, progress=report
-                )
-
         task = self.context.runner.job(
             f"Exporting {self.cohort.name}",
-            work,
+            lambda progress: exporters.run_export(
+                db, cohort_id, format, path, options, now=now, progress=progress
+            ),
             self._export_done,
             lambda exc: self._export_error(task, exc),
         )

@@ -116,6 +116,7 @@ class HighlightsDialog(QDialog):
         self.delete_button.clicked.connect(self.delete_selected)
         self.table.doubleClicked.connect(self.edit_selected)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        context.changes.highlights_changed.connect(self._highlights_changed)
         self._update_buttons()
         self.reload()
 
@@ -228,10 +229,14 @@ class HighlightsDialog(QDialog):
             "Deleted the highlight",
         )
 
-    def _write(self, title: str, change: Callable[[Session], object], message: str) -> Task:
-        def done(_result: object) -> None:
-            self.status_message.emit(message)
-            if shiboken6.isValid(self):
-                self.reload()
+    @Slot(int)
+    def _highlights_changed(self, cohort_id: int) -> None:
+        shown = self.all_cohorts.isChecked() or cohort_id == self.cohort.id
+        if shiboken6.isValid(self) and shown:
+            self.reload()
 
-        return self.context.runner.write(title, change, done)
+    def _write(self, title: str, change: Callable[[Session], object], message: str) -> Task:
+        # The list follows the change the service returns (`_highlights_changed`): no reload here.
+        return self.context.runner.write(
+            title, change, lambda _result: self.status_message.emit(message)
+        )

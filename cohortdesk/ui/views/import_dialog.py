@@ -12,47 +12,34 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QProgressBar, QPushButton, QWidget
+from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.importers.base import ImportOptions
 from cohortdesk.core.schemas import CohortRow, ImportSummary
+from cohortdesk.core.services.activity.importing import ImportRequest, run_import
 from cohortdesk.ui.context import AppContext
-from cohortdesk.ui.models.import_preview_model import (
-    COL_DETAIL,
-    COL_KIND,
-    COL_OUTCOME,
-    COL_ROW,
-    COL_WHEN,
-    ImportPreviewModel,
-)
 from cohortdesk.ui.tasks import CancelledError, Task, pass_on_failure
 from cohortdesk.ui.views.cohort_scoped_dialog import CohortScopedDialog, known_error_text
 from cohortdesk.ui.views.import_files import (
     FileInfo,
-    ImportRequest,
     dropped_file,
     inspect_file,
     read_header,
     rejection_text,
-    run_import,
 )
+from cohortdesk.ui.views.import_preview import ImportPreview
+from cohortdesk.ui.views.import_progress import ImportProgress
 from cohortdesk.ui.views.import_source import ACTIVITY_CSV, ImportSource
-from cohortdesk.ui.views.import_summary import ImportSummaryView
 from cohortdesk.ui.widgets.dialog_parts import action_buttons, dialog_layout
-from cohortdesk.ui.widgets.labels import error_label, heading_label, muted_label, show_error
-from cohortdesk.ui.widgets.tables import make_table
+from cohortdesk.ui.widgets.labels import muted_label, show_error
 
 log = logging.getLogger(__name__)
 
 FILE_FILTER = (
     "Exports (*.csv *.tsv *.txt *.json *.jsonl *.ndjson *.zip *.xlsx *.xlsm);;All files (*)"
-)
-ERROR_STYLE = (
-    "QLabel { background: #fdecea; color: #8a1c1c; border: 1px solid #f1b0ab;"
-    " border-radius: 4px; padding: 8px 10px; }"
 )
 CANCELLED_TEXT = "Import cancelled: nothing was imported."
 #: wait this long after the last change before previewing again
@@ -128,42 +115,16 @@ class ImportDialog(CohortScopedDialog):
         self.zone_combo = self.source.zone_combo
         self.mapping = self.source.mapping
 
-        self.preview_title = heading_label("Preview")
-        self.preview_status = muted_label(wrap=False)
-        preview_row = QHBoxLayout()
-        preview_row.addWidget(self.preview_title)
-        preview_row.addWidget(self.preview_status, 1)
-        self.preview_button = QPushButton("&Preview")
-        self.preview_button.setToolTip(
-            "Read the whole file without storing anything (F5); it also runs by itself after "
-            "every change"
-        )
-        self.preview_button.setShortcut(QKeySequence("F5"))
-        preview_row.addWidget(self.preview_button)
-        self.summary_view = ImportSummaryView()
-        self.error_label = error_label()
-        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error_label.setStyleSheet(ERROR_STYLE)
-        self.error_label.setAccessibleName("Why the file cannot be imported")
-        self.preview_model = ImportPreviewModel(self)
-        self.preview_table = make_table(
-            self.preview_model, (COL_DETAIL,), fitted=(COL_ROW, COL_OUTCOME, COL_WHEN, COL_KIND)
-        )
-        self.preview_table.setAccessibleName("First rows of the file")
-        self.preview_table.setColumnWidth(2, 180)
-        self.preview_table.setMinimumHeight(160)
-
-        self.progress_bar = QProgressBar()
-        self.progress_bar.setTextVisible(False)
-        self.progress_label = muted_label(wrap=False)
-        metrics = self.progress_label.fontMetrics()
-        self.progress_label.setMinimumWidth(metrics.horizontalAdvance("99,999,999 rows read  "))
-        progress_row = QHBoxLayout()
-        progress_row.addWidget(self.progress_bar, 1)
-        progress_row.addWidget(self.progress_label)
-        self.progress_bar.hide()
-        self.progress_label.hide()
+        self.preview_pane = ImportPreview()
+        # the parts tests reach directly
+        self.preview_status = self.preview_pane.status
+        self.preview_button = self.preview_pane.button
+        self.summary_view = self.preview_pane.summary_view
+        self.error_label = self.preview_pane.error_label
+        self.preview_model = self.preview_pane.model
+        self.progress = ImportProgress()
+        self.progress_bar = self.progress.bar
+        self.progress_label = self.progress.label
 
         self.buttons, self.import_button, self.close_button = action_buttons(
             "&Import", self.choose_button, self.preview_button
@@ -174,11 +135,8 @@ class ImportDialog(CohortScopedDialog):
         layout.addWidget(intro)
         layout.addWidget(self.source)
         layout.addSpacing(4)
-        layout.addLayout(preview_row)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.summary_view)
-        layout.addWidget(self.preview_table, 1)
-        layout.addLayout(progress_row)
+        layout.addWidget(self.preview_pane, 1)
+        layout.addWidget(self.progress)
         layout.addWidget(self.buttons)
         self.choose_button.setFocus()
 
@@ -334,9 +292,7 @@ class ImportDialog(CohortScopedDialog):
         self._stop_preview()
         self._preview = None
         self._rejected_settings = None
-        self.preview_model.set_rows([])
-        self.summary_view.clear()
-        show_error(self.error_label, "")
+        self.preview_pane.clear()
 
     def _request(self) -> ImportRequest:
         assert self._path is not None
@@ -358,7 +314,7 @@ class ImportDialog(CohortScopedDialog):
         key = self._settings_key()
         task = self.context.runner.job(
             f"Previewing {request.path.name}",
-            lambda progress: run_import(db, request, progress, dry_run=True),
+            lambda progress: run_import(db, request, dry_run=True, progress=progress),
             lambda summary: self._preview_done(generation, summary),
             lambda exc: self._preview_failed(generation, key, task, exc),
         )
@@ -379,8 +335,7 @@ class ImportDialog(CohortScopedDialog):
             return
         self._preview_task = None
         self._preview = summary
-        self.summary_view.show_summary(summary)
-        self.preview_model.set_rows(summary.sample, self.options().timezone.key)
+        self.preview_pane.show_summary(summary, self.options().timezone.key)
         shown = len(summary.sample)
         self._set_status(
             f"showing the first {shown:,} of {summary.read:,} rows" if shown < summary.read else ""
@@ -412,48 +367,32 @@ class ImportDialog(CohortScopedDialog):
         total = self._preview.read if self._preview is not None else 0
         self._stop_preview()  # the preview shown stays: it is what is being imported
         show_error(self.error_label, "")
-        self.progress_bar.setRange(0, total)
-        self.progress_bar.setValue(0)
-        self.progress_bar.show()
-        self.progress_label.setText("Importing…")
-        self.progress_label.show()
+        self.progress.start(total)
         self._set_status("")
         task = self.context.runner.job(
             f"Importing {request.path.name}",
-            lambda progress: run_import(
-                db, request, progress, dry_run=False, backup_dir=backup_dir
-            ),
+            lambda progress: run_import(db, request, backup_dir=backup_dir, progress=progress),
             self._import_done,
             lambda exc: self._import_error(task, exc),
         )
-        task.progressed.connect(self._import_progressed)
+        task.progressed.connect(lambda done, _total, _message: self.progress.advance(done))
         self._import_task = task
         self._update_state()
         return task
-
-    @Slot(int, int, str)
-    def _import_progressed(self, done: int, _total: int, _message: str) -> None:
-        if self.progress_bar.maximum() and done <= self.progress_bar.maximum():
-            self.progress_bar.setValue(done)
-        self.progress_label.setText(f"{done:,} rows read")
 
     def cancel_import(self) -> None:
         """Stop the running import; what it wrote is rolled back."""
         if self._import_task is not None:
             self._import_task.cancel()
-            self.progress_label.setText("Cancelling…")
+            self.progress.cancelling()
             self.close_button.setEnabled(False)
 
     def _import_done(self, summary: ImportSummary) -> None:
         self._import_task = None
         self._done = True
         self._end_progress()
-        self.summary_view.show_summary(summary)
-        self.preview_model.set_rows(summary.sample, self.options().timezone.key)
+        self.preview_pane.show_summary(summary, self.options().timezone.key)
         self._set_status("")
-        changes = self.context.changes
-        changes.roster_changed.emit(self.cohort.id)
-        changes.cohorts_changed.emit()
         self._update_state()
         self.close_button.setFocus()
         self.import_finished.emit(summary)
@@ -472,23 +411,19 @@ class ImportDialog(CohortScopedDialog):
             self.import_failed.emit(rejection_text(exc))
 
     def _end_progress(self) -> None:
-        self.progress_bar.hide()
-        self.progress_label.hide()
+        self.progress.hide()
         self.close_button.setEnabled(True)
 
     # ---- showing state ---------------------------------------------------------------
 
     def _show_failure(self, exc: BaseException, task: Task | None) -> None:
         """A rejected file inline, with file, row and reason; a bug to the main window too."""
-        self.preview_model.set_rows([])
-        self.summary_view.clear()
         if isinstance(exc, KnownError):
-            show_error(self.error_label, rejection_text(exc))
+            self.preview_pane.show_failure(rejection_text(exc))
             self._set_status("")
             return
-        show_error(
-            self.error_label,
-            "Something went wrong inside cohortdesk (a bug): nothing was imported.",
+        self.preview_pane.show_failure(
+            "Something went wrong inside cohortdesk (a bug): nothing was imported."
         )
         if task is not None:
             pass_on_failure(self.context.runner, task, exc)
@@ -497,7 +432,7 @@ class ImportDialog(CohortScopedDialog):
 
     def error_text(self) -> str:
         """The inline error shown, or an empty string."""
-        return "" if self.error_label.isHidden() else self.error_label.text()
+        return self.preview_pane.error_text()
 
     def _set_status(self, text: str) -> None:
         self.preview_status.setText(text)
@@ -512,7 +447,7 @@ class ImportDialog(CohortScopedDialog):
         ready = editable and not self._problem()
         self.import_button.setEnabled(ready and not rejected)
         self.preview_button.setEnabled(ready and self._preview_task is None)
-        self.preview_title.setText("Result" if self._done else "Preview")
+        self.preview_pane.title.setText("Result" if self._done else "Preview")
         if importing:
             self.close_button.setText("Cancel import")
         elif self._done:

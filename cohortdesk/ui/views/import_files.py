@@ -1,32 +1,22 @@
-"""The import dialog's work on files and the database, run in workers, and its words for errors.
+"""The import dialog's look at a file, run in workers, and its words for errors.
 
-Nothing here touches a widget: these functions run in the `TaskRunner`'s threads (except
-`rejection_text` and `dropped_file`, which only format or read an event).
+Nothing here touches a widget: `inspect_file` and `read_header` run in the `TaskRunner`'s
+threads; `rejection_text` and `dropped_file` only format or read an event. The import itself
+is the use case the command line runs too (`core.services.activity.importing`).
 """
 
 from __future__ import annotations
 
 import logging
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
 from cohortdesk.core.errors import KnownError
-from cohortdesk.core.importers.base import (
-    DEFAULT_MAX_BYTES,
-    ImportOptions,
-    ImportRejectedError,
-    SourceFile,
-)
+from cohortdesk.core.importers.base import DEFAULT_MAX_BYTES, ImportRejectedError, SourceFile
 from cohortdesk.core.importers.registry import detect_format
 from cohortdesk.core.importers.textio import read_csv
-from cohortdesk.core.schemas import ImportSummary
-from cohortdesk.core.services.activity import imports
-from cohortdesk.core.storage.db import Database
-from cohortdesk.core.storage.import_guard import guarded_import
-from cohortdesk.ui.tasks import Progress
 
 log = logging.getLogger(__name__)
 
@@ -60,58 +50,6 @@ def read_header(path: Path) -> list[str]:
     if close is not None:
         close()  # closes the file the row iterator holds open
     return table.header
-
-
-@dataclass(frozen=True)
-class ImportRequest:
-    """One file to import (or preview) into one cohort, with the user's choices."""
-
-    cohort_id: int
-    path: Path
-    format_name: str
-    options: ImportOptions
-
-
-def run_import(
-    db: Database,
-    request: ImportRequest,
-    progress: Progress,
-    *,
-    dry_run: bool,
-    backup_dir: Path | None = None,
-) -> ImportSummary:
-    """Import the file as one transaction, or (dry run) in one that is always rolled back.
-
-    A real import backs the database up into `backup_dir` first and leaves a note while it
-    runs (`import_guard`), outside its transaction. Cancelling makes the progress callback
-    raise `CancelledError`: the transaction is rolled back and nothing is imported.
-    """
-    if dry_run:
-        guard: AbstractContextManager[object] = nullcontext()
-    else:
-        progress.report(0, 0, "Backing up before the import…")
-        guard = guarded_import(db.file, backup_dir, request.path, request.cohort_id)
-    unit = db.trial() if dry_run else db.write()
-    with guard, unit as session:
-        return imports.import_file(
-            session,
-            request.cohort_id,
-            request.path,
-            request.format_name,
-            request.options,
-            dry_run=dry_run,
-            progress=reporter(progress),
-        )
-
-
-def reporter(progress: Progress) -> imports.ProgressCallback:
-    """The import's progress callback: raises when cancelled, else reports the rows read."""
-
-    def report(rows: int) -> None:
-        progress.check()
-        progress.report(rows, 0, "")
-
-    return report
 
 
 def rejection_text(exc: KnownError) -> str:

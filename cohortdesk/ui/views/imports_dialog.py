@@ -127,7 +127,7 @@ class ImportsDialog(CohortListDialog):
 
     @Slot()
     def undo_selected(self) -> None:
-        """Ask, then undo the selected import and tell every view."""
+        """Ask, then undo the selected import (the runner tells every view, this list too)."""
         row = self.selected_batch()
         if row is None or row.undone_at is not None:
             return
@@ -148,9 +148,6 @@ class ImportsDialog(CohortListDialog):
         )
 
     def _undone(self, row: ImportBatchRow, removed: int) -> None:
-        changes = self.context.changes
-        changes.roster_changed.emit(self.cohort.id)  # reloads this list too
-        changes.cohorts_changed.emit()
         if not shiboken6.isValid(self):
             return  # closed while the undo ran
         self.batch_undone.emit(

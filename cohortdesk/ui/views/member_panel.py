@@ -114,6 +114,7 @@ class MemberPanel(QWidget):
         context.changes.member_changed.connect(self._member_changed)
         context.changes.roster_changed.connect(self._roster_changed)
         context.as_of.changed.connect(self._roster_changed)  # counts as of another day
+        context.changes.nudges_changed.connect(self._roster_changed)  # the Nudges tab
 
     # ---- what is shown ----
 

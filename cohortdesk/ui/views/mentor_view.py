@@ -149,6 +149,7 @@ class MentorView(QDialog):
         self.detail.sessions_view.doubleClicked.connect(self.edit_session)
         self.detail.sessions_view.selectionModel().selectionChanged.connect(self._update_buttons)
         context.changes.roster_changed.connect(self._roster_changed)
+        context.changes.mentoring_changed.connect(self._mentoring_changed)
         self._update_buttons()
         self._load_mentors()
 
@@ -289,15 +290,18 @@ class MentorView(QDialog):
         if cohort_id == self.cohort_id:
             self._load_mentors()
 
+    @Slot(int)
+    def _mentoring_changed(self, cohort_id: int) -> None:
+        # Mentees counted in the mentor list may have moved too, not only this overview.
+        self._roster_changed(cohort_id)
+
     # ---- changes ----
 
     def _write(self, title: str, change: Callable[[Session], object], message: str) -> Task:
-        def done(_result: object) -> None:
-            self.status_message.emit(message)
-            if shiboken6.isValid(self):
-                self.reload()
-
-        return self.context.runner.write(title, change, done)
+        # The list follows the change the service returns (`_mentoring_changed`): no reload here.
+        return self.context.runner.write(
+            title, change, lambda _result: self.status_message.emit(message)
+        )
 
     @Slot()
     def mark_reviewed(self) -> Task | None:

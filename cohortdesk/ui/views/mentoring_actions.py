@@ -22,7 +22,7 @@ from cohortdesk.core.errors import KnownError
 from cohortdesk.core.exporters import manager_summary
 from cohortdesk.core.paths import sqlite_url
 from cohortdesk.core.schemas import CohortRow
-from cohortdesk.core.schemas.mentoring import NotesImportResult, ReviewPackInfoRow, ReviewPackResult
+from cohortdesk.core.schemas.mentoring import ReviewPackInfoRow, ReviewPackResult
 from cohortdesk.core.services.mentoring import review_notes, review_pack
 from cohortdesk.core.settings import Settings
 from cohortdesk.core.storage.db import Database
@@ -275,14 +275,10 @@ class MentoringActions(QObject):
             path = Path(chosen)
         source = path
 
-        def done(result: NotesImportResult) -> None:
-            self.window.say(result.message())
-            self.context.changes.roster_changed.emit(cohort.id)
-
         self.context.runner.write(
             "Importing review notes",
             lambda s: review_notes.import_notes(s, cohort.id, source),
-            done,
+            lambda result: self.window.say(result.message()),
         )
 
     @Slot()
@@ -320,11 +316,12 @@ class MentoringActions(QObject):
         )
 
     def _open_window(self, db: Database) -> None:
+        changes = ChangeNotifier()
         context = SecondaryContext(
             db=db,
             paths=self.context.paths,
-            runner=TaskRunner(db),
-            changes=ChangeNotifier(),
+            runner=TaskRunner(db, changes),
+            changes=changes,
             settings=Settings(show_archived=self.context.settings.show_archived),
             today=self.context.today,
         )

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from cohortdesk.core.errors import KnownError
-from cohortdesk.core.schemas import CohortRow, validated
+from cohortdesk.core.schemas import Changed, Changes, CohortRow, validated
 from cohortdesk.core.schemas.mentoring import AssignmentRow, GroupInput, GroupRow, MentorRow
 from cohortdesk.core.services.mentoring import mentoring
 from cohortdesk.ui import format as fmt
@@ -261,7 +261,7 @@ class MentoringDialog(QDialog):
 
     # ---- changes ----
 
-    def _write(self, title: str, change: Callable[[Session], str]) -> Task:
+    def _write(self, title: str, change: Callable[[Session], Changed[str]]) -> Task:
         def done(message: str) -> None:
             show_error(self.error, "")
             self.changed.emit(message)
@@ -284,11 +284,15 @@ class MentoringDialog(QDialog):
         if mentor is None or not chosen:
             return None
 
-        def change(s: Session) -> str:
-            results = [mentoring.assign_mentor(s, mentor, m, group) for m in chosen]
-            if len(results) == 1:
-                return results[0].message()
-            return f"Assigned {len(results)} mentees to {results[0].mentor_name}"
+        def change(s: Session) -> Changed[str]:
+            done = [mentoring.assign_mentor(s, mentor, m, group) for m in chosen]
+            first = done[0].value
+            message = (
+                first.message()
+                if len(done) == 1
+                else f"Assigned {len(done)} mentees to {first.mentor_name}"
+            )
+            return Changed(value=message, changes=Changes.merged(d.changes for d in done))
 
         return self._write("Assigning mentees", change)
 
@@ -298,10 +302,10 @@ class MentoringDialog(QDialog):
         if not chosen:
             return None
 
-        def change(s: Session) -> str:
-            for membership_id in chosen:
-                mentoring.unassign_mentor(s, membership_id)
-            return f"Removed the mentor of {fmt.plural(len(chosen), 'member')}"
+        def change(s: Session) -> Changed[str]:
+            changes = Changes.merged(mentoring.unassign_mentor(s, m).changes for m in chosen)
+            message = f"Removed the mentor of {fmt.plural(len(chosen), 'member')}"
+            return Changed(value=message, changes=changes)
 
         return self._write("Removing mentors", change)
 
@@ -316,9 +320,9 @@ class MentoringDialog(QDialog):
         def save() -> None:
             data = dialog.value()
 
-            def change(s: Session) -> str:
-                mentoring.create_group(s, mentor, data)
-                return f"Created the group {data.name}"
+            def change(s: Session) -> Changed[str]:
+                created = mentoring.create_group(s, mentor, data)
+                return created.with_value(f"Created the group {data.name}")
 
             self._write("Creating the group", change)
 
@@ -337,9 +341,9 @@ class MentoringDialog(QDialog):
         def save() -> None:
             data = dialog.value()
 
-            def change(s: Session) -> str:
-                mentoring.update_group(s, group.id, data)
-                return f"Saved the group {data.name}"
+            def change(s: Session) -> Changed[str]:
+                saved = mentoring.update_group(s, group.id, data)
+                return saved.with_value(f"Saved the group {data.name}")
 
             self._write("Saving the group", change)
 

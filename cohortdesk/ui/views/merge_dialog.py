@@ -262,10 +262,6 @@ class MergeDialog(QDialog):
 
     def _merged(self, result: MergeResult, kept_membership_id: int) -> None:
         self._busy = False
-        changes = self.context.changes
-        for cohort_id in result.cohort_ids:
-            changes.roster_changed.emit(cohort_id)
-        changes.cohorts_changed.emit()
         self.people_merged.emit(result, kept_membership_id)
         super().accept()
 

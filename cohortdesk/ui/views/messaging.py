@@ -13,11 +13,11 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QTabWidget, QWidget
 
 from cohortdesk.core.schemas import AttentionItem, CohortRow, MemberRow
+from cohortdesk.core.services.messaging.sending import Recipient
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.views.cohort_settings_dialog import CohortSettingsDialog
 from cohortdesk.ui.views.member_panel import MemberPanel
 from cohortdesk.ui.views.nudge_dialog import NudgeDialog
-from cohortdesk.ui.views.nudge_sending import Recipient
 from cohortdesk.ui.views.nudges_dialog import NudgesDialog
 from cohortdesk.ui.views.roster_view import RosterView
 from cohortdesk.ui.views.templates_dialog import TemplatesDialog

@@ -110,7 +110,7 @@ class NudgesDialog(CohortListDialog):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.delete_button.clicked.connect(self.delete_selected)
         self.close_button.clicked.connect(self.reject)
-        self.follow_roster(self.reload)
+        self.follow_roster(self.reload, context.changes.nudges_changed)
         self._selection_changed()
         self.reload()
 
@@ -162,11 +162,9 @@ class NudgesDialog(CohortListDialog):
             "Delete nudge",
         ):
             return None
-        cohort_id = self.cohort.id
         started: list[Task] = []
 
         def done(_none: object) -> None:
-            self.context.changes.roster_changed.emit(cohort_id)
             self.status_message.emit(f"Deleted the nudge to {row.name} of {when}")
 
         def failed(exc: BaseException) -> None:

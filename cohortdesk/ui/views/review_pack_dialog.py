@@ -7,6 +7,7 @@ session notes, and sends back the notes file (File › Import review notes…).
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import shiboken6
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from cohortdesk.core.errors import KnownError
+from cohortdesk.core.progress import step
 from cohortdesk.core.schemas import CohortRow
 from cohortdesk.core.schemas.mentoring import MentorRow, ReviewPackResult
 from cohortdesk.core.services.mentoring import mentoring, review_pack
@@ -169,12 +171,10 @@ class ReviewPackDialog(QDialog):
         db = self.context.db
 
         def work(progress: Progress) -> ReviewPackResult:
-            def step(done: int, total: int, what: str) -> None:
-                progress.check()
-                progress.report(done, total, what)
-
             with db.read() as session:
-                return review_pack.make_review_pack(session, mentor, target, on_step=step)
+                return review_pack.make_review_pack(
+                    session, mentor, target, on_step=partial(step, progress)
+                )
 
         self._task = self.context.runner.job(
             "Making the review pack", work, self._made, self._failed

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from cohortdesk.core.errors import KnownError
-from cohortdesk.core.schemas import CohortRow, MemberRow, TemplateRow
+from cohortdesk.core.schemas import Changed, CohortRow, MemberRow, TemplateRow
 from cohortdesk.core.services.activity import participation
 from cohortdesk.core.services.messaging import templates
 from cohortdesk.ui.context import AppContext
@@ -302,7 +302,9 @@ class TemplatesDialog(QDialog):
             verb,
         )
 
-    def _write(self, description: str, change: Callable[[Session], TemplateRow], verb: str) -> Task:
+    def _write(
+        self, description: str, change: Callable[[Session], Changed[TemplateRow]], verb: str
+    ) -> Task:
         started: list[Task] = []
 
         def done(saved: TemplateRow) -> None:

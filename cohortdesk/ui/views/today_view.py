@@ -216,10 +216,12 @@ class TodayView(QWidget):
         layout.setContentsMargins(12, 12, 12, 8)
         layout.addWidget(self.splitter)
 
-        context.changes.roster_changed.connect(self._cohort_changed)
-        context.changes.member_changed.connect(
-            lambda cohort_id, _mid: self._cohort_changed(cohort_id)
-        )
+        changes = context.changes
+        changes.roster_changed.connect(self._cohort_changed)
+        changes.member_changed.connect(lambda cohort_id, _mid: self._cohort_changed(cohort_id))
+        # Who was nudged lately, and the message each would get, are on the list too.
+        changes.nudges_changed.connect(self._cohort_changed)
+        changes.templates_changed.connect(self._templates_changed)
         context.as_of.changed.connect(self._as_of_changed)
         self._update_buttons()
 
@@ -306,6 +308,11 @@ class TodayView(QWidget):
         if self.cohort is not None and cohort_id == self.cohort.id:
             self._show_heading()
             self.reload()
+
+    @Slot()
+    def _templates_changed(self) -> None:
+        if self.cohort is not None:
+            self._reload_timer.start()
 
     # -- the attention list --------------------------------------------------------------
 
@@ -419,13 +426,10 @@ class TodayView(QWidget):
         suggestion = self.selected_suggestion()
         if suggestion is None or self.cohort is None:
             return None
-        cohort_id = self.cohort.id
         to = stage(suggestion.to_stage).label
         return self._write(
             f"Accepting the suggestion for {suggestion.name}",
             lambda session: evidence.accept_suggestion(session, suggestion),
-            cohort_id,
-            suggestion,
             f"Moved {suggestion.name} to stage {to} (suggestion accepted, evidence recorded)",
         )
 
@@ -438,8 +442,6 @@ class TodayView(QWidget):
         return self._write(
             f"Dismissing the suggestion for {suggestion.name}",
             lambda session: evidence.dismiss_suggestion(session, suggestion),
-            self.cohort.id,
-            suggestion,
             f"Dismissed the suggestion for {suggestion.name}: it comes back only with new evidence",
         )
 
@@ -447,8 +449,6 @@ class TodayView(QWidget):
         self,
         description: str,
         change: Callable[[Session], Any],
-        cohort_id: int,
-        suggestion: StageSuggestion,
         message: str,
     ) -> Task:
         self.accept_button.setEnabled(False)
@@ -456,9 +456,6 @@ class TodayView(QWidget):
         started: list[Task] = []
 
         def done(_result: object) -> None:
-            changes = self.context.changes
-            changes.member_changed.emit(cohort_id, suggestion.membership_id)
-            changes.roster_changed.emit(cohort_id)
             self.status_message.emit(message)
 
         def failed(exc: BaseException) -> None:

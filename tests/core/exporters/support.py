@@ -8,7 +8,7 @@ from typing import Any
 
 from pypdf import PdfReader
 
-from cohortdesk.core.exporters import export_cohort
+from cohortdesk.core import exporters
 from cohortdesk.core.exporters.records import ExportData, collect
 from cohortdesk.core.schemas import ExportFormat, ExportOptions, ExportResult
 from cohortdesk.core.storage.db import Database
@@ -18,8 +18,7 @@ from tests.core.exporters.conftest import NOW
 def run_export(
     db: Database, cohort_id: int, format: ExportFormat, path: Path, **options: Any
 ) -> ExportResult:
-    with db.read() as session:
-        return export_cohort(session, cohort_id, format, path, ExportOptions(**options), now=NOW)
+    return exporters.run_export(db, cohort_id, format, path, ExportOptions(**options), now=NOW)
 
 
 def collected(db: Database, cohort_id: int, **options: Any) -> ExportData:

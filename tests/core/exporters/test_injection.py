@@ -66,8 +66,8 @@ def test_a_hostile_cohort_exports_without_a_single_formula(db: Database, tmp_pat
             session,
             cohort.id,
             MemberInput(full_name='=HYPERLINK("http://evil.example","click")', role=Role.LEARNER),
-        )
-        other = members.add_member(session, cohort.id, MemberInput(full_name="+1-2"))
+        ).value
+        other = members.add_member(session, cohort.id, MemberInput(full_name="+1-2")).value
         tracking.add_event(
             session,
             hostile,

@@ -115,15 +115,23 @@ def test_cancelling_through_progress_leaves_no_file(
     class CancelledError(Exception):
         pass
 
-    def progress(done: int, total: int) -> None:
-        if done >= 4:
-            raise CancelledError
+    class Progress:
+        def __init__(self) -> None:
+            self.done: list[int] = []
+
+        def report(self, done: int, total: int, message: str = "") -> None:
+            self.done.append(done)
+
+        def check(self) -> None:
+            if len(self.done) >= 3:
+                raise CancelledError
 
     folder = tmp_path / "out"
     folder.mkdir()
-    with db.read() as session, pytest.raises(CancelledError):
-        run.export_cohort(
-            session,
+    progress = Progress()
+    with pytest.raises(CancelledError):
+        run.run_export(
+            db,
             sample.cohort_id,
             ExportFormat.XLSX,
             folder / "x.xlsx",
@@ -131,7 +139,7 @@ def test_cancelling_through_progress_leaves_no_file(
             now=NOW,
             progress=progress,
         )
-    assert list(folder.iterdir()) == []
+    assert progress.done == [0, 2, 4] and list(folder.iterdir()) == []
 
 
 def _write_settings(folder: Path) -> Path:

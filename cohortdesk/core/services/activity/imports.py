@@ -43,7 +43,13 @@ from cohortdesk.core.models import (
     MotivationCheck,
     utcnow,
 )
-from cohortdesk.core.schemas import ImportBatchRow, ImportPreviewRow, ImportSummary
+from cohortdesk.core.schemas import (
+    Changed,
+    Changes,
+    ImportBatchRow,
+    ImportPreviewRow,
+    ImportSummary,
+)
 from cohortdesk.core.services.activity import rollups
 from cohortdesk.core.services.people.cohorts import delete_orphans
 from cohortdesk.core.services.people.identities import PeopleMatcher
@@ -345,10 +351,10 @@ def list_batches(session: Session, cohort_id: int) -> list[ImportBatchRow]:
     ]
 
 
-def undo_batch(session: Session, batch_id: int, *, now: datetime | None = None) -> int:
+def undo_batch(session: Session, batch_id: int, *, now: datetime | None = None) -> Changed[int]:
     """Remove exactly the events an import brought in, and the members it added who have
     nothing else recorded (no events, notes, check-ins or access issues). Returns the number
-    of events removed.
+    of events removed; the cohort's roster and the list of cohorts (its counts) changed.
 
     Raises:
         NotFoundError: no such import.
@@ -374,7 +380,12 @@ def undo_batch(session: Session, batch_id: int, *, now: datetime | None = None) 
     assert batch is not None
     batch.undone_at = now or utcnow()
     session.flush()
-    return removed
+    return Changed(value=removed, changes=imported_into(batch.cohort_id))
+
+
+def imported_into(cohort_id: int) -> Changes:
+    """What an import (or its undoing) changes: the cohort's roster, and its counts in the list."""
+    return Changes(cohorts=True, rosters=frozenset({cohort_id}))
 
 
 def _has_records(session: Session, membership: Membership) -> bool:

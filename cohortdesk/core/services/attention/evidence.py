@@ -47,6 +47,8 @@ from cohortdesk.core.models import (
 )
 from cohortdesk.core.rendering import day_label
 from cohortdesk.core.schemas import (
+    Changed,
+    Changes,
     EvidenceLine,
     EvidenceThresholds,
     MemberEvidence,
@@ -60,7 +62,7 @@ from cohortdesk.core.services.attention.evidence_facts import (
 )
 from cohortdesk.core.services.attention.rules import get_rules
 from cohortdesk.core.services.people import tracking
-from cohortdesk.core.services.people.members import require_membership
+from cohortdesk.core.services.people.members import member_changes, require_membership
 from cohortdesk.core.stages import FIRST_STAGE, LAST_STAGE, stage
 from cohortdesk.core.text import plural
 
@@ -236,7 +238,7 @@ def suggestions(
 
 def accept_suggestion(
     session: Session, suggestion: StageSuggestion, *, now: datetime | None = None
-) -> StageChangeRow:
+) -> Changed[StageChangeRow]:
     """Move the learner as suggested, recording the evidence shown with the suggestion.
 
     Raises:
@@ -264,7 +266,7 @@ def accept_suggestion(
 
 def dismiss_suggestion(
     session: Session, suggestion: StageSuggestion, *, now: datetime | None = None
-) -> None:
+) -> Changes:
     """Turn a suggestion down: it returns only when its evidence counts grow.
 
     Raises:
@@ -282,6 +284,7 @@ def dismiss_suggestion(
         )
     )
     session.flush()
+    return member_changes(membership)
 
 
 def _check_current(membership: Membership, suggestion: StageSuggestion) -> None:

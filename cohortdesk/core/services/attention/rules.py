@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from cohortdesk.core.errors import NotFoundError
 from cohortdesk.core.models import Cohort, utcnow
 from cohortdesk.core.models import CohortRules as CohortRulesRecord
-from cohortdesk.core.schemas import CohortRules
+from cohortdesk.core.schemas import Changed, Changes, CohortRules
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +48,10 @@ def get_rules(session: Session, cohort_id: int) -> CohortRules:
 
 def save_rules(
     session: Session, cohort_id: int, rules: CohortRules, *, now: datetime | None = None
-) -> CohortRules:
+) -> Changed[CohortRules]:
     """Store the cohort's rules (all of them: pass `get_rules(...).model_copy(update=...)`).
+
+    Every judgement of the cohort's members follows the rules: its roster changes.
 
     Raises:
         NotFoundError: the cohort does not exist.
@@ -67,4 +69,4 @@ def save_rules(
         record.settings = document
         record.updated_at = now or utcnow()
     session.flush()
-    return rules
+    return Changed(value=rules, changes=Changes.of_roster(cohort_id))

@@ -24,6 +24,7 @@ from cohortdesk.core.models import (
     Person,
     utcnow,
 )
+from cohortdesk.core.schemas import Changed, Changes
 from cohortdesk.core.schemas.mentoring import HighlightInput, HighlightRow, split_tags
 from cohortdesk.core.services.people.expertise import fold
 
@@ -55,9 +56,13 @@ def event_day(session: Session, event_id: int) -> date:
     return event.occurred_at.astimezone(ZoneInfo(cohort.timezone)).date()
 
 
+def _changed(*memberships: Membership) -> Changes:
+    return Changes(highlights=frozenset(m.cohort_id for m in memberships))
+
+
 def add_highlight(
     session: Session, data: HighlightInput, *, now: datetime | None = None
-) -> HighlightRow:
+) -> Changed[HighlightRow]:
     """Capture a highlight.
 
     Raises:
@@ -79,16 +84,17 @@ def add_highlight(
     )
     session.add(record)
     session.flush()
-    return get_highlight(session, record.id)
+    return Changed(value=get_highlight(session, record.id), changes=_changed(membership))
 
 
 def update_highlight(
     session: Session, highlight_id: int, data: HighlightInput, *, now: datetime | None = None
-) -> HighlightRow:
+) -> Changed[HighlightRow]:
     """Change a highlight's text, date, kind, tags (or member)."""
     record = session.get(Highlight, highlight_id)
     if record is None:
         raise NotFoundError(f"No highlight with id {highlight_id}")
+    before = _membership(session, record.membership_id)
     membership = _membership(session, data.membership_id)
     _check_event(session, membership, data.event_id)
     record.membership_id = membership.id
@@ -96,16 +102,19 @@ def update_highlight(
     record.text, record.tags, record.event_id = data.text, data.tags, data.event_id
     record.updated_at = now or utcnow()
     session.flush()
-    return get_highlight(session, record.id)
+    changes = _changed(before, membership)
+    return Changed(value=get_highlight(session, record.id), changes=changes)
 
 
-def delete_highlight(session: Session, highlight_id: int) -> None:
+def delete_highlight(session: Session, highlight_id: int) -> Changes:
     """Delete a highlight."""
     record = session.get(Highlight, highlight_id)
     if record is None:
         raise NotFoundError(f"No highlight with id {highlight_id}")
+    changes = _changed(_membership(session, record.membership_id))
     session.delete(record)
     session.flush()
+    return changes
 
 
 def _rows(session: Session, *where: object) -> list[HighlightRow]:

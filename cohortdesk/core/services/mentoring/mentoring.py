@@ -7,7 +7,8 @@ module keeps it: assigning a mentor replaces the mentee's link, and readers take
 link when a merge left two.
 
 Sessions belong to their mentor: every function that reads or changes one takes the mentor's
-membership and refuses a session of another mentor as if it did not exist.
+membership and refuses a session of another mentor as if it did not exist. Every write returns
+the cohort whose mentoring changed (`Changes.mentoring`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from cohortdesk.core.models import (
     Role,
     utcnow,
 )
+from cohortdesk.core.schemas import Changed, Changes
 from cohortdesk.core.schemas.mentoring import (
     AssignmentRow,
     AssignResult,
@@ -85,6 +87,10 @@ def _membership(session: Session, membership_id: int) -> Membership:
     return membership
 
 
+def _changed(membership: Membership) -> Changes:
+    return Changes(mentoring=frozenset({membership.cohort_id}))
+
+
 def _name(session: Session, membership: Membership) -> str:
     name = session.scalar(select(Person.full_name).where(Person.id == membership.person_id))
     return name or "?"
@@ -123,7 +129,7 @@ def assign_mentor(
     mentor_membership_id: int,
     mentee_membership_id: int,
     group_id: int | None = None,
-) -> AssignResult:
+) -> Changed[AssignResult]:
     """Make `mentor` the mentor of `mentee` (replacing any other), optionally in a group.
 
     Raises:
@@ -154,27 +160,29 @@ def assign_mentor(
         )
     )
     session.flush()
-    return AssignResult(
+    result = AssignResult(
         mentee_membership_id=mentee.id,
         mentee_name=_name(session, mentee),
         mentor_name=_name(session, mentor),
         previous_mentor_name=previous_name,
         group_name=group_name,
     )
+    return Changed(value=result, changes=_changed(mentee))
 
 
-def unassign_mentor(session: Session, mentee_membership_id: int) -> str | None:
+def unassign_mentor(session: Session, mentee_membership_id: int) -> Changed[str | None]:
     """Leave the mentee without a mentor; returns the former mentor's name, if any."""
     mentee = _membership(session, mentee_membership_id)
     link = current_links(session, mentee.cohort_id).get(mentee.id)
     session.execute(delete(MentorLink).where(MentorLink.mentee_membership_id == mentee.id))
     session.flush()
-    if link is None:
-        return None
-    return _name(session, _membership(session, link.mentor_membership_id))
+    former = None
+    if link is not None:
+        former = _name(session, _membership(session, link.mentor_membership_id))
+    return Changed(value=former, changes=_changed(mentee))
 
 
-def set_mentee_group(session: Session, mentee_membership_id: int, group_id: int | None) -> None:
+def set_mentee_group(session: Session, mentee_membership_id: int, group_id: int | None) -> Changes:
     """Put a mentee in one of their mentor's groups (or in none).
 
     Raises:
@@ -190,6 +198,7 @@ def set_mentee_group(session: Session, mentee_membership_id: int, group_id: int 
         raise KnownError("That group belongs to another mentor")
     link.group_id = group_id
     session.flush()
+    return _changed(mentee)
 
 
 def assignments(session: Session, cohort_id: int) -> list[AssignmentRow]:
@@ -350,13 +359,15 @@ def find_group(session: Session, mentor_membership_id: int, name: str) -> GroupR
     )
 
 
-def create_group(session: Session, mentor_membership_id: int, data: GroupInput) -> GroupRow:
+def create_group(
+    session: Session, mentor_membership_id: int, data: GroupInput
+) -> Changed[GroupRow]:
     """A new group of the mentor's.
 
     Raises:
         ConflictError: the mentor already has a group of that name.
     """
-    _membership(session, mentor_membership_id)
+    mentor = _membership(session, mentor_membership_id)
     if find_group(session, mentor_membership_id, data.name) is not None:
         raise ConflictError(f"There is already a group called {data.name!r}")
     group = MentoringGroup(
@@ -364,10 +375,10 @@ def create_group(session: Session, mentor_membership_id: int, data: GroupInput) 
     )
     session.add(group)
     session.flush()
-    return _group_rows(session, [group])[0]
+    return Changed(value=_group_rows(session, [group])[0], changes=_changed(mentor))
 
 
-def update_group(session: Session, group_id: int, data: GroupInput) -> GroupRow:
+def update_group(session: Session, group_id: int, data: GroupInput) -> Changed[GroupRow]:
     """Rename a group or change its goal."""
     group = _group(session, group_id)
     other = find_group(session, group.mentor_membership_id, data.name)
@@ -375,10 +386,11 @@ def update_group(session: Session, group_id: int, data: GroupInput) -> GroupRow:
         raise ConflictError(f"There is already a group called {data.name!r}")
     group.name, group.goal = data.name, data.goal
     session.flush()
-    return _group_rows(session, [group])[0]
+    mentor = _membership(session, group.mentor_membership_id)
+    return Changed(value=_group_rows(session, [group])[0], changes=_changed(mentor))
 
 
-def delete_group(session: Session, group_id: int) -> None:
+def delete_group(session: Session, group_id: int) -> Changes:
     """Delete a group; its mentees keep their mentor.
 
     Raises:
@@ -394,8 +406,10 @@ def delete_group(session: Session, group_id: int) -> None:
         raise ConflictError(
             f"The group {group.name} has {sessions} session notes of its mentor: keep it"
         )
+    changes = _changed(_membership(session, group.mentor_membership_id))
     session.delete(group)
     session.flush()
+    return changes
 
 
 # ---- sessions -----------------------------------------------------------------------------
@@ -461,7 +475,7 @@ def add_session(
     *,
     now: datetime | None = None,
     session_uuid: str | None = None,
-) -> SessionRow:
+) -> Changed[SessionRow]:
     """Record a session of the mentor's, with a fresh stable id (or `session_uuid`)."""
     mentor = _membership(session, mentor_membership_id)
     _check_with_whom(session, mentor, data)
@@ -480,7 +494,8 @@ def add_session(
     )
     session.add(record)
     session.flush()
-    return _session_rows(session, mentor.id, MentoringSession.id == record.id)[0]
+    row = _session_rows(session, mentor.id, MentoringSession.id == record.id)[0]
+    return Changed(value=row, changes=_changed(mentor))
 
 
 def update_session(
@@ -490,7 +505,7 @@ def update_session(
     data: SessionInput,
     *,
     now: datetime | None = None,
-) -> SessionRow:
+) -> Changed[SessionRow]:
     """Change one of the mentor's sessions (its stable id stays).
 
     Raises:
@@ -505,13 +520,16 @@ def update_session(
     record.notes, record.goals, record.next_steps = data.notes, data.goals, data.next_steps
     record.updated_at = now or utcnow()
     session.flush()
-    return _session_rows(session, mentor.id, MentoringSession.id == record.id)[0]
+    row = _session_rows(session, mentor.id, MentoringSession.id == record.id)[0]
+    return Changed(value=row, changes=_changed(mentor))
 
 
-def delete_session(session: Session, mentor_membership_id: int, session_id: int) -> None:
+def delete_session(session: Session, mentor_membership_id: int, session_id: int) -> Changes:
     """Delete one of the mentor's sessions."""
-    session.delete(_own_session(session, mentor_membership_id, session_id))
+    mentor = _membership(session, mentor_membership_id)
+    session.delete(_own_session(session, mentor.id, session_id))
     session.flush()
+    return _changed(mentor)
 
 
 # ---- reviews ------------------------------------------------------------------------------
@@ -519,13 +537,13 @@ def delete_session(session: Session, mentor_membership_id: int, session_id: int)
 
 def mark_reviewed(
     session: Session, mentor_membership_id: int, *, now: datetime | None = None
-) -> datetime:
+) -> Changed[datetime]:
     """Record that the mentor reviewed their mentees now; returns the time recorded."""
-    _membership(session, mentor_membership_id)
+    mentor = _membership(session, mentor_membership_id)
     when = now or utcnow()
     session.add(MentorReview(mentor_membership_id=mentor_membership_id, reviewed_at=when))
     session.flush()
-    return when
+    return Changed(value=when, changes=_changed(mentor))
 
 
 def last_reviewed(session: Session, mentor_membership_id: int) -> datetime | None:

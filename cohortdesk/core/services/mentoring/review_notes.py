@@ -47,7 +47,7 @@ from cohortdesk.core.models import (
     Person,
     utcnow,
 )
-from cohortdesk.core.schemas import friendly_error
+from cohortdesk.core.schemas import Changed, Changes, friendly_error
 from cohortdesk.core.schemas.mentoring import NotesExportResult, NotesImportResult
 from cohortdesk.core.services.mentoring import mentoring
 from cohortdesk.core.storage.safefile import write_file
@@ -240,7 +240,7 @@ def _same(
     )
 
 
-def import_notes(session: Session, cohort_id: int, path: Path) -> NotesImportResult:
+def import_notes(session: Session, cohort_id: int, path: Path) -> Changed[NotesImportResult]:
     """Merge a mentor's notes file into the cohort, never duplicating a session.
 
     Runs in the caller's transaction: a problem with any session imports nothing.
@@ -284,7 +284,7 @@ def import_notes(session: Session, cohort_id: int, path: Path) -> NotesImportRes
         counts[_merge_session(session, mentor_id, item, mentee, group, what)] += 1
     reviews_added = _merge_reviews(session, mentor_id, notes)
     session.flush()
-    return NotesImportResult(
+    result = NotesImportResult(
         file_name=path.name,
         cohort_name=cohort.name,
         mentor_name=notes.mentor.name,
@@ -293,6 +293,7 @@ def import_notes(session: Session, cohort_id: int, path: Path) -> NotesImportRes
         notes=tuple(remarks),
         **counts,
     )
+    return Changed(value=result, changes=Changes(mentoring=frozenset({cohort_id})))
 
 
 def _merge_groups(session: Session, mentor_id: int, notes: NotesFile) -> tuple[dict[str, int], int]:

@@ -26,7 +26,7 @@ from cohortdesk.core.models import (
     PromptTemplate,
     utcnow,
 )
-from cohortdesk.core.schemas import NudgeInput, NudgeOutcome, NudgeRow
+from cohortdesk.core.schemas import Changed, Changes, NudgeInput, NudgeOutcome, NudgeRow
 from cohortdesk.core.services.attention.rules import get_rules
 from cohortdesk.core.services.people.members import require_membership
 
@@ -48,7 +48,7 @@ def outcome(
     return NudgeOutcome.WAITING if now < deadline else NudgeOutcome.NO_RESPONSE
 
 
-def log_nudge(session: Session, membership_id: int, data: NudgeInput) -> NudgeRow:
+def log_nudge(session: Session, membership_id: int, data: NudgeInput) -> Changed[NudgeRow]:
     """Record a nudge as it was sent (by default, now).
 
     Raises:
@@ -70,7 +70,8 @@ def log_nudge(session: Session, membership_id: int, data: NudgeInput) -> NudgeRo
     )
     session.add(nudge)
     session.flush()
-    return _rows(session, membership.cohort_id, None, Intervention.id == nudge.id)[0]
+    row = _rows(session, membership.cohort_id, None, Intervention.id == nudge.id)[0]
+    return Changed(value=row, changes=Changes(nudges=frozenset({membership.cohort_id})))
 
 
 def list_nudges(
@@ -104,7 +105,7 @@ def list_nudges(
     return _rows(session, cohort_id, cutoff, *where)
 
 
-def delete_nudge(session: Session, nudge_id: int) -> None:
+def delete_nudge(session: Session, nudge_id: int) -> Changes:
     """Remove a nudge logged by mistake.
 
     Raises:
@@ -113,8 +114,10 @@ def delete_nudge(session: Session, nudge_id: int) -> None:
     nudge = session.get(Intervention, nudge_id)
     if nudge is None:
         raise NotFoundError(f"No nudge with id {nudge_id}")
+    cohort_id = require_membership(session, nudge.membership_id).cohort_id
     session.delete(nudge)
     session.flush()
+    return Changes(nudges=frozenset({cohort_id}))
 
 
 def first_activity_after(

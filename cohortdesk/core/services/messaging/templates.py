@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from cohortdesk.core.errors import ConflictError, KnownError, NotFoundError
 from cohortdesk.core.models import Intervention, PromptTemplate, TemplatePurpose, utcnow
 from cohortdesk.core.rendering import check, render_message
-from cohortdesk.core.schemas import RenderedMessage, TemplateInput, TemplateRow
+from cohortdesk.core.schemas import Changed, Changes, RenderedMessage, TemplateInput, TemplateRow
 from cohortdesk.core.services.messaging.message_context import context_for, contexts_for
 from cohortdesk.core.storage.db import Database
 
@@ -154,9 +154,13 @@ def get_template(session: Session, template_id: int) -> TemplateRow:
     return _row(template, uses or 0)
 
 
+#: what every change to the library announces
+LIBRARY_CHANGED = Changes(templates=True)
+
+
 def create_template(
     session: Session, data: TemplateInput, *, now: datetime | None = None
-) -> TemplateRow:
+) -> Changed[TemplateRow]:
     """Save a new template of the facilitator's own.
 
     Raises:
@@ -178,12 +182,12 @@ def create_template(
     )
     session.add(template)
     session.flush()
-    return _row(template, 0)
+    return Changed(value=_row(template, 0), changes=LIBRARY_CHANGED)
 
 
 def update_template(
     session: Session, template_id: int, data: TemplateInput, *, now: datetime | None = None
-) -> TemplateRow:
+) -> Changed[TemplateRow]:
     """Change one of the facilitator's own templates.
 
     Raises:
@@ -206,12 +210,12 @@ def update_template(
     template.body = data.body
     template.updated_at = now or utcnow()
     session.flush()
-    return get_template(session, template_id)
+    return Changed(value=get_template(session, template_id), changes=LIBRARY_CHANGED)
 
 
 def duplicate_template(
     session: Session, template_id: int, *, now: datetime | None = None
-) -> TemplateRow:
+) -> Changed[TemplateRow]:
     """A copy of a template, of the facilitator's own, named "… (copy)", "… (copy 2)"...
 
     Raises:
@@ -237,12 +241,12 @@ def duplicate_template(
     )
     session.add(copy)
     session.flush()
-    return _row(copy, 0)
+    return Changed(value=_row(copy, 0), changes=LIBRARY_CHANGED)
 
 
 def set_retired(
     session: Session, template_id: int, retired: bool = True, *, now: datetime | None = None
-) -> TemplateRow:
+) -> Changed[TemplateRow]:
     """Retire a template (hidden from pickers, kept for the nudge log), or bring it back.
 
     Raises:
@@ -252,7 +256,7 @@ def set_retired(
     template.retired = retired
     template.updated_at = now or utcnow()
     session.flush()
-    return get_template(session, template_id)
+    return Changed(value=get_template(session, template_id), changes=LIBRARY_CHANGED)
 
 
 def pick_template(

@@ -1,4 +1,8 @@
-"""Cohorts: create, list, rename, archive, delete."""
+"""Cohorts: create, list, rename, archive, delete.
+
+The writes return what they changed (`Changed`): the list of cohorts, and for an edit that can
+move figures (dates, time zone), the cohort's roster too.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,11 @@ from sqlalchemy.orm import Session
 
 from cohortdesk.core.errors import ConflictError, NotFoundError
 from cohortdesk.core.models import ActivityEvent, Cohort, Membership, Person, Role
-from cohortdesk.core.schemas import CohortInput, CohortRow, Frozen, validated
+from cohortdesk.core.schemas import Changed, Changes, CohortInput, CohortRow, Frozen, validated
 from cohortdesk.core.services.activity import rollups
+
+#: what a change to a cohort itself announces: the list of cohorts shows it
+LIST_CHANGED = Changes(cohorts=True)
 
 
 class CohortSize(Frozen):
@@ -101,7 +108,7 @@ def _check_name_free(session: Session, name: str, except_id: int | None = None) 
         raise ConflictError(f"A cohort named {name!r} already exists")
 
 
-def create_cohort(session: Session, data: CohortInput) -> CohortRow:
+def create_cohort(session: Session, data: CohortInput) -> Changed[CohortRow]:
     """Create a cohort.
 
     Raises:
@@ -111,23 +118,27 @@ def create_cohort(session: Session, data: CohortInput) -> CohortRow:
     cohort = Cohort(**data.model_dump())
     session.add(cohort)
     session.flush()
-    return get_cohort(session, cohort.id)
+    return Changed(value=get_cohort(session, cohort.id), changes=LIST_CHANGED)
 
 
-def update_cohort(session: Session, cohort_id: int, data: CohortInput) -> CohortRow:
+def update_cohort(session: Session, cohort_id: int, data: CohortInput) -> Changed[CohortRow]:
     """Replace a cohort's name, description, dates and time zone."""
     cohort = _require(session, cohort_id)
     _check_name_free(session, data.name, except_id=cohort_id)
     zone_before = cohort.timezone
+    counted_before = (cohort.start_date, cohort.end_date, cohort.timezone)
     for field, value in data.model_dump().items():
         setattr(cohort, field, value)
     session.flush()
     if cohort.timezone != zone_before:  # events fall on other local days (weeks need nothing)
         rollups.rebuild(session, cohort_id)
-    return get_cohort(session, cohort_id)
+    changes = LIST_CHANGED
+    if (cohort.start_date, cohort.end_date, cohort.timezone) != counted_before:
+        changes |= Changes.of_roster(cohort_id)  # the dates and zone decide what figures count
+    return Changed(value=get_cohort(session, cohort_id), changes=changes)
 
 
-def rename_cohort(session: Session, cohort_id: int, name: str) -> CohortRow:
+def rename_cohort(session: Session, cohort_id: int, name: str) -> Changed[CohortRow]:
     """Give a cohort a new name.
 
     Raises:
@@ -140,11 +151,11 @@ def rename_cohort(session: Session, cohort_id: int, name: str) -> CohortRow:
     return update_cohort(session, cohort_id, data)
 
 
-def set_archived(session: Session, cohort_id: int, archived: bool) -> CohortRow:
+def set_archived(session: Session, cohort_id: int, archived: bool) -> Changed[CohortRow]:
     """Archive a finished cohort (kept, but out of the way) or bring it back."""
     _require(session, cohort_id).archived = archived
     session.flush()
-    return get_cohort(session, cohort_id)
+    return Changed(value=get_cohort(session, cohort_id), changes=LIST_CHANGED)
 
 
 def cohort_size(session: Session, cohort_id: int) -> CohortSize:
@@ -159,7 +170,7 @@ def cohort_size(session: Session, cohort_id: int) -> CohortSize:
     return CohortSize(members=members or 0, events=events or 0)
 
 
-def delete_cohort(session: Session, cohort_id: int) -> None:
+def delete_cohort(session: Session, cohort_id: int) -> Changes:
     """Delete a cohort with everything recorded in it.
 
     People who belong to no other cohort are deleted too: nobody's details outlive the only
@@ -170,6 +181,8 @@ def delete_cohort(session: Session, cohort_id: int) -> None:
     candidates = list(session.scalars(person_ids))
     session.execute(delete(Cohort).where(Cohort.id == cohort_id))
     delete_orphans(session, candidates)
+    # Only the list: a view still showing the cohort has nothing left to read again.
+    return LIST_CHANGED
 
 
 def delete_orphans(session: Session, person_ids: list[int]) -> None:

@@ -1,7 +1,12 @@
-"""People in cohorts: add, edit, remove, and everything known about one member."""
+"""People in cohorts: add, edit, remove, and everything known about one member.
+
+The writes return what they changed (`Changes`, or `Changed` with a result); `member_changes`
+and `cohorts_of` are how the other services that write about members say it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -23,6 +28,8 @@ from cohortdesk.core.models import (
 )
 from cohortdesk.core.schemas import (
     AccessIssueRow,
+    Changed,
+    Changes,
     EventRow,
     MemberDetail,
     MemberInput,
@@ -51,6 +58,20 @@ def require_membership(session: Session, membership_id: int) -> Membership:
     return membership
 
 
+def member_changes(membership: Membership) -> Changes:
+    """The change of one member's record."""
+    return Changes.of_member(membership.cohort_id, membership.id)
+
+
+def cohorts_of(session: Session, person_ids: Iterable[int]) -> frozenset[int]:
+    """The cohorts (ids) these people are members of."""
+    wanted = list(person_ids)
+    if not wanted:
+        return frozenset()
+    stmt = select(Membership.cohort_id).where(Membership.person_id.in_(wanted))
+    return frozenset(session.scalars(stmt))
+
+
 def local_today(cohort: Cohort, now: datetime) -> date:
     """The date `now` falls on in the cohort's time zone (where its members' days begin)."""
     return now.astimezone(ZoneInfo(cohort.timezone)).date()
@@ -72,7 +93,7 @@ def add_member(
     stage: int = 1,
     joined_on: date | None = None,
     now: datetime | None = None,
-) -> int:
+) -> Changed[int]:
     """Add a person to a cohort, reusing the person with the same email if there is one.
 
     A reused person keeps the details already on record: their name and expertise are what
@@ -89,7 +110,8 @@ def add_member(
         now: the moment recorded as joining (stage since); by default the current time.
 
     Returns:
-        The new membership's id.
+        The new membership's id; the cohort's roster and the list of cohorts (its head count)
+        changed.
 
     Raises:
         KnownError: the stage is not 1 to 5.
@@ -139,11 +161,14 @@ def add_member(
         )
     )
     session.flush()
-    return membership.id
+    changes = Changes(cohorts=True, rosters=frozenset({cohort_id}))
+    return Changed(value=membership.id, changes=changes)
 
 
-def update_member(session: Session, membership_id: int, data: MemberInput) -> None:
+def update_member(session: Session, membership_id: int, data: MemberInput) -> Changes:
     """Change a member's name, email, expertise (on the person) and role (in this cohort).
+
+    The name and email are the person's: every cohort they are in shows the new ones.
 
     Raises:
         ConflictError: another person already has that email.
@@ -159,9 +184,10 @@ def update_member(session: Session, membership_id: int, data: MemberInput) -> No
     person.expertise = data.expertise
     membership.role = data.role
     session.flush()
+    return member_changes(membership) | Changes(rosters=cohorts_of(session, [person.id]))
 
 
-def remove_member(session: Session, membership_id: int) -> None:
+def remove_member(session: Session, membership_id: int) -> Changes:
     """Take a member out of a cohort with everything recorded about them there.
 
     Others' replies to them in this cohort stay replies, to nobody named: the cohort no
@@ -182,6 +208,7 @@ def remove_member(session: Session, membership_id: int) -> None:
     session.execute(delete(Membership).where(Membership.id == membership_id))
     rollups.refresh_people(session, [person_id], cohort_ids=[cohort_id])
     delete_orphans(session, [person_id])
+    return Changes(cohorts=True, rosters=frozenset({cohort_id}))
 
 
 def member_choices(session: Session, cohort_id: int) -> list[PersonChoice]:

@@ -52,7 +52,7 @@ from cohortdesk.core.models import (
     Person,
     Role,
 )
-from cohortdesk.core.schemas import Frozen
+from cohortdesk.core.schemas import Changed, Changes, Frozen
 from cohortdesk.core.services.activity import rollups
 from cohortdesk.core.text import plural
 
@@ -118,8 +118,6 @@ class MergeResult(Frozen):
     memberships_moved: int
     memberships_combined: int
     records_moved: int
-    #: cohorts whose roster changed
-    cohort_ids: tuple[int, ...]
 
     def message(self) -> str:
         """`Merged Moodle user 5104 into Ana Souza: 12 events, 1 identity moved`."""
@@ -192,12 +190,15 @@ def person_facts(session: Session, person_id: int) -> PersonFacts:
     )
 
 
-def merge_people(session: Session, keep_person_id: int, merge_person_id: int) -> MergeResult:
+def merge_people(
+    session: Session, keep_person_id: int, merge_person_id: int
+) -> Changed[MergeResult]:
     """Fold `merge_person_id` into `keep_person_id`; the merged person is deleted.
 
     Everything recorded about the merged person moves to the kept one (see the module's
     docstring for how two memberships of one cohort combine). Runs inside the caller's
-    transaction: commit it for the merge to take effect.
+    transaction: commit it for the merge to take effect. The rosters of both people's cohorts
+    change, and so does the list of cohorts (a combined membership is one member fewer).
 
     Raises:
         NotFoundError: either person does not exist.
@@ -260,7 +261,7 @@ def merge_people(session: Session, keep_person_id: int, merge_person_id: int) ->
     session.execute(delete(Person).where(Person.id == merged.id))
     session.expire_all()
     rollups.refresh_people(session, (keep_person_id, merge_person_id))
-    return MergeResult(
+    result = MergeResult(
         kept_person_id=keep_person_id,
         kept_name=kept_name,
         merged_name=merged_name,
@@ -270,8 +271,9 @@ def merge_people(session: Session, keep_person_id: int, merge_person_id: int) ->
         memberships_moved=moved,
         memberships_combined=combined,
         records_moved=records_moved,
-        cohort_ids=tuple(sorted(cohort_ids | set(kept_memberships))),
     )
+    rosters = frozenset(cohort_ids | set(kept_memberships))
+    return Changed(value=result, changes=Changes(cohorts=True, rosters=rosters))
 
 
 def _update_count(session: Session, stmt: Update) -> int:

@@ -1,4 +1,8 @@
-"""What the facilitator records about a member: stage, access, motivation, activity, notes."""
+"""What the facilitator records about a member: stage, access, motivation, activity, notes.
+
+Each write returns what it changed: the member's record (and, for a reply, the record of the
+member replied to, whose figures move too).
+"""
 
 from __future__ import annotations
 
@@ -26,6 +30,8 @@ from cohortdesk.core.models import (
 )
 from cohortdesk.core.schemas import (
     AccessIssueRow,
+    Changed,
+    Changes,
     EventInput,
     EventRow,
     MotivationRow,
@@ -33,7 +39,11 @@ from cohortdesk.core.schemas import (
     StageChangeRow,
 )
 from cohortdesk.core.services.activity import rollups
-from cohortdesk.core.services.people.members import local_today, require_membership
+from cohortdesk.core.services.people.members import (
+    local_today,
+    member_changes,
+    require_membership,
+)
 from cohortdesk.core.stages import stage as stage_info
 
 MANUAL_SOURCE = "manual"
@@ -48,7 +58,7 @@ def change_stage(
     source: StageChangeSource = StageChangeSource.MANUAL,
     evidence: dict[str, Any] | None = None,
     now: datetime | None = None,
-) -> StageChangeRow:
+) -> Changed[StageChangeRow]:
     """Move a member to another stage, recording from, to, when and why.
 
     Stages may be skipped or revisited: the model is a guide, not a state machine.
@@ -78,7 +88,7 @@ def change_stage(
     membership.stage_since = when
     session.add(change)
     session.flush()
-    return StageChangeRow(
+    row = StageChangeRow(
         id=change.id,
         from_stage=change.from_stage,
         to_stage=change.to_stage,
@@ -86,6 +96,7 @@ def change_stage(
         reason=change.reason,
         source=change.source,
     )
+    return Changed(value=row, changes=member_changes(membership))
 
 
 def _issue_row(issue: AccessIssue) -> AccessIssueRow:
@@ -100,7 +111,7 @@ def _issue_row(issue: AccessIssue) -> AccessIssueRow:
 
 def open_access_issue(
     session: Session, membership_id: int, note: str, *, now: datetime | None = None
-) -> AccessIssueRow:
+) -> Changed[AccessIssueRow]:
     """Log an access problem (cannot log in, say); the member's access becomes `problem`."""
     note = note.strip()
     if not note:
@@ -110,12 +121,12 @@ def open_access_issue(
     membership.access = AccessStatus.PROBLEM
     session.add(issue)
     session.flush()
-    return _issue_row(issue)
+    return Changed(value=_issue_row(issue), changes=member_changes(membership))
 
 
 def resolve_access_issue(
     session: Session, issue_id: int, resolution: str = "", *, now: datetime | None = None
-) -> AccessIssueRow:
+) -> Changed[AccessIssueRow]:
     """Close an access problem. With none left open, the member counts as having access."""
     issue = session.get(AccessIssue, issue_id)
     if issue is None:
@@ -130,15 +141,16 @@ def resolve_access_issue(
             AccessIssue.membership_id == issue.membership_id, AccessIssue.resolved_at.is_(None)
         )
     )
+    membership = require_membership(session, issue.membership_id)
     if still_open is None:
-        require_membership(session, issue.membership_id).access = AccessStatus.ACCESSED
+        membership.access = AccessStatus.ACCESSED
     session.flush()
-    return _issue_row(issue)
+    return Changed(value=_issue_row(issue), changes=member_changes(membership))
 
 
 def set_access(
     session: Session, membership_id: int, status: AccessStatus, *, now: datetime | None = None
-) -> None:
+) -> Changes:
     """Set access by hand. Marking `accessed` or `not_yet` resolves any open issue.
 
     Raises:
@@ -155,6 +167,7 @@ def set_access(
     )
     membership.access = status
     session.flush()
+    return member_changes(membership)
 
 
 def add_motivation(
@@ -165,7 +178,7 @@ def add_motivation(
     *,
     checked_on: date | None = None,
     now: datetime | None = None,
-) -> MotivationRow:
+) -> Changed[MotivationRow]:
     """Record a motivation check-in: 1 (very low) to 5 (very high), with an optional note.
 
     Args:
@@ -196,12 +209,13 @@ def add_motivation(
     )
     session.add(check)
     session.flush()
-    return MotivationRow(id=check.id, checked_on=check.checked_on, rating=rating, note=check.note)
+    row = MotivationRow(id=check.id, checked_on=check.checked_on, rating=rating, note=check.note)
+    return Changed(value=row, changes=member_changes(membership))
 
 
 def add_event(
     session: Session, membership_id: int, data: EventInput, *, source: str = MANUAL_SOURCE
-) -> EventRow:
+) -> Changed[EventRow]:
     """Record something a member did. Any activity shows they have got in.
 
     Raises:
@@ -210,6 +224,7 @@ def add_event(
     membership = require_membership(session, membership_id)
     replied_to_name = None
     target: Membership | None = None
+    changes = member_changes(membership)
     if data.replied_to_person_id is not None:
         target = session.scalar(
             select(Membership).where(
@@ -220,6 +235,7 @@ def add_event(
         if target is None:
             raise KnownError("The person replied to is not a member of this cohort")
         replied_to_name = _person_name(session, data.replied_to_person_id)
+        changes |= member_changes(target)  # their replies received move too
     event = ActivityEvent(
         cohort_id=membership.cohort_id,
         person_id=membership.person_id,
@@ -240,7 +256,7 @@ def add_event(
             member.access = AccessStatus.ACCESSED
     session.flush()
     rollups.add_event(session, event)
-    return EventRow(
+    row = EventRow(
         id=event.id,
         occurred_at=event.occurred_at,
         kind=event.kind,
@@ -250,6 +266,7 @@ def add_event(
         replied_to_name=replied_to_name,
         word_count=event.word_count,
     )
+    return Changed(value=row, changes=changes)
 
 
 def _person_name(session: Session, person_id: int) -> str:
@@ -257,31 +274,44 @@ def _person_name(session: Session, person_id: int) -> str:
     return person.full_name if person else ""
 
 
-def delete_event(session: Session, event_id: int) -> None:
+def delete_event(session: Session, event_id: int) -> Changes:
     """Delete one activity event (one entered by mistake, say)."""
-    if session.get(ActivityEvent, event_id) is None:
+    event = session.get(ActivityEvent, event_id)
+    if event is None:
         raise NotFoundError(f"No activity event with id {event_id}")
+    people = [p for p in (event.person_id, event.replied_to_id) if p is not None]
+    touched = session.scalars(
+        select(Membership).where(
+            Membership.cohort_id == event.cohort_id, Membership.person_id.in_(people)
+        )
+    )
+    changes = Changes.merged(member_changes(m) for m in touched)
     rollups.forget_event(session, event_id)  # before the delete: it reads the event's day
     session.execute(delete(ActivityEvent).where(ActivityEvent.id == event_id))
     session.expire_all()
+    return changes
 
 
 def add_note(
     session: Session, membership_id: int, body: str, *, now: datetime | None = None
-) -> NoteRow:
+) -> Changed[NoteRow]:
     """Keep a note about a member."""
     body = body.strip()
     if not body:
         raise KnownError("The note is empty")
-    require_membership(session, membership_id)
+    membership = require_membership(session, membership_id)
     note = MemberNote(membership_id=membership_id, body=body, created_at=now or utcnow())
     session.add(note)
     session.flush()
-    return NoteRow(id=note.id, created_at=note.created_at, body=note.body)
+    row = NoteRow(id=note.id, created_at=note.created_at, body=note.body)
+    return Changed(value=row, changes=member_changes(membership))
 
 
-def delete_note(session: Session, note_id: int) -> None:
+def delete_note(session: Session, note_id: int) -> Changes:
     """Delete a note."""
-    if session.get(MemberNote, note_id) is None:
+    note = session.get(MemberNote, note_id)
+    if note is None:
         raise NotFoundError(f"No note with id {note_id}")
+    changes = member_changes(require_membership(session, note.membership_id))
     session.execute(delete(MemberNote).where(MemberNote.id == note_id))
+    return changes

@@ -10,8 +10,9 @@ checkpoints and truncates the write-ahead log and VACUUMs (in memory), so no pag
 database, its -wal or -shm still holds what was erased (`secure_delete` zeroes deleted cells as
 they go, too).
 
-Backups made before the erase still hold the person: `backups_holding` finds them, for the
-caller to delete (the CLI and the GUI do, then make a fresh backup).
+Backups made before the erase still hold the person: `backups_holding` finds them.
+`erase_everywhere`, which the CLI and the GUI call, erases, deletes those backups and makes a
+fresh one.
 """
 
 from __future__ import annotations
@@ -29,9 +30,10 @@ from sqlalchemy.orm import Session
 
 from cohortdesk.core.errors import KnownError, NotFoundError
 from cohortdesk.core.models import ActivityEvent, Base, Cohort, Identity, Membership, Person
+from cohortdesk.core.schemas import Changed, Changes
 from cohortdesk.core.services.activity import rollups
 from cohortdesk.core.services.privacy.registry import ERASED, REGISTRY, Erase
-from cohortdesk.core.storage.backup import list_backups
+from cohortdesk.core.storage.backup import BackupKind, list_backups, make_backup
 from cohortdesk.core.storage.db import Database, connect_sqlite
 from cohortdesk.core.storage.errors import storage_errors
 
@@ -51,6 +53,8 @@ class ErasedPerson:
     cohorts: tuple[str, ...]
     events: int
     mentions_scrubbed: int
+    #: the cohorts (ids) they were a member of
+    cohort_ids: tuple[int, ...]
 
     def message(self) -> str:
         where = ", ".join(self.cohorts) if self.cohorts else "no cohort"
@@ -175,7 +179,9 @@ def erase_person(session: Session, person_id: int) -> ErasedPerson:
         if h.text_columns and t in tables
     )
     session.flush()
-    return ErasedPerson(person_id, name, email, cohorts, events or 0, scrubbed)
+    return ErasedPerson(
+        person_id, name, email, cohorts, events or 0, scrubbed, tuple(sorted(set(cohort_ids)))
+    )
 
 
 def purge_deleted_text(db: Database) -> None:
@@ -241,3 +247,42 @@ def backups_holding(folder: Path, stem: str, people: Iterable[ErasedPerson]) -> 
         except sqlite3.Error:
             holding.append(backup.path)  # unreadable: it may hold them, and it is no use
     return holding
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """What erasing people everywhere did: who went, and the backups that went with them."""
+
+    people: tuple[ErasedPerson, ...]
+    #: backups that still held one of them, deleted
+    backups_deleted: int
+    #: the backup made afterwards, which holds none of them (None: backups were kept)
+    fresh_backup: Path | None
+
+
+def erase_everywhere(
+    db: Database, person_ids: Iterable[int], backup_dir: Path, *, keep_backups: bool = False
+) -> Changed[Erasure]:
+    """Erase these people, then the backups that still hold them, and make a fresh backup.
+
+    Args:
+        db: the open database.
+        person_ids: who to erase.
+        backup_dir: the automatic backups' folder.
+        keep_backups: leave the backups alone (nothing is deleted, none is made).
+
+    Raises:
+        NotFoundError: one of them does not exist (nobody is erased).
+        KnownError: the deleted text could not be purged from the disk, or a backup failed.
+    """
+    people = tuple(erase(db, person_ids))
+    deleted, fresh = 0, None
+    if not keep_backups and db.file is not None:
+        stale = backups_holding(backup_dir, db.file.stem, people)
+        for path in stale:
+            path.unlink(missing_ok=True)
+        deleted = len(stale)
+        fresh = make_backup(db.file, backup_dir, BackupKind.DAILY)
+    cohort_ids = frozenset(c for person in people for c in person.cohort_ids)
+    changes = Changes(cohorts=True, rosters=cohort_ids)
+    return Changed(value=Erasure(people, deleted, fresh), changes=changes)

@@ -155,7 +155,6 @@ class MemberHeader(MemberTab):
             target,
             lambda s: members.update_member(s, target.membership_id, data),
             f"Saved the details of {data.full_name}",
-            roster_changed=True,
         )
 
     @Slot()
@@ -171,7 +170,5 @@ class MemberHeader(MemberTab):
             target,
             lambda s: members.remove_member(s, target.membership_id),
             f"Removed {target.name} from {target.cohort_name}",
-            member_changed=False,
-            roster_changed=True,
             on_done=lambda _none: self.member_removed.emit(target.membership_id),
         )

@@ -1,4 +1,7 @@
-"""How the member panel changes things: off the GUI thread, announced, errors shown."""
+"""How the member panel changes things: off the GUI thread, errors shown.
+
+What changed is announced by the task runner, from what the service returned.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from sqlalchemy.orm import Session
 
 from cohortdesk.core.errors import KnownError, NotFoundError
-from cohortdesk.core.schemas import MemberDetail
+from cohortdesk.core.schemas import Changed, Changes, MemberDetail
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.tasks import Task, pass_on_failure
 
@@ -33,7 +36,7 @@ class MemberTarget:
 
 
 class MemberWriter(QObject):
-    """Runs a change in the write thread; on success tells the views and says what happened.
+    """Runs a change in the write thread; on success says what happened.
 
     A `KnownError` (the member was removed meanwhile, say) is shown in a warning box over
     `window`; anything else is a bug and goes to `TaskRunner.task_failed` like any task's.
@@ -53,34 +56,26 @@ class MemberWriter(QObject):
         self,
         title: str,
         target: MemberTarget,
-        change: Callable[[Session], T],
-        message: str | Callable[[T], str],
+        change: Callable[[Session], Changed[T] | Changes],
+        message: str,
         *,
-        member_changed: bool = True,
-        roster_changed: bool = False,
-        on_done: Callable[[T], None] | None = None,
+        on_done: Callable[[T | None], None] | None = None,
     ) -> Task:
         """Run `change(session)` as one transaction.
 
         Args:
             title: what the user asked for ("Change stage"), the title of any warning.
             target: whose data changes.
-            change: the service call.
-            message: the status bar sentence, or a function of the change's result giving it.
-            member_changed: announce `member_changed` for the target (off for a removal).
-            roster_changed: announce `roster_changed` for the target's cohort too.
-            on_done: called with the result after the announcements.
+            change: the service call; it returns what it changed, with its result.
+            message: the status bar sentence.
+            on_done: called with the result (None for bare `Changes`), once the views were told
+                what changed.
         """
         runner = self.context.runner
         started: list[Task] = []
 
         def done(result: Any) -> None:
-            changes = self.context.changes
-            if member_changed:
-                changes.member_changed.emit(target.cohort_id, target.membership_id)
-            if roster_changed:
-                changes.roster_changed.emit(target.cohort_id)
-            self.status_message.emit(message(result) if callable(message) else message)
+            self.status_message.emit(message)
             if on_done is not None:
                 on_done(result)
 

@@ -1,13 +1,15 @@
-"""The nudge dialog's work in the background: filling messages in, and sending them.
+"""Writing to members: their messages filled in from templates, then sent and logged.
 
-`load_messages` and `render_all` are reads. The sending functions run in the write thread
-(`TaskRunner.write`), with the files written first and the nudges logged after, in one
-transaction: when a file cannot be written, the ones this call wrote are removed again and
-nothing is logged.
+cohortdesk never sends mail itself: a message leaves through the clipboard, a `mailto:` link or
+an `.eml` file (`outbox`), and is logged as a nudge with the text as sent. `load_messages` and
+`render_all` are reads. `log_sent` and `save_emls` are writes: the files are written first and
+the nudges logged after, in the caller's transaction, so a file that cannot be written leaves
+no other file of the call behind and nothing logged.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -17,14 +19,26 @@ from sqlalchemy.orm import Session
 
 from cohortdesk.core.models import NudgeChannel
 from cohortdesk.core.rendering import TemplateError
-from cohortdesk.core.schemas import NudgeInput, NudgeRow, RenderedMessage, TemplateRow
+from cohortdesk.core.schemas import (
+    Changed,
+    Changes,
+    NudgeInput,
+    NudgeRow,
+    RenderedMessage,
+    TemplateRow,
+)
 from cohortdesk.core.services.messaging import nudges, templates
-from cohortdesk.core.services.messaging.outbox import eml_file_name, write_eml
+from cohortdesk.core.services.messaging.outbox import (
+    MAILTO_SAFE_LENGTH,
+    eml_file_name,
+    mailto_url,
+    write_eml,
+)
 
 
 @dataclass(frozen=True)
 class Recipient:
-    """A member to write to, as the nudge dialog lists them."""
+    """A member to write to."""
 
     membership_id: int
     name: str
@@ -35,7 +49,7 @@ class Recipient:
 
 @dataclass(frozen=True)
 class Draft:
-    """One member's message as it stands in the dialog (perhaps edited)."""
+    """One member's message as it stands (perhaps edited after it was filled in)."""
 
     recipient: Recipient
     template_id: int | None
@@ -54,7 +68,7 @@ class Rendered:
 
 @dataclass(frozen=True)
 class Loaded:
-    """What the nudge dialog starts with: the templates, each member's, filled in."""
+    """What writing to members starts with: the templates, each member's, filled in."""
 
     templates: list[TemplateRow]
     chosen: dict[int, int | None]
@@ -113,11 +127,20 @@ def sent_time(today: date | None, timezone: str) -> datetime | None:
     return datetime.combine(today, now.time().replace(microsecond=0), zone).astimezone(UTC)
 
 
+def mail_link(draft: Draft) -> str | None:
+    """The `mailto:` link that opens `draft` in the mail client, or None when the message is
+    too long for one (save it as an `.eml` file instead) or has no address."""
+    if not draft.recipient.email:
+        return None
+    url = mailto_url(draft.recipient.email, draft.subject, draft.body)
+    return url if len(url) <= MAILTO_SAFE_LENGTH else None
+
+
 def log_sent(
-    session: Session, drafts: list[Draft], channel: NudgeChannel, when: datetime | None
-) -> list[NudgeRow]:
-    """Log each message as sent through `channel`."""
-    return [
+    session: Session, drafts: Sequence[Draft], channel: NudgeChannel, when: datetime | None
+) -> Changed[list[NudgeRow]]:
+    """Log each message as sent through `channel` (at `when`; None: now)."""
+    logged = [
         nudges.log_nudge(
             session,
             draft.recipient.membership_id,
@@ -131,6 +154,8 @@ def log_sent(
         )
         for draft in drafts
     ]
+    changes = Changes.merged(row.changes for row in logged)
+    return Changed(value=[row.value for row in logged], changes=changes)
 
 
 def free_name(folder: Path, name: str, taken: set[str]) -> Path:
@@ -146,11 +171,19 @@ def free_name(folder: Path, name: str, taken: set[str]) -> Path:
 def save_emls(
     session: Session,
     folder: Path,
-    drafts: list[Draft],
+    drafts: Sequence[Draft],
     when: datetime | None,
-    channel: NudgeChannel = NudgeChannel.EML,
-) -> list[Path]:
-    """Write one `.eml` file per message into `folder`, then log them all.
+    *,
+    create_folder: bool = False,
+) -> Changed[list[Path]]:
+    """Write one `.eml` file per message into `folder`, then log them all as sent by `.eml`.
+
+    Args:
+        session: the open transaction the nudges are logged in.
+        folder: where the files go.
+        drafts: the messages, each with its recipient's address.
+        when: when they count as sent; None: now.
+        create_folder: make `folder` first (readable by the user only) if it does not exist.
 
     Raises:
         KnownError: a file cannot be written (those already written are removed).
@@ -159,6 +192,8 @@ def save_emls(
     written: list[Path] = []
     taken: set[str] = set()
     try:
+        if create_folder:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         for draft in drafts:
             path = free_name(folder, eml_file_name(draft.recipient.name, stamp), taken)
             written.append(
@@ -171,20 +206,9 @@ def save_emls(
                     date=stamp,
                 )
             )
-        log_sent(session, drafts, channel, when)
+        logged = log_sent(session, drafts, NudgeChannel.EML, when)
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)
         raise
-    return written
-
-
-def fallback_warning(message: RenderedMessage | None) -> str:
-    """A warning when the message uses a stand-in ('[date]', 'the course space')."""
-    if message is None or not message.fallback_fields:
-        return ""
-    tokens = ", ".join("{" + name + "}" for name in message.fallback_fields)
-    return (
-        f"⚠ Uses a stand-in for {tokens}: check the wording, or fill in the cohort's message "
-        "settings (Cohort ▸ Attention and message settings…)."
-    )
+    return logged.with_value(written)

@@ -1,0 +1,84 @@
+"""The import use case the command line and the GUI both run: guarded, counted, cancellable."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from cohortdesk.core.importers.base import ImportOptions
+from cohortdesk.core.models import ActivityEvent, ImportBatch
+from cohortdesk.core.paths import AppPaths
+from cohortdesk.core.schemas import Changes
+from cohortdesk.core.services.activity.importing import BACKING_UP, ImportRequest, run_import
+from cohortdesk.core.storage.backup import BackupKind, list_backups
+from cohortdesk.core.storage.db import Database
+from cohortdesk.core.storage.import_guard import marker_path
+from tests.core.builders import make_cohort
+from tests.core.test_imports import MAPPING, ROWS, count, write
+
+
+class Progress:
+    """What the GUI hands a job: it records the reports and can cancel at a given row."""
+
+    def __init__(self, cancel_at: int | None = None) -> None:
+        self.reports: list[tuple[int, int, str]] = []
+        self.cancel_at = cancel_at
+
+    def report(self, done: int, total: int, message: str = "") -> None:
+        self.reports.append((done, total, message))
+
+    def check(self) -> None:
+        if self.cancel_at is not None and len(self.reports) >= self.cancel_at:
+            raise KeyboardInterrupt
+
+
+@pytest.fixture
+def request_for(db: Database, tmp_path: Path) -> ImportRequest:
+    with db.write() as session:
+        cohort_id = make_cohort(session, start_date=date(2025, 3, 1)).id
+    path = write(tmp_path, ROWS)
+    return ImportRequest(cohort_id, path, "activity-csv", ImportOptions(mapping=MAPPING))
+
+
+def test_an_import_backs_up_first_and_changes_the_roster_and_the_list(
+    db: Database, paths: AppPaths, request_for: ImportRequest
+) -> None:
+    progress = Progress()
+    done = run_import(db, request_for, backup_dir=paths.backup_dir, progress=progress)
+    assert done.value.inserted == 4 and done.value.batch_id is not None
+    assert done.changes == Changes(cohorts=True, rosters=frozenset({request_for.cohort_id}))
+    assert progress.reports[0] == (0, 0, BACKING_UP)
+    assert progress.reports[-1] == (4, 0, "")  # the rows read, once the file is done
+    assert [b.kind for b in list_backups(paths.backup_dir)] == [BackupKind.IMPORT]
+    assert db.file is not None and not marker_path(db.file).exists()
+    assert count(db, ActivityEvent) == 4
+
+
+def test_a_dry_run_counts_changes_nothing_and_makes_no_backup(
+    db: Database, paths: AppPaths, request_for: ImportRequest
+) -> None:
+    progress = Progress()
+    done = run_import(db, request_for, dry_run=True, backup_dir=paths.backup_dir, progress=progress)
+    assert (done.value.inserted, done.value.batch_id, done.value.dry_run) == (4, None, True)
+    assert not done.changes
+    assert BACKING_UP not in [message for _d, _t, message in progress.reports]
+    assert list_backups(paths.backup_dir) == []
+    assert count(db, ActivityEvent) == 0 and count(db, ImportBatch) == 0
+
+
+def test_cancelling_imports_nothing_and_leaves_no_note(
+    db: Database, paths: AppPaths, request_for: ImportRequest
+) -> None:
+    with pytest.raises(KeyboardInterrupt):
+        run_import(db, request_for, backup_dir=paths.backup_dir, progress=Progress(cancel_at=1))
+    assert count(db, ActivityEvent) == 0 and count(db, ImportBatch) == 0
+    assert db.file is not None and not marker_path(db.file).exists()
+
+
+def test_without_progress_the_command_line_imports_all_the_same(
+    db: Database, request_for: ImportRequest
+) -> None:
+    assert run_import(db, request_for).value.inserted == 4
+    assert count(db, ActivityEvent) == 4
