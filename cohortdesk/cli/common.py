@@ -15,6 +15,17 @@ from typing import Any, Protocol
 from cohortdesk.core.errors import KnownError
 
 
+def positive(text: str) -> int:
+    """argparse type: a whole number of 1 or more."""
+    try:
+        value = int(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from exc
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more: {value}")
+    return value
+
+
 def iso_date(text: str) -> date:
     """An argparse type: a YYYY-MM-DD date (a bad one is a usage error, exit 2)."""
     try:

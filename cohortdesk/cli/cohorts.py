@@ -1,0 +1,132 @@
+"""Cohort commands: `demo`, `cohort create|list`, `templates list`."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any
+
+from cohortdesk.cli.common import iso_date, positive, print_json, print_table
+from cohortdesk.core.demo.build import DemoSpec, create_demo
+from cohortdesk.core.schemas import CohortInput, validated
+from cohortdesk.core.services.messaging import templates
+from cohortdesk.core.services.people import cohorts
+from cohortdesk.core.storage.db import Database
+
+
+def add_parsers(commands: Any) -> None:
+    """The cohort subcommands, added to the main parser's."""
+    demo = commands.add_parser("demo", help="create a believable demo cohort")
+    demo.add_argument("--cohort", help="name of the demo cohort")
+    demo.add_argument("--members", type=positive, help="people in it (default 24)")
+    demo.add_argument("--days", type=positive, help="days of activity (default 56)")
+    demo.add_argument("--seed", type=int, help="random seed: same seed, same data")
+    demo.add_argument("--end", type=iso_date, help="last day of activity (default today)")
+    demo.add_argument(
+        "--if-empty", action="store_true", help="do nothing when the database has a cohort"
+    )
+
+    cohort = commands.add_parser("cohort", help="create and list cohorts")
+    cohort_commands = cohort.add_subparsers(dest="cohort_command", metavar="ACTION", required=True)
+    create = cohort_commands.add_parser("create", help="create a cohort")
+    create.add_argument("name")
+    create.add_argument("--start", type=iso_date, help="first day (YYYY-MM-DD)")
+    create.add_argument("--end", type=iso_date, help="last day (YYYY-MM-DD)")
+    create.add_argument("--timezone", default="UTC", help="IANA time zone (default UTC)")
+    create.add_argument("--description", default="")
+    listing = cohort_commands.add_parser("list", help="list cohorts")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+
+    library = commands.add_parser("templates", help="the prompt templates")
+    library_commands = library.add_subparsers(
+        dest="templates_command", metavar="ACTION", required=True
+    )
+    library_list = library_commands.add_parser("list", help="list the prompt templates")
+    library_list.add_argument("--all", action="store_true", help="include retired templates")
+    library_list.add_argument("--json", action="store_true", help="print JSON")
+
+
+def cmd_demo(args: argparse.Namespace, db: Database) -> int:
+    with db.write() as session:
+        if args.if_empty and cohorts.list_cohorts(session):
+            return 0
+        given = {
+            "cohort": args.cohort,
+            "members": args.members,
+            "days": args.days,
+            "seed": args.seed,
+            "end": args.end,
+        }
+        spec = validated(DemoSpec, **{k: v for k, v in given.items() if v is not None})
+        row = create_demo(session, spec)
+    print(f"Created the demo cohort {row.name!r}: {row.members} members, {row.learners} learners")
+    return 0
+
+
+def cmd_cohort(args: argparse.Namespace, db: Database) -> int:
+    if args.cohort_command == "create":
+        data = validated(
+            CohortInput,
+            name=args.name,
+            description=args.description,
+            start_date=args.start,
+            end_date=args.end,
+            timezone=args.timezone,
+        )
+        with db.write() as session:
+            row = cohorts.create_cohort(session, data).value
+        print(f"Created the cohort {row.name!r}")
+        return 0
+    with db.read() as session:
+        rows = cohorts.list_cohorts(session)
+    if args.json:
+        print_json([row.model_dump(mode="json") for row in rows])
+    elif not rows:
+        print("No cohorts yet. Create one with: cohortdesk cohort create NAME")
+    else:
+        print_table(
+            ["Cohort", "Members", "Learners", "Start", "End", "Time zone", "Archived"],
+            [
+                [
+                    r.name,
+                    r.members,
+                    r.learners,
+                    r.start_date or "",
+                    r.end_date or "",
+                    r.timezone,
+                    "yes" if r.archived else "",
+                ]
+                for r in rows
+            ],
+        )
+    return 0
+
+
+def cmd_templates(args: argparse.Namespace, db: Database) -> int:
+    with db.read() as session:
+        rows = templates.list_templates(session, include_retired=args.all)
+    if args.json:
+        print_json([row.model_dump(mode="json") for row in rows])
+        return 0
+    print_table(
+        ["Id", "Name", "Purpose", "Stage", "Kind", "Used"],
+        [
+            [
+                r.id,
+                r.name,
+                r.purpose.value.replace("_", " "),
+                r.stage or "any",
+                ("built in" if r.builtin else "own") + (", retired" if r.retired else ""),
+                r.uses,
+            ]
+            for r in rows
+        ],
+    )
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Database], int]] = {
+    "demo": cmd_demo,
+    "cohort": cmd_cohort,
+    "templates": cmd_templates,
+}

@@ -1,0 +1,142 @@
+"""Import commands: `import FORMAT FILE` and `imports list|undo`."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from cohortdesk.cli import mentoring as cli_mentoring
+from cohortdesk.cli.common import positive, print_json, print_table
+from cohortdesk.core.errors import KnownError
+from cohortdesk.core.importers.activity_csv import parse_mapping
+from cohortdesk.core.importers.base import ImportOptions
+from cohortdesk.core.importers.registry import FORMATS
+from cohortdesk.core.models import EventKind
+from cohortdesk.core.paths import app_paths
+from cohortdesk.core.services.activity import imports
+from cohortdesk.core.services.activity.importing import ImportRequest, run_import
+from cohortdesk.core.services.people import cohorts
+from cohortdesk.core.storage.db import Database
+
+
+def add_parsers(commands: Any) -> None:
+    """The import subcommands, added to the main parser's."""
+    importing = commands.add_parser(
+        "import",
+        help="import activity or people from another platform's export",
+        description="Import a file into a cohort as one transaction: a bad row anywhere "
+        "imports nothing; importing the same file again inserts nothing new.",
+    )
+    import_formats = (*FORMATS, cli_mentoring.REVIEW_NOTES)
+    importing.add_argument(
+        "format", choices=import_formats, metavar="FORMAT", help=", ".join(import_formats)
+    )
+    importing.add_argument("file", type=Path, metavar="FILE")
+    importing.add_argument("--cohort", required=True, help="cohort name")
+    importing.add_argument(
+        "--timezone", help="time zone of times written without one (default: the cohort's)"
+    )
+    importing.add_argument(
+        "--map",
+        metavar="MAPPING",
+        help="activity-csv columns: who=COL,when=COL[,kind=COL][,replied_to=COL][,thread=COL]",
+    )
+    importing.add_argument(
+        "--kind", choices=[k.value for k in EventKind], help="activity-csv: the kind of every row"
+    )
+    importing.add_argument("--time-format", help="strptime format of the times, e.g. %%d/%%m/%%Y")
+    importing.add_argument(
+        "--dry-run", action="store_true", help="read and count everything, store nothing"
+    )
+    importing.add_argument("--json", action="store_true", help="print JSON")
+
+    batches = commands.add_parser("imports", help="list or undo a cohort's imports")
+    batch_commands = batches.add_subparsers(dest="imports_command", metavar="ACTION", required=True)
+    batch_list = batch_commands.add_parser("list", help="the imports of a cohort, newest first")
+    batch_list.add_argument("--cohort", required=True, help="cohort name")
+    batch_list.add_argument("--json", action="store_true", help="print JSON")
+    batch_undo = batch_commands.add_parser("undo", help="remove exactly the events of an import")
+    batch_undo.add_argument("batch_id", type=positive, metavar="ID")
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise KnownError(
+            f"Unknown time zone {name!r} (use an IANA name like Europe/London)"
+        ) from exc
+
+
+def cmd_import(args: argparse.Namespace, db: Database) -> int:
+    if args.format == cli_mentoring.REVIEW_NOTES:
+        return cli_mentoring.cmd_import_review_notes(args, db)
+    with db.read() as session:
+        cohort = cohorts.find_cohort(session, args.cohort)
+    options = ImportOptions(
+        timezone=_zone(args.timezone or cohort.timezone),
+        mapping=parse_mapping(args.map) if args.map else None,
+        kind=EventKind(args.kind) if args.kind else None,
+        time_format=args.time_format,
+    )
+    request = ImportRequest(cohort.id, args.file, args.format, options)
+    summary = run_import(db, request, dry_run=args.dry_run, backup_dir=app_paths().backup_dir).value
+    if args.json:
+        print_json(summary.cli_json())
+        return 0
+    verb = "Would import" if args.dry_run else "Imported"
+    print(
+        f"{verb} {summary.file_name} ({summary.format}, {summary.encoding or 'binary'}): "
+        f"{summary.read} rows read, {summary.inserted} new events, {summary.duplicates} "
+        f"already there, {summary.people_created} people added, {summary.unattributed} "
+        f"unattributed, {summary.ignored} ignored"
+    )
+    for reason, count in summary.skipped_reasons.items():
+        print(f"  skipped {count}: {reason}")
+    for note in summary.notes:
+        print(f"  note: {note}")
+    return 0
+
+
+def cmd_imports(args: argparse.Namespace, db: Database) -> int:
+    if args.imports_command == "undo":
+        with db.write() as session:
+            removed = imports.undo_batch(session, args.batch_id).value
+        print(f"Undid import {args.batch_id}: {removed} events removed")
+        return 0
+    with db.read() as session:
+        cohort = cohorts.find_cohort(session, args.cohort)
+        rows = imports.list_batches(session, cohort.id)
+    if args.json:
+        print_json([row.model_dump(mode="json") for row in rows])
+        return 0
+    if not rows:
+        print(f"{cohort.name}: no imports yet")
+        return 0
+    print_table(
+        ["Id", "Imported", "Format", "File", "Read", "New", "Duplicates", "People", "Undone"],
+        [
+            [
+                r.id,
+                f"{r.imported_at:%Y-%m-%d %H:%M}",
+                r.format,
+                r.file_name,
+                r.read,
+                r.inserted,
+                r.duplicates,
+                r.people_created,
+                f"{r.undone_at:%Y-%m-%d}" if r.undone_at else "",
+            ]
+            for r in rows
+        ],
+    )
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Database], int]] = {
+    "import": cmd_import,
+    "imports": cmd_imports,
+}
