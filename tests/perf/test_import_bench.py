@@ -40,7 +40,7 @@ db_file, log_file = Path(sys.argv[1]), Path(sys.argv[2])
 db = Database(f"sqlite:///{db_file}")
 migrate.upgrade(db, db_file.parent / "backups")
 with db.write() as session:
-    cohort = cohorts.create_cohort(session, CohortInput(name="Bench", timezone="UTC"))
+    cohort = cohorts.create_cohort(session, CohortInput(name="Bench", timezone="UTC")).value
 start = time.perf_counter()
 with db.write() as session:
     summary = imports.import_file(session, cohort.id, log_file, "moodle-log")
