@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 from PySide6.QtGui import QColor
 
 from cohortdesk.core.models import AccessStatus, EventKind, Role, StageChangeSource
-from cohortdesk.core.schemas import AttentionSettings
 from cohortdesk.core.stages import stage
 from cohortdesk.core.text import plural as plural  # the views say counts as `fmt.plural`
 
@@ -54,10 +53,6 @@ def stage_colour(number: int) -> QColor:
     return QColor(stage(number).colour)
 
 
-LOW_MOTIVATION = AttentionSettings().low_motivation
-"""The low-motivation rating of a cohort that never changed it."""
-
-
 def motivation_text(rating: int | None, change: int | None) -> str:
     """`4 ↑` (rose since the last check-in), `2 ↓`, `3 →`, or an em dash when never asked."""
     if rating is None:
@@ -68,7 +63,7 @@ def motivation_text(rating: int | None, change: int | None) -> str:
     return f"{rating} {arrow}"
 
 
-def motivation_colour(rating: int | None, low: int = LOW_MOTIVATION) -> QColor | None:
+def motivation_colour(rating: int | None, low: int) -> QColor | None:
     """Red at or below `low` (the cohort's low-motivation rating), amber just above, else green."""
     if rating is None:
         return None

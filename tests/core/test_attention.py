@@ -340,6 +340,27 @@ def test_thresholds_are_adjustable_per_cohort(session: Session, cohort_id: int) 
     assert rules.get_rules(session, other.id) == CohortRules()
 
 
+@pytest.mark.parametrize("low", [1, 3, 4])
+def test_every_view_of_motivation_carries_the_cohorts_own_low_rating(
+    session: Session, cohort_id: int, low: int
+) -> None:
+    # The roster, the member panel, the mentor view and the dashboard colour a rating red
+    # at or below this setting; each must be given the cohort's, not the default.
+    from cohortdesk.core.services.dashboards.dashboard import cohort_dashboard
+    from cohortdesk.core.services.mentoring.mentor_overview import mentor_overview
+    from cohortdesk.core.services.mentoring.mentoring import assign_mentor
+
+    learner = add(session, cohort_id, "Lee Learner")
+    mentor = add(session, cohort_id, "Mo Mentor", Role.MENTOR)
+    assign_mentor(session, mentor, learner)
+    rules.save_rules(
+        session, cohort_id, CohortRules(attention=AttentionSettings(low_motivation=low))
+    )
+    assert members.member_detail(session, learner).low_motivation == low
+    assert mentor_overview(session, mentor).low_motivation == low
+    assert cohort_dashboard(session, cohort_id).low_motivation == low
+
+
 def test_each_item_has_a_suggested_template_and_a_personal_message(
     session: Session, cohort_id: int, facilitator: int
 ) -> None:

@@ -274,6 +274,7 @@ def make_dashboard(cohort_id: int = 1, name: str = "Leading Online Learning") ->
         network=network,
         adopters=adopters,
         not_yet_contributing=sorted(_NONE_AT_ALL),
+        low_motivation=2,
         figures=CohortFigures(
             learners=len(learners),
             active_last_7_days=sum(1 for r in learners if counts[r.name][-1] > 0),
@@ -314,6 +315,7 @@ def empty_dashboard(cohort_id: int = 2) -> CohortDashboard:
             findings=[],
         ),
         adopters=[],
+        low_motivation=2,
         figures=CohortFigures(
             learners=0,
             active_last_7_days=0,

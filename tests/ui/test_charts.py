@@ -46,7 +46,7 @@ def all_cards() -> list[ChartCard]:
     staircase_card = StaircaseChart()
     staircase_card.set_data(BOARD.figures.stages, BOARD.stages_by_week, by_stage())
     distribution = DistributionChart()
-    distribution.set_data(BOARD.access, BOARD.motivation)
+    distribution.set_data(BOARD.access, BOARD.motivation, BOARD.low_motivation)
     contributions_card = ContributionsChart()
     contributions_card.set_data(BOARD.contributions_by_week, BOARD.heatmap, BOARD.weeks)
     heatmap = HeatmapChart()
@@ -137,7 +137,7 @@ def test_an_empty_cohort_says_so_in_every_chart(qtbot: QtBot) -> None:
     empty = data.empty_dashboard()
     cards: list[tuple[ChartCard, Any]] = [
         (StaircaseChart(), lambda c: c.set_data(empty.figures.stages, empty.stages_by_week)),
-        (DistributionChart(), lambda c: c.set_data(empty.access, empty.motivation)),
+        (DistributionChart(), lambda c: c.set_data(empty.access, empty.motivation, 2)),
         (ContributionsChart(), lambda c: c.set_data(empty.contributions_by_week)),
         (HeatmapChart(), lambda c: c.set_data(empty.heatmap, empty.weeks)),
         (RepliesChart(), lambda c: c.set_data(empty.replies_by_week)),

@@ -68,7 +68,7 @@ def test_a_week_of_the_staircase_lists_every_stage(qtbot: QtBot) -> None:
 def test_access_and_motivation_bars_select_their_learners(qtbot: QtBot) -> None:
     problem = [r.membership_id for r in LEARNERS if r.access is AccessStatus.PROBLEM]
     card = DistributionChart()
-    card.set_data(BOARD.access, BOARD.motivation, {AccessStatus.PROBLEM: problem}, {})
+    card.set_data(BOARD.access, BOARD.motivation, 2, {AccessStatus.PROBLEM: problem}, {})
     show(qtbot, card)
     heights = list(card.access_bars.opts["height"])
     assert heights == [BOARD.access[s] for s in ACCESS_ORDER]

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from pytestqt.modeltest import ModelTester
 
 from cohortdesk.core.models import AccessStatus, EventKind, StageChangeSource
@@ -154,7 +155,17 @@ def test_motivation_labels_and_colours_ratings() -> None:
     model.set_rows(MOTIVATION_ROWS)
     assert cells(model, 0) == ["12 Oct 2026", "4 · Good", "Enjoying it"]
     assert cells(model, 1) == ["5 Oct 2026", "2 · Low", ""]
-    assert model.index(1, motivation.COL_RATING).data(FOREGROUND) == fmt.motivation_colour(2)
+    assert model.index(1, motivation.COL_RATING).data(FOREGROUND) == fmt.motivation_colour(2, 2)
+
+
+@pytest.mark.parametrize("low", [1, 2, 3, 4])
+def test_motivation_is_red_at_or_below_the_cohorts_own_low_rating(low: int) -> None:
+    model = motivation.MotivationModel()
+    model.low_motivation = low
+    model.set_rows(MOTIVATION_ROWS)
+    for row, rating in enumerate(r.rating for r in MOTIVATION_ROWS):
+        red = model.index(row, motivation.COL_RATING).data(FOREGROUND) == QColor("#d93f3f")
+        assert red == (rating <= low)
 
 
 def test_events_read_in_the_cohorts_time_with_the_whole_event_as_tooltip() -> None:

@@ -55,10 +55,10 @@ def test_motivation_chart_paints_points_oldest_first(qtbot: QtBot) -> None:
     chart = MotivationChart()
     qtbot.addWidget(chart)
     empty = grab(chart)
-    chart.set_points([(date(2026, 10, 12), 4), (date(2026, 9, 29), 2), (date(2026, 10, 5), 3)])
+    chart.set_points([(date(2026, 10, 12), 4), (date(2026, 9, 29), 2), (date(2026, 10, 5), 3)], 2)
     assert chart.points()[0] == (date(2026, 9, 29), 2)
     assert "latest 4 on 12 Oct 2026" in chart.accessibleDescription()
     painted = grab(chart)
     assert painted != empty
-    chart.set_points([(date(2026, 10, 12), 4)])  # one point sits in the middle
+    chart.set_points([(date(2026, 10, 12), 4)], 2)  # one point sits in the middle
     assert grab(chart) != painted

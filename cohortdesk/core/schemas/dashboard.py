@@ -140,6 +140,8 @@ class CohortDashboard(Frozen):
     #: learners who have not contributed yet (not on the adopter curve)
     not_yet_contributing: list[str] = Field(default_factory=list)
     figures: CohortFigures
+    #: the cohort's low-motivation rating (its attention settings): at or below it shows red
+    low_motivation: int
     findings: list[Finding] = Field(default_factory=list)
 
 

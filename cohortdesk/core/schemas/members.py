@@ -106,6 +106,8 @@ class MemberDetail(Frozen):
     cohort_id: int
     cohort_name: str
     timezone: str
+    #: the cohort's low-motivation rating (its attention settings): at or below it shows red
+    low_motivation: int
     joined_on: date
     stage_since: datetime
     expertise: str

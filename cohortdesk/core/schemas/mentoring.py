@@ -209,6 +209,8 @@ class MentorOverview(Frozen):
     timezone: str
     as_of: date
     recent_days: int
+    #: the cohort's low-motivation rating (its attention settings): at or below it shows red
+    low_motivation: int
     #: the mentor's last review; None before the first
     since: datetime | None
     mentees: tuple[MenteeOverview, ...]

@@ -10,6 +10,7 @@ from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QWidget
 
 from cohortdesk.core.models import AccessStatus
+from cohortdesk.core.schemas import AttentionSettings
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.charts.base import (
     ChartCard,
@@ -50,6 +51,7 @@ class DistributionChart(ChartCard):
         self._motivation: dict[int, int] = {}
         self._access_ids: dict[AccessStatus, list[int]] = {}
         self._motivation_ids: dict[int, list[int]] = {}
+        self._low = AttentionSettings().low_motivation
         self.access_bars: Any = None
         self.motivation_bars: Any = None
         self.refresh()
@@ -58,10 +60,15 @@ class DistributionChart(ChartCard):
         self,
         access: Mapping[AccessStatus, int],
         motivation: Mapping[int, int],
+        low_motivation: int,
         access_ids: Mapping[AccessStatus, Sequence[int]] | None = None,
         motivation_ids: Mapping[int, Sequence[int]] | None = None,
     ) -> None:
-        """Learner counts by access status and by rating; the ids make bars clickable."""
+        """Learner counts by access status and by rating; the ids make bars clickable.
+
+        Ratings at or below the cohort's `low_motivation` are red.
+        """
+        self._low = low_motivation
         self._access = {s: access.get(s, 0) for s in ACCESS_ORDER}
         self._motivation = {r: motivation.get(r, 0) for r in RATINGS}
         self._access_ids = {s: list(v) for s, v in (access_ids or {}).items()}
@@ -85,7 +92,7 @@ class DistributionChart(ChartCard):
         self.motivation_bars = self._bars(
             self.motivation_plot,
             [self._motivation[r] for r in RATINGS],
-            [theme.motivation(r) for r in RATINGS],
+            [theme.motivation(r, self._low) for r in RATINGS],
             ["None", *(str(r) for r in RATINGS[1:])],
         )
 

@@ -86,9 +86,10 @@ class ChartTheme:
     def access(status: AccessStatus) -> QColor:
         return QColor(fmt.ACCESS_COLOURS[status])
 
-    def motivation(self, rating: int) -> QColor:
-        """Red for low, amber for steady, green for good; muted for "no check-in yet" (0)."""
-        return fmt.motivation_colour(rating or None) or QColor(self.muted)
+    def motivation(self, rating: int, low: int) -> QColor:
+        """Red at or below the cohort's `low` rating, amber just above, green for good; muted
+        for "no check-in yet" (0)."""
+        return fmt.motivation_colour(rating or None, low) or QColor(self.muted)
 
     def role_edge(self, role: Role) -> QColor:
         """Staff nodes are ringed in the text colour, so they stand out in both themes."""

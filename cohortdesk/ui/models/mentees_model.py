@@ -7,6 +7,7 @@ from datetime import date
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor
 
+from cohortdesk.core.schemas import AttentionSettings
 from cohortdesk.core.schemas.mentoring import MenteeOverview
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.models.row_table_model import CENTER, LEFT, MUTED, RIGHT, RowTableModel
@@ -33,6 +34,7 @@ class MenteesModel(RowTableModel[MenteeOverview]):
         super().__init__(parent)
         self.today: date | None = None
         self.recent_days = 14
+        self.low_motivation = AttentionSettings().low_motivation
 
     def display(self, row: MenteeOverview, column: int) -> str:
         if column == COL_NAME:
@@ -68,7 +70,7 @@ class MenteesModel(RowTableModel[MenteeOverview]):
         if column == COL_ACCESS:
             return fmt.ACCESS_COLOURS[row.access]
         if column == COL_MOTIVATION:
-            return fmt.motivation_colour(row.motivation)
+            return fmt.motivation_colour(row.motivation, self.low_motivation)
         if column == COL_ATTENTION and any(r.weight > 0 for r in row.reasons):
             return ATTENTION_COLOUR
         if column in (COL_CHANGES, COL_LAST) and not row.changes:

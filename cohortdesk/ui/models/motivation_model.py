@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor
 
-from cohortdesk.core.schemas import MotivationRow
+from cohortdesk.core.schemas import AttentionSettings, MotivationRow
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.models.row_table_model import RowTableModel
 
@@ -21,6 +21,9 @@ class MotivationModel(RowTableModel[MotivationRow]):
 
     HEADERS = ("Date", "Motivation", "Note")
 
+    #: the cohort's low-motivation rating, set with the rows (`MemberDetail.low_motivation`)
+    low_motivation = AttentionSettings().low_motivation
+
     def display(self, row: MotivationRow, column: int) -> str:
         if column == COL_DATE:
             return fmt.short_date(row.checked_on)
@@ -35,5 +38,5 @@ class MotivationModel(RowTableModel[MotivationRow]):
 
     def foreground(self, row: MotivationRow, column: int) -> QColor | None:
         if column == COL_RATING:
-            return fmt.motivation_colour(row.rating)
+            return fmt.motivation_colour(row.rating, self.low_motivation)
         return None

@@ -358,6 +358,7 @@ class DashboardView(QWidget):
             lambda: self.distribution.set_data(
                 board.access,
                 board.motivation,
+                board.low_motivation,
                 _group(learners, lambda m: m.access),
                 _group(learners, lambda m: m.motivation or 0),
             ),

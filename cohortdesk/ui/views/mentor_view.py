@@ -247,6 +247,7 @@ class MentorView(QDialog):
                 f"Last reviewed {when}  ·  {fmt.plural(new, 'mentee')} with news"
             )
         self.model.recent_days = view.recent_days
+        self.model.low_motivation = view.low_motivation
         kept = selected_id(self.table)
         self.model.set_rows(view.mentees, view.timezone)
         self.table.set_empty_text(NO_MENTEES)

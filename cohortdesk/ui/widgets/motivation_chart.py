@@ -9,6 +9,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from cohortdesk.core.schemas import AttentionSettings
 from cohortdesk.ui import format as fmt
 
 LOW, HIGH = 1, 5
@@ -22,15 +23,17 @@ class MotivationChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._points: tuple[tuple[date, int], ...] = ()
+        self._low = AttentionSettings().low_motivation
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setAccessibleName("Motivation over time")
 
     def points(self) -> tuple[tuple[date, int], ...]:
         return self._points
 
-    def set_points(self, points: Sequence[tuple[date, int]]) -> None:
-        """Show these (date, rating) check-ins, in any order."""
+    def set_points(self, points: Sequence[tuple[date, int]], low_motivation: int) -> None:
+        """Show these (date, rating) check-ins, in any order; red at or below `low_motivation`."""
         self._points = tuple(sorted(points))
+        self._low = low_motivation
         if self._points:
             latest = self._points[-1]
             self.setAccessibleDescription(
@@ -95,7 +98,7 @@ class MotivationChart(QWidget):
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(path)
         for (_, rating), point in zip(self._points, positions, strict=True):
-            colour = fmt.motivation_colour(rating) or muted
+            colour = fmt.motivation_colour(rating, self._low) or muted
             painter.setPen(QPen(palette.color(QPalette.ColorRole.Base), 1.5))
             painter.setBrush(colour)
             painter.drawEllipse(point, 4.5, 4.5)

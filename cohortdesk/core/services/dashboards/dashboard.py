@@ -349,6 +349,7 @@ def _dashboard(session: Session, frame: _Frame) -> CohortDashboard:
         adopters=adopters,
         not_yet_contributing=not_yet,
         figures=cohort_figures(members, counts, shown),
+        low_motivation=rules.low_motivation,
         findings=cohort_story(story, network, counts, shown, rules),
     )
 

@@ -39,6 +39,7 @@ from cohortdesk.core.schemas.mentoring import (
 )
 from cohortdesk.core.services.activity import participation
 from cohortdesk.core.services.attention import attention
+from cohortdesk.core.services.attention.rules import get_rules
 from cohortdesk.core.services.mentoring import mentoring
 from cohortdesk.core.text import plural
 
@@ -138,6 +139,7 @@ def mentor_overview(
         timezone=cohort.timezone,
         as_of=day,
         recent_days=recent_days,
+        low_motivation=get_rules(session, cohort.id).attention.low_motivation,
         since=since,
         mentees=tuple(mentees),
         groups=tuple(groups),

@@ -40,6 +40,7 @@ from cohortdesk.core.schemas import (
 )
 from cohortdesk.core.services.activity import rollups
 from cohortdesk.core.services.activity.participation import roster_row
+from cohortdesk.core.services.attention.rules import get_rules
 from cohortdesk.core.services.people.cohorts import delete_orphans
 from cohortdesk.core.stages import FIRST_STAGE, LAST_STAGE
 
@@ -273,6 +274,7 @@ def member_detail(
         cohort_id=cohort.id,
         cohort_name=cohort.name,
         timezone=cohort.timezone,
+        low_motivation=get_rules(session, cohort.id).attention.low_motivation,
         joined_on=membership.joined_on,
         stage_since=membership.stage_since,
         expertise=person.expertise,

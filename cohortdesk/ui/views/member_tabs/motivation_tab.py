@@ -68,7 +68,10 @@ class MotivationTab(MemberTab):
     def show_detail(self, detail: MemberDetail) -> None:
         super().show_detail(detail)
         self.latest_label.setText(latest_text(detail.motivation))
-        self.chart.set_points([(c.checked_on, c.rating) for c in detail.motivation])
+        self.chart.set_points(
+            [(c.checked_on, c.rating) for c in detail.motivation], detail.low_motivation
+        )
+        self.history_model.low_motivation = detail.low_motivation
         self.history_model.set_rows(detail.motivation, detail.timezone)
 
     @Slot()
