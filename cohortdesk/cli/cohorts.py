@@ -12,6 +12,7 @@ from cohortdesk.core.schemas import CohortInput, validated
 from cohortdesk.core.services.messaging import templates
 from cohortdesk.core.services.people import cohorts
 from cohortdesk.core.storage.db import Database
+from cohortdesk.core.text import plural
 
 
 def add_parsers(commands: Any) -> None:
@@ -59,7 +60,10 @@ def cmd_demo(args: argparse.Namespace, db: Database) -> int:
         }
         spec = validated(DemoSpec, **{k: v for k, v in given.items() if v is not None})
         row = create_demo(session, spec)
-    print(f"Created the demo cohort {row.name!r}: {row.members} members, {row.learners} learners")
+    print(
+        f"Created the demo cohort {row.name!r}: {plural(row.members, 'member')}, "
+        f"{plural(row.learners, 'learner')}"
+    )
     return 0
 
 

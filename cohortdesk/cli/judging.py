@@ -105,7 +105,7 @@ def cmd_status(args: argparse.Namespace, db: Database) -> int:
             }
         )
         return 0
-    print(f"{cohort.name}, as of {day_label(period.as_of)}: {len(rows)} members")
+    print(f"{cohort.name}, as of {day_label(period.as_of)}: {plural(len(rows), 'member')}")
     print_table(
         ["Name", "Role", "Stage", "Access", "Motivation", "Posts", "Peer replies", "Last active"],
         [

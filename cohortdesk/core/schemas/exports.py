@@ -11,6 +11,7 @@ from pydantic import AfterValidator, Field, model_validator
 
 from cohortdesk.core.models import AccessStatus, Role
 from cohortdesk.core.schemas.fields import Frozen
+from cohortdesk.core.text import plural
 
 MIN_EXPORT_KEY_CHARS = 16
 """A pseudonymisation key shorter than this is refused: person ids are small numbers."""
@@ -151,7 +152,7 @@ class ExportResult(Frozen):
 
     def message(self) -> str:
         """One line for the status bar and the command line."""
-        what = f"{self.members} member{'s' * (self.members != 1)}"
+        what = plural(self.members, "member")
         if self.format is ExportFormat.XAPI or self.events:
             what += f" and {self.events} event{'s' * (self.events != 1)}"
         files = " and ".join(path.name for path in self.files)

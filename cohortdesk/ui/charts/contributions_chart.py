@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QCheckBox, QWidget
 
 from cohortdesk.core.models import EventKind
 from cohortdesk.core.schemas.dashboard import HeatmapRow, KindWeek, Week
+from cohortdesk.ui import format as fmt
 from cohortdesk.ui.charts.base import (
     ChartCard,
     Selection,
@@ -138,7 +139,9 @@ class ContributionsChart(ChartCard):
         active = self._active.get(week.week.number)
         footer = ""
         if active:
-            footer = f"{len(active)} members active: click to select them in the roster"
+            footer = (
+                f"{fmt.plural(len(active), 'member')} active: click to select them in the roster"
+            )
         return tooltip_table(week_heading(week.week, *self._span), rows, footer)
 
     def selection_at(self, plot: Any, point: QPointF) -> Selection | None:

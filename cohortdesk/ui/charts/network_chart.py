@@ -39,7 +39,8 @@ def metrics_line(network: ReplyNetwork) -> str:
     """`24 members · 31 reply links · 2 isolated`."""
     isolated = sum(1 for n in network.nodes if n.isolated)
     return (
-        f"{len(network.nodes):,} members · {len(network.edges):,} reply links · "
+        f"{fmt.plural(len(network.nodes), 'member')} · "
+        f"{fmt.plural(len(network.edges), 'reply link')} · "
         f"{isolated:,} isolated · reciprocity {percent(network.reciprocity)}"
     )
 

@@ -51,7 +51,7 @@ class CohortListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return (
                 f"{row.name}\n{row.description}".strip()
-                + f"\n{row.members} members, {row.timezone}"
+                + f"\n{fmt.plural(row.members, 'member')}, {row.timezone}"
             )
         if role == Qt.ItemDataRole.FontRole and row.archived:
             font = QFont()

@@ -18,6 +18,7 @@ from cohortdesk.core.schemas import CohortRow
 from cohortdesk.core.schemas.dashboard import CohortComparison, CohortSeries
 from cohortdesk.core.services.dashboards import dashboard as dashboard_service
 from cohortdesk.core.services.people import cohorts
+from cohortdesk.ui import format as fmt
 from cohortdesk.ui.charts.base import percent
 from cohortdesk.ui.charts.compare_charts import CompareStagesChart, CompareWeeklyChart
 from cohortdesk.ui.context import AppContext
@@ -32,7 +33,7 @@ def series_summary(series: CohortSeries) -> str:
     """`Spring 2026: 18 learners · 72% at stage 3+ · busiest in week 6 (4.4 per learner)`."""
     learners = series.learners
     upper = sum(series.stages_now.get(n, 0) for n in (3, 4, 5))
-    text = f"{series.cohort_name}: {learners:,} learners"
+    text = f"{series.cohort_name}: {fmt.plural(learners, 'learner')}"
     if learners:
         text += f" · {percent(upper / learners)} at stage 3+"
     values = series.weekly_per_learner
