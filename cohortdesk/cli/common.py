@@ -12,26 +12,38 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any, Protocol
 
+from cohortdesk.core.dates import MAX_ID, is_kept, outside_reason
 from cohortdesk.core.errors import KnownError
 
 
 def positive(text: str) -> int:
-    """argparse type: a whole number of 1 or more."""
+    """argparse type: a whole number from 1 to the largest id a database keeps."""
     try:
         value = int(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from exc
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more: {value}")
+    if not 1 <= value <= MAX_ID:
+        raise argparse.ArgumentTypeError(f"must be from 1 to {MAX_ID}: {text}")
     return value
 
 
-def iso_date(text: str) -> date:
-    """An argparse type: a YYYY-MM-DD date (a bad one is a usage error, exit 2)."""
+def _kept_day(text: str) -> date:
+    """The date `text` names; ValueError with the reason when it is not one cohortdesk keeps."""
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"not a date in YYYY-MM-DD form: {text!r}") from None
+    if not is_kept(day):
+        raise ValueError(outside_reason(day))
+    return day
+
+
+def iso_date(text: str) -> date:
+    """An argparse type: a YYYY-MM-DD date in the kept range (else a usage error, exit 2)."""
+    try:
+        return _kept_day(text)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {text!r}") from exc
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 AS_OF_HELP = (
@@ -54,9 +66,9 @@ def as_of_day(text: str | None) -> date | None:
     if text is None:
         return None
     try:
-        return date.fromisoformat(text.strip())
+        return _kept_day(text)
     except ValueError as exc:
-        raise KnownError(f"--as-of: not a date in YYYY-MM-DD form: {text!r}") from exc
+        raise KnownError(f"--as-of: {exc}") from None
 
 
 def print_json(document: Any) -> None:

@@ -109,16 +109,35 @@ def assert_consistent(db: Database) -> None:
 # ---- local days in SQL -------------------------------------------------------------------------
 
 
+def every_day(lo: datetime, hi: datetime) -> range:
+    """The UTC day numbers from `lo` to `hi`."""
+    return range(LocalDay.number(lo.date()), LocalDay.number(hi.date()) + 1)
+
+
 def test_the_clock_changes_are_found_to_the_second() -> None:
     london = ZoneInfo("Europe/London")
     stretches = rollups.zone_stretches(
-        london, datetime(2025, 1, 1, tzinfo=UTC), datetime(2025, 12, 31, tzinfo=UTC)
+        london, every_day(datetime(2025, 1, 1, tzinfo=UTC), datetime(2025, 12, 31, tzinfo=UTC))
     )
     assert [(at, offset) for at, offset in stretches[1:]] == [
         (datetime(2025, 3, 30, 1, tzinfo=UTC), 3600),
         (datetime(2025, 10, 26, 1, tzinfo=UTC), 0),
     ]
-    assert stretches[0][1] == 0 and stretches[0][0] < datetime(2025, 1, 1, tzinfo=UTC)
+    assert stretches[0] == (datetime(2025, 1, 1, tzinfo=UTC), 0)
+
+
+@pytest.mark.parametrize("zone_name", ["Europe/London", "America/New_York", "UTC"])
+def test_far_apart_days_cost_their_changes_not_the_calendar_between(zone_name: str) -> None:
+    # One event in 2024 and one in 2200 used to walk the 64,000 days between, and put a
+    # CASE branch on each of the ~350 changes of clocks: every later import crawled.
+    zone = ZoneInfo(zone_name)
+    days = [LocalDay.number(date(2024, 3, 1)), LocalDay.number(date(2200, 7, 1))]
+    stretches = rollups.zone_stretches(zone, days)
+    assert len(stretches) <= 1 + len(days)
+    for day in days:
+        noon = datetime(1970, 1, 1, 12, tzinfo=UTC) + timedelta(days=day)
+        offset = next(o for at, o in reversed(stretches) if at <= noon)
+        assert offset == noon.astimezone(zone).utcoffset().total_seconds()  # type: ignore[union-attr]
 
 
 ZONES = (
@@ -139,7 +158,7 @@ def test_the_sql_local_day_is_the_day_on_the_wall_clock(db: Database, zone_name:
     lo, hi = datetime(2011, 12, 1, tzinfo=UTC), datetime(2026, 12, 31, tzinfo=UTC)
     moments = [lo + (hi - lo) * rng.random() for _ in range(300)]
     # and a few seconds either side of every change of clocks, and of local midnights
-    for at, _ in rollups.zone_stretches(zone, lo, hi)[1:]:
+    for at, _ in rollups.zone_stretches(zone, every_day(lo, hi))[1:]:
         moments += [at - timedelta(seconds=1), at, at + timedelta(seconds=1)]
     for moment in moments[:40]:
         midnight = datetime.combine(moment.astimezone(zone).date(), datetime.min.time(), zone)
@@ -154,9 +173,36 @@ def test_the_sql_local_day_is_the_day_on_the_wall_clock(db: Database, zone_name:
             for m in moments
         )
         session.flush()
-        day = rollups.local_day(ActivityEvent.occurred_at, zone, lo, hi)
+        days = rollups.utc_days(session, ActivityEvent.cohort_id == cohort.id)
+        day = rollups.local_day(ActivityEvent.occurred_at, zone, days)
         found = session.execute(select(ActivityEvent.occurred_at, day)).all()
     assert len(found) == len(moments)
+    for moment, number in found:
+        assert LocalDay.number(moment.astimezone(zone).date()) == number, moment
+
+
+@pytest.mark.parametrize("zone_name", ZONES)
+def test_sparse_days_across_the_kept_range_are_placed_exactly(db: Database, zone_name: str) -> None:
+    # A few events centuries apart: only their days are sampled, and each must still land on
+    # its wall-clock day, on both sides of every change of clocks near them.
+    zone = ZoneInfo(zone_name)
+    rng = random.Random(zone_name)
+    lo, hi = datetime(1900, 1, 2, tzinfo=UTC), datetime(2200, 12, 30, tzinfo=UTC)
+    moments = [lo + (hi - lo) * rng.random() for _ in range(25)]
+    with db.write() as session:
+        cohort = make_cohort(session, timezone=zone_name)
+        person_id = person_of(session, add(session, cohort.id, "Ann Lee"))
+        session.add_all(
+            ActivityEvent(
+                cohort_id=cohort.id, person_id=person_id, occurred_at=m, kind=EventKind.VIEW
+            )
+            for m in moments
+        )
+        session.flush()
+        days = rollups.utc_days(session, ActivityEvent.cohort_id == cohort.id)
+        assert len(rollups.zone_stretches(zone, days)) <= 1 + 2 * len(days)
+        day = rollups.local_day(ActivityEvent.occurred_at, zone, days)
+        found = session.execute(select(ActivityEvent.occurred_at, day)).all()
     for moment, number in found:
         assert LocalDay.number(moment.astimezone(zone).date()) == number, moment
 

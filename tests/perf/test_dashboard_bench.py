@@ -271,7 +271,8 @@ def _baseline(db: Database, *, every_figure: bool) -> None:
                 event.cohort_id == 1
             )
         ).one()
-        day = rollups.local_day(event.occurred_at, ZONE, lo, hi)
+        days = range(LocalDay.number(lo.date()) - 1, LocalDay.number(hi.date()) + 2)
+        day = rollups.local_day(event.occurred_at, ZONE, days)
         week = (day - LocalDay.number(START)) // 7
         mine = event.cohort_id == 1
         reply = event.kind == EventKind.REPLY

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from cohortdesk.core.errors import KnownError
@@ -32,16 +31,9 @@ from cohortdesk.core.rendering import (
     render,
     render_message,
 )
+from tests.safety.fuzz import FUZZ
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-EXAMPLES = int(os.environ.get("COHORTDESK_FUZZ_EXAMPLES", "40"))
-FUZZ = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    derandomize=os.environ.get("COHORTDESK_FUZZ_RANDOM") != "1",
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-    database=None,
-)
 ACTIVITY_MAPPING = {
     "who": "Author",
     "when": "Posted at",

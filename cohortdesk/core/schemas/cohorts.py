@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from cohortdesk.core.schemas.fields import Frozen, Name, TimeZoneName
+from cohortdesk.core.schemas.fields import Frozen, KeptDate, Name, TimeZoneName
 
 
 class CohortInput(Frozen):
@@ -15,8 +15,8 @@ class CohortInput(Frozen):
 
     name: Name
     description: str = ""
-    start_date: date | None = None
-    end_date: date | None = None
+    start_date: KeptDate | None = None
+    end_date: KeptDate | None = None
     timezone: Annotated[TimeZoneName, Field(title="Time zone")] = "UTC"
 
     @model_validator(mode="after")

@@ -10,7 +10,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, model_validator
 
 from cohortdesk.core.models import AccessStatus, Role
-from cohortdesk.core.schemas.fields import Frozen
+from cohortdesk.core.schemas.fields import Frozen, KeptDate
 from cohortdesk.core.text import plural
 
 MIN_EXPORT_KEY_CHARS = 16
@@ -71,9 +71,9 @@ class ExportOptions(Frozen):
 
     pseudonymise: bool = False
     key: Annotated[str | None, AfterValidator(_check_export_key), Field(title="Key")] = None
-    as_of: Annotated[date | None, Field(title="As of")] = None
-    date_from: Annotated[date | None, Field(title="From")] = None
-    date_to: Annotated[date | None, Field(title="To")] = None
+    as_of: Annotated[KeptDate | None, Field(title="As of")] = None
+    date_from: Annotated[KeptDate | None, Field(title="From")] = None
+    date_to: Annotated[KeptDate | None, Field(title="To")] = None
     include_inactive: bool = True
     with_events: bool = False
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
-from typing import Annotated
+from datetime import date, datetime
+from typing import Annotated, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from cohortdesk.core.dates import is_kept, outside_reason
 from cohortdesk.core.schemas.validation import shown_value
+
+_Day = TypeVar("_Day", date, datetime)
 
 
 def _check_timezone(name: str) -> str:
@@ -25,6 +28,12 @@ def _check_timezone(name: str) -> str:
 def _check_aware(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError("a time needs its time zone")
+    return _check_kept(value)
+
+
+def _check_kept(value: _Day) -> _Day:
+    if not is_kept(value):
+        raise ValueError(outside_reason(value))
     return value
 
 
@@ -53,6 +62,9 @@ OptionalText = Annotated[str | None, AfterValidator(_blank_to_none)]
 StageNumber = Annotated[int, Field(ge=1, le=5)]
 Rating = Annotated[int, Field(ge=1, le=5)]
 AwareDateTime = Annotated[datetime, AfterValidator(_check_aware)]
+"""A time with its zone, in the kept range (`core/dates.py`)."""
+KeptDate = Annotated[date, AfterValidator(_check_kept)]
+"""A day in the kept range (`core/dates.py`): 1900 to 2200."""
 
 
 class Frozen(BaseModel):

@@ -13,6 +13,7 @@ from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from cohortdesk.core.models import AccessStatus, HighlightKind, Role
 from cohortdesk.core.schemas import AttentionReason, Frozen, Name
+from cohortdesk.core.schemas.fields import KeptDate
 from cohortdesk.core.text import plural
 
 
@@ -112,7 +113,7 @@ class AssignResult(Frozen):
 class SessionInput(Frozen):
     """A mentoring session as the mentor writes it: with one mentee, or with a group."""
 
-    held_on: Annotated[date, Field(title="Date")]
+    held_on: Annotated[KeptDate, Field(title="Date")]
     mentee_membership_id: Annotated[int | None, Field(title="Mentee")] = None
     group_id: Annotated[int | None, Field(title="Group")] = None
     notes: LongText = ""
@@ -300,7 +301,7 @@ class HighlightInput(Frozen):
 
     membership_id: Annotated[int, Field(title="Member")]
     kind: HighlightKind = HighlightKind.STORY
-    happened_on: Annotated[date, Field(title="Date")]
+    happened_on: Annotated[KeptDate, Field(title="Date")]
     text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
     tags: Tags = ""
     event_id: int | None = None

@@ -55,6 +55,7 @@ from cohortdesk.ui.charts.story import StoryLine, story_lines
 from cohortdesk.ui.charts.theme import ALERT_COLOUR
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.views.roster_view import RosterView
+from cohortdesk.ui.widgets.edit_form import day_edit
 from cohortdesk.ui.widgets.labels import heading_label, muted_label
 
 RANGE_WHOLE, RANGE_4_WEEKS, RANGE_2_WEEKS, RANGE_CUSTOM = range(4)
@@ -267,10 +268,7 @@ class DashboardView(QWidget):
 
     @staticmethod
     def _date_edit(name: str) -> QDateEdit:
-        edit = QDateEdit()
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("d MMM yyyy")
-        edit.setAccessibleName(name)
+        edit = day_edit(name=name)
         edit.setEnabled(False)
         return edit
 

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QDate, QTime, Slot
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -27,6 +26,7 @@ from cohortdesk.core.errors import KnownError
 from cohortdesk.core.models import EventKind
 from cohortdesk.core.schemas import EventInput, PersonChoice, validated
 from cohortdesk.ui import format as fmt
+from cohortdesk.ui.widgets.edit_form import day_edit
 from cohortdesk.ui.widgets.labels import error_label, muted_label, show_error
 
 ANSWERING_KINDS = frozenset({EventKind.REPLY, EventKind.REACTION})
@@ -76,9 +76,7 @@ class EventDialog(QDialog):
         self.kind_combo.setCurrentIndex(self.kind_combo.findData(EventKind.POST))
         form.addRow("&What:", self.kind_combo)
 
-        self.date_edit = QDateEdit(QDate(now.year, now.month, now.day))
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("d MMM yyyy")
+        self.date_edit = day_edit(now.date())
         self.time_edit = QTimeEdit(QTime(now.hour, now.minute))
         self.time_edit.setDisplayFormat("HH:mm")
         when = QHBoxLayout()

@@ -8,7 +8,6 @@ from datetime import date
 from PySide6.QtCore import QDate, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from cohortdesk.ui import format as fmt
+from cohortdesk.ui.widgets.edit_form import day_edit
 from cohortdesk.ui.widgets.labels import muted_label
 
 
@@ -50,10 +50,8 @@ class MotivationDialog(QDialog):
         self.setWindowTitle(f"Motivation check-in: {member_name}")
         layout = QVBoxLayout(self)
         form = QFormLayout()
-        self.date_edit = QDateEdit(QDate(today.year, today.month, today.day))
-        self.date_edit.setCalendarPopup(True)
+        self.date_edit = day_edit(today)
         self.date_edit.setMaximumDate(QDate(today.year, today.month, today.day))
-        self.date_edit.setDisplayFormat("d MMM yyyy")
         form.addRow("&Date:", self.date_edit)
 
         self.rating_group = QButtonGroup(self)

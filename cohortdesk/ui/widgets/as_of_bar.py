@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate, Slot
-from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QLabel, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
 from cohortdesk.core.schemas import CohortRow
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.as_of import AsOf
+from cohortdesk.ui.widgets.edit_form import day_edit
 
 
 def _qdate(day: date) -> QDate:
@@ -28,10 +29,7 @@ class AsOfBar(QWidget):
         self.as_of = as_of
         self.cohort: CohortRow | None = None
         self.label = QLabel("As of")
-        self.edit = QDateEdit()
-        self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat("d MMM yyyy")
-        self.edit.setAccessibleName("As of")
+        self.edit = day_edit(name="As of")
         self.reset_button = QToolButton()
         self.reset_button.setText("Reset")
         self.reset_button.setAccessibleName("Reset the as-of day")

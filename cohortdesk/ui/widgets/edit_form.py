@@ -17,21 +17,33 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from cohortdesk.core.dates import FIRST_DAY, LAST_DAY
 from cohortdesk.ui.widgets.labels import muted_label
 
 
-def day_edit(day: date) -> QDateEdit:
-    """A day picker with a calendar pop-up, reading `3 Oct 2026`, set to `day`."""
+def day_edit(day: date | None = None, name: str = "") -> QDateEdit:
+    """A day picker with a calendar pop-up, reading `3 Oct 2026`, set to `day`.
+
+    It offers only the days cohortdesk keeps (`core/dates.py`); `name` is its accessible name.
+    """
     edit = QDateEdit()
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("d MMM yyyy")
-    set_day(edit, day)
+    edit.setDateRange(_qdate(FIRST_DAY), _qdate(LAST_DAY))
+    if name:
+        edit.setAccessibleName(name)
+    if day is not None:
+        set_day(edit, day)
     return edit
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
 
 
 def set_day(edit: QDateEdit, day: date) -> None:
     """Show `day` in a day picker."""
-    edit.setDate(QDate(day.year, day.month, day.day))
+    edit.setDate(_qdate(day))
 
 
 def chosen_day(edit: QDateEdit) -> date:

@@ -20,6 +20,7 @@ from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from cohortdesk.core.collector import collect_young, collector_paused
+from cohortdesk.core.dates import is_kept, outside_reason
 from cohortdesk.core.errors import NotFoundError
 from cohortdesk.core.importers.base import (
     ActivityRecord,
@@ -208,6 +209,8 @@ def import_file(
             if len(sample) < SAMPLE_ROWS:
                 sample.append(_sample_row(item))
             if isinstance(item, ActivityRecord):
+                if not is_kept(item.occurred_at):
+                    raise source.reject(item.row, outside_reason(item.occurred_at))
                 person_id = matcher.resolve(item.who)
                 replied_to = matcher.resolve(item.replied_to) if item.replied_to else None
                 writer.add(

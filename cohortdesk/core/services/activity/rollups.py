@@ -10,10 +10,12 @@ Three tables, all derived from `activity_events` and always equal to a fresh GRO
 A *day* is the calendar day in the cohort's time zone. SQL has no portable time zones, so the
 day is computed from the stored UTC time with one fixed offset per stretch between two
 daylight-saving changes (`local_day`): a CASE over a handful of UTC instants, exact to the
-second. Whether a reply is a peer reply or one to staff is decided when it is read, from the
-members' roles then, so a role changed later needs no rebuild; nor does a new start date,
-since weeks are counted from it when read. A new time zone moves events across midnight:
-`rebuild` the cohort (`services.people.cohorts.update_cohort` does).
+second, found only around the days that hold the events concerned (`utc_days`), so the cost
+follows the events, not the calendar span between them. Whether a reply is a peer reply or
+one to staff is decided when it is read, from the members' roles then, so a role changed later
+needs no rebuild; nor does a new start date, since weeks are counted from it when read. A new
+time zone moves events across midnight: `rebuild` the cohort
+(`services.people.cohorts.update_cohort` does).
 
 How each change keeps them exact:
 
@@ -75,8 +77,6 @@ _DAY = 86_400
 #: events scanned around one day, so that any offset from UTC is covered
 _MARGIN = timedelta(days=2)
 
-Span = tuple[datetime, datetime]
-
 
 # ---- local days in SQL ---------------------------------------------------------------------
 
@@ -87,21 +87,29 @@ def _offset(zone: ZoneInfo, seconds: int) -> int:
     return int(shift.total_seconds())
 
 
-def zone_stretches(zone: ZoneInfo, lo: datetime, hi: datetime) -> list[tuple[datetime, int]]:
-    """The stretches of constant UTC offset covering `lo` to `hi` (a day more each side).
+def zone_stretches(zone: ZoneInfo, days: Iterable[int]) -> list[tuple[datetime, int]]:
+    """The stretches of constant UTC offset that hold the events of these UTC days.
+
+    Args:
+        zone: the cohort's time zone.
+        days: UTC day numbers (days since 1970-01-01) on which the events to place lie.
 
     Returns:
-        (start, offset in seconds) per stretch, oldest first; the first starts before `lo`.
-        Each start after the first is the exact second the clocks change.
+        (start, offset in seconds) per stretch, oldest first. Each start after the first is
+        the exact second the clocks change within or between the days; a change between two
+        days whose offsets agree holds no event and is left out. The cost follows the days
+        and the changes among them, never the calendar span: one event in 2024 and one in
+        2200 make two days, not 64,000.
     """
-    start = int((lo - timedelta(days=1)).timestamp())
-    stop = int((hi + timedelta(days=1)).timestamp())
-    found = [(start, _offset(zone, start))]
-    at = start
-    while at < stop:
-        after = min(at + _DAY, stop)
-        if _offset(zone, after) != found[-1][1]:
-            low, high = at, after  # the offset changes in (low, high]
+    points = sorted({edge for day in days for edge in (day * _DAY, (day + 1) * _DAY)})
+    if not points:
+        points = [0]
+    found = [(points[0], _offset(zone, points[0]))]
+    for low_end, high_end in itertools.pairwise(points):
+        target = _offset(zone, high_end)
+        while target != found[-1][1]:
+            # the offset changes somewhere in (low, high]: find the exact second
+            low, high = max(low_end, found[-1][0]), high_end
             while high - low > 1:
                 middle = (low + high) // 2
                 if _offset(zone, middle) == found[-1][1]:
@@ -109,16 +117,15 @@ def zone_stretches(zone: ZoneInfo, lo: datetime, hi: datetime) -> list[tuple[dat
                 else:
                     high = middle
             found.append((high, _offset(zone, high)))
-        at = after
     return [(datetime.fromtimestamp(second, UTC), offset) for second, offset in found]
 
 
 def local_day(
-    moment: SQLColumnExpression[datetime], zone: ZoneInfo, lo: datetime, hi: datetime
+    moment: SQLColumnExpression[datetime], zone: ZoneInfo, days: Iterable[int]
 ) -> ColumnElement[int]:
-    """SQL for the calendar day, in `zone`, of a UTC time column whose values lie in [lo, hi],
-    as `models.LocalDay` stores it (whole days since 1970-01-01)."""
-    stretches = zone_stretches(zone, lo, hi)
+    """SQL for the calendar day, in `zone`, of a UTC time column whose values lie on the UTC
+    `days` (`utc_days`), as `models.LocalDay` stores it (whole days since 1970-01-01)."""
+    stretches = zone_stretches(zone, days)
     if len(stretches) == 1:
         return local_day_number(moment, stretches[0][1])
     whens = [
@@ -128,16 +135,15 @@ def local_day(
     return case(*whens, else_=local_day_number(moment, stretches[-1][1]))
 
 
+def utc_days(session: Session, where: ColumnElement[bool], margin: int = 0) -> list[int]:
+    """The UTC days (days since 1970-01-01) of the events `where` selects, each widened by
+    `margin` days on both sides: what `local_day` must place exactly."""
+    utc_day = local_day_number(ActivityEvent.occurred_at, 0)
+    found = session.scalars(select(utc_day).where(where).distinct())
+    return sorted({d + shift for d in found for shift in range(-margin, margin + 1)})
+
+
 # ---- reading the events --------------------------------------------------------------------
-
-
-def _cohort_span(session: Session, cohort_id: int) -> Span | None:
-    lo, hi = session.execute(
-        select(func.min(ActivityEvent.occurred_at), func.max(ActivityEvent.occurred_at)).where(
-            ActivityEvent.cohort_id == cohort_id
-        )
-    ).one()
-    return None if lo is None else (lo, hi)
 
 
 def _dialect(session: Session) -> str:
@@ -241,10 +247,10 @@ def rebuild(session: Session, cohort_id: int) -> None:
     session.flush()
     for table in (DAILY, REPLIES, TOTALS):
         session.execute(delete(table).where(table.c.cohort_id == cohort_id))
-    span = _cohort_span(session, cohort_id)
-    if span is None:
+    days = utc_days(session, ActivityEvent.cohort_id == cohort_id)
+    if not days:
         return
-    day = local_day(ActivityEvent.occurred_at, _zone(session, cohort_id), *span)
+    day = local_day(ActivityEvent.occurred_at, _zone(session, cohort_id), days)
     everything = true()
     _replace(
         session,
@@ -262,12 +268,14 @@ def add_batch(session: Session, batch_id: int) -> None:
     """Add an import's events (all of them new: duplicates were never inserted)."""
     session.flush()
     batch = session.get(ImportBatch, batch_id)
-    span = None if batch is None else _cohort_span(session, batch.cohort_id)
-    if batch is None or span is None:
+    if batch is None:
         return
-    day = local_day(ActivityEvent.occurred_at, _zone(session, batch.cohort_id), *span)
     # The batch alone picks its events (through its index): they are all in its cohort.
     mine = ActivityEvent.import_batch_id == batch_id
+    days = utc_days(session, mine)
+    if not days:
+        return
+    day = local_day(ActivityEvent.occurred_at, _zone(session, batch.cohort_id), days)
     daily = _daily_rows(day, mine)
     replies = _reply_rows(day, mine)
     session.execute(
@@ -295,7 +303,10 @@ def forget_batch(session: Session, batch_id: int) -> None:
     if lo is None:
         return
     lo, hi = lo - _MARGIN, hi + _MARGIN
-    day = local_day(ActivityEvent.occurred_at, _zone(session, batch.cohort_id), lo, hi)
+    # Other events count only on the batch's days: within two days of them, their local day
+    # is exact; further away, no offset can bring them onto one of those days.
+    near = utc_days(session, mine, margin=_MARGIN.days)
+    day = local_day(ActivityEvent.occurred_at, _zone(session, batch.cohort_id), near)
     touched = select(ActivityEvent.person_id, day).where(mine).distinct()
     others = and_(
         ActivityEvent.occurred_at.between(lo, hi),
@@ -360,7 +371,8 @@ def forget_event(session: Session, event_id: int) -> None:
     zone = _zone(session, cohort_id)
     today = moment.astimezone(zone).date()
     lo, hi = moment - _MARGIN, moment + _MARGIN
-    day = local_day(ActivityEvent.occurred_at, zone, lo, hi)
+    utc_day = int(moment.timestamp()) // _DAY
+    day = local_day(ActivityEvent.occurred_at, zone, range(utc_day - 2, utc_day + 3))
     others = and_(
         ActivityEvent.person_id == person_id,
         ActivityEvent.occurred_at.between(lo, hi),
@@ -398,9 +410,9 @@ def refresh_people(
             select(Membership.cohort_id).where(Membership.person_id.in_(people)).distinct()
         ).all()
     for cohort_id in sorted(set(cohort_ids)):
-        span = _cohort_span(session, cohort_id)
-        now = datetime.now(UTC)
-        day = local_day(ActivityEvent.occurred_at, _zone(session, cohort_id), *(span or (now, now)))
+        theirs = or_(ActivityEvent.person_id.in_(people), ActivityEvent.replied_to_id.in_(people))
+        days = utc_days(session, and_(ActivityEvent.cohort_id == cohort_id, theirs))
+        day = local_day(ActivityEvent.occurred_at, _zone(session, cohort_id), days)
         _replace(
             session,
             cohort_id,
