@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any, Protocol
 
+from cohortdesk.cli.terminal import json_escaped
 from cohortdesk.core.dates import MAX_ID, is_kept, outside_reason
 from cohortdesk.core.errors import KnownError
 
@@ -72,9 +73,10 @@ def as_of_day(text: str | None) -> date | None:
 
 
 def print_json(document: Any) -> None:
-    """Print `document` as indented JSON (dates and paths as text)."""
-    json.dump(document, sys.stdout, indent=2, ensure_ascii=False, default=str)
-    sys.stdout.write("\n")
+    """Print `document` as indented JSON (dates and paths as text), control characters
+    escaped the JSON way so that the data stays exact (`cli.terminal.json_escaped`)."""
+    text = json.dumps(document, indent=2, ensure_ascii=False, default=str)
+    sys.stdout.write(json_escaped(text) + "\n")
 
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:

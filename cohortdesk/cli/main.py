@@ -20,6 +20,7 @@ from cohortdesk.cli import export as cli_export
 from cohortdesk.cli import importing as cli_importing
 from cohortdesk.cli import judging
 from cohortdesk.cli import mentoring as cli_mentoring
+from cohortdesk.cli.terminal import safe_output
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.paths import app_paths, database_url
 from cohortdesk.core.services.messaging import templates
@@ -79,7 +80,16 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Database], int]] = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line; returns the exit code.
+
+    Everything it prints shows control characters rather than sending them
+    (`cli.terminal`): a name imported from a file cannot drive the terminal.
+    """
+    with safe_output():
+        return _run(argv)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command is None:
