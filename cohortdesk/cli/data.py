@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from cohortdesk.core.errors import KnownError
-from cohortdesk.core.paths import AppPaths, app_paths, database_url
+from cohortdesk.core.paths import AppPaths, app_paths, check_regular_file, database_url
 from cohortdesk.core.services.privacy import erase
 from cohortdesk.core.storage.backup import backup_sqlite, daily_backup_if_due
 from cohortdesk.core.storage.db import Database, sqlite_file
@@ -86,6 +86,7 @@ def database_file(paths: AppPaths, db_option: str | None) -> Path:
     file = sqlite_file(url)
     if file is None:
         raise KnownError("backup, restore, check and salvage work on an SQLite database file")
+    check_regular_file(file)
     return file
 
 

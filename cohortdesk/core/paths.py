@@ -8,10 +8,13 @@ or `--db` on the command line, picks another database file or SQLAlchemy URL.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
+
+from cohortdesk.core.errors import ErrorKind, KnownError
 
 APP_NAME = "cohortdesk"
 DB_FILENAME = "cohortdesk.sqlite"
@@ -83,9 +86,38 @@ def database_url(
         return sqlite_url(paths.default_db_file)
     if "://" in value:
         return value
+    check_regular_file(Path(value).expanduser())
     return sqlite_url(Path(value))
 
 
 def sqlite_url(path: Path) -> str:
     """An SQLAlchemy URL for an SQLite file at `path` (made absolute)."""
     return f"sqlite:///{path.expanduser().resolve()}"
+
+
+def check_regular_file(path: Path) -> None:
+    """Refuse a path that is something other than a file, or a file to be created.
+
+    A device (`/dev/null`), a folder, a pipe or a socket given as a database or an output
+    would otherwise be written over, renamed over or have its permissions changed, and as
+    the administrator that breaks the computer. A link is judged by what it points to.
+
+    Raises:
+        KnownError: what the path is, in one line.
+    """
+    if str(path) == "-":
+        raise KnownError(
+            "-: cohortdesk writes files, not standard output: give a file name",
+            ErrorKind.BAD_FILE,
+        )
+    try:
+        mode = path.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return  # a file to be created (whether its folder can be is said where it is made)
+    except OSError as exc:
+        raise KnownError(
+            f"{path}: cannot be used ({exc.strerror or exc})", ErrorKind.BAD_FILE
+        ) from exc
+    if not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else "a device, pipe or socket"
+        raise KnownError(f"{path}: is {kind}, not a file", ErrorKind.BAD_FILE)

@@ -27,6 +27,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from cohortdesk.core.errors import KnownError
+from cohortdesk.core.paths import check_regular_file
 from cohortdesk.core.storage.db import OWNER_ONLY, connect_sqlite, create_private_file
 from cohortdesk.core.storage.errors import as_storage_error
 from cohortdesk.core.storage.safefile import sync_folder
@@ -89,6 +90,7 @@ def backup_sqlite(source: Path, destination: Path) -> Path:
         StorageError: the disk is full or the folder cannot be written.
         KnownError: the copy cannot be made or does not pass the integrity check.
     """
+    check_regular_file(destination)  # never rename a copy over a device or a pipe
     partial = destination.with_name(destination.name + PARTIAL_SUFFIX)
     try:
         destination.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -21,6 +21,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect
 
 from cohortdesk.core.errors import DatabaseVersionError
+from cohortdesk.core.paths import check_regular_file
 from cohortdesk.core.storage.backup import BackupKind, make_backup, remove_partials
 from cohortdesk.core.storage.db import Database, connect_sqlite, sqlite_file
 from cohortdesk.core.storage.errors import storage_errors
@@ -177,6 +178,7 @@ def open_database(url: str, backup_dir: Path | None) -> Database:
     """
     file = sqlite_file(url)
     if file is not None:
+        check_regular_file(file)  # a device or a pipe is never opened, chmod-ed or journalled
         if backup_dir is not None:
             remove_partials(backup_dir)
         set_aside_if_damaged(file, backup_dir)

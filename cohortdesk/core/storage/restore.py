@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from cohortdesk.core.errors import KnownError
+from cohortdesk.core.paths import check_regular_file
 from cohortdesk.core.schemas import Changed, Changes
 from cohortdesk.core.storage.backup import BackupKind, make_backup
 from cohortdesk.core.storage.db import Database, connect_sqlite, create_private_file
@@ -78,6 +79,7 @@ def restore_backup(
         KnownError: the backup cannot be restored (see `check_backup`).
         StorageError: the disk is full or the folder cannot be written.
     """
+    check_regular_file(db_file)
     if backup.resolve() == db_file.resolve():
         raise KnownError(f"{backup} is the database itself, not a backup of it")
     check_backup(backup)

@@ -20,6 +20,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from cohortdesk.core.errors import ErrorKind, KnownError
+from cohortdesk.core.paths import check_regular_file
 from cohortdesk.core.storage.db import OWNER_ONLY
 from cohortdesk.core.storage.errors import from_os_error
 
@@ -36,10 +37,9 @@ def _cannot(path: Path, exc: OSError, doing: str = "write") -> KnownError:
 
 
 def _check_destination(path: Path) -> None:
+    check_regular_file(path)  # never rename over a device, a folder or a pipe
     if not path.parent.is_dir():
         raise KnownError(f"{path}: the folder {path.parent} does not exist", ErrorKind.BAD_FILE)
-    if path.is_dir():
-        raise KnownError(f"{path}: is a folder, not a file", ErrorKind.BAD_FILE)
 
 
 def _temporary(path: Path) -> Path:

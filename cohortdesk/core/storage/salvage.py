@@ -19,8 +19,9 @@ from pathlib import Path
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.schema import CreateIndex, CreateTable
 
-from cohortdesk.core.errors import KnownError
+from cohortdesk.core.errors import ErrorKind, KnownError
 from cohortdesk.core.models import Base
+from cohortdesk.core.paths import check_regular_file
 from cohortdesk.core.storage.db import OWNER_ONLY, connect_sqlite, create_private_file
 from cohortdesk.core.storage.errors import storage_errors
 from cohortdesk.core.storage.migrate import head_revision
@@ -222,6 +223,10 @@ def salvage(source: Path, destination: Path) -> SalvageReport:
             exists already.
         StorageError: the new file cannot be written.
     """
+    check_regular_file(source)
+    if not source.exists():  # opening it would create it, empty
+        raise KnownError(f"{source}: no such file", ErrorKind.NOT_FOUND)
+    check_regular_file(destination)
     if destination.exists() and destination.stat().st_size > 0:
         raise KnownError(f"{destination} exists already: choose a new file for the rescued data")
     report = SalvageReport(source, destination)
