@@ -7,9 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -21,6 +19,7 @@ from cohortdesk.ui.main_window import MainWindow
 from cohortdesk.ui.views.import_dialog import ImportDialog
 from tests.core.importers.slack_support import build_zip
 from tests.ui.conftest import settle
+from tests.ui.drop_support import drop_file
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 HEADER = (
@@ -140,29 +139,6 @@ def test_no_offer_when_the_activity_lies_within_the_dates(
     assert not dialog.dates_offer.isVisible()
 
 
-def _drop_on(target: QWidget, path: Path) -> None:
-    """Drag `path` over `target` and drop it there, as the window system would."""
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(path))])
-    enter = QDragEnterEvent(
-        QPoint(10, 10),
-        Qt.DropAction.CopyAction,
-        mime,
-        Qt.MouseButton.NoButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
-    QApplication.sendEvent(target, enter)
-    assert enter.isAccepted()
-    event = QDropEvent(
-        QPointF(10, 10),
-        Qt.DropAction.CopyAction,
-        mime,
-        Qt.MouseButton.NoButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
-    QApplication.sendEvent(target, event)
-
-
 def test_a_dropped_file_opens_the_import_with_its_format_detected(
     qtbot: QtBot, cohort_id: int, window: MainWindow, tmp_path: Path
 ) -> None:
@@ -171,7 +147,7 @@ def test_a_dropped_file_opens_the_import_with_its_format_detected(
         "slack": build_zip(tmp_path, "realistic"),
     }
     for expected, path in cases.items():
-        _drop_on(window, Path(path))
+        drop_file(window, Path(path))
         (dialog,) = [d for d in window.findChildren(ImportDialog) if d.isVisible()]
         with qtbot.waitSignal(dialog.preview_finished, timeout=10_000):
             pass
