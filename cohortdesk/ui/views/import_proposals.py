@@ -17,6 +17,13 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QVBoxLayout, 
 from cohortdesk.core.schemas import ImportSummary
 from cohortdesk.ui.widgets.labels import muted_label
 
+PROPOSED_TEXT = (
+    "Their activity looks like a teacher's (participant lists, other people's profiles, "
+    "grading, course reports). Tick those who are staff: they join as facilitators; the "
+    "others stay learners."
+)
+DONE_TEXT = "Proposed as staff: those ticked joined as facilitators, the others as learners."
+
 
 class StaffChoice(QWidget):
     """One checkbox per person proposed as staff; `checked()` is the ids ticked."""
@@ -26,11 +33,7 @@ class StaffChoice(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.intro = muted_label(
-            "Their activity looks like a teacher's (participant lists, other people's "
-            "profiles, grading, course reports). Tick those who are staff: they join as "
-            "facilitators; the others stay learners."
-        )
+        self.intro = muted_label(PROPOSED_TEXT)
         self.boxes: dict[str, QCheckBox] = {}
         self._rows = QVBoxLayout()
         self._rows.setContentsMargins(0, 0, 0, 0)
@@ -44,6 +47,7 @@ class StaffChoice(QWidget):
         """The file's proposals; ticks already made stay. After the import (`done`) the
         boxes only show who was made staff."""
         ticked = self.checked()
+        self.intro.setText(DONE_TEXT if done else PROPOSED_TEXT)
         for box in self.boxes.values():
             box.deleteLater()
         self.boxes = {}

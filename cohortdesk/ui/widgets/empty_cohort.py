@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from cohortdesk.ui.widgets.centred import centred_row
 from cohortdesk.ui.widgets.labels import heading_label
 
 NO_MEMBERS = "Nobody is in this cohort yet"
@@ -59,11 +60,7 @@ class EmptyCohortGuide(QWidget):
         text_row.addStretch(1)
         text_row.addWidget(self.text, 100)
         text_row.addStretch(1)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.import_button)
-        buttons.addWidget(self.add_button)
-        buttons.addStretch(1)
+        buttons = centred_row(self.import_button, self.add_button)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         layout.addWidget(self.title)
