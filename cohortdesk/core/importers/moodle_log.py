@@ -228,15 +228,10 @@ class _StaffTally:
         self.names: dict[str, str | None] = {}
         self.patterns: dict[str, dict[str, int]] = {}
 
-    def row(self, row: int, uid: str, name: str | None) -> None:
-        count = self.rows.get(uid)
-        if count is None:
-            self.first_row[uid] = row
-            self.rows[uid] = 1
-        else:
-            self.rows[uid] = count + 1
-        if name is not None:
-            self.names[uid] = name
+    def first_seen(self, uid: str, row: int, name: str | None) -> None:
+        """The first row of `uid` (the caller counts their rows in `rows`)."""
+        self.first_row[uid] = row
+        self.names[uid] = name
 
     def check(self, uid: str, description: str) -> None:
         """Count the row if it is a staff-like one (`STAFF_PATTERNS`)."""
@@ -408,6 +403,7 @@ def _items(
     context_at = columns.context if columns.context is not None else -1
     time_description = read_time.fmt.description
     logged_as = 0
+    uid_rows = staff.rows
     view, post, reply = EventKind.VIEW, EventKind.POST, EventKind.REPLY
     for row, cells in rows:
         width = len(cells)
@@ -439,8 +435,13 @@ def _items(
                 reason = nobody_reasons[event] = f"names nobody: {event or 'an unnamed event'}"
             yield Skipped(row, reason, unattributed=True)
             continue
-        if uid is not None:
-            staff.row(row, uid, name)
+        if uid is not None:  # counted inline: this runs for every row
+            seen = uid_rows.get(uid)
+            if seen is None:
+                uid_rows[uid] = 1
+                staff.first_seen(uid, row, name)
+            else:
+                uid_rows[uid] = seen + 1
 
         # what: Description patterns (never translated); cheap substring tests before regexes
         kind: EventKind | None = None
