@@ -1,4 +1,4 @@
-"""Cohort commands: `demo`, `cohort create|list`, `templates list`."""
+"""Cohort commands: `demo`, `cohort create|edit|list`, `templates list`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from typing import Any
 
 from cohortdesk.cli.common import iso_date, positive, print_json, print_table
 from cohortdesk.core.demo.build import DemoSpec, create_demo
+from cohortdesk.core.errors import KnownError
+from cohortdesk.core.localzone import local_zone_name
 from cohortdesk.core.schemas import CohortInput, validated
 from cohortdesk.core.services.messaging import templates
 from cohortdesk.core.services.people import cohorts
@@ -27,14 +29,25 @@ def add_parsers(commands: Any) -> None:
         "--if-empty", action="store_true", help="do nothing when the database has a cohort"
     )
 
-    cohort = commands.add_parser("cohort", help="create and list cohorts")
+    cohort = commands.add_parser("cohort", help="create, edit and list cohorts")
     cohort_commands = cohort.add_subparsers(dest="cohort_command", metavar="ACTION", required=True)
     create = cohort_commands.add_parser("create", help="create a cohort")
     create.add_argument("name")
     create.add_argument("--start", type=iso_date, help="first day (YYYY-MM-DD)")
     create.add_argument("--end", type=iso_date, help="last day (YYYY-MM-DD)")
-    create.add_argument("--timezone", default="UTC", help="IANA time zone (default UTC)")
+    create.add_argument(
+        "--timezone", help="IANA time zone, e.g. Europe/London (default: this computer's)"
+    )
     create.add_argument("--description", default="")
+    edit = cohort_commands.add_parser(
+        "edit", help="change a cohort's dates, time zone or description (the rest is kept)"
+    )
+    edit.add_argument("name", help="the cohort's name")
+    edit.add_argument("--start", type=iso_date, help="first day (YYYY-MM-DD)")
+    edit.add_argument("--end", type=iso_date, help="last day (YYYY-MM-DD)")
+    edit.add_argument("--timezone", help="IANA time zone, e.g. Europe/London")
+    edit.add_argument("--description")
+    edit.add_argument("--rename", metavar="NEW_NAME", help="a new name")
     listing = cohort_commands.add_parser("list", help="list cohorts")
     listing.add_argument("--json", action="store_true", help="print JSON")
 
@@ -75,12 +88,14 @@ def cmd_cohort(args: argparse.Namespace, db: Database) -> int:
             description=args.description,
             start_date=args.start,
             end_date=args.end,
-            timezone=args.timezone,
+            timezone=args.timezone or local_zone_name(),
         )
         with db.write() as session:
             row = cohorts.create_cohort(session, data).value
-        print(f"Created the cohort {row.name!r}")
+        print(f"Created the cohort {row.name!r} (time zone {row.timezone})")
         return 0
+    if args.cohort_command == "edit":
+        return _edit(args, db)
     with db.read() as session:
         rows = cohorts.list_cohorts(session)
     if args.json:
@@ -103,6 +118,27 @@ def cmd_cohort(args: argparse.Namespace, db: Database) -> int:
                 for r in rows
             ],
         )
+    return 0
+
+
+def _edit(args: argparse.Namespace, db: Database) -> int:
+    given = {
+        "name": args.rename,
+        "start_date": args.start,
+        "end_date": args.end,
+        "timezone": args.timezone,
+        "description": args.description,
+    }
+    fields = {key: value for key, value in given.items() if value is not None}
+    if not fields:
+        raise KnownError(
+            "Nothing to change: give --start, --end, --timezone, --description or --rename"
+        )
+    with db.write() as session:
+        cohort = cohorts.find_cohort(session, args.name)
+        row = cohorts.change_cohort(session, cohort.id, **fields).value
+    dates = f"{row.start_date or 'no start'} to {row.end_date or 'no end'}"
+    print(f"Changed the cohort {row.name!r}: {dates}, time zone {row.timezone}")
     return 0
 
 

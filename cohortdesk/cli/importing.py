@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from cohortdesk.core.importers.base import ImportOptions
 from cohortdesk.core.importers.registry import FORMATS
 from cohortdesk.core.models import EventKind
 from cohortdesk.core.paths import app_paths
+from cohortdesk.core.schemas import ImportSummary
 from cohortdesk.core.services.activity import imports
 from cohortdesk.core.services.activity.importing import ImportRequest, run_import
 from cohortdesk.core.services.people import cohorts
@@ -49,6 +51,12 @@ def add_parsers(commands: Any) -> None:
     )
     importing.add_argument("--time-format", help="strptime format of the times, e.g. %%d/%%m/%%Y")
     importing.add_argument(
+        "--staff",
+        metavar="ID,...",
+        help="moodle-log: the file's user ids to make facilitators (confirming the import's "
+        "proposal; nobody is made staff without it)",
+    )
+    importing.add_argument(
         "--dry-run", action="store_true", help="read and count everything, store nothing"
     )
     importing.add_argument("--json", action="store_true", help="print JSON")
@@ -81,6 +89,7 @@ def cmd_import(args: argparse.Namespace, db: Database) -> int:
         mapping=parse_mapping(args.map) if args.map else None,
         kind=EventKind(args.kind) if args.kind else None,
         time_format=args.time_format,
+        staff=_ids(args.staff),
     )
     request = ImportRequest(cohort.id, args.file, args.format, options)
     summary = run_import(db, request, dry_run=args.dry_run, backup_dir=app_paths().backup_dir).value
@@ -98,7 +107,50 @@ def cmd_import(args: argparse.Namespace, db: Database) -> int:
         print(f"  skipped {count}: {reason}")
     for note in summary.notes:
         print(f"  note: {note}")
+    _tell_next_steps(args, summary, cohort.name)
     return 0
+
+
+def _ids(text: str | None) -> frozenset[str]:
+    if not text:
+        return frozenset()
+    ids = frozenset(part.strip() for part in text.split(",") if part.strip())
+    if not ids:
+        raise KnownError("--staff needs the file's user ids, separated by commas (e.g. 394,5104)")
+    return ids
+
+
+def _tell_next_steps(args: argparse.Namespace, summary: ImportSummary, cohort: str) -> None:
+    """What the facilitator may want to do next: confirm staff, set the cohort's dates."""
+    waiting = [p for p in summary.proposed_staff if p.source_id not in _ids(args.staff)]
+    if waiting:
+        print("Proposed as staff (their activity looks like a teacher's); nobody was made staff:")
+        for proposal in waiting:
+            print(f"  {proposal.describe()}")
+        confirmed = sorted(_ids(args.staff) | {p.source_id for p in waiting})
+        command = [
+            "cohortdesk",
+            "import",
+            summary.format,
+            str(args.file),
+            "--cohort",
+            cohort,
+            "--staff",
+            ",".join(confirmed),
+        ]
+        print(f"To confirm (drop the ids that are not staff): {shlex.join(command)}")
+    if summary.outside_dates and summary.activity_first and summary.activity_last:
+        command = [
+            "cohortdesk",
+            "cohort",
+            "edit",
+            cohort,
+            "--start",
+            summary.activity_first.isoformat(),
+            "--end",
+            summary.activity_last.isoformat(),
+        ]
+        print(f"To set the cohort's dates from the file: {shlex.join(command)}")
 
 
 def cmd_imports(args: argparse.Namespace, db: Database) -> int:

@@ -152,6 +152,8 @@ class MainWindow(QMainWindow):
         self.welcome.demo_requested.connect(self.create_demo)
         self.roster.member_selected.connect(self._member_selected)
         self.today.member_selected.connect(self._today_member_selected)
+        self.today.empty_guide.import_requested.connect(self.import_file)
+        self.today.empty_guide.add_people_requested.connect(self.add_member)
         self.roster.roster_loaded.connect(self._roster_loaded)
         self.member_panel.status_message.connect(self.say)
         self.pages.status_message.connect(self.say)

@@ -63,7 +63,7 @@ def test_create_and_list_cohorts(capsys: pytest.CaptureFixture[str]) -> None:
         "--timezone",
         "Europe/Madrid",
     )
-    assert (code, out.strip()) == (0, "Created the cohort 'Spring 2027'")
+    assert (code, out.strip()) == (0, "Created the cohort 'Spring 2027' (time zone Europe/Madrid)")
     code, out, _ = run(capsys, "cohort", "list", "--json")
     assert code == 0
     [cohort] = json.loads(out)

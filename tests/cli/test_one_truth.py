@@ -70,6 +70,10 @@ def _real(name: str) -> str:
     return str(SHARED_REAL / name)
 
 
+EDIFY_STEPS = (
+    ("cohort", "create", "Edify", "--start", "2017-02-27", "--end", "2017-06-27"),
+    ("import", "moodle-log", _real("moodle_log_edify_module3_sp17.csv"), "--cohort", "Edify"),
+)
 MOOC_STEPS = (
     ("cohort", "create", "MOOC", "--start", "2013-04-04", "--end", "2013-06-16"),
     ("import", "roster", _real("mooced_dlt1_nodes.csv"), "--cohort", "MOOC"),
@@ -98,19 +102,17 @@ CASES = {
     ),
     "Moodle log (Edify, 2017)": Case(
         "Edify",
-        (
-            ("cohort", "create", "Edify", "--start", "2017-02-27", "--end", "2017-06-27"),
-            (
-                "import",
-                "moodle-log",
-                _real("moodle_log_edify_module3_sp17.csv"),
-                "--cohort",
-                "Edify",
-            ),
-        ),
+        EDIFY_STEPS,
         real=True,
         expected_as_of="2017-06-27",
         facts={"learners": 7, "posts": 0},
+    ),
+    "Moodle log, its proposed teacher confirmed": Case(
+        "Edify",
+        (*EDIFY_STEPS[:-1], (*EDIFY_STEPS[-1], "--staff", "394")),
+        real=True,
+        expected_as_of="2017-06-27",
+        facts={"learners": 6, "posts": 0},
     ),
     "Slack (2016)": Case(
         "Slack",
@@ -120,6 +122,8 @@ CASES = {
         ),
         real=True,
         expected_as_of="2016-03-31",
+        # a flat (2016) channel: people answered each other by mentioning them
+        facts={"learners": 4, "threads": 38, "replies": 15, "peer_replies": 14},
     ),
     "MOOC-Ed (2013)": Case(
         "MOOC",

@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from cohortdesk.core import localzone
 from cohortdesk.core.models import Role
 from cohortdesk.core.schemas import CohortInput, MemberInput
 from cohortdesk.core.services.people import cohorts, members
@@ -75,6 +76,15 @@ def test_create_a_cohort_then_add_a_member_and_see_the_roster(
     assert window.member_panel.actions_enabled()
     assert "Added Ana Souza" in window.statusBar().currentMessage()
     assert window.roster.shown.text() == "1 member"
+
+
+def test_a_new_cohort_starts_in_this_computers_zone(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(localzone.tzlocal, "get_localzone_name", lambda: "Pacific/Auckland")
+    dialog = cohort_dialog.CohortDialog(None, "New cohort", None, TODAY)
+    qtbot.addWidget(dialog)
+    assert dialog.timezone.currentText() == "Pacific/Auckland"
 
 
 def test_an_invalid_cohort_keeps_the_dialog_open_with_the_reason(qtbot: QtBot) -> None:

@@ -122,6 +122,8 @@ class ImportOptions:
         kind: for `activity-csv` without a kind column, the kind of every row.
         time_format: a `strptime` format for times, when detection is not wanted.
         max_bytes: the size cap checked before parsing.
+        staff: the file's ids of the people the facilitator confirmed as staff (from the
+            import's proposal): they join as facilitators. Nobody else is ever made staff.
     """
 
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
@@ -129,6 +131,24 @@ class ImportOptions:
     kind: EventKind | None = None
     time_format: str | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
+    staff: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class StaffProposal:
+    """Someone whose activity in the file looks like a teacher's, proposed as staff.
+
+    Attributes:
+        source_id: the file's id for them (what the facilitator confirms with).
+        name: their name in the file, if it gives one.
+        rows: all the file's rows that are theirs.
+        patterns: the staff-like things they did, each with how many times, most first.
+    """
+
+    source_id: str
+    name: str | None
+    rows: int
+    patterns: tuple[tuple[str, int], ...]
 
 
 @dataclass(slots=True)
@@ -139,11 +159,13 @@ class SourceFile:
         path: the file.
         encoding: the text encoding used to decode it (for text formats), set by the reader.
         notes: things the user should know ("times without a zone were read as UTC").
+        staff_proposals: people the file suggests are staff, for the facilitator to confirm.
     """
 
     path: Path
     encoding: str | None = None
     notes: list[str] = field(default_factory=list)
+    staff_proposals: list[StaffProposal] = field(default_factory=list)
 
     @property
     def name(self) -> str:

@@ -16,6 +16,12 @@ use"), so rows are classified and people identified from Description alone:
 
 Times carry no zone: they are in the downloading user's zone, `options.timezone`. Day-first
 (`en`) or month-first (`en_us`) is decided once for the whole file from its values.
+
+Staff: a log does not say who teaches, but teachers leave a trace learners rarely do (they look
+at the participant list and other people's profiles, grade, read the course's reports). Someone
+with at least `STAFF_MIN_ROWS` such rows making at least `STAFF_MIN_SHARE` of their rows is
+PROPOSED as staff (`SourceFile.staff_proposals`); only the ids the facilitator confirms
+(`ImportOptions.staff`) join as facilitators.
 """
 
 from __future__ import annotations
@@ -33,8 +39,10 @@ from cohortdesk.core.importers.base import (
     ImportOptions,
     KeyMaker,
     PersonKey,
+    PersonRecord,
     Skipped,
     SourceFile,
+    StaffProposal,
     one_line,
 )
 from cohortdesk.core.importers.textio import cell, decode_head, match_columns, read_csv
@@ -48,7 +56,7 @@ from cohortdesk.core.importers.times import (
     strptime_format,
     suggest_pattern,
 )
-from cohortdesk.core.models import EventKind
+from cohortdesk.core.models import EventKind, Role
 from cohortdesk.core.text import plural
 
 FORMAT = "moodle-log"
@@ -120,6 +128,32 @@ _IN_DISCUSSION = re.compile(r"in the discussion with (?:the )?id '(\d+)'")
 _DETAIL_LIMIT = 120
 #: Moodle's "not logged in" user (0) and its guest account (1: the first user an install makes)
 _NOBODY_IDS = frozenset({"0", "1"})
+#: What a teacher does and a learner rarely does, as Moodle's (never translated) Description
+#: says it: a phrase in Description -> what the import summary calls it. Viewing one's own
+#: profile is not among them.
+STAFF_PATTERNS: dict[str, str] = {
+    "viewed the list of users in the course": "viewed the participant list",
+    "viewed the profile for the user with id": "viewed another person's profile",
+    "viewed the grader report": "viewed the grader report",
+    "viewed the grading table": "viewed the grading table",
+    "viewed the grading form": "viewed the grading form",
+    "has graded the submission": "graded a submission",
+    "updated the grade with id": "graded someone",
+    "viewed the log report": "viewed the course logs",
+    "viewed the live log": "viewed the course logs",
+    "viewed the outline activity report": "viewed a course report",
+    "viewed the complete activity report": "viewed a course report",
+    "viewed the participation report": "viewed a course report",
+    "viewed the statistics": "viewed a course report",
+    "viewed the user log report": "viewed a course report",
+    "enrolled the user with id": "enrolled someone",
+    "assigned the role with id": "assigned a role",
+    "updated the course with id": "edited the course settings",
+}
+#: staff-like rows someone needs at least, and the share of their rows they must make, to be
+#: proposed as staff (a learner may glance at the participant list once or twice)
+STAFF_MIN_ROWS = 5
+STAFF_MIN_SHARE = 0.10
 #: rows kept in memory while looking for a time that settles day/month order
 _KEEP_ROWS = 5_000
 #: keys made by one KeyMaker before the next change of time starts a fresh one
@@ -180,7 +214,84 @@ def parse(source: SourceFile, options: ImportOptions) -> Iterator[ImportItem]:
         f"Moodle writes times in the downloading user's time zone; they were read as "
         f"{options.timezone.key}."
     )
-    yield from _items(source, rows, columns, TimeReader(fmt, options.timezone))
+    staff = _StaffTally()
+    yield from _items(source, rows, columns, TimeReader(fmt, options.timezone), staff)
+    yield from staff.finish(source, options.staff)
+
+
+class _StaffTally:
+    """Everyone's rows and staff-like rows, for the staff proposal."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, int] = {}
+        self.first_row: dict[str, int] = {}
+        self.names: dict[str, str | None] = {}
+        self.patterns: dict[str, dict[str, int]] = {}
+
+    def first_seen(self, uid: str, row: int, name: str | None) -> None:
+        """The first row of `uid` (the caller counts their rows in `rows`)."""
+        self.first_row[uid] = row
+        self.names[uid] = name
+
+    def check(self, uid: str, description: str) -> None:
+        """Count the row if it is a staff-like one (`STAFF_PATTERNS`)."""
+        label = staff_like(uid, description)
+        if label is not None:
+            mine = self.patterns.setdefault(uid, {})
+            mine[label] = mine.get(label, 0) + 1
+
+    def proposals(self) -> list[StaffProposal]:
+        found: list[StaffProposal] = []
+        for uid, patterns in self.patterns.items():
+            staffish = sum(patterns.values())
+            if staffish >= STAFF_MIN_ROWS and staffish >= STAFF_MIN_SHARE * self.rows[uid]:
+                ordered = sorted(patterns.items(), key=lambda item: (-item[1], item[0]))
+                found.append(
+                    StaffProposal(uid, self.names.get(uid), self.rows[uid], tuple(ordered))
+                )
+        return sorted(found, key=lambda p: (-p.rows, p.source_id))
+
+    def finish(self, source: SourceFile, confirmed: frozenset[str]) -> Iterator[ImportItem]:
+        """Propose staff; make the confirmed ids facilitators.
+
+        Raises:
+            ImportRejectedError: a confirmed id is not in the file.
+        """
+        missing = sorted(confirmed - self.rows.keys())
+        if missing:
+            raise source.reject(
+                None, f"no user with id {', '.join(repr(uid) for uid in missing)} in the file"
+            )
+        source.staff_proposals = self.proposals()
+        waiting = [p.source_id for p in source.staff_proposals if p.source_id not in confirmed]
+        if waiting:
+            ids = ", ".join(waiting)
+            source.note(
+                f"{plural(len(waiting), 'person looks', 'people look')} like staff (participant "
+                f"lists, profiles, grading or reports): user id {ids}. Nobody was made staff: "
+                "confirm who is."
+            )
+        for uid in sorted(confirmed, key=lambda u: self.first_row[u]):
+            who = PersonKey(source_id=uid, name=self.names.get(uid))
+            yield PersonRecord(self.first_row[uid], who, role=Role.FACILITATOR)
+        if confirmed:
+            source.note(f"Made facilitators as confirmed: user id {', '.join(sorted(confirmed))}.")
+
+
+def staff_like(uid: str, description: str) -> str | None:
+    """What staff-like thing a row records (`STAFF_PATTERNS`), or None.
+
+    Args:
+        uid: the row's person (viewing one's own profile is not staff-like).
+        description: the row's Description.
+    """
+    for phrase, label in STAFF_PATTERNS.items():
+        if phrase in description:
+            own = phrase.startswith("viewed the profile") and (
+                _USER_ID.findall(description)[1:2] == [uid]
+            )
+            return None if own else label
+    return None
 
 
 def _columns(source: SourceFile, header: list[str]) -> _Columns:
@@ -272,6 +383,7 @@ def _items(
     rows: Iterator[tuple[int, list[str]]],
     columns: _Columns,
     read_time: TimeReader,
+    staff: _StaffTally,
 ) -> Iterator[ImportItem]:
     # One loop, with the cheap checks first: this runs a million times for a big site log.
     # Identical rows (a double click) share their time, and the report is sorted by time, so
@@ -291,6 +403,7 @@ def _items(
     context_at = columns.context if columns.context is not None else -1
     time_description = read_time.fmt.description
     logged_as = 0
+    uid_rows = staff.rows
     view, post, reply = EventKind.VIEW, EventKind.POST, EventKind.REPLY
     for row, cells in rows:
         width = len(cells)
@@ -322,6 +435,13 @@ def _items(
                 reason = nobody_reasons[event] = f"names nobody: {event or 'an unnamed event'}"
             yield Skipped(row, reason, unattributed=True)
             continue
+        if uid is not None:  # counted inline: this runs for every row
+            seen = uid_rows.get(uid)
+            if seen is None:
+                uid_rows[uid] = 1
+                staff.first_seen(uid, row, name)
+            else:
+                uid_rows[uid] = seen + 1
 
         # what: Description patterns (never translated); cheap substring tests before regexes
         kind: EventKind | None = None
@@ -354,6 +474,8 @@ def _items(
         ):
             kind = EventKind.SUBMIT
         if kind is None:
+            if uid is not None:
+                staff.check(uid, description)
             if skip is None:
                 skip = skip_reasons.get(event)
                 if skip is None:

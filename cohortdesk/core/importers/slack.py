@@ -91,6 +91,13 @@ def parse(source: SourceFile, options: ImportOptions) -> Iterator[ImportItem]:
 
 def _tell(source: SourceFile, reader: ActivityReader) -> None:
     """Tell the user what they should know about the whole import."""
+    if reader.mention_replies:
+        messages = plural(reader.mention_replies, "message", "messages")
+        source.note(
+            f"Replies read from mentions: {messages} in channels without threads mention "
+            "another person (@name) and count as replies to the first person mentioned; "
+            "messages without a mention stay posts."
+        )
     if reader.reacted:
         source.note(_REACTION_NOTE)
     if reader.partial_reactions:

@@ -5,6 +5,10 @@
 - a top-level message -> `post` (thread `<channel>/<ts>`); a thread reply (`thread_ts != ts`)
   -> `reply` (thread `<channel>/<thread_ts>`, `replied_to` the parent's author); a file upload
   -> `share`; a comment on a file -> `reply` to the file's owner;
+- in a flat channel (one without any thread, as every channel was before Slack had threads,
+  2017) a message that mentions another person (`<@U...>`) -> `reply` to the first person it
+  mentions, in the thread of that person's latest earlier message in the channel (or its own);
+  a message without such a mention stays a `post`: no reply is ever inferred without one;
 - each person in a message's `reactions` -> `reaction`, dated at the message;
 - joins/leaves, bot messages, integrations, deleted thread parents (`tombstone`) and other
   channel events -> `Skipped`; a message listed twice (a thread broadcast) counts once.
@@ -36,6 +40,8 @@ from cohortdesk.core.models import EventKind
 
 SLACKBOT = "USLACKBOT"
 
+#: a mention of a person in message text: `<@U123>` or `<@U123|name>`
+_MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^<>]*)?>")
 _UPLOAD_TEXT = re.compile(r"<@[A-Z0-9]+(?:\|[^<>]*)?> (?:uploaded|shared) a file")
 _JOIN_LEAVE = frozenset({"channel_join", "channel_leave", "group_join", "group_leave"})
 _INTEGRATION = frozenset({"bot_add", "bot_remove"})
@@ -53,6 +59,7 @@ class ActivityReader:
         unknown_parents: thread replies whose parent is not in the export.
         partial_reactions: some reaction lists fewer people than its count.
         reacted: at least one reaction record was made.
+        mention_replies: messages of flat channels read as replies to the person they mention.
     """
 
     def __init__(self, source: SourceFile, cache_bytes: int) -> None:
@@ -74,6 +81,7 @@ class ActivityReader:
         self.unknown_parents = 0
         self.partial_reactions = False
         self.reacted = False
+        self.mention_replies = 0
 
     # -- users.json and channels.json
 
@@ -163,15 +171,19 @@ class ActivityReader:
         cached: list[list[SlackMessage]] = []
         authors: dict[str, str | None] = {}
         shared: dict[str, str] = {}
+        threaded = False
         for day, info in days:
             messages = self._day(archive, root, folder, day, info)
             for msg in messages:
                 authors.setdefault(msg.ts, self._author(msg))
+                threaded = threaded or msg.thread_ts is not None
                 if msg.file_id and msg.subtype in _FILE_SHARE:
                     shared.setdefault(msg.file_id, msg.thread_ts or msg.ts)
             if keep:
                 cached.append(messages)
         channel_key = self.channel_ids.get(folder, folder)
+        #: in a flat channel, each person's latest thread so far (mentions reply into it)
+        latest: dict[str, str] | None = None if threaded else {}
         seen: dict[str, str | None] = {}
         for position, (day, info) in enumerate(days):
             messages = cached[position] if keep else self._day(archive, root, folder, day, info)
@@ -183,7 +195,10 @@ class ActivityReader:
                     yield Skipped(self.row, f"listed twice ({why})")
                     continue
                 seen[msg.ts] = msg.subtype
-                yield self._item(msg, folder, channel_key, authors, shared)
+                item = self._item(msg, folder, channel_key, authors, shared, latest)
+                if latest is not None and isinstance(item, ActivityRecord) and item.thread:
+                    latest[msg.user or ""] = item.thread
+                yield item
                 if msg.reactions:
                     yield from self._reacted(msg, folder, channel_key)
 
@@ -202,6 +217,7 @@ class ActivityReader:
         channel_key: str,
         authors: dict[str, str | None],
         shared: dict[str, str],
+        latest: dict[str, str] | None,
     ) -> ImportItem:
         subtype = msg.subtype
         if subtype in _JOIN_LEAVE:
@@ -233,6 +249,11 @@ class ActivityReader:
                 replied_to = self._parent(msg, authors)
             elif subtype in _FILE_SHARE or (msg.has_files and word_count == 0):
                 kind = EventKind.SHARE
+            elif latest is not None and (mentioned := self._mentioned(msg, user)) is not None:
+                kind = EventKind.REPLY
+                replied_to = self.person(mentioned)
+                thread = latest.get(mentioned, thread)
+                self.mention_replies += 1
             else:
                 kind = EventKind.POST
         return ActivityRecord(
@@ -246,6 +267,17 @@ class ActivityReader:
             word_count=word_count,
             detail=detail(folder, msg, self.people),
         )
+
+    def _mentioned(self, msg: SlackMessage, author: str) -> str | None:
+        """The first person other than `author` that `msg` mentions (None: nobody, or only
+        bots and unknown ids): in a flat channel, the person the message answers."""
+        if "<@" not in msg.text:
+            return None
+        for match in _MENTION.finditer(msg.text):
+            user_id = match[1]
+            if user_id != author and user_id in self.people and user_id not in self.bots:
+                return user_id
+        return None
 
     def _parent(self, msg: SlackMessage, authors: dict[str, str | None]) -> PersonKey | None:
         """Who a thread reply answers: `parent_user_id`, else the loaded parent's author."""

@@ -42,7 +42,12 @@ from cohortdesk.core.schemas.fields import (
     StageNumber,
     TimeZoneName,
 )
-from cohortdesk.core.schemas.imports import ImportBatchRow, ImportPreviewRow, ImportSummary
+from cohortdesk.core.schemas.imports import (
+    ImportBatchRow,
+    ImportPreviewRow,
+    ImportSummary,
+    ProposedStaff,
+)
 from cohortdesk.core.schemas.members import (
     AccessIssueRow,
     EventInput,
@@ -117,6 +122,7 @@ __all__ = [
     "OptionalText",
     "PersonChoice",
     "Placeholder",
+    "ProposedStaff",
     "Rating",
     "ReasonCode",
     "RenderedMessage",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import Field
 
@@ -19,6 +19,23 @@ class ImportPreviewRow(Frozen):
     when: datetime | None
     kind: EventKind | None
     detail: str
+
+
+class ProposedStaff(Frozen):
+    """Someone whose activity in the file looks like a teacher's: proposed as staff, made a
+    facilitator only when the facilitator confirms (`import --staff ID,...`, or the dialog)."""
+
+    source_id: str
+    name: str | None
+    rows: int
+    #: the staff-like things they did, with how many times, most first
+    patterns: list[tuple[str, int]]
+
+    def describe(self) -> str:
+        """`user id 394 (148 rows: viewed the participant list 23 times, ...)`."""
+        did = ", ".join(f"{what} {count}×" for what, count in self.patterns)
+        who = f"user id {self.source_id}" + (f", {self.name}" if self.name else "")
+        return f"{who} ({self.rows} rows: {did})"
 
 
 class ImportSummary(Frozen):
@@ -42,6 +59,13 @@ class ImportSummary(Frozen):
     new_people: list[str] = Field(default_factory=list)
     #: the first rows of the file as the import reads them
     sample: list[ImportPreviewRow] = Field(default_factory=list)
+    #: people the file suggests are staff, for the facilitator to confirm
+    proposed_staff: list[ProposedStaff] = Field(default_factory=list)
+    #: the first and last day of the file's activity, in the cohort's time zone
+    activity_first: date | None = None
+    activity_last: date | None = None
+    #: the file's activity lies (partly) outside the cohort's dates, or the cohort has none
+    outside_dates: bool = False
 
     def cli_json(self) -> dict[str, object]:
         """The fields `cohortdesk import --json` prints."""
@@ -55,6 +79,10 @@ class ImportSummary(Frozen):
             "ignored": self.ignored,
             "people_created": self.people_created,
             "batch_id": self.batch_id,
+            "proposed_staff": [p.model_dump(mode="json") for p in self.proposed_staff],
+            "activity_first": self.activity_first.isoformat() if self.activity_first else None,
+            "activity_last": self.activity_last.isoformat() if self.activity_last else None,
+            "outside_dates": self.outside_dates,
         }
 
 

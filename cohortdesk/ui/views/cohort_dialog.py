@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import available_timezones
 
-from PySide6.QtCore import QTimeZone, Slot
+from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -20,14 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from cohortdesk.core.errors import KnownError
+from cohortdesk.core.localzone import local_zone_name
 from cohortdesk.core.schemas import CohortInput, CohortRow, validated
 from cohortdesk.ui.widgets.optional_date import OptionalDate
-
-
-def system_timezone() -> str:
-    """The computer's IANA zone name, or UTC when it has none we know."""
-    name = bytes(QTimeZone.systemTimeZoneId().data()).decode("ascii", "ignore")
-    return name if name in available_timezones() else "UTC"
 
 
 class CohortDialog(QDialog):
@@ -54,7 +49,7 @@ class CohortDialog(QDialog):
         completer = self.timezone.completer()
         if completer is not None:
             completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self.timezone.setCurrentText(initial.timezone if initial else system_timezone())
+        self.timezone.setCurrentText(initial.timezone if initial else local_zone_name())
         self.error = QLabel()
         self.error.setObjectName("error")
         self.error.setWordWrap(True)

@@ -9,7 +9,9 @@ transaction rolls back and nothing is imported.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QTimer, Signal, Slot
@@ -20,6 +22,7 @@ from cohortdesk.core.errors import KnownError
 from cohortdesk.core.importers.base import ImportOptions
 from cohortdesk.core.schemas import CohortRow, ImportSummary
 from cohortdesk.core.services.activity.importing import ImportRequest, run_import
+from cohortdesk.core.services.people.cohorts import change_cohort
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.tasks import CancelledError, Task, pass_on_failure
 from cohortdesk.ui.views.cohort_scoped_dialog import CohortScopedDialog, known_error_text
@@ -122,6 +125,8 @@ class ImportDialog(CohortScopedDialog):
         self.summary_view = self.preview_pane.summary_view
         self.error_label = self.preview_pane.error_label
         self.preview_model = self.preview_pane.model
+        self.staff_choice = self.preview_pane.staff
+        self.dates_offer = self.preview_pane.dates
         self.progress = ImportProgress()
         self.progress_bar = self.progress.bar
         self.progress_label = self.progress.label
@@ -147,6 +152,7 @@ class ImportDialog(CohortScopedDialog):
         self.preview_button.clicked.connect(self.preview)
         self.import_button.clicked.connect(self.start_import)
         self.close_button.clicked.connect(self.reject)
+        self.dates_offer.set_dates.connect(self.set_cohort_dates)
 
     # ---- the file and its settings ---------------------------------------------------
 
@@ -240,8 +246,9 @@ class ImportDialog(CohortScopedDialog):
         )
 
     def options(self) -> ImportOptions:
-        """The choices made (raises `KnownError` for an unknown time zone)."""
-        return self.source.options()
+        """The choices made, with the staff ticked (raises `KnownError` for an unknown time
+        zone)."""
+        return dataclasses.replace(self.source.options(), staff=self.staff_choice.checked())
 
     def _settings_key(self) -> object:
         opts = self.options()
@@ -391,7 +398,7 @@ class ImportDialog(CohortScopedDialog):
         self._import_task = None
         self._done = True
         self._end_progress()
-        self.preview_pane.show_summary(summary, self.options().timezone.key)
+        self.preview_pane.show_summary(summary, self.options().timezone.key, done=True)
         self._set_status("")
         self._update_state()
         self.close_button.setFocus()
@@ -409,6 +416,25 @@ class ImportDialog(CohortScopedDialog):
         self._update_state()
         if isinstance(exc, KnownError):
             self.import_failed.emit(rejection_text(exc))
+
+    @Slot(object, object)
+    def set_cohort_dates(self, first: date, last: date) -> Task:
+        """Start and end the cohort on the file's first and last day of activity."""
+        cohort_id = self.cohort.id
+        task = self.context.runner.write(
+            f"Setting the dates of {self.cohort.name}",
+            lambda session: change_cohort(session, cohort_id, start_date=first, end_date=last),
+            lambda _row: self.dates_offer.dates_set(first, last),
+            lambda exc: self._dates_failed(task, exc),
+        )
+        return task
+
+    def _dates_failed(self, task: Task, exc: BaseException) -> None:
+        self.dates_offer.button.setEnabled(True)
+        if isinstance(exc, KnownError):
+            show_error(self.error_label, str(exc))
+        else:
+            pass_on_failure(self.context.runner, task, exc)
 
     def _end_progress(self) -> None:
         self.progress.hide()

@@ -1,6 +1,7 @@
 """The import dialog's preview: what the file holds (a dry run), or why it cannot be imported.
 
-Shows the counts (`ImportSummaryView`) and the first rows as the import reads them; after the
+Shows the counts (`ImportSummaryView`), what the import proposes (staff to confirm, the
+cohort's dates: `import_proposals`) and the first rows as the import reads them; after the
 import, the same pane shows its result.
 """
 
@@ -19,6 +20,7 @@ from cohortdesk.ui.models.import_preview_model import (
     COL_WHEN,
     ImportPreviewModel,
 )
+from cohortdesk.ui.views.import_proposals import DatesOffer, StaffChoice
 from cohortdesk.ui.views.import_summary import ImportSummaryView
 from cohortdesk.ui.widgets.dialog_parts import DIALOG_SPACING
 from cohortdesk.ui.widgets.labels import error_label, heading_label, muted_label, show_error
@@ -44,6 +46,8 @@ class ImportPreview(QWidget):
         )
         self.button.setShortcut(QKeySequence("F5"))
         self.summary_view = ImportSummaryView()
+        self.staff = StaffChoice()
+        self.dates = DatesOffer()
         self.error_label = error_label()
         self.error_label.setTextFormat(Qt.TextFormat.PlainText)
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -68,23 +72,30 @@ class ImportPreview(QWidget):
         layout.addLayout(heading)
         layout.addWidget(self.error_label)
         layout.addWidget(self.summary_view)
+        layout.addWidget(self.staff)
+        layout.addWidget(self.dates)
         layout.addWidget(self.table, 1)
 
-    def show_summary(self, summary: ImportSummary, timezone: str) -> None:
-        """What the file holds (or what the import did), its first rows in `timezone`."""
+    def show_summary(self, summary: ImportSummary, timezone: str, *, done: bool = False) -> None:
+        """What the file holds (or, `done`, what the import did), its first rows in
+        `timezone`; the staff it proposes, and after the import the offer to set the dates."""
         self.summary_view.show_summary(summary)
+        self.staff.show_proposals(summary, done=done)
+        if done:
+            self.dates.show_offer(summary)
         self.model.set_rows(summary.sample, timezone)
 
     def clear(self) -> None:
-        """Nothing to show: no counts, no rows, no error."""
+        """Nothing to show: no counts, no proposals, no rows, no error."""
         self.model.set_rows([])
         self.summary_view.clear()
+        self.staff.clear()
+        self.dates.clear()
         show_error(self.error_label, "")
 
     def show_failure(self, text: str) -> None:
         """Why the file cannot be imported, in place of the counts and rows."""
-        self.model.set_rows([])
-        self.summary_view.clear()
+        self.clear()
         show_error(self.error_label, text)
 
     def error_text(self) -> str:

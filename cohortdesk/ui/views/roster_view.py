@@ -42,7 +42,11 @@ from cohortdesk.ui.views.roster_columns import RosterColumns
 from cohortdesk.ui.widgets.cohort_summary import CohortSummary
 from cohortdesk.ui.widgets.empty_table import EmptyStateTable
 
-NO_MEMBERS_TEXT = "No members yet. Add people with Cohort ▸ Add member… (Ctrl+Shift+A)."
+NO_MEMBERS_TEXT = (
+    "No members yet. Import your platform's export with File ▸ Import… (Ctrl+I) or by "
+    "dropping the file on this window, or add people with Cohort ▸ Add member… "
+    "(Ctrl+Shift+A)."
+)
 NO_MATCH_TEXT = "Nobody matches these filters."
 SPARKLINE_WIDTH = 72
 

@@ -32,6 +32,7 @@ from cohortdesk.core.errors import ConflictError, KnownError
 from cohortdesk.core.rendering import day_label
 from cohortdesk.core.schemas import AttentionItem, CohortRow, StageSuggestion
 from cohortdesk.core.services.attention import attention, evidence
+from cohortdesk.core.services.people.cohorts import CohortSize, cohort_size
 from cohortdesk.core.stages import stage
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
@@ -55,6 +56,7 @@ from cohortdesk.ui.models.suggestions_model import (
 )
 from cohortdesk.ui.models.suggestions_model import COL_NAME as COL_SUGGESTED_NAME
 from cohortdesk.ui.tasks import Task, pass_on_failure
+from cohortdesk.ui.widgets.empty_cohort import EmptyCohortGuide
 from cohortdesk.ui.widgets.labels import heading_label, muted_label
 from cohortdesk.ui.widgets.row_delegates import BadgeDelegate, ButtonDelegate, LinesDelegate
 from cohortdesk.ui.widgets.tables import PaddedDelegate, make_table
@@ -78,6 +80,7 @@ class TodayData:
     cohort_id: int
     items: list[AttentionItem]
     suggestions: list[StageSuggestion]
+    size: CohortSize
 
 
 def load_today(session: Session, cohort_id: int, as_of: date) -> TodayData:
@@ -86,6 +89,7 @@ def load_today(session: Session, cohort_id: int, as_of: date) -> TodayData:
         cohort_id,
         attention.attention(session, cohort_id, as_of),
         evidence.suggestions(session, cohort_id, as_of),
+        cohort_size(session, cohort_id),
     )
 
 
@@ -215,6 +219,9 @@ class TodayView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 8)
         layout.addWidget(self.splitter)
+        self.empty_guide = EmptyCohortGuide()  # in place of the lists while there is nothing
+        layout.addWidget(self.empty_guide)
+        self.empty_guide.hide()
 
         changes = context.changes
         changes.roster_changed.connect(self._cohort_changed)
@@ -278,6 +285,7 @@ class TodayView(QWidget):
         if kept_suggestion is not None:
             self._select_suggestion(kept_suggestion.membership_id)
         self._show_summary(data)
+        self.splitter.setVisible(not self.empty_guide.show_for(data.size.members, data.size.events))
         self._update_buttons()
         self.today_loaded.emit(data.cohort_id)
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from cohortdesk.ui.icons import app_icon
+from cohortdesk.ui.widgets.centred import centred_row
 
 INTRO = (
     "cohortdesk follows every member of your online cohorts through Gilly Salmon's five "
@@ -46,10 +47,7 @@ class WelcomePage(QWidget):
         intro.setFixedWidth(INTRO_WIDTH)
         # In a row of its own, so the wrapped text is measured at the width it is shown: the
         # column alone measured it at the window's width and cut it off after two lines.
-        intro_row = QHBoxLayout()
-        intro_row.addStretch(1)
-        intro_row.addWidget(intro)
-        intro_row.addStretch(1)
+        intro_row = centred_row(intro)
         self.create_button = QPushButton("Create a cohort…")
         self.create_button.setDefault(True)
         self.demo_button = QPushButton("Open the demo cohort")
@@ -62,11 +60,7 @@ class WelcomePage(QWidget):
             button.setMinimumWidth(200)
         self.create_button.clicked.connect(self.create_requested)
         self.demo_button.clicked.connect(self.demo_requested)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.create_button)
-        buttons.addWidget(self.demo_button)
-        buttons.addStretch(1)
+        buttons = centred_row(self.create_button, self.demo_button)
         layout = QVBoxLayout(self)
         layout.addStretch(2)
         layout.addWidget(logo)

@@ -328,10 +328,11 @@ def test_real_slack_export_2016() -> None:
     items, source = run(path)
     acts = records(items)
     assert len(items) == 163
+    # a flat (2016) export: the 14 messages that address someone by <@U...> are replies
     assert Counter(r.kind.value for r in acts) == {
-        "post": 49,
+        "post": 35,
         "share": 3,
-        "reply": 1,
+        "reply": 15,
         "reaction": 1,
     }
     assert skipped(items) == {
@@ -360,8 +361,14 @@ def test_real_slack_export_2016() -> None:
         "enrique": 31,
         "traveling-sailor": 23,
     }
+    mentions = [r for r in acts if r.kind is EventKind.REPLY and r.replied_to != r.who]
+    assert Counter((r.who.source_id, r.replied_to.source_id) for r in mentions if r.replied_to) == {
+        ("U0BMQB6JE", "U0BMYT2FL"): 9,
+        ("U0BMQB6JE", "U0BMS113R"): 4,
+        ("U0BMYT2FL", "U0BMQB6JE"): 1,
+    }
     # the file comment answers the file's owner (here, herself), in the upload's thread
-    (comment,) = [r for r in acts if r.kind is EventKind.REPLY]
+    (comment,) = [r for r in acts if r.kind is EventKind.REPLY and r.replied_to == r.who]
     assert comment.replied_to == comment.who
     assert comment.thread == "traveling-sailor/1459105865.000017"
     # the one reaction is a person's reaction to a bot's message
@@ -371,5 +378,8 @@ def test_real_slack_export_2016() -> None:
     assert len({r.key for r in acts}) == len(acts)
     assert source.notes == [
         "Ignored 1 file that is not channel history: integration_logs.json.",
+        "Replies read from mentions: 14 messages in channels without threads mention another "
+        "person (@name) and count as replies to the first person mentioned; messages without "
+        "a mention stay posts.",
         slack._REACTION_NOTE,
     ]

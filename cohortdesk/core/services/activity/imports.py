@@ -50,6 +50,7 @@ from cohortdesk.core.schemas import (
     ImportBatchRow,
     ImportPreviewRow,
     ImportSummary,
+    ProposedStaff,
 )
 from cohortdesk.core.services.activity import rollups
 from cohortdesk.core.services.people.cohorts import delete_orphans
@@ -201,6 +202,8 @@ def import_file(
     skipped: Counter[str] = Counter()
     sample: list[ImportPreviewRow] = []
     read = unattributed = ignored = 0
+    first: datetime | None = None
+    last: datetime | None = None
     # parsed rows are freed by reference counting; a full collection over the import's
     # caches would hold the interpreter, and the GUI thread, for a tenth of a second
     with collector_paused():
@@ -209,8 +212,13 @@ def import_file(
             if len(sample) < SAMPLE_ROWS:
                 sample.append(_sample_row(item))
             if isinstance(item, ActivityRecord):
-                if not is_kept(item.occurred_at):
-                    raise source.reject(item.row, outside_reason(item.occurred_at))
+                moment = item.occurred_at
+                if not is_kept(moment):
+                    raise source.reject(item.row, outside_reason(moment))
+                if first is None or moment < first:
+                    first = moment
+                if last is None or moment > last:
+                    last = moment
                 person_id = matcher.resolve(item.who)
                 replied_to = matcher.resolve(item.replied_to) if item.replied_to else None
                 writer.add(
@@ -247,6 +255,7 @@ def import_file(
     rollups.add_batch(session, batch.id)
     inserted = _count_events(session, batch.id)
     _follow_the_data(session, cohort, batch.id, zone)
+    days = _activity_days(source, cohort, first, last, zone)
     batch.encoding = source.encoding
     batch.read = read
     batch.inserted = inserted
@@ -274,7 +283,53 @@ def import_file(
         skipped_reasons=dict(skipped.most_common()),
         new_people=matcher.created,
         sample=sample,
+        proposed_staff=[
+            ProposedStaff(
+                source_id=p.source_id, name=p.name, rows=p.rows, patterns=list(p.patterns)
+            )
+            for p in source.staff_proposals
+        ],
+        activity_first=days[0] if days else None,
+        activity_last=days[1] if days else None,
+        outside_dates=days is not None and outside_dates(cohort, *days),
     )
+
+
+def outside_dates(cohort: Cohort, first: date, last: date) -> bool:
+    """Whether activity from `first` to `last` falls outside the cohort's dates: before its
+    start or after its end, or the cohort has neither (an open-ended cohort has no end)."""
+    if cohort.start_date is None and cohort.end_date is None:
+        return True
+    return (cohort.start_date is not None and first < cohort.start_date) or (
+        cohort.end_date is not None and last > cohort.end_date
+    )
+
+
+def _activity_days(
+    source: SourceFile,
+    cohort: Cohort,
+    first: datetime | None,
+    last: datetime | None,
+    zone: ZoneInfo,
+) -> tuple[date, date] | None:
+    """The file's first and last day of activity in the cohort's zone; notes when they fall
+    outside the cohort's dates."""
+    if first is None or last is None:
+        return None
+    days = first.astimezone(zone).date(), last.astimezone(zone).date()
+    if outside_dates(cohort, *days):
+        span = f"{days[0]:%d %b %Y} to {days[1]:%d %b %Y}"
+        if cohort.start_date is None and cohort.end_date is None:
+            where = "the cohort has no dates yet"
+        else:
+            start = f"{cohort.start_date:%d %b %Y}" if cohort.start_date else "no start"
+            end = f"{cohort.end_date:%d %b %Y}" if cohort.end_date else "no end"
+            where = f"outside the cohort's dates ({start} to {end})"
+        source.note(
+            f"The file's activity runs from {span}; {where}. Figures count the cohort's "
+            "dates only: set them from the file."
+        )
+    return days
 
 
 def _count_events(session: Session, batch_id: int) -> int:

@@ -145,9 +145,21 @@ def rename_cohort(session: Session, cohort_id: int, name: str) -> Changed[Cohort
         KnownError: the name is blank or too long.
         ConflictError: another cohort has that name.
     """
-    current = get_cohort(session, cohort_id)
-    kept = current.model_dump(include={"description", "start_date", "end_date", "timezone"})
-    data = validated(CohortInput, **kept, name=name)
+    return change_cohort(session, cohort_id, name=name)
+
+
+def change_cohort(session: Session, cohort_id: int, **fields: object) -> Changed[CohortRow]:
+    """Change some of a cohort's details (`name`, `description`, `start_date`, `end_date`,
+    `timezone`), keeping the others.
+
+    Raises:
+        NotFoundError: no such cohort.
+        KnownError: the details together are not valid (a blank name, the end before the
+            start, an unknown zone).
+        ConflictError: another cohort has that name.
+    """
+    current = get_cohort(session, cohort_id).model_dump(include=set(CohortInput.model_fields))
+    data = validated(CohortInput, **{**current, **fields})
     return update_cohort(session, cohort_id, data)
 
 
