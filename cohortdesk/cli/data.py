@@ -15,14 +15,16 @@ from typing import Any
 
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.paths import AppPaths, app_paths, check_regular_file, database_url
+from cohortdesk.core.services.activity import rollups
 from cohortdesk.core.services.privacy import erase
 from cohortdesk.core.storage.backup import backup_sqlite, daily_backup_if_due
-from cohortdesk.core.storage.db import Database, sqlite_file
+from cohortdesk.core.storage.db import Database, read_only_database, sqlite_file
 from cohortdesk.core.storage.import_guard import interrupted_import
 from cohortdesk.core.storage.migrate import open_database
 from cohortdesk.core.storage.recovery import check_database
 from cohortdesk.core.storage.restore import restore_backup
 from cohortdesk.core.storage.salvage import salvage
+from cohortdesk.core.text import plural
 
 
 def add_parsers(commands: Any) -> None:
@@ -45,11 +47,17 @@ def add_parsers(commands: Any) -> None:
 
     check = commands.add_parser(
         "check",
-        help="check the database file: integrity and foreign keys",
-        description="Run SQLite's integrity check and foreign key check without changing "
+        help="check the database file: integrity, foreign keys and the daily counts",
+        description="Run SQLite's integrity check and foreign key check, then check that the "
+        "daily counts every screen reads equal a fresh count of the events, without changing "
         "the file. Exit 0 when it is sound, 1 with the problem otherwise.",
     )
     check.add_argument("--quick", action="store_true", help="the faster, less thorough check")
+    check.add_argument(
+        "--repair",
+        action="store_true",
+        help="recount the daily counts from the events where they differ (backed up first)",
+    )
 
     rescue = commands.add_parser(
         "salvage",
@@ -144,10 +152,30 @@ def cmd_erase(args: argparse.Namespace, db: Database) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    report = check_database(database_file(app_paths(), args.db), quick=args.quick)
+    paths = app_paths()
+    file = database_file(paths, args.db)
+    report = check_database(file, quick=args.quick)
     if not report.ok:
         raise KnownError(report.line())
-    print(report.line())
+    reader = read_only_database(file)
+    try:
+        with reader.read() as session:
+            drifted = rollups.drifted_cohorts(session)
+    finally:
+        reader.dispose()
+    if not drifted:
+        print(f"{file}: ok (integrity, foreign keys and daily counts checked)")
+        return 0
+    what = f"{file}: the daily counts of {plural(len(drifted), 'cohort')} differ from their events"
+    if not args.repair:
+        raise KnownError(f"{what}: run cohortdesk check --repair to recount them")
+    paths.ensure()
+    db = open_database(database_url(paths, args.db), paths.backup_dir)
+    try:
+        rollups.recount(db)
+    finally:
+        db.dispose()
+    print(f"{what}: recounted.")
     return 0
 
 
@@ -156,7 +184,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     paths.ensure()
     file = database_file(paths, args.db)
     result = restore_backup(args.backup.expanduser(), file, paths.backup_dir)
-    open_database(database_url(paths, args.db), paths.backup_dir).dispose()
+    _recount(open_database(database_url(paths, args.db), paths.backup_dir))
     print(result.message())
     return 0
 
@@ -170,9 +198,18 @@ def cmd_salvage(args: argparse.Namespace) -> int:
         raise KnownError(f"{target} exists already: set it aside or name a new file with --output")
     report = salvage(args.damaged.expanduser(), target)
     if target.resolve() == file.resolve():
-        open_database(database_url(paths, args.db), paths.backup_dir).dispose()
+        _recount(open_database(database_url(paths, args.db), paths.backup_dir))
     print(report.message())
     return 0
+
+
+def _recount(db: Database) -> None:
+    """Recount the daily counts of a database just restored or rescued, then close it: what
+    was copied in may not match its events (`rollups.drifted_cohorts`)."""
+    try:
+        rollups.recount(db)
+    finally:
+        db.dispose()
 
 
 #: commands that work on the open database

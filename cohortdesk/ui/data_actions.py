@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from cohortdesk.core.schemas import MemberDetail
+from cohortdesk.core.services.activity import rollups
 from cohortdesk.core.services.privacy import erase
 from cohortdesk.core.storage.backup import (
     BackupInfo,
@@ -159,11 +160,13 @@ class DataActions(QObject):
     def restore(self, backup: Path) -> None:
         """Restore `backup` into the open database, then upgrade it if it is older."""
         db, backup_dir = self.context.db, self.context.paths.backup_dir
-        self.context.runner.job(
-            "Restoring from backup",
-            lambda _progress: restore_open_database(db, backup, backup_dir),
-            self._restored,
-        )
+
+        def work(_progress: object) -> object:
+            restored = restore_open_database(db, backup, backup_dir)
+            rollups.recount(db)  # what was copied in may not match its events
+            return restored
+
+        self.context.runner.job("Restoring from backup", work, self._restored)
 
     def _restored(self, result: RestoreResult) -> None:
         self.status_message.emit(result.message())

@@ -146,7 +146,7 @@ def test_check_says_ok_for_a_sound_database(
 ) -> None:
     code, out, err = run(capsys, "check")
     assert (code, err) == (0, "")
-    assert out.strip() == f"{demo_file}: ok (integrity and foreign keys checked)"
+    assert out.strip() == f"{demo_file}: ok (integrity, foreign keys and daily counts checked)"
 
 
 def test_check_names_the_damage_in_one_line(

@@ -42,6 +42,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -393,3 +394,12 @@ def bulk_inserter(
         connection.exec_driver_sql(sql, prepared)
 
     return insert
+
+
+def read_only_database(file: Path) -> Database:
+    """The database in `file`, opened so that nothing is ever written to it or beside it
+    (`read_only_uri`): for checks, which must leave the file as they found it."""
+    engine = create_engine(
+        "sqlite://", creator=lambda: connect_sqlite(file, read_only=True), poolclass=NullPool
+    )
+    return Database(f"sqlite:///{file}", engine)

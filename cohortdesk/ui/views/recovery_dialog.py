@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.paths import AppPaths
+from cohortdesk.core.services.activity import rollups
 from cohortdesk.core.storage.db import Database
 from cohortdesk.core.storage.migrate import open_database
 from cohortdesk.core.storage.recovery import CorruptDatabaseError
@@ -90,9 +91,13 @@ def open_or_recover(url: str, paths: AppPaths, parent: QWidget | None = None) ->
 
     Returns None when it cannot be opened (the user was told why) or the user chose to quit.
     """
+    recovered = False
     while True:
         try:
-            return open_database(url, paths.backup_dir)
+            db = open_database(url, paths.backup_dir)
+            if recovered:
+                rollups.recount(db)  # a restored or rescued file may not match its events
+            return db
         except CorruptDatabaseError as exc:
             choice = ask_recovery(exc, parent)
             if choice is Recovery.QUIT:
@@ -106,6 +111,7 @@ def open_or_recover(url: str, paths: AppPaths, parent: QWidget | None = None) ->
                 return None
             QGuiApplication.restoreOverrideCursor()
             QMessageBox.information(parent, "cohortdesk", done)
+            recovered = True
         except KnownError as exc:
             QMessageBox.critical(
                 parent, "cohortdesk", f"cohortdesk cannot open its database.\n\n{exc}"

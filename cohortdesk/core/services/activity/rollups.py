@@ -64,7 +64,7 @@ from cohortdesk.core.models import (
     Membership,
 )
 from cohortdesk.core.models.rollups import DAILY, REPLIES, TOTALS
-from cohortdesk.core.storage.db import insert_adding_on_conflict, local_day_number
+from cohortdesk.core.storage.db import Database, insert_adding_on_conflict, local_day_number
 
 _DAILY_KEYS = ("cohort_id", "person_id", "day")
 #: the counts of a `daily_activity` row, in the order `_daily_rows` selects them
@@ -425,3 +425,69 @@ def refresh_people(
             ),
             days=None,
         )
+
+
+# ---- checking and repairing ----------------------------------------------------------------
+
+
+def _expected(session: Session, cohort_id: int) -> tuple[set[tuple[Any, ...]], ...]:
+    """The three tables' rows of a cohort as a fresh count of its events would make them."""
+    mine = ActivityEvent.cohort_id == cohort_id
+    day = local_day(ActivityEvent.occurred_at, _zone(session, cohort_id), utc_days(session, mine))
+    daily = {tuple(r) for r in session.execute(_daily_rows(day, mine))}
+    replies = {tuple(r) for r in session.execute(_reply_rows(day, mine))}
+    totals: dict[tuple[int, int], list[int]] = {}
+    for row in daily:
+        sums = totals.setdefault((row[0], row[2]), [0] * len(_DAILY_COUNTS))
+        for position, value in enumerate(row[3:]):
+            sums[position] += value
+    return daily, replies, {(*key, *sums) for key, sums in totals.items()}
+
+
+def _stored(session: Session, cohort_id: int) -> tuple[set[tuple[Any, ...]], ...]:
+    """The three tables' rows of a cohort as stored, days as day numbers."""
+    found = []
+    for table, keys, counts in (
+        (DAILY, _DAILY_KEYS, _DAILY_COUNTS),
+        (REPLIES, _REPLY_KEYS, ("count",)),
+        (TOTALS, _TOTAL_KEYS, _DAILY_COUNTS),
+    ):
+        columns = [table.c[name] for name in (*keys, *counts)]
+        where = table.c.cohort_id == cohort_id
+        at = keys.index("day")
+        found.append(
+            {
+                (*r[:at], LocalDay.number(r[at]), *r[at + 1 :])
+                for r in session.execute(select(*columns).where(where))
+            }
+        )
+    return tuple(found)
+
+
+def drifted_cohorts(session: Session) -> list[int]:
+    """The cohorts whose daily counts differ from a fresh count of their events.
+
+    They never should; a file salvaged from damage, a backup edited by hand or a bug can make
+    them drift, and every screen that reads them would then disagree with the PDF and the
+    exports, which read the events. `cohortdesk check` reports them; `rebuild_all` repairs.
+    """
+    return [
+        cohort_id
+        for cohort_id in session.scalars(select(Cohort.id).order_by(Cohort.id))
+        if _expected(session, cohort_id) != _stored(session, cohort_id)
+    ]
+
+
+def rebuild_all(session: Session) -> int:
+    """Recompute every cohort's daily counts from its events; returns how many cohorts."""
+    cohort_ids = list(session.scalars(select(Cohort.id)))
+    for cohort_id in cohort_ids:
+        rebuild(session, cohort_id)
+    return len(cohort_ids)
+
+
+def recount(db: Database) -> None:
+    """Recount every cohort's daily counts in one transaction: after a restore or a rescue,
+    whose copied tables may not match their events."""
+    with db.write() as session:
+        rebuild_all(session)
