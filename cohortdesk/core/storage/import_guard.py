@@ -1,15 +1,20 @@
 """What surrounds an import (outside its one transaction): a backup first, and a note of it.
 
 `guarded_import` makes the pre-import backup, then leaves a small note beside the database
-(`cohortdesk.sqlite.import-in-progress`) for as long as the import runs. The import itself is
-one transaction, so a crash or power cut leaves either all of it or none of it; the note tells
-the next start which file was being imported, and `interrupted_import` turns it into a clear
-account: imported completely (the crash came after the commit) or not imported at all.
+(`cohortdesk.sqlite.import-in-progress`) for as long as the import runs, and holds a lock on
+it. The import itself is one transaction, so a crash or power cut leaves either all of it or
+none of it; the note tells the next start which file was being imported, and
+`interrupted_import` turns it into a clear account: imported completely (the crash came after
+the commit) or not imported at all. The lock is what tells a dead import from a running one:
+the system releases it when the importing process ends, however it ends, so another command
+or window that meets a note it cannot lock leaves it alone.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,6 +30,26 @@ from cohortdesk.core.storage.errors import storage_errors
 from cohortdesk.core.storage.safefile import write_file
 
 MARKER_SUFFIX = ".import-in-progress"
+
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+    import msvcrt
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+
+else:
+    import fcntl
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False
+        return True
 
 
 def marker_path(db_file: Path) -> Path:
@@ -84,20 +109,41 @@ def guarded_import(
         started = (now or datetime.now(UTC)).astimezone(UTC).isoformat()
         note = {"file": source.name[:400], "cohort_id": cohort_id, "started_at": started}
         write_file(marker, json.dumps(note))
+        held = os.open(marker, os.O_RDONLY)
     try:
+        _try_lock(held)  # ours alone: the note was just written under a fresh name
         yield backup
     finally:
         marker.unlink(missing_ok=True)
+        os.close(held)
 
 
 def interrupted_import(session: Session, db_file: Path | None) -> InterruptedImport | None:
     """The account of an import a crash interrupted, once; None when there was none.
 
-    The note is removed once read (or when it cannot be understood).
+    A note whose import is still running (another window or command holds its lock) is left
+    alone and None returned. The note of a dead import is removed once read (or when it
+    cannot be understood).
     """
     if db_file is None:
         return None
     marker = marker_path(db_file)
+    try:
+        probe = os.open(marker, os.O_RDONLY)
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return None  # unreadable for now (locked on Windows): ask again next time
+    try:
+        if not _try_lock(probe):
+            return None  # the import is running in another process
+        return _account(session, marker)
+    finally:
+        os.close(probe)
+
+
+def _account(session: Session, marker: Path) -> InterruptedImport | None:
+    """Read the note of a dead import, remove it, and say what became of the import."""
     try:
         content = json.loads(marker.read_text("utf-8"))
         file_name = str(content["file"])
