@@ -20,12 +20,13 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect
 
-from cohortdesk.core.errors import DatabaseVersionError
+from cohortdesk.core.errors import DatabaseVersionError, KnownError
 from cohortdesk.core.paths import check_regular_file
 from cohortdesk.core.storage.backup import BackupKind, make_backup, remove_partials
 from cohortdesk.core.storage.db import Database, connect_sqlite, sqlite_file
 from cohortdesk.core.storage.errors import storage_errors
 from cohortdesk.core.storage.recovery import set_aside_if_damaged
+from cohortdesk.core.storage.schema_check import foreign_in, refusal
 
 
 def alembic_config() -> Config:
@@ -185,6 +186,12 @@ def open_database(url: str, backup_dir: Path | None) -> Database:
     db = Database(url)
     try:
         upgrade(db, backup_dir)
+        if file is not None and file.is_file():
+            # read-only, as checks are: a read-only folder is said where a write needs it
+            with closing(connect_sqlite(file, read_only=True)) as connection:
+                found = foreign_in(connection)
+            if found:
+                raise KnownError(f"{file} {refusal(found)}; restore a backup")
     except BaseException:
         db.dispose()
         raise

@@ -18,6 +18,7 @@ from pathlib import Path
 from cohortdesk.core.errors import DatabaseVersionError
 from cohortdesk.core.storage.backup import BackupInfo, list_backups
 from cohortdesk.core.storage.db import connect_sqlite
+from cohortdesk.core.storage.schema_check import foreign_in, refusal
 from cohortdesk.core.text import plural
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -84,6 +85,9 @@ def check_database(file: Path, *, quick: bool = False) -> CheckReport:
             verdicts = [_one_line(row[0]) for row in connection.execute(f"PRAGMA {pragma}")]
             problems = [] if verdicts == ["ok"] else [f"damaged: {v}" for v in verdicts]
             problems += _foreign_key_problems(connection)
+            found = [] if problems else foreign_in(connection)
+            if found:
+                problems.append(refusal(found))
     except sqlite3.Error as exc:
         return CheckReport(file, [f"damaged: {_one_line(exc)}"])
     return CheckReport(file, problems)
