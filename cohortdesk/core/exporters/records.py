@@ -37,6 +37,7 @@ from cohortdesk.core.models import (
     Person,
     utcnow,
 )
+from cohortdesk.core.metrics.terms import nudge_counts
 from cohortdesk.core.schemas import CohortRow, ExportMember, ExportOptions, NudgeOutcome
 from cohortdesk.core.services.messaging import nudges
 from cohortdesk.core.services.people import cohorts
@@ -259,7 +260,7 @@ def _add_motivation_and_nudges(
     received: Counter[int] = Counter()
     answered: Counter[int] = Counter()
     for nudge in nudges.list_nudges(session, cohort.id, as_of=period.last, now=now):
-        if start is not None and nudge.sent_at < start:
+        if (start is not None and nudge.sent_at < start) or not nudge_counts(nudge.status):
             continue
         received[nudge.membership_id] += 1
         if nudge.outcome is NudgeOutcome.RESPONDED:

@@ -55,7 +55,7 @@ from cohortdesk.core.schemas.members import (
     PersonChoice,
     StageChangeRow,
 )
-from cohortdesk.core.schemas.nudges import NudgeInput, NudgeOutcome, NudgeRow
+from cohortdesk.core.schemas.nudges import DraftNudge, NudgeInput, NudgeOutcome, NudgeRow
 from cohortdesk.core.schemas.rules import (
     AttentionSettings,
     CohortRules,
@@ -112,6 +112,7 @@ __all__ = [
     "Name",
     "NoteRow",
     "NudgeInput",
+    "DraftNudge",
     "NudgeOutcome",
     "NudgeRow",
     "OptionalText",
