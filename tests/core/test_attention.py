@@ -508,7 +508,9 @@ def test_a_nudge_not_confirmed_sent_changes_nothing(
     people = _ranked_cohort(session, cohort_id)
     before = listed(session, cohort_id, 20)
     for name, day in (("Ann Access", 19), ("Sid Silent", 5)):
-        draft = NudgeInput(body="Hi", channel=NudgeChannel.CLIPBOARD, sent_at=at(day), status=status)
+        draft = NudgeInput(
+            body="Hi", channel=NudgeChannel.CLIPBOARD, sent_at=at(day), status=status
+        )
         nudges.log_nudge(session, people[name], draft)
     assert listed(session, cohort_id, 20) == before
 

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from cohortdesk.core.exporters.pseudonym import Pseudonymiser
 from cohortdesk.core.metrics.counts import MemberCounts, counts_of, member_counts
 from cohortdesk.core.metrics.period import Period, cohort_period
+from cohortdesk.core.metrics.terms import nudge_counts
 from cohortdesk.core.models import (
     ActivityEvent,
     EventKind,
@@ -37,7 +38,6 @@ from cohortdesk.core.models import (
     Person,
     utcnow,
 )
-from cohortdesk.core.metrics.terms import nudge_counts
 from cohortdesk.core.schemas import CohortRow, ExportMember, ExportOptions, NudgeOutcome
 from cohortdesk.core.services.messaging import nudges
 from cohortdesk.core.services.people import cohorts

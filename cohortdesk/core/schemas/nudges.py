@@ -82,6 +82,7 @@ class DraftNudge(Frozen):
     id: int
     cohort_id: int
     cohort_name: str
+    timezone: str
     name: str
     subject: str
     body: str

@@ -155,7 +155,7 @@ def confirm_nudges(
 def drafts_to_confirm(session: Session, cohort_id: int | None = None) -> list[DraftNudge]:
     """Nudges still waiting for "sent" or "not sent", oldest first, in every cohort (or one)."""
     stmt = (
-        select(Intervention, Cohort.id, Cohort.name, Person.full_name)
+        select(Intervention, Cohort.id, Cohort.name, Cohort.timezone, Person.full_name)
         .join(Membership, Membership.id == Intervention.membership_id)
         .join(Cohort, Cohort.id == Membership.cohort_id)
         .join(Person, Person.id == Membership.person_id)
@@ -169,13 +169,14 @@ def drafts_to_confirm(session: Session, cohort_id: int | None = None) -> list[Dr
             id=nudge.id,
             cohort_id=cid,
             cohort_name=cohort_name,
+            timezone=timezone,
             name=name,
             subject=nudge.subject,
             body=nudge.body,
             channel=nudge.channel,
             sent_at=nudge.sent_at,
         )
-        for nudge, cid, cohort_name, name in session.execute(stmt)
+        for nudge, cid, cohort_name, timezone, name in session.execute(stmt)
     ]
 
 

@@ -46,6 +46,8 @@ class Recipient:
     email: str
     stage: int
     suggested_template_id: int | None = None
+    suggested_because: str = ""
+    """Why that template was suggested, in words (`suggested: silent 12 days at stage 2`)."""
 
 
 @dataclass(frozen=True)
