@@ -118,6 +118,12 @@ def priority_parts(reasons: tuple[AttentionReason, ...] | list[AttentionReason])
     return [priority_part(r) for r in reasons]
 
 
+def priority_legend(weights: dict[ReasonCode, int]) -> str:
+    """`Priority points: access problem +60 · … · nudged recently −150`."""
+    parts = [f"{REASON_LABELS[code].lower()} {weight:+d}" for code, weight in weights.items()]
+    return "Priority points: " + " · ".join(parts).replace("-", "−")
+
+
 def suggestion_reason(reason: AttentionReason | None, stage: int) -> str:
     """`suggested: silent 12 days at stage 2`: why a template was suggested."""
     if reason is None:

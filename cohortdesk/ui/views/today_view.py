@@ -35,6 +35,7 @@ from cohortdesk.core.services.attention import attention, evidence
 from cohortdesk.core.stages import stage
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
+from cohortdesk.ui.message_labels import priority_legend
 from cohortdesk.ui.models.attention_model import (
     COL_ACTION,
     COL_NAME,
@@ -121,6 +122,11 @@ class TodayView(QWidget):
         self.heading.setObjectName("todayTitle")
         self.summary_label = heading_label()
         self.hint = muted_label(HINT_TEXT)
+        self.priority_legend = muted_label(priority_legend(attention.WEIGHTS))
+        self.priority_legend.setToolTip(
+            "Each reason adds its points to the priority; a nudge sent in the last few days "
+            "takes 150 off, so nobody is nagged twice. Hover a priority to see its parts."
+        )
         self.nudge_button = QPushButton("&Nudge…")
         self.nudge_button.setToolTip("Write to the selected learners (Enter, or double-click)")
         self.nudge_button.setDefault(False)
@@ -191,6 +197,7 @@ class TodayView(QWidget):
         upper_layout.addLayout(top)
         upper_layout.addWidget(self.summary_label)
         upper_layout.addWidget(self.hint)
+        upper_layout.addWidget(self.priority_legend)
         upper_layout.addWidget(self.table, 1)
 
         lower = QWidget()

@@ -51,6 +51,9 @@ class WelcomePage(QWidget):
         intro_row.addWidget(intro)
         intro_row.addStretch(1)
         self.create_button = QPushButton("Create a cohort…")
+        self.create_button.setToolTip(
+            "Create your first cohort, then import its people and activity"
+        )
         self.create_button.setDefault(True)
         self.demo_button = QPushButton("Open the demo cohort")
         self.demo_button.setToolTip(

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from cohortdesk.ui.widgets.dialog_parts import explain_buttons
 from cohortdesk.ui.widgets.labels import muted_label
 
 
@@ -70,6 +71,7 @@ def lay_out_edit_dialog(dialog: QDialog, form: QFormLayout, hint: str, error: QL
     buttons = QDialogButtonBox(
         QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
     )
+    explain_buttons(buttons)
     buttons.accepted.connect(dialog.accept)
     buttons.rejected.connect(dialog.reject)
     layout = QVBoxLayout(dialog)
