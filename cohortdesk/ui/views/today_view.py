@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -380,6 +381,19 @@ class TodayView(QWidget):
             self.suggestions_table.clearSelection()  # one selection on the screen at a time
         self.member_selected.emit(current.membership_id if current else None)
         self._update_buttons()
+
+    @Slot()
+    def show_and_focus(self) -> None:
+        """View ▸ Today (Ctrl+0): bring Today forward with the keyboard in its list, on the
+        first learner when none is chosen, so arrows, Enter (Nudge…) work at once."""
+        pages = self.parentWidget()
+        while pages is not None and not isinstance(pages, QTabWidget):
+            pages = pages.parentWidget()
+        if pages is not None:
+            pages.setCurrentWidget(self)
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if not self.table.selectionModel().hasSelection() and self.model.rowCount():
+            self.table.selectRow(0)
 
     @Slot()
     def nudge_selected(self) -> None:
