@@ -3,7 +3,8 @@ explain themselves; the whole journey from Today to a sent nudge works by keyboa
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import shiboken6
 from PySide6.QtCore import Qt
@@ -11,15 +12,17 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from cohortdesk.core.models import NudgeChannel, NudgeStatus
-from cohortdesk.core.schemas import NudgeInput, NudgeRow
-from cohortdesk.core.services.attention import attention
+from cohortdesk.core.models import AccessStatus, NudgeChannel, NudgeStatus
+from cohortdesk.core.schemas import EvidenceThresholds, MemberEvidence, NudgeInput, NudgeRow
+from cohortdesk.core.services.attention import attention, evidence
+from cohortdesk.core.services.attention.evidence_facts import LearnerFacts
 from cohortdesk.core.services.messaging import nudges
 from cohortdesk.core.storage.db import Database
 from cohortdesk.ui.main_window import MainWindow
 from cohortdesk.ui.models.attention_model import COL_PRIORITY, PRIORITY_PARTS_ROLE
 from cohortdesk.ui.models.nudges_model import COL_OUTCOME
 from cohortdesk.ui.views.drafts_question import DraftsQuestion
+from cohortdesk.ui.views.member_tabs.evidence_box import MET, WAITING, evidence_html
 from cohortdesk.ui.views.nudge_dialog import NudgeDialog
 from cohortdesk.ui.views.nudges_dialog import NudgesDialog
 from tests.ui.conftest import TODAY, settle
@@ -201,3 +204,43 @@ def test_each_priority_shows_what_it_is_made_of(shown: MainWindow, db: Database,
     last = model.index(model.rowCount() - 1, COL_PRIORITY).data(PRIORITY_PARTS_ROLE)
     assert last[-1] == "-150 nudged 1 day ago"
     assert shown.today.priority_legend.text().startswith("Priority points: access problem +60")
+
+
+# ---- evidence ticks match the stage shown ---------------------------------------------------
+
+
+def test_no_tick_above_the_evidence_stage_the_panel_names() -> None:
+    """A stage-3 learner with stage-4 and stage-5 numbers: those rows get no tick."""
+    facts = LearnerFacts(
+        1,
+        1,
+        "Ana",
+        "",
+        3,
+        AccessStatus.ACCESSED,
+        events=40,
+        posts=12,
+        peer_replies=9,
+        content_posts=6,
+        two_way_peers=5,
+        answered_threads=0,
+        helping_replies=9,
+        first_peer_reply=MORNING - timedelta(days=60),
+        last_peer_reply=MORNING,
+    )
+    lines = evidence.evidence_lines(facts, EvidenceThresholds(), ZoneInfo("UTC"), TODAY)
+    found = MemberEvidence(
+        membership_id=1,
+        name="Ana",
+        current_stage=3,
+        evidence_stage=evidence.evidence_stage(lines),
+        lines=tuple(lines),
+        counts={},
+    )
+    html = evidence_html(found)
+    assert "evidence up to stage <b>3" in html
+    rows = html.split("<tr>")[1:]
+    by_stage = {n: [r for r in rows if f"<td>{n}&nbsp;</td>" in r] for n in range(1, 6)}
+    assert all(MET in r for n in (1, 2, 3) for r in by_stage[n])
+    assert not any(MET in r for n in (4, 5) for r in by_stage[n])
+    assert sum(WAITING in r for n in (4, 5) for r in by_stage[n]) == 3
