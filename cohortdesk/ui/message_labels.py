@@ -119,9 +119,9 @@ def priority_parts(reasons: tuple[AttentionReason, ...] | list[AttentionReason])
 
 
 def priority_legend(weights: dict[ReasonCode, int]) -> str:
-    """`Priority points: access problem +60 · … · nudged recently −150`."""
+    """`Points: access problem +60 · … · recently nudged −150`."""
     parts = [f"{REASON_LABELS[code].lower()} {weight:+d}" for code, weight in weights.items()]
-    return "Priority points: " + " · ".join(parts).replace("-", "−")
+    return "Points: " + " · ".join(parts).replace("-", "−")
 
 
 def suggestion_reason(reason: AttentionReason | None, stage: int) -> str:

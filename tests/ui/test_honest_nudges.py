@@ -157,7 +157,7 @@ def test_at_start_did_you_send_these(
     question = the_dialog(shown, DraftsQuestion)
     assert question.title.text() == "Did you send these 3?"
     assert question.list.count() == 3
-    assert question.list.item(0).text().startswith(f"{items[0].name} (")
+    assert question.list.item(0).text().startswith(f"{items[0].name}: “Checking in”\ncopied ")
     # Untick the last one: Sent applies to the two ticked.
     question.list.item(2).setCheckState(Qt.CheckState.Unchecked)
     qtbot.mouseClick(question.sent_button, Qt.MouseButton.LeftButton)
@@ -203,7 +203,7 @@ def test_each_priority_shows_what_it_is_made_of(shown: MainWindow, db: Database,
     assert first == ["+35 no response to a nudge of 8 days ago", "+30 silent 15 days"]
     last = model.index(model.rowCount() - 1, COL_PRIORITY).data(PRIORITY_PARTS_ROLE)
     assert last[-1] == "-150 nudged 1 day ago"
-    assert shown.today.priority_legend.text().startswith("Priority points: access problem +60")
+    assert shown.today.priority_legend.text().startswith("Points: access problem +60")
 
 
 # ---- evidence ticks match the stage shown ---------------------------------------------------

@@ -38,11 +38,11 @@ def question(count: int) -> str:
 
 
 def draft_line(draft: DraftNudge) -> str:
-    """`Ana Souza (Spring cohort): “We miss you” · copied 3 Mar 2026 14:05`."""
+    """`Ana Souza: “We miss you”` then `copied 3 Mar 2026 14:05 · Spring cohort`."""
     what = f"“{draft.subject}”" if draft.subject else draft.body.split("\n", 1)[0][:60]
     how = CHANNEL_LABELS[draft.channel].lower()
     when = fmt.local_time(draft.sent_at, draft.timezone)
-    return f"{draft.name} ({draft.cohort_name}): {what} · {how} {when}"
+    return f"{draft.name}: {what}\n{how} {when} · {draft.cohort_name}"
 
 
 class DraftsQuestion(QDialog):
@@ -75,6 +75,9 @@ class DraftsQuestion(QDialog):
         self.hint.setWordWrap(True)
         self.list = QListWidget()
         self.list.setAccessibleName("Messages not confirmed as sent")
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setSpacing(2)
         for draft in drafts:
             item = QListWidgetItem(draft_line(draft))
             item.setData(ID_ROLE, draft.id)

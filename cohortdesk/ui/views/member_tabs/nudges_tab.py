@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QVBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from cohortdesk.core.models import NudgeStatus
 from cohortdesk.core.schemas import NudgeOutcome, NudgeRow
@@ -55,12 +55,19 @@ class NudgesTab(MemberTab):
         self.message = NudgeMessageView("Select a nudge to read it as it was sent.")
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
-        top.addWidget(self.confirm_buttons)
         top.addWidget(self.nudge_button)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(self.view)
-        splitter.addWidget(self.message)
+        below = QWidget()
+        below_layout = QVBoxLayout(below)
+        below_layout.setContentsMargins(0, 0, 0, 0)
+        confirm_row = QHBoxLayout()
+        confirm_row.addWidget(self.confirm_buttons)
+        confirm_row.addStretch(1)
+        below_layout.addLayout(confirm_row)
+        below_layout.addWidget(self.message, 1)
+        splitter.addWidget(below)
         splitter.setSizes([220, 260])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
