@@ -365,10 +365,9 @@ def test_no_rule_above_the_evidence_stage_is_ticked(
     assert all(line.reached == (line.value >= line.needed) for line in lines)
 
 
-def test_a_stage_3_learner_with_stage_5_numbers_has_no_tick_above_3() -> None:
-    """The panel says "evidence up to stage 3": no stage 4 or 5 row may be ticked."""
-    rules_ = EvidenceThresholds()
-    facts = LearnerFacts(
+def stage_3_with_higher_numbers(rules_: EvidenceThresholds) -> LearnerFacts:
+    """A learner at stage 3 whose numbers reach one stage-4 rule and both stage-5 rules."""
+    return LearnerFacts(
         1,
         1,
         "Ana",
@@ -385,6 +384,12 @@ def test_a_stage_3_learner_with_stage_5_numbers_has_no_tick_above_3() -> None:
         first_peer_reply=at(0),
         last_peer_reply=at(rules_.development_span_days + 5),
     )
+
+
+def test_a_stage_3_learner_with_stage_5_numbers_has_no_tick_above_3() -> None:
+    """The panel says "evidence up to stage 3": no stage 4 or 5 row may be ticked."""
+    rules_ = EvidenceThresholds()
+    facts = stage_3_with_higher_numbers(rules_)
     lines = evidence.evidence_lines(facts, rules_, UTC_ZONE, on(60))
     assert evidence.evidence_stage(lines) == 3
     above = [line for line in lines if line.stage > 3]

@@ -3,7 +3,7 @@ explain themselves; the whole journey from Today to a sent nudge works by keyboa
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import shiboken6
@@ -12,10 +12,9 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from cohortdesk.core.models import AccessStatus, NudgeChannel, NudgeStatus
+from cohortdesk.core.models import NudgeChannel, NudgeStatus
 from cohortdesk.core.schemas import EvidenceThresholds, MemberEvidence, NudgeInput, NudgeRow
 from cohortdesk.core.services.attention import attention, evidence
-from cohortdesk.core.services.attention.evidence_facts import LearnerFacts
 from cohortdesk.core.services.messaging import nudges
 from cohortdesk.core.storage.db import Database
 from cohortdesk.ui.main_window import MainWindow
@@ -25,6 +24,7 @@ from cohortdesk.ui.views.drafts_question import DraftsQuestion
 from cohortdesk.ui.views.member_tabs.evidence_box import MET, WAITING, evidence_html
 from cohortdesk.ui.views.nudge_dialog import NudgeDialog
 from cohortdesk.ui.views.nudges_dialog import NudgesDialog
+from tests.core.test_evidence import stage_3_with_higher_numbers
 from tests.ui.conftest import TODAY, settle
 from tests.ui.messaging_support import the_dialog, wait_for
 
@@ -211,23 +211,7 @@ def test_each_priority_shows_what_it_is_made_of(shown: MainWindow, db: Database,
 
 def test_no_tick_above_the_evidence_stage_the_panel_names() -> None:
     """A stage-3 learner with stage-4 and stage-5 numbers: those rows get no tick."""
-    facts = LearnerFacts(
-        1,
-        1,
-        "Ana",
-        "",
-        3,
-        AccessStatus.ACCESSED,
-        events=40,
-        posts=12,
-        peer_replies=9,
-        content_posts=6,
-        two_way_peers=5,
-        answered_threads=0,
-        helping_replies=9,
-        first_peer_reply=MORNING - timedelta(days=60),
-        last_peer_reply=MORNING,
-    )
+    facts = stage_3_with_higher_numbers(EvidenceThresholds())
     lines = evidence.evidence_lines(facts, EvidenceThresholds(), ZoneInfo("UTC"), TODAY)
     found = MemberEvidence(
         membership_id=1,
