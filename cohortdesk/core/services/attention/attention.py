@@ -18,18 +18,22 @@ never_accessed             50  no activity at all `never_accessed_days` after th
                                having access by hand)
 low_motivation             40  the latest check-in is at most `low_motivation`, or fell
                                by `motivation_drop` or more from the one before
-no_response                35  the last nudge is `response_days` days old or more and
-                               there has been no activity of theirs since it
+no_response                35  the last sent nudge is `response_days` days old or more
+                               and there has been no activity of theirs since it
 silent                     30  active before, but nothing for `silent_days`
 reads_not_posting          20  logs in or reads, but no post or reply yet,
                                `reading_period_days` after the reference day
 facilitator_only           15  `facilitator_only_replies` replies or more, all to the
                                facilitator or mentors, none to a peer
-recently_nudged          -150  nudged in the last `recently_nudged_days` days and no
+recently_nudged          -150  a nudge sent in the last `recently_nudged_days` days and no
                                reason has appeared since: they sink below everyone not
                                nudged, so nobody is nagged twice in a few days (0 when
                                a new reason appeared: things got worse)
 =====================  ======  =====================================================
+
+Only sent nudges count (`metrics.terms.nudge_counts`): a message copied or mailed is a draft
+until the facilitator confirms it. Each reason carries its figures (`days`, `number`) so a
+screen can say what a priority is made of ("+35 silent 12 days, -150 nudged 2 days ago").
 
 Ties are broken by the longest-standing reason (earliest `since`), then by name.
 
