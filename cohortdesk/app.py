@@ -119,6 +119,7 @@ def _run_window(app: QApplication, url: str, paths: AppPaths, instance: SingleIn
     window.show()
     freeze_startup_objects()
     window.data_actions.start_up()
+    window.messaging.ask_about_drafts()
     try:
         return app.exec()
     finally:

@@ -20,6 +20,7 @@ from cohortdesk.cli import export as cli_export
 from cohortdesk.cli import importing as cli_importing
 from cohortdesk.cli import judging
 from cohortdesk.cli import mentoring as cli_mentoring
+from cohortdesk.cli import nudges as cli_nudges
 from cohortdesk.cli.terminal import safe_output
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.paths import app_paths, database_url
@@ -52,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_export.add_parsers(commands)
     cli_data.add_parsers(commands)
     cli_mentoring.add_parsers(commands)
+    cli_nudges.add_parsers(commands)
     return parser
 
 
@@ -76,6 +78,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Database], int]] = {
     **judging.COMMANDS,
     **cli_data.DB_COMMANDS,
     **cli_mentoring.COMMANDS,
+    **cli_nudges.COMMANDS,
 }
 
 

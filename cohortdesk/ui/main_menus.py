@@ -199,7 +199,7 @@ class MainMenus(QObject):
         window = self.window
         pages = window.pages
         menu = bar.addMenu("&View")
-        self._action(menu, "&Today", lambda: pages.setCurrentWidget(window.today), "Ctrl+0")
+        self._action(menu, "&Today", window.today.show_and_focus, "Ctrl+0")
         self._action(menu, "&Roster", pages.show_roster, "Ctrl+1")
         self._action(menu, "&Dashboard", pages.show_dashboard, "Ctrl+2")
         menu.addSeparator()

@@ -6,8 +6,8 @@ from datetime import date, datetime
 
 from PySide6.QtGui import QColor
 
-from cohortdesk.core.models import NudgeChannel, TemplatePurpose
-from cohortdesk.core.schemas import NudgeOutcome, ReasonCode
+from cohortdesk.core.models import NudgeChannel, NudgeStatus, TemplatePurpose
+from cohortdesk.core.schemas import AttentionReason, NudgeOutcome, NudgeRow, ReasonCode
 from cohortdesk.core.stages import stage as stage_info
 from cohortdesk.ui import format as fmt
 
@@ -44,6 +44,23 @@ CHANNEL_TIPS = {
     NudgeChannel.OTHER: "Sent some other way",
 }
 
+STATUS_LABELS = {
+    NudgeStatus.DRAFT: "Draft: sent?",
+    NudgeStatus.SENT: "Sent",
+    NudgeStatus.NOT_SENT: "Not sent",
+}
+
+STATUS_TIPS = {
+    NudgeStatus.DRAFT: (
+        "Copied, opened or saved, but not confirmed as sent: it does not count until you "
+        "mark it sent"
+    ),
+    NudgeStatus.SENT: "You confirmed it was sent",
+    NudgeStatus.NOT_SENT: "You said it was not sent: it does not count",
+}
+
+STATUS_COLOUR = QColor("#80868b")
+
 OUTCOME_LABELS = {
     NudgeOutcome.RESPONDED: "Responded",
     NudgeOutcome.WAITING: "Waiting",
@@ -66,6 +83,66 @@ REASON_LABELS = {
     ReasonCode.FACILITATOR_ONLY: "Replies only to staff",
     ReasonCode.RECENTLY_NUDGED: "Recently nudged",
 }
+
+
+REASON_PARTS = {
+    ReasonCode.ACCESS_PROBLEM: "access problem open {days}",
+    ReasonCode.NEVER_ACCESSED: "not logged in, {days} since the start",
+    ReasonCode.LOW_MOTIVATION: "motivation {number} of 5",
+    ReasonCode.NO_RESPONSE: "no response to a nudge of {days} ago",
+    ReasonCode.SILENT: "silent {days}",
+    ReasonCode.READS_NOT_POSTING: "reads, no post in {days}",
+    ReasonCode.FACILITATOR_ONLY: "{number} replies, all to staff",
+    ReasonCode.RECENTLY_NUDGED: "nudged {ago}",
+}
+"""Each reason as a short part of a priority; the figures come from the reason itself."""
+
+
+def reason_words(reason: AttentionReason) -> str:
+    """`silent 12 days`, `nudged 2 days ago`: a reason in a few plain words with its figure."""
+    days = fmt.plural(reason.days or 0, "day")
+    ago = "today" if not reason.days else f"{days} ago"
+    words = REASON_PARTS[reason.code].format(days=days, number=reason.number, ago=ago)
+    if reason.code is ReasonCode.RECENTLY_NUDGED and reason.weight == 0:
+        words += ", but worse since"
+    return words
+
+
+def priority_part(reason: AttentionReason) -> str:
+    """`+35 silent 12 days`, `-150 nudged 2 days ago`: one part of a priority."""
+    return f"{reason.weight:+d} {reason_words(reason)}"
+
+
+def priority_parts(reasons: tuple[AttentionReason, ...] | list[AttentionReason]) -> list[str]:
+    """A priority's parts, one per reason, as `priority_part` words them."""
+    return [priority_part(r) for r in reasons]
+
+
+def priority_legend(weights: dict[ReasonCode, int]) -> str:
+    """`Points: access problem +60 · … · recently nudged −150`."""
+    parts = [f"{REASON_LABELS[code].lower()} {weight:+d}" for code, weight in weights.items()]
+    return "Points: " + " · ".join(parts).replace("-", "−")
+
+
+def suggestion_reason(reason: AttentionReason | None, stage: int) -> str:
+    """`suggested: silent 12 days at stage 2`: why a template was suggested."""
+    if reason is None:
+        return ""
+    return f"suggested: {reason_words(reason)} at stage {stage}"
+
+
+def nudge_state(row: NudgeRow) -> str:
+    """The outcome of a sent nudge; otherwise its status (`Draft: sent?`, `Not sent`)."""
+    return OUTCOME_LABELS[row.outcome] if row.outcome is not None else STATUS_LABELS[row.status]
+
+
+def nudge_state_tip(row: NudgeRow) -> str:
+    """What the state means, in a sentence."""
+    return outcome_tip(row.outcome) if row.outcome is not None else STATUS_TIPS[row.status]
+
+
+def nudge_state_colour(row: NudgeRow) -> QColor:
+    return OUTCOME_COLOURS[row.outcome] if row.outcome is not None else STATUS_COLOUR
 
 
 def template_stage_text(stage: int | None) -> str:

@@ -13,7 +13,16 @@ from cohortdesk.core.storage.db import Database
 from tests.cli.support import run
 
 DEMO = "Leading Online Learning (demo)"
-ITEM_KEYS = {"name", "email", "stage", "priority", "reasons", "suggested_template", "message"}
+ITEM_KEYS = {
+    "name",
+    "email",
+    "stage",
+    "priority",
+    "reasons",
+    "suggested_template",
+    "suggested_for",
+    "message",
+}
 
 
 @pytest.fixture

@@ -11,7 +11,14 @@ from sqlalchemy.orm import Session
 
 from cohortdesk.core.demo.build import DemoSpec, create_demo
 from cohortdesk.core.errors import NotFoundError
-from cohortdesk.core.models import AccessStatus, EventKind, NudgeChannel, Role, TemplatePurpose
+from cohortdesk.core.models import (
+    AccessStatus,
+    EventKind,
+    NudgeChannel,
+    NudgeStatus,
+    Role,
+    TemplatePurpose,
+)
 from cohortdesk.core.schemas import (
     AttentionItem,
     AttentionSettings,
@@ -509,3 +516,54 @@ def test_the_demo_lists_exactly_who_a_facilitator_would_pick(demo: tuple[Databas
         assert item.message.rstrip().endswith(
             next(r.name for r in rows if r.role is Role.FACILITATOR)
         )
+
+
+# ---- only sent nudges count ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [NudgeStatus.DRAFT, NudgeStatus.NOT_SENT])
+def test_a_nudge_not_confirmed_sent_changes_nothing(
+    session: Session, cohort_id: int, status: NudgeStatus
+) -> None:
+    """Copying a message is not sending it: neither "nudged recently" nor "no response"."""
+    people = _ranked_cohort(session, cohort_id)
+    before = listed(session, cohort_id, 20)
+    for name, day in (("Ann Access", 19), ("Sid Silent", 5)):
+        draft = NudgeInput(
+            body="Hi", channel=NudgeChannel.CLIPBOARD, sent_at=at(day), status=status
+        )
+        nudges.log_nudge(session, people[name], draft)
+    assert listed(session, cohort_id, 20) == before
+
+
+def test_confirming_a_draft_sent_makes_it_count(session: Session, cohort_id: int) -> None:
+    people = _ranked_cohort(session, cohort_id)
+    draft = NudgeInput(
+        body="Hi Ann", channel=NudgeChannel.CLIPBOARD, sent_at=at(19, 9), status=NudgeStatus.DRAFT
+    )
+    row = nudges.log_nudge(session, people["Ann Access"], draft).value
+    assert row.outcome is None
+    assert [d.id for d in nudges.drafts_to_confirm(session)] == [row.id]
+    changes = nudges.confirm_nudges(session, [row.id], NudgeStatus.SENT, now=at(20))
+    assert changes.nudges == frozenset({cohort_id})
+    assert nudges.drafts_to_confirm(session) == []
+    ann = next(i for i in listed(session, cohort_id, 20) if i.name == "Ann Access")
+    assert ann.recently_nudged and ann.last_nudged_at == at(19, 9)
+    nudged = ann.reasons[-1]
+    assert (nudged.code, nudged.days, nudged.weight) == (ReasonCode.RECENTLY_NUDGED, 1, -150)
+
+
+def test_each_reason_carries_its_figures(session: Session, cohort_id: int) -> None:
+    """The parts of a priority come as data: the days (or rating) behind each weight."""
+    _ranked_cohort(session, cohort_id)
+    items = listed(session, cohort_id, 20)
+    for item in items:
+        assert item.priority == sum(r.weight for r in item.reasons)
+        assert item.suggested_for is None or item.suggested_for == item.reasons[0]
+        for reason in item.reasons:
+            if reason.code is ReasonCode.LOW_MOTIVATION:
+                assert reason.number is not None and 1 <= reason.number <= 5
+            elif reason.code is ReasonCode.FACILITATOR_ONLY:
+                assert reason.number is not None and reason.number > 0
+            else:
+                assert reason.days is not None and reason.days >= 0

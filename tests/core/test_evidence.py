@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,11 +23,13 @@ from cohortdesk.core.models import (
 )
 from cohortdesk.core.schemas import CohortRules, EvidenceThresholds, StageSuggestion
 from cohortdesk.core.services.attention import evidence, rules
+from cohortdesk.core.services.attention.evidence_facts import LearnerFacts
 from cohortdesk.core.services.people import tracking
 from cohortdesk.core.storage.db import Database
 from tests.core.builders import add, event, make_cohort
 
 START = date(2025, 3, 3)
+UTC_ZONE = ZoneInfo("UTC")
 
 
 def at(day: int, hour: int = 10) -> datetime:
@@ -307,3 +312,90 @@ def test_a_stale_suggestion_cannot_be_dismissed(session: Session, cohort_id: int
     tracking.change_stage(session, mid, 2, "Set by hand")
     with pytest.raises(ConflictError):
         evidence.dismiss_suggestion(session, suggestion)
+
+
+# ---- ticks follow the staircase ------------------------------------------------------------
+
+_COUNT = st.integers(min_value=0, max_value=12)
+
+
+@given(
+    events=_COUNT,
+    posts=_COUNT,
+    peer_replies=_COUNT,
+    content_posts=_COUNT,
+    two_way_peers=_COUNT,
+    answered_threads=_COUNT,
+    helping_replies=_COUNT,
+    span_days=st.integers(min_value=0, max_value=60),
+)
+def test_no_rule_above_the_evidence_stage_is_ticked(
+    events: int,
+    posts: int,
+    peer_replies: int,
+    content_posts: int,
+    two_way_peers: int,
+    answered_threads: int,
+    helping_replies: int,
+    span_days: int,
+) -> None:
+    """Whatever the counts, a tick means its stage and all below it are complete."""
+    first = at(0)
+    facts = LearnerFacts(
+        1,
+        1,
+        "Ana",
+        "",
+        3,
+        AccessStatus.NOT_YET,
+        events=events,
+        posts=posts,
+        peer_replies=peer_replies,
+        content_posts=content_posts,
+        two_way_peers=two_way_peers,
+        answered_threads=answered_threads,
+        helping_replies=helping_replies,
+        first_peer_reply=first,
+        last_peer_reply=first + timedelta(days=span_days),
+    )
+    lines = evidence.evidence_lines(facts, EvidenceThresholds(), UTC_ZONE, on(60))
+    reached = evidence.evidence_stage(lines)
+    assert all(line.stage <= reached for line in lines if line.met)
+    assert all(line.met for line in lines if 1 < line.stage <= reached)
+    assert all(line.reached == (line.value >= line.needed) for line in lines)
+
+
+def stage_3_with_higher_numbers(rules_: EvidenceThresholds) -> LearnerFacts:
+    """A learner at stage 3 whose numbers reach one stage-4 rule and both stage-5 rules."""
+    return LearnerFacts(
+        1,
+        1,
+        "Ana",
+        "",
+        3,
+        AccessStatus.ACCESSED,
+        events=40,
+        posts=12,
+        peer_replies=rules_.exchange_peer_replies + 5,
+        content_posts=rules_.exchange_content_posts + 2,
+        two_way_peers=rules_.construction_peers,  # one of stage 4's two rules
+        answered_threads=0,
+        helping_replies=rules_.development_helping_replies + 3,
+        first_peer_reply=at(0),
+        last_peer_reply=at(rules_.development_span_days + 5),
+    )
+
+
+def test_a_stage_3_learner_with_stage_5_numbers_has_no_tick_above_3() -> None:
+    """The panel says "evidence up to stage 3": no stage 4 or 5 row may be ticked."""
+    rules_ = EvidenceThresholds()
+    facts = stage_3_with_higher_numbers(rules_)
+    lines = evidence.evidence_lines(facts, rules_, UTC_ZONE, on(60))
+    assert evidence.evidence_stage(lines) == 3
+    above = [line for line in lines if line.stage > 3]
+    assert [line.met for line in above] == [False] * 4
+    assert {line.rule for line in above if line.reached} == {
+        "two_way_peers",
+        "helping_replies",
+        "peer_reply_span_days",
+    }

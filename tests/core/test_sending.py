@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from cohortdesk.core.errors import KnownError
-from cohortdesk.core.models import Intervention, NudgeChannel
+from cohortdesk.core.models import Intervention, NudgeChannel, NudgeStatus
 from cohortdesk.core.schemas import Changes
 from cohortdesk.core.services.messaging import sending
 from cohortdesk.core.services.messaging.sending import Draft, Recipient
@@ -45,7 +45,7 @@ def test_logging_names_the_nudges_of_the_cohort(
     db: Database, cohort_id: int, drafts: list[Draft]
 ) -> None:
     with db.write() as session:
-        done = sending.log_sent(session, drafts, NudgeChannel.CLIPBOARD, SENT)
+        done = sending.log_drafts(session, drafts, NudgeChannel.CLIPBOARD, SENT)
     assert [row.name for row in done.value] == ["Ana Souza", "Ben Okafor"]
     assert {row.channel for row in done.value} == {NudgeChannel.CLIPBOARD}
     assert done.changes == Changes(nudges=frozenset({cohort_id}))
@@ -57,12 +57,13 @@ def test_eml_files_are_written_then_logged(
     outbox = tmp_path / "outbox"
     with db.write() as session:
         done = sending.save_emls(session, outbox, drafts[:1], SENT, create_folder=True)
-    assert [p.name for p in done.value] == ["2025-03-05 Ana Souza.eml"]
-    assert done.value[0].read_text("utf-8").count("Hi Ana") == 1
+    assert [s.path.name for s in done.value] == ["2025-03-05 Ana Souza.eml"]
+    assert done.value[0].path.read_text("utf-8").count("Hi Ana") == 1
+    assert done.value[0].nudge.status is NudgeStatus.DRAFT
     assert done.changes.nudges and logged(db) == 1
     with db.write() as session:  # the same name again: a second file beside the first
         again = sending.save_emls(session, outbox, drafts[:1], SENT)
-    assert again.value[0].name == "2025-03-05 Ana Souza (2).eml"
+    assert again.value[0].path.name == "2025-03-05 Ana Souza (2).eml"
 
 
 def test_a_file_that_cannot_be_written_leaves_no_file_and_no_log(

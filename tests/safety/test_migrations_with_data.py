@@ -369,6 +369,36 @@ SEEDS: dict[str, list[tuple[str, Row]]] = {
                 "updated_at": T0,
             },
         ),
+        (
+            "interventions",
+            {
+                "id": 2,
+                "membership_id": 1,
+                "template_id": None,
+                "subject": "",
+                "body": "Copied before drafts existed",
+                "channel": "clipboard",
+                "sent_at": T0,
+                "created_at": T0,
+            },
+        ),
+    ],
+    "0006": [
+        (
+            "interventions",
+            {
+                "id": 3,
+                "membership_id": 1,
+                "template_id": None,
+                "subject": "Week 3",
+                "body": "Copied, not confirmed yet",
+                "channel": "clipboard",
+                "sent_at": T0,
+                "status": "draft",
+                "confirmed_at": None,
+                "created_at": T0,
+            },
+        ),
     ],
 }
 
@@ -461,6 +491,17 @@ def test_each_migration_alone_keeps_the_data_of_the_version_before(
         db.dispose()
         before = [row for r in order[: order.index(revision)] for row in SEEDS.get(r, [])]
         assert [(t, r) for t, r in before if _read(file, t, r) != r] == []
+    finally:
+        db.dispose()
+
+
+def test_nudges_logged_before_drafts_existed_stay_sent(built: tuple[Database, Path]) -> None:
+    """Before 0006 every logged nudge counted as sent; upgrading must not turn them into drafts."""
+    db, file = built
+    try:
+        with closing(sqlite3.connect(file)) as raw:
+            statuses = dict(raw.execute("SELECT id, status FROM interventions").fetchall())
+        assert statuses == {1: "sent", 2: "sent", 3: "draft"}
     finally:
         db.dispose()
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
-from cohortdesk.core.models import NudgeChannel, Role
+from cohortdesk.core.models import NudgeChannel, NudgeStatus, Role
 from cohortdesk.core.schemas import AttentionSettings, CohortInput, CohortRules, MemberInput
 from cohortdesk.core.services.attention import attention, evidence, rules
 from cohortdesk.core.services.messaging import nudges
@@ -111,18 +111,27 @@ def test_from_today_to_a_logged_nudge(
     qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
     wait_for(qtbot, shown, lambda: bool(dialog.sent))
 
+    # The clipboard holds the subject, a blank line, then the body.
     clipboard = QGuiApplication.clipboard().text()
-    assert clipboard == dialog.body_edit.toPlainText() or clipboard.startswith(f"Hi {first_name},")
+    assert clipboard == f"{item.subject}\n\n{dialog.body_edit.toPlainText()}"
     with db.read() as session:
         logged = nudges.list_nudges(session, demo, as_of=TODAY)
     newest = logged[0]
     assert newest.name == name
     assert newest.channel is NudgeChannel.CLIPBOARD
-    assert newest.body == clipboard
+    assert f"{newest.subject}\n\n{newest.body}" == clipboard
     assert newest.subject == item.subject
     assert newest.template_id == item.suggested_template_id
     assert len(logged) == 4  # the demo's three, and this one
-    assert any(f"Copied the message to {name} and logged the nudge" in m for m in said)
+    # Copying is not sending: a draft, which Today ignores until it is confirmed.
+    assert newest.status is NudgeStatus.DRAFT and newest.outcome is None
+    assert any(f"Copied the message to {name}" in m for m in said)
+    assert dialog.recipient_list.item(0).text().startswith("… ")
+    assert dialog.confirm_button.isEnabled()
+    qtbot.mouseClick(dialog.confirm_button, Qt.MouseButton.LeftButton)
+    wait_for(qtbot, shown, lambda: not dialog.confirm_button.isEnabled())
+    with db.read() as session:
+        assert nudges.list_nudges(session, demo, as_of=TODAY)[0].status is NudgeStatus.SENT
     assert dialog.recipient_list.item(0).text().startswith("✓ ")
     # Back on Today, they are now recently nudged: sunk to the bottom, with the badge.
     dialog.close()
@@ -186,7 +195,8 @@ def test_several_learners_an_edit_and_eml_files(
     eml = [n for n in logged if n.channel is NudgeChannel.EML]
     assert sorted(n.name for n in eml) == sorted(names)
     assert any("P.S. Edited by hand." in n.body for n in eml)
-    assert "All messages sent and logged" in dialog.status_label.text()
+    assert {n.status for n in eml} == {NudgeStatus.DRAFT}  # saving a file is not sending
+    assert "0 of 2 confirmed sent, 2 waiting for you to confirm" in dialog.status_label.text()
     dialog.close()
 
 

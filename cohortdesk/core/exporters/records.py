@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from cohortdesk.core.exporters.pseudonym import Pseudonymiser
 from cohortdesk.core.metrics.counts import MemberCounts, counts_of, member_counts
 from cohortdesk.core.metrics.period import Period, cohort_period
+from cohortdesk.core.metrics.terms import nudge_counts
 from cohortdesk.core.models import (
     ActivityEvent,
     EventKind,
@@ -259,7 +260,7 @@ def _add_motivation_and_nudges(
     received: Counter[int] = Counter()
     answered: Counter[int] = Counter()
     for nudge in nudges.list_nudges(session, cohort.id, as_of=period.last, now=now):
-        if start is not None and nudge.sent_at < start:
+        if (start is not None and nudge.sent_at < start) or not nudge_counts(nudge.status):
             continue
         received[nudge.membership_id] += 1
         if nudge.outcome is NudgeOutcome.RESPONDED:

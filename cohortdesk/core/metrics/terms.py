@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, CompoundSelect, Table, and_, literal, select, union
 
-from cohortdesk.core.models import DAILY_KIND_COLUMNS, ActivityEvent, EventKind, Role
+from cohortdesk.core.models import DAILY_KIND_COLUMNS, ActivityEvent, EventKind, NudgeStatus, Role
 
 THREAD_KINDS: frozenset[EventKind] = frozenset({EventKind.POST, EventKind.SHARE})
 """A **thread started**: a message of one's own that opens a thread (a post). A message that
@@ -120,6 +120,14 @@ def reads_without_posting(events: int, contributions: int) -> bool:
     return events > 0 and contributions == 0
 
 
+def nudge_counts(status: NudgeStatus) -> bool:
+    """**A nudge counts once it is sent**: a message copied, opened in the mail client or saved
+    as an `.eml` file is a draft until the facilitator confirms it went out. Only a sent nudge
+    has an outcome (responded, no response), makes someone "nudged recently" or adds "no
+    response" to their reasons; a draft or a message marked not sent changes nothing."""
+    return status is NudgeStatus.SENT
+
+
 # ---- the same in SQL ----------------------------------------------------------------------
 
 
@@ -192,3 +200,8 @@ def rollup_count(table: Table, kinds: Collection[EventKind]) -> ColumnElement[in
     for column in columns[1:]:
         total = total + column
     return total
+
+
+def nudge_counts_sql(status: Any) -> ColumnElement[bool]:
+    """SQL: the nudge status column `status` says the nudge counts (see `nudge_counts`)."""
+    return status == NudgeStatus.SENT  # type: ignore[no-any-return]

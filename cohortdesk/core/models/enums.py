@@ -78,6 +78,18 @@ class NudgeChannel(StrEnum):
     OTHER = "other"
 
 
+class NudgeStatus(StrEnum):
+    """Whether a nudge went out: cohortdesk cannot see the facilitator press Send.
+
+    A message copied, opened in the mail client or saved as an `.eml` file is a *draft* until
+    the facilitator says it was sent (or not sent); only a sent nudge counts.
+    """
+
+    DRAFT = "draft"
+    SENT = "sent"
+    NOT_SENT = "not_sent"
+
+
 class HighlightKind(StrEnum):
     """A success story (what someone achieved) or a quote (what someone said)."""
 

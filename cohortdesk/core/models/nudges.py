@@ -10,7 +10,7 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, Str
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cohortdesk.core.models.base import Base, UTCDateTime, enum_type, utcnow
-from cohortdesk.core.models.enums import NudgeChannel, TemplatePurpose
+from cohortdesk.core.models.enums import NudgeChannel, NudgeStatus, TemplatePurpose
 
 
 class CohortRules(Base):
@@ -74,9 +74,12 @@ class PromptTemplate(Base):
 
 
 class Intervention(Base):
-    """A nudge as sent: to whom, from which template, the exact text, how and when.
+    """A nudge: to whom, from which template, the exact text, how and when it left.
 
-    Its outcome (responded, no response yet, no response) is derived from later activity.
+    It is a draft until the facilitator confirms it was sent (`status`, `confirmed_at`);
+    `sent_at` is when it left cohortdesk (copied, opened in the mail client, saved). The
+    outcome of a sent nudge (responded, no response yet, no response) is derived from later
+    activity.
     """
 
     __tablename__ = "interventions"
@@ -91,4 +94,9 @@ class Intervention(Base):
     body: Mapped[str] = mapped_column(Text)
     channel: Mapped[NudgeChannel] = mapped_column(enum_type(NudgeChannel, "nudge_channel"))
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[NudgeStatus] = mapped_column(
+        enum_type(NudgeStatus, "nudge_status"), default=NudgeStatus.SENT
+    )
+    #: when the facilitator said it was sent or not sent; None while a draft (or logged sent)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

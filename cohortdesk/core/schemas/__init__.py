@@ -60,7 +60,7 @@ from cohortdesk.core.schemas.members import (
     PersonChoice,
     StageChangeRow,
 )
-from cohortdesk.core.schemas.nudges import NudgeInput, NudgeOutcome, NudgeRow
+from cohortdesk.core.schemas.nudges import DraftNudge, NudgeInput, NudgeOutcome, NudgeRow
 from cohortdesk.core.schemas.rules import (
     AttentionSettings,
     CohortRules,
@@ -92,6 +92,7 @@ __all__ = [
     "CohortInput",
     "CohortRow",
     "CohortRules",
+    "DraftNudge",
     "Email",
     "EventInput",
     "EventRow",

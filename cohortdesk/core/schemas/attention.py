@@ -30,12 +30,19 @@ class AttentionReason(Frozen):
         weight: its share of the priority (negative for "recently nudged", which sinks).
         since: the day the reason became true (a reason newer than the last nudge means
             things got worse); None when it has no single day.
+        days: how long its fact has lasted, in days, as of the day judged: the access
+            problem open, waiting since the start, silent, reading without posting, since
+            the nudge (no response, recently nudged); None for the others.
+        number: its other figure: the latest motivation rating (low motivation), the
+            replies to staff (replies only to staff); None for the others.
     """
 
     code: ReasonCode
     detail: str
     weight: int
     since: date | None = None
+    days: int | None = None
+    number: int | None = None
 
 
 class AttentionItem(Frozen):
@@ -54,6 +61,8 @@ class AttentionItem(Frozen):
     suggested_template: str | None
     subject: str
     message: str
+    suggested_for: AttentionReason | None = None
+    """The reason the suggested template answers (the weightiest); None without a template."""
 
     def cli_json(self) -> dict[str, object]:
         """The fields `cohortdesk attention --json` prints for this learner."""
@@ -64,5 +73,6 @@ class AttentionItem(Frozen):
             "priority": self.priority,
             "reasons": [{"code": r.code.value, "detail": r.detail} for r in self.reasons],
             "suggested_template": self.suggested_template,
+            "suggested_for": self.suggested_for.code.value if self.suggested_for else None,
             "message": self.message,
         }

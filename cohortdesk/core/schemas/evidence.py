@@ -6,10 +6,18 @@ from cohortdesk.core.schemas.fields import Frozen
 
 
 class EvidenceLine(Frozen):
-    """One rule of one stage for one member: met or not, with the number and the threshold."""
+    """One rule of one stage for one member: met or not, with the number and the threshold.
+
+    Attributes:
+        reached: the number is at the threshold.
+        met: reached, and its whole stage and every stage below are complete (the evidence
+            stage is at least this one): the stairs are climbed in order, so no rule above
+            the evidence stage is met, whatever its number.
+    """
 
     stage: int
     rule: str
+    reached: bool
     met: bool
     value: int
     needed: int

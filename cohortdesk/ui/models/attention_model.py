@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor
 from cohortdesk.core.schemas import AttentionItem, ReasonCode
 from cohortdesk.core.stages import stage
 from cohortdesk.ui.icons import square_icon
-from cohortdesk.ui.message_labels import REASON_LABELS, days_ago
+from cohortdesk.ui.message_labels import days_ago, priority_parts, suggestion_reason
 from cohortdesk.ui.models.row_table_model import CENTER, LEFT, MUTED, RIGHT, RowTableModel
 
 COL_PRIORITY, COL_NAME, COL_STAGE, COL_REASONS, COL_NUDGED, COL_ACTION = range(6)
@@ -25,6 +25,8 @@ RECENT_ROLE = int(Qt.ItemDataRole.UserRole) + 11
 """True when the learner was nudged recently (the Nudged column draws a badge)."""
 REASON_LINES_ROLE = int(Qt.ItemDataRole.UserRole) + 12
 """The reasons as `(weight, detail)` pairs, for the Why column's delegate."""
+PRIORITY_PARTS_ROLE = int(Qt.ItemDataRole.UserRole) + 13
+"""What the priority is made of, one short part per reason: `+35 silent 12 days`."""
 
 NUDGE_TEXT = "Nudge…"
 
@@ -42,6 +44,11 @@ class _Keyed:
 def reason_lines(item: AttentionItem) -> str:
     """Each reason on its own line, its share of the priority first: `+60  Open access…`."""
     return "\n".join(f"{r.weight:+d}  {r.detail}" for r in item.reasons)
+
+
+def priority_tip(item: AttentionItem) -> str:
+    """`Priority 65:` then one part per line: `+35 silent 12 days`, `+30 …`."""
+    return "\n".join([f"Priority {item.priority}:", *priority_parts(item.reasons)])
 
 
 class AttentionModel(RowTableModel[_Keyed]):
@@ -83,17 +90,17 @@ class AttentionModel(RowTableModel[_Keyed]):
     def tooltip(self, row: _Keyed, column: int) -> str | None:
         item = row.item
         if column == COL_PRIORITY:
-            parts = " + ".join(
-                f"{r.weight} ({REASON_LABELS[r.code].lower()})" for r in item.reasons
-            ).replace("+ -", "− ")
-            return f"Priority {item.priority} = {parts}"
+            return priority_tip(item)
         if column == COL_NAME:
             return item.email or "No email address recorded"
         if column == COL_STAGE:
             return stage(item.stage).label
         if column == COL_REASONS:
             template = item.suggested_template or "no template fits"
-            return f"{reason_lines(item)}\n\nSuggested message: {template}"
+            why = suggestion_reason(item.suggested_for, item.stage)
+            return f"{reason_lines(item)}\n\nSuggested message: {template}" + (
+                f" ({why})" if why else ""
+            )
         if column == COL_NUDGED and item.recently_nudged:
             return (
                 "Nudged recently: they sink down the list, so nobody is nagged twice in a few days"
@@ -122,6 +129,8 @@ class AttentionModel(RowTableModel[_Keyed]):
             return item
         if role == RECENT_ROLE:
             return item.recently_nudged
+        if role == PRIORITY_PARTS_ROLE:
+            return priority_parts(item.reasons)
         if role == REASON_LINES_ROLE:
             return [(f"{r.weight:+d}", r.detail) for r in item.reasons]
         if role == Qt.ItemDataRole.DecorationRole and index.column() == COL_STAGE:

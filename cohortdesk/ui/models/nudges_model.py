@@ -10,9 +10,9 @@ from cohortdesk.ui import format as fmt
 from cohortdesk.ui.message_labels import (
     CHANNEL_LABELS,
     CHANNEL_TIPS,
-    OUTCOME_COLOURS,
-    OUTCOME_LABELS,
-    outcome_tip,
+    nudge_state,
+    nudge_state_colour,
+    nudge_state_tip,
 )
 from cohortdesk.ui.models.row_table_model import LEFT, MUTED, RowTableModel
 
@@ -34,14 +34,14 @@ class NudgesModel(RowTableModel[NudgeRow]):
         if column == COL_CHANNEL:
             return CHANNEL_LABELS[row.channel]
         if column == COL_OUTCOME:
-            return OUTCOME_LABELS[row.outcome]
+            return nudge_state(row)
         return row.subject or row.body.split("\n", 1)[0]
 
     def tooltip(self, row: NudgeRow, column: int) -> str | None:
         if column == COL_CHANNEL:
             return CHANNEL_TIPS[row.channel]
         if column == COL_OUTCOME:
-            tip = outcome_tip(row.outcome)
+            tip = nudge_state_tip(row)
             if row.active_again_at is not None:
                 tip += f"; active again {fmt.local_time(row.active_again_at, self.timezone)}"
             return tip
@@ -53,7 +53,7 @@ class NudgesModel(RowTableModel[NudgeRow]):
 
     def foreground(self, row: NudgeRow, column: int) -> QColor | None:
         if column == COL_OUTCOME:
-            return OUTCOME_COLOURS[row.outcome]
+            return nudge_state_colour(row)
         if column == COL_TEMPLATE and row.template_name is None:
             return MUTED
         return None

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.localzone import local_zone_name
 from cohortdesk.core.schemas import CohortInput, CohortRow, validated
+from cohortdesk.ui.widgets.dialog_parts import explain_buttons
 from cohortdesk.ui.widgets.optional_date import OptionalDate
 
 
@@ -71,6 +72,7 @@ class CohortDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
             "Save" if initial else "Create"
         )
+        explain_buttons(self.buttons)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.name.textChanged.connect(self._update_ok)

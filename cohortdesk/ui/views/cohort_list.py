@@ -103,6 +103,7 @@ class CohortList(QWidget):
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.view.setAccessibleName("Cohorts")
         self.new_button = QPushButton("New cohort…")
+        self.new_button.setToolTip("Create a cohort (Ctrl+N)")
         self.new_button.clicked.connect(self.create_requested)
         self.setMinimumWidth(MINIMUM_WIDTH)
         layout = QVBoxLayout(self)

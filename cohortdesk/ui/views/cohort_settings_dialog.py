@@ -166,8 +166,10 @@ class CohortSettingsDialog(CohortScopedDialog):
             "Fill the form with cohortdesk's defaults (Save keeps them)"
         )
         self.save_button = QPushButton("&Save")
+        self.save_button.setToolTip("Save these settings for this cohort and close")
         self.save_button.setDefault(True)
         self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Close without changing anything")
         buttons = QHBoxLayout()
         buttons.addWidget(self.defaults_button)
         buttons.addStretch(1)

@@ -22,6 +22,7 @@ from cohortdesk.ui import format as fmt
 from cohortdesk.ui.charts.base import percent
 from cohortdesk.ui.charts.compare_charts import CompareStagesChart, CompareWeeklyChart
 from cohortdesk.ui.context import AppContext
+from cohortdesk.ui.widgets.dialog_parts import explain_buttons
 from cohortdesk.ui.widgets.labels import heading_label, muted_label
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -68,6 +69,7 @@ class CompareDialog(QDialog):
         self.stages_chart = CompareStagesChart()
         self.weekly_chart = CompareWeeklyChart()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        explain_buttons(buttons)
         buttons.rejected.connect(self.reject)
 
         left = QVBoxLayout()

@@ -26,6 +26,7 @@ from cohortdesk.core.errors import KnownError
 from cohortdesk.core.models import EventKind
 from cohortdesk.core.schemas import EventInput, PersonChoice, validated
 from cohortdesk.ui import format as fmt
+from cohortdesk.ui.widgets.dialog_parts import explain_buttons
 from cohortdesk.ui.widgets.edit_form import day_edit
 from cohortdesk.ui.widgets.labels import error_label, muted_label, show_error
 
@@ -110,6 +111,7 @@ class EventDialog(QDialog):
         )
         self.ok_button: QPushButton = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText("Add event")
+        explain_buttons(self.buttons)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)

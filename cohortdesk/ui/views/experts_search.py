@@ -18,6 +18,7 @@ from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.experts_model import COL_EXPERTISE, ExpertsModel
 from cohortdesk.ui.tasks import Task
+from cohortdesk.ui.widgets.dialog_parts import close_button
 from cohortdesk.ui.widgets.labels import heading_label, muted_label
 from cohortdesk.ui.widgets.tables import make_table, selected_ids
 
@@ -50,7 +51,7 @@ class ExpertsDialog(QDialog):
         self.count_label = muted_label(wrap=False)
         self.copy_button = QPushButton("&Copy emails")
         self.copy_button.setToolTip("Copy the selected people's emails (or everyone found's)")
-        close = QPushButton("Close")
+        close = close_button()
         close.clicked.connect(self.close)
         bottom = QHBoxLayout()
         bottom.addWidget(self.copy_button)

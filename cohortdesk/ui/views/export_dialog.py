@@ -110,6 +110,7 @@ class ExportDialog(CohortScopedDialog):
         )
         self.file_edit.setAccessibleName("File to write")
         self.choose_button = QPushButton("&Choose…")
+        self.choose_button.setToolTip("Choose the file to export to")
         file_row = QHBoxLayout()
         file_row.addWidget(self.file_edit, 1)
         file_row.addWidget(self.choose_button)
@@ -131,13 +132,20 @@ class ExportDialog(CohortScopedDialog):
         )
 
         self.inactive_check = QCheckBox("Include members with no activity in the period")
+        self.inactive_check.setToolTip("Also list the members who did nothing in the period")
         self.inactive_check.setChecked(True)
         self.events_check = QCheckBox("Include every event")
+        self.events_check.setToolTip(
+            "Add every activity event, one per row, not only each member's totals"
+        )
         self.events_note = muted_label(wrap=False)
         events_row = QHBoxLayout()
         events_row.addWidget(self.events_check)
         events_row.addWidget(self.events_note, 1)
         self.pseudonymise_check = QCheckBox("Pseudonymise: no names, emails, notes or message text")
+        self.pseudonymise_check.setToolTip(
+            "Replace each member by a pseudonym and leave out emails, notes and message text"
+        )
         self.key_edit = QLineEdit()
         self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.key_edit.setPlaceholderText("random for this export; give one to link exports")

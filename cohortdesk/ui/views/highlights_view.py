@@ -29,6 +29,7 @@ from cohortdesk.ui.models.highlights_model import COL_TEXT, HighlightsModel
 from cohortdesk.ui.tasks import Task
 from cohortdesk.ui.views.highlight_dialog import HighlightDialog
 from cohortdesk.ui.widgets import confirm
+from cohortdesk.ui.widgets.dialog_parts import close_button
 from cohortdesk.ui.widgets.labels import heading_label, muted_label
 from cohortdesk.ui.widgets.tables import make_table, select_id, selected_id
 
@@ -66,6 +67,7 @@ class HighlightsDialog(QDialog):
         self.kind.addItem("Success stories", HighlightKind.STORY)
         self.kind.addItem("Quotes", HighlightKind.QUOTE)
         self.all_cohorts = QCheckBox("All cohorts")
+        self.all_cohorts.setToolTip("Show the highlights of every cohort, not only this one")
         filters = QHBoxLayout()
         filters.addWidget(self.search, 1)
         filters.addWidget(self.tag)
@@ -78,9 +80,12 @@ class HighlightsDialog(QDialog):
         self.table.setWordWrap(True)
         self.count_label = muted_label(wrap=False)
         self.new_button = QPushButton("&Capture…")
+        self.new_button.setToolTip("Capture a new highlight: a success story or a quote")
         self.edit_button = QPushButton("&Edit…")
+        self.edit_button.setToolTip("Edit the selected highlight")
         self.delete_button = QPushButton("&Delete…")
-        close = QPushButton("Close")
+        self.delete_button.setToolTip("Delete the selected highlight (asks first)")
+        close = close_button()
         close.clicked.connect(self.close)
         actions = QHBoxLayout()
         for button in (self.new_button, self.edit_button, self.delete_button):

@@ -53,6 +53,7 @@ class ImportSource(QWidget):
         self.file_edit.setPlaceholderText("Choose a file, or drop one on this window")
         self.file_edit.setAccessibleName("File to import")
         self.choose_button = QPushButton("&Choose…")
+        self.choose_button.setToolTip("Choose the file to import")
         self.choose_button.setToolTip("Pick the export to import")
         file_row = QHBoxLayout()
         file_row.addWidget(self.file_edit, 1)

@@ -15,7 +15,7 @@ from cohortdesk.ui.models.import_batches_model import COL_FILE, ImportBatchesMod
 from cohortdesk.ui.tasks import Task, pass_on_failure
 from cohortdesk.ui.views.cohort_scoped_dialog import CohortListDialog, selected_row
 from cohortdesk.ui.widgets import confirm
-from cohortdesk.ui.widgets.dialog_parts import dialog_layout
+from cohortdesk.ui.widgets.dialog_parts import dialog_layout, explain_buttons
 from cohortdesk.ui.widgets.labels import error_label, muted_label, show_error
 from cohortdesk.ui.widgets.tables import make_table, select_id, selected_id
 
@@ -74,7 +74,9 @@ class ImportsDialog(CohortListDialog):
         self.undo_button = QPushButton("&Undo import…")
         self.undo_button.setToolTip("Remove the events of the selected import")
         self.refresh_button = QPushButton("&Refresh")
+        self.refresh_button.setToolTip("Read the list of imports again")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        explain_buttons(buttons)
         buttons.rejected.connect(self.reject)
         row = QHBoxLayout()
         row.addWidget(self.undo_button)

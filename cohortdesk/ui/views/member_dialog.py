@@ -17,6 +17,7 @@ from cohortdesk.core.errors import KnownError
 from cohortdesk.core.models import Role
 from cohortdesk.core.schemas import MemberInput, validated
 from cohortdesk.ui import format as fmt
+from cohortdesk.ui.widgets.dialog_parts import explain_buttons
 from cohortdesk.ui.widgets.labels import error_label, show_error
 
 FRIENDLY_ERRORS = {
@@ -71,6 +72,7 @@ class MemberDialog(QDialog):
         )
         self.ok_button: QPushButton = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText("Save" if initial else "Add")
+        explain_buttons(self.buttons)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)

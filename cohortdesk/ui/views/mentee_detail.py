@@ -63,8 +63,11 @@ class MenteeDetail(QWidget):
         )
         self.sessions_view.setMinimumHeight(150)
         self.new_button = QPushButton("&New session…")
+        self.new_button.setToolTip("Write down a mentoring session with this mentee")
         self.edit_button = QPushButton("&Edit…")
+        self.edit_button.setToolTip("Edit the selected session")
         self.delete_button = QPushButton("De&lete…")
+        self.delete_button.setToolTip("Delete the selected session (asks first)")
         buttons = QHBoxLayout()
         buttons.addWidget(self.sessions_title, 1)
         for button in (self.new_button, self.edit_button, self.delete_button):

@@ -46,6 +46,7 @@ from cohortdesk.ui.tasks import Task
 from cohortdesk.ui.views.mentee_detail import NO_MENTEES, MenteeDetail
 from cohortdesk.ui.views.mentoring_session_dialog import MentoringSessionDialog
 from cohortdesk.ui.widgets import confirm
+from cohortdesk.ui.widgets.dialog_parts import close_button
 from cohortdesk.ui.widgets.labels import heading_label, muted_label
 from cohortdesk.ui.widgets.tables import make_table, select_id, selected_id
 
@@ -124,7 +125,7 @@ class MentorView(QDialog):
         self.export_button.setToolTip(
             "Write your session notes to a file to send to your facilitator"
         )
-        close = QPushButton("Close")
+        close = close_button()
         close.clicked.connect(self.close)
         bottom = QHBoxLayout()
         bottom.addWidget(self.export_button)

@@ -36,6 +36,7 @@ from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.assignments_model import COL_NAME, AssignmentsModel
 from cohortdesk.ui.models.row_table_model import ID_ROLE
 from cohortdesk.ui.tasks import Task
+from cohortdesk.ui.widgets.dialog_parts import explain_buttons
 from cohortdesk.ui.widgets.labels import error_label, heading_label, muted_label, show_error
 from cohortdesk.ui.widgets.tables import make_table, selected_ids
 
@@ -62,6 +63,7 @@ class GroupDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
+        explain_buttons(buttons)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -104,7 +106,9 @@ class MentoringDialog(QDialog):
         self.group_combo = QComboBox()
         self.group_combo.setMinimumWidth(200)
         self.new_group_button = QPushButton("New group…")
+        self.new_group_button.setToolTip("Create a mentoring group with a shared goal")
         self.edit_group_button = QPushButton("Edit group…")
+        self.edit_group_button.setToolTip("Rename the selected group or change its goal")
         self.group_goal = muted_label()
         top = QHBoxLayout()
         for text, buddy in (("&Mentor:", self.mentor_combo), ("&Group:", self.group_combo)):
@@ -122,9 +126,12 @@ class MentoringDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setAccessibleName("Members")
         self.assign_button = QPushButton("&Assign to mentor")
+        self.assign_button.setToolTip("Give the selected members to the chosen mentor")
         self.unassign_button = QPushButton("&Remove mentor")
+        self.unassign_button.setToolTip("The selected members no longer have a mentor")
         self.error = error_label()
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        explain_buttons(close)
         close.rejected.connect(self.reject)
         actions = QHBoxLayout()
         actions.addWidget(self.assign_button)

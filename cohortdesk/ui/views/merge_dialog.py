@@ -27,6 +27,7 @@ from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.tasks import Task, pass_on_failure
 from cohortdesk.ui.widgets import confirm
+from cohortdesk.ui.widgets.dialog_parts import explain_buttons
 from cohortdesk.ui.widgets.labels import error_label, heading_label, muted_label, show_error
 
 INTRO = (
@@ -88,6 +89,7 @@ class _PersonCard(QFrame):
             self.combo.addItem(text, row.membership_id)
         self._rows = {row.membership_id: row for row in rows}
         self.keep = QRadioButton(keep_text)
+        self.keep.setToolTip("Keep this record: the other one is merged into it")
         self.name = heading_label(scale=1.15)
         self.details = muted_label()
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -161,6 +163,7 @@ class MergeDialog(QDialog):
             "&Merge…", QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.merge_button.setDefault(True)
+        explain_buttons(self.buttons)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 

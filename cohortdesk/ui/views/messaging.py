@@ -8,14 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import shiboken6
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QTabWidget, QWidget
 
-from cohortdesk.core.schemas import AttentionItem, CohortRow, MemberRow
+from cohortdesk.core.schemas import AttentionItem, CohortRow, DraftNudge, MemberRow
+from cohortdesk.core.services.messaging import nudges
 from cohortdesk.core.services.messaging.sending import Recipient
 from cohortdesk.ui.context import AppContext
+from cohortdesk.ui.message_labels import suggestion_reason
 from cohortdesk.ui.views.cohort_settings_dialog import CohortSettingsDialog
+from cohortdesk.ui.views.drafts_question import DraftsQuestion
 from cohortdesk.ui.views.member_panel import MemberPanel
 from cohortdesk.ui.views.nudge_dialog import NudgeDialog
 from cohortdesk.ui.views.nudges_dialog import NudgesDialog
@@ -27,15 +31,22 @@ NUDGE_SHORTCUT = "Ctrl+Shift+G"
 
 
 def recipient_of_item(item: AttentionItem) -> Recipient:
-    """A learner of the attention list, with the template suggested for them."""
+    """A learner of the attention list, with the template suggested for them and why."""
     return Recipient(
-        item.membership_id, item.name, item.email, item.stage, item.suggested_template_id
+        item.membership_id,
+        item.name,
+        item.email,
+        item.stage,
+        item.suggested_template_id,
+        suggestion_reason(item.suggested_for, item.stage),
     )
 
 
-def recipient_of_row(row: MemberRow, suggested: int | None = None) -> Recipient:
+def recipient_of_row(row: MemberRow, item: AttentionItem | None = None) -> Recipient:
     """A member of the roster (with the attention list's suggestion, when they are on it)."""
-    return Recipient(row.membership_id, row.name, row.email, row.stage, suggested)
+    if item is not None:
+        return recipient_of_item(item)
+    return Recipient(row.membership_id, row.name, row.email, row.stage)
 
 
 class Messaging(QObject):
@@ -73,6 +84,7 @@ class Messaging(QObject):
         self.current_cohort = current_cohort
         self.say = say
         self.cohort_actions: list[QAction] = []
+        self.drafts_question: DraftsQuestion | None = None
         self.nudge_action = QAction("&Nudge…", window)
         self.nudge_action.setShortcut(QKeySequence(NUDGE_SHORTCUT))
         self.nudge_action.setStatusTip("Write to the selected members from a template")
@@ -110,8 +122,8 @@ class Messaging(QObject):
 
     # -- nudging -------------------------------------------------------------------------
 
-    def _suggestions(self) -> dict[int, int | None]:
-        return {i.membership_id: i.suggested_template_id for i in self.today.model.items()}
+    def _suggestions(self) -> dict[int, AttentionItem]:
+        return {i.membership_id: i for i in self.today.model.items()}
 
     @Slot()
     def nudge_selected(self) -> NudgeDialog | None:
@@ -151,6 +163,23 @@ class Messaging(QObject):
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         return dialog
+
+    # -- drafts not confirmed -----------------------------------------------------------
+
+    def ask_about_drafts(self) -> None:
+        """At start: "Did you send these?" when messages were copied or mailed but never
+        confirmed sent (nothing is shown when there are none)."""
+        self.context.runner.read(
+            "Looking for nudges to confirm", nudges.drafts_to_confirm, self._drafts_found
+        )
+
+    def _drafts_found(self, drafts: list[DraftNudge]) -> None:
+        if not drafts or not shiboken6.isValid(self.window):
+            return
+        dialog = DraftsQuestion(self.context, drafts, self.say, self.window)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        self.drafts_question = dialog
 
     # -- lists and settings --------------------------------------------------------------
 

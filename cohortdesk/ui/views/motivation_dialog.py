@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from cohortdesk.ui import format as fmt
+from cohortdesk.ui.widgets.dialog_parts import explain_buttons
 from cohortdesk.ui.widgets.edit_form import day_edit
 from cohortdesk.ui.widgets.labels import muted_label
 
@@ -78,9 +79,11 @@ class MotivationDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
+
         self.ok_button: QPushButton = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText("Record")
         self.ok_button.setEnabled(False)
+        explain_buttons(self.buttons)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)

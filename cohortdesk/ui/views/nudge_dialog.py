@@ -2,9 +2,11 @@
 
 Each member starts with the template suggested for them (learners on the Today list come
 with one) filled in for them; the facilitator can pick another template for a member, or
-use one for everyone, edit any message, then copy it, open it in the mail client
-(`mailto:`, or an `.eml` file when the message is too long for a link) or save `.eml` files.
-Every message that leaves is logged as a nudge with the channel and the text as sent.
+use one for everyone, edit any message, then copy it (subject and body), open it in the mail
+client (`mailto:`, or an `.eml` file when the message is too long for a link) or save `.eml`
+files. None of that sends it: each message that leaves is logged as a draft nudge with the
+channel and the text, and counts once the facilitator presses "Mark as sent" (here, in the
+Nudges list or tab, or when cohortdesk asks at the next start).
 
 The parts: `NudgeDrafts` holds where each message stands, `RecipientList` and
 `MessageEditor` show it, `TemplatePicker` chooses templates, `NudgeSender` logs what left.
@@ -27,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cohortdesk.core.models import NudgeChannel
+from cohortdesk.core.models import NudgeChannel, NudgeStatus
 from cohortdesk.core.schemas import CohortRow, TemplateRow
 from cohortdesk.core.services.messaging.sending import (
     Draft,
@@ -41,6 +43,7 @@ from cohortdesk.core.services.messaging.sending import (
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.tasks import Task
+from cohortdesk.ui.views.nudge_confirm import confirm_nudges
 from cohortdesk.ui.views.nudge_drafts import NudgeDrafts
 from cohortdesk.ui.views.nudge_editor import MessageEditor
 from cohortdesk.ui.views.nudge_recipients import RecipientList
@@ -48,6 +51,12 @@ from cohortdesk.ui.views.nudge_sender import NudgeSender
 from cohortdesk.ui.views.nudge_template_picker import TemplatePicker
 from cohortdesk.ui.widgets import confirm
 from cohortdesk.ui.widgets.labels import heading_label, muted_label, show_error
+
+
+def clipboard_text(draft: Draft) -> str:
+    """What Copy puts on the clipboard: the subject, a blank line, then the body."""
+    subject = " ".join(draft.subject.split())
+    return f"{subject}\n\n{draft.body}" if subject else draft.body
 
 
 class NudgeDialog(QDialog):
@@ -65,7 +74,9 @@ class NudgeDialog(QDialog):
     messages_ready = Signal()
     """Every member's message is filled in (after loading, or another template)."""
     nudges_logged = Signal(int)
-    """This many nudges were logged."""
+    """This many draft nudges were logged."""
+    nudges_confirmed = Signal(int)
+    """This many nudges were confirmed sent."""
 
     def __init__(
         self,
@@ -98,8 +109,8 @@ class NudgeDialog(QDialog):
         self.title = heading_label(f"Nudge {who}", scale=1.3)
         self.hint = muted_label(
             "Each message is filled in for its member from the template suggested for them: "
-            "read it, change what you like, then send it your way. Every message sent is "
-            "logged with its text."
+            "read it, change what you like, then send it your way and mark it sent. A message "
+            "counts as a nudge once you confirm it was sent."
         )
         self.picker = TemplatePicker()
         self.recipient_list = RecipientList(self.recipients)
@@ -119,20 +130,36 @@ class NudgeDialog(QDialog):
 
         self.copy_button = QPushButton("&Copy to clipboard")
         self.copy_button.setToolTip(
-            "Copy this member's message (without the subject) to paste into the course space "
-            "or a chat, and log it"
+            "Copy this member's message, subject and body, to paste into the course space or "
+            "a chat; it is logged as a draft until you mark it sent"
         )
         self.mail_button = QPushButton("Open in &mail client")
         self.mail_button.setToolTip(
-            "Open this member's message in your mail client, ready to send, and log it"
+            "Open this member's message in your mail client, ready to send; it is logged as a "
+            "draft until you mark it sent"
         )
         self.eml_button = QPushButton("Save .eml &files…")
         self.eml_button.setToolTip(
             "Save one message file per member not sent yet (with an email address) into a "
-            "folder, for your mail client to open; and log them"
+            "folder, for your mail client to open and send; logged as drafts until you mark "
+            "them sent"
+        )
+        self.confirm_button = QPushButton("Mark as sen&t")
+        self.confirm_button.setToolTip(
+            "You sent this member's message: from now on it counts as a nudge"
         )
         self.close_button = QPushButton("Close")
-        for button in (self.copy_button, self.mail_button, self.eml_button, self.close_button):
+        self.close_button.setToolTip("Close; messages not marked sent are asked about later")
+        self.suggestion_label = muted_label()
+        self.suggestion_label.setAccessibleName("Why this template")
+        buttons_row = (
+            self.copy_button,
+            self.mail_button,
+            self.eml_button,
+            self.confirm_button,
+            self.close_button,
+        )
+        for button in buttons_row:
             button.setAutoDefault(False)  # Enter in the message is a new line, never a send
         self.status_label = muted_label()
 
@@ -140,6 +167,7 @@ class NudgeDialog(QDialog):
         buttons.addWidget(self.copy_button)
         buttons.addWidget(self.mail_button)
         buttons.addWidget(self.eml_button)
+        buttons.addWidget(self.confirm_button)
         buttons.addSpacing(12)
         buttons.addWidget(self.status_label, 1)
         buttons.addWidget(self.close_button)
@@ -149,6 +177,7 @@ class NudgeDialog(QDialog):
         layout.addWidget(self.title)
         layout.addWidget(self.hint)
         layout.addWidget(self.picker)
+        layout.addWidget(self.suggestion_label)
         layout.addWidget(splitter, 1)
         layout.addLayout(buttons)
 
@@ -162,6 +191,7 @@ class NudgeDialog(QDialog):
         self.copy_button.clicked.connect(self.copy_current)
         self.mail_button.clicked.connect(self.mail_current)
         self.eml_button.clicked.connect(self.save_eml_files)
+        self.confirm_button.clicked.connect(self.confirm_current)
         self.sending.sent.connect(self._sent)
         self.sending.not_sent.connect(self._not_sent)
 
@@ -286,6 +316,7 @@ class NudgeDialog(QDialog):
         if recipient is not None:
             mid = recipient.membership_id
             self.picker.show_template(self.chosen.get(mid), recipient.suggested_template_id)
+            self.suggestion_label.setText(self._suggestion_text(recipient))
             message, why = self.drafts.message(recipient)
             self.editor.show_message(
                 recipient, self.draft(recipient), message, why, sent=mid in self.sent
@@ -315,6 +346,7 @@ class NudgeDialog(QDialog):
         unsent = recipient is not None and recipient.membership_id not in self.sent
         ready = self.drafts.sendable(recipient) is not None
         self.copy_button.setEnabled(ready)
+        self.confirm_button.setEnabled(self.drafts.to_confirm(recipient) is not None)
         self.mail_button.setEnabled(ready and recipient is not None and bool(recipient.email))
         self.eml_button.setEnabled(bool(self.drafts.eml_drafts()))
         self.reset_button.setEnabled(
@@ -326,12 +358,12 @@ class NudgeDialog(QDialog):
 
     @Slot()
     def copy_current(self) -> Task | None:
-        """Copy the shown message to the clipboard and log it."""
+        """Copy the shown message, subject and body, to the clipboard; log it as a draft."""
         draft = self.drafts.sendable(self.current_recipient())
         if draft is None:
             return None
-        QGuiApplication.clipboard().setText(draft.body)
-        text = f"Copied the message to {draft.recipient.name}"
+        QGuiApplication.clipboard().setText(clipboard_text(draft))
+        text = f"Copied the message to {draft.recipient.name} (subject and body)"
         return self.sending.log([draft], NudgeChannel.CLIPBOARD, text)
 
     @Slot()
@@ -395,15 +427,44 @@ class NudgeDialog(QDialog):
         """Hand a link or file to the desktop (tests replace this)."""
         return QDesktopServices.openUrl(url)
 
-    @Slot(object, object, str)
-    def _sent(self, drafts: list[Draft], channel: NudgeChannel, text: str) -> None:
-        self.drafts.mark_sent(drafts, channel)
+    @Slot(object, object, str, object)
+    def _sent(
+        self, drafts: list[Draft], channel: NudgeChannel, text: str, nudge_ids: list[int]
+    ) -> None:
+        self.drafts.mark_sent(drafts, channel, nudge_ids)
         self.recipient_list.relabel(self.drafts)
         show_error(self.error_label, "")
-        self._say(text)
-        self.recipient_list.select_next_unsent(self.drafts)
+        self._say(f"{text}: send it, then press Mark as sent")
         self._show_current()
         self.nudges_logged.emit(len(drafts))
+        if self.confirm_button.isEnabled():
+            self.confirm_button.setFocus()
+
+    @Slot()
+    def confirm_current(self) -> Task | None:
+        """The shown member's message was sent: it counts from now on."""
+        recipient = self.current_recipient()
+        nudge_id = self.drafts.to_confirm(recipient)
+        if recipient is None or nudge_id is None:
+            return None
+
+        def done(sentence: str) -> None:
+            if not shiboken6.isValid(self):
+                return
+            self.drafts.mark_confirmed(recipient)
+            self.recipient_list.relabel(self.drafts)
+            self._say(f"{sentence} (to {recipient.name})")
+            self.recipient_list.select_next_unsent(self.drafts)
+            self._show_current()
+            self.nudges_confirmed.emit(1)
+
+        return confirm_nudges(self.context, [nudge_id], NudgeStatus.SENT, done)
+
+    def _suggestion_text(self, recipient: Recipient) -> str:
+        chosen = self.chosen.get(recipient.membership_id)
+        if chosen is None or chosen != recipient.suggested_template_id:
+            return ""
+        return recipient.suggested_because.capitalize()
 
     @Slot(str, str)
     def _not_sent(self, description: str, reason: str) -> None:

@@ -1,4 +1,5 @@
-"""Where each message of the nudge dialog stands: its template, filled in, edited, or sent.
+"""Where each message of the nudge dialog stands: its template, filled in, edited, put on its
+way (copied, opened in the mail client, saved: logged as a draft nudge), confirmed sent.
 
 No widget here: the dialog shows what this holds and tells it what the user did.
 """
@@ -11,12 +12,14 @@ from cohortdesk.core.services.messaging.sending import Draft, Loaded, Recipient,
 from cohortdesk.ui.message_labels import CHANNEL_LABELS
 
 SENT_MARK = "✓"
+DRAFT_MARK = "…"
 FILLING_IN = "Filling in…"
 
 
 class NudgeDrafts:
     """The messages to `recipients`: each one's template, the filled-in texts, the user's
-    edits, and which were sent through which channel."""
+    edits, which were put on their way through which channel (`sent`, logged as draft
+    nudges `nudge_ids`), and which the facilitator confirmed sent."""
 
     def __init__(self, recipients: list[Recipient]) -> None:
         self.recipients = list(recipients)
@@ -25,6 +28,8 @@ class NudgeDrafts:
         self.rendered: dict[int, Rendered] = {}
         self.edits: dict[int, tuple[str, str]] = {}
         self.sent: dict[int, NudgeChannel] = {}
+        self.nudge_ids: dict[int, int] = {}
+        self.confirmed: set[int] = set()
         self.loaded = False
 
     def load(self, loaded: Loaded) -> None:
@@ -99,9 +104,20 @@ class NudgeDrafts:
         """Forget the user's changes to the message to `recipient`."""
         self.edits.pop(recipient.membership_id, None)
 
-    def mark_sent(self, drafts: list[Draft], channel: NudgeChannel) -> None:
-        for draft in drafts:
+    def mark_sent(self, drafts: list[Draft], channel: NudgeChannel, nudge_ids: list[int]) -> None:
+        """These messages left through `channel`, logged as these draft nudges."""
+        for draft, nudge_id in zip(drafts, nudge_ids, strict=True):
             self.sent[draft.recipient.membership_id] = channel
+            self.nudge_ids[draft.recipient.membership_id] = nudge_id
+
+    def to_confirm(self, recipient: Recipient | None) -> int | None:
+        """The draft nudge of `recipient` waiting for "sent", if any."""
+        if recipient is None or recipient.membership_id in self.confirmed:
+            return None
+        return self.nudge_ids.get(recipient.membership_id)
+
+    def mark_confirmed(self, recipient: Recipient) -> None:
+        self.confirmed.add(recipient.membership_id)
 
     def eml_drafts(self) -> list[Draft]:
         """The messages not sent yet to members with an email address."""
@@ -112,7 +128,10 @@ class NudgeDrafts:
         mid = recipient.membership_id
         channel = self.sent.get(mid)
         if channel is not None:
-            return f"{SENT_MARK} {recipient.name}\nsent: {CHANNEL_LABELS[channel].lower()}"
+            how = CHANNEL_LABELS[channel].lower()
+            if mid in self.confirmed:
+                return f"{SENT_MARK} {recipient.name}\nsent ({how})"
+            return f"{DRAFT_MARK} {recipient.name}\n{how}: sent? confirm it"
         template = self.templates.get(self.chosen.get(mid) or -1)
         second = template.name if template else "…"
         if mid in self.edits:
@@ -120,9 +139,12 @@ class NudgeDrafts:
         return f"{recipient.name} · stage {recipient.stage}\n{second}"
 
     def progress_text(self) -> str:
-        total, sent = len(self.recipients), len(self.sent)
-        if sent == 0:
+        total, out, confirmed = len(self.recipients), len(self.sent), len(self.confirmed)
+        if out == 0:
             return "Nothing sent yet."
-        if sent == total:
-            return "All messages sent and logged." if total > 1 else "Sent and logged."
-        return f"{sent} of {total} sent and logged."
+        waiting = out - confirmed
+        if waiting == 0:
+            if confirmed == total:
+                return "All messages sent." if total > 1 else "Sent."
+            return f"{confirmed} of {total} sent."
+        return f"{confirmed} of {total} confirmed sent, {waiting} waiting for you to confirm."

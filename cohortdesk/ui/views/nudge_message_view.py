@@ -5,9 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QPlainTextEdit, QVBoxLayout, QWidget
 
+from cohortdesk.core.models import NudgeStatus
 from cohortdesk.core.schemas import NudgeRow
 from cohortdesk.ui import format as fmt
-from cohortdesk.ui.message_labels import CHANNEL_TIPS, OUTCOME_LABELS
+from cohortdesk.ui.message_labels import CHANNEL_TIPS, nudge_state
 from cohortdesk.ui.widgets.labels import heading_label, muted_label
 
 
@@ -47,10 +48,18 @@ class NudgeMessageView(QWidget):
         template = f"from “{row.template_name}”" if row.template_name else "written by hand"
         meta = (
             f"To {row.name}, {fmt.local_time(row.sent_at, timezone)}, {template}. "
-            f"{CHANNEL_TIPS[row.channel]}. Outcome: {OUTCOME_LABELS[row.outcome].lower()}"
+            f"{CHANNEL_TIPS[row.channel]}. {_state_words(row)}"
         )
         if row.active_again_at is not None:
             meta += f" (active again {fmt.local_time(row.active_again_at, timezone)})"
         self.meta.setText(meta + ".")
         self.body.setPlainText(row.body)
         self.body.show()
+
+
+def _state_words(row: NudgeRow) -> str:
+    if row.outcome is not None:
+        return f"Outcome: {nudge_state(row).lower()}"
+    if row.status is NudgeStatus.DRAFT:
+        return "Not confirmed as sent yet: it counts once you mark it sent"
+    return "Marked not sent: it does not count"

@@ -1,8 +1,9 @@
-"""Logging the nudge dialog's messages as sent, in the write thread.
+"""Logging the nudge dialog's messages as draft nudges, in the write thread.
 
-The dialog puts a message on its way (the clipboard, the mail client); this logs it, writing
-the `.eml` files first where that is the way (`sending.save_emls`). The task runner announces
-the nudges logged; the dialog hears back by `sent` or `not_sent`.
+The dialog puts a message on its way (the clipboard, the mail client); this logs it as a draft
+(cohortdesk cannot see it sent), writing the `.eml` files first where that is the way
+(`sending.save_emls`). The task runner announces the nudges logged; the dialog hears back by
+`sent` (with the draft nudges' ids, to confirm) or `not_sent`.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from cohortdesk.ui.tasks import Task, pass_on_failure
 
 
 class NudgeSender(QObject):
-    """Logs messages to members of `cohort` as sent.
+    """Logs messages to members of `cohort` as draft nudges.
 
     Args:
         context: the open database's services.
@@ -34,8 +35,9 @@ class NudgeSender(QObject):
         parent: the nudge dialog.
     """
 
-    sent = Signal(object, object, str)
-    """These drafts went through this channel: (drafts, channel, what happened)."""
+    sent = Signal(object, object, str, object)
+    """These drafts went through this channel: (drafts, channel, what happened, the draft
+    nudges' ids in the same order)."""
     not_sent = Signal(str, str)
     """A known problem stopped them: (what was being done, why)."""
 
@@ -48,14 +50,15 @@ class NudgeSender(QObject):
         return sending.sent_time(self.context.today, self.cohort.timezone)
 
     def log(self, drafts: list[Draft], channel: NudgeChannel, message: str) -> Task:
-        """Log `drafts` as sent through `channel`; `message` says how they went."""
+        """Log `drafts` as put on their way through `channel`; `message` says how they went."""
         when = self._when()
         return self._run(
             "Logging the nudge",
-            lambda session: sending.log_sent(session, drafts, channel, when),
+            lambda session: sending.log_drafts(session, drafts, channel, when),
             drafts,
             channel,
-            lambda _rows: message + " and logged the nudge",
+            lambda _rows: message,
+            lambda rows: [row.id for row in rows],
         )
 
     def save_emls(
@@ -76,7 +79,8 @@ class NudgeSender(QObject):
             ),
             drafts,
             NudgeChannel.EML,
-            say,
+            lambda saved: say([s.path for s in saved]),
+            lambda saved: [s.nudge.id for s in saved],
         )
 
     def _run(
@@ -86,12 +90,13 @@ class NudgeSender(QObject):
         drafts: list[Draft],
         channel: NudgeChannel,
         say: Callable[[Any], str],
+        ids: Callable[[Any], list[int]],
     ) -> Task:
         started: list[Task] = []
 
         def done(result: Any) -> None:
             if shiboken6.isValid(self):
-                self.sent.emit(drafts, channel, say(result))
+                self.sent.emit(drafts, channel, say(result), ids(result))
 
         def failed(exc: BaseException) -> None:
             if not isinstance(exc, KnownError):

@@ -9,11 +9,12 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QSplitter, QWidget
 
 from cohortdesk.core.errors import KnownError
+from cohortdesk.core.models import NudgeStatus
 from cohortdesk.core.schemas import CohortRow, NudgeOutcome, NudgeRow
 from cohortdesk.core.services.messaging import nudges
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
-from cohortdesk.ui.message_labels import OUTCOME_LABELS
+from cohortdesk.ui.message_labels import OUTCOME_LABELS, STATUS_LABELS, nudge_state
 from cohortdesk.ui.models.nudges_model import (
     COL_CHANNEL,
     COL_MEMBER,
@@ -25,6 +26,7 @@ from cohortdesk.ui.models.nudges_model import (
 )
 from cohortdesk.ui.tasks import Task, pass_on_failure
 from cohortdesk.ui.views.cohort_scoped_dialog import CohortListDialog, selected_row
+from cohortdesk.ui.views.nudge_confirm import ConfirmButtons
 from cohortdesk.ui.views.nudge_message_view import NudgeMessageView
 from cohortdesk.ui.widgets import confirm
 from cohortdesk.ui.widgets.dialog_parts import dialog_layout
@@ -35,17 +37,28 @@ EMPTY_TEXT = "No nudges yet: select learners on Today (or in the Roster) and pre
 
 
 def outcome_summary(rows: list[NudgeRow]) -> str:
-    """`12 nudges · 5 responded · 3 waiting · 4 no response`."""
+    """`12 nudges · 5 responded · 3 waiting · 4 no response · 2 drafts to confirm`."""
     if not rows:
         return "No nudges logged yet"
-    counts = Counter(row.outcome for row in rows)
+    counts = Counter(nudge_state(row) for row in rows)
     parts = [fmt.plural(len(rows), "nudge")]
     parts += [
-        f"{counts[outcome]} {OUTCOME_LABELS[outcome].lower()}"
-        for outcome in NudgeOutcome
-        if counts[outcome]
+        f"{counts[label]} {label.lower()}"
+        for label in (OUTCOME_LABELS[o] for o in NudgeOutcome)
+        if counts[label]
     ]
+    drafts = sum(row.status is NudgeStatus.DRAFT for row in rows)
+    if drafts:
+        parts.append(f"{fmt.plural(drafts, 'draft')} to confirm")
+    not_sent = sum(row.status is NudgeStatus.NOT_SENT for row in rows)
+    if not_sent:
+        parts.append(f"{not_sent} not sent")
     return " · ".join(parts)
+
+
+def _states(row: NudgeRow) -> set[str]:
+    """The filter values a nudge matches: its outcome when sent, else its status."""
+    return {row.outcome.value} if row.outcome is not None else {row.status.value}
 
 
 class NudgesDialog(CohortListDialog):
@@ -75,6 +88,10 @@ class NudgesDialog(CohortListDialog):
         self.outcome_filter.addItem("All outcomes", None)
         for outcome in NudgeOutcome:
             self.outcome_filter.addItem(OUTCOME_LABELS[outcome], outcome.value)
+        for status in (NudgeStatus.DRAFT, NudgeStatus.NOT_SENT):
+            self.outcome_filter.addItem(STATUS_LABELS[status], status.value)
+        self.outcome_filter.setAccessibleName("Show nudges")
+        self.outcome_filter.setToolTip("Only the nudges with this outcome, or drafts to confirm")
         self.model = NudgesModel(self)
         self.table = make_table(
             self.model,
@@ -84,9 +101,11 @@ class NudgesDialog(CohortListDialog):
         )
         self.table.setAccessibleName("Nudges")
         self.message = NudgeMessageView("Select a nudge to read it as it was sent.")
+        self.confirm_buttons = ConfirmButtons(context)
         self.delete_button = QPushButton("&Delete…")
         self.delete_button.setToolTip("Remove a nudge logged by mistake")
         self.close_button = QPushButton("Close")
+        self.close_button.setToolTip("Close the list of nudges")
 
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
@@ -97,6 +116,7 @@ class NudgesDialog(CohortListDialog):
         splitter.addWidget(self.message)
         splitter.setSizes([380, 240])
         buttons = QHBoxLayout()
+        buttons.addWidget(self.confirm_buttons)
         buttons.addWidget(self.delete_button)
         buttons.addStretch(1)
         buttons.addWidget(self.close_button)
@@ -109,6 +129,7 @@ class NudgesDialog(CohortListDialog):
         self.outcome_filter.currentIndexChanged.connect(lambda _i: self._show_rows())
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.delete_button.clicked.connect(self.delete_selected)
+        self.confirm_buttons.confirmed.connect(self.status_message)
         self.close_button.clicked.connect(self.reject)
         self.follow_roster(self.reload, context.changes.nudges_changed)
         self._selection_changed()
@@ -132,7 +153,7 @@ class NudgesDialog(CohortListDialog):
     def _show_rows(self) -> None:
         wanted = self.outcome_filter.currentData()
         kept = selected_id(self.table)
-        shown = [r for r in self._rows if wanted is None or r.outcome.value == wanted]
+        shown = [r for r in self._rows if wanted is None or wanted in _states(r)]
         self.model.set_rows(shown, self.cohort.timezone)
         if kept is not None:
             select_id(self.table, kept)
@@ -145,6 +166,7 @@ class NudgesDialog(CohortListDialog):
     def _selection_changed(self, *_args: object) -> None:
         row = self.selected_nudge()
         self.message.show_nudge(row, self.cohort.timezone)
+        self.confirm_buttons.show_row(row)
         self.delete_button.setEnabled(row is not None)
 
     @Slot()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from cohortdesk.core.storage.backup import BackupInfo
 from cohortdesk.ui.models.backups_model import COL_FILE, BackupsModel, made_text, rows_of
 from cohortdesk.ui.widgets import confirm
+from cohortdesk.ui.widgets.dialog_parts import explain_buttons
 from cohortdesk.ui.widgets.labels import heading_label, muted_label
 from cohortdesk.ui.widgets.tables import make_table, selected_id
 
@@ -67,6 +68,7 @@ class RestoreDialog(QDialog):
         self.choose_button = QPushButton("&Choose file…")
         self.choose_button.setToolTip("Restore a backup kept somewhere else")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        explain_buttons(buttons)
         buttons.rejected.connect(self.reject)
         row = QHBoxLayout()
         row.addWidget(self.restore_button)

@@ -7,6 +7,7 @@ from html import escape
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from cohortdesk.core.stages import all_stages
+from cohortdesk.ui.widgets.dialog_parts import explain_buttons
 
 
 def stages_html() -> str:
@@ -54,6 +55,7 @@ class StagesDialog(QDialog):
         browser = QTextBrowser()
         browser.setHtml(stages_html())
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        explain_buttons(buttons)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(browser)

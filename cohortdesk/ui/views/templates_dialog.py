@@ -84,13 +84,23 @@ class TemplatesDialog(QDialog):
         )
         self.table.setAccessibleName("Templates")
         self.new_button = QPushButton("&New")
+        self.new_button.setToolTip("Write a new template of your own")
         self.duplicate_button = QPushButton("D&uplicate")
+        self.duplicate_button.setToolTip(
+            "Copy the selected template to adapt it (built-in ones are never edited)"
+        )
         self.retire_button = QPushButton("Re&tire")
+        self.retire_button.setToolTip(
+            "Hide the selected template from the nudge dialog, or bring it back"
+        )
         self.editor = TemplateEditor(context)
         self.save_button = QPushButton("&Save")
+        self.save_button.setToolTip("Save your changes to this template")
         self.save_button.setDefault(True)
         self.revert_button = QPushButton("Re&vert")
+        self.revert_button.setToolTip("Forget your changes to this template")
         self.close_button = QPushButton("Close")
+        self.close_button.setToolTip("Close the template library")
 
         left = QWidget()
         left_layout = QVBoxLayout(left)

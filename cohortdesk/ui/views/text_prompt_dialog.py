@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cohortdesk.ui.widgets.dialog_parts import explain_buttons
+
 
 class TextPromptDialog(QDialog):
     """A question, a text box and an action button, disabled while a required text is empty.
@@ -56,6 +58,7 @@ class TextPromptDialog(QDialog):
         )
         self.ok_button: QPushButton = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText(action_label)
+        explain_buttons(self.buttons)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)

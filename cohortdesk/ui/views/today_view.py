@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +37,7 @@ from cohortdesk.core.services.people.cohorts import CohortSize, cohort_size
 from cohortdesk.core.stages import stage
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
+from cohortdesk.ui.message_labels import priority_legend
 from cohortdesk.ui.models.attention_model import (
     COL_ACTION,
     COL_NAME,
@@ -125,6 +127,11 @@ class TodayView(QWidget):
         self.heading.setObjectName("todayTitle")
         self.summary_label = heading_label()
         self.hint = muted_label(HINT_TEXT)
+        self.priority_legend = muted_label(priority_legend(attention.WEIGHTS))
+        self.priority_legend.setToolTip(
+            "Each reason adds its points to the priority; a nudge sent in the last few days "
+            "takes 150 off, so nobody is nagged twice. Hover a priority to see its parts."
+        )
         self.nudge_button = QPushButton("&Nudge…")
         self.nudge_button.setToolTip("Write to the selected learners (Enter, or double-click)")
         self.nudge_button.setDefault(False)
@@ -195,6 +202,7 @@ class TodayView(QWidget):
         upper_layout.addLayout(top)
         upper_layout.addWidget(self.summary_label)
         upper_layout.addWidget(self.hint)
+        upper_layout.addWidget(self.priority_legend)
         upper_layout.addWidget(self.table, 1)
 
         lower = QWidget()
@@ -381,6 +389,19 @@ class TodayView(QWidget):
             self.suggestions_table.clearSelection()  # one selection on the screen at a time
         self.member_selected.emit(current.membership_id if current else None)
         self._update_buttons()
+
+    @Slot()
+    def show_and_focus(self) -> None:
+        """View ▸ Today (Ctrl+0): bring Today forward with the keyboard in its list, on the
+        first learner when none is chosen, so arrows, Enter (Nudge…) work at once."""
+        pages = self.parentWidget()
+        while pages is not None and not isinstance(pages, QTabWidget):
+            pages = pages.parentWidget()
+        if pages is not None:
+            pages.setCurrentWidget(self)
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if not self.table.selectionModel().hasSelection() and self.model.rowCount():
+            self.table.selectRow(0)
 
     @Slot()
     def nudge_selected(self) -> None:

@@ -49,6 +49,9 @@ class WelcomePage(QWidget):
         # column alone measured it at the window's width and cut it off after two lines.
         intro_row = centred_row(intro)
         self.create_button = QPushButton("Create a cohort…")
+        self.create_button.setToolTip(
+            "Create your first cohort, then import its people and activity"
+        )
         self.create_button.setDefault(True)
         self.demo_button = QPushButton("Open the demo cohort")
         self.demo_button.setToolTip(

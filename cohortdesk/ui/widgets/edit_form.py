@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from cohortdesk.core.dates import FIRST_DAY, LAST_DAY
+from cohortdesk.ui.widgets.dialog_parts import explain_buttons
 from cohortdesk.ui.widgets.labels import muted_label
 
 
@@ -82,6 +83,7 @@ def lay_out_edit_dialog(dialog: QDialog, form: QFormLayout, hint: str, error: QL
     buttons = QDialogButtonBox(
         QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
     )
+    explain_buttons(buttons)
     buttons.accepted.connect(dialog.accept)
     buttons.rejected.connect(dialog.reject)
     layout = QVBoxLayout(dialog)

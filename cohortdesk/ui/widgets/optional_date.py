@@ -35,6 +35,7 @@ class OptionalDate(QWidget):
     ) -> None:
         super().__init__(parent)
         self.check = QCheckBox(text)
+        self.check.setToolTip(f"{text}: tick to choose a day, untick for none")
         self.edit = day_edit(value or default)
         self.edit.setDisplayFormat(display_format)
         self.edit.setAccessibleName(text)

@@ -18,18 +18,22 @@ never_accessed             50  no activity at all `never_accessed_days` after th
                                having access by hand)
 low_motivation             40  the latest check-in is at most `low_motivation`, or fell
                                by `motivation_drop` or more from the one before
-no_response                35  the last nudge is `response_days` days old or more and
-                               there has been no activity of theirs since it
+no_response                35  the last sent nudge is `response_days` days old or more
+                               and there has been no activity of theirs since it
 silent                     30  active before, but nothing for `silent_days`
 reads_not_posting          20  logs in or reads, but no post or reply yet,
                                `reading_period_days` after the reference day
 facilitator_only           15  `facilitator_only_replies` replies or more, all to the
                                facilitator or mentors, none to a peer
-recently_nudged          -150  nudged in the last `recently_nudged_days` days and no
+recently_nudged          -150  a nudge sent in the last `recently_nudged_days` days and no
                                reason has appeared since: they sink below everyone not
                                nudged, so nobody is nagged twice in a few days (0 when
                                a new reason appeared: things got worse)
 =====================  ======  =====================================================
+
+Only sent nudges count (`metrics.terms.nudge_counts`): a message copied or mailed is a draft
+until the facilitator confirms it. Each reason carries its figures (`days`, `number`) so a
+screen can say what a priority is made of ("+35 silent 12 days, -150 nudged 2 days ago").
 
 Ties are broken by the longest-standing reason (earliest `since`), then by name.
 
@@ -164,9 +168,24 @@ class _Judge:
         return self.start, "the cohort started"
 
     @staticmethod
-    def _add(learner: Learner, code: ReasonCode, detail: str, since: date | None) -> None:
+    def _add(
+        learner: Learner,
+        code: ReasonCode,
+        detail: str,
+        since: date | None,
+        *,
+        days: int | None = None,
+        number: int | None = None,
+    ) -> None:
         learner.reasons.append(
-            AttentionReason(code=code, detail=detail, weight=WEIGHTS[code], since=since)
+            AttentionReason(
+                code=code,
+                detail=detail,
+                weight=WEIGHTS[code],
+                since=since,
+                days=days,
+                number=number,
+            )
         )
 
     def access(self, learner: Learner, issues: list[tuple[datetime, str]]) -> None:
@@ -181,7 +200,7 @@ class _Judge:
             if note := " ".join(note.split()):
                 shown = note if len(note) <= _NOTE_SHOWN else note[: _NOTE_SHOWN - 1] + "…"
                 detail += f": “{shown}”"
-            self._add(learner, ReasonCode.ACCESS_PROBLEM, detail, day)
+            self._add(learner, ReasonCode.ACCESS_PROBLEM, detail, day, days=days)
             return
         marked_by_hand = learner.access is AccessStatus.ACCESSED and not learner.ever_active
         if learner.counts.accessed or marked_by_hand:
@@ -194,7 +213,7 @@ class _Judge:
                 f"({self._label(reference)})"
             )
             since = reference + timedelta(days=self.rules.never_accessed_days)
-            self._add(learner, ReasonCode.NEVER_ACCESSED, detail, since)
+            self._add(learner, ReasonCode.NEVER_ACCESSED, detail, since, days=waited)
 
     def activity(self, learner: Learner) -> None:
         """Silent after being active; reading without posting past the reading period."""
@@ -208,7 +227,7 @@ class _Judge:
                 f"with {before}"
             )
             since = last + timedelta(days=self.rules.silent_days)
-            self._add(learner, ReasonCode.SILENT, detail, since)
+            self._add(learner, ReasonCode.SILENT, detail, since, days=quiet)
         if reads_without_posting(did.events, did.posts):
             reference, what = self._reference(learner)
             waited = (self.as_of - reference).days
@@ -219,7 +238,7 @@ class _Judge:
                     f"{what} (reading period {plural(self.rules.reading_period_days, 'day')})"
                 )
                 since = reference + timedelta(days=self.rules.reading_period_days)
-                self._add(learner, ReasonCode.READS_NOT_POSTING, detail, since)
+                self._add(learner, ReasonCode.READS_NOT_POSTING, detail, since, days=waited)
 
     def motivation(self, learner: Learner, checks: list[tuple[date, int, str]]) -> None:
         """The latest check-in low, or fallen sharply since the one before."""
@@ -241,16 +260,18 @@ class _Judge:
         if note := " ".join(note.split()):
             shown = note if len(note) <= _NOTE_SHOWN else note[: _NOTE_SHOWN - 1] + "…"
             detail += f": “{shown}”"
-        self._add(learner, ReasonCode.LOW_MOTIVATION, detail, day)
+        self._add(learner, ReasonCode.LOW_MOTIVATION, detail, day, number=rating)
 
     def facilitator_only(self, learner: Learner, since: date) -> None:
         """Replies, but only ever to the facilitator or mentors."""
         replies = plural(learner.counts.replies_to_staff, "reply", "replies")
         detail = f"{replies}, all to the facilitator or mentors, none to a fellow learner"
-        self._add(learner, ReasonCode.FACILITATOR_ONLY, detail, since)
+        count = learner.counts.replies_to_staff
+        self._add(learner, ReasonCode.FACILITATOR_ONLY, detail, since, number=count)
 
     def nudged(self, learner: Learner, nudge: NudgeRow) -> None:
-        """No response to the last nudge; or nudged recently, which sinks them."""
+        """No response to the last sent nudge; or nudged recently, which sinks them (drafts are
+        not passed here: see `nudges.latest_per_member`)."""
         sent = self._day(nudge.sent_at)
         ago = (self.as_of - sent).days
         what = f"“{nudge.subject}”" if nudge.subject else nudge.channel.value
@@ -261,7 +282,7 @@ class _Judge:
                 f"the {plural(ago, 'day')} since"
             )
             since = sent + timedelta(days=self.rules.response_days)
-            self._add(learner, ReasonCode.NO_RESPONSE, detail, since)
+            self._add(learner, ReasonCode.NO_RESPONSE, detail, since, days=ago)
         if ago > self.rules.recently_nudged_days or not _positive(learner):
             return
         when = "today" if ago == 0 else f"{plural(ago, 'day')} ago"
@@ -275,7 +296,7 @@ class _Judge:
             weight = WEIGHTS[ReasonCode.RECENTLY_NUDGED]
         learner.reasons.append(
             AttentionReason(
-                code=ReasonCode.RECENTLY_NUDGED, detail=detail, weight=weight, since=sent
+                code=ReasonCode.RECENTLY_NUDGED, detail=detail, weight=weight, since=sent, days=ago
             )
         )
 
@@ -334,6 +355,7 @@ def _items(
                 suggested_template=template.name if template else None,
                 subject=subject,
                 message=message,
+                suggested_for=reasons[0] if template else None,
             )
         )
     items.sort(key=_urgency)

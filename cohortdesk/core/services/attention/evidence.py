@@ -166,11 +166,13 @@ def evidence_lines(
             f"Peer replies spread over {plural(facts.peer_reply_span_days, 'day')}",
         ),
     ]
+    complete = _complete_stage(_reached_by_stage(lines))
     return [
         EvidenceLine(
             stage=number,
             rule=rule,
-            met=value >= needed,
+            reached=value >= needed,
+            met=value >= needed and number <= complete,
             value=value,
             needed=needed,
             detail=detail if number <= 2 else f"{detail} (needs {needed})",
@@ -179,14 +181,30 @@ def evidence_lines(
     ]
 
 
+def _reached_by_stage(lines: list[tuple[int, str, int, int, str]]) -> dict[int, bool]:
+    """Whether each stage's rules all have their numbers (the stages below aside)."""
+    reached: dict[int, bool] = {}
+    for number, _rule, value, needed, _detail in lines:
+        reached[number] = reached.get(number, True) and value >= needed
+    return reached
+
+
+def _complete_stage(reached: dict[int, bool]) -> int:
+    """The highest stage reached with every stage below it (at least the first)."""
+    complete = FIRST_STAGE
+    for number in range(FIRST_STAGE, LAST_STAGE + 1):
+        if not reached.get(number, True):
+            break
+        complete = number
+    return complete
+
+
 def evidence_stage(lines: list[EvidenceLine]) -> int:
     """The highest stage whose rules, and all the rules below it, are met (at least 1)."""
-    reached = FIRST_STAGE
-    for number in range(FIRST_STAGE, LAST_STAGE + 1):
-        if not all(line.met for line in lines if line.stage == number):
-            break
-        reached = number
-    return reached
+    reached: dict[int, bool] = {}
+    for line in lines:
+        reached[line.stage] = reached.get(line.stage, True) and line.reached
+    return _complete_stage(reached)
 
 
 def member_evidence(

@@ -1,5 +1,9 @@
 """Nudges: the messages a facilitator sends, logged with the text as sent and their outcome.
 
+A message copied, opened in the mail client or saved as an `.eml` file is logged as a *draft*:
+cohortdesk cannot see it being sent. The facilitator confirms it (`confirm_nudges`): sent, or
+not sent. Only a sent nudge counts (`metrics.terms.nudge_counts`): it alone has an outcome.
+
 A nudge's outcome is never typed in: it follows from the member's own activity afterwards.
 Any event of theirs in the cohort (a login is enough) within `response_days` of the nudge
 means they *responded*; while that window is still open it is *no response yet*; once it has
@@ -17,16 +21,25 @@ from sqlalchemy.orm import Session
 
 from cohortdesk.core.errors import KnownError, NotFoundError
 from cohortdesk.core.metrics.period import day_end
+from cohortdesk.core.metrics.terms import nudge_counts
 from cohortdesk.core.models import (
     ActivityEvent,
     Cohort,
     Intervention,
     Membership,
+    NudgeStatus,
     Person,
     PromptTemplate,
     utcnow,
 )
-from cohortdesk.core.schemas import Changed, Changes, NudgeInput, NudgeOutcome, NudgeRow
+from cohortdesk.core.schemas import (
+    Changed,
+    Changes,
+    DraftNudge,
+    NudgeInput,
+    NudgeOutcome,
+    NudgeRow,
+)
 from cohortdesk.core.services.attention.rules import get_rules
 from cohortdesk.core.services.people.members import require_membership
 
@@ -49,7 +62,7 @@ def outcome(
 
 
 def log_nudge(session: Session, membership_id: int, data: NudgeInput) -> Changed[NudgeRow]:
-    """Record a nudge as it was sent (by default, now).
+    """Record a nudge (by default, now): sent, or a draft waiting to be confirmed.
 
     Raises:
         NotFoundError: no such member, or no such template.
@@ -67,6 +80,7 @@ def log_nudge(session: Session, membership_id: int, data: NudgeInput) -> Changed
         body=data.body,
         channel=data.channel,
         sent_at=data.sent_at or utcnow(),
+        status=data.status,
     )
     session.add(nudge)
     session.flush()
@@ -103,6 +117,67 @@ def list_nudges(
     if membership_id is not None:
         where.append(Intervention.membership_id == membership_id)
     return _rows(session, cohort_id, cutoff, *where)
+
+
+def confirm_nudges(
+    session: Session, nudge_ids: Sequence[int], status: NudgeStatus, *, now: datetime | None = None
+) -> Changes:
+    """Say whether nudges went out: sent (they count from now on) or not sent.
+
+    Setting a nudge back to draft (to be asked again) is allowed too. The time the message
+    left cohortdesk (`sent_at`) stays: it is the best known time it was sent.
+
+    Raises:
+        NotFoundError: one of the nudges does not exist (nothing is changed).
+    """
+    found = {
+        nudge.id: nudge
+        for nudge in session.scalars(select(Intervention).where(Intervention.id.in_(nudge_ids)))
+    }
+    missing = sorted(set(nudge_ids) - set(found))
+    if missing:
+        raise NotFoundError(f"No nudge with id {missing[0]}")
+    stamp = now or utcnow()
+    for nudge in found.values():
+        nudge.status = status
+        nudge.confirmed_at = None if status is NudgeStatus.DRAFT else stamp
+    session.flush()
+    cohorts = set(
+        session.scalars(
+            select(Membership.cohort_id).where(
+                Membership.id.in_({n.membership_id for n in found.values()})
+            )
+        )
+    )
+    return Changes(nudges=frozenset(cohorts))
+
+
+def drafts_to_confirm(session: Session, cohort_id: int | None = None) -> list[DraftNudge]:
+    """Nudges still waiting for "sent" or "not sent", oldest first, in every cohort (or one)."""
+    stmt = (
+        select(Intervention, Cohort.id, Cohort.name, Cohort.timezone, Person.full_name)
+        .join(Membership, Membership.id == Intervention.membership_id)
+        .join(Cohort, Cohort.id == Membership.cohort_id)
+        .join(Person, Person.id == Membership.person_id)
+        .where(Intervention.status == NudgeStatus.DRAFT)
+        .order_by(Intervention.sent_at, Intervention.id)
+    )
+    if cohort_id is not None:
+        stmt = stmt.where(Cohort.id == cohort_id)
+    return [
+        DraftNudge(
+            id=nudge.id,
+            cohort_id=cid,
+            cohort_name=cohort_name,
+            timezone=timezone,
+            name=name,
+            subject=nudge.subject,
+            body=nudge.body,
+            channel=nudge.channel,
+            sent_at=nudge.sent_at,
+        )
+        for nudge, cid, cohort_name, timezone, name in session.execute(stmt)
+    ]
 
 
 def delete_nudge(session: Session, nudge_id: int) -> Changes:
@@ -171,7 +246,8 @@ def _rows(
     rows = []
     for nudge, first in found.values():
         pid, name, email = people[nudge.membership_id]
-        result = outcome(nudge.sent_at, first, now, response_days)
+        counted = nudge_counts(nudge.status)
+        result = outcome(nudge.sent_at, first, now, response_days) if counted else None
         rows.append(
             NudgeRow(
                 id=nudge.id,
@@ -185,6 +261,8 @@ def _rows(
                 body=nudge.body,
                 channel=nudge.channel,
                 sent_at=nudge.sent_at,
+                status=nudge.status,
+                confirmed_at=nudge.confirmed_at,
                 outcome=result,
                 active_again_at=first,
             )
@@ -194,9 +272,12 @@ def _rows(
 
 
 def latest_per_member(rows: Sequence[NudgeRow]) -> dict[int, NudgeRow]:
-    """The newest nudge of each member among `rows` (as `list_nudges` returns them)."""
+    """The newest sent nudge of each member among `rows` (as `list_nudges` returns them):
+    drafts and messages not sent do not count (`metrics.terms.nudge_counts`)."""
     latest: dict[int, NudgeRow] = {}
     for row in rows:
+        if not nudge_counts(row.status):
+            continue
         current = latest.get(row.membership_id)
         if current is None or (row.sent_at, row.id) > (current.sent_at, current.id):
             latest[row.membership_id] = row

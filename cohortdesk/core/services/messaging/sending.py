@@ -1,10 +1,11 @@
 """Writing to members: their messages filled in from templates, then sent and logged.
 
 cohortdesk never sends mail itself: a message leaves through the clipboard, a `mailto:` link or
-an `.eml` file (`outbox`), and is logged as a nudge with the text as sent. `load_messages` and
-`render_all` are reads. `log_sent` and `save_emls` are writes: the files are written first and
-the nudges logged after, in the caller's transaction, so a file that cannot be written leaves
-no other file of the call behind and nothing logged.
+an `.eml` file (`outbox`), and is logged as a *draft* nudge with its text: none of these is
+sending, so the facilitator confirms each one afterwards (`nudges.confirm_nudges`).
+`load_messages` and `render_all` are reads. `log_drafts` and `save_emls` are writes: the files
+are written first and the nudges logged after, in the caller's transaction, so a file that
+cannot be written leaves no other file of the call behind and nothing logged.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from cohortdesk.core.models import NudgeChannel
+from cohortdesk.core.models import NudgeChannel, NudgeStatus
 from cohortdesk.core.rendering import TemplateError
 from cohortdesk.core.schemas import (
     Changed,
@@ -45,6 +46,8 @@ class Recipient:
     email: str
     stage: int
     suggested_template_id: int | None = None
+    suggested_because: str = ""
+    """Why that template was suggested, in words (`suggested: silent 12 days at stage 2`)."""
 
 
 @dataclass(frozen=True)
@@ -136,10 +139,11 @@ def mail_link(draft: Draft) -> str | None:
     return url if len(url) <= MAILTO_SAFE_LENGTH else None
 
 
-def log_sent(
+def log_drafts(
     session: Session, drafts: Sequence[Draft], channel: NudgeChannel, when: datetime | None
 ) -> Changed[list[NudgeRow]]:
-    """Log each message as sent through `channel` (at `when`; None: now)."""
+    """Log each message put on its way through `channel` (at `when`; None: now) as a draft
+    nudge, to be confirmed sent or not sent."""
     logged = [
         nudges.log_nudge(
             session,
@@ -150,12 +154,21 @@ def log_sent(
                 body=draft.body,
                 channel=channel,
                 sent_at=when,
+                status=NudgeStatus.DRAFT,
             ),
         )
         for draft in drafts
     ]
     changes = Changes.merged(row.changes for row in logged)
     return Changed(value=[row.value for row in logged], changes=changes)
+
+
+@dataclass(frozen=True)
+class SavedEml:
+    """One message saved as an `.eml` file, and its draft nudge."""
+
+    path: Path
+    nudge: NudgeRow
 
 
 def free_name(folder: Path, name: str, taken: set[str]) -> Path:
@@ -175,14 +188,17 @@ def save_emls(
     when: datetime | None,
     *,
     create_folder: bool = False,
-) -> Changed[list[Path]]:
-    """Write one `.eml` file per message into `folder`, then log them all as sent by `.eml`.
+) -> Changed[list[SavedEml]]:
+    """Write one `.eml` file per message into `folder`, then log them all as draft nudges.
+
+    A saved file is not a sent message (the mail client still has to send it): the
+    facilitator confirms each one afterwards.
 
     Args:
         session: the open transaction the nudges are logged in.
         folder: where the files go.
         drafts: the messages, each with its recipient's address.
-        when: when they count as sent; None: now.
+        when: when they left cohortdesk; None: now.
         create_folder: make `folder` first (readable by the user only) if it does not exist.
 
     Raises:
@@ -206,9 +222,10 @@ def save_emls(
                     date=stamp,
                 )
             )
-        logged = log_sent(session, drafts, NudgeChannel.EML, when)
+        logged = log_drafts(session, drafts, NudgeChannel.EML, when)
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)
         raise
-    return logged.with_value(written)
+    saved = [SavedEml(path, row) for path, row in zip(written, logged.value, strict=True)]
+    return logged.with_value(saved)

@@ -50,6 +50,9 @@ class AccessTab(MemberTab):
         self.not_yet_button.setToolTip("They have not got in yet; any open problem is closed")
         self.not_yet_button.clicked.connect(lambda: self.set_access(AccessStatus.NOT_YET))
         self.report_button = QPushButton("Report a problem…")
+        self.report_button.setToolTip(
+            "Record an access problem this member has (it puts them on Today)"
+        )
         self.report_button.clicked.connect(self.report_problem)
         for button in (self.accessed_button, self.not_yet_button, self.report_button):
             buttons.addWidget(button)
@@ -71,6 +74,7 @@ class AccessTab(MemberTab):
         resolve_row = QHBoxLayout()
         resolve_row.addStretch(1)
         self.resolve_button = QPushButton("Resolve…")
+        self.resolve_button.setToolTip("Mark the selected access problem solved, with how")
         self.resolve_button.clicked.connect(self.resolve_selected)
         resolve_row.addWidget(self.resolve_button)
         layout.addLayout(resolve_row)

@@ -14,12 +14,17 @@ from cohortdesk.core.schemas import MemberEvidence
 from cohortdesk.core.stages import stage
 from cohortdesk.ui.widgets.labels import heading_label
 
-MET, NOT_MET = "✓", "○"
+MET, WAITING, NOT_MET = "✓", "◐", "○"
 MET_COLOUR, NOT_MET_COLOUR = "#2e9d5b", "#80868b"
+WAITING_NOTE = "counts once the stages below are complete"
 
 
 def evidence_html(found: MemberEvidence) -> str:
-    """The evidence as lines grouped by stage: met rules ticked, open ones in grey."""
+    """The evidence as lines grouped by stage: met rules ticked, open ones in grey.
+
+    A rule above the evidence stage is never ticked: one whose number is there but whose
+    stage (or a stage below) is not complete gets a half mark and says so.
+    """
     reached = escape(stage(found.evidence_stage).label)
     if found.evidence_stage > found.current_stage:
         verdict = (
@@ -30,11 +35,18 @@ def evidence_html(found: MemberEvidence) -> str:
         verdict = f"Their activity shows evidence up to stage <b>{reached}</b>."
     rows = []
     for line in found.lines:
-        mark, colour = (MET, MET_COLOUR) if line.met else (NOT_MET, NOT_MET_COLOUR)
+        detail = escape(line.detail)
+        if line.met:
+            mark, colour = MET, MET_COLOUR
+        elif line.reached:
+            mark, colour = WAITING, NOT_MET_COLOUR
+            detail += f" <span style='color:{NOT_MET_COLOUR}'>({WAITING_NOTE})</span>"
+        else:
+            mark, colour = NOT_MET, NOT_MET_COLOUR
         rows.append(
             f"<tr><td style='color:{colour}'>{mark}&nbsp;</td>"
             f"<td style='color:{stage(line.stage).colour}'>■&nbsp;</td>"
-            f"<td>{line.stage}&nbsp;</td><td>{escape(line.detail)}</td></tr>"
+            f"<td>{line.stage}&nbsp;</td><td>{detail}</td></tr>"
         )
     return f"<p>{verdict}</p><table cellspacing='0' cellpadding='1'>{''.join(rows)}</table>"
 

@@ -50,6 +50,7 @@ class MotivationTab(MemberTab):
         self.latest_label.setWordWrap(True)
         top.addWidget(self.latest_label, 1)
         self.add_button = QPushButton("Add check-in…")
+        self.add_button.setToolTip("Record how motivated this member says they are, 1 to 5")
         self.add_button.clicked.connect(self.record_motivation)
         top.addWidget(self.add_button)
         layout.addLayout(top)

@@ -49,6 +49,7 @@ class NotesTab(MemberTab):
 
         buttons = QHBoxLayout()
         self.delete_button = QPushButton("Delete note")
+        self.delete_button.setToolTip("Delete the selected note")
         self.delete_button.clicked.connect(self.delete_selected)
         buttons.addWidget(self.delete_button)
         buttons.addStretch(1)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QVBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QVBoxLayout, QWidget
 
-from cohortdesk.core.schemas import NudgeRow
+from cohortdesk.core.models import NudgeStatus
+from cohortdesk.core.schemas import NudgeOutcome, NudgeRow
+from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.nudges_model import (
     COL_CHANNEL,
@@ -18,6 +20,7 @@ from cohortdesk.ui.models.nudges_model import (
 )
 from cohortdesk.ui.views.member_tabs.base import MemberTab
 from cohortdesk.ui.views.member_tabs.writer import MemberWriter
+from cohortdesk.ui.views.nudge_confirm import ConfirmButtons
 from cohortdesk.ui.views.nudge_message_view import NudgeMessageView
 from cohortdesk.ui.widgets.labels import muted_label
 from cohortdesk.ui.widgets.tables import make_table, select_id, selected_id
@@ -38,6 +41,8 @@ class NudgesTab(MemberTab):
         self.nudge_button = QPushButton("Nudge…")
         self.nudge_button.setToolTip("Write to this member from a template")
         self.nudge_button.clicked.connect(self._nudge)
+        self.confirm_buttons = ConfirmButtons(context)
+        self.confirm_buttons.confirmed.connect(writer.status_message)
         self.model = NudgesModel(self)
         self.view = make_table(
             self.model,
@@ -54,7 +59,15 @@ class NudgesTab(MemberTab):
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(self.view)
-        splitter.addWidget(self.message)
+        below = QWidget()
+        below_layout = QVBoxLayout(below)
+        below_layout.setContentsMargins(0, 0, 0, 0)
+        confirm_row = QHBoxLayout()
+        confirm_row.addWidget(self.confirm_buttons)
+        confirm_row.addStretch(1)
+        below_layout.addLayout(confirm_row)
+        below_layout.addWidget(self.message, 1)
+        splitter.addWidget(below)
         splitter.setSizes([220, 260])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -70,12 +83,14 @@ class NudgesTab(MemberTab):
             select_id(self.view, kept)
         elif rows:
             self.view.selectRow(0)
-        answered = sum(r.outcome.value == "responded" for r in rows)
-        self.summary.setText(
-            f"{len(rows)} nudge{'s' * (len(rows) != 1)}, {answered} answered"
-            if rows
-            else "Not nudged yet"
+        answered = sum(r.outcome is NudgeOutcome.RESPONDED for r in rows)
+        drafts = sum(r.status is NudgeStatus.DRAFT for r in rows)
+        text = (
+            f"{fmt.plural(len(rows), 'nudge')}, {answered} answered" if rows else "Not nudged yet"
         )
+        if drafts:
+            text += f", {fmt.plural(drafts, 'draft')} to confirm"
+        self.summary.setText(text)
         self.message.setVisible(bool(rows))
         self._selection_changed()
 
@@ -84,6 +99,7 @@ class NudgesTab(MemberTab):
         position = self.model.row_of_id(selected_id(self.view) or -1)
         row = None if position is None else self.model.row_at(position)
         self.message.show_nudge(row, self._timezone)
+        self.confirm_buttons.show_row(row)
 
     @Slot()
     def _nudge(self) -> None:

@@ -55,6 +55,7 @@ class StageTab(MemberTab):
         self.stage_label.setWordWrap(True)
         top.addWidget(self.stage_label, 1)
         self.change_button = QPushButton("Change stage…")
+        self.change_button.setToolTip("Move this member to another stage, with a reason")
         self.change_button.clicked.connect(self.change_stage)
         top.addWidget(self.change_button)
         layout.addLayout(top)
