@@ -4,20 +4,21 @@
 `services.privacy.registry.REGISTRY`: the person's row goes (and with it, by ON DELETE CASCADE,
 their memberships, identities, events, notes, check-ins, nudges, mentoring records and
 highlights), replies to them lose their pointer, derived rollups naming them are deleted, and
-their full name and email are replaced by "[erased]" in the free text that remains (a note about
-someone else, a nudge that suggested them as a peer). After the commit, `purge_deleted_text`
-checkpoints and truncates the write-ahead log and VACUUMs (in memory), so no page of the
-database, its -wal or -shm still holds what was erased (`secure_delete` zeroes deleted cells as
-they go, too).
+every mention of them (full name, given or family name, email: whole words, any case, with or
+without accents; `privacy.mentions`) is replaced by "[erased]" in the free text that remains
+(another member's message, a note about someone else, a highlight, a nudge). After the
+commit, `purge_deleted_text` checkpoints and truncates the write-ahead log and VACUUMs (in
+memory), so no page of the database, its -wal or -shm still holds what was erased
+(`secure_delete` zeroes deleted cells as they go, too).
 
-Backups made before the erase still hold the person: `backups_holding` finds them.
+Backups made before the erase still hold the person: `backups_holding` finds them among every
+automatic backup cohortdesk made, whichever database (`--db`) they were made for.
 `erase_everywhere`, which the CLI and the GUI call, erases, deletes those backups and makes a
 fresh one.
 """
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import time
 from collections.abc import Iterable
@@ -32,14 +33,12 @@ from cohortdesk.core.errors import KnownError, NotFoundError
 from cohortdesk.core.models import ActivityEvent, Base, Cohort, Identity, Membership, Person
 from cohortdesk.core.schemas import Changed, Changes
 from cohortdesk.core.services.activity import rollups
+from cohortdesk.core.services.privacy.mentions import Mentions, fold
 from cohortdesk.core.services.privacy.registry import ERASED, REGISTRY, Erase
 from cohortdesk.core.storage.backup import BackupKind, list_backups, make_backup
 from cohortdesk.core.storage.db import Database, connect_sqlite
 from cohortdesk.core.storage.errors import storage_errors
 
-#: mentions shorter than this are not scrubbed from free text (a two-letter name would
-#: rewrite every word that contains it)
-MIN_NEEDLE = 4
 _CHECKPOINT_TRIES = 50
 
 
@@ -98,36 +97,27 @@ def person_summary(session: Session, person_id: int) -> str:
     return f"{person.full_name}{email} ({where}): {events or 0} events"
 
 
-def _needles(name: str, email: str | None) -> list[str]:
-    found = [text.strip() for text in (name, email or "") if len(text.strip()) >= MIN_NEEDLE]
-    return sorted(set(found), key=len, reverse=True)
+def _scrub(session: Session, table: Table, columns: Iterable[str], mentions: Mentions) -> int:
+    """Replace every mention (`privacy.mentions`) in `columns` of every row; return how many.
 
-
-def _scrub(session: Session, table: Table, columns: Iterable[str], needles: list[str]) -> int:
-    """Replace each needle (any case) in `columns` of every row; return the cells changed."""
-    if not needles:
-        return 0
-    pattern = re.compile("|".join(re.escape(n) for n in needles), re.IGNORECASE)
+    Every non-empty cell is read: accents and case make SQL's LIKE miss mentions, and erasing
+    is rare enough to afford reading the text once.
+    """
     keys = list(table.primary_key.columns)
-    changed = 0
+    replaced = 0
     for name in columns:
         column = table.c[name]
-        matches = or_(*(column.ilike(f"%{_like_escape(n)}%", escape="\\") for n in needles))
-        for row in session.execute(select(*keys, column).where(matches)).all():
-            *key, value = row
-            if value is None:
-                continue
-            cleaned = pattern.sub(ERASED, str(value))
-            if cleaned == value:
-                continue
+        changes: list[tuple[list[object], str]] = []
+        rows = session.execute(select(*keys, column).where(column.is_not(None), column != ""))
+        for *key, value in rows:
+            cleaned, count = mentions.replace(str(value), ERASED)
+            if count:
+                changes.append((key, cleaned))
+                replaced += count
+        for key, cleaned in changes:
             where = [k == v for k, v in zip(keys, key, strict=True)]
             session.execute(update(table).where(*where).values({name: cleaned}))
-            changed += 1
-    return changed
-
-
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return replaced
 
 
 def erase_person(session: Session, person_id: int) -> ErasedPerson:
@@ -172,9 +162,9 @@ def erase_person(session: Session, person_id: int) -> ErasedPerson:
     session.expunge_all()  # rows the cascade removed must not be flushed back
     # The cohorts' daily sums counted their events: recompute them without the person.
     rollups.refresh_people(session, [person_id], cohort_ids=cohort_ids)
-    needles = _needles(name, email)
+    mentions = Mentions(name, email)
     scrubbed = sum(
-        _scrub(session, tables[t], h.text_columns, needles)
+        _scrub(session, tables[t], h.text_columns, mentions)
         for t, h in REGISTRY.items()
         if h.text_columns and t in tables
     )
@@ -228,24 +218,21 @@ def erase(db: Database, person_ids: Iterable[int]) -> list[ErasedPerson]:
     return erased
 
 
-def backups_holding(folder: Path, stem: str, people: Iterable[ErasedPerson]) -> list[Path]:
-    """The backups of database `stem` in `folder` that still hold one of these people."""
-    wanted = [(p.name, (p.email or "").lower()) for p in people]
+def backups_holding(folder: Path, people: Iterable[ErasedPerson]) -> list[Path]:
+    """Every automatic backup in `folder` (of any database) that still holds one of these
+    people: their name (any case or accents) or their email."""
+    names = {fold(p.name) for p in people}
+    emails = {p.email.casefold() for p in people if p.email}
     holding: list[Path] = []
-    for backup in list_backups(folder, stem):
+    for backup in list_backups(folder):
         try:
             with closing(connect_sqlite(backup.path, read_only=True)) as raw:
-                for name, email in wanted:
-                    hit = raw.execute(
-                        "SELECT 1 FROM people WHERE full_name = ? OR (? != '' AND lower(email) = ?)"
-                        " LIMIT 1",
-                        (name, email, email),
-                    ).fetchone()
-                    if hit:
-                        holding.append(backup.path)
-                        break
+                rows = raw.execute("SELECT full_name, email FROM people").fetchall()
         except sqlite3.Error:
             holding.append(backup.path)  # unreadable: it may hold them, and it is no use
+            continue
+        if any(fold(name) in names or (email or "").casefold() in emails for name, email in rows):
+            holding.append(backup.path)
     return holding
 
 
@@ -278,7 +265,7 @@ def erase_everywhere(
     people = tuple(erase(db, person_ids))
     deleted, fresh = 0, None
     if not keep_backups and db.file is not None:
-        stale = backups_holding(backup_dir, db.file.stem, people)
+        stale = backups_holding(backup_dir, people)
         for path in stale:
             path.unlink(missing_ok=True)
         deleted = len(stale)
