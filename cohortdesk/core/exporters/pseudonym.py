@@ -45,6 +45,11 @@ class Pseudonymiser:
             found = self._people[person_id] = f"p-{digest[:PSEUDONYM_HEX]}"
         return found
 
+    def cohort(self, cohort_id: int) -> str:
+        """`c-…`: the cohort's stand-in; its name and description may name a client or the
+        facilitator."""
+        return f"c-{self._digest(f'cohort:{cohort_id}')[:PSEUDONYM_HEX]}"
+
     def thread(self, thread: str) -> str:
         """`t-…`: a thread's stand-in, so events of one thread stay together."""
         return f"t-{self._digest(f'thread:{thread}')[:PSEUDONYM_HEX]}"

@@ -4,9 +4,9 @@
 counts, `core/metrics/counts.py`, over the export's period), their latest motivation and their
 nudges; `iter_events` streams the period's events in time order, so a million-event cohort is
 never held in memory.
-When pseudonymising, names, emails and message text (event details) are dropped here, before
-any writer sees them, and people and threads are given their pseudonyms: a writer cannot leak
-what it is never given.
+When pseudonymising, names, emails, message text (event details) and the cohort's name and
+description are dropped here, before any writer sees them, and people, threads and the cohort
+are given their pseudonyms: a writer cannot leak what it is never given.
 
 The period is a range of calendar days in the cohort's time zone, judged as of one day
 (`core/metrics/period.py`): `from` (by default the first activity) at local midnight to the
@@ -155,6 +155,10 @@ def collect(
     )
     start, end = period.utc_bounds()
     pseudonymiser = Pseudonymiser(options.key) if options.pseudonymise else None
+    if pseudonymiser is not None:  # no free text a person typed leaves a pseudonymised export
+        cohort = cohort.model_copy(
+            update={"name": pseudonymiser.cohort(cohort.id), "description": ""}
+        )
     counts = member_counts(session, cohort_id, period)
     members = _members(session, cohort, counts, pseudonymiser)
     _add_motivation_and_nudges(session, cohort, period, members, start, now)
