@@ -120,6 +120,13 @@ def reads_without_posting(events: int, contributions: int) -> bool:
     return events > 0 and contributions == 0
 
 
+def needs_facilitator(priority: int) -> bool:
+    """**Needs you**: a learner on the attention list whose priority is above zero. Someone
+    nudged recently with nothing new since (priority below zero) stays on the list, last,
+    waiting for their response, but is not counted among those who need the facilitator."""
+    return priority > 0
+
+
 # ---- the same in SQL ----------------------------------------------------------------------
 
 

@@ -66,3 +66,23 @@ class AttentionItem(Frozen):
             "suggested_template": self.suggested_template,
             "message": self.message,
         }
+
+
+class AttentionGroup(Frozen):
+    """The learners of the attention list who share a main reason, to handle together.
+
+    Attributes:
+        code: the main reason: the weightiest one of each learner in the group; learners
+            nudged recently and waiting (not needing the facilitator) form the
+            `RECENTLY_NUDGED` group.
+        membership_ids: the learners, in the list's order.
+        needs_you: whether they count among the learners who need the facilitator.
+        first_week, last_week: the weeks of the cohort the reason began in (for gone quiet:
+            the weeks of their last activity), earliest and latest; None when unknown.
+    """
+
+    code: ReasonCode
+    membership_ids: tuple[int, ...]
+    needs_you: bool
+    first_week: int | None = None
+    last_week: int | None = None
