@@ -64,14 +64,15 @@ def test_a_learner_nudged_recently_is_listed_but_not_counted() -> None:
     ]
 
 
-def test_gone_quiet_speaks_of_the_week_of_the_last_activity() -> None:
+def test_gone_quiet_is_grouped_by_the_week_of_the_last_activity() -> None:
     # quiet since day 14 (week 3) and day 30 (week 5): the reason began 7 days later
     first = item(1, [(ReasonCode.SILENT, 30, ANCHOR + timedelta(days=14 + 7))])
     later = item(2, [(ReasonCode.SILENT, 30, ANCHOR + timedelta(days=30 + 7))])
-    (group,) = group_items([first, later], ANCHOR, silent_days=7)
-    assert (group.first_week, group.last_week) == (3, 5)
+    same = item(3, [(ReasonCode.SILENT, 30, ANCHOR + timedelta(days=16 + 7))])
+    groups = group_items([later, first, same], ANCHOR, silent_days=7)
+    assert [(g.key, g.membership_ids) for g in groups] == [("silent@3", (1, 3)), ("silent@5", (2,))]
     (unanchored,) = group_items([first], None, silent_days=7)
-    assert unanchored.first_week is None
+    assert unanchored.week is None and unanchored.key == "silent"
 
 
 reasons_strategy = st.lists(
@@ -106,9 +107,9 @@ def test_every_learner_is_in_exactly_one_group_weightiest_first(
     groups = group_items(items, ANCHOR, silent_days=7)
     placed = [mid for g in groups for mid in g.membership_ids]
     assert sorted(placed) == [i.membership_id for i in items]
-    assert len({g.code for g in groups}) == len(groups)
-    weights = [WEIGHTS[g.code] for g in groups]
-    assert weights == sorted(weights, reverse=True)
+    assert len({g.key for g in groups}) == len(groups)
+    weights = [(-WEIGHTS[g.code], g.week or 0) for g in groups]
+    assert weights == sorted(weights)
     counted = sum(len(g.membership_ids) for g in groups if g.needs_you)
     assert counted == len(needing_you(items))
     for group in groups:

@@ -77,12 +77,16 @@ class AttentionGroup(Frozen):
             `RECENTLY_NUDGED` group.
         membership_ids: the learners, in the list's order.
         needs_you: whether they count among the learners who need the facilitator.
-        first_week, last_week: the weeks of the cohort the reason began in (for gone quiet:
-            the weeks of their last activity), earliest and latest; None when unknown.
+        week: for those gone quiet, the week of the cohort of their last activity (one group
+            per week: "12 gone quiet since week 3"); None for the other reasons.
     """
 
     code: ReasonCode
     membership_ids: tuple[int, ...]
     needs_you: bool
-    first_week: int | None = None
-    last_week: int | None = None
+    week: int | None = None
+
+    @property
+    def key(self) -> str:
+        """Names the group among the list's groups: `silent@3`, `never_accessed`."""
+        return self.code.value if self.week is None else f"{self.code.value}@{self.week}"

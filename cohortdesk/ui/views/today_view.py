@@ -30,8 +30,9 @@ from sqlalchemy.orm import Session
 
 from cohortdesk.core.errors import ConflictError, KnownError
 from cohortdesk.core.rendering import day_label
-from cohortdesk.core.schemas import AttentionItem, CohortRow, StageSuggestion
+from cohortdesk.core.schemas import AttentionGroup, AttentionItem, CohortRow, StageSuggestion
 from cohortdesk.core.services.attention import attention, evidence
+from cohortdesk.core.services.attention.groups import attention_groups, needing_you
 from cohortdesk.core.stages import stage
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
@@ -43,7 +44,7 @@ from cohortdesk.ui.models.attention_model import (
     COL_REASONS,
     COL_STAGE,
     ITEM_ROLE,
-    REASON_LINES_ROLE,
+    REASON_CHIPS_ROLE,
     RECENT_ROLE,
     AttentionModel,
 )
@@ -55,8 +56,9 @@ from cohortdesk.ui.models.suggestions_model import (
 )
 from cohortdesk.ui.models.suggestions_model import COL_NAME as COL_SUGGESTED_NAME
 from cohortdesk.ui.tasks import Task, pass_on_failure
+from cohortdesk.ui.views.today_groups import GroupsBar
 from cohortdesk.ui.widgets.labels import heading_label, muted_label
-from cohortdesk.ui.widgets.row_delegates import BadgeDelegate, ButtonDelegate, LinesDelegate
+from cohortdesk.ui.widgets.row_delegates import BadgeDelegate, ButtonDelegate, ChipsDelegate
 from cohortdesk.ui.widgets.tables import PaddedDelegate, make_table
 
 NOBODY_TEXT = (
@@ -66,8 +68,8 @@ NOBODY_TEXT = (
 )
 NO_SUGGESTIONS_TEXT = "No stage suggestions: nobody shows evidence of a next stage right now."
 HINT_TEXT = (
-    "Most urgent first, each with the reasons and what they add to the priority. Select "
-    "one or more and press Nudge… (or double-click) to write to them."
+    "Most urgent first; point at the reasons for details. Select and press Nudge… (or "
+    "double-click), or show a group and nudge it all."
 )
 
 
@@ -78,14 +80,17 @@ class TodayData:
     cohort_id: int
     items: list[AttentionItem]
     suggestions: list[StageSuggestion]
+    groups: list[AttentionGroup]
 
 
 def load_today(session: Session, cohort_id: int, as_of: date) -> TodayData:
-    """The attention list and the stage suggestions (one read, in a worker)."""
+    """The attention list, its groups and the stage suggestions (one read, in a worker)."""
+    items = attention.attention(session, cohort_id, as_of)
     return TodayData(
         cohort_id,
-        attention.attention(session, cohort_id, as_of),
+        items,
         evidence.suggestions(session, cohort_id, as_of),
+        attention_groups(session, cohort_id, items),
     )
 
 
@@ -131,7 +136,6 @@ class TodayView(QWidget):
             self.model,
             (COL_REASONS,),
             fitted=(COL_PRIORITY, COL_NAME, COL_STAGE, COL_NUDGED, COL_ACTION),
-            wrap=True,
             empty_text=NOBODY_TEXT,
         )
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -142,11 +146,11 @@ class TodayView(QWidget):
         self.table.setItemDelegateForColumn(COL_ACTION, self.button_delegate)
         self.badge_delegate = BadgeDelegate(RECENT_ROLE, parent=self.table)
         self.table.setItemDelegateForColumn(COL_NUDGED, self.badge_delegate)
-        self.reasons_delegate = LinesDelegate(REASON_LINES_ROLE, self.table)
+        self.reasons_delegate = ChipsDelegate(REASON_CHIPS_ROLE, self.table)
         self.table.setItemDelegateForColumn(COL_REASONS, self.reasons_delegate)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(COL_ACTION, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(COL_ACTION, 104)
+        header.resizeSection(COL_ACTION, 84)
         self.table.doubleClicked.connect(self._double_clicked)
         nudge_action = QAction("Nudge", self.table)
         nudge_action.setShortcuts([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)])
@@ -154,6 +158,12 @@ class TodayView(QWidget):
         nudge_action.triggered.connect(self.nudge_selected)
         self.table.addAction(nudge_action)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.groups_bar = GroupsBar()
+        self.groups_bar.group_chosen.connect(self._show_group)
+        self.groups_bar.nudge_requested.connect(self._nudge_group)
+        self.why_label = muted_label()
+        self.why_label.setObjectName("todayWhy")
+        self.why_label.setAccessibleName("Why the selected learner needs you")
 
         self.suggestions_heading = heading_label("Stage suggestions")
         self.suggestions_hint = muted_label(
@@ -189,9 +199,15 @@ class TodayView(QWidget):
         upper_layout.setContentsMargins(0, 0, 0, 0)
         upper_layout.setSpacing(6)
         upper_layout.addLayout(top)
-        upper_layout.addWidget(self.summary_label)
+        self.summary_label.setWordWrap(True)  # never what sets the window's width
+        summary_row = QHBoxLayout()
+        summary_row.addWidget(self.summary_label)
+        summary_row.addSpacing(12)
+        summary_row.addWidget(self.groups_bar, 1)
+        upper_layout.addLayout(summary_row)
         upper_layout.addWidget(self.hint)
         upper_layout.addWidget(self.table, 1)
+        upper_layout.addWidget(self.why_label)
 
         lower = QWidget()
         lower_layout = QVBoxLayout(lower)
@@ -234,6 +250,7 @@ class TodayView(QWidget):
         if not same:
             self.model.set_items([], "UTC", self.context.current_date())
             self.suggestions_model.set_suggestions([])
+            self.groups_bar.set_groups([])
             self.summary_label.setText("")
         self._show_heading()
         if cohort is not None:
@@ -274,6 +291,7 @@ class TodayView(QWidget):
         self.model.set_items(data.items, self.cohort.timezone, self._as_of())
         kept_suggestion = self.selected_suggestion()
         self.suggestions_model.set_suggestions(data.suggestions)
+        self.groups_bar.set_groups(data.groups)
         self._select_ids(kept, current.membership_id if current else None)
         if kept_suggestion is not None:
             self._select_suggestion(kept_suggestion.membership_id)
@@ -282,14 +300,14 @@ class TodayView(QWidget):
         self.today_loaded.emit(data.cohort_id)
 
     def _show_summary(self, data: TodayData) -> None:
-        count = len(data.items)
-        if count == 0:
+        count = len(needing_you(data.items))
+        waiting = len(data.items) - count
+        if not data.items:
             self.summary_label.setText("Nobody needs you today")
         else:
-            recent = sum(item.recently_nudged for item in data.items)
             text = fmt.plural(count, "learner needs", "learners need") + " you"
-            if recent:
-                text += f" · {recent} nudged recently (shown last)"
+            if waiting:
+                text += f" · {waiting} more nudged recently, waiting (shown last)"
             self.summary_label.setText(text)
         n = len(data.suggestions)
         if n:
@@ -315,6 +333,41 @@ class TodayView(QWidget):
             self._reload_timer.start()
 
     # -- the attention list --------------------------------------------------------------
+
+    @Slot(object)
+    def _show_group(self, membership_ids: list[int] | None) -> None:
+        """Show only these learners (a group of the list), or everyone for None."""
+        shown = None if membership_ids is None else set(membership_ids)
+        hidden_selected = False
+        selection = self.table.selectionModel()
+        for row in range(self.model.rowCount()):
+            hide = shown is not None and self.model.item_at(row).membership_id not in shown
+            self.table.setRowHidden(row, hide)
+            hidden_selected |= hide and selection.isRowSelected(row, QModelIndex())
+        if hidden_selected:
+            self.table.clearSelection()  # nobody out of sight stays selected
+
+    @Slot(list)
+    def _nudge_group(self, membership_ids: list[int]) -> None:
+        wanted = set(membership_ids)
+        items = [item for item in self.model.items() if item.membership_id in wanted]
+        if items:
+            self.nudge_requested.emit(items)
+
+    def visible_ids(self) -> list[int]:
+        """The learners shown (all, or the group shown alone), in the list's order."""
+        return [
+            self.model.item_at(row).membership_id
+            for row in range(self.model.rowCount())
+            if not self.table.isRowHidden(row)
+        ]
+
+    def _show_why(self, item: AttentionItem | None) -> None:
+        if item is None:
+            self.why_label.setText("")
+            return
+        lines = "; ".join(f"{r.detail} ({r.weight:+d})" for r in item.reasons)
+        self.why_label.setText(f"{item.name}: {lines}")
 
     def selected_items(self) -> list[AttentionItem]:
         """The selected learners, the current one first, then as ranked."""
@@ -372,6 +425,7 @@ class TodayView(QWidget):
         if current is not None:
             self.suggestions_table.clearSelection()  # one selection on the screen at a time
         self.member_selected.emit(current.membership_id if current else None)
+        self._show_why(current)
         self._update_buttons()
 
     @Slot()

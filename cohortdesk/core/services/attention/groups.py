@@ -43,34 +43,33 @@ def group_items(
 ) -> list[AttentionGroup]:
     """Group the list by main reason, weightiest reason first, learners in the list's order.
 
+    Those gone quiet are grouped by the week of their last activity, earliest first: in a
+    large cohort "gone quiet" alone is most of the list, and the week says who to write to
+    first and what about.
+
     Args:
         items: the attention list, as ranked.
         anchor: the first day of the cohort's week 1 (`metrics.period.week_anchor`), or None.
         silent_days: the cohort's *days silent*: a "gone quiet" reason begins that many days
-            after the last activity, and the group speaks of the week of that activity.
+            after the last activity.
     """
-    members: dict[ReasonCode, list[int]] = {}
-    weeks: dict[ReasonCode, list[int]] = {}
+    members: dict[tuple[ReasonCode, int | None], list[int]] = {}
     for item in items:
         code = main_reason(item)
-        members.setdefault(code, []).append(item.membership_id)
+        week = None
         reason = next((r for r in item.reasons if r.code is code), None)
-        if anchor is None or reason is None or reason.since is None:
-            continue
-        began = reason.since
-        if code is ReasonCode.SILENT:
-            began -= timedelta(days=silent_days)
-        weeks.setdefault(code, []).append(cohort_week(began, anchor))
-    order = sorted(members, key=lambda code: -WEIGHTS[code])
+        if code is ReasonCode.SILENT and anchor is not None and reason and reason.since:
+            week = cohort_week(reason.since - timedelta(days=silent_days), anchor)
+        members.setdefault((code, week), []).append(item.membership_id)
+    order = sorted(members, key=lambda key: (-WEIGHTS[key[0]], key[1] or 0))
     return [
         AttentionGroup(
             code=code,
-            membership_ids=tuple(members[code]),
+            membership_ids=tuple(members[code, week]),
             needs_you=code is not ReasonCode.RECENTLY_NUDGED,
-            first_week=min(weeks[code]) if code in weeks else None,
-            last_week=max(weeks[code]) if code in weeks else None,
+            week=week,
         )
-        for code in order
+        for code, week in order
     ]
 
 
