@@ -1,4 +1,4 @@
-"""The attention list by main reason: every learner in one group, only those who need you counted."""
+"""The attention list by main reason: each learner in one group, only who needs you counted."""
 
 from __future__ import annotations
 

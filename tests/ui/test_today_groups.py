@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from cohortdesk.cli.main import main as cli_main
 from cohortdesk.core.schemas import MemberInput, ReasonCode
+from cohortdesk.core.services.activity import participation
 from cohortdesk.core.services.people import members
 from cohortdesk.core.storage.db import Database
 from cohortdesk.ui.main_window import MainWindow
@@ -128,3 +130,33 @@ def test_the_real_mooc_groups_and_fits_a_laptop_screen(
     quiet = [g for g in groups if g.code is ReasonCode.SILENT]
     assert len(quiet) > 1 and all(g.week is not None for g in quiet)
     assert rows_in_view(window) >= 8
+
+
+def test_suggestions_of_one_move_accepted_in_bulk_after_a_question(
+    shown: MainWindow, qtbot: QtBot, db: Database, demo: int, yes: list[str]
+) -> None:
+    pane = shown.today.suggestions
+    found = pane.model.suggestions()
+    moves = Counter((s.from_stage, s.to_stage) for s in found)
+    (start, end), count = moves.most_common(1)[0]
+    position = next(
+        i for i in range(pane.move_choice.count()) if pane.move_choice.itemData(i) == (start, end)
+    )
+    assert pane.move_choice.itemText(position).endswith(f"({count})")
+    pane.move_choice.activated.emit(position)
+    chosen = {s.membership_id for s in pane.selected()}
+    assert chosen == {s.membership_id for s in found if (s.from_stage, s.to_stage) == (start, end)}
+    if count > 1:
+        assert pane.accept_button.text() == f"&Accept {count}"
+    qtbot.mouseClick(pane.accept_button, Qt.MouseButton.LeftButton)
+    wait_for(qtbot, shown, lambda: not chosen & set(shown.today.suggestion_ids()))
+    assert len(yes) == (1 if count > 1 else 0)
+    with db.read() as session:
+        stages = {r.membership_id: r.stage for r in participation.roster(session, demo)}
+    assert all(stages[mid] == end for mid in chosen)
+    # select all, dismiss all: nothing left to suggest
+    pane.table.selectAll()
+    left = len(pane.selected())
+    qtbot.mouseClick(pane.dismiss_button, Qt.MouseButton.LeftButton)
+    wait_for(qtbot, shown, lambda: not shown.today.suggestion_ids())
+    assert left == len(found) - len(chosen)
