@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QContextMenuEvent,
     QCursor,
     QFont,
+    QFontMetrics,
     QGuiApplication,
     QPainter,
     QPaintEvent,
@@ -98,6 +99,10 @@ def column_at(x: float, numbers: Sequence[int], half_width: float = 0.45) -> int
     return None
 
 
+AXIS_TEXT_ROOM = 14
+"""Pixels beside a vertical axis's widest label: the ticks and the gap to the text."""
+
+
 def integer_ticks(plot: Any, top: float, axis: str = "left", count: int = 5) -> None:
     """Whole-number ticks from 0 to `top` (people and events come in ones)."""
     step = 1
@@ -108,7 +113,14 @@ def integer_ticks(plot: Any, top: float, axis: str = "left", count: int = 5) -> 
     else:
         step = max(1, round(top / count))
     ticks = [(value, f"{value:,}") for value in range(0, int(top) + 1, step)]
-    plot.getAxis(axis).setTicks([ticks, []])
+    item = plot.getAxis(axis)
+    item.setTicks([ticks, []])
+    if axis in ("left", "right"):
+        # pyqtgraph sizes an axis from the labels it drew last time and leaves out those that
+        # do not fit, so a first "0 1" axis later showed "0" alone under 150; make room now
+        metrics = QFontMetrics(item.style.get("tickFont") or QFont())
+        widest = max(metrics.horizontalAdvance(text) for _value, text in ticks)
+        item.setWidth(widest + AXIS_TEXT_ROOM)
 
 
 def percent(share: float) -> str:
