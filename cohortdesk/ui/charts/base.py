@@ -183,6 +183,7 @@ class ChartCard(QFrame):
         self._legend_entries: list[tuple[QColor, str]] = []
         self.last_tooltip = ""
         self._redrawing = False
+        self._header_widgets: list[QWidget] = []
 
         self.title_label = heading_label(title, scale=1.1)
         self.menu_button = QToolButton()
@@ -264,7 +265,8 @@ class ChartCard(QFrame):
             plot.setTitle(title, color=theme.foreground.name(), size=size)
 
     def add_header_widget(self, widget: QWidget) -> None:
-        """A control beside the title (before the export button)."""
+        """A control beside the title (before the export button); left out of exports."""
+        self._header_widgets.append(widget)
         self.header_layout.insertWidget(self.header_layout.count() - 1, widget)
 
     def set_legend(self, entries: Sequence[tuple[QColor, str]]) -> None:
@@ -447,11 +449,16 @@ class ChartCard(QFrame):
         Raises:
             chart_export.ExportError: the file could not be written.
         """
-        self.menu_button.hide()
+        # the controls (export menu, filters) are not part of the picture
+        controls = [self.menu_button, *self._header_widgets]
+        shown = [widget for widget in controls if not widget.isHidden()]
+        for widget in shown:
+            widget.hide()
         try:
             return chart_export.export_chart(self, path, self.title)
         finally:
-            self.menu_button.show()
+            for widget in shown:
+                widget.show()
 
     def ask_and_export(self, suffix: str) -> Path | None:
         """Ask where, then export; a failure is said in a message box."""
