@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cohortdesk.core.demo.build import DemoSpec, create_demo
 from cohortdesk.core.metrics.terms import needs_facilitator
 from cohortdesk.core.schemas import AttentionItem, AttentionReason, ReasonCode
-from cohortdesk.core.services.attention.attention import WEIGHTS, attention
+from cohortdesk.core.services.attention.attention import WEIGHTS
 from cohortdesk.core.services.attention.groups import (
-    attention_groups,
     group_items,
     main_reason,
     needing_you,
 )
-from cohortdesk.core.storage import migrate
-from cohortdesk.core.storage.db import Database
 
 ANCHOR = date(2025, 3, 3)
 POSITIVE = [code for code, weight in WEIGHTS.items() if weight > 0]
@@ -120,32 +114,3 @@ def test_every_learner_is_in_exactly_one_group_weightiest_first(
                 assert next(r for r in learner.reasons if r.code is group.code).weight == top
             else:
                 assert learner.priority <= 0
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database, int]]:
-    folder = tmp_path_factory.mktemp("groups-demo")
-    database = Database(f"sqlite:///{folder / 'demo.sqlite'}")
-    migrate.upgrade(database)
-    end = date(2026, 10, 30)
-    with database.write() as s:
-        cohort = create_demo(s, DemoSpec(end=end))
-    yield database, cohort.id
-    database.dispose()
-
-
-def test_the_demo_groups(demo: tuple[Database, int]) -> None:
-    database, cohort_id = demo
-    with database.read() as s:
-        items = attention(s, cohort_id, date(2026, 10, 30))
-        groups = attention_groups(s, cohort_id, items)
-    summary = {g.code: len(g.membership_ids) for g in groups}
-    assert summary == {
-        ReasonCode.ACCESS_PROBLEM: 1,
-        ReasonCode.NEVER_ACCESSED: 2,
-        ReasonCode.LOW_MOTIVATION: 1,
-        ReasonCode.NO_RESPONSE: 1,
-        ReasonCode.READS_NOT_POSTING: 1,
-        ReasonCode.RECENTLY_NUDGED: 1,
-    }
-    assert len(needing_you(items)) == len(items) - 1

@@ -17,6 +17,7 @@ from cohortdesk.core.services.people import members
 from cohortdesk.core.storage.db import Database
 from cohortdesk.ui.main_window import MainWindow
 from cohortdesk.ui.views.nudge_dialog import NudgeDialog
+from tests.cli.test_one_truth import MOOC_STEPS
 from tests.core.builders import make_cohort
 from tests.ui.conftest import TODAY, settle
 from tests.ui.messaging_support import the_dialog, wait_for
@@ -102,22 +103,7 @@ def test_the_real_mooc_groups_and_fits_a_laptop_screen(
     window: MainWindow, db: Database, real_fixtures: Path
 ) -> None:
     url = str(db.engine.url)
-    steps = (
-        ("cohort", "create", "MOOC", "--start", "2013-04-04", "--end", "2013-06-16"),
-        ("import", "roster", str(real_fixtures / "mooced_dlt1_nodes.csv"), "--cohort", "MOOC"),
-        (
-            "import",
-            "activity-csv",
-            str(real_fixtures / "mooced_dlt1_edgelist.csv"),
-            "--cohort",
-            "MOOC",
-            "--map",
-            "who=Sender,when=Timestamp,replied_to=Receiver,thread=Discussion ID",
-            "--kind",
-            "reply",
-        ),
-    )
-    for step in steps:
+    for step in MOOC_STEPS:
         assert cli_main(["--db", url, *step]) == 0
     window.reload_cohorts()
     settle(window)
