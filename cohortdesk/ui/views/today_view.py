@@ -155,6 +155,8 @@ class TodayView(QWidget):
         self.why_label = muted_label()
         self.why_label.setObjectName("todayWhy")
         self.why_label.setAccessibleName("Why the selected learner needs you")
+        # two lines at most, so the list keeps its rows; the tooltip has every reason
+        self.why_label.setMaximumHeight(self.why_label.fontMetrics().lineSpacing() * 2 + 4)
 
         self.suggestions = SuggestionsPane(context)
         self.suggestions.member_selected.connect(self.member_selected)
@@ -324,9 +326,11 @@ class TodayView(QWidget):
     def _show_why(self, item: AttentionItem | None) -> None:
         if item is None:
             self.why_label.setText("")
+            self.why_label.setToolTip("")
             return
         lines = "; ".join(f"{r.detail} ({r.weight:+d})" for r in item.reasons)
         self.why_label.setText(f"{item.name}: {lines}")
+        self.why_label.setToolTip("\n".join(f"{r.weight:+d}  {r.detail}" for r in item.reasons))
 
     def selected_items(self) -> list[AttentionItem]:
         """The selected learners, the current one first, then as ranked."""
