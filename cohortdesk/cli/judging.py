@@ -21,6 +21,7 @@ from cohortdesk.core.rendering import day_label
 from cohortdesk.core.schemas import MemberRow
 from cohortdesk.core.services.activity import participation
 from cohortdesk.core.services.attention import attention
+from cohortdesk.core.services.attention.groups import needing_you
 from cohortdesk.core.services.dashboards.report import cohort_report
 from cohortdesk.core.services.dashboards.story import sentence
 from cohortdesk.core.services.people import cohorts
@@ -137,8 +138,11 @@ def cmd_attention(args: argparse.Namespace, db: Database) -> int:
     if not items:
         print(f"{cohort.name}, as of {when}: no learner needs your attention")
         return 0
+    waiting = len(items) - len(needing_you(items))
+    need = plural(len(items) - waiting, "learner needs", "learners need")
     print(
-        f"{cohort.name}, as of {when}: {plural(len(items), 'learner needs', 'learners need')} you"
+        f"{cohort.name}, as of {when}: {need} you"
+        + (f"; {waiting} nudged recently, waiting for a response (listed last)" if waiting else "")
     )
     rows: list[list[object]] = []
     for item in items:

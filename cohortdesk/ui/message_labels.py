@@ -7,7 +7,13 @@ from datetime import date, datetime
 from PySide6.QtGui import QColor
 
 from cohortdesk.core.models import NudgeChannel, NudgeStatus, TemplatePurpose
-from cohortdesk.core.schemas import AttentionReason, NudgeOutcome, NudgeRow, ReasonCode
+from cohortdesk.core.schemas import (
+    AttentionGroup,
+    AttentionReason,
+    NudgeOutcome,
+    NudgeRow,
+    ReasonCode,
+)
 from cohortdesk.core.stages import stage as stage_info
 from cohortdesk.ui import format as fmt
 
@@ -83,6 +89,40 @@ REASON_LABELS = {
     ReasonCode.FACILITATOR_ONLY: "Replies only to staff",
     ReasonCode.RECENTLY_NUDGED: "Recently nudged",
 }
+
+REASON_CHIPS = {
+    ReasonCode.ACCESS_PROBLEM: "Access problem",
+    ReasonCode.NEVER_ACCESSED: "Never in",
+    ReasonCode.LOW_MOTIVATION: "Low motivation",
+    ReasonCode.NO_RESPONSE: "No response",
+    ReasonCode.SILENT: "Quiet",
+    ReasonCode.READS_NOT_POSTING: "Reads only",
+    ReasonCode.FACILITATOR_ONLY: "Staff only",
+    ReasonCode.RECENTLY_NUDGED: "Nudged",
+}
+"""Each reason in a word or two, for a chip on a one-line row (the tooltip has the rest)."""
+
+GROUP_WORDS = {
+    ReasonCode.ACCESS_PROBLEM: ("with an access problem", "with an access problem"),
+    ReasonCode.NEVER_ACCESSED: ("never logged in", "never logged in"),
+    ReasonCode.LOW_MOTIVATION: ("with low motivation", "with low motivation"),
+    ReasonCode.NO_RESPONSE: ("not answering a nudge", "not answering a nudge"),
+    ReasonCode.SILENT: ("gone quiet", "gone quiet"),
+    ReasonCode.READS_NOT_POSTING: ("reads, does not post", "read, do not post"),
+    ReasonCode.FACILITATOR_ONLY: ("replies only to staff", "reply only to staff"),
+    ReasonCode.RECENTLY_NUDGED: ("nudged recently, waiting", "nudged recently, waiting"),
+}
+"""How a group of the attention list reads after its count: one, then several."""
+
+
+def group_label(group: AttentionGroup) -> str:
+    """`19 never logged in`, `12 gone quiet since week 3`: a group of the attention list."""
+    count = len(group.membership_ids)
+    one, many = GROUP_WORDS[group.code]
+    text = f"{count} {one if count == 1 else many}"
+    if group.week is not None:
+        text += f" since week {group.week}"
+    return text
 
 
 REASON_PARTS = {

@@ -64,7 +64,10 @@ def test_attention_table(capsys: pytest.CaptureFixture[str], demo_db: str) -> No
     assert (code, err) == (0, "")
     lines = out.splitlines()
     assert lines[0].startswith(f"{DEMO}, as of Fri 30 Oct 2026: ")
-    assert lines[0].endswith("learners need you")
+    # the learner nudged yesterday is listed, last, but does not need you today
+    assert lines[0].endswith(
+        ": 6 learners need you; 1 nudged recently, waiting for a response (listed last)"
+    )
     assert lines[1].split()[:3] == ["Priority", "Name", "Stage"]
     assert "+60 Open access problem" in out and "Not logged in yet" in out
 

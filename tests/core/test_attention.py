@@ -32,6 +32,7 @@ from cohortdesk.core.schemas import (
 from cohortdesk.core.services.activity import participation
 from cohortdesk.core.services.attention import rules
 from cohortdesk.core.services.attention.attention import WEIGHTS, attention
+from cohortdesk.core.services.attention.groups import attention_groups, needing_you
 from cohortdesk.core.services.messaging import nudges, templates
 from cohortdesk.core.services.people import members, tracking
 from cohortdesk.core.storage import migrate
@@ -567,3 +568,20 @@ def test_each_reason_carries_its_figures(session: Session, cohort_id: int) -> No
                 assert reason.number is not None and reason.number > 0
             else:
                 assert reason.days is not None and reason.days >= 0
+
+
+def test_the_demo_groups(demo: tuple[Database, int]) -> None:
+    database, cohort_id = demo
+    with database.read() as s:
+        items = attention(s, cohort_id, DEMO_END)
+        groups = attention_groups(s, cohort_id, items)
+    summary = {g.code: len(g.membership_ids) for g in groups}
+    assert summary == {
+        ReasonCode.ACCESS_PROBLEM: 1,
+        ReasonCode.NEVER_ACCESSED: 2,
+        ReasonCode.LOW_MOTIVATION: 1,
+        ReasonCode.NO_RESPONSE: 1,
+        ReasonCode.READS_NOT_POSTING: 1,
+        ReasonCode.RECENTLY_NUDGED: 1,
+    }
+    assert len(needing_you(items)) == len(items) - 1

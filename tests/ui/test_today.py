@@ -59,12 +59,15 @@ def test_today_lists_the_demos_learners_in_order_with_their_reasons(
     for row, item in enumerate(expected):
         assert model.index(row, COL_PRIORITY).data() == str(item.priority)
         assert model.index(row, COL_STAGE).data().startswith(f"{item.stage} · ")
+        # one line of short labels; the details with their weights in the tooltip
         reasons = model.index(row, COL_REASONS).data()
+        assert "\n" not in reasons and len(reasons.split(" · ")) == len(item.reasons)
+        tip = model.index(row, COL_REASONS).data(Qt.ItemDataRole.ToolTipRole)
         for reason in item.reasons:
-            assert f"{reason.weight:+d}  {reason.detail}" in reasons
+            assert f"{reason.weight:+d}  {reason.detail}" in tip
         assert model.index(row, COL_ACTION).data() == "Nudge…"
     # The learner nobody answered comes first, with both reasons and their numbers.
-    first = model.index(0, COL_REASONS).data().splitlines()
+    first = model.index(0, COL_REASONS).data(Qt.ItemDataRole.ToolTipRole).splitlines()
     assert first[0].startswith("+35  No response to the nudge of Thu 22 Oct")
     assert first[1].startswith("+30  Silent for 15 days")
     assert model.index(0, COL_NUDGED).data() == "nudged 8 days ago"
@@ -73,7 +76,8 @@ def test_today_lists_the_demos_learners_in_order_with_their_reasons(
     assert model.index(last, COL_NUDGED).data() == "nudged 1 day ago"
     assert expected[-1].recently_nudged and not any(i.recently_nudged for i in expected[:-1])
     assert (
-        shown.today.summary_label.text() == "7 learners need you · 1 nudged recently (shown last)"
+        shown.today.summary_label.text()
+        == "6 learners need you · 1 more nudged recently, waiting (shown last)"
     )
     staff = {r.name for r in shown.roster.model.rows() if r.role is not Role.LEARNER}
     assert not staff & set(today_names(shown))
@@ -139,7 +143,9 @@ def test_from_today_to_a_logged_nudge(
     row = row_of(shown, name)
     assert today.model.index(row, COL_NUDGED).data() == "nudged today"
     assert today.model.item_at(row).recently_nudged
-    assert today.summary_label.text().endswith("2 nudged recently (shown last)")
+    assert today.summary_label.text() == (
+        "5 learners need you · 2 more nudged recently, waiting (shown last)"
+    )
 
 
 def test_the_rows_own_button_and_a_double_click_open_the_nudge(

@@ -128,6 +128,13 @@ def nudge_counts(status: NudgeStatus) -> bool:
     return status is NudgeStatus.SENT
 
 
+def needs_facilitator(priority: int) -> bool:
+    """**Needs you**: a learner on the attention list whose priority is above zero. Someone
+    nudged recently with nothing new since (priority below zero) stays on the list, last,
+    waiting for their response, but is not counted among those who need the facilitator."""
+    return priority > 0
+
+
 # ---- the same in SQL ----------------------------------------------------------------------
 
 

@@ -20,7 +20,12 @@ here, so `from cohortdesk.core.schemas import MemberRow` works whichever module 
 
 from __future__ import annotations
 
-from cohortdesk.core.schemas.attention import AttentionItem, AttentionReason, ReasonCode
+from cohortdesk.core.schemas.attention import (
+    AttentionGroup,
+    AttentionItem,
+    AttentionReason,
+    ReasonCode,
+)
 from cohortdesk.core.schemas.changes import Changed, Changes
 from cohortdesk.core.schemas.cohorts import CohortInput, CohortRow
 from cohortdesk.core.schemas.evidence import EvidenceLine, MemberEvidence, StageSuggestion
@@ -83,6 +88,7 @@ __all__ = [
     "MAX_SUBJECT_CHARS",
     "MIN_EXPORT_KEY_CHARS",
     "AccessIssueRow",
+    "AttentionGroup",
     "AttentionItem",
     "AttentionReason",
     "AttentionSettings",

@@ -76,3 +76,27 @@ class AttentionItem(Frozen):
             "suggested_for": self.suggested_for.code.value if self.suggested_for else None,
             "message": self.message,
         }
+
+
+class AttentionGroup(Frozen):
+    """The learners of the attention list who share a main reason, to handle together.
+
+    Attributes:
+        code: the main reason: the weightiest one of each learner in the group; learners
+            nudged recently and waiting (not needing the facilitator) form the
+            `RECENTLY_NUDGED` group.
+        membership_ids: the learners, in the list's order.
+        needs_you: whether they count among the learners who need the facilitator.
+        week: for those gone quiet, the week of the cohort of their last activity (one group
+            per week: "12 gone quiet since week 3"); None for the other reasons.
+    """
+
+    code: ReasonCode
+    membership_ids: tuple[int, ...]
+    needs_you: bool
+    week: int | None = None
+
+    @property
+    def key(self) -> str:
+        """Names the group among the list's groups: `silent@3`, `never_accessed`."""
+        return self.code.value if self.week is None else f"{self.code.value}@{self.week}"

@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QContextMenuEvent,
     QCursor,
     QFont,
+    QFontMetrics,
     QGuiApplication,
     QPainter,
     QPaintEvent,
@@ -98,6 +99,10 @@ def column_at(x: float, numbers: Sequence[int], half_width: float = 0.45) -> int
     return None
 
 
+AXIS_TEXT_ROOM = 14
+"""Pixels beside a vertical axis's widest label: the ticks and the gap to the text."""
+
+
 def integer_ticks(plot: Any, top: float, axis: str = "left", count: int = 5) -> None:
     """Whole-number ticks from 0 to `top` (people and events come in ones)."""
     step = 1
@@ -108,7 +113,14 @@ def integer_ticks(plot: Any, top: float, axis: str = "left", count: int = 5) -> 
     else:
         step = max(1, round(top / count))
     ticks = [(value, f"{value:,}") for value in range(0, int(top) + 1, step)]
-    plot.getAxis(axis).setTicks([ticks, []])
+    item = plot.getAxis(axis)
+    item.setTicks([ticks, []])
+    if axis in ("left", "right"):
+        # pyqtgraph sizes an axis from the labels it drew last time and leaves out those that
+        # do not fit, so a first "0 1" axis later showed "0" alone under 150; make room now
+        metrics = QFontMetrics(item.style.get("tickFont") or QFont())
+        widest = max(metrics.horizontalAdvance(text) for _value, text in ticks)
+        item.setWidth(widest + AXIS_TEXT_ROOM)
 
 
 def percent(share: float) -> str:
@@ -171,6 +183,7 @@ class ChartCard(QFrame):
         self._legend_entries: list[tuple[QColor, str]] = []
         self.last_tooltip = ""
         self._redrawing = False
+        self._header_widgets: list[QWidget] = []
 
         self.title_label = heading_label(title, scale=1.1)
         self.menu_button = QToolButton()
@@ -252,7 +265,8 @@ class ChartCard(QFrame):
             plot.setTitle(title, color=theme.foreground.name(), size=size)
 
     def add_header_widget(self, widget: QWidget) -> None:
-        """A control beside the title (before the export button)."""
+        """A control beside the title (before the export button); left out of exports."""
+        self._header_widgets.append(widget)
         self.header_layout.insertWidget(self.header_layout.count() - 1, widget)
 
     def set_legend(self, entries: Sequence[tuple[QColor, str]]) -> None:
@@ -435,11 +449,16 @@ class ChartCard(QFrame):
         Raises:
             chart_export.ExportError: the file could not be written.
         """
-        self.menu_button.hide()
+        # the controls (export menu, filters) are not part of the picture
+        controls = [self.menu_button, *self._header_widgets]
+        shown = [widget for widget in controls if not widget.isHidden()]
+        for widget in shown:
+            widget.hide()
         try:
             return chart_export.export_chart(self, path, self.title)
         finally:
-            self.menu_button.show()
+            for widget in shown:
+                widget.show()
 
     def ask_and_export(self, suffix: str) -> Path | None:
         """Ask where, then export; a failure is said in a message box."""

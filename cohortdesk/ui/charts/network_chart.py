@@ -4,6 +4,10 @@ Nodes are sized by activity and coloured by stage; the facilitator is a star and
 diamonds, both ringed in the text colour; isolated learners get a red ring and sit on the
 outer circle. Edges get thicker with the number of replies. Everything is a handful of
 pyqtgraph items (a scatter per look, three line batches), so 5,000 members still pan and zoom.
+
+Readable at hundreds of members (`core/services/dashboards/network_view.py`): "Show" keeps
+the learners, the staff or one stage; "Focus" (or a click on someone) shows one person and
+their direct reply partners; only the most connected and the person in focus are named.
 """
 
 from __future__ import annotations
@@ -13,22 +17,32 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, QRectF, Slot
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QComboBox, QWidget
 
 from cohortdesk.core.models import Role
 from cohortdesk.core.network_layout import Positions, network_layout
 from cohortdesk.core.schemas.dashboard import NetworkNode, ReplyNetwork
+from cohortdesk.core.services.dashboards.network_view import (
+    NAME_ALL_UP_TO,
+    NetworkFilter,
+    named,
+    shown_part,
+)
 from cohortdesk.core.services.dashboards.story import sentence
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.charts.base import ChartCard, Selection, percent, tooltip_table
 from cohortdesk.ui.charts.network_picture import NetworkPicture, network_picture
 from cohortdesk.ui.charts.theme import ALERT_COLOUR
 
-LABEL_ALL_UP_TO = 60
-"""Up to this many members every node is named; above it, staff and the busiest few."""
-BUSIEST_LABELLED = 10
+SHOW_CHOICES = (
+    ("Show everyone", "all"),
+    ("Show learners", "learners"),
+    ("Show staff", "staff"),
+    *((f"Show stage {n}", f"stage-{n}") for n in range(1, 6)),
+)
+NO_FOCUS = "Focus on nobody"
 LABEL_EM = 40.0
 """About how wide a short name's label is, in pixels (to move it clear of its node)."""
 STAFF_LOOKS = {role.value for role in Role if role is not Role.LEARNER}
@@ -71,6 +85,27 @@ class NetworkChart(ChartCard):
         self._placed: list[NetworkNode] = []
         self._picture: NetworkPicture | None = None
         self._notes: list[str] = []
+        self._filter = NetworkFilter()
+        self.show_choice = QComboBox()
+        self.show_choice.setAccessibleName("Show in the reply network")
+        self.show_choice.setToolTip("Show everyone, the learners, the staff, or one stage")
+        for text, key in SHOW_CHOICES:
+            self.show_choice.addItem(text, key)
+        self.show_choice.currentIndexChanged.connect(self._filter_changed)
+        self.focus_choice = QComboBox()
+        self.focus_choice.setAccessibleName("Focus the reply network on one person")
+        self.focus_choice.setToolTip(
+            "One person and their direct reply partners (or click someone in the network)"
+        )
+        self.focus_choice.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.focus_choice.setMinimumContentsLength(12)
+        self.focus_choice.addItem(NO_FOCUS, None)
+        self.focus_choice.currentIndexChanged.connect(self._filter_changed)
+        self.add_header_widget(self.show_choice)
+        self.add_header_widget(self.focus_choice)
+        self.members_selected.connect(self._clicked)
         self.scatters: list[Any] = []
         self.edge_items: list[Any] = []
         self.labels: list[Any] = []
@@ -89,7 +124,52 @@ class NetworkChart(ChartCard):
         self._positions = dict(positions) if positions is not None else network_layout(network)
         self._picture = picture or network_picture(network, self._positions)
         self._notes = [f"• {sentence(finding)}" for finding in network.findings]
+        self._fill_focus_choice()
         self.refresh()
+
+    def _fill_focus_choice(self) -> None:
+        kept = self.focus_choice.currentData()
+        self.focus_choice.blockSignals(True)
+        self.focus_choice.clear()
+        self.focus_choice.addItem(NO_FOCUS, None)
+        for node in sorted(self._nodes, key=lambda n: n.name.casefold()):
+            self.focus_choice.addItem(node.name, node.person_id)
+        self.focus_choice.setCurrentIndex(max(0, self.focus_choice.findData(kept)))
+        self.focus_choice.blockSignals(False)
+        self._filter = self._chosen_filter()
+
+    def _chosen_filter(self) -> NetworkFilter:
+        return NetworkFilter(
+            who=str(self.show_choice.currentData() or "all"),
+            focus=self.focus_choice.currentData(),
+        )
+
+    @Slot()
+    def _filter_changed(self) -> None:
+        self._filter = self._chosen_filter()
+        self.refresh()
+
+    def focus_on(self, person_id: int | None) -> None:
+        """Show one person and their direct reply partners (None: back to the filter)."""
+        self.focus_choice.setCurrentIndex(max(0, self.focus_choice.findData(person_id)))
+
+    def show_only(self, who: str) -> None:
+        """Show `all`, `learners`, `staff` or `stage-N`."""
+        self.show_choice.setCurrentIndex(max(0, self.show_choice.findData(who)))
+
+    @Slot(object)
+    def _clicked(self, selection: Selection) -> None:
+        by_membership = {n.membership_id: n.person_id for n in self._nodes}
+        person = by_membership.get(selection.membership_ids[0])
+        if person is not None:
+            self.focus_on(person)
+
+    def shown_nodes(self) -> list[NetworkNode]:
+        """The people drawn now (all of them, or the part the filter or focus keeps)."""
+        return list(self._placed)
+
+    def label_texts(self) -> list[str]:
+        return [label.textItem.toPlainText() for label in self.labels]
 
     def nodes(self) -> list[NetworkNode]:
         return list(self._nodes)
@@ -111,27 +191,45 @@ class NetworkChart(ChartCard):
         metrics = [metrics_line(network)] if network is not None and self._nodes else []
         self.set_notes(worrying, alert=True, quiet=calm + metrics)
         picture = self._picture
-        if network is None or not self._nodes or picture is None:
+        shown = network
+        if network is not None and picture is not None and self._filter != NetworkFilter():
+            shown = shown_part(network, self._filter)
+            picture = network_picture(shown, self._positions)
+        if network is None or shown is None or not self._nodes or picture is None:
             self.set_empty("No replies yet: the network appears once people answer each other")
             return
+        self._placed = picture.placed
+        if not picture.placed:
+            self.set_empty("Nobody here: choose someone else, or show everyone")
+            return
         self.set_empty(None)
-        where = self._positions
+        where = {n.person_id: self._positions[n.person_id] for n in picture.placed}
         self._draw_edges(picture)
         self.scatters = self._scatters(picture)
         for item in self.scatters:
             self.plot.addItem(item)
         self._placed = picture.placed
-        self._label(picture.placed, picture.sizes)
+        chosen = named(shown, self._filter.focus)
+        # the person in focus first: their name is always shown
+        chosen.sort(key=lambda n: n.person_id != self._filter.focus)
         across = [p[0] for p in where.values()]
         down = [p[1] for p in where.values()]
         # room on the right for the names beside the nodes
-        right = max(across) + (0.5 if self.labels else 0.08)
+        left, right = min(across) - 0.08, max(across) + (0.5 if chosen else 0.08)
+        bottom, top = min(down) - 0.1, max(down) + 0.1
         # one call: with the aspect locked, the view widens whichever range is too narrow
-        self.plot.getViewBox().setRange(
-            xRange=(min(across) - 0.08, right),
-            yRange=(min(down) - 0.1, max(down) + 0.1),
-            padding=0,
-        )
+        self.plot.getViewBox().setRange(xRange=(left, right), yRange=(bottom, top), padding=0)
+        # data units per pixel, as the locked aspect draws it (estimated before it is shown)
+        box = self.plot.getViewBox()
+        if box.width() > 1 and box.height() > 1:
+            across_px, down_px = box.viewPixelSize()
+            per_pixel = max(across_px, down_px)
+        else:
+            per_pixel = max(
+                (right - left) / max(1, self.view.width() - 24),
+                (top - bottom) / max(1, self.PLOT_HEIGHT - 8),
+            )
+        self._label(chosen, picture, per_pixel)
 
     def _draw_edges(self, picture: NetworkPicture) -> None:
         """The replies in batches by weight, one pyqtgraph item each."""
@@ -182,27 +280,38 @@ class NetworkChart(ChartCard):
         """Every member's spot (`data()` is their position in `nodes()`)."""
         return [spot for item in self.scatters for spot in item.points()]
 
-    def _label(self, placed: list[NetworkNode], sizes: list[float]) -> None:
-        if len(placed) <= LABEL_ALL_UP_TO:
-            named = placed
-        else:
-            busiest = sorted(
-                (n for n in placed if n.role is Role.LEARNER), key=lambda n: -n.activity
-            )[:BUSIEST_LABELLED]
-            named = [n for n in placed if n.role is not Role.LEARNER] + busiest
-        size_of = {n.person_id: s for n, s in zip(placed, sizes, strict=True)}
-        halo = self.theme.translucent(self.theme.background, 170)
-        for node in named:
-            first = node.name.split()[0] if len(placed) > 20 else node.name
+    def _label(self, chosen: list[NetworkNode], picture: NetworkPicture, per_pixel: float) -> None:
+        """Name `chosen` beside their nodes, in order, skipping a name that would overlap one
+        already placed (the first, the person in focus, is always named)."""
+        size_of = {n.person_id: s for n, s in zip(picture.placed, picture.sizes, strict=True)}
+        firsts = [n.name.split()[0] if n.name.split() else n.name for n in chosen]
+        short = len(picture.placed) > 20 and len(set(firsts)) == len(firsts)
+        crowd = len(picture.placed) > NAME_ALL_UP_TO
+        halo = self.theme.translucent(self.theme.background, 215 if crowd else 170)
+        taken: list[QRectF] = []
+        for node, first_name in zip(chosen, firsts, strict=True):
+            first = first_name if short else node.name
             weight = ";font-weight:600" if node.role is Role.FACILITATOR else ""
             html = f"<span style='font-size:8pt{weight}'>{escape(first)}</span>"
             label = pg.TextItem(html=html, anchor=(0.0, 0.5), fill=halo)
-            label.setColor(self.theme.foreground)
-            x, y = self._positions[node.person_id]
-            label.setPos(x, y)
-            label.setZValue(-10)  # over the replies, under the members
             # beside the node, clear of it: pxMode sizes are in pixels, so is the offset
-            label.setAnchor((-size_of[node.person_id] / 2 / LABEL_EM, 0.5))
+            anchor = -size_of[node.person_id] / 2 / LABEL_EM
+            size = label.textItem.boundingRect()
+            x, y = self._positions[node.person_id]
+            box = QRectF(
+                x - anchor * size.width() * per_pixel,
+                y - size.height() / 2 * per_pixel,
+                size.width() * per_pixel,
+                size.height() * per_pixel,
+            )
+            if taken and any(box.intersects(other) for other in taken):
+                continue
+            taken.append(box)
+            label.setColor(self.theme.foreground)
+            label.setPos(x, y)
+            # under the members when everyone is named; over them in a crowd, or they are lost
+            label.setZValue(10 if crowd else -10)
+            label.setAnchor((anchor, 0.5))
             self.plot.addItem(label)
             self.labels.append(label)
 
@@ -237,7 +346,9 @@ class NetworkChart(ChartCard):
         footer = "Isolated: nobody has answered them and they have answered nobody\n" * (
             node.isolated and node.role is Role.LEARNER
         )
-        return tooltip_table(node.name, rows, footer + "Click to select them in the roster")
+        return tooltip_table(
+            node.name, rows, footer + "Click to select them and show only their reply partners"
+        )
 
     def selection_at(self, plot: Any, point: QPointF) -> Selection | None:
         node = self.node_at(point)

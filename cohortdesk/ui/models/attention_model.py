@@ -15,7 +15,12 @@ from PySide6.QtGui import QColor
 from cohortdesk.core.schemas import AttentionItem, ReasonCode
 from cohortdesk.core.stages import stage
 from cohortdesk.ui.icons import square_icon
-from cohortdesk.ui.message_labels import days_ago, priority_parts, suggestion_reason
+from cohortdesk.ui.message_labels import (
+    REASON_CHIPS,
+    days_ago,
+    priority_parts,
+    suggestion_reason,
+)
 from cohortdesk.ui.models.row_table_model import CENTER, LEFT, MUTED, RIGHT, RowTableModel
 
 COL_PRIORITY, COL_NAME, COL_STAGE, COL_REASONS, COL_NUDGED, COL_ACTION = range(6)
@@ -23,8 +28,9 @@ ITEM_ROLE = int(Qt.ItemDataRole.UserRole) + 10
 """The row's `AttentionItem`."""
 RECENT_ROLE = int(Qt.ItemDataRole.UserRole) + 11
 """True when the learner was nudged recently (the Nudged column draws a badge)."""
-REASON_LINES_ROLE = int(Qt.ItemDataRole.UserRole) + 12
-"""The reasons as `(weight, detail)` pairs, for the Why column's delegate."""
+REASON_CHIPS_ROLE = int(Qt.ItemDataRole.UserRole) + 12
+"""The reasons as `(short label, quiet)` chips for the Why column's delegate (quiet: it does
+not raise the priority); the full reasons are in the cell's tooltip."""
 PRIORITY_PARTS_ROLE = int(Qt.ItemDataRole.UserRole) + 13
 """What the priority is made of, one short part per reason: `+35 silent 12 days`."""
 
@@ -39,6 +45,11 @@ class _Keyed:
     def __init__(self, item: AttentionItem) -> None:
         self.id = item.membership_id
         self.item = item
+
+
+def reason_chips(item: AttentionItem) -> list[tuple[str, bool]]:
+    """Each reason as a short label, weightiest first: one line whatever the details say."""
+    return [(REASON_CHIPS[r.code], r.weight <= 0) for r in item.reasons]
 
 
 def reason_lines(item: AttentionItem) -> str:
@@ -80,7 +91,7 @@ class AttentionModel(RowTableModel[_Keyed]):
         if column == COL_STAGE:
             return f"{item.stage} · {stage(item.stage).short}"
         if column == COL_REASONS:
-            return reason_lines(item)
+            return " · ".join(label for label, _quiet in reason_chips(item))
         if column == COL_NUDGED:
             if item.last_nudged_at is None:
                 return ""
@@ -131,8 +142,8 @@ class AttentionModel(RowTableModel[_Keyed]):
             return item.recently_nudged
         if role == PRIORITY_PARTS_ROLE:
             return priority_parts(item.reasons)
-        if role == REASON_LINES_ROLE:
-            return [(f"{r.weight:+d}", r.detail) for r in item.reasons]
+        if role == REASON_CHIPS_ROLE:
+            return reason_chips(item)
         if role == Qt.ItemDataRole.DecorationRole and index.column() == COL_STAGE:
             return square_icon(stage(item.stage).colour)
         return super().data(index, role)

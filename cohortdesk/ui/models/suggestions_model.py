@@ -23,9 +23,9 @@ class _Keyed:
         self.suggestion = suggestion
 
 
-def evidence_text(suggestion: StageSuggestion) -> str:
-    """The evidence lines, one per line."""
-    return "\n".join(line.detail for line in suggestion.evidence)
+def evidence_text(suggestion: StageSuggestion, separator: str = "\n") -> str:
+    """The evidence lines, one per line (or joined by `separator`)."""
+    return separator.join(line.detail for line in suggestion.evidence)
 
 
 class SuggestionsModel(RowTableModel[_Keyed]):
@@ -48,7 +48,7 @@ class SuggestionsModel(RowTableModel[_Keyed]):
             return s.name
         if column == COL_MOVE:
             return f"{s.from_stage} → {stage(s.to_stage).label}"
-        return evidence_text(s)
+        return evidence_text(s, "; ")  # one line; each line of it in the tooltip
 
     def tooltip(self, row: _Keyed, column: int) -> str | None:
         s = row.suggestion

@@ -1,18 +1,17 @@
 """Today: who needs the facilitator now, most urgent first, and who is ready for a next stage.
 
-The home screen of a cohort. Each learner on the attention list comes with the reasons in
-plain words and their share of the priority; a nudge is two clicks away (select and
-Nudge…, a double-click, or the row's own Nudge… button). Below, the stage suggestions:
-members whose activity shows evidence of a next stage, to accept (recorded with the
-evidence) or dismiss (not suggested again until new evidence).
+The home screen of a cohort. Each learner on the attention list is one line: the reasons as
+short chips (the details in the tooltip, and under the list for the selected learner); a
+nudge is two clicks away (select and Nudge…, a double-click, or the row's own Nudge…
+button). A large cohort is handled a group at a time (`today_groups.py`: show one main
+reason, nudge them all). Below, the stage suggestions (`today_suggestions.py`), accepted or
+dismissed one at a time or in bulk.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal, Slot
@@ -29,12 +28,11 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from cohortdesk.core.errors import ConflictError, KnownError
 from cohortdesk.core.rendering import day_label
-from cohortdesk.core.schemas import AttentionItem, CohortRow, StageSuggestion
+from cohortdesk.core.schemas import AttentionGroup, AttentionItem, CohortRow, StageSuggestion
 from cohortdesk.core.services.attention import attention, evidence
+from cohortdesk.core.services.attention.groups import attention_groups, needing_you
 from cohortdesk.core.services.people.cohorts import CohortSize, cohort_size
-from cohortdesk.core.stages import stage
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.message_labels import priority_legend
@@ -46,32 +44,27 @@ from cohortdesk.ui.models.attention_model import (
     COL_REASONS,
     COL_STAGE,
     ITEM_ROLE,
-    REASON_LINES_ROLE,
+    REASON_CHIPS_ROLE,
     RECENT_ROLE,
     AttentionModel,
 )
 from cohortdesk.ui.models.row_table_model import ID_ROLE
-from cohortdesk.ui.models.suggestions_model import (
-    COL_EVIDENCE,
-    COL_MOVE,
-    SuggestionsModel,
-)
-from cohortdesk.ui.models.suggestions_model import COL_NAME as COL_SUGGESTED_NAME
-from cohortdesk.ui.tasks import Task, pass_on_failure
+from cohortdesk.ui.tasks import Task
+from cohortdesk.ui.views.today_groups import GroupsBar
+from cohortdesk.ui.views.today_suggestions import SuggestionsPane
 from cohortdesk.ui.widgets.empty_cohort import EmptyCohortGuide
 from cohortdesk.ui.widgets.labels import heading_label, muted_label
-from cohortdesk.ui.widgets.row_delegates import BadgeDelegate, ButtonDelegate, LinesDelegate
-from cohortdesk.ui.widgets.tables import PaddedDelegate, make_table
+from cohortdesk.ui.widgets.row_delegates import BadgeDelegate, ButtonDelegate, ChipsDelegate
+from cohortdesk.ui.widgets.tables import make_table
 
 NOBODY_TEXT = (
     "Nobody needs you today: every learner has access, nobody has gone quiet or lost "
     "motivation, and every nudge has been answered.\n\nEnjoy the calm, or look through the "
     "Roster for people to thank or connect."
 )
-NO_SUGGESTIONS_TEXT = "No stage suggestions: nobody shows evidence of a next stage right now."
 HINT_TEXT = (
-    "Most urgent first, each with the reasons and what they add to the priority. Select "
-    "one or more and press Nudge… (or double-click) to write to them."
+    "Most urgent first; point at the reasons for details. Select and press Nudge… (or "
+    "double-click), or show a group and nudge it all."
 )
 
 
@@ -83,15 +76,18 @@ class TodayData:
     items: list[AttentionItem]
     suggestions: list[StageSuggestion]
     size: CohortSize
+    groups: list[AttentionGroup]
 
 
 def load_today(session: Session, cohort_id: int, as_of: date) -> TodayData:
-    """The attention list and the stage suggestions (one read, in a worker)."""
+    """The attention list, its groups and the stage suggestions (one read, in a worker)."""
+    items = attention.attention(session, cohort_id, as_of)
     return TodayData(
         cohort_id,
-        attention.attention(session, cohort_id, as_of),
+        items,
         evidence.suggestions(session, cohort_id, as_of),
         cohort_size(session, cohort_id),
+        attention_groups(session, cohort_id, items),
     )
 
 
@@ -142,7 +138,6 @@ class TodayView(QWidget):
             self.model,
             (COL_REASONS,),
             fitted=(COL_PRIORITY, COL_NAME, COL_STAGE, COL_NUDGED, COL_ACTION),
-            wrap=True,
             empty_text=NOBODY_TEXT,
         )
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -153,11 +148,11 @@ class TodayView(QWidget):
         self.table.setItemDelegateForColumn(COL_ACTION, self.button_delegate)
         self.badge_delegate = BadgeDelegate(RECENT_ROLE, parent=self.table)
         self.table.setItemDelegateForColumn(COL_NUDGED, self.badge_delegate)
-        self.reasons_delegate = LinesDelegate(REASON_LINES_ROLE, self.table)
+        self.reasons_delegate = ChipsDelegate(REASON_CHIPS_ROLE, self.table)
         self.table.setItemDelegateForColumn(COL_REASONS, self.reasons_delegate)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(COL_ACTION, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(COL_ACTION, 104)
+        header.resizeSection(COL_ACTION, 84)
         self.table.doubleClicked.connect(self._double_clicked)
         nudge_action = QAction("Nudge", self.table)
         nudge_action.setShortcuts([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)])
@@ -165,31 +160,28 @@ class TodayView(QWidget):
         nudge_action.triggered.connect(self.nudge_selected)
         self.table.addAction(nudge_action)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.groups_bar = GroupsBar()
+        self.groups_bar.group_chosen.connect(self._show_group)
+        self.groups_bar.nudge_requested.connect(self._nudge_group)
+        self.why_label = muted_label()
+        self.why_label.setObjectName("todayWhy")
+        self.why_label.setAccessibleName("Why the selected learner needs you")
+        # two lines at most, so the list keeps its rows; the tooltip has every reason
+        self.why_label.setMaximumHeight(self.why_label.fontMetrics().lineSpacing() * 2 + 4)
 
-        self.suggestions_heading = heading_label("Stage suggestions")
-        self.suggestions_hint = muted_label(
-            "Evidence from their activity; nobody moves until you accept. Dismissed "
-            "suggestions come back only with new evidence."
-        )
-        self.suggestions_model = SuggestionsModel(self)
-        self.suggestions_table = make_table(
-            self.suggestions_model,
-            (COL_EVIDENCE,),
-            fitted=(COL_SUGGESTED_NAME, COL_MOVE),
-            wrap=True,
-            empty_text=NO_SUGGESTIONS_TEXT,
-        )
-        self.suggestions_table.setItemDelegate(PaddedDelegate(self.suggestions_table))
-        self.suggestions_table.setAccessibleName("Stage suggestions")
-        self.suggestions_table.selectionModel().selectionChanged.connect(
-            self._suggestion_selection_changed
-        )
-        self.accept_button = QPushButton("&Accept")
-        self.accept_button.setToolTip("Move them up a stage, recording this evidence")
-        self.accept_button.clicked.connect(self.accept_selected)
-        self.dismiss_button = QPushButton("&Dismiss")
-        self.dismiss_button.setToolTip("Not now: suggested again only when new evidence appears")
-        self.dismiss_button.clicked.connect(self.dismiss_selected)
+        self.suggestions = SuggestionsPane(context)
+        self.suggestions.member_selected.connect(self.member_selected)
+        self.suggestions.selection_changed.connect(self._suggestion_selection_changed)
+        self.suggestions.status_message.connect(self.status_message)
+        self.suggestions.reload_requested.connect(self.reload)
+        # the parts tests and the window reach directly
+        self.suggestions_model = self.suggestions.model
+        self.suggestions_table = self.suggestions.table
+        self.suggestions_heading = self.suggestions.heading
+        self.accept_button = self.suggestions.accept_button
+        self.dismiss_button = self.suggestions.dismiss_button
+        self.accept_selected = self.suggestions.accept_selected
+        self.dismiss_selected = self.suggestions.dismiss_selected
 
         top = QHBoxLayout()
         top.addWidget(self.heading)
@@ -200,35 +192,30 @@ class TodayView(QWidget):
         upper_layout.setContentsMargins(0, 0, 0, 0)
         upper_layout.setSpacing(6)
         upper_layout.addLayout(top)
-        upper_layout.addWidget(self.summary_label)
+        self.summary_label.setWordWrap(True)  # never what sets the window's width
+        summary_row = QHBoxLayout()
+        summary_row.addWidget(self.summary_label)
+        summary_row.addSpacing(12)
+        summary_row.addWidget(self.groups_bar, 1)
+        upper_layout.addLayout(summary_row)
         upper_layout.addWidget(self.hint)
         upper_layout.addWidget(self.priority_legend)
         upper_layout.addWidget(self.table, 1)
-
-        lower = QWidget()
-        lower_layout = QVBoxLayout(lower)
-        lower_layout.setContentsMargins(0, 8, 0, 0)
-        lower_layout.setSpacing(6)
-        suggestion_top = QHBoxLayout()
-        suggestion_top.addWidget(self.suggestions_heading, 1)
-        suggestion_top.addWidget(self.accept_button)
-        suggestion_top.addWidget(self.dismiss_button)
-        lower_layout.addLayout(suggestion_top)
-        lower_layout.addWidget(self.suggestions_hint)
-        lower_layout.addWidget(self.suggestions_table, 1)
+        upper_layout.addWidget(self.why_label)
 
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(upper)
-        self.splitter.addWidget(lower)
+        self.splitter.addWidget(self.suggestions)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([560, 240])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 8)
-        layout.addWidget(self.splitter)
-        self.empty_guide = EmptyCohortGuide()  # in place of the lists while there is nothing
+        # in place of the lists while nobody is in the cohort; above them until activity comes
+        self.empty_guide = EmptyCohortGuide()
         layout.addWidget(self.empty_guide)
+        layout.addWidget(self.splitter)
         self.empty_guide.hide()
 
         changes = context.changes
@@ -248,7 +235,8 @@ class TodayView(QWidget):
         self.cohort = cohort
         if not same:
             self.model.set_items([], "UTC", self.context.current_date())
-            self.suggestions_model.set_suggestions([])
+            self.suggestions.set_suggestions([])
+            self.groups_bar.set_groups([])
             self.summary_label.setText("")
         self._show_heading()
         if cohort is not None:
@@ -287,32 +275,24 @@ class TodayView(QWidget):
         kept = self.selected_ids()
         current = self.current_item()
         self.model.set_items(data.items, self.cohort.timezone, self._as_of())
-        kept_suggestion = self.selected_suggestion()
-        self.suggestions_model.set_suggestions(data.suggestions)
+        self.suggestions.set_suggestions(data.suggestions)
+        self.groups_bar.set_groups(data.groups)
         self._select_ids(kept, current.membership_id if current else None)
-        if kept_suggestion is not None:
-            self._select_suggestion(kept_suggestion.membership_id)
         self._show_summary(data)
         self.splitter.setVisible(not self.empty_guide.show_for(data.size.members, data.size.events))
         self._update_buttons()
         self.today_loaded.emit(data.cohort_id)
 
     def _show_summary(self, data: TodayData) -> None:
-        count = len(data.items)
-        if count == 0:
+        count = len(needing_you(data.items))
+        waiting = len(data.items) - count
+        if not data.items:
             self.summary_label.setText("Nobody needs you today")
         else:
-            recent = sum(item.recently_nudged for item in data.items)
             text = fmt.plural(count, "learner needs", "learners need") + " you"
-            if recent:
-                text += f" · {recent} nudged recently (shown last)"
+            if waiting:
+                text += f" · {waiting} more nudged recently, waiting (shown last)"
             self.summary_label.setText(text)
-        n = len(data.suggestions)
-        if n:
-            who = fmt.plural(n, "member shows", "members show")
-            self.suggestions_heading.setText(f"Stage suggestions: {who} evidence of a next stage")
-        else:
-            self.suggestions_heading.setText("Stage suggestions")
 
     @Slot(int)
     def _cohort_changed(self, cohort_id: int) -> None:
@@ -331,6 +311,43 @@ class TodayView(QWidget):
             self._reload_timer.start()
 
     # -- the attention list --------------------------------------------------------------
+
+    @Slot(object)
+    def _show_group(self, membership_ids: list[int] | None) -> None:
+        """Show only these learners (a group of the list), or everyone for None."""
+        shown = None if membership_ids is None else set(membership_ids)
+        hidden_selected = False
+        selection = self.table.selectionModel()
+        for row in range(self.model.rowCount()):
+            hide = shown is not None and self.model.item_at(row).membership_id not in shown
+            self.table.setRowHidden(row, hide)
+            hidden_selected |= hide and selection.isRowSelected(row, QModelIndex())
+        if hidden_selected:
+            self.table.clearSelection()  # nobody out of sight stays selected
+
+    @Slot(list)
+    def _nudge_group(self, membership_ids: list[int]) -> None:
+        wanted = set(membership_ids)
+        items = [item for item in self.model.items() if item.membership_id in wanted]
+        if items:
+            self.nudge_requested.emit(items)
+
+    def visible_ids(self) -> list[int]:
+        """The learners shown (all, or the group shown alone), in the list's order."""
+        return [
+            self.model.item_at(row).membership_id
+            for row in range(self.model.rowCount())
+            if not self.table.isRowHidden(row)
+        ]
+
+    def _show_why(self, item: AttentionItem | None) -> None:
+        if item is None:
+            self.why_label.setText("")
+            self.why_label.setToolTip("")
+            return
+        lines = "; ".join(f"{r.detail} ({r.weight:+d})" for r in item.reasons)
+        self.why_label.setText(f"{item.name}: {lines}")
+        self.why_label.setToolTip("\n".join(f"{r.weight:+d}  {r.detail}" for r in item.reasons))
 
     def selected_items(self) -> list[AttentionItem]:
         """The selected learners, the current one first, then as ranked."""
@@ -386,8 +403,9 @@ class TodayView(QWidget):
     def _selection_changed(self, *_args: object) -> None:
         current = self.current_item()
         if current is not None:
-            self.suggestions_table.clearSelection()  # one selection on the screen at a time
+            self.suggestions.clear_selection()  # one selection on the screen at a time
         self.member_selected.emit(current.membership_id if current else None)
+        self._show_why(current)
         self._update_buttons()
 
     @Slot()
@@ -427,76 +445,16 @@ class TodayView(QWidget):
     # -- stage suggestions ---------------------------------------------------------------
 
     def selected_suggestion(self) -> StageSuggestion | None:
-        rows = self.suggestions_table.selectionModel().selectedRows()
-        return self.suggestions_model.suggestion_at(rows[0].row()) if rows else None
-
-    def _select_suggestion(self, membership_id: int) -> None:
-        position = self.suggestions_model.row_of_id(membership_id)
-        if position is not None:
-            self.suggestions_table.selectRow(position)
+        chosen = self.suggestions.selected()
+        return chosen[0] if chosen else None
 
     @Slot()
     def _suggestion_selection_changed(self) -> None:
-        suggestion = self.selected_suggestion()
-        if suggestion is not None:
-            self.table.clearSelection()
-            self.member_selected.emit(suggestion.membership_id)
-        self._update_buttons()
+        if self.suggestions.selected():
+            self.table.clearSelection()  # one selection on the screen at a time
 
     def _update_buttons(self) -> None:
         self.nudge_button.setEnabled(bool(self.table.selectionModel().selectedRows()))
-        has_suggestion = self.selected_suggestion() is not None
-        self.accept_button.setEnabled(has_suggestion)
-        self.dismiss_button.setEnabled(has_suggestion)
-
-    @Slot()
-    def accept_selected(self) -> Task | None:
-        """Move the selected member up as suggested, recording the evidence."""
-        suggestion = self.selected_suggestion()
-        if suggestion is None or self.cohort is None:
-            return None
-        to = stage(suggestion.to_stage).label
-        return self._write(
-            f"Accepting the suggestion for {suggestion.name}",
-            lambda session: evidence.accept_suggestion(session, suggestion),
-            f"Moved {suggestion.name} to stage {to} (suggestion accepted, evidence recorded)",
-        )
-
-    @Slot()
-    def dismiss_selected(self) -> Task | None:
-        """Turn the selected suggestion down until new evidence appears."""
-        suggestion = self.selected_suggestion()
-        if suggestion is None or self.cohort is None:
-            return None
-        return self._write(
-            f"Dismissing the suggestion for {suggestion.name}",
-            lambda session: evidence.dismiss_suggestion(session, suggestion),
-            f"Dismissed the suggestion for {suggestion.name}: it comes back only with new evidence",
-        )
-
-    def _write(
-        self,
-        description: str,
-        change: Callable[[Session], Any],
-        message: str,
-    ) -> Task:
-        self.accept_button.setEnabled(False)
-        self.dismiss_button.setEnabled(False)
-        started: list[Task] = []
-
-        def done(_result: object) -> None:
-            self.status_message.emit(message)
-
-        def failed(exc: BaseException) -> None:
-            if isinstance(exc, KnownError):
-                kind = "Changed meanwhile" if isinstance(exc, ConflictError) else "Cannot do that"
-                self.status_message.emit(f"{kind}: {exc}")
-                self.reload()
-            else:
-                pass_on_failure(self.context.runner, started[0], exc)
-
-        started.append(self.context.runner.write(description, change, done, failed))
-        return started[0]
 
     def suggestion_ids(self) -> list[int]:
         return [s.membership_id for s in self.suggestions_model.suggestions()]

@@ -8,7 +8,14 @@ dropped on the window too) and adding people.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from cohortdesk.ui.widgets.centred import centred_row
 from cohortdesk.ui.widgets.labels import heading_label
@@ -20,6 +27,8 @@ WHAT_NEXT = (
     "xAPI statements, a roster, or any activity CSV; or drop the file on this window. "
     "Or add people one by one and record what they do."
 )
+#: the one line a cohort with people but no activity gets, above its lists
+ACTIVITY_NEXT = "import what your platform exports, or drop the file on this window"
 #: the text's widest line: it wraps at this width, and narrower when the window is
 TEXT_WIDTH = 560
 
@@ -61,7 +70,7 @@ class EmptyCohortGuide(QWidget):
         text_row.addWidget(self.text, 100)
         text_row.addStretch(1)
         buttons = centred_row(self.import_button, self.add_button)
-        layout = QVBoxLayout(self)
+        self._layout = layout = QVBoxLayout(self)
         layout.addStretch(1)
         layout.addWidget(self.title)
         layout.addSpacing(4)
@@ -72,9 +81,20 @@ class EmptyCohortGuide(QWidget):
 
     def show_for(self, members: int, events: int) -> bool:
         """Show the guide when the cohort is empty (`is_empty`), hide it otherwise; returns
-        whether it is shown."""
+        whether it takes the place of the lists.
+
+        With nobody in the cohort it fills the page. With members but no activity yet it sits
+        compact above the lists, which still show who has not got in (they need you most).
+        """
         empty = is_empty(members, events)
+        replaces = members == 0
         if empty:
-            self.title.setText(NO_MEMBERS if members == 0 else NO_ACTIVITY)
+            self.title.setText(NO_MEMBERS if replaces else f"{NO_ACTIVITY}: {ACTIVITY_NEXT}")
+            self.text.setVisible(replaces)
+            last = self._layout.count() - 1
+            self._layout.setStretch(0, 1 if replaces else 0)
+            self._layout.setStretch(last, 2 if replaces else 0)
+            vertical = QSizePolicy.Policy.Preferred if replaces else QSizePolicy.Policy.Maximum
+            self.setSizePolicy(QSizePolicy.Policy.Preferred, vertical)
         self.setVisible(empty)
-        return empty
+        return replaces

@@ -1,8 +1,6 @@
-"""Delegates for the Today list: a button in a cell, a small badge, and lines with a lead."""
+"""Delegates for the Today list: a button in a cell, a small badge, and a line of chips."""
 
 from __future__ import annotations
-
-from html import escape
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -14,14 +12,13 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPalette, QTextDocument
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionButton,
     QStyleOptionViewItem,
-    QTableView,
     QWidget,
 )
 
@@ -152,34 +149,19 @@ class BadgeDelegate(QStyledItemDelegate):
         return hint
 
 
-class LinesDelegate(QStyledItemDelegate):
-    """Draws `lines_role` (a list of `(lead, text)`) as a two-column block with hanging text.
+class ChipsDelegate(QStyledItemDelegate):
+    """Draws `chips_role` (a list of `(text, quiet)`) as rounded chips on one line.
 
-    Each line's lead (a number, say) sits in a narrow column of its own and the text wraps
-    beside it, so several wrapped lines in one cell stay apart. Rows are as tall as the text
-    at the column's width.
+    A chip marked quiet (one that lowers the priority, say) is drawn muted. Chips that do
+    not fit the cell give way to a `+N` chip: the full text is in the cell's tooltip, so a
+    row stays one line high however many reasons it has.
     """
 
-    PADDING = 4
+    GAP = 4
 
-    def __init__(self, lines_role: int, view: QTableView) -> None:
-        super().__init__(view)
-        self._role = lines_role
-        self._view = view
-
-    def _document(self, index: Index, width: int, colour: QColor, lead: QColor) -> QTextDocument:
-        rows = "".join(
-            f"<tr><td style='color:{lead.name()}' align='right'>{escape(a)}&nbsp;&nbsp;</td>"
-            f"<td>{escape(b)}</td></tr>"
-            for a, b in (index.data(self._role) or [])
-        )
-        document = QTextDocument()
-        document.setDefaultFont(self._view.font())
-        document.setDocumentMargin(self.PADDING)
-        document.setDefaultStyleSheet(f"body {{ color: {colour.name()}; }}")
-        document.setHtml(f"<body><table cellspacing='0' cellpadding='0'>{rows}</table></body>")
-        document.setTextWidth(max(40, width))
-        return document
+    def __init__(self, chips_role: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._role = chips_role
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         widget = option.widget
@@ -188,35 +170,48 @@ class LinesDelegate(QStyledItemDelegate):
         self.initStyleOption(background, index)
         background.text = ""
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, background, painter, widget)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        chips: list[tuple[str, bool]] = list(index.data(self._role) or [])
         palette = option.palette
-        if selected:
-            colour = palette.color(QPalette.ColorRole.HighlightedText)
-            lead = colour
-        else:
-            foreground = index.data(Qt.ItemDataRole.ForegroundRole)
-            colour = (
-                foreground
-                if isinstance(foreground, QColor)
-                else palette.color(QPalette.ColorRole.Text)
-            )
-            lead = palette.color(QPalette.ColorRole.PlaceholderText)
+        metrics = option.fontMetrics
         cell: QRect = option.rect
-        document = self._document(index, cell.width(), colour, lead)
+        height = min(cell.height() - 4, metrics.height() + 4)
+        top = cell.top() + (cell.height() - height) // 2
+        right = cell.right() - _MARGIN
+        x = cell.left() + _MARGIN
+        text_colour = palette.color(QPalette.ColorRole.Text)
+        muted = palette.color(QPalette.ColorRole.PlaceholderText)
+        fill = QColor(palette.color(QPalette.ColorRole.Highlight))
+        fill.setAlpha(38)
+        if option.state & QStyle.StateFlag.State_Selected:  # stays legible on the highlight
+            text_colour = muted = palette.color(QPalette.ColorRole.HighlightedText)
+            fill = QColor(text_colour)
+            fill.setAlpha(56)
         painter.save()
-        top = cell.top() + max(0, (cell.height() - int(document.size().height())) // 2)
-        painter.translate(cell.left(), top)
-        painter.setClipRect(QRect(0, 0, cell.width(), cell.height()))
-        document.drawContents(painter)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        for n, (text, quiet) in enumerate(chips):
+            width = metrics.horizontalAdvance(text) + 14
+            rest = len(chips) - n - 1
+            more = f"+{rest}" if rest else ""
+            reserve = metrics.horizontalAdvance(more) + 14 + self.GAP if more else 0
+            if x + width + reserve > right:
+                self._chip(painter, QRect(x, top, 0, height), f"+{rest + 1}", fill, muted)
+                break
+            colour = muted if quiet else text_colour
+            self._chip(painter, QRect(x, top, width, height), text, fill, colour)
+            x += width + self.GAP
         painter.restore()
 
+    def _chip(self, painter: QPainter, rect: QRect, text: str, fill: QColor, ink: QColor) -> None:
+        if rect.width() == 0:
+            rect.setWidth(painter.fontMetrics().horizontalAdvance(text) + 14)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(fill)
+        painter.drawRoundedRect(rect, rect.height() / 2, rect.height() / 2)
+        painter.setPen(ink)
+        painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), text)
+
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
-        width = self._view.columnWidth(index.column()) if index.isValid() else 200
-        palette = self._view.palette()
-        document = self._document(
-            index,
-            width,
-            palette.color(QPalette.ColorRole.Text),
-            palette.color(QPalette.ColorRole.Text),
-        )
-        return QSize(width, int(document.size().height()) + self.PADDING)
+        metrics = option.fontMetrics
+        chips: list[tuple[str, bool]] = list(index.data(self._role) or [])
+        width = sum(metrics.horizontalAdvance(t) + 14 + self.GAP for t, _ in chips)
+        return QSize(width + 2 * _MARGIN, metrics.height() + 10)

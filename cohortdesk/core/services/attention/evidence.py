@@ -28,6 +28,7 @@ different stage).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -303,6 +304,39 @@ def dismiss_suggestion(
     )
     session.flush()
     return member_changes(membership)
+
+
+def accept_suggestions(
+    session: Session, chosen: Sequence[StageSuggestion], *, now: datetime | None = None
+) -> Changes:
+    """Accept several suggestions at once (all or none), each recorded with its evidence.
+
+    Raises:
+        ConflictError: someone's stage changed since the suggestions were made; nobody moves.
+        NotFoundError: a member was removed meanwhile; nobody moves.
+    """
+    return _as_rosters(
+        Changes.merged(accept_suggestion(session, s, now=now).changes for s in chosen)
+    )
+
+
+def dismiss_suggestions(
+    session: Session, chosen: Sequence[StageSuggestion], *, now: datetime | None = None
+) -> Changes:
+    """Dismiss several suggestions at once (all or none); each returns with new evidence.
+
+    Raises:
+        ConflictError: someone's stage changed since the suggestions were made.
+        NotFoundError: a member was removed meanwhile.
+    """
+    return _as_rosters(Changes.merged(dismiss_suggestion(session, s, now=now) for s in chosen))
+
+
+def _as_rosters(changes: Changes) -> Changes:
+    """Many members changed: say their rosters changed, so each view reloads once."""
+    if len(changes.members) <= 1:
+        return changes
+    return Changes.of_roster(*{cohort for cohort, _member in changes.members})
 
 
 def _check_current(membership: Membership, suggestion: StageSuggestion) -> None:

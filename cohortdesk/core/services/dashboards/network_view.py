@@ -1,0 +1,88 @@
+"""Which part of the reply network to show, and whom to name: readable at hundreds of members.
+
+A network of 500 people drawn whole, every name on it, is a hairball. The dashboard shows
+one part at a time and names few:
+
+- **who**: everyone, the learners, the staff, or the learners at one stage;
+- **focus**: one person, their direct reply partners (anyone they replied to or who
+  replied to them) and the replies between them and each partner, whatever the filter says;
+- **named**: everyone when few are shown (`NAME_ALL_UP_TO`); otherwise the `MOST_CONNECTED`
+  people with the most reply partners, and the person in focus.
+
+The layout is the whole network's, so people keep their place when the filter changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from cohortdesk.core.models import Role
+from cohortdesk.core.schemas.dashboard import NetworkNode, ReplyNetwork
+
+NAME_ALL_UP_TO = 60
+"""Up to this many people shown, each is named."""
+MOST_CONNECTED = 12
+"""Above that, only this many are named: those with the most reply partners."""
+
+
+@dataclass(frozen=True)
+class NetworkFilter:
+    """Who to show: `who` is `all`, `learners`, `staff` or `stage-N`; `focus` a person id."""
+
+    who: str = "all"
+    focus: int | None = None
+
+    def admits(self, node: NetworkNode) -> bool:
+        if self.who == "learners":
+            return node.role is Role.LEARNER
+        if self.who == "staff":
+            return node.role is not Role.LEARNER
+        if self.who.startswith("stage-"):
+            return node.role is Role.LEARNER and node.stage == int(self.who.removeprefix("stage-"))
+        return True
+
+
+def partners(network: ReplyNetwork, person_id: int) -> set[int]:
+    """Everyone `person_id` replied to or was replied to by."""
+    found = {e.target for e in network.edges if e.source == person_id}
+    found |= {e.source for e in network.edges if e.target == person_id}
+    found.discard(person_id)
+    return found
+
+
+def connections(node: NetworkNode) -> int:
+    """A person's reply partners, counting each direction: who answered them, whom they answered."""
+    return node.in_degree + node.out_degree
+
+
+def most_connected(nodes: Iterable[NetworkNode], count: int = MOST_CONNECTED) -> list[NetworkNode]:
+    """The `count` people with the most reply partners (then the most active, then by name)."""
+    ranked = sorted(nodes, key=lambda n: (-connections(n), -n.activity, n.name.casefold()))
+    return [n for n in ranked[:count] if connections(n) > 0]
+
+
+def shown_part(network: ReplyNetwork, chosen: NetworkFilter) -> ReplyNetwork:
+    """The network restricted to the people shown and the replies between them.
+
+    The findings and figures stay the whole network's: they describe the cohort.
+    """
+    focus = chosen.focus
+    if focus is not None and any(n.person_id == focus for n in network.nodes):
+        keep = partners(network, focus) | {focus}
+        edges = [e for e in network.edges if focus in (e.source, e.target)]
+    else:
+        keep = {n.person_id for n in network.nodes if chosen.admits(n)}
+        edges = [e for e in network.edges if e.source in keep and e.target in keep]
+    nodes = [n for n in network.nodes if n.person_id in keep]
+    return network.model_copy(update={"nodes": nodes, "edges": edges})
+
+
+def named(shown: ReplyNetwork, selected: int | None = None) -> list[NetworkNode]:
+    """Whom to name among those shown: all of a few; else the most connected and `selected`."""
+    if len(shown.nodes) <= NAME_ALL_UP_TO:
+        return list(shown.nodes)
+    chosen = most_connected(shown.nodes)
+    ids = {n.person_id for n in chosen}
+    extra = [n for n in shown.nodes if n.person_id == selected and n.person_id not in ids]
+    return chosen + extra
