@@ -56,6 +56,7 @@ from cohortdesk.core.services.activity import rollups
 from cohortdesk.core.services.people.cohorts import delete_orphans
 from cohortdesk.core.services.people.identities import PeopleMatcher
 from cohortdesk.core.storage.db import bulk_inserter
+from cohortdesk.core.text import plural
 
 #: events sent to the database at a time
 CHUNK = 5_000
@@ -251,6 +252,15 @@ def import_file(
                     progress(read)
         writer.flush()
         matcher.finish()
+    if matcher.matched_by_name_count:
+        shown = ", ".join(matcher.matched_by_name)
+        more = matcher.matched_by_name_count - len(matcher.matched_by_name)
+        source.note(
+            f"{plural(matcher.matched_by_name_count, 'person was', 'people were')} matched by "
+            f"name alone, with no email or id already known: {shown}"
+            + (f" and {more} more" if more > 0 else "")
+            + ". Two people with one name and different emails or ids are kept apart."
+        )
     session.flush()
     rollups.add_batch(session, batch.id)
     inserted = _count_events(session, batch.id)

@@ -71,6 +71,9 @@ class PeopleMatcher:
         self._by_object: dict[int, tuple[PersonKey, int]] = {}
         self.created: list[str] = []
         self.created_count = 0
+        #: people found by their name alone (the row's email or id was new): for the summary
+        self.matched_by_name: list[str] = []
+        self.matched_by_name_count = 0
         self._members: set[int] = set()
         self._by_email: dict[str, int] = {}
         self._by_name: dict[str, int | None] = {}
@@ -145,8 +148,25 @@ class PeopleMatcher:
                 self._emails[person.id] = person.email
                 return person.id
         if key.name:
-            return self._by_name.get(key.name)
+            found = self._by_name.get(key.name)
+            if found is not None and not self._conflicts(found, key):
+                if len(self.matched_by_name) < NEW_NAMES_SHOWN:
+                    self.matched_by_name.append(key.name)
+                self.matched_by_name_count += 1
+                return found
         return None
+
+    def _conflicts(self, person_id: int, key: PersonKey) -> bool:
+        """Whether `key` says it is someone else than `person_id` despite the same name: a
+        different email, or another id on this platform. Two Sam Lees with two addresses are
+        two people; a name with nothing to contradict it is the same person."""
+        known = self._emails.get(person_id)
+        if key.email and known and known.casefold() != key.email.casefold():
+            return True
+        if key.source_id:
+            theirs = {i for p, s, i in self._known_ids if p == person_id and s == self._source}
+            return bool(theirs) and key.source_id not in theirs
+        return False
 
     def _create(self, key: PersonKey) -> int:
         name = key.name or (f"{self._label} {key.source_id}" if key.source_id else None)
