@@ -60,6 +60,7 @@ class CohortSummary(QWidget):
         self._group.idClicked.connect(self._clicked)
         self.access_label = QLabel()
         self.access_label.setTextFormat(Qt.TextFormat.RichText)
+        self.access_label.setWordWrap(True)  # a narrow pane: the counts go on two lines
         self.access_label.setContentsMargins(8, 0, 0, 0)
         # As tall as a chip, so its text lines up with theirs when it shares their row.
         self.access_label.setAlignment(Qt.AlignmentFlag.AlignVCenter)

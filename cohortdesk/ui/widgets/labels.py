@@ -25,10 +25,15 @@ def muted_label(text: str = "", *, wrap: bool = True) -> QLabel:
     return label
 
 
-def heading_label(text: str = "", *, scale: float = 1.0) -> QLabel:
-    """A bold label, `scale` times the normal size (plain text: names are never markup)."""
+def heading_label(text: str = "", *, scale: float = 1.0, wrap: bool = True) -> QLabel:
+    """A bold label, `scale` times the normal size (plain text: names are never markup).
+
+    It wraps by default: a heading that says something about the data ("424 members show
+    evidence of a next stage", a long name) must not make its pane, and the window, wider.
+    """
     label = QLabel(text)
     label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(wrap)
     font = QFont(label.font())
     font.setBold(True)
     if scale != 1.0:
