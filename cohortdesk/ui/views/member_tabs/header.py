@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout
 
@@ -18,7 +16,13 @@ from cohortdesk.ui.views.member_tabs.base import MemberTab
 from cohortdesk.ui.views.member_tabs.writer import MemberTarget, MemberWriter
 from cohortdesk.ui.widgets import confirm
 from cohortdesk.ui.widgets.flow_layout import FlowLayout
-from cohortdesk.ui.widgets.labels import StatLabel, heading_label, muted_label
+from cohortdesk.ui.widgets.labels import (
+    ElidedLabel,
+    StatLabel,
+    heading_label,
+    muted_label,
+    set_muted,
+)
 from cohortdesk.ui.widgets.staircase import StaircaseWidget
 
 
@@ -49,8 +53,8 @@ class MemberHeader(MemberTab):
         self.name_label = heading_label(scale=1.6)
         self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.meta_label = muted_label()
-        self.email_label = muted_label()
-        self.email_label.setTextFormat(Qt.TextFormat.RichText)
+        self.email_label = ElidedLabel()  # an address cannot wrap: it is elided instead
+        set_muted(self.email_label)
         self.email_label.setOpenExternalLinks(True)
         self.email_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.expertise_label = muted_label()
@@ -105,9 +109,8 @@ class MemberHeader(MemberTab):
         self.meta_label.setText(
             f"{fmt.ROLE_LABELS[row.role]} · joined {fmt.short_date(detail.joined_on)}"
         )
-        email = escape(row.email)
-        self.email_label.setText(f'<a href="mailto:{email}">{email}</a>' if email else "")
-        self.email_label.setVisible(bool(email))
+        self.email_label.set_full_text(row.email, f"mailto:{row.email}" if row.email else "")
+        self.email_label.setVisible(bool(row.email))
         self.expertise_label.setText(
             f"Expertise: {detail.expertise}" if detail.expertise else "No expertise recorded"
         )
