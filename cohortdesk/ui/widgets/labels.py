@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QFont, QPalette, QResizeEvent
+from PySide6.QtGui import QFont, QPalette, QResizeEvent, QTextDocument
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 
@@ -20,11 +20,34 @@ def set_muted(widget: QWidget) -> None:
 
 def muted_label(text: str = "", *, wrap: bool = True) -> QLabel:
     """A hint or caption in the muted colour."""
-    label = QLabel(text)
+    label = WrappingLabel(text) if wrap else QLabel(text)
     label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(wrap)
     set_muted(label)
     return label
+
+
+class WrappingLabel(QLabel):
+    """A label that wraps only when it must: it asks for the width of its text on one line
+    (a wrapping QLabel otherwise asks for a narrow block, and wraps even beside empty space)
+    and can be as narrow as its longest word."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        document = QTextDocument()
+        document.setDefaultFont(self.font())
+        document.setDocumentMargin(0)
+        if self.textFormat() == Qt.TextFormat.RichText:
+            document.setHtml(self.text())
+        else:
+            document.setPlainText(self.text())
+        margins = self.contentsMargins()
+        extra = 2 * self.margin() + margins.left() + margins.right() + 1
+        one_line = int(document.idealWidth()) + extra
+        return QSize(one_line, self.heightForWidth(one_line)) if one_line > hint.width() else hint
 
 
 def heading_label(text: str = "", *, scale: float = 1.0, wrap: bool = True) -> QLabel:
@@ -33,9 +56,8 @@ def heading_label(text: str = "", *, scale: float = 1.0, wrap: bool = True) -> Q
     It wraps by default: a heading that says something about the data ("424 members show
     evidence of a next stage", a long name) must not make its pane, and the window, wider.
     """
-    label = QLabel(text)
+    label = WrappingLabel(text) if wrap else QLabel(text)
     label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(wrap)
     font = QFont(label.font())
     font.setBold(True)
     if scale != 1.0:
