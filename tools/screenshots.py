@@ -231,9 +231,10 @@ def save_screen_sizes(window: MainWindow, folder: Path, featured: int) -> None:
         settle(window)
         size = f"{width}x{height}"
         window.pages.setCurrentWidget(window.today)
-        window.today.table.selectRow(0)
+        window.member_panel_action.trigger()  # Today's list with the width (F9)
         settle(window)
         save(window, folder, f"today-{size}")
+        window.member_panel_action.trigger()
         window.pages.show_roster()
         window.roster.select_member(featured)
         settle(window)

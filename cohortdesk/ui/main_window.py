@@ -124,7 +124,7 @@ class MainWindow(QMainWindow):
         self._keep_actions(self.menus)
         # Beside the as-of day: the member panel's switch (View ▸ Member panel, F9).
         self.member_panel_button.setDefaultAction(self.member_panel_action)
-        self.member_panel_button.setText("Member")
+        self.member_panel_action.setIconText("Member")  # beside the as-of day; the menu says more
         self.member_panel_button.setAccessibleName("Show or hide the member panel")
         self.member_panel_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self._update_member_pane()
