@@ -36,6 +36,8 @@ from cohortdesk.ui.views.stages_dialog import StagesDialog
 
 DEMO_END = date(2026, 10, 30)
 SIZE = (1600, 900)
+SCREENS = ((1280, 720), (1920, 1080))
+"""A laptop's screen (what the README shows) and a desktop's: the main screens at each."""
 
 
 def settle(window: MainWindow) -> None:
@@ -222,6 +224,31 @@ def save_today(window: MainWindow, folder: Path) -> None:
     window.member_panel.tabs.setCurrentIndex(0)
 
 
+def save_screen_sizes(window: MainWindow, folder: Path, featured: int) -> None:
+    """Today, the roster with a member, and the dashboard at each of `SCREENS`."""
+    for width, height in SCREENS:
+        window.resize(width, height)
+        settle(window)
+        size = f"{width}x{height}"
+        window.pages.setCurrentWidget(window.today)
+        window.member_panel_action.trigger()  # Today's list with the width (F9)
+        settle(window)
+        save(window, folder, f"today-{size}")
+        window.member_panel_action.trigger()
+        window.pages.show_roster()
+        window.roster.select_member(featured)
+        settle(window)
+        save(window, folder, f"roster-{size}")
+        window.pages.show_dashboard()
+        wait_for_dashboard(window)
+        window.dashboard.scroll_area.verticalScrollBar().setValue(0)
+        settle(window)
+        save(window, folder, f"dashboard-{size}")
+    window.resize(*SIZE)
+    window.pages.show_roster()
+    settle(window)
+
+
 def save_nudge_dialog(window: MainWindow, folder: Path) -> None:
     """The nudge dialog for the three most urgent learners, the first message filled in."""
     dialog = window.messaging.nudge_items(window.today.model.items()[:3])
@@ -404,6 +431,7 @@ def main(folder: Path) -> int:
         save_export_dialog(window, folder, Path(home))
         save_dashboard(window, folder)
         save_member_chart(window, folder, featured.membership_id)
+        save_screen_sizes(window, folder, featured.membership_id)
         save_compare(window, folder)
         save_mentor_view(window, folder, cohort.id)
         window.close()

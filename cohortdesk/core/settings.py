@@ -15,6 +15,8 @@ class Settings(BaseModel):
 
     last_cohort_id: int | None = None
     show_archived: bool = False
+    show_member_panel: bool = True
+    """The member panel beside the cohort's pages (it is hidden anyway while nobody is selected)."""
 
 
 def load_settings(path: Path) -> Settings:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtCore import QByteArray, QRectF, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 
 
 def app_icon() -> QPixmap:
@@ -30,13 +30,24 @@ def square_icon(colour: str, size: int = 12) -> QIcon:
 
 
 def _shape_icon(colour: str, size: int, radius: float) -> QIcon:
+    """The shape in its colour; on a selected row (the highlight may be the same blue as a
+    stage) the same shape ringed in white, so it never vanishes into the highlight."""
+    icon = QIcon(_shape(colour, size, radius, ring=None))
+    icon.addPixmap(_shape(colour, size, radius, ring=QColor("white")), QIcon.Mode.Selected)
+    return icon
+
+
+def _shape(colour: str, size: int, radius: float, ring: QColor | None) -> QPixmap:
     pixmap = QPixmap(size * 2, size * 2)
     pixmap.setDevicePixelRatio(2.0)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(Qt.PenStyle.NoPen)
+    if ring is None:
+        painter.setPen(Qt.PenStyle.NoPen)
+    else:
+        painter.setPen(QPen(ring, 1.5))
     painter.setBrush(QColor(colour))
-    painter.drawRoundedRect(1, 1, size - 2, size - 2, radius, radius)
+    painter.drawRoundedRect(QRectF(1, 1, size - 2, size - 2), radius, radius)
     painter.end()
-    return QIcon(pixmap)
+    return pixmap

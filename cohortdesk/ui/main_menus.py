@@ -210,6 +210,17 @@ class MainMenus(QObject):
         self.show_archived_action.setCheckable(True)
         self.show_archived_action.setChecked(window.context.settings.show_archived)
         self._action(menu, "&Refresh", window.refresh, QKeySequence.StandardKey.Refresh)
+        menu.addSeparator()
+        self.member_panel_action = self._action(
+            menu,
+            "&Member panel",
+            window.toggle_member_panel,
+            "F9",
+            "Show or hide the selected member beside the cohort's pages",
+        )
+        self.member_panel_action.setCheckable(True)
+        self.member_panel_action.setChecked(window.context.settings.show_member_panel)
+        self.member_panel_action.setToolTip("Show or hide the member panel (F9)")
 
     def _build_help_menu(self, bar: QMenuBar) -> None:
         window = self.window

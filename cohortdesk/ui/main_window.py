@@ -7,11 +7,13 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings, Qt, Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
     QSplitter,
     QStackedWidget,
+    QToolButton,
     QWidget,
 )
 from sqlalchemy.orm import Session
@@ -78,7 +80,14 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.today)
         # One "as of" day for every page of the cohort, beside their tabs.
         self.as_of_bar = AsOfBar(context.as_of)
-        self.pages.setCornerWidget(self.as_of_bar, Qt.Corner.TopRightCorner)
+        self.member_panel_button = QToolButton()
+        corner = QWidget()
+        corner_layout = QHBoxLayout(corner)
+        corner_layout.setContentsMargins(0, 0, 4, 0)
+        corner_layout.setSpacing(0)
+        corner_layout.addWidget(self.as_of_bar)
+        corner_layout.addWidget(self.member_panel_button)
+        self.pages.setCornerWidget(corner, Qt.Corner.TopRightCorner)
         self.member_panel = MemberPanel(context)
         self.messaging = Messaging(
             context,
@@ -113,6 +122,12 @@ class MainWindow(QMainWindow):
         self.data_actions = DataActions(context, self)
         self.menus = MainMenus(self)
         self._keep_actions(self.menus)
+        # Beside the as-of day: the member panel's switch (View ▸ Member panel, F9).
+        self.member_panel_button.setDefaultAction(self.member_panel_action)
+        self.member_panel_action.setIconText("Member")  # beside the as-of day; the menu says more
+        self.member_panel_button.setAccessibleName("Show or hide the member panel")
+        self.member_panel_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self._update_member_pane()
         self.setAcceptDrops(True)  # a file dropped on the window is imported (dropEvent)
         self._connect()
         self._restore_geometry()
@@ -139,6 +154,7 @@ class MainWindow(QMainWindow):
         self.erase_action = menus.erase_action
         self.merge_action = menus.merge_action
         self.show_archived_action = menus.show_archived_action
+        self.member_panel_action = menus.member_panel_action
 
     def _connect(self) -> None:
         runner = self.context.runner
@@ -158,6 +174,8 @@ class MainWindow(QMainWindow):
         self.member_panel.status_message.connect(self.say)
         self.pages.status_message.connect(self.say)
         self.member_panel.member_removed.connect(lambda _mid: self._update_actions())
+        self.member_panel.member_removed.connect(lambda _mid: self._update_member_pane())
+        self.member_panel.member_loaded.connect(lambda _detail: self._update_member_pane())
         # The Member menu follows the panel: its actions apply once the member has loaded.
         self.member_panel.actions_enabled_changed.connect(lambda _on: self._update_actions())
         self.context.changes.cohorts_changed.connect(self.reload_cohorts)
@@ -216,6 +234,7 @@ class MainWindow(QMainWindow):
         self.today.show_cohort(cohort)
         self.pages.show_cohort(cohort)
         self.member_panel.show_member(None)
+        self._update_member_pane()
         self.setWindowTitle(f"{cohort.name} — cohortdesk" if cohort else "cohortdesk")
         if cohort_id is not None and cohort_id != self.context.settings.last_cohort_id:
             self.context.settings.last_cohort_id = cohort_id
@@ -356,13 +375,26 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _member_selected(self, membership_id: int | None) -> None:
         self.member_panel.show_member(membership_id)
+        self._update_member_pane()
         self._update_actions()
 
     @Slot(object)
     def _today_member_selected(self, membership_id: int | None) -> None:
         if membership_id is not None:
             self.member_panel.show_member(membership_id)
+            self._update_member_pane()
             self._update_actions()
+
+    @Slot()
+    def toggle_member_panel(self) -> None:
+        """View ▸ Member panel: show or hide it; the choice is kept for the next start."""
+        self.context.settings.show_member_panel = self.member_panel_action.isChecked()
+        self._update_member_pane()
+
+    def _update_member_pane(self) -> None:
+        """The member panel takes room only when the user wants it and someone is selected."""
+        wanted = self.context.settings.show_member_panel
+        self.member_panel.setVisible(wanted and self.member_panel.membership_id() is not None)
 
     # -- imports and merging -------------------------------------------------------------
 

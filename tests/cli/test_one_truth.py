@@ -33,6 +33,7 @@ from cohortdesk.core.services.people import cohorts
 from cohortdesk.core.storage.db import Database
 from tests.cli.support import run
 from tests.conftest import SHARED_REAL
+from tests.real_cohorts import EDIFY, MOOC, SLACK, cli_steps
 
 DEMO = "Leading Online Learning (demo)"
 DEMO_END = "2026-10-30"  # its cohort ends two weeks later, on 13 Nov 2026
@@ -66,29 +67,8 @@ class Case:
     """Learners with no evidence of access (no activity, never replied to)."""
 
 
-def _real(name: str) -> str:
-    return str(SHARED_REAL / name)
-
-
-EDIFY_STEPS = (
-    ("cohort", "create", "Edify", "--start", "2017-02-27", "--end", "2017-06-27"),
-    ("import", "moodle-log", _real("moodle_log_edify_module3_sp17.csv"), "--cohort", "Edify"),
-)
-MOOC_STEPS = (
-    ("cohort", "create", "MOOC", "--start", "2013-04-04", "--end", "2013-06-16"),
-    ("import", "roster", _real("mooced_dlt1_nodes.csv"), "--cohort", "MOOC"),
-    (
-        "import",
-        "activity-csv",
-        _real("mooced_dlt1_edgelist.csv"),
-        "--cohort",
-        "MOOC",
-        "--map",
-        "who=Sender,when=Timestamp,replied_to=Receiver,thread=Discussion ID",
-        "--kind",
-        "reply",
-    ),
-)
+MOOC_STEPS = cli_steps(MOOC, SHARED_REAL)
+EDIFY_STEPS = cli_steps(EDIFY, SHARED_REAL)
 
 CASES = {
     "demo mid-cohort": Case(
@@ -101,32 +81,29 @@ CASES = {
         DEMO, (("demo", "--end", DEMO_END),), expected_as_of="2026-11-13", facts={"learners": 21}
     ),
     "Moodle log (Edify, 2017)": Case(
-        "Edify",
-        EDIFY_STEPS,
+        EDIFY.name,
+        cli_steps(EDIFY, SHARED_REAL),
         real=True,
-        expected_as_of="2017-06-27",
+        expected_as_of="2017-06-30",
         facts={"learners": 7, "posts": 0},
     ),
     "Moodle log, its proposed teacher confirmed": Case(
-        "Edify",
+        EDIFY.name,
         (*EDIFY_STEPS[:-1], (*EDIFY_STEPS[-1], "--staff", "394")),
         real=True,
-        expected_as_of="2017-06-27",
+        expected_as_of="2017-06-30",
         facts={"learners": 6, "posts": 0},
     ),
     "Slack (2016)": Case(
-        "Slack",
-        (
-            ("cohort", "create", "Slack", "--start", "2016-01-15", "--end", "2016-03-31"),
-            ("import", "slack", _real("slack_export_2016.zip"), "--cohort", "Slack"),
-        ),
+        SLACK.name,
+        cli_steps(SLACK, SHARED_REAL),
         real=True,
         expected_as_of="2016-03-31",
         # a flat (2016) channel: people answered each other by mentioning them
         facts={"learners": 4, "threads": 38, "replies": 15, "peer_replies": 14},
     ),
     "MOOC-Ed (2013)": Case(
-        "MOOC",
+        MOOC.name,
         MOOC_STEPS,
         real=True,
         expected_as_of="2013-06-16",
@@ -134,7 +111,7 @@ CASES = {
         not_in_yet=3,  # the file names 442 of its 445 people (two facilitators)
     ),
     "MOOC-Ed, May 2013 only": Case(
-        "MOOC",
+        MOOC.name,
         MOOC_STEPS,
         period=("2013-05-01", "2013-05-31"),
         real=True,

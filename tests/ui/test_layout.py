@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QPushButton, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
 from cohortdesk.core.models import Role
 from cohortdesk.core.schemas import CohortInput
 from cohortdesk.core.services.people import cohorts
 from cohortdesk.core.storage.db import Database
+from cohortdesk.ui.charts.key_numbers import KeyNumbersBar
 from cohortdesk.ui.main_window import MainWindow
 from cohortdesk.ui.models.roster_model import (
     COL_NAME,
@@ -84,6 +86,8 @@ def test_the_name_column_takes_the_width_the_others_leave(window: MainWindow, de
 
 def test_a_narrow_roster_scrolls_instead_of_squeezing_names(window: MainWindow, demo: int) -> None:
     show_demo(window, demo)
+    window.roster.table.selectRow(0)  # the member panel shows beside the roster
+    settle(window)
     window.splitter.setSizes([200, 500, 900])
     QApplication.processEvents()
     header = window.roster.table.horizontalHeader()
@@ -181,3 +185,66 @@ def test_the_summary_puts_the_access_counts_after_the_chips(qtbot: QtBot) -> Non
     qtbot.addWidget(summary)
     summary.set_rows(())
     assert "0 not accessed yet" in summary.access_label.text()
+
+
+def test_the_member_panel_takes_room_only_when_wanted(window: MainWindow, demo: int) -> None:
+    show_demo(window, demo)
+    panel = window.member_panel
+    assert not panel.isVisible()  # nobody selected: the pages have the width
+    window.roster.table.selectRow(0)
+    settle(window)
+    assert panel.isVisible()
+    button = window.member_panel_button
+    assert button.accessibleName() and "F9" in button.toolTip()
+    button.click()
+    assert not panel.isVisible()
+    assert window.context.settings.show_member_panel is False  # kept for the next start
+    window.roster.table.selectRow(1)
+    settle(window)
+    assert not panel.isVisible()
+    window.member_panel_action.trigger()
+    assert panel.isVisible()
+    assert window.context.settings.show_member_panel is True
+    window.reload_cohorts(select_id=demo)  # another cohort (here the same one, reloaded)
+    window.cohort_list.cohort_selected.emit(demo)
+    assert not panel.isVisible()
+
+
+@pytest.mark.parametrize("width", [300, 520, 760, 1200])
+def test_the_key_numbers_wrap_into_rows_when_narrow(qtbot: QtBot, width: int) -> None:
+    host = QWidget()  # as on the dashboard: inside a pane's layout
+    qtbot.addWidget(host)
+    bar = KeyNumbersBar()
+    QVBoxLayout(host).addWidget(bar)
+    host.layout().setContentsMargins(0, 0, 0, 0)
+    bar.set_numbers(None)
+    host.resize(width, 300)
+    host.show()
+    QApplication.processEvents()
+    QApplication.processEvents()
+    tiles = list(bar.tiles.values())
+    assert bar.minimumSizeHint().width() <= max(t.sizeHint().width() for t in tiles)
+    rows = len({t.y() for t in tiles})
+    assert rows == -(-len(tiles) // bar.columns())
+    assert (rows > 1) == (bar.columns() < len(tiles))
+    assert all(t.geometry().right() <= width for t in tiles)
+    assert all(t.width() >= t.minimumSizeHint().width() for t in tiles)
+
+
+def test_the_dashboard_goes_to_one_column_when_narrow(window: MainWindow, demo: int) -> None:
+    show_demo(window, demo, 1280, 720)
+    window.pages.show_dashboard()
+    settle(window)
+    board = window.dashboard
+    window.roster.table.selectRow(0)  # the member panel takes its share
+    window.splitter.setSizes([170, 500, 600])
+    QApplication.processEvents()
+    assert board.width() < 900
+    assert len({card.x() for card in board.cards}) == 1
+    window.member_panel_action.trigger()  # hidden: the dashboard is wide again
+    window.resize(1600, 900)
+    QApplication.processEvents()
+    assert board.width() >= 900
+    assert len({card.x() for card in board.cards}) == 2
+    content = board.scroll_area.widget()
+    assert content is not None and content.width() <= board.scroll_area.viewport().width()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QFont, QPainter, QPaintEvent, QPalette, QPen
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QFont, QPainter, QPaintEvent, QPalette, QPen, QResizeEvent
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from cohortdesk.core.schemas.report import CohortFigures
 from cohortdesk.ui.widgets.labels import muted_label
@@ -76,16 +76,51 @@ class Tile(QWidget):
 
 class KeyNumbersBar(QWidget):
     """Learners, active in the last 7 days, median replies, share at stage 3+, peers' share of
-    replies: the key figures of `core/metrics/figures.py`, as the PDF report shows them."""
+    replies: the key figures of `core/metrics/figures.py`, as the PDF report shows them.
+
+    The tiles share one row when there is room and wrap onto more rows when the dashboard is
+    narrow; the bar is never wider than its widest tile.
+    """
+
+    SPACING = 10
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tiles = {key: Tile(caption, tip) for key, caption, tip in TILES}
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(10)
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSpacing(self.SPACING)
+        self._columns = 0
+        self._arrange(len(self.tiles))
+
+    def columns(self) -> int:
+        """How many tiles share a row now."""
+        return self._columns
+
+    def columns_for(self, width: int) -> int:
+        """As many tiles per row as fit at their natural width."""
+        widest = max(tile.sizeHint().width() for tile in self.tiles.values())
+        fit = (width + self.SPACING) // (widest + self.SPACING)
+        return max(1, min(len(self.tiles), fit))
+
+    def _arrange(self, columns: int) -> None:
+        if columns == self._columns:
+            return
+        self._columns = columns
         for tile in self.tiles.values():
-            layout.addWidget(tile, 1)
+            self.grid.removeWidget(tile)
+        for position, tile in enumerate(self.tiles.values()):
+            self.grid.addWidget(tile, position // columns, position % columns)
+        for column in range(len(self.tiles)):
+            self.grid.setColumnStretch(column, 1 if column < columns else 0)
+
+    def minimumSizeHint(self) -> QSize:
+        widest = max(tile.minimumSizeHint().width() for tile in self.tiles.values())
+        return QSize(widest, self.grid.minimumSize().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange(self.columns_for(event.size().width()))
 
     def set_numbers(self, numbers: CohortFigures | None) -> None:
         """Show the numbers, or dashes while there are none."""

@@ -19,7 +19,7 @@ from cohortdesk.core.schemas import CohortRow
 from cohortdesk.ui.models.cohort_list_model import COHORT_ID_ROLE, SUBTITLE_ROLE, CohortListModel
 
 PADDING = 8
-MINIMUM_WIDTH = 190
+MINIMUM_WIDTH = 170
 """Room for a name like "Leading Online Learning" before it is elided."""
 
 

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from html import escape
 from typing import TypeVar
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QDate, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -56,7 +55,9 @@ from cohortdesk.ui.charts.theme import ALERT_COLOUR
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.views.roster_view import RosterView
 from cohortdesk.ui.widgets.edit_form import day_edit
+from cohortdesk.ui.widgets.flow_layout import FlowLayout
 from cohortdesk.ui.widgets.labels import heading_label, muted_label
+from cohortdesk.ui.widgets.vertical_scroll import VerticalScrollArea
 
 RANGE_WHOLE, RANGE_4_WEEKS, RANGE_2_WEEKS, RANGE_CUSTOM = range(4)
 RANGE_LABELS = ("Whole cohort", "Last 4 weeks", "Last 2 weeks", "Custom range")
@@ -168,6 +169,28 @@ class StoryBox(QFrame):
             self.select_line(int(href.split(":", 1)[1]))
 
 
+class OneColumnWide(QWidget):
+    """The dashboard's scrolling content: as narrow as one column of it, whichever number of
+    columns it shows now (below `TWO_COLUMNS_FROM` the charts go to one column anyway)."""
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        layout = self.layout()
+        if layout is None:
+            return hint
+        widest = 0
+        for index in range(layout.count()):
+            item = layout.itemAt(index)
+            inner = item.layout() if item is not None else None
+            parts = [inner.itemAt(i) for i in range(inner.count())] if inner else [item]
+            for part in parts:
+                widget = part.widget() if part is not None else None
+                if widget is not None and not widget.isHidden():
+                    widest = max(widest, widget.minimumSizeHint().width())
+        margins = layout.contentsMargins()
+        return QSize(widest + margins.left() + margins.right(), hint.height())
+
+
 class DashboardView(QWidget):
     """The shown cohort at a glance. `members_selected` carries what a click picked."""
 
@@ -192,7 +215,7 @@ class DashboardView(QWidget):
         self.title = QLabel()
         self.title.setObjectName("cohortTitle")
         self.title.setWordWrap(True)
-        self.range_label = muted_label()
+        self.range_label = muted_label(wrap=False)
         self.range_choice = QComboBox()
         self.range_choice.addItems(RANGE_LABELS)
         self.range_choice.setAccessibleName("Date range")
@@ -222,17 +245,17 @@ class DashboardView(QWidget):
             card.members_selected.connect(self.members_selected)
         self.story.members_selected.connect(self.members_selected)
 
-        controls = QHBoxLayout()
-        controls.setSpacing(6)
-        controls.addWidget(self.range_label, 1)
+        # The range and its choices on one line when there is room, wrapping as whole pieces
+        # (never in the middle of the dates) when the dashboard is narrow.
+        controls = FlowLayout(spacing=6)
+        controls.setSpacing(12)
+        controls.addWidget(self.range_label)
         controls.addWidget(self.status)
         controls.addWidget(self.range_choice)
-        controls.addWidget(QLabel("From"))
-        controls.addWidget(self.start_edit)
-        controls.addWidget(QLabel("to"))
-        controls.addWidget(self.end_edit)
+        controls.addWidget(_labelled("From", self.start_edit))
+        controls.addWidget(_labelled("to", self.end_edit))
 
-        content = QWidget()
+        content = OneColumnWide()
         self.grid = QGridLayout()
         self.grid.setSpacing(12)
         self._columns = 0
@@ -243,11 +266,7 @@ class DashboardView(QWidget):
         inner.addWidget(self.story)
         inner.addLayout(self.grid)
         inner.addStretch(1)
-        self.scroll_area = QScrollArea()
-        self.scroll_area.setWidgetResizable(True)
-        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll_area.setWidget(content)
-        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area = VerticalScrollArea(content)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 0)
@@ -494,6 +513,17 @@ class DashboardView(QWidget):
         if self.range_choice.currentIndex() == RANGE_CUSTOM:
             self._refresh_timer.start()
             self._stale = True
+
+
+def _labelled(text: str, field: QWidget) -> QWidget:
+    """`text [field]` as one piece, so that a wrapping row keeps them together."""
+    piece = QWidget()
+    layout = QHBoxLayout(piece)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(6)
+    layout.addWidget(QLabel(text))
+    layout.addWidget(field)
+    return piece
 
 
 def _group(members: Sequence[MemberRow], key: Callable[[MemberRow], K]) -> dict[K, list[int]]:

@@ -29,6 +29,7 @@ from cohortdesk.ui.views.motivation_dialog import MotivationDialog
 from cohortdesk.ui.views.stage_dialog import StageDialog
 from cohortdesk.ui.views.text_prompt_dialog import TextPromptDialog
 from cohortdesk.ui.widgets.labels import muted_label
+from cohortdesk.ui.widgets.vertical_scroll import VerticalScrollArea
 
 EMPTY_TEXT = "Select a member to see their stage, access, motivation and activity"
 LOADING_TEXT = "Loading…"
@@ -106,7 +107,8 @@ class MemberPanel(QWidget):
         self.highlight_event_action.triggered.connect(self._highlight_selected_event)
         events_view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         events_view.addAction(self.highlight_event_action)
-        self.stack.addWidget(page)
+        # A short window scrolls the member rather than growing taller than the screen.
+        self.stack.addWidget(VerticalScrollArea(page))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -116,6 +116,12 @@ class RosterView(QWidget):
         self.stage_filter.addItem("All stages", None)
         for info in all_stages():
             self.stage_filter.addItem(info.label, info.number)
+        for choice in (self.role_filter, self.stage_filter):
+            # as narrow as a few letters in a narrow window (the list shows them in full)
+            choice.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            choice.setMinimumContentsLength(8)
         self.shown = QLabel()
         self.shown.setObjectName("muted")
 

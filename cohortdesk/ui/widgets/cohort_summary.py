@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections import Counter
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import QButtonGroup, QLabel, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import QButtonGroup, QPushButton, QSizePolicy, QWidget
 
 from cohortdesk.core.models import AccessStatus, Role
 from cohortdesk.core.schemas import MemberRow
 from cohortdesk.core.stages import all_stages
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.widgets.flow_layout import FlowLayout
+from cohortdesk.ui.widgets.labels import WrappingLabel
 
 _STAGE_STYLE = """
 QPushButton {{
@@ -58,7 +59,9 @@ class CohortSummary(QWidget):
             self._buttons[info.number] = button
             layout.addWidget(button)
         self._group.idClicked.connect(self._clicked)
-        self.access_label = QLabel()
+        # On the chips' row when there is room, else on a row of its own; wraps only when
+        # even that is too narrow.
+        self.access_label = WrappingLabel()
         self.access_label.setTextFormat(Qt.TextFormat.RichText)
         self.access_label.setContentsMargins(8, 0, 0, 0)
         # As tall as a chip, so its text lines up with theirs when it shares their row.

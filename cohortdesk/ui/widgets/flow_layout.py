@@ -76,6 +76,10 @@ class FlowLayout(QLayout):
             if item.isEmpty():
                 continue
             hint = item.sizeHint()
+            if hint.width() > area.width() > 0:  # wider than the row (a long label): it wraps
+                hint.setWidth(max(area.width(), item.minimumSize().width()))
+                if item.hasHeightForWidth():
+                    hint.setHeight(item.heightForWidth(hint.width()))
             if x > area.x() and x + hint.width() > area.right() + 1:
                 x, y, row_height = area.x(), y + row_height + gap, 0
             if move:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QPalette
+from html import escape
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QFont, QPalette, QResizeEvent, QTextDocument
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 
@@ -18,16 +20,43 @@ def set_muted(widget: QWidget) -> None:
 
 def muted_label(text: str = "", *, wrap: bool = True) -> QLabel:
     """A hint or caption in the muted colour."""
-    label = QLabel(text)
+    label = WrappingLabel(text) if wrap else QLabel(text)
     label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(wrap)
     set_muted(label)
     return label
 
 
-def heading_label(text: str = "", *, scale: float = 1.0) -> QLabel:
-    """A bold label, `scale` times the normal size (plain text: names are never markup)."""
-    label = QLabel(text)
+class WrappingLabel(QLabel):
+    """A label that wraps only when it must: it asks for the width of its text on one line
+    (a wrapping QLabel otherwise asks for a narrow block, and wraps even beside empty space)
+    and can be as narrow as its longest word."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        document = QTextDocument()
+        document.setDefaultFont(self.font())
+        document.setDocumentMargin(0)
+        if self.textFormat() == Qt.TextFormat.RichText:
+            document.setHtml(self.text())
+        else:
+            document.setPlainText(self.text())
+        margins = self.contentsMargins()
+        extra = 2 * self.margin() + margins.left() + margins.right() + 1
+        one_line = int(document.idealWidth()) + extra
+        return QSize(one_line, self.heightForWidth(one_line)) if one_line > hint.width() else hint
+
+
+def heading_label(text: str = "", *, scale: float = 1.0, wrap: bool = True) -> QLabel:
+    """A bold label, `scale` times the normal size (plain text: names are never markup).
+
+    It wraps by default: a heading that says something about the data ("424 members show
+    evidence of a next stage", a long name) must not make its pane, and the window, wider.
+    """
+    label = WrappingLabel(text) if wrap else QLabel(text)
     label.setTextFormat(Qt.TextFormat.PlainText)
     font = QFont(label.font())
     font.setBold(True)
@@ -76,3 +105,54 @@ def error_label() -> QLabel:
 def show_error(label: QLabel, message: str) -> None:
     label.setText(message)
     label.setVisible(bool(message))
+
+
+class ElidedLabel(QLabel):
+    """One line that ends in "…" when its pane is too narrow for it (whole in the tooltip).
+
+    For text that cannot wrap (an email address, a date range): it asks for its full width
+    but makes do with a few letters, so it never makes the window wider. With `link`, the
+    text is a link to it (a `mailto:` address).
+    """
+
+    MINIMUM_CHARACTERS = 8
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self._link = ""
+        self.set_full_text(text)
+
+    def set_full_text(self, text: str, link: str = "") -> None:
+        self._full, self._link = text, link
+        self.setTextFormat(Qt.TextFormat.RichText if link else Qt.TextFormat.PlainText)
+        self._elide()
+        self.updateGeometry()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def sizeHint(self) -> QSize:
+        width = self.fontMetrics().horizontalAdvance(self._full) + 2 * self.margin() + 2
+        return QSize(width, super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:
+        metrics = self.fontMetrics()
+        width = min(
+            metrics.averageCharWidth() * self.MINIMUM_CHARACTERS,
+            metrics.horizontalAdvance(self._full),
+        )
+        return QSize(width + 2 * self.margin(), super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        room = max(0, self.contentsRect().width() - 2 * self.margin())
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideMiddle, room)
+        if self._link:
+            shown = f'<a href="{escape(self._link)}">{escape(shown)}</a>'
+        if shown != self.text():
+            self.setText(shown)
+        self.setToolTip(self._full if shown != self._full else "")

@@ -20,6 +20,7 @@ from cohortdesk.ui.models.access_issues_model import (
 from cohortdesk.ui.views.member_tabs.base import MemberTab
 from cohortdesk.ui.views.member_tabs.writer import MemberTarget, MemberWriter
 from cohortdesk.ui.views.text_prompt_dialog import TextPromptDialog
+from cohortdesk.ui.widgets.flow_layout import FlowLayout
 from cohortdesk.ui.widgets.labels import heading_label, muted_label
 from cohortdesk.ui.widgets.tables import make_table, select_id, selected_id
 
@@ -42,7 +43,7 @@ class AccessTab(MemberTab):
         layout.addWidget(self.status_label)
         self.explanation_label = muted_label()
         layout.addWidget(self.explanation_label)
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()  # wraps in a narrow panel
         self.accessed_button = QPushButton("Mark accessed")
         self.accessed_button.setToolTip("They got in; any open problem is resolved")
         self.accessed_button.clicked.connect(lambda: self.set_access(AccessStatus.ACCESSED))
@@ -56,7 +57,6 @@ class AccessTab(MemberTab):
         self.report_button.clicked.connect(self.report_problem)
         for button in (self.accessed_button, self.not_yet_button, self.report_button):
             buttons.addWidget(button)
-        buttons.addStretch(1)
         layout.addLayout(buttons)
 
         layout.addSpacing(4)

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout
 
 from cohortdesk.core.models import Role
 from cohortdesk.core.schemas import MemberDetail, MemberInput
@@ -17,7 +15,14 @@ from cohortdesk.ui.views.member_dialog import MemberDialog
 from cohortdesk.ui.views.member_tabs.base import MemberTab
 from cohortdesk.ui.views.member_tabs.writer import MemberTarget, MemberWriter
 from cohortdesk.ui.widgets import confirm
-from cohortdesk.ui.widgets.labels import StatLabel, heading_label, muted_label
+from cohortdesk.ui.widgets.flow_layout import FlowLayout
+from cohortdesk.ui.widgets.labels import (
+    ElidedLabel,
+    StatLabel,
+    heading_label,
+    muted_label,
+    set_muted,
+)
 from cohortdesk.ui.widgets.staircase import StaircaseWidget
 
 
@@ -48,14 +53,15 @@ class MemberHeader(MemberTab):
         self.name_label = heading_label(scale=1.6)
         self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.meta_label = muted_label()
-        self.email_label = muted_label()
-        self.email_label.setTextFormat(Qt.TextFormat.RichText)
+        self.email_label = ElidedLabel()  # an address cannot wrap: it is elided instead
+        set_muted(self.email_label)
         self.email_label.setOpenExternalLinks(True)
         self.email_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.expertise_label = muted_label()
         for label in (self.name_label, self.meta_label, self.email_label, self.expertise_label):
             who.addWidget(label)
-        buttons = QHBoxLayout()
+        # The buttons wrap under one another in a narrow panel instead of widening the window.
+        buttons = FlowLayout(spacing=6)
         buttons.setContentsMargins(0, 6, 0, 0)
         self.edit_button = QPushButton("Edit details…")
         self.edit_button.setToolTip("Change this member's name, email, role or expertise")
@@ -74,30 +80,28 @@ class MemberHeader(MemberTab):
         self.highlight_button.setAccessibleName("Capture highlight")
         self.highlight_button.setFixedWidth(self.highlight_button.sizeHint().height() + 8)
         buttons.addWidget(self.highlight_button)
-        buttons.addStretch(1)
         who.addLayout(buttons)
         who.addStretch(1)
         top.addLayout(who, 1)
         stairs = QVBoxLayout()
         stairs.setSpacing(2)
         self.staircase = StaircaseWidget()
-        self.stage_caption = muted_label(wrap=False)
+        self.stage_caption = muted_label()
         self.stage_caption.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.stage_caption.setMaximumWidth(self.staircase.sizeHint().width() + 40)
         stairs.addWidget(self.staircase, 0, Qt.AlignmentFlag.AlignRight)
         stairs.addWidget(self.stage_caption)
         top.addLayout(stairs)
         layout.addLayout(top)
 
-        numbers = QGridLayout()
-        numbers.setHorizontalSpacing(24)
+        numbers = FlowLayout(spacing=24)
         self.posts = StatLabel("Posts")
         self.replies = StatLabel("Replies")
         self.peer_replies = StatLabel("Peer replies")
         self.last_active = StatLabel("Last active")
         stats = (self.posts, self.replies, self.peer_replies, self.last_active)
-        for column, stat in enumerate(stats):
-            numbers.addWidget(stat, 0, column)
-        numbers.setColumnStretch(4, 1)
+        for stat in stats:
+            numbers.addWidget(stat)
         layout.addLayout(numbers)
 
     def show_detail(self, detail: MemberDetail) -> None:
@@ -107,9 +111,8 @@ class MemberHeader(MemberTab):
         self.meta_label.setText(
             f"{fmt.ROLE_LABELS[row.role]} · joined {fmt.short_date(detail.joined_on)}"
         )
-        email = escape(row.email)
-        self.email_label.setText(f'<a href="mailto:{email}">{email}</a>' if email else "")
-        self.email_label.setVisible(bool(email))
+        self.email_label.set_full_text(row.email, f"mailto:{row.email}" if row.email else "")
+        self.email_label.setVisible(bool(row.email))
         self.expertise_label.setText(
             f"Expertise: {detail.expertise}" if detail.expertise else "No expertise recorded"
         )
