@@ -156,8 +156,8 @@ def _tell_next_steps(args: argparse.Namespace, summary: ImportSummary, cohort: s
 def cmd_imports(args: argparse.Namespace, db: Database) -> int:
     if args.imports_command == "undo":
         with db.write() as session:
-            removed = imports.undo_batch(session, args.batch_id).value
-        print(f"Undid import {args.batch_id}: {removed} events removed")
+            undone = imports.undo_batch(session, args.batch_id).value
+        print(undone.message())
         return 0
     with db.read() as session:
         cohort = cohorts.find_cohort(session, args.cohort)

@@ -216,7 +216,7 @@ def test_undo_removes_exactly_the_batch_and_the_members_it_added(
     assert first.batch_id is not None and second.batch_id is not None
 
     with db.write() as session:
-        removed = imports.undo_batch(session, second.batch_id).value
+        removed = imports.undo_batch(session, second.batch_id).value.events
 
     assert removed == 3
     assert count(db, ActivityEvent) == 1

@@ -121,7 +121,7 @@ def test_undo_removes_the_events_and_the_people_it_added(
     assert dialog.model.index(0, COL_UNDONE).data() != ""
     assert not dialog.undo_button.isEnabled()
     assert window.statusBar().currentMessage() == (
-        "Undid the import of forum.csv: 3 events removed"
+        "Undid the import of forum.csv: 3 events removed, 2 members it had added removed"
     )
 
 

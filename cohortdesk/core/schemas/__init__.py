@@ -52,6 +52,7 @@ from cohortdesk.core.schemas.imports import (
     ImportPreviewRow,
     ImportSummary,
     ProposedStaff,
+    UndoneImport,
 )
 from cohortdesk.core.schemas.members import (
     AccessIssueRow,
@@ -139,6 +140,7 @@ __all__ = [
     "TemplateInput",
     "TemplateRow",
     "TimeZoneName",
+    "UndoneImport",
     "friendly_error",
     "validated",
 ]

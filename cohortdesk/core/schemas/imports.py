@@ -8,6 +8,7 @@ from pydantic import Field
 
 from cohortdesk.core.models import EventKind
 from cohortdesk.core.schemas.fields import Frozen
+from cohortdesk.core.text import plural
 
 
 class ImportPreviewRow(Frozen):
@@ -102,3 +103,23 @@ class ImportBatchRow(Frozen):
     people_created: int
     events_now: int
     undone_at: datetime | None
+
+
+class UndoneImport(Frozen):
+    """What undoing an import removed, exactly."""
+
+    file_name: str
+    events: int
+    #: the members it had added who had nothing else recorded, so went with it
+    people_removed: tuple[str, ...]
+    #: the members it had added who stay, because something was recorded about them since
+    people_kept: tuple[str, ...]
+
+    def message(self) -> str:
+        text = f"Undid the import of {self.file_name}: {plural(self.events, 'event')} removed"
+        if self.people_removed:
+            text += f", {plural(len(self.people_removed), 'member')} it had added removed"
+        if self.people_kept:
+            kept = ", ".join(self.people_kept[:5]) + (" ..." if len(self.people_kept) > 5 else "")
+            text += f"; kept {kept}: recorded since by hand"
+        return text

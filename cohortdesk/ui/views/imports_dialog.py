@@ -7,7 +7,7 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QDialogButtonBox, QHBoxLayout, QPushButton, QWidget
 
 from cohortdesk.core.errors import KnownError
-from cohortdesk.core.schemas import CohortRow, ImportBatchRow
+from cohortdesk.core.schemas import CohortRow, ImportBatchRow, UndoneImport
 from cohortdesk.core.services.activity import imports
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
@@ -149,12 +149,10 @@ class ImportsDialog(CohortListDialog):
             )
         )
 
-    def _undone(self, row: ImportBatchRow, removed: int) -> None:
+    def _undone(self, row: ImportBatchRow, undone: UndoneImport) -> None:
         if not shiboken6.isValid(self):
             return  # closed while the undo ran
-        self.batch_undone.emit(
-            f"Undid the import of {row.file_name}: {fmt.plural(removed, 'event')} removed"
-        )
+        self.batch_undone.emit(undone.message())
 
     def _undo_failed(self, task: Task, exc: BaseException) -> None:
         if isinstance(exc, KnownError):

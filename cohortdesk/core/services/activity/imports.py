@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from cohortdesk.core.collector import collect_young, collector_paused
 from cohortdesk.core.dates import is_kept, outside_reason
-from cohortdesk.core.errors import NotFoundError
+from cohortdesk.core.errors import KnownError, NotFoundError
 from cohortdesk.core.importers.base import (
     ActivityRecord,
     ImportItem,
@@ -34,14 +34,15 @@ from cohortdesk.core.importers.base import (
 from cohortdesk.core.importers.registry import get_format
 from cohortdesk.core.metrics.terms import access_evidence_sql
 from cohortdesk.core.models import (
-    AccessIssue,
     AccessStatus,
     ActivityEvent,
+    Base,
     Cohort,
     ImportBatch,
-    MemberNote,
     Membership,
-    MotivationCheck,
+    Person,
+    StageChange,
+    StageChangeSource,
     utcnow,
 )
 from cohortdesk.core.schemas import (
@@ -51,10 +52,12 @@ from cohortdesk.core.schemas import (
     ImportPreviewRow,
     ImportSummary,
     ProposedStaff,
+    UndoneImport,
 )
 from cohortdesk.core.services.activity import rollups
 from cohortdesk.core.services.people.cohorts import delete_orphans
 from cohortdesk.core.services.people.identities import PeopleMatcher
+from cohortdesk.core.services.privacy.registry import REGISTRY
 from cohortdesk.core.storage.db import bulk_inserter
 from cohortdesk.core.text import plural
 
@@ -419,17 +422,25 @@ def list_batches(session: Session, cohort_id: int) -> list[ImportBatchRow]:
     ]
 
 
-def undo_batch(session: Session, batch_id: int, *, now: datetime | None = None) -> Changed[int]:
+def undo_batch(
+    session: Session, batch_id: int, *, now: datetime | None = None
+) -> Changed[UndoneImport]:
     """Remove exactly the events an import brought in, and the members it added who have
-    nothing else recorded (no events, notes, check-ins or access issues). Returns the number
-    of events removed; the cohort's roster and the list of cohorts (its counts) changed.
+    nothing else recorded (`_has_records`: any row made since that names them). Returns what
+    was removed and who was kept; the cohort's roster and the list of cohorts changed.
 
     Raises:
         NotFoundError: no such import.
+        KnownError: the import was undone already.
     """
     batch = session.get(ImportBatch, batch_id)
     if batch is None:
         raise NotFoundError(f"No import with id {batch_id}")
+    if batch.undone_at is not None:
+        raise KnownError(
+            f"The import {batch_id} of {batch.file_name} was undone already, on "
+            f"{batch.undone_at:%Y-%m-%d %H:%M} UTC"
+        )
     removed = _count_events(session, batch_id)
     rollups.forget_batch(session, batch_id)  # before the delete: it reads the days touched
     session.execute(
@@ -439,6 +450,9 @@ def undo_batch(session: Session, batch_id: int, *, now: datetime | None = None) 
     )
     added = list(session.scalars(select(Membership).where(Membership.import_batch_id == batch_id)))
     leaving: list[Membership] = [m for m in added if not _has_records(session, m)]
+    staying = [m for m in added if m not in leaving]
+    named = select(Person.id, Person.full_name).where(Person.id.in_([m.person_id for m in added]))
+    names: dict[int, str] = {row.id: row.full_name for row in session.execute(named)}
     person_ids = [m.person_id for m in leaving]
     for membership in leaving:
         session.delete(membership)
@@ -448,7 +462,13 @@ def undo_batch(session: Session, batch_id: int, *, now: datetime | None = None) 
     assert batch is not None
     batch.undone_at = now or utcnow()
     session.flush()
-    return Changed(value=removed, changes=imported_into(batch.cohort_id))
+    undone = UndoneImport(
+        file_name=batch.file_name,
+        events=removed,
+        people_removed=tuple(sorted(names[p] for p in person_ids)),
+        people_kept=tuple(sorted(names[m.person_id] for m in staying)),
+    )
+    return Changed(value=undone, changes=imported_into(batch.cohort_id))
 
 
 def imported_into(cohort_id: int) -> Changes:
@@ -456,15 +476,40 @@ def imported_into(cohort_id: int) -> Changes:
     return Changes(cohorts=True, rosters=frozenset({cohort_id}))
 
 
+#: rows an import itself makes about the people it adds: they go with the membership
+_MADE_BY_THE_IMPORT = frozenset({"memberships", "identities", "import_batches"})
+#: tables asked with their own conditions below
+_ASKED_APART = frozenset({"activity_events", "stage_changes"})
+
+
 def _has_records(session: Session, membership: Membership) -> bool:
-    checks = (
+    """Whether anything names this member besides what their import made: their events or
+    replies to them in the cohort, a stage change past joining, or any row of any table
+    pointing at the membership or the person (notes, check-ins, nudges, highlights,
+    mentoring...).
+
+    Every table the privacy registry lists is asked through its foreign keys, so a table
+    added later is covered without a change here. Derived counts have no foreign key.
+    """
+    checks = [
         exists().where(
             ActivityEvent.cohort_id == membership.cohort_id,
             (ActivityEvent.person_id == membership.person_id)
             | (ActivityEvent.replied_to_id == membership.person_id),
         ),
-        exists().where(MemberNote.membership_id == membership.id),
-        exists().where(MotivationCheck.membership_id == membership.id),
-        exists().where(AccessIssue.membership_id == membership.id),
-    )
+        exists().where(
+            StageChange.membership_id == membership.id,
+            StageChange.source != StageChangeSource.JOINED,
+        ),
+    ]
+    for table_name in REGISTRY:
+        table = Base.metadata.tables.get(table_name)
+        if table is None or table_name in _MADE_BY_THE_IMPORT | _ASKED_APART:
+            continue
+        for key in table.foreign_keys:
+            target = key.column.table.name
+            if target == "memberships":
+                checks.append(exists().where(key.parent == membership.id))
+            elif target == "people":
+                checks.append(exists().where(key.parent == membership.person_id))
     return any(session.scalar(select(check)) for check in checks)
