@@ -50,12 +50,29 @@ class AppPaths:
         backups and the settings, and nobody else on the computer should read them.
         """
         for folder in (self.data_dir, self.config_dir, self.backup_dir):
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            _make_private_folder(folder)
             try:
                 if folder.stat().st_mode & 0o077:
                     folder.chmod(0o700)
             except OSError:  # not ours to change (a shared portable folder): leave it
                 continue
+
+
+def _make_private_folder(folder: Path) -> None:
+    """Create `folder` and every missing folder above it owner-only (0700), whatever the
+    umask: `mkdir(parents=True)` would make the parents by the umask alone (0777 under 000),
+    `COHORTDESK_HOME` itself among them."""
+    missing: list[Path] = []
+    here = folder
+    while not here.exists() and here != here.parent:
+        missing.append(here)
+        here = here.parent
+    for path in reversed(missing):
+        try:
+            path.mkdir(mode=0o700)
+        except FileExistsError:
+            continue  # made meanwhile by another process: theirs to keep
+        path.chmod(0o700)
 
 
 def app_paths(environ: os._Environ[str] | dict[str, str] | None = None) -> AppPaths:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime
 from typing import Annotated, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -53,7 +54,25 @@ def _blank_to_none(value: str | None) -> str | None:
 TimeZoneName = Annotated[
     str, StringConstraints(strip_whitespace=True), AfterValidator(_check_timezone)
 ]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+#: line and paragraph separators (U+2028, U+2029): line breaks that are not controls
+_BREAKS = ("Zl", "Zp")
+
+
+def _check_name(value: str) -> str:
+    if any(unicodedata.category(c)[0] == "C" or unicodedata.category(c) in _BREAKS for c in value):
+        raise ValueError("a name cannot hold a line break, a tab or another control character")
+    return unicodedata.normalize("NFC", value)
+
+
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(_check_name),
+]
+"""A name as typed: one line, in one Unicode form (NFC), so "Café" typed two ways is one
+name; longer than 200 characters is refused, not cut."""
 Email = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=320), AfterValidator(_check_email)
 ]

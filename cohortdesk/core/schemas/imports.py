@@ -84,6 +84,7 @@ class ImportSummary(Frozen):
             "activity_first": self.activity_first.isoformat() if self.activity_first else None,
             "activity_last": self.activity_last.isoformat() if self.activity_last else None,
             "outside_dates": self.outside_dates,
+            "notes": list(self.notes),
         }
 
 

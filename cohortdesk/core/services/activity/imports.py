@@ -56,7 +56,7 @@ from cohortdesk.core.schemas import (
 )
 from cohortdesk.core.services.activity import rollups
 from cohortdesk.core.services.people.cohorts import delete_orphans
-from cohortdesk.core.services.people.identities import PeopleMatcher
+from cohortdesk.core.services.people.identities import MAX_NAME, PeopleMatcher
 from cohortdesk.core.services.privacy.registry import REGISTRY
 from cohortdesk.core.storage.db import bulk_inserter
 from cohortdesk.core.text import plural
@@ -255,6 +255,11 @@ def import_file(
                     progress(read)
         writer.flush()
         matcher.finish()
+    if matcher.shortened_names:
+        source.note(
+            f"{plural(matcher.shortened_names, 'name was', 'names were')} longer than "
+            f"{MAX_NAME} characters and shortened, ending in …"
+        )
     if matcher.matched_by_name_count:
         shown = ", ".join(matcher.matched_by_name)
         more = matcher.matched_by_name_count - len(matcher.matched_by_name)

@@ -6,6 +6,8 @@ move figures (dates, time zone), the cohort's roster too.
 
 from __future__ import annotations
 
+import unicodedata
+
 from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import Session
 
@@ -82,12 +84,13 @@ def find_cohort(session: Session, name: str) -> CohortRow:
     Raises:
         NotFoundError: no cohort has that name; the message lists the ones that exist.
     """
-    wanted = name.strip()
-    rows = _rows(session, Cohort.name == wanted) or _rows(
-        session, func.lower(Cohort.name) == wanted.lower()
-    )
+    wanted = unicodedata.normalize("NFC", name.strip())  # as names are stored (`schemas.Name`)
+    rows = _rows(session, Cohort.name == wanted)
     if rows:
         return rows[0]
+    same = _ids_named(session, wanted)
+    if same:
+        return _rows(session, Cohort.id == same[0])[0]
     known = [c.name for c in list_cohorts(session)]
     hint = f" Known cohorts: {', '.join(known)}" if known else " There are no cohorts yet."
     raise NotFoundError(f"No cohort named {wanted!r}.{hint}")
@@ -100,11 +103,16 @@ def _require(session: Session, cohort_id: int) -> Cohort:
     return cohort
 
 
+def _ids_named(session: Session, name: str) -> list[int]:
+    """The cohorts called `name` in any case, in any Unicode form. Compared in Python: SQL's
+    lower() knows only ASCII, so "Ångström" and "ÅNGSTRÖM" would be two names."""
+    wanted = unicodedata.normalize("NFC", name).casefold()
+    rows = session.execute(select(Cohort.id, Cohort.name).order_by(Cohort.id))
+    return [i for i, n in rows if unicodedata.normalize("NFC", n).casefold() == wanted]
+
+
 def _check_name_free(session: Session, name: str, except_id: int | None = None) -> None:
-    stmt = select(Cohort.id).where(func.lower(Cohort.name) == name.lower())
-    if except_id is not None:
-        stmt = stmt.where(Cohort.id != except_id)
-    if session.scalar(stmt) is not None:
+    if [i for i in _ids_named(session, name) if i != except_id]:
         raise ConflictError(f"A cohort named {name!r} already exists")
 
 

@@ -29,6 +29,8 @@ from cohortdesk.core.models import (
 )
 from cohortdesk.core.services.people.members import JOINED_REASON
 
+#: the longest name kept, as everywhere a name is typed (`schemas.Name`)
+MAX_NAME = 200
 #: names the preview lists at most
 NEW_NAMES_SHOWN = 200
 
@@ -74,6 +76,8 @@ class PeopleMatcher:
         #: people found by their name alone (the row's email or id was new): for the summary
         self.matched_by_name: list[str] = []
         self.matched_by_name_count = 0
+        #: names longer than a name may be, shortened (the summary says how many)
+        self.shortened_names = 0
         self._members: set[int] = set()
         self._by_email: dict[str, int] = {}
         self._by_name: dict[str, int | None] = {}
@@ -164,13 +168,21 @@ class PeopleMatcher:
         if key.email and known and known.casefold() != key.email.casefold():
             return True
         if key.source_id:
-            theirs = {i for p, s, i in self._known_ids if p == person_id and s == self._source}
+            kind = _id_kind(key.source_id)
+            theirs = {
+                i
+                for p, s, i in self._known_ids
+                if p == person_id and s == self._source and _id_kind(i) == kind
+            }
             return bool(theirs) and key.source_id not in theirs
         return False
 
     def _create(self, key: PersonKey) -> int:
         name = key.name or (f"{self._label} {key.source_id}" if key.source_id else None)
-        name = (name or (key.email.split("@")[0] if key.email else self._label))[:200]
+        name = name or (key.email.split("@")[0] if key.email else self._label)
+        if len(name) > MAX_NAME:
+            self.shortened_names += 1
+            name = name[: MAX_NAME - 1] + "…"
         person_id = self._insert(
             Person.__table__,  # type: ignore[arg-type]
             {"full_name": name, "email": key.email, "expertise": "", "created_at": self._now},
@@ -264,3 +276,11 @@ class PeopleMatcher:
         if self._stage_rows:
             self._session.execute(insert(StageChange), self._stage_rows)
             self._stage_rows = []
+
+
+def _id_kind(external_id: str) -> str:
+    """What kind of id this is on its platform: a Moodle user id and an xAPI account of one
+    site are comparable, an xAPI mailbox and account are two ways to name one person."""
+    if external_id.startswith("account:"):
+        return external_id.split("|", 1)[0]
+    return external_id.split(":", 1)[0] if ":" in external_id else ""
