@@ -101,3 +101,20 @@ def test_no_planted_word_reaches_a_pseudonymised_export(
     written = "\n".join(_text(p) for p in tmp_path.iterdir() if p.is_file())
     leaked = [field for field, word in PLANTED.items() if word.lower() in written.lower()]
     assert leaked == [], leaked
+
+
+def test_a_pdf_of_a_cohort_too_large_for_paper_is_refused_at_once(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    planted: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A 100,000-member PDF ran past two minutes with nothing to show; it is refused before
+    # any work, with what to export instead, and no file is left.
+    from cohortdesk.core.exporters import run as export_run
+
+    monkeypatch.setattr(export_run, "PDF_MAX_MEMBERS", 0)
+    out = tmp_path / "report.pdf"
+    code, _, err = run(capsys, "export", "pdf", "--cohort", planted, "-o", str(out))
+    assert code == 1 and "csv or xlsx" in err and len(err.strip().splitlines()) == 1, err
+    assert not out.exists()

@@ -11,14 +11,17 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from cohortdesk.core.errors import KnownError
 from cohortdesk.core.exporters import csv_export, records
 from cohortdesk.core.exporters.pdf_export import export_pdf
 from cohortdesk.core.exporters.report_data import report_data
 from cohortdesk.core.exporters.tabular import member_columns, preview_rows
 from cohortdesk.core.exporters.xapi_export import export_xapi
 from cohortdesk.core.exporters.xlsx_export import export_xlsx
+from cohortdesk.core.models import Membership
 from cohortdesk.core.progress import JobProgress, step
 from cohortdesk.core.schemas import ExportFormat, ExportOptions, ExportPreview, ExportResult
 from cohortdesk.core.storage.db import Database
@@ -59,6 +62,23 @@ def preview(
     )
 
 
+#: the most members a PDF report is made for: past it, its member table runs to hundreds of
+#: pages and its network to a blot, and making it takes minutes with nothing to show
+PDF_MAX_MEMBERS = 5_000
+
+
+def _check_pdf_size(session: Session, cohort_id: int) -> None:
+    """Refuse, before any work, a PDF report of a cohort too large to read on paper."""
+    members = session.scalar(
+        select(func.count()).select_from(Membership).where(Membership.cohort_id == cohort_id)
+    )
+    if members and members > PDF_MAX_MEMBERS:
+        raise KnownError(
+            f"The PDF report is made for cohorts of up to {PDF_MAX_MEMBERS:,} members; this one "
+            f"has {members:,}. Export csv or xlsx for everyone's records."
+        )
+
+
 def export_cohort(
     session: Session,
     cohort_id: int,
@@ -76,6 +96,8 @@ def export_cohort(
         KnownError: the file cannot be written (named in the message).
         Whatever `progress` raises: the export stops and leaves no file behind.
     """
+    if format is ExportFormat.PDF:
+        _check_pdf_size(session, cohort_id)
     data = records.collect(session, cohort_id, options, now=now)
     done = 0
 
