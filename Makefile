@@ -65,7 +65,11 @@ COHORTDESK_FUZZ_EXAMPLES ?= 500
 stress: check-qt
 	COHORTDESK_CRASH_KILLS=$(COHORTDESK_CRASH_KILLS) COHORTDESK_FUZZ_EXAMPLES=$(COHORTDESK_FUZZ_EXAMPLES) \
 	COHORTDESK_FUZZ_RANDOM=1 QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q -p no:cacheprovider \
-	  tests/safety/test_crash.py tests/safety/test_hostile_input.py
+	  tests/safety/test_crash.py tests/safety/test_hostile_input.py \
+	  tests/safety/test_extreme_dates.py tests/safety/test_terminal_output.py \
+	  tests/safety/test_rollup_check.py tests/safety/test_erase_mentions.py \
+	  tests/safety/test_same_name.py tests/safety/test_names_and_folders.py \
+	  tests/safety/test_crafted_backup.py
 
 bench: check-qt
 	@mkdir -p .bench

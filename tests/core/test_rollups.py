@@ -163,32 +163,15 @@ def test_the_sql_local_day_is_the_day_on_the_wall_clock(db: Database, zone_name:
     for moment in moments[:40]:
         midnight = datetime.combine(moment.astimezone(zone).date(), datetime.min.time(), zone)
         moments += [midnight.astimezone(UTC), midnight.astimezone(UTC) - timedelta(microseconds=1)]
-    with db.write() as session:
-        cohort = make_cohort(session, timezone=zone_name)
-        person_id = person_of(session, add(session, cohort.id, "Ann Lee"))
-        session.add_all(
-            ActivityEvent(
-                cohort_id=cohort.id, person_id=person_id, occurred_at=m, kind=EventKind.VIEW
-            )
-            for m in moments
-        )
-        session.flush()
-        days = rollups.utc_days(session, ActivityEvent.cohort_id == cohort.id)
-        day = rollups.local_day(ActivityEvent.occurred_at, zone, days)
-        found = session.execute(select(ActivityEvent.occurred_at, day)).all()
-    assert len(found) == len(moments)
-    for moment, number in found:
-        assert LocalDay.number(moment.astimezone(zone).date()) == number, moment
+    _assert_placed_on_their_wall_clock_days(db, zone_name, moments)
 
 
-@pytest.mark.parametrize("zone_name", ZONES)
-def test_sparse_days_across_the_kept_range_are_placed_exactly(db: Database, zone_name: str) -> None:
-    # A few events centuries apart: only their days are sampled, and each must still land on
-    # its wall-clock day, on both sides of every change of clocks near them.
+def _assert_placed_on_their_wall_clock_days(
+    db: Database, zone_name: str, moments: list[datetime]
+) -> None:
+    """Store `moments` as events of one cohort in `zone_name`; the SQL local day of each must
+    be its day on the wall clock, with no more clock stretches than two per day sampled."""
     zone = ZoneInfo(zone_name)
-    rng = random.Random(zone_name)
-    lo, hi = datetime(1900, 1, 2, tzinfo=UTC), datetime(2200, 12, 30, tzinfo=UTC)
-    moments = [lo + (hi - lo) * rng.random() for _ in range(25)]
     with db.write() as session:
         cohort = make_cohort(session, timezone=zone_name)
         person_id = person_of(session, add(session, cohort.id, "Ann Lee"))
@@ -203,8 +186,19 @@ def test_sparse_days_across_the_kept_range_are_placed_exactly(db: Database, zone
         assert len(rollups.zone_stretches(zone, days)) <= 1 + 2 * len(days)
         day = rollups.local_day(ActivityEvent.occurred_at, zone, days)
         found = session.execute(select(ActivityEvent.occurred_at, day)).all()
+    assert len(found) == len(moments)
     for moment, number in found:
         assert LocalDay.number(moment.astimezone(zone).date()) == number, moment
+
+
+@pytest.mark.parametrize("zone_name", ZONES)
+def test_sparse_days_across_the_kept_range_are_placed_exactly(db: Database, zone_name: str) -> None:
+    # A few events centuries apart: only their days are sampled, and each must still land on
+    # its wall-clock day, on both sides of every change of clocks near them.
+    rng = random.Random(zone_name)
+    lo, hi = datetime(1900, 1, 2, tzinfo=UTC), datetime(2200, 12, 30, tzinfo=UTC)
+    moments = [lo + (hi - lo) * rng.random() for _ in range(25)]
+    _assert_placed_on_their_wall_clock_days(db, zone_name, moments)
 
 
 def test_every_kind_has_a_column_and_the_migration_agrees() -> None:
