@@ -209,6 +209,21 @@ CSV_FORMATS = ["moodle-log", "moodle-forum", "activity-csv", "roster"]
 
 
 @pytest.mark.parametrize("format_name", CSV_FORMATS)
+@pytest.mark.parametrize("bom", [b"\xfe\xff", b"\xff\xfe"], ids=["utf-16-be", "utf-16-le"])
+@FUZZ
+@given(tail=st.binary(max_size=64))
+def test_a_utf16_mark_over_bytes_that_are_not_utf16_is_rejected(
+    format_name: str, bom: bytes, tmp_path: Path, tail: bytes
+) -> None:
+    # A byte-order mark in front of a UTF-8 export (or of anything) used to escape as a
+    # UnicodeDecodeError: it is read as UTF-16, or refused with the file and a reason.
+    name, seed = SEEDS[format_name][0]
+    path = tmp_path / name
+    path.write_bytes(bom + seed[:200] + tail)
+    _expect_clean_outcome(path, format_name)
+
+
+@pytest.mark.parametrize("format_name", CSV_FORMATS)
 @FUZZ
 @given(data=st.data())
 def test_a_real_header_over_hostile_cells_is_imported_or_rejected(

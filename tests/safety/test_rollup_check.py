@@ -39,8 +39,8 @@ DAMAGE = {
     "a reply count changed": "UPDATE daily_replies SET count = count + 3 WHERE "
     "(from_person_id, day) = (SELECT from_person_id, day FROM daily_replies ORDER BY day DESC "
     "LIMIT 1)",
-    "a row too many": "INSERT INTO daily_totals SELECT cohort_id, day + 400, events, posts, "
-    "replies, reactions, views, logins, shares, attendances, submissions, words "
+    "a row too many": "INSERT OR IGNORE INTO daily_totals SELECT cohort_id, day + 400, events, "
+    "posts, replies, reactions, views, logins, shares, attendances, submissions, words "
     "FROM daily_totals LIMIT 1",
     "one day gone": "DELETE FROM daily_activity WHERE day = (SELECT min(day) FROM daily_activity)",
 }

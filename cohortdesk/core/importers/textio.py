@@ -35,6 +35,7 @@ def detect_encoding(source: SourceFile) -> str:
     """
     with source.path.open("rb") as handle:
         if handle.read(2) in _UTF16_BOMS:
+            _check_utf16(source)
             return "utf-16"
     decoder = codecs.getincrementaldecoder("utf-8")()
     utf8 = True
@@ -69,6 +70,24 @@ def detect_encoding(source: SourceFile) -> str:
         except UnicodeDecodeError:
             return "latin-1"
     return "cp1252"
+
+
+def _check_utf16(source: SourceFile) -> None:
+    """Refuse a file whose UTF-16 byte-order mark is not followed by UTF-16 text (a mangled
+    or mislabelled file), naming the row the text breaks on."""
+    decoder = codecs.getincrementaldecoder("utf-16")()
+    rows = 1
+    with source.path.open("rb") as handle:
+        try:
+            while chunk := handle.read(_CHUNK):
+                rows += decoder.decode(chunk).count("\n")
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError as exc:
+            raise source.reject(
+                rows,
+                f"the file starts as UTF-16 text but is not ({exc.reason}): save it again as "
+                "CSV (UTF-8) and import that",
+            ) from exc
 
 
 def decode_head(head: bytes) -> str:
