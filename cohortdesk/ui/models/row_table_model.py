@@ -8,6 +8,7 @@ database id use `RowTableModel`; rows without one (a file's preview) `ReadOnlyTa
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Sequence
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -65,8 +66,10 @@ class ReadOnlyTableModel(QAbstractTableModel, Generic[RowT]):
         """The row's database id, for `ID_ROLE`: rows here have none."""
         return None
 
+    @abstractmethod
     def display(self, row: RowT, column: int) -> str:
-        raise NotImplementedError
+        """The cell's text: every table says what its columns show (mypy refuses a model
+        that does not)."""
 
     def tooltip(self, row: RowT, column: int) -> str | None:
         return None
