@@ -16,7 +16,7 @@ from types import TracebackType
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from cohortdesk import __version__
+from cohortdesk import APP_ID, __version__
 from cohortdesk.core.collector import freeze_startup_objects
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.paths import AppPaths, app_paths, database_url
@@ -42,7 +42,7 @@ def ensure_application() -> QApplication:
     app.setApplicationDisplayName("cohortdesk")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("cohortdesk")
-    app.setDesktopFileName("cohortdesk")
+    app.setDesktopFileName(APP_ID)
     app.setWindowIcon(QIcon(app_icon()))
     return app
 
