@@ -17,6 +17,9 @@ from cohortdesk.core.paths import AppPaths, app_paths
 from cohortdesk.core.storage import migrate
 from cohortdesk.core.storage.db import Database
 
+# The session's PostgreSQL server (`pg_server`) and a fresh database on it (`pg_url`).
+from tests.pg_server import pg_server, pg_url  # noqa: F401
+
 SHARED_REAL = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "real"
 
 # No test depends on how fast the machine is: Hypothesis would otherwise fail an example that
