@@ -28,6 +28,7 @@ from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.icons import app_icon
 from cohortdesk.ui.main_window import MainWindow
 from cohortdesk.ui.single_instance import SingleInstance, bring_to_front
+from cohortdesk.ui.startup_probe import StartupProbe
 from cohortdesk.ui.tasks import TaskRunner
 from cohortdesk.ui.views.recovery_dialog import open_or_recover
 
@@ -115,6 +116,9 @@ def _run_window(app: QApplication, url: str, paths: AppPaths, instance: SingleIn
     sys.excepthook = _show_bug
     context = build_context(db, paths)
     window = MainWindow(context)
+    probe = StartupProbe.from_environment(window)
+    if probe is not None:
+        window.first_screen_filled.connect(probe.ready)
     instance.activation_requested.connect(lambda: bring_to_front(window))
     window.show()
     freeze_startup_objects()

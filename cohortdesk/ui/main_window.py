@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Slot
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -58,6 +58,10 @@ PAGE_COHORTS = 1
 
 class MainWindow(QMainWindow):
     """The one window of an open database."""
+
+    first_screen_filled = Signal(int)
+    """The first screen shows its data: Today with the cohort's learners (their number), or
+    the welcome page (0) when there is no cohort yet."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -171,6 +175,7 @@ class MainWindow(QMainWindow):
         self.today.empty_guide.import_requested.connect(self.import_file)
         self.today.empty_guide.add_people_requested.connect(self.add_member)
         self.roster.roster_loaded.connect(self._roster_loaded)
+        self.today.today_loaded.connect(self._today_loaded)
         self.member_panel.status_message.connect(self.say)
         self.pages.status_message.connect(self.say)
         self.member_panel.member_removed.connect(lambda _mid: self._update_actions())
@@ -221,6 +226,8 @@ class MainWindow(QMainWindow):
 
     def _cohorts_arrived(self, rows: list[CohortRow], total: int, select_id: int | None) -> None:
         self.stack.setCurrentIndex(PAGE_WELCOME if total == 0 else PAGE_COHORTS)
+        if total == 0:
+            self.first_screen_filled.emit(0)
         self.cohort_list.set_cohorts(rows, select_id)
         self.as_of_bar.show_cohort(self.cohort_list.current_row())  # its dates may have changed
         self._update_actions()
@@ -371,6 +378,12 @@ class MainWindow(QMainWindow):
             self.roster.select_member(self._select_member_after_load)
             self._select_member_after_load = None
         self._update_actions()
+
+    @Slot(int)
+    def _today_loaded(self, cohort_id: int) -> None:
+        cohort = self.cohort_list.current_row()
+        if cohort is not None and cohort.id == cohort_id:
+            self.first_screen_filled.emit(cohort.learners)
 
     @Slot(object)
     def _member_selected(self, membership_id: int | None) -> None:
