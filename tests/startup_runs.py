@@ -51,10 +51,19 @@ class StartupRun:
 
 
 def environment(home: Path) -> dict[str, str]:
-    """The environment of a headless start on the data folder `home`."""
+    """The environment of a headless start on the data folder `home`.
+
+    Bytecode is cached (beside `home`, not in the checkout) as an installed cohortdesk's is:
+    compiling every module on every start would be most of what is measured.
+    """
     env = dict(os.environ)
-    env.update(QT_QPA_PLATFORM="offscreen", COHORTDESK_HOME=str(home))
+    env.update(
+        QT_QPA_PLATFORM="offscreen",
+        COHORTDESK_HOME=str(home),
+        PYTHONPYCACHEPREFIX=str(home.parent / "pycache"),
+    )
     env.pop("COHORTDESK_DB", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 
