@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cohortdesk.cli import mentoring as cli_mentoring
 from cohortdesk.cli.common import positive, print_json, print_table
+from cohortdesk.core.enums import EventKind
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.importers.activity_csv import parse_mapping
 from cohortdesk.core.importers.base import ImportOptions
 from cohortdesk.core.importers.registry import FORMATS
-from cohortdesk.core.models import EventKind
 from cohortdesk.core.paths import app_paths
 from cohortdesk.core.schemas import ImportSummary
 from cohortdesk.core.services.activity import imports

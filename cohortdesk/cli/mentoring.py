@@ -38,10 +38,10 @@ from cohortdesk.cli.common import (
     print_table,
     print_written,
 )
+from cohortdesk.core.enums import HighlightKind
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.exporters import manager_summary
 from cohortdesk.core.metrics.period import today_in
-from cohortdesk.core.models import HighlightKind
 from cohortdesk.core.schemas import CohortRow, validated
 from cohortdesk.core.schemas.mentoring import GroupInput, HighlightInput
 from cohortdesk.core.services.dashboards import highlights

@@ -13,8 +13,8 @@ import argparse
 from typing import Any
 
 from cohortdesk.cli.common import add_as_of, as_of_day, print_json, print_table
+from cohortdesk.core.enums import NudgeStatus
 from cohortdesk.core.metrics.period import cohort_period
-from cohortdesk.core.models import NudgeStatus
 from cohortdesk.core.rendering import day_label
 from cohortdesk.core.schemas import NudgeRow
 from cohortdesk.core.services.messaging import nudges

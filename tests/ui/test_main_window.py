@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from cohortdesk.core import localzone
-from cohortdesk.core.models import Role
+from cohortdesk.core.enums import Role
 from cohortdesk.core.schemas import CohortInput, MemberInput
 from cohortdesk.core.services.people import cohorts, members
 from cohortdesk.core.storage.db import Database

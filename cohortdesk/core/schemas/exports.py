@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, model_validator
 
-from cohortdesk.core.models import AccessStatus, Role
+from cohortdesk.core.enums import AccessStatus, Role
 from cohortdesk.core.schemas.fields import Frozen, KeptDate
 from cohortdesk.core.text import plural
 

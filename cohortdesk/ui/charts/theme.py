@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QWidget
 
-from cohortdesk.core.models import AccessStatus, EventKind, Role
+from cohortdesk.core.enums import AccessStatus, EventKind, Role
 from cohortdesk.core.stages import stage
 from cohortdesk.ui import format as fmt
 

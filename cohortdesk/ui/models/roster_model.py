@@ -8,8 +8,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from cohortdesk.core.enums import Role
 from cohortdesk.core.metrics.period import is_silent
-from cohortdesk.core.models import Role
 from cohortdesk.core.schemas import AttentionSettings, MemberRow
 from cohortdesk.core.stages import stage
 from cohortdesk.ui import format as fmt

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from cohortdesk.core.collector import collect_young, collector_paused
-from cohortdesk.core.models import Role
+from cohortdesk.core.enums import Role
 from cohortdesk.core.network_layout import Positions, network_layout
 from cohortdesk.core.schemas import CohortRow, MemberRow
 from cohortdesk.core.schemas.dashboard import CohortDashboard, ReplyNetwork

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from cohortdesk.core.models import HighlightKind
+from cohortdesk.core.enums import HighlightKind
 from cohortdesk.core.schemas import CohortRow
 from cohortdesk.core.schemas.mentoring import HighlightRow
 from cohortdesk.core.services.activity import participation

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
-from cohortdesk.core.models import NudgeStatus
+from cohortdesk.core.enums import NudgeStatus
 from cohortdesk.core.schemas import NudgeRow
 from cohortdesk.core.services.messaging import nudges
 from cohortdesk.ui import format as fmt

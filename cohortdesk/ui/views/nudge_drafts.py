@@ -6,7 +6,7 @@ No widget here: the dialog shows what this holds and tells it what the user did.
 
 from __future__ import annotations
 
-from cohortdesk.core.models import NudgeChannel
+from cohortdesk.core.enums import NudgeChannel
 from cohortdesk.core.schemas import RenderedMessage, TemplateRow
 from cohortdesk.core.services.messaging.sending import Draft, Loaded, Recipient, Rendered
 from cohortdesk.ui.message_labels import CHANNEL_LABELS

@@ -17,8 +17,8 @@ import shiboken6
 from PySide6.QtCore import QObject, Signal
 from sqlalchemy.orm import Session
 
+from cohortdesk.core.enums import NudgeChannel
 from cohortdesk.core.errors import KnownError
-from cohortdesk.core.models import NudgeChannel
 from cohortdesk.core.schemas import CohortRow
 from cohortdesk.core.services.messaging import sending
 from cohortdesk.core.services.messaging.sending import Draft

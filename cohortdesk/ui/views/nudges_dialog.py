@@ -8,8 +8,8 @@ import shiboken6
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QSplitter, QWidget
 
+from cohortdesk.core.enums import NudgeStatus
 from cohortdesk.core.errors import KnownError
-from cohortdesk.core.models import NudgeStatus
 from cohortdesk.core.schemas import CohortRow, NudgeOutcome, NudgeRow
 from cohortdesk.core.services.messaging import nudges
 from cohortdesk.ui import format as fmt

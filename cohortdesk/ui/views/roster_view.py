@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from cohortdesk.core.enums import Role
 from cohortdesk.core.errors import NotFoundError
-from cohortdesk.core.models import Role
 from cohortdesk.core.schemas import AttentionSettings, CohortRow, MemberRow
 from cohortdesk.core.services.activity import participation
 from cohortdesk.core.services.attention.rules import get_rules

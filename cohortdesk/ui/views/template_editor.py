@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from cohortdesk.core.models import Role, TemplatePurpose
+from cohortdesk.core.enums import Role, TemplatePurpose
 from cohortdesk.core.rendering import PLACEHOLDERS, TemplateError, check
 from cohortdesk.core.schemas import (
     MemberRow,

@@ -48,14 +48,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from cohortdesk.core.enums import AccessStatus, TemplatePurpose
 from cohortdesk.core.errors import NotFoundError
 from cohortdesk.core.metrics.period import cohort_period, days_silent, is_silent
 from cohortdesk.core.metrics.terms import reads_without_posting
-from cohortdesk.core.models import (
-    AccessStatus,
-    Cohort,
-    TemplatePurpose,
-)
+from cohortdesk.core.models import Cohort
 from cohortdesk.core.rendering import TemplateError, day_label, render_message
 from cohortdesk.core.schemas import (
     AttentionItem,

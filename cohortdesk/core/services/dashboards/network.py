@@ -25,7 +25,7 @@ import networkx as nx
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from cohortdesk.core.models import AccessStatus, Role
+from cohortdesk.core.enums import AccessStatus, Role
 from cohortdesk.core.models.rollups import REPLIES
 from cohortdesk.core.schemas.dashboard import (
     NetworkEdge,

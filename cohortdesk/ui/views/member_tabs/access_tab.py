@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout
 
-from cohortdesk.core.models import AccessStatus
+from cohortdesk.core.enums import AccessStatus
 from cohortdesk.core.schemas import MemberDetail
 from cohortdesk.core.services.people import tracking
 from cohortdesk.ui import format as fmt

@@ -11,7 +11,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from cohortdesk.core.models import Role
+from cohortdesk.core.enums import Role
 from cohortdesk.core.schemas import MemberDetail, MemberEvidence, NudgeRow
 from cohortdesk.core.services.attention import evidence
 from cohortdesk.core.services.messaging import nudges
