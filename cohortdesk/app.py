@@ -13,6 +13,7 @@ import traceback
 from datetime import date
 from types import TracebackType
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -20,7 +21,6 @@ from cohortdesk import APP_ID, __version__
 from cohortdesk.core.collector import freeze_startup_objects
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.paths import AppPaths, app_paths, database_url
-from cohortdesk.core.services.messaging import templates
 from cohortdesk.core.settings import load_settings
 from cohortdesk.core.storage.db import Database
 from cohortdesk.ui.changes import ChangeNotifier
@@ -28,7 +28,7 @@ from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.icons import app_icon
 from cohortdesk.ui.main_window import MainWindow
 from cohortdesk.ui.single_instance import SingleInstance, bring_to_front
-from cohortdesk.ui.startup_probe import StartupProbe
+from cohortdesk.ui.startup_probe import FirstPaint, StartupProbe
 from cohortdesk.ui.tasks import TaskRunner
 from cohortdesk.ui.views.recovery_dialog import open_or_recover
 
@@ -107,25 +107,34 @@ def _run_window(app: QApplication, url: str, paths: AppPaths, instance: SingleIn
     db = open_or_recover(url, paths)
     if db is None:
         return 1
-    try:
-        templates.add_builtin_templates(db)
-    except KnownError as exc:
-        db.dispose()
-        QMessageBox.critical(None, "cohortdesk", f"cohortdesk cannot open its database.\n\n{exc}")
-        return 1
     sys.excepthook = _show_bug
     context = build_context(db, paths)
-    window = MainWindow(context)
+    window = MainWindow(context, load=False)
     probe = StartupProbe.from_environment(window)
     if probe is not None:
         window.first_screen_filled.connect(probe.ready)
     instance.activation_requested.connect(lambda: bring_to_front(window))
+    # The window paints first; what it shows is read once it has (see `_load`).
+    FirstPaint(window, lambda: QTimer.singleShot(0, lambda: _load(app, window)))
     window.show()
-    freeze_startup_objects()
-    window.data_actions.start_up()
-    window.messaging.ask_about_drafts()
     try:
         return app.exec()
     finally:
         context.runner.shutdown()
         db.dispose()
+
+
+def _load(app: QApplication, window: MainWindow) -> None:
+    """After the first paint: the start-up chores, then the cohorts and their Today."""
+    from cohortdesk.core.services.messaging import templates
+
+    try:
+        templates.add_builtin_templates(window.context.db)
+    except KnownError as exc:
+        QMessageBox.critical(window, "cohortdesk", f"cohortdesk cannot open its database.\n\n{exc}")
+        app.exit(1)
+        return
+    window.start_loading()
+    window.data_actions.start_up()
+    window.messaging.ask_about_drafts()
+    freeze_startup_objects()

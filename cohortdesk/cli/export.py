@@ -9,10 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from cohortdesk.cli.common import add_as_of, as_of_day, iso_date, print_written
-from cohortdesk.core import exporters
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.schemas import ExportFormat, ExportOptions, validated
-from cohortdesk.core.services.people import cohorts
 from cohortdesk.core.storage.db import Database
 
 EXPORT_KEY_ENV = "COHORTDESK_EXPORT_KEY"
@@ -87,6 +85,9 @@ def add_parsers(commands: Any) -> None:
 
 
 def cmd_export(args: argparse.Namespace, db: Database) -> int:
+    from cohortdesk.core import exporters
+    from cohortdesk.core.services.people import cohorts
+
     key = args.key if args.key is not None else os.environ.get(EXPORT_KEY_ENV) or None
     if key is not None and not args.pseudonymise:
         raise KnownError("--key only makes sense with --pseudonymise")

@@ -18,9 +18,6 @@ from cohortdesk.core.importers.base import ImportOptions
 from cohortdesk.core.importers.registry import FORMATS
 from cohortdesk.core.paths import app_paths
 from cohortdesk.core.schemas import ImportSummary
-from cohortdesk.core.services.activity import imports
-from cohortdesk.core.services.activity.importing import ImportRequest, run_import
-from cohortdesk.core.services.people import cohorts
 from cohortdesk.core.storage.db import Database
 
 
@@ -80,6 +77,9 @@ def _zone(name: str) -> ZoneInfo:
 
 
 def cmd_import(args: argparse.Namespace, db: Database) -> int:
+    from cohortdesk.core.services.activity.importing import ImportRequest, run_import
+    from cohortdesk.core.services.people import cohorts
+
     if args.format == cli_mentoring.REVIEW_NOTES:
         return cli_mentoring.cmd_import_review_notes(args, db)
     with db.read() as session:
@@ -154,6 +154,9 @@ def _tell_next_steps(args: argparse.Namespace, summary: ImportSummary, cohort: s
 
 
 def cmd_imports(args: argparse.Namespace, db: Database) -> int:
+    from cohortdesk.core.services.activity import imports
+    from cohortdesk.core.services.people import cohorts
+
     if args.imports_command == "undo":
         with db.write() as session:
             undone = imports.undo_batch(session, args.batch_id).value

@@ -16,15 +16,8 @@ from collections.abc import Callable
 from typing import Any
 
 from cohortdesk.cli.common import add_as_of, as_of_day, iso_date, print_json, print_table
-from cohortdesk.core.metrics.period import cohort_period
 from cohortdesk.core.rendering import day_label
 from cohortdesk.core.schemas import MemberRow
-from cohortdesk.core.services.activity import participation
-from cohortdesk.core.services.attention import attention
-from cohortdesk.core.services.attention.groups import needing_you
-from cohortdesk.core.services.dashboards.report import cohort_report
-from cohortdesk.core.services.dashboards.story import sentence
-from cohortdesk.core.services.people import cohorts
 from cohortdesk.core.storage.db import Database
 from cohortdesk.core.text import plural
 
@@ -93,6 +86,10 @@ def member_json(row: MemberRow) -> dict[str, Any]:
 
 
 def cmd_status(args: argparse.Namespace, db: Database) -> int:
+    from cohortdesk.core.metrics.period import cohort_period
+    from cohortdesk.core.services.activity import participation
+    from cohortdesk.core.services.people import cohorts
+
     with db.read() as session:
         cohort = cohorts.find_cohort(session, args.cohort)
         period = cohort_period(session, cohort.id, as_of=as_of_day(args.as_of))
@@ -127,6 +124,11 @@ def cmd_status(args: argparse.Namespace, db: Database) -> int:
 
 
 def cmd_attention(args: argparse.Namespace, db: Database) -> int:
+    from cohortdesk.core.metrics.period import cohort_period
+    from cohortdesk.core.services.attention import attention
+    from cohortdesk.core.services.attention.groups import needing_you
+    from cohortdesk.core.services.people import cohorts
+
     with db.read() as session:
         cohort = cohorts.find_cohort(session, args.cohort)
         as_of = cohort_period(session, cohort.id, as_of=as_of_day(args.as_of)).as_of
@@ -162,6 +164,10 @@ def cmd_attention(args: argparse.Namespace, db: Database) -> int:
 
 
 def cmd_report(args: argparse.Namespace, db: Database) -> int:
+    from cohortdesk.core.services.dashboards.report import cohort_report
+    from cohortdesk.core.services.dashboards.story import sentence
+    from cohortdesk.core.services.people import cohorts
+
     with db.read() as session:
         cohort = cohorts.find_cohort(session, args.cohort)
         report = cohort_report(

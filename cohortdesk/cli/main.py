@@ -24,9 +24,7 @@ from cohortdesk.cli import nudges as cli_nudges
 from cohortdesk.cli.terminal import safe_output
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.paths import app_paths, database_url
-from cohortdesk.core.services.messaging import templates
 from cohortdesk.core.storage.db import Database
-from cohortdesk.core.storage.migrate import open_database
 
 PROG = "cohortdesk"
 
@@ -58,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _open(args: argparse.Namespace) -> Database:
+    from cohortdesk.core.services.messaging import templates
+    from cohortdesk.core.storage.migrate import open_database
+
     paths = app_paths()
     paths.ensure()
     db = open_database(database_url(paths, args.db), paths.backup_dir)

@@ -40,13 +40,8 @@ from cohortdesk.cli.common import (
 )
 from cohortdesk.core.enums import HighlightKind
 from cohortdesk.core.errors import KnownError
-from cohortdesk.core.exporters import manager_summary
-from cohortdesk.core.metrics.period import today_in
 from cohortdesk.core.schemas import CohortRow, validated
 from cohortdesk.core.schemas.mentoring import GroupInput, HighlightInput
-from cohortdesk.core.services.dashboards import highlights
-from cohortdesk.core.services.mentoring import mentor_overview, mentoring, review_notes, review_pack
-from cohortdesk.core.services.people import cohorts, expertise
 from cohortdesk.core.storage.db import Database
 
 REVIEW_NOTES = "review-notes"
@@ -142,6 +137,9 @@ def add_parsers(commands: Any) -> None:
 
 def _cohort(session: Session, name: str | None) -> CohortRow:
     """The named cohort; unnamed, the review pack's, or the only one there is."""
+    from cohortdesk.core.services.mentoring import review_pack
+    from cohortdesk.core.services.people import cohorts
+
     if name:
         return cohorts.find_cohort(session, name)
     info = review_pack.pack_info(session)
@@ -154,6 +152,8 @@ def _cohort(session: Session, name: str | None) -> CohortRow:
 
 
 def _mentor(session: Session, cohort: CohortRow, who: str | None) -> int:
+    from cohortdesk.core.services.mentoring import mentoring, review_pack
+
     if who:
         return mentoring.find_member(session, cohort.id, who)
     info = review_pack.pack_info(session)
@@ -166,6 +166,9 @@ def _mentor(session: Session, cohort: CohortRow, who: str | None) -> int:
 
 
 def cmd_mentor(args: argparse.Namespace, db: Database) -> int:
+    from cohortdesk.core.services.mentoring import mentoring, review_notes
+    from cohortdesk.core.services.people import cohorts
+
     command = args.mentor_command
     if command == "assign":
         return _assign(args, db)
@@ -189,6 +192,9 @@ def cmd_mentor(args: argparse.Namespace, db: Database) -> int:
 
 
 def _assign(args: argparse.Namespace, db: Database) -> int:
+    from cohortdesk.core.services.mentoring import mentoring
+    from cohortdesk.core.services.people import cohorts
+
     with db.write() as session:
         cohort = cohorts.find_cohort(session, args.cohort)
         mentor = mentoring.find_member(session, cohort.id, args.mentor)
@@ -211,6 +217,9 @@ def _assign(args: argparse.Namespace, db: Database) -> int:
 
 
 def _list_mentors(args: argparse.Namespace, db: Database) -> int:
+    from cohortdesk.core.services.mentoring import mentoring
+    from cohortdesk.core.services.people import cohorts
+
     with db.read() as session:
         cohort = cohorts.find_cohort(session, args.cohort)
         mentors = mentoring.list_mentors(session, cohort.id)
@@ -255,6 +264,8 @@ def _list_mentors(args: argparse.Namespace, db: Database) -> int:
 
 
 def _view(args: argparse.Namespace, db: Database) -> int:
+    from cohortdesk.core.services.mentoring import mentor_overview
+
     with db.read() as session:
         cohort = _cohort(session, args.cohort)
         mentor = _mentor(session, cohort, args.mentor)
@@ -306,6 +317,9 @@ def _view(args: argparse.Namespace, db: Database) -> int:
 
 
 def cmd_review_pack(args: argparse.Namespace, db: Database) -> int:
+    from cohortdesk.core.services.mentoring import mentoring, review_pack
+    from cohortdesk.core.services.people import cohorts
+
     if db.file is not None and args.output.resolve() == db.file.resolve():
         raise KnownError(f"{args.output}: that is the database itself; choose another file")
     with db.read() as session:
@@ -318,6 +332,9 @@ def cmd_review_pack(args: argparse.Namespace, db: Database) -> int:
 
 def cmd_import_review_notes(args: argparse.Namespace, db: Database) -> int:
     """`cohortdesk import review-notes FILE --cohort NAME`: merge a mentor's notes."""
+    from cohortdesk.core.services.mentoring import review_notes
+    from cohortdesk.core.services.people import cohorts
+
     unit = db.trial() if args.dry_run else db.write()
     with unit as session:
         cohort = cohorts.find_cohort(session, args.cohort)
@@ -332,6 +349,8 @@ def cmd_import_review_notes(args: argparse.Namespace, db: Database) -> int:
 
 
 def cmd_experts(args: argparse.Namespace, db: Database) -> int:
+    from cohortdesk.core.services.people import expertise
+
     query = " ".join(args.query)
     with db.read() as session:
         rows = expertise.find_experts(session, query)
@@ -360,6 +379,11 @@ def cmd_experts(args: argparse.Namespace, db: Database) -> int:
 
 
 def cmd_highlights(args: argparse.Namespace, db: Database) -> int:
+    from cohortdesk.core.metrics.period import today_in
+    from cohortdesk.core.services.dashboards import highlights
+    from cohortdesk.core.services.mentoring import mentoring
+    from cohortdesk.core.services.people import cohorts
+
     if args.highlights_command == "add":
         with db.write() as session:
             cohort = cohorts.find_cohort(session, args.cohort)
@@ -413,6 +437,10 @@ def cmd_highlights(args: argparse.Namespace, db: Database) -> int:
 
 
 def cmd_manager_summary(args: argparse.Namespace, db: Database) -> int:
+    from cohortdesk.core.exporters import manager_summary
+    from cohortdesk.core.services.mentoring import mentoring
+    from cohortdesk.core.services.people import cohorts
+
     with db.read() as session:
         cohort = cohorts.find_cohort(session, args.cohort)
         member = mentoring.find_member(session, cohort.id, args.member)

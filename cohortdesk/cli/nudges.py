@@ -14,11 +14,8 @@ from typing import Any
 
 from cohortdesk.cli.common import add_as_of, as_of_day, print_json, print_table
 from cohortdesk.core.enums import NudgeStatus
-from cohortdesk.core.metrics.period import cohort_period
 from cohortdesk.core.rendering import day_label
 from cohortdesk.core.schemas import NudgeRow
-from cohortdesk.core.services.messaging import nudges
-from cohortdesk.core.services.people import cohorts
 from cohortdesk.core.storage.db import Database
 from cohortdesk.core.text import plural
 
@@ -74,6 +71,10 @@ def _state(row: NudgeRow) -> str:
 
 
 def cmd_nudges(args: argparse.Namespace, db: Database) -> int:
+    from cohortdesk.core.metrics.period import cohort_period
+    from cohortdesk.core.services.messaging import nudges
+    from cohortdesk.core.services.people import cohorts
+
     if args.nudges_command == "confirm":
         status = NudgeStatus.SENT if args.sent else NudgeStatus.NOT_SENT
         with db.write() as session:

@@ -1,8 +1,8 @@
 """The schema's vocabulary: roles, access, event kinds, stage-change sources, template purposes,
 nudge channels and highlight kinds.
 
-Each is stored by value in an enum column (see `models.base.enum_type`); the UI, the importers and the
-DTOs use them without touching any table.
+Each is stored by value in an enum column (see `models.base.enum_type`); the UI, the importers
+and the DTOs use them without touching any table.
 """
 
 from __future__ import annotations

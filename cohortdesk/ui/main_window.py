@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
@@ -19,12 +20,8 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from cohortdesk import __version__
-from cohortdesk.core.demo.build import create_demo_cohort
 from cohortdesk.core.errors import ConflictError, KnownError
 from cohortdesk.core.schemas import Changed, CohortInput, CohortRow, ImportSummary, MemberInput
-from cohortdesk.core.services.activity import participation
-from cohortdesk.core.services.people import cohorts, members
-from cohortdesk.core.services.people.people import MergeResult
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.data_actions import DataActions
@@ -33,8 +30,8 @@ from cohortdesk.ui.style import STYLE
 from cohortdesk.ui.tasks import CancelledError, Task
 from cohortdesk.ui.views.cohort_dialog import CohortDialog
 from cohortdesk.ui.views.cohort_list import CohortList
+from cohortdesk.ui.views.cohort_pages import CohortPages
 from cohortdesk.ui.views.compare_view import CompareDialog
-from cohortdesk.ui.views.dashboard_view import CohortPages, DashboardView
 from cohortdesk.ui.views.export_dialog import ExportDialog
 from cohortdesk.ui.views.import_dialog import ImportDialog
 from cohortdesk.ui.views.import_files import dropped_file
@@ -52,6 +49,11 @@ from cohortdesk.ui.views.welcome_page import WelcomePage
 from cohortdesk.ui.widgets.as_of_bar import AsOfBar
 from cohortdesk.ui.widgets.confirm import confirm
 
+if TYPE_CHECKING:
+    from cohortdesk.core.services.people import cohorts
+    from cohortdesk.core.services.people.people import MergeResult
+    from cohortdesk.ui.views.dashboard_view import DashboardView
+
 PAGE_WELCOME = 0
 PAGE_COHORTS = 1
 
@@ -63,7 +65,10 @@ class MainWindow(QMainWindow):
     """The first screen shows its data: Today with the cohort's learners (their number), or
     the welcome page (0) when there is no cohort yet."""
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, context: AppContext, parent: QWidget | None = None, *, load: bool = True
+    ) -> None:
+        """`load=False` leaves reading the data to `start_loading` (the app paints first)."""
         super().__init__(parent)
         self.context = context
         self.setWindowTitle("cohortdesk")
@@ -73,8 +78,7 @@ class MainWindow(QMainWindow):
 
         self.cohort_list = CohortList()
         self.roster = RosterView(context)
-        self.dashboard = DashboardView(context)
-        self.pages = CohortPages(self.roster, self.dashboard)
+        self.pages = CohortPages(self.roster, lambda: self._make_dashboard(context))
         # Today comes first: the cohort's home ("who needs me today?"), Roster a click away.
         self.today = TodayView(context)
         self.pages.insertTab(0, self.today, "Today")
@@ -136,7 +140,24 @@ class MainWindow(QMainWindow):
         self._connect()
         self._restore_geometry()
         self._update_actions()
+        if load:
+            self.start_loading()
+
+    def start_loading(self) -> None:
+        """Read what the window shows: the cohorts (then Today), and the review pack's note."""
         self.reload_cohorts()
+        self.mentoring.check_review_pack()
+
+    @staticmethod
+    def _make_dashboard(context: AppContext) -> DashboardView:
+        from cohortdesk.ui.views.dashboard_view import DashboardView
+
+        return DashboardView(context)
+
+    @property
+    def dashboard(self) -> DashboardView:
+        """The Dashboard tab (built, with its charts, when first needed)."""
+        return self.pages.dashboard
 
     # -- menus ---------------------------------------------------------------------------
 
@@ -206,6 +227,8 @@ class MainWindow(QMainWindow):
         The newest request wins: a reload the change notifier asked for and the one that
         selects a cohort just saved may finish in either order.
         """
+        from cohortdesk.core.services.people import cohorts
+
         self._cohorts_request += 1
         request = self._cohorts_request
         show_archived = self.context.settings.show_archived
@@ -249,6 +272,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def new_cohort(self) -> None:
+        from cohortdesk.core.services.people import cohorts
+
         dialog = CohortDialog(self, "New cohort", None, self.context.current_date())
         if dialog.exec() != CohortDialog.DialogCode.Accepted:
             return
@@ -261,6 +286,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def edit_cohort(self) -> None:
+        from cohortdesk.core.services.people import cohorts
+
         cohort = self.cohort_list.current_row()
         if cohort is None:
             return
@@ -276,6 +303,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def toggle_archived(self) -> None:
+        from cohortdesk.core.services.people import cohorts
+
         cohort = self.cohort_list.current_row()
         if cohort is None:
             return
@@ -296,6 +325,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def delete_cohort(self) -> None:
+        from cohortdesk.core.services.people import cohorts
+
         cohort = self.cohort_list.current_row()
         if cohort is None:
             return
@@ -306,6 +337,8 @@ class MainWindow(QMainWindow):
         )
 
     def _confirm_delete(self, cohort: CohortRow, size: cohorts.CohortSize) -> None:
+        from cohortdesk.core.services.people import cohorts
+
         text = (
             f"Delete “{cohort.name}”? It holds {fmt.plural(size.members, 'member')} and "
             f"{fmt.plural(size.events, 'activity event')}, with their stages, check-ins and "
@@ -333,6 +366,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def create_demo(self) -> None:
+        from cohortdesk.core.demo.build import create_demo_cohort
+
         self.say("Creating the demo cohort…")
         self.context.runner.write(
             "Creating the demo cohort",
@@ -344,6 +379,9 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def add_member(self) -> None:
+        from cohortdesk.core.services.activity import participation
+        from cohortdesk.core.services.people import members
+
         cohort = self.cohort_list.current_row()
         if cohort is None:
             return
@@ -504,7 +542,8 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         self.reload_cohorts()
         self.roster.reload()
-        self.dashboard.reload()
+        if self.pages.dashboard_built():
+            self.dashboard.reload()
         self.today.reload()
         self.say("Refreshed")
 
