@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cohortdesk.cli.common import iso_date, positive, print_json, print_table
 from cohortdesk.core.errors import KnownError
-from cohortdesk.core.localzone import local_zone_name
-from cohortdesk.core.schemas import CohortInput, validated
-from cohortdesk.core.storage.db import Database
 from cohortdesk.core.text import plural
+
+if TYPE_CHECKING:
+    from cohortdesk.core.storage.db import Database
 
 
 def add_parsers(commands: Any) -> None:
@@ -59,6 +59,7 @@ def add_parsers(commands: Any) -> None:
 
 def cmd_demo(args: argparse.Namespace, db: Database) -> int:
     from cohortdesk.core.demo.build import DemoSpec, create_demo
+    from cohortdesk.core.schemas import validated
     from cohortdesk.core.services.people import cohorts
 
     with db.write() as session:
@@ -81,6 +82,8 @@ def cmd_demo(args: argparse.Namespace, db: Database) -> int:
 
 
 def cmd_cohort(args: argparse.Namespace, db: Database) -> int:
+    from cohortdesk.core.localzone import local_zone_name
+    from cohortdesk.core.schemas import CohortInput, validated
     from cohortdesk.core.services.people import cohorts
 
     if args.cohort_command == "create":

@@ -11,13 +11,14 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cohortdesk.core.errors import KnownError
-from cohortdesk.core.paths import AppPaths, app_paths, check_regular_file, database_url
-from cohortdesk.core.storage.backup import backup_sqlite, daily_backup_if_due
-from cohortdesk.core.storage.db import Database, read_only_database, sqlite_file
 from cohortdesk.core.text import plural
+
+if TYPE_CHECKING:
+    from cohortdesk.core.paths import AppPaths
+    from cohortdesk.core.storage.db import Database
 
 
 def add_parsers(commands: Any) -> None:
@@ -83,6 +84,9 @@ def database_file(paths: AppPaths, db_option: str | None) -> Path:
     Raises:
         KnownError: the database is not an SQLite file (a server URL).
     """
+    from cohortdesk.core.paths import check_regular_file, database_url
+    from cohortdesk.core.storage.db import sqlite_file
+
     url = database_url(paths, db_option)
     file = sqlite_file(url)
     if file is None:
@@ -94,6 +98,7 @@ def database_file(paths: AppPaths, db_option: str | None) -> Path:
 def after_open(db: Database, paths: AppPaths) -> None:
     """What every command does once the database is open: today's backup, and news of an
     import a crash interrupted (on stderr, so `--json` output stays one document)."""
+    from cohortdesk.core.storage.backup import daily_backup_if_due
     from cohortdesk.core.storage.import_guard import interrupted_import
 
     if db.file is None:
@@ -109,6 +114,8 @@ def after_open(db: Database, paths: AppPaths) -> None:
 
 
 def cmd_backup(args: argparse.Namespace, db: Database) -> int:
+    from cohortdesk.core.storage.backup import backup_sqlite
+
     if db.file is None:
         raise KnownError("backup works on an SQLite database file")
     target = args.file.expanduser()
@@ -124,6 +131,7 @@ def cmd_backup(args: argparse.Namespace, db: Database) -> int:
 
 
 def cmd_erase(args: argparse.Namespace, db: Database) -> int:
+    from cohortdesk.core.paths import app_paths
     from cohortdesk.core.services.privacy import erase
 
     with db.read() as session:
@@ -149,7 +157,9 @@ def cmd_erase(args: argparse.Namespace, db: Database) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from cohortdesk.core.paths import app_paths, database_url
     from cohortdesk.core.services.activity import rollups
+    from cohortdesk.core.storage.db import read_only_database
     from cohortdesk.core.storage.migrate import open_database
     from cohortdesk.core.storage.recovery import check_database
 
@@ -181,6 +191,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    from cohortdesk.core.paths import app_paths, database_url
     from cohortdesk.core.storage.migrate import open_database
     from cohortdesk.core.storage.restore import restore_backup
 
@@ -194,6 +205,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_salvage(args: argparse.Namespace) -> int:
+    from cohortdesk.core.paths import app_paths, database_url
     from cohortdesk.core.storage.migrate import open_database
     from cohortdesk.core.storage.salvage import salvage
 

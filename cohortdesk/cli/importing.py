@@ -6,7 +6,7 @@ import argparse
 import shlex
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cohortdesk.cli import mentoring as cli_mentoring
@@ -16,9 +16,10 @@ from cohortdesk.core.errors import KnownError
 from cohortdesk.core.importers.activity_csv import parse_mapping
 from cohortdesk.core.importers.base import ImportOptions
 from cohortdesk.core.importers.registry import FORMATS
-from cohortdesk.core.paths import app_paths
-from cohortdesk.core.schemas import ImportSummary
-from cohortdesk.core.storage.db import Database
+
+if TYPE_CHECKING:
+    from cohortdesk.core.schemas import ImportSummary
+    from cohortdesk.core.storage.db import Database
 
 
 def add_parsers(commands: Any) -> None:
@@ -77,6 +78,7 @@ def _zone(name: str) -> ZoneInfo:
 
 
 def cmd_import(args: argparse.Namespace, db: Database) -> int:
+    from cohortdesk.core.paths import app_paths
     from cohortdesk.core.services.activity.importing import ImportRequest, run_import
     from cohortdesk.core.services.people import cohorts
 

@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cohortdesk.cli.common import add_as_of, as_of_day, iso_date, print_json, print_table
-from cohortdesk.core.rendering import day_label
-from cohortdesk.core.schemas import MemberRow
-from cohortdesk.core.storage.db import Database
 from cohortdesk.core.text import plural
 
-Handler = Callable[[argparse.Namespace, Database], int]
+if TYPE_CHECKING:
+    from cohortdesk.core.schemas import MemberRow
+    from cohortdesk.core.storage.db import Database
+
+Handler = Callable[[argparse.Namespace, "Database"], int]
 
 
 def _judging(commands: Any, name: str, help: str, description: str | None = None) -> Any:
@@ -87,6 +88,7 @@ def member_json(row: MemberRow) -> dict[str, Any]:
 
 def cmd_status(args: argparse.Namespace, db: Database) -> int:
     from cohortdesk.core.metrics.period import cohort_period
+    from cohortdesk.core.rendering import day_label
     from cohortdesk.core.services.activity import participation
     from cohortdesk.core.services.people import cohorts
 
@@ -125,6 +127,7 @@ def cmd_status(args: argparse.Namespace, db: Database) -> int:
 
 def cmd_attention(args: argparse.Namespace, db: Database) -> int:
     from cohortdesk.core.metrics.period import cohort_period
+    from cohortdesk.core.rendering import day_label
     from cohortdesk.core.services.attention import attention
     from cohortdesk.core.services.attention.groups import needing_you
     from cohortdesk.core.services.people import cohorts
@@ -164,6 +167,7 @@ def cmd_attention(args: argparse.Namespace, db: Database) -> int:
 
 
 def cmd_report(args: argparse.Namespace, db: Database) -> int:
+    from cohortdesk.core.rendering import day_label
     from cohortdesk.core.services.dashboards.report import cohort_report
     from cohortdesk.core.services.dashboards.story import sentence
     from cohortdesk.core.services.people import cohorts

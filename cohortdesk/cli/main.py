@@ -10,8 +10,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-
-from sqlalchemy.exc import OperationalError
+from typing import TYPE_CHECKING
 
 from cohortdesk import __version__
 from cohortdesk.cli import cohorts as cli_cohorts
@@ -23,8 +22,9 @@ from cohortdesk.cli import mentoring as cli_mentoring
 from cohortdesk.cli import nudges as cli_nudges
 from cohortdesk.cli.terminal import safe_output
 from cohortdesk.core.errors import KnownError
-from cohortdesk.core.paths import app_paths, database_url
-from cohortdesk.core.storage.db import Database
+
+if TYPE_CHECKING:
+    from cohortdesk.core.storage.db import Database
 
 PROG = "cohortdesk"
 
@@ -56,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _open(args: argparse.Namespace) -> Database:
+    from cohortdesk.core.paths import app_paths, database_url
     from cohortdesk.core.services.messaging import templates
     from cohortdesk.core.storage.migrate import open_database
 
@@ -94,7 +95,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(argv: Sequence[str] | None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(argv)  # --help and --version exit here, before the imports
+    from sqlalchemy.exc import OperationalError
+
     try:
         if args.command is None:
             from cohortdesk.app import run_gui

@@ -25,10 +25,8 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
-
-from sqlalchemy.orm import Session
 
 from cohortdesk.cli.common import (
     add_as_of,
@@ -40,14 +38,17 @@ from cohortdesk.cli.common import (
 )
 from cohortdesk.core.enums import HighlightKind
 from cohortdesk.core.errors import KnownError
-from cohortdesk.core.schemas import CohortRow, validated
-from cohortdesk.core.schemas.mentoring import GroupInput, HighlightInput
-from cohortdesk.core.storage.db import Database
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from cohortdesk.core.schemas import CohortRow
+    from cohortdesk.core.storage.db import Database
 
 REVIEW_NOTES = "review-notes"
 """The `import` format of a mentor's notes file (not an activity format)."""
 
-Handler = Callable[[argparse.Namespace, Database], int]
+Handler = Callable[[argparse.Namespace, "Database"], int]
 
 
 # ---- parsers ----------------------------------------------------------------------------
@@ -192,6 +193,8 @@ def cmd_mentor(args: argparse.Namespace, db: Database) -> int:
 
 
 def _assign(args: argparse.Namespace, db: Database) -> int:
+    from cohortdesk.core.schemas import validated
+    from cohortdesk.core.schemas.mentoring import GroupInput
     from cohortdesk.core.services.mentoring import mentoring
     from cohortdesk.core.services.people import cohorts
 
@@ -380,6 +383,8 @@ def cmd_experts(args: argparse.Namespace, db: Database) -> int:
 
 def cmd_highlights(args: argparse.Namespace, db: Database) -> int:
     from cohortdesk.core.metrics.period import today_in
+    from cohortdesk.core.schemas import validated
+    from cohortdesk.core.schemas.mentoring import HighlightInput
     from cohortdesk.core.services.dashboards import highlights
     from cohortdesk.core.services.mentoring import mentoring
     from cohortdesk.core.services.people import cohorts

@@ -95,3 +95,27 @@ class HighlightKind(StrEnum):
 
     STORY = "story"
     QUOTE = "quote"
+
+
+class ExportFormat(StrEnum):
+    """What an export writes."""
+
+    CSV = "csv"
+    XLSX = "xlsx"
+    PDF = "pdf"
+    XAPI = "xapi"
+
+    @property
+    def label(self) -> str:
+        """In the user's words, for the export dialog."""
+        return {
+            "csv": "CSV (one row per member)",
+            "xlsx": "Excel workbook (XLSX)",
+            "pdf": "PDF report for management",
+            "xapi": "xAPI statements (JSON, for a learning record store)",
+        }[self.value]
+
+    @property
+    def suffix(self) -> str:
+        """The file name ending it is usually given."""
+        return ".json" if self is ExportFormat.XAPI else f".{self.value}"

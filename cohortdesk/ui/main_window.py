@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from cohortdesk import __version__
 from cohortdesk.core.errors import ConflictError, KnownError
 from cohortdesk.core.schemas import Changed, CohortInput, CohortRow, ImportSummary, MemberInput
 from cohortdesk.ui import format as fmt
@@ -552,15 +551,14 @@ class MainWindow(QMainWindow):
         StagesDialog(self).exec()
 
     @Slot()
-    def show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About cohortdesk",
-            f"<h3>cohortdesk {__version__}</h3>"
-            "<p>Tracks access, motivation and contribution of online cohorts through "
-            "Gilly Salmon's five-stage model.</p>"
-            f"<p>Database: <code>{self.context.db.display_name}</code></p>",
-        )
+    def show_about(self) -> QMessageBox:
+        """Help ▸ About: the version, the data folder and the database in use."""
+        from cohortdesk.ui.views.about_box import about_box
+
+        box = about_box(self, self.context.paths, self.context.db.display_name)
+        box.finished.connect(box.deleteLater)
+        box.open()
+        return box
 
     def show_task_error(self, task: Task, exc: BaseException) -> None:
         """A failed background task: a clear message for a known problem, a bug report else."""

@@ -8,7 +8,7 @@ from cohortdesk.core.storage.schema_check import HEAD_SCHEMA, current_schema
 
 
 def test_the_written_head_revision_is_the_migrations_head() -> None:
-    assert migrate.HEAD_REVISION == migrate.head_revision()
+    assert migrate.head_revision() == migrate.HEAD_REVISION
 
 
 def test_the_written_head_schema_is_the_models_schema() -> None:

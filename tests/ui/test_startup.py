@@ -30,3 +30,4 @@ def test_help_and_version_load_none_of_the_heavy_parts(args: list[str], tmp_path
     loaded = modules_loaded_by(args, tmp_path / "home")
     assert deferred_among(loaded) == []
     assert "PySide6" not in loaded
+    assert "sqlalchemy" not in loaded
