@@ -1,8 +1,10 @@
-"""The composition root: paths -> settings -> database (migrated, built-in templates added)
--> services -> window.
+"""The composition root: paths -> window shown -> database (migrated) -> settings and
+services -> the window built on them -> built-in templates added -> data read.
 
 Everything the window needs is built here, in order, and handed to constructors; nothing is
-reachable through a global.
+reachable through a global. The window paints first, before anything heavy is imported (the
+database layer, the services and their models, the panes): a facilitator sees it at once,
+and it fills in as the rest loads. Charts, exporters and Alembic load only when used.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import sys
 import traceback
 from datetime import date
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
@@ -21,16 +24,14 @@ from cohortdesk import APP_ID, __version__
 from cohortdesk.core.collector import freeze_startup_objects
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.paths import AppPaths, app_paths, database_url
-from cohortdesk.core.settings import load_settings
-from cohortdesk.core.storage.db import Database
-from cohortdesk.ui.changes import ChangeNotifier
-from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.icons import app_icon
 from cohortdesk.ui.main_window import MainWindow
 from cohortdesk.ui.single_instance import SingleInstance, bring_to_front
 from cohortdesk.ui.startup_probe import FirstPaint, StartupProbe
-from cohortdesk.ui.tasks import TaskRunner
-from cohortdesk.ui.views.recovery_dialog import open_or_recover
+
+if TYPE_CHECKING:
+    from cohortdesk.core.storage.db import Database
+    from cohortdesk.ui.context import AppContext
 
 log = logging.getLogger("cohortdesk")
 
@@ -50,6 +51,11 @@ def ensure_application() -> QApplication:
 
 def build_context(db: Database, paths: AppPaths, today: date | None = None) -> AppContext:
     """The services one window works with."""
+    from cohortdesk.core.settings import load_settings
+    from cohortdesk.ui.changes import ChangeNotifier
+    from cohortdesk.ui.context import AppContext
+    from cohortdesk.ui.tasks import TaskRunner
+
     changes = ChangeNotifier()
     return AppContext(
         db=db,
@@ -104,24 +110,34 @@ def run_gui(db_option: str | None) -> int:
 
 
 def _run_window(app: QApplication, url: str, paths: AppPaths, instance: SingleInstance) -> int:
-    db = open_or_recover(url, paths)
-    if db is None:
-        return 1
-    sys.excepthook = _show_bug
-    context = build_context(db, paths)
-    window = MainWindow(context, load=False)
+    """Show the window, and once it has painted, open the database and build on it."""
+    window = MainWindow(paths=paths)
     probe = StartupProbe.from_environment(window)
     if probe is not None:
         window.first_screen_filled.connect(probe.ready)
     instance.activation_requested.connect(lambda: bring_to_front(window))
-    # The window paints first; what it shows is read once it has (see `_load`).
-    FirstPaint(window, lambda: QTimer.singleShot(0, lambda: _load(app, window)))
+    FirstPaint(window, lambda: QTimer.singleShot(0, lambda: _open(app, window, url, paths)))
     window.show()
     try:
         return app.exec()
     finally:
-        context.runner.shutdown()
-        db.dispose()
+        if window.attached:
+            window.context.runner.shutdown()
+            window.context.db.dispose()
+
+
+def _open(app: QApplication, window: MainWindow, url: str, paths: AppPaths) -> None:
+    """After the first paint: open (or recover) the database, build the window on it, and
+    read what it shows; quit with 1 when it cannot be opened (the user was told why)."""
+    from cohortdesk.ui.views.recovery_dialog import open_or_recover
+
+    db = open_or_recover(url, paths, window)
+    if db is None:
+        app.exit(1)
+        return
+    sys.excepthook = _show_bug
+    window.attach(build_context(db, paths), load=False)
+    _load(app, window)
 
 
 def _load(app: QApplication, window: MainWindow) -> None:
