@@ -150,7 +150,16 @@ def _load(app: QApplication, window: MainWindow) -> None:
         QMessageBox.critical(window, "cohortdesk", f"cohortdesk cannot open its database.\n\n{exc}")
         app.exit(1)
         return
+    frozen: list[bool] = []
+
+    def freeze_once(_learners: int) -> None:
+        # once the first screen is filled: the collection must not delay it, and by then
+        # the models and services it loaded are among the objects frozen
+        if not frozen:
+            frozen.append(True)
+            QTimer.singleShot(0, freeze_startup_objects)
+
+    window.first_screen_filled.connect(freeze_once)
     window.start_loading()
     window.data_actions.start_up()
     window.messaging.ask_about_drafts()
-    freeze_startup_objects()

@@ -213,8 +213,6 @@ class RosterView(QWidget):
         self._load_sparklines()
 
     def _load_sparklines(self) -> None:
-        from cohortdesk.core.services.dashboards import dashboard
-
         if self.cohort is None:
             return
         cohort_id, as_of = self.cohort.id, self.context.as_of_day(self.cohort)
@@ -223,11 +221,12 @@ class RosterView(QWidget):
             if self.cohort is not None and self.cohort.id == cohort_id:
                 self.model.set_sparklines(counts)
 
-        self.context.runner.read(
-            "Loading activity sparklines",
-            lambda s: dashboard.roster_sparklines(s, cohort_id, SPARK_WEEKS, as_of=as_of),
-            arrived,
-        )
+        def query(session: Session) -> dict[int, list[int]]:
+            from cohortdesk.core.services.dashboards import dashboard
+
+            return dashboard.roster_sparklines(session, cohort_id, SPARK_WEEKS, as_of=as_of)
+
+        self.context.runner.read("Loading activity sparklines", query, arrived)
 
     def _rows_arrived(
         self,

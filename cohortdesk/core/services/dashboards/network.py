@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
-import networkx as nx
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
@@ -75,6 +74,8 @@ def reply_network(
             network's edges keep this order.
         activity: person -> contributions (threads started and replies) in the range.
     """
+    import networkx as nx  # the graph library loads with the first network, not with the app
+
     graph: Any = nx.DiGraph()
     graph.add_nodes_from(m.person_id for m in members)
     graph.add_edges_from(edges)  # the counts stay in `edges`: degrees count people
