@@ -14,6 +14,8 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from cohortdesk import __version__
 from cohortdesk.core.paths import AppPaths
 
+NOWRAP = 'style="white-space: nowrap"'  # a path is read (and copied) on one line
+
 
 def about_html(paths: AppPaths, database: str, version: str = __version__) -> str:
     """The About box's text: version, data folder (with its backups), settings, database."""
@@ -24,7 +26,8 @@ def about_html(paths: AppPaths, database: str, version: str = __version__) -> st
         ("Database", database),
     )
     table = "".join(
-        f"<tr><td>{escape(name)}:&nbsp;</td><td><code>{escape(value)}</code></td></tr>"
+        f"<tr><td {NOWRAP}>{escape(name)}:&nbsp;</td>"
+        f"<td {NOWRAP}><code>{escape(value)}</code></td></tr>"
         for name, value in rows
     )
     return (
