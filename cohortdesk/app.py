@@ -141,7 +141,8 @@ def _open(app: QApplication, window: MainWindow, url: str, paths: AppPaths) -> N
 
 
 def _load(app: QApplication, window: MainWindow) -> None:
-    """After the first paint: the start-up chores, then the cohorts and their Today."""
+    """After the first paint: the built-in templates, then the cohorts and their Today; the
+    other start-up chores once Today is filled."""
     from cohortdesk.core.services.messaging import templates
 
     try:
@@ -150,16 +151,18 @@ def _load(app: QApplication, window: MainWindow) -> None:
         QMessageBox.critical(window, "cohortdesk", f"cohortdesk cannot open its database.\n\n{exc}")
         app.exit(1)
         return
-    frozen: list[bool] = []
+    done: list[bool] = []
 
-    def freeze_once(_learners: int) -> None:
-        # once the first screen is filled: the collection must not delay it, and by then
-        # the models and services it loaded are among the objects frozen
-        if not frozen:
-            frozen.append(True)
-            QTimer.singleShot(0, freeze_startup_objects)
+    def after_first_screen(_learners: int) -> None:
+        # Once the first screen is filled, not before: today's backup, the question about
+        # drafts and the start-up collection would only delay it (and a question is better
+        # asked over the data than over an empty window).
+        if done:
+            return
+        done.append(True)
+        window.data_actions.start_up()
+        window.messaging.ask_about_drafts()
+        QTimer.singleShot(0, freeze_startup_objects)
 
-    window.first_screen_filled.connect(freeze_once)
+    window.first_screen_filled.connect(after_first_screen)
     window.start_loading()
-    window.data_actions.start_up()
-    window.messaging.ask_about_drafts()
