@@ -103,7 +103,7 @@ class MainWindow(QMainWindow):
 
         self.cohort_list = CohortList()
         self.roster = RosterView(context)
-        self.pages = CohortPages(self.roster, lambda: self._make_dashboard(context))
+        self.pages = CohortPages(self.roster, lambda parent: self._make_dashboard(context, parent))
         # Today comes first: the cohort's home ("who needs me today?"), Roster a click away.
         self.today = TodayView(context)
         self.pages.insertTab(0, self.today, "Today")
@@ -175,10 +175,10 @@ class MainWindow(QMainWindow):
         self.mentoring.check_review_pack()
 
     @staticmethod
-    def _make_dashboard(context: AppContext) -> DashboardView:
+    def _make_dashboard(context: AppContext, parent: QWidget) -> DashboardView:
         from cohortdesk.ui.views.dashboard_view import DashboardView
 
-        return DashboardView(context)
+        return DashboardView(context, parent)
 
     @property
     def dashboard(self) -> DashboardView:

@@ -30,7 +30,7 @@ class CohortPages(QTabWidget):
 
     Args:
         roster: the roster tab.
-        make_dashboard: builds the dashboard tab, when it is first needed.
+        make_dashboard: builds the dashboard tab (given its parent) when it is first needed.
         parent: the main window's splitter.
     """
 
@@ -39,7 +39,7 @@ class CohortPages(QTabWidget):
     def __init__(
         self,
         roster: RosterView,
-        make_dashboard: Callable[[], DashboardView],
+        make_dashboard: Callable[[QWidget], DashboardView],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -59,7 +59,8 @@ class CohortPages(QTabWidget):
     def dashboard(self) -> DashboardView:
         """The dashboard tab, built (with its charts) the first time it is needed."""
         if self._dashboard is None:
-            dashboard = self._make_dashboard()
+            was_active = self.window().isActiveWindow()
+            dashboard = self._make_dashboard(self)  # a child from the start, never a window
             self._dashboard = dashboard
             index = self.indexOf(self._stand_in)
             was_current = self.currentIndex() == index
@@ -73,6 +74,10 @@ class CohortPages(QTabWidget):
             self._stand_in.deleteLater()
             dashboard.members_selected.connect(self.select)
             dashboard.show_cohort(self._cohort)
+            if was_active:
+                # building the charts takes the window's activation (and so the keyboard)
+                # away, once the queued window events are handled: ask for it back after them
+                self.window().activateWindow()
         return self._dashboard
 
     def dashboard_built(self) -> bool:

@@ -119,7 +119,7 @@ class ActivityTab(MemberTab):
         if self._chart is None:
             from cohortdesk.ui.charts.member_activity_chart import MemberActivityChart
 
-            self._chart = MemberActivityChart()
+            self._chart = MemberActivityChart(self)
             self._chart_place.addWidget(self._chart)
         return self._chart
 
