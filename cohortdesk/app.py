@@ -1,8 +1,10 @@
-"""The composition root: paths -> settings -> database (migrated, built-in templates added)
--> services -> window.
+"""The composition root: paths -> window shown -> database (migrated) -> settings and
+services -> the window built on them -> built-in templates added -> data read.
 
 Everything the window needs is built here, in order, and handed to constructors; nothing is
-reachable through a global.
+reachable through a global. The window paints first, before anything heavy is imported (the
+database layer, the services and their models, the panes): a facilitator sees it at once,
+and it fills in as the rest loads. Charts, exporters and Alembic load only when used.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ import sys
 import traceback
 from datetime import date
 from types import TracebackType
+from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -20,16 +24,14 @@ from cohortdesk import APP_ID, __version__
 from cohortdesk.core.collector import freeze_startup_objects
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.paths import AppPaths, app_paths, database_url
-from cohortdesk.core.services.messaging import templates
-from cohortdesk.core.settings import load_settings
-from cohortdesk.core.storage.db import Database
-from cohortdesk.ui.changes import ChangeNotifier
-from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.icons import app_icon
 from cohortdesk.ui.main_window import MainWindow
 from cohortdesk.ui.single_instance import SingleInstance, bring_to_front
-from cohortdesk.ui.tasks import TaskRunner
-from cohortdesk.ui.views.recovery_dialog import open_or_recover
+from cohortdesk.ui.startup_probe import FirstPaint, StartupProbe
+
+if TYPE_CHECKING:
+    from cohortdesk.core.storage.db import Database
+    from cohortdesk.ui.context import AppContext
 
 log = logging.getLogger("cohortdesk")
 
@@ -49,6 +51,11 @@ def ensure_application() -> QApplication:
 
 def build_context(db: Database, paths: AppPaths, today: date | None = None) -> AppContext:
     """The services one window works with."""
+    from cohortdesk.core.settings import load_settings
+    from cohortdesk.ui.changes import ChangeNotifier
+    from cohortdesk.ui.context import AppContext
+    from cohortdesk.ui.tasks import TaskRunner
+
     changes = ChangeNotifier()
     return AppContext(
         db=db,
@@ -103,25 +110,59 @@ def run_gui(db_option: str | None) -> int:
 
 
 def _run_window(app: QApplication, url: str, paths: AppPaths, instance: SingleInstance) -> int:
-    db = open_or_recover(url, paths)
-    if db is None:
-        return 1
-    try:
-        templates.add_builtin_templates(db)
-    except KnownError as exc:
-        db.dispose()
-        QMessageBox.critical(None, "cohortdesk", f"cohortdesk cannot open its database.\n\n{exc}")
-        return 1
-    sys.excepthook = _show_bug
-    context = build_context(db, paths)
-    window = MainWindow(context)
+    """Show the window, and once it has painted, open the database and build on it."""
+    window = MainWindow(paths=paths)
+    probe = StartupProbe.from_environment(window)
+    if probe is not None:
+        window.first_screen_filled.connect(probe.ready)
     instance.activation_requested.connect(lambda: bring_to_front(window))
+    FirstPaint(window, lambda: QTimer.singleShot(0, lambda: _open(app, window, url, paths)))
     window.show()
-    freeze_startup_objects()
-    window.data_actions.start_up()
-    window.messaging.ask_about_drafts()
     try:
         return app.exec()
     finally:
-        context.runner.shutdown()
-        db.dispose()
+        if window.attached:
+            window.context.runner.shutdown()
+            window.context.db.dispose()
+
+
+def _open(app: QApplication, window: MainWindow, url: str, paths: AppPaths) -> None:
+    """After the first paint: open (or recover) the database, build the window on it, and
+    read what it shows; quit with 1 when it cannot be opened (the user was told why)."""
+    from cohortdesk.ui.views.recovery_dialog import open_or_recover
+
+    db = open_or_recover(url, paths, window)
+    if db is None:
+        app.exit(1)
+        return
+    sys.excepthook = _show_bug
+    window.attach(build_context(db, paths), load=False)
+    _load(app, window)
+
+
+def _load(app: QApplication, window: MainWindow) -> None:
+    """After the first paint: the built-in templates, then the cohorts and their Today; the
+    other start-up chores once Today is filled."""
+    from cohortdesk.core.services.messaging import templates
+
+    try:
+        templates.add_builtin_templates(window.context.db)
+    except KnownError as exc:
+        QMessageBox.critical(window, "cohortdesk", f"cohortdesk cannot open its database.\n\n{exc}")
+        app.exit(1)
+        return
+    done: list[bool] = []
+
+    def after_first_screen(_learners: int) -> None:
+        # Once the first screen is filled, not before: today's backup, the question about
+        # drafts and the start-up collection would only delay it (and a question is better
+        # asked over the data than over an empty window).
+        if done:
+            return
+        done.append(True)
+        window.data_actions.start_up()
+        window.messaging.ask_about_drafts()
+        QTimer.singleShot(0, freeze_startup_objects)
+
+    window.first_screen_filled.connect(after_first_screen)
+    window.start_loading()

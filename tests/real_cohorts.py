@@ -12,9 +12,9 @@ from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from cohortdesk.core.enums import EventKind
 from cohortdesk.core.importers.activity_csv import parse_mapping
 from cohortdesk.core.importers.base import ImportOptions
-from cohortdesk.core.models import EventKind
 from cohortdesk.core.schemas import CohortInput
 from cohortdesk.core.services.activity.importing import ImportRequest, run_import
 from cohortdesk.core.services.people import cohorts

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from cohortdesk.app import build_context, ensure_application
 from cohortdesk.core.demo.build import DemoSpec, create_demo
-from cohortdesk.core.models import Role, TemplatePurpose
+from cohortdesk.core.enums import Role, TemplatePurpose
 from cohortdesk.core.paths import app_paths, database_url
 from cohortdesk.core.schemas import ExportFormat, TemplateInput
 from cohortdesk.core.services.activity import participation

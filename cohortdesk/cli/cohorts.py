@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cohortdesk.cli.common import iso_date, positive, print_json, print_table
-from cohortdesk.core.demo.build import DemoSpec, create_demo
 from cohortdesk.core.errors import KnownError
-from cohortdesk.core.localzone import local_zone_name
-from cohortdesk.core.schemas import CohortInput, validated
-from cohortdesk.core.services.messaging import templates
-from cohortdesk.core.services.people import cohorts
-from cohortdesk.core.storage.db import Database
 from cohortdesk.core.text import plural
+
+if TYPE_CHECKING:
+    from cohortdesk.core.storage.db import Database
 
 
 def add_parsers(commands: Any) -> None:
@@ -61,6 +58,10 @@ def add_parsers(commands: Any) -> None:
 
 
 def cmd_demo(args: argparse.Namespace, db: Database) -> int:
+    from cohortdesk.core.demo.build import DemoSpec, create_demo
+    from cohortdesk.core.schemas import validated
+    from cohortdesk.core.services.people import cohorts
+
     with db.write() as session:
         if args.if_empty and cohorts.list_cohorts(session):
             return 0
@@ -81,6 +82,10 @@ def cmd_demo(args: argparse.Namespace, db: Database) -> int:
 
 
 def cmd_cohort(args: argparse.Namespace, db: Database) -> int:
+    from cohortdesk.core.localzone import local_zone_name
+    from cohortdesk.core.schemas import CohortInput, validated
+    from cohortdesk.core.services.people import cohorts
+
     if args.cohort_command == "create":
         data = validated(
             CohortInput,
@@ -122,6 +127,8 @@ def cmd_cohort(args: argparse.Namespace, db: Database) -> int:
 
 
 def _edit(args: argparse.Namespace, db: Database) -> int:
+    from cohortdesk.core.services.people import cohorts
+
     given = {
         "name": args.rename,
         "start_date": args.start,
@@ -143,6 +150,8 @@ def _edit(args: argparse.Namespace, db: Database) -> int:
 
 
 def cmd_templates(args: argparse.Namespace, db: Database) -> int:
+    from cohortdesk.core.services.messaging import templates
+
     with db.read() as session:
         rows = templates.list_templates(session, include_retired=args.all)
     if args.json:

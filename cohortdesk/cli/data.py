@@ -11,20 +11,14 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cohortdesk.core.errors import KnownError
-from cohortdesk.core.paths import AppPaths, app_paths, check_regular_file, database_url
-from cohortdesk.core.services.activity import rollups
-from cohortdesk.core.services.privacy import erase
-from cohortdesk.core.storage.backup import backup_sqlite, daily_backup_if_due
-from cohortdesk.core.storage.db import Database, read_only_database, sqlite_file
-from cohortdesk.core.storage.import_guard import interrupted_import
-from cohortdesk.core.storage.migrate import open_database
-from cohortdesk.core.storage.recovery import check_database
-from cohortdesk.core.storage.restore import restore_backup
-from cohortdesk.core.storage.salvage import salvage
 from cohortdesk.core.text import plural
+
+if TYPE_CHECKING:
+    from cohortdesk.core.paths import AppPaths
+    from cohortdesk.core.storage.db import Database
 
 
 def add_parsers(commands: Any) -> None:
@@ -90,6 +84,9 @@ def database_file(paths: AppPaths, db_option: str | None) -> Path:
     Raises:
         KnownError: the database is not an SQLite file (a server URL).
     """
+    from cohortdesk.core.paths import check_regular_file, database_url
+    from cohortdesk.core.storage.db import sqlite_file
+
     url = database_url(paths, db_option)
     file = sqlite_file(url)
     if file is None:
@@ -101,6 +98,9 @@ def database_file(paths: AppPaths, db_option: str | None) -> Path:
 def after_open(db: Database, paths: AppPaths) -> None:
     """What every command does once the database is open: today's backup, and news of an
     import a crash interrupted (on stderr, so `--json` output stays one document)."""
+    from cohortdesk.core.storage.backup import daily_backup_if_due
+    from cohortdesk.core.storage.import_guard import interrupted_import
+
     if db.file is None:
         return
     try:
@@ -114,6 +114,8 @@ def after_open(db: Database, paths: AppPaths) -> None:
 
 
 def cmd_backup(args: argparse.Namespace, db: Database) -> int:
+    from cohortdesk.core.storage.backup import backup_sqlite
+
     if db.file is None:
         raise KnownError("backup works on an SQLite database file")
     target = args.file.expanduser()
@@ -129,6 +131,9 @@ def cmd_backup(args: argparse.Namespace, db: Database) -> int:
 
 
 def cmd_erase(args: argparse.Namespace, db: Database) -> int:
+    from cohortdesk.core.paths import app_paths
+    from cohortdesk.core.services.privacy import erase
+
     with db.read() as session:
         ids = erase.people_with_email(session, args.email)
         names = [erase.person_summary(session, pid) for pid in ids]
@@ -152,6 +157,12 @@ def cmd_erase(args: argparse.Namespace, db: Database) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from cohortdesk.core.paths import app_paths, database_url
+    from cohortdesk.core.services.activity import rollups
+    from cohortdesk.core.storage.db import read_only_database
+    from cohortdesk.core.storage.migrate import open_database
+    from cohortdesk.core.storage.recovery import check_database
+
     paths = app_paths()
     file = database_file(paths, args.db)
     report = check_database(file, quick=args.quick)
@@ -180,6 +191,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    from cohortdesk.core.paths import app_paths, database_url
+    from cohortdesk.core.storage.migrate import open_database
+    from cohortdesk.core.storage.restore import restore_backup
+
     paths = app_paths()
     paths.ensure()
     file = database_file(paths, args.db)
@@ -190,6 +205,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_salvage(args: argparse.Namespace) -> int:
+    from cohortdesk.core.paths import app_paths, database_url
+    from cohortdesk.core.storage.migrate import open_database
+    from cohortdesk.core.storage.salvage import salvage
+
     paths = app_paths()
     paths.ensure()
     file = database_file(paths, args.db)
@@ -206,6 +225,8 @@ def cmd_salvage(args: argparse.Namespace) -> int:
 def _recount(db: Database) -> None:
     """Recount the daily counts of a database just restored or rescued, then close it: what
     was copied in may not match its events (`rollups.drifted_cohorts`)."""
+    from cohortdesk.core.services.activity import rollups
+
     try:
         rollups.recount(db)
     finally:

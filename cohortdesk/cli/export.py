@@ -6,20 +6,21 @@ import argparse
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cohortdesk.cli.common import add_as_of, as_of_day, iso_date, print_written
-from cohortdesk.core import exporters
 from cohortdesk.core.errors import KnownError
-from cohortdesk.core.schemas import ExportFormat, ExportOptions, validated
-from cohortdesk.core.services.people import cohorts
-from cohortdesk.core.storage.db import Database
+
+if TYPE_CHECKING:
+    from cohortdesk.core.storage.db import Database
 
 EXPORT_KEY_ENV = "COHORTDESK_EXPORT_KEY"
 
 
 def add_parsers(commands: Any) -> None:
     """The export subcommand, added to the main parser's."""
+    from cohortdesk.core.enums import ExportFormat
+
     export = commands.add_parser(
         "export",
         help="write participation records or the PDF report",
@@ -87,6 +88,10 @@ def add_parsers(commands: Any) -> None:
 
 
 def cmd_export(args: argparse.Namespace, db: Database) -> int:
+    from cohortdesk.core import exporters
+    from cohortdesk.core.schemas import ExportFormat, ExportOptions, validated
+    from cohortdesk.core.services.people import cohorts
+
     key = args.key if args.key is not None else os.environ.get(EXPORT_KEY_ENV) or None
     if key is not None and not args.pseudonymise:
         raise KnownError("--key only makes sense with --pseudonymise")

@@ -6,22 +6,20 @@ import argparse
 import shlex
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cohortdesk.cli import mentoring as cli_mentoring
 from cohortdesk.cli.common import positive, print_json, print_table
+from cohortdesk.core.enums import EventKind
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.importers.activity_csv import parse_mapping
 from cohortdesk.core.importers.base import ImportOptions
 from cohortdesk.core.importers.registry import FORMATS
-from cohortdesk.core.models import EventKind
-from cohortdesk.core.paths import app_paths
-from cohortdesk.core.schemas import ImportSummary
-from cohortdesk.core.services.activity import imports
-from cohortdesk.core.services.activity.importing import ImportRequest, run_import
-from cohortdesk.core.services.people import cohorts
-from cohortdesk.core.storage.db import Database
+
+if TYPE_CHECKING:
+    from cohortdesk.core.schemas import ImportSummary
+    from cohortdesk.core.storage.db import Database
 
 
 def add_parsers(commands: Any) -> None:
@@ -80,6 +78,10 @@ def _zone(name: str) -> ZoneInfo:
 
 
 def cmd_import(args: argparse.Namespace, db: Database) -> int:
+    from cohortdesk.core.paths import app_paths
+    from cohortdesk.core.services.activity.importing import ImportRequest, run_import
+    from cohortdesk.core.services.people import cohorts
+
     if args.format == cli_mentoring.REVIEW_NOTES:
         return cli_mentoring.cmd_import_review_notes(args, db)
     with db.read() as session:
@@ -154,6 +156,9 @@ def _tell_next_steps(args: argparse.Namespace, summary: ImportSummary, cohort: s
 
 
 def cmd_imports(args: argparse.Namespace, db: Database) -> int:
+    from cohortdesk.core.services.activity import imports
+    from cohortdesk.core.services.people import cohorts
+
     if args.imports_command == "undo":
         with db.write() as session:
             undone = imports.undo_batch(session, args.batch_id).value

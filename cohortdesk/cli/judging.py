@@ -13,22 +13,16 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cohortdesk.cli.common import add_as_of, as_of_day, iso_date, print_json, print_table
-from cohortdesk.core.metrics.period import cohort_period
-from cohortdesk.core.rendering import day_label
-from cohortdesk.core.schemas import MemberRow
-from cohortdesk.core.services.activity import participation
-from cohortdesk.core.services.attention import attention
-from cohortdesk.core.services.attention.groups import needing_you
-from cohortdesk.core.services.dashboards.report import cohort_report
-from cohortdesk.core.services.dashboards.story import sentence
-from cohortdesk.core.services.people import cohorts
-from cohortdesk.core.storage.db import Database
 from cohortdesk.core.text import plural
 
-Handler = Callable[[argparse.Namespace, Database], int]
+if TYPE_CHECKING:
+    from cohortdesk.core.schemas import MemberRow
+    from cohortdesk.core.storage.db import Database
+
+Handler = Callable[[argparse.Namespace, "Database"], int]
 
 
 def _judging(commands: Any, name: str, help: str, description: str | None = None) -> Any:
@@ -93,6 +87,11 @@ def member_json(row: MemberRow) -> dict[str, Any]:
 
 
 def cmd_status(args: argparse.Namespace, db: Database) -> int:
+    from cohortdesk.core.metrics.period import cohort_period
+    from cohortdesk.core.rendering import day_label
+    from cohortdesk.core.services.activity import participation
+    from cohortdesk.core.services.people import cohorts
+
     with db.read() as session:
         cohort = cohorts.find_cohort(session, args.cohort)
         period = cohort_period(session, cohort.id, as_of=as_of_day(args.as_of))
@@ -127,6 +126,12 @@ def cmd_status(args: argparse.Namespace, db: Database) -> int:
 
 
 def cmd_attention(args: argparse.Namespace, db: Database) -> int:
+    from cohortdesk.core.metrics.period import cohort_period
+    from cohortdesk.core.rendering import day_label
+    from cohortdesk.core.services.attention import attention
+    from cohortdesk.core.services.attention.groups import needing_you
+    from cohortdesk.core.services.people import cohorts
+
     with db.read() as session:
         cohort = cohorts.find_cohort(session, args.cohort)
         as_of = cohort_period(session, cohort.id, as_of=as_of_day(args.as_of)).as_of
@@ -162,6 +167,11 @@ def cmd_attention(args: argparse.Namespace, db: Database) -> int:
 
 
 def cmd_report(args: argparse.Namespace, db: Database) -> int:
+    from cohortdesk.core.rendering import day_label
+    from cohortdesk.core.services.dashboards.report import cohort_report
+    from cohortdesk.core.services.dashboards.story import sentence
+    from cohortdesk.core.services.people import cohorts
+
     with db.read() as session:
         cohort = cohorts.find_cohort(session, args.cohort)
         report = cohort_report(

@@ -2,6 +2,10 @@
 
 Exit codes: 0 success; 1 bad input or environment, with one line on stderr naming the file,
 row and reason; 2 bad usage (argparse). `--json` prints one JSON document on stdout.
+
+Start-up: `cohortdesk` (or `cohortdesk --db X`) opens the app without building the parser,
+whose command modules the window does not need; the command modules import the core inside
+their commands, so `--help` and `--version` load neither the database layer nor the domain.
 """
 
 from __future__ import annotations
@@ -10,29 +14,28 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-
-from sqlalchemy.exc import OperationalError
+from typing import TYPE_CHECKING
 
 from cohortdesk import __version__
-from cohortdesk.cli import cohorts as cli_cohorts
-from cohortdesk.cli import data as cli_data
-from cohortdesk.cli import export as cli_export
-from cohortdesk.cli import importing as cli_importing
-from cohortdesk.cli import judging
-from cohortdesk.cli import mentoring as cli_mentoring
-from cohortdesk.cli import nudges as cli_nudges
 from cohortdesk.cli.terminal import safe_output
 from cohortdesk.core.errors import KnownError
-from cohortdesk.core.paths import app_paths, database_url
-from cohortdesk.core.services.messaging import templates
-from cohortdesk.core.storage.db import Database
-from cohortdesk.core.storage.migrate import open_database
+
+if TYPE_CHECKING:
+    from cohortdesk.core.storage.db import Database
 
 PROG = "cohortdesk"
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line: the global options here, each group's subcommands in its module."""
+    from cohortdesk.cli import cohorts as cli_cohorts
+    from cohortdesk.cli import data as cli_data
+    from cohortdesk.cli import export as cli_export
+    from cohortdesk.cli import importing as cli_importing
+    from cohortdesk.cli import judging
+    from cohortdesk.cli import mentoring as cli_mentoring
+    from cohortdesk.cli import nudges as cli_nudges
+
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Track access, motivation and contribution of online cohorts "
@@ -58,6 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _open(args: argparse.Namespace) -> Database:
+    from cohortdesk.cli import data as cli_data
+    from cohortdesk.core.paths import app_paths, database_url
+    from cohortdesk.core.services.messaging import templates
+    from cohortdesk.core.storage.migrate import open_database
+
     paths = app_paths()
     paths.ensure()
     db = open_database(database_url(paths, args.db), paths.backup_dir)
@@ -71,15 +79,37 @@ def _open(args: argparse.Namespace) -> Database:
     return db
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace, Database], int]] = {
-    **cli_cohorts.COMMANDS,
-    **cli_importing.COMMANDS,
-    **cli_export.COMMANDS,
-    **judging.COMMANDS,
-    **cli_data.DB_COMMANDS,
-    **cli_mentoring.COMMANDS,
-    **cli_nudges.COMMANDS,
-}
+def _commands() -> dict[str, Callable[[argparse.Namespace, Database], int]]:
+    """Every command that works on an open database, by name."""
+    from cohortdesk.cli import cohorts as cli_cohorts
+    from cohortdesk.cli import data as cli_data
+    from cohortdesk.cli import export as cli_export
+    from cohortdesk.cli import importing as cli_importing
+    from cohortdesk.cli import judging
+    from cohortdesk.cli import mentoring as cli_mentoring
+    from cohortdesk.cli import nudges as cli_nudges
+
+    return {
+        **cli_cohorts.COMMANDS,
+        **cli_importing.COMMANDS,
+        **cli_export.COMMANDS,
+        **judging.COMMANDS,
+        **cli_data.DB_COMMANDS,
+        **cli_mentoring.COMMANDS,
+        **cli_nudges.COMMANDS,
+    }
+
+
+def opens_the_app(argv: Sequence[str]) -> tuple[bool, str | None]:
+    """Whether `argv` only opens the app (nothing, `--db X` or `--db=X`), and the database
+    it names; anything else goes through the whole parser."""
+    if not argv:
+        return True, None
+    if len(argv) == 2 and argv[0] == "--db" and not argv[1].startswith("-"):
+        return True, argv[1]
+    if len(argv) == 1 and argv[0].startswith("--db="):
+        return True, argv[0].removeprefix("--db=")
+    return False, None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -93,24 +123,29 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(argv: Sequence[str] | None) -> int:
-    args = build_parser().parse_args(argv)
+    given = sys.argv[1:] if argv is None else list(argv)
+    app_only, db_option = opens_the_app(given)
+    args = (
+        argparse.Namespace(command=None, db=db_option)
+        if app_only
+        else build_parser().parse_args(given)  # --help and --version exit here
+    )
     try:
         if args.command is None:
             from cohortdesk.app import run_gui
 
             return run_gui(args.db)
+        from cohortdesk.cli import data as cli_data
+
         if args.command in cli_data.FILE_COMMANDS:
             return cli_data.FILE_COMMANDS[args.command](args)
         db = _open(args)
         try:
-            return COMMANDS[args.command](args, db)
+            return _commands()[args.command](args, db)
         finally:
             db.dispose()
     except KnownError as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
-        return 1
-    except OperationalError as exc:
-        print(f"{PROG}: the database cannot be used: {exc.orig}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -119,3 +154,10 @@ def _run(argv: Sequence[str] | None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 141
+    except Exception as exc:
+        from sqlalchemy.exc import OperationalError  # loaded by then if it was raised
+
+        if isinstance(exc, OperationalError):
+            print(f"{PROG}: the database cannot be used: {exc.orig}", file=sys.stderr)
+            return 1
+        raise

@@ -25,10 +25,8 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
-
-from sqlalchemy.orm import Session
 
 from cohortdesk.cli.common import (
     add_as_of,
@@ -38,21 +36,19 @@ from cohortdesk.cli.common import (
     print_table,
     print_written,
 )
+from cohortdesk.core.enums import HighlightKind
 from cohortdesk.core.errors import KnownError
-from cohortdesk.core.exporters import manager_summary
-from cohortdesk.core.metrics.period import today_in
-from cohortdesk.core.models import HighlightKind
-from cohortdesk.core.schemas import CohortRow, validated
-from cohortdesk.core.schemas.mentoring import GroupInput, HighlightInput
-from cohortdesk.core.services.dashboards import highlights
-from cohortdesk.core.services.mentoring import mentor_overview, mentoring, review_notes, review_pack
-from cohortdesk.core.services.people import cohorts, expertise
-from cohortdesk.core.storage.db import Database
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from cohortdesk.core.schemas import CohortRow
+    from cohortdesk.core.storage.db import Database
 
 REVIEW_NOTES = "review-notes"
 """The `import` format of a mentor's notes file (not an activity format)."""
 
-Handler = Callable[[argparse.Namespace, Database], int]
+Handler = Callable[[argparse.Namespace, "Database"], int]
 
 
 # ---- parsers ----------------------------------------------------------------------------
@@ -142,6 +138,9 @@ def add_parsers(commands: Any) -> None:
 
 def _cohort(session: Session, name: str | None) -> CohortRow:
     """The named cohort; unnamed, the review pack's, or the only one there is."""
+    from cohortdesk.core.services.mentoring import review_pack
+    from cohortdesk.core.services.people import cohorts
+
     if name:
         return cohorts.find_cohort(session, name)
     info = review_pack.pack_info(session)
@@ -154,6 +153,8 @@ def _cohort(session: Session, name: str | None) -> CohortRow:
 
 
 def _mentor(session: Session, cohort: CohortRow, who: str | None) -> int:
+    from cohortdesk.core.services.mentoring import mentoring, review_pack
+
     if who:
         return mentoring.find_member(session, cohort.id, who)
     info = review_pack.pack_info(session)
@@ -166,6 +167,9 @@ def _mentor(session: Session, cohort: CohortRow, who: str | None) -> int:
 
 
 def cmd_mentor(args: argparse.Namespace, db: Database) -> int:
+    from cohortdesk.core.services.mentoring import mentoring, review_notes
+    from cohortdesk.core.services.people import cohorts
+
     command = args.mentor_command
     if command == "assign":
         return _assign(args, db)
@@ -189,6 +193,11 @@ def cmd_mentor(args: argparse.Namespace, db: Database) -> int:
 
 
 def _assign(args: argparse.Namespace, db: Database) -> int:
+    from cohortdesk.core.schemas import validated
+    from cohortdesk.core.schemas.mentoring import GroupInput
+    from cohortdesk.core.services.mentoring import mentoring
+    from cohortdesk.core.services.people import cohorts
+
     with db.write() as session:
         cohort = cohorts.find_cohort(session, args.cohort)
         mentor = mentoring.find_member(session, cohort.id, args.mentor)
@@ -211,6 +220,9 @@ def _assign(args: argparse.Namespace, db: Database) -> int:
 
 
 def _list_mentors(args: argparse.Namespace, db: Database) -> int:
+    from cohortdesk.core.services.mentoring import mentoring
+    from cohortdesk.core.services.people import cohorts
+
     with db.read() as session:
         cohort = cohorts.find_cohort(session, args.cohort)
         mentors = mentoring.list_mentors(session, cohort.id)
@@ -255,6 +267,8 @@ def _list_mentors(args: argparse.Namespace, db: Database) -> int:
 
 
 def _view(args: argparse.Namespace, db: Database) -> int:
+    from cohortdesk.core.services.mentoring import mentor_overview
+
     with db.read() as session:
         cohort = _cohort(session, args.cohort)
         mentor = _mentor(session, cohort, args.mentor)
@@ -306,6 +320,9 @@ def _view(args: argparse.Namespace, db: Database) -> int:
 
 
 def cmd_review_pack(args: argparse.Namespace, db: Database) -> int:
+    from cohortdesk.core.services.mentoring import mentoring, review_pack
+    from cohortdesk.core.services.people import cohorts
+
     if db.file is not None and args.output.resolve() == db.file.resolve():
         raise KnownError(f"{args.output}: that is the database itself; choose another file")
     with db.read() as session:
@@ -318,6 +335,9 @@ def cmd_review_pack(args: argparse.Namespace, db: Database) -> int:
 
 def cmd_import_review_notes(args: argparse.Namespace, db: Database) -> int:
     """`cohortdesk import review-notes FILE --cohort NAME`: merge a mentor's notes."""
+    from cohortdesk.core.services.mentoring import review_notes
+    from cohortdesk.core.services.people import cohorts
+
     unit = db.trial() if args.dry_run else db.write()
     with unit as session:
         cohort = cohorts.find_cohort(session, args.cohort)
@@ -332,6 +352,8 @@ def cmd_import_review_notes(args: argparse.Namespace, db: Database) -> int:
 
 
 def cmd_experts(args: argparse.Namespace, db: Database) -> int:
+    from cohortdesk.core.services.people import expertise
+
     query = " ".join(args.query)
     with db.read() as session:
         rows = expertise.find_experts(session, query)
@@ -360,6 +382,13 @@ def cmd_experts(args: argparse.Namespace, db: Database) -> int:
 
 
 def cmd_highlights(args: argparse.Namespace, db: Database) -> int:
+    from cohortdesk.core.metrics.period import today_in
+    from cohortdesk.core.schemas import validated
+    from cohortdesk.core.schemas.mentoring import HighlightInput
+    from cohortdesk.core.services.dashboards import highlights
+    from cohortdesk.core.services.mentoring import mentoring
+    from cohortdesk.core.services.people import cohorts
+
     if args.highlights_command == "add":
         with db.write() as session:
             cohort = cohorts.find_cohort(session, args.cohort)
@@ -413,6 +442,10 @@ def cmd_highlights(args: argparse.Namespace, db: Database) -> int:
 
 
 def cmd_manager_summary(args: argparse.Namespace, db: Database) -> int:
+    from cohortdesk.core.exporters import manager_summary
+    from cohortdesk.core.services.mentoring import mentoring
+    from cohortdesk.core.services.people import cohorts
+
     with db.read() as session:
         cohort = cohorts.find_cohort(session, args.cohort)
         member = mentoring.find_member(session, cohort.id, args.member)

@@ -10,17 +10,15 @@ facilitator confirms it; only a sent one has an outcome and counts (`metrics.ter
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cohortdesk.cli.common import add_as_of, as_of_day, print_json, print_table
-from cohortdesk.core.metrics.period import cohort_period
-from cohortdesk.core.models import NudgeStatus
-from cohortdesk.core.rendering import day_label
-from cohortdesk.core.schemas import NudgeRow
-from cohortdesk.core.services.messaging import nudges
-from cohortdesk.core.services.people import cohorts
-from cohortdesk.core.storage.db import Database
+from cohortdesk.core.enums import NudgeStatus
 from cohortdesk.core.text import plural
+
+if TYPE_CHECKING:
+    from cohortdesk.core.schemas import NudgeRow
+    from cohortdesk.core.storage.db import Database
 
 
 def add_parsers(commands: Any) -> None:
@@ -74,6 +72,11 @@ def _state(row: NudgeRow) -> str:
 
 
 def cmd_nudges(args: argparse.Namespace, db: Database) -> int:
+    from cohortdesk.core.metrics.period import cohort_period
+    from cohortdesk.core.rendering import day_label
+    from cohortdesk.core.services.messaging import nudges
+    from cohortdesk.core.services.people import cohorts
+
     if args.nudges_command == "confirm":
         status = NudgeStatus.SENT if args.sent else NudgeStatus.NOT_SENT
         with db.write() as session:

@@ -13,7 +13,6 @@ from datetime import date
 
 from PySide6.QtCore import QObject, Signal
 
-from cohortdesk.core.metrics.period import default_as_of, period_for
 from cohortdesk.core.schemas import CohortRow
 
 
@@ -34,10 +33,14 @@ class AsOf(QObject):
 
     def default(self, cohort: CohortRow) -> date:
         """The cohort's own as-of day (today, its end once ended, its start before it)."""
+        from cohortdesk.core.metrics.period import default_as_of
+
         return default_as_of(cohort.start_date, cohort.end_date, self._today())
 
     def day(self, cohort: CohortRow) -> date:
         """The day `cohort` is judged as of now (a day after its end counts as its end)."""
+        from cohortdesk.core.metrics.period import period_for
+
         chosen = self._chosen.get(cohort.id)
         today = self._today()
         return period_for(cohort.start_date, cohort.end_date, today, as_of=chosen).as_of

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from cohortdesk.core.schemas import MemberDetail
-from cohortdesk.core.services.activity import rollups
-from cohortdesk.core.services.privacy import erase
 from cohortdesk.core.storage.backup import (
     BackupInfo,
     BackupKind,
@@ -23,12 +22,15 @@ from cohortdesk.core.storage.backup import (
     daily_backup_if_due,
     list_backups,
 )
-from cohortdesk.core.storage.import_guard import InterruptedImport, interrupted_import
-from cohortdesk.core.storage.restore import RestoreResult, restore_open_database
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.views.restore_dialog import RestoreDialog
 from cohortdesk.ui.widgets import confirm
+
+if TYPE_CHECKING:
+    from cohortdesk.core.services.privacy import erase
+    from cohortdesk.core.storage.import_guard import InterruptedImport
+    from cohortdesk.core.storage.restore import RestoreResult
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +83,8 @@ class DataActions(QObject):
 
     def start_up(self) -> None:
         """Today's backup (if due) and news of an import a crash interrupted."""
+        from cohortdesk.core.storage.import_guard import interrupted_import
+
         file = self._db_file()
         if file is None:
             return
@@ -159,6 +163,9 @@ class DataActions(QObject):
     @Slot(object)
     def restore(self, backup: Path) -> None:
         """Restore `backup` into the open database, then upgrade it if it is older."""
+        from cohortdesk.core.services.activity import rollups
+        from cohortdesk.core.storage.restore import restore_open_database
+
         db, backup_dir = self.context.db, self.context.paths.backup_dir
 
         def work(_progress: object) -> object:
@@ -175,6 +182,8 @@ class DataActions(QObject):
 
     def erase_member(self, detail: MemberDetail | None) -> None:
         """Ask, then erase the person of `detail` everywhere."""
+        from cohortdesk.core.services.privacy import erase
+
         if detail is None:
             return
         if not confirm.confirm(

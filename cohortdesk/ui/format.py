@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtGui import QColor
 
-from cohortdesk.core.models import AccessStatus, EventKind, Role, StageChangeSource
+from cohortdesk.core.enums import AccessStatus, EventKind, Role, StageChangeSource
 from cohortdesk.core.stages import stage
 from cohortdesk.core.text import plural as plural  # the views say counts as `fmt.plural`
 

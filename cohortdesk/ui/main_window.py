@@ -1,10 +1,17 @@
-"""The main window: cohorts on the left, the roster in the middle, the member on the right."""
+"""The main window: cohorts on the left, the roster in the middle, the member on the right.
+
+It can show itself before the database is open: `MainWindow(paths=...)` paints at the size
+it had last time, saying it is opening, and `attach(context)` then builds its panes on the
+open database (the app does this after the first paint, so the window appears at once; this
+module imports the panes, and through them the services, only then).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Slot
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -16,41 +23,25 @@ from PySide6.QtWidgets import (
     QToolButton,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
-from cohortdesk import __version__
-from cohortdesk.core.demo.build import create_demo_cohort
-from cohortdesk.core.errors import ConflictError, KnownError
-from cohortdesk.core.schemas import Changed, CohortInput, CohortRow, ImportSummary, MemberInput
-from cohortdesk.core.services.activity import participation
-from cohortdesk.core.services.people import cohorts, members
-from cohortdesk.core.services.people.people import MergeResult
-from cohortdesk.ui import format as fmt
-from cohortdesk.ui.context import AppContext
-from cohortdesk.ui.data_actions import DataActions
-from cohortdesk.ui.main_menus import MainMenus
+from cohortdesk.core.paths import AppPaths
 from cohortdesk.ui.style import STYLE
-from cohortdesk.ui.tasks import CancelledError, Task
-from cohortdesk.ui.views.cohort_dialog import CohortDialog
-from cohortdesk.ui.views.cohort_list import CohortList
-from cohortdesk.ui.views.compare_view import CompareDialog
-from cohortdesk.ui.views.dashboard_view import CohortPages, DashboardView
-from cohortdesk.ui.views.export_dialog import ExportDialog
-from cohortdesk.ui.views.import_dialog import ImportDialog
-from cohortdesk.ui.views.import_files import dropped_file
-from cohortdesk.ui.views.import_summary import headline
-from cohortdesk.ui.views.imports_dialog import ImportsDialog
-from cohortdesk.ui.views.member_dialog import MemberDialog
-from cohortdesk.ui.views.member_panel import MemberPanel
-from cohortdesk.ui.views.mentoring_actions import MentoringActions
-from cohortdesk.ui.views.merge_dialog import MergeDialog
-from cohortdesk.ui.views.messaging import Messaging
-from cohortdesk.ui.views.roster_view import RosterView
-from cohortdesk.ui.views.stages_dialog import StagesDialog
-from cohortdesk.ui.views.today_view import TodayView
-from cohortdesk.ui.views.welcome_page import WelcomePage
-from cohortdesk.ui.widgets.as_of_bar import AsOfBar
-from cohortdesk.ui.widgets.confirm import confirm
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from cohortdesk.core.schemas import Changed, CohortInput, CohortRow, ImportSummary, MemberInput
+    from cohortdesk.core.services.people import cohorts
+    from cohortdesk.core.services.people.people import MergeResult
+    from cohortdesk.ui.context import AppContext
+    from cohortdesk.ui.main_menus import MainMenus
+    from cohortdesk.ui.tasks import Task
+    from cohortdesk.ui.views.compare_view import CompareDialog
+    from cohortdesk.ui.views.dashboard_view import DashboardView
+    from cohortdesk.ui.views.export_dialog import ExportDialog
+    from cohortdesk.ui.views.import_dialog import ImportDialog
+    from cohortdesk.ui.views.imports_dialog import ImportsDialog
+    from cohortdesk.ui.views.merge_dialog import MergeDialog
 
 PAGE_WELCOME = 0
 PAGE_COHORTS = 1
@@ -59,18 +50,60 @@ PAGE_COHORTS = 1
 class MainWindow(QMainWindow):
     """The one window of an open database."""
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+    first_screen_filled = Signal(int)
+    """The first screen shows its data: Today with the cohort's learners (their number), or
+    the welcome page (0) when there is no cohort yet."""
+
+    def __init__(
+        self,
+        context: AppContext | None = None,
+        parent: QWidget | None = None,
+        *,
+        load: bool = True,
+        paths: AppPaths | None = None,
+    ) -> None:
+        """Built on `context` at once; without one, it says it is opening until `attach`.
+
+        `load=False` leaves reading the data to `start_loading`.
+        """
         super().__init__(parent)
-        self.context = context
+        if paths is None:
+            assert context is not None, "a window needs its context or at least its paths"
+            paths = context.paths
+        self.paths = paths
+        self.attached = False
         self.setWindowTitle("cohortdesk")
         self.setStyleSheet(STYLE)
+        opening = QLabel("Opening the database…")
+        opening.setObjectName("muted")
+        opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setCentralWidget(opening)
+        self._restore_geometry()
+        if context is not None:
+            self.attach(context, load=load)
+
+    def attach(self, context: AppContext, *, load: bool = True) -> None:
+        """Build the panes, menus and actions on the open database; read it unless `load`
+        is False (then `start_loading` does)."""
+        from cohortdesk.ui.data_actions import DataActions
+        from cohortdesk.ui.main_menus import MainMenus
+        from cohortdesk.ui.views.cohort_list import CohortList
+        from cohortdesk.ui.views.cohort_pages import CohortPages
+        from cohortdesk.ui.views.member_panel import MemberPanel
+        from cohortdesk.ui.views.mentoring_actions import MentoringActions
+        from cohortdesk.ui.views.messaging import Messaging
+        from cohortdesk.ui.views.roster_view import RosterView
+        from cohortdesk.ui.views.today_view import TodayView
+        from cohortdesk.ui.views.welcome_page import WelcomePage
+        from cohortdesk.ui.widgets.as_of_bar import AsOfBar
+
+        self.context = context
         self._select_member_after_load: int | None = None
         self._cohorts_request = 0
 
         self.cohort_list = CohortList()
         self.roster = RosterView(context)
-        self.dashboard = DashboardView(context)
-        self.pages = CohortPages(self.roster, self.dashboard)
+        self.pages = CohortPages(self.roster, lambda parent: self._make_dashboard(context, parent))
         # Today comes first: the cohort's home ("who needs me today?"), Roster a click away.
         self.today = TodayView(context)
         self.pages.insertTab(0, self.today, "Today")
@@ -130,9 +163,27 @@ class MainWindow(QMainWindow):
         self._update_member_pane()
         self.setAcceptDrops(True)  # a file dropped on the window is imported (dropEvent)
         self._connect()
-        self._restore_geometry()
+        self._restore_splitter()
         self._update_actions()
+        self.attached = True
+        if load:
+            self.start_loading()
+
+    def start_loading(self) -> None:
+        """Read what the window shows: the cohorts (then Today), and the review pack's note."""
         self.reload_cohorts()
+        self.mentoring.check_review_pack()
+
+    @staticmethod
+    def _make_dashboard(context: AppContext, parent: QWidget) -> DashboardView:
+        from cohortdesk.ui.views.dashboard_view import DashboardView
+
+        return DashboardView(context, parent)
+
+    @property
+    def dashboard(self) -> DashboardView:
+        """The Dashboard tab (built, with its charts, when first needed)."""
+        return self.pages.dashboard
 
     # -- menus ---------------------------------------------------------------------------
 
@@ -171,6 +222,7 @@ class MainWindow(QMainWindow):
         self.today.empty_guide.import_requested.connect(self.import_file)
         self.today.empty_guide.add_people_requested.connect(self.add_member)
         self.roster.roster_loaded.connect(self._roster_loaded)
+        self.today.today_loaded.connect(self._today_loaded)
         self.member_panel.status_message.connect(self.say)
         self.pages.status_message.connect(self.say)
         self.member_panel.member_removed.connect(lambda _mid: self._update_actions())
@@ -201,6 +253,8 @@ class MainWindow(QMainWindow):
         The newest request wins: a reload the change notifier asked for and the one that
         selects a cohort just saved may finish in either order.
         """
+        from cohortdesk.core.services.people import cohorts
+
         self._cohorts_request += 1
         request = self._cohorts_request
         show_archived = self.context.settings.show_archived
@@ -221,6 +275,8 @@ class MainWindow(QMainWindow):
 
     def _cohorts_arrived(self, rows: list[CohortRow], total: int, select_id: int | None) -> None:
         self.stack.setCurrentIndex(PAGE_WELCOME if total == 0 else PAGE_COHORTS)
+        if total == 0:
+            self.first_screen_filled.emit(0)
         self.cohort_list.set_cohorts(rows, select_id)
         self.as_of_bar.show_cohort(self.cohort_list.current_row())  # its dates may have changed
         self._update_actions()
@@ -242,6 +298,9 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def new_cohort(self) -> None:
+        from cohortdesk.core.services.people import cohorts
+        from cohortdesk.ui.views.cohort_dialog import CohortDialog
+
         dialog = CohortDialog(self, "New cohort", None, self.context.current_date())
         if dialog.exec() != CohortDialog.DialogCode.Accepted:
             return
@@ -254,6 +313,9 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def edit_cohort(self) -> None:
+        from cohortdesk.core.services.people import cohorts
+        from cohortdesk.ui.views.cohort_dialog import CohortDialog
+
         cohort = self.cohort_list.current_row()
         if cohort is None:
             return
@@ -269,6 +331,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def toggle_archived(self) -> None:
+        from cohortdesk.core.services.people import cohorts
+
         cohort = self.cohort_list.current_row()
         if cohort is None:
             return
@@ -289,6 +353,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def delete_cohort(self) -> None:
+        from cohortdesk.core.services.people import cohorts
+
         cohort = self.cohort_list.current_row()
         if cohort is None:
             return
@@ -299,6 +365,10 @@ class MainWindow(QMainWindow):
         )
 
     def _confirm_delete(self, cohort: CohortRow, size: cohorts.CohortSize) -> None:
+        from cohortdesk.core.services.people import cohorts
+        from cohortdesk.ui import format as fmt
+        from cohortdesk.ui.widgets.confirm import confirm
+
         text = (
             f"Delete “{cohort.name}”? It holds {fmt.plural(size.members, 'member')} and "
             f"{fmt.plural(size.events, 'activity event')}, with their stages, check-ins and "
@@ -326,6 +396,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def create_demo(self) -> None:
+        from cohortdesk.core.demo.build import create_demo_cohort
+
         self.say("Creating the demo cohort…")
         self.context.runner.write(
             "Creating the demo cohort",
@@ -337,6 +409,10 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def add_member(self) -> None:
+        from cohortdesk.core.services.activity import participation
+        from cohortdesk.core.services.people import members
+        from cohortdesk.ui.views.member_dialog import MemberDialog
+
         cohort = self.cohort_list.current_row()
         if cohort is None:
             return
@@ -372,6 +448,12 @@ class MainWindow(QMainWindow):
             self._select_member_after_load = None
         self._update_actions()
 
+    @Slot(int)
+    def _today_loaded(self, cohort_id: int) -> None:
+        cohort = self.cohort_list.current_row()
+        if cohort is not None and cohort.id == cohort_id:
+            self.first_screen_filled.emit(cohort.learners)
+
     @Slot(object)
     def _member_selected(self, membership_id: int | None) -> None:
         self.member_panel.show_member(membership_id)
@@ -404,6 +486,8 @@ class MainWindow(QMainWindow):
 
     def open_import_dialog(self, path: Path | None) -> ImportDialog | None:
         """The import dialog for the selected cohort, starting with `path` if given."""
+        from cohortdesk.ui.views.import_dialog import ImportDialog
+
         cohort = self.cohort_list.current_row()
         if cohort is None:
             self.say("Select the cohort to import into first")
@@ -417,11 +501,15 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _imported(self, summary: ImportSummary) -> None:
+        from cohortdesk.ui.views.import_summary import headline
+
         self.say(headline(summary))
 
     @Slot()
     def show_imports(self) -> ImportsDialog | None:
         """The selected cohort's imports, with undo."""
+        from cohortdesk.ui.views.imports_dialog import ImportsDialog
+
         cohort = self.cohort_list.current_row()
         if cohort is None:
             return None
@@ -434,6 +522,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def export_cohort(self) -> ExportDialog | None:
         """The export dialog for the selected cohort; says what was written when it is done."""
+        from cohortdesk.ui.views.export_dialog import ExportDialog
+
         cohort = self.cohort_list.current_row()
         if cohort is None:
             self.say("Select the cohort to export first")
@@ -447,6 +537,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def compare_cohorts(self) -> CompareDialog:
         """Cohorts side by side, starting with the selected one."""
+        from cohortdesk.ui.views.compare_view import CompareDialog
+
         dialog = CompareDialog(self.context, self.cohort_list.current_id(), self)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
@@ -455,6 +547,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def merge_people(self) -> MergeDialog | None:
         """Merge two records of one person, starting from the members selected in the roster."""
+        from cohortdesk.ui.views.merge_dialog import MergeDialog
+
         cohort = self.cohort_list.current_row()
         rows = self.roster.model.rows()
         if cohort is None or len(rows) < 2:
@@ -472,10 +566,14 @@ class MainWindow(QMainWindow):
         self.say(result.message())
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        from cohortdesk.ui.views.import_files import dropped_file
+
         if dropped_file(event) is not None:
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
+        from cohortdesk.ui.views.import_files import dropped_file
+
         path = dropped_file(event)
         if path is None:
             return
@@ -491,27 +589,32 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         self.reload_cohorts()
         self.roster.reload()
-        self.dashboard.reload()
+        if self.pages.dashboard_built():
+            self.dashboard.reload()
         self.today.reload()
         self.say("Refreshed")
 
     @Slot()
     def show_stages(self) -> None:
+        from cohortdesk.ui.views.stages_dialog import StagesDialog
+
         StagesDialog(self).exec()
 
     @Slot()
-    def show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About cohortdesk",
-            f"<h3>cohortdesk {__version__}</h3>"
-            "<p>Tracks access, motivation and contribution of online cohorts through "
-            "Gilly Salmon's five-stage model.</p>"
-            f"<p>Database: <code>{self.context.db.display_name}</code></p>",
-        )
+    def show_about(self) -> QMessageBox:
+        """Help ▸ About: the version, the data folder and the database in use."""
+        from cohortdesk.ui.views.about_box import about_box
+
+        box = about_box(self, self.context.paths, self.context.db.display_name)
+        box.finished.connect(box.deleteLater)
+        box.open()
+        return box
 
     def show_task_error(self, task: Task, exc: BaseException) -> None:
         """A failed background task: a clear message for a known problem, a bug report else."""
+        from cohortdesk.core.errors import ConflictError, KnownError
+        from cohortdesk.ui.tasks import CancelledError
+
         if isinstance(exc, CancelledError):
             self.say(f"{task.description}: cancelled")
             return
@@ -533,23 +636,28 @@ class MainWindow(QMainWindow):
     # -- window state --------------------------------------------------------------------
 
     def _qsettings(self) -> QSettings:
-        return QSettings(str(self.context.paths.qt_settings_file), QSettings.Format.IniFormat)
+        return QSettings(str(self.paths.qt_settings_file), QSettings.Format.IniFormat)
 
     def _restore_geometry(self) -> None:
-        stored = self._qsettings()
-        geometry = stored.value("geometry")
-        if isinstance(geometry, QByteArray) and self.restoreGeometry(geometry):
-            splitter = stored.value("splitter")
-            if isinstance(splitter, QByteArray):
-                self.splitter.restoreState(splitter)
-        else:
+        geometry = self._qsettings().value("geometry")
+        self._geometry_restored = isinstance(geometry, QByteArray) and self.restoreGeometry(
+            geometry
+        )
+        if not self._geometry_restored:
             self.resize(1440, 900)
+
+    def _restore_splitter(self) -> None:
+        splitter = self._qsettings().value("splitter")
+        if self._geometry_restored and isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         stored = self._qsettings()
         stored.setValue("geometry", self.saveGeometry())
-        stored.setValue("splitter", self.splitter.saveState())
+        if self.attached:
+            stored.setValue("splitter", self.splitter.saveState())
         stored.sync()
-        self.context.save_settings()
-        self.context.runner.wait_idle()
+        if self.attached:
+            self.context.save_settings()
+            self.context.runner.wait_idle()
         super().closeEvent(event)

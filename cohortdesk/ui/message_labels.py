@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from PySide6.QtGui import QColor
 
-from cohortdesk.core.models import NudgeChannel, NudgeStatus, TemplatePurpose
+from cohortdesk.core.enums import NudgeChannel, NudgeStatus, TemplatePurpose
 from cohortdesk.core.schemas import (
     AttentionGroup,
     AttentionReason,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cohortdesk.core.models import NudgeChannel, NudgeStatus
+from cohortdesk.core.enums import NudgeChannel, NudgeStatus
 from cohortdesk.core.schemas import NudgeInput
 from cohortdesk.core.services.activity import participation
 from cohortdesk.core.services.messaging import nudges

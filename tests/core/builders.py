@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from cohortdesk.core.models import EventKind, Membership, Role
+from cohortdesk.core.enums import EventKind, Role
+from cohortdesk.core.models import Membership
 from cohortdesk.core.schemas import CohortInput, CohortRow, EventInput, EventRow, MemberInput
 from cohortdesk.core.services.people import cohorts, members, tracking
 

@@ -12,7 +12,8 @@ from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
-from cohortdesk.core.models import EventKind, Identity, NudgeChannel, Role
+from cohortdesk.core.enums import EventKind, NudgeChannel, Role
+from cohortdesk.core.models import Identity
 from cohortdesk.core.schemas import EventInput, NudgeInput
 from cohortdesk.core.schemas.mentoring import GroupInput, SessionInput
 from cohortdesk.core.services.mentoring import mentoring

@@ -10,8 +10,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
 from cohortdesk.core.demo.build import DemoSpec, create_demo
-from cohortdesk.core.errors import NotFoundError
-from cohortdesk.core.models import (
+from cohortdesk.core.enums import (
     AccessStatus,
     EventKind,
     NudgeChannel,
@@ -19,6 +18,7 @@ from cohortdesk.core.models import (
     Role,
     TemplatePurpose,
 )
+from cohortdesk.core.errors import NotFoundError
 from cohortdesk.core.schemas import (
     AttentionItem,
     AttentionSettings,

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
-from cohortdesk.core.models import EventKind, NudgeChannel, Role
+from cohortdesk.core.enums import EventKind, NudgeChannel, Role
 from cohortdesk.core.schemas import (
     Changed,
     Changes,

@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 
+from cohortdesk.core.enums import EventKind, Role
 from cohortdesk.core.errors import ConflictError, KnownError, NotFoundError
-from cohortdesk.core.models import ActivityEvent, EventKind, Membership, Person, Role
+from cohortdesk.core.models import ActivityEvent, Membership, Person
 from cohortdesk.core.schemas import CohortInput, validated
 from cohortdesk.core.services.people import cohorts
 from cohortdesk.core.storage.db import Database

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from cohortdesk.core.demo.build import DemoSpec, create_demo
+from cohortdesk.core.enums import AccessStatus, EventKind, Role, StageChangeSource
 from cohortdesk.core.errors import KnownError, NotFoundError
-from cohortdesk.core.models import AccessStatus, EventKind, Role, StageChangeSource
 from cohortdesk.core.schemas import CohortRow, MemberInput
 from cohortdesk.core.schemas.dashboard import CohortDashboard
 from cohortdesk.core.schemas.report import FindingKind

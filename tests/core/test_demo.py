@@ -15,17 +15,16 @@ from sqlalchemy.orm import Session, aliased
 
 from cohortdesk.core.demo import build
 from cohortdesk.core.demo.build import DemoSpec, create_demo
+from cohortdesk.core.enums import EventKind, Role
 from cohortdesk.core.errors import ConflictError, KnownError
 from cohortdesk.core.models import (
     AccessIssue,
     ActivityEvent,
-    EventKind,
     Intervention,
     MemberNote,
     Membership,
     MotivationCheck,
     Person,
-    Role,
     StageChange,
 )
 from cohortdesk.core.schemas import CohortRow, MemberRow, NudgeOutcome, validated

@@ -13,14 +13,9 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cohortdesk.core.enums import AccessStatus, EventKind, Role, StageChangeSource
 from cohortdesk.core.errors import ConflictError, KnownError, NotFoundError
-from cohortdesk.core.models import (
-    AccessStatus,
-    EventKind,
-    Role,
-    StageChange,
-    StageChangeSource,
-)
+from cohortdesk.core.models import StageChange
 from cohortdesk.core.schemas import CohortRules, EvidenceThresholds, StageSuggestion
 from cohortdesk.core.services.attention import evidence, rules
 from cohortdesk.core.services.attention.evidence_facts import LearnerFacts

@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cohortdesk.core.enums import EventKind, StageChangeSource
 from cohortdesk.core.errors import ConflictError
-from cohortdesk.core.models import EventKind, StageChange, StageChangeSource
+from cohortdesk.core.models import StageChange
 from cohortdesk.core.services.attention import evidence
 from cohortdesk.core.services.people import tracking
 from cohortdesk.core.storage.db import Database

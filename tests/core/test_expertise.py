@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cohortdesk.core.models import Role
+from cohortdesk.core.enums import Role
 from cohortdesk.core.services.people import expertise
 from cohortdesk.core.storage.db import Database
 from tests.core.builders import add, make_cohort

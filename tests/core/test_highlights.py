@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
+from cohortdesk.core.enums import EventKind, HighlightKind
 from cohortdesk.core.errors import KnownError, NotFoundError
-from cohortdesk.core.models import EventKind, HighlightKind
 from cohortdesk.core.schemas import validated
 from cohortdesk.core.schemas.mentoring import HighlightInput
 from cohortdesk.core.services.dashboards import highlights

@@ -8,17 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from cohortdesk.core.enums import AccessStatus, EventKind, Role
 from cohortdesk.core.importers.base import ImportOptions, ImportRejectedError
-from cohortdesk.core.models import (
-    AccessStatus,
-    ActivityEvent,
-    EventKind,
-    Identity,
-    ImportBatch,
-    Membership,
-    Person,
-    Role,
-)
+from cohortdesk.core.models import ActivityEvent, Identity, ImportBatch, Membership, Person
 from cohortdesk.core.schemas import ImportSummary
 from cohortdesk.core.services.activity import imports, participation
 from cohortdesk.core.services.people import tracking

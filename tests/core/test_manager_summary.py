@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from cohortdesk.core.enums import HighlightKind
 from cohortdesk.core.exporters import manager_summary as summary_writer
-from cohortdesk.core.models import HighlightKind
 from cohortdesk.core.schemas.mentoring import HighlightInput
 from cohortdesk.core.services.dashboards import highlights, manager_summary
 from cohortdesk.core.storage.db import Database

@@ -7,8 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from cohortdesk.core.enums import EventKind, Role
 from cohortdesk.core.errors import ConflictError, KnownError, NotFoundError
-from cohortdesk.core.models import ActivityEvent, EventKind, Person, Role
+from cohortdesk.core.models import ActivityEvent, Person
 from cohortdesk.core.schemas import MemberInput, validated
 from cohortdesk.core.services.activity import participation
 from cohortdesk.core.services.people import members

@@ -7,8 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from cohortdesk.core.enums import EventKind, HighlightKind
 from cohortdesk.core.errors import ConflictError, KnownError, NotFoundError
-from cohortdesk.core.models import AccessIssue, EventKind, HighlightKind
+from cohortdesk.core.models import AccessIssue
 from cohortdesk.core.schemas import ReasonCode
 from cohortdesk.core.schemas.mentoring import GroupInput, HighlightInput, SessionInput
 from cohortdesk.core.services.dashboards import highlights

@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from cohortdesk.core.enums import EventKind, Role
 from cohortdesk.core.metrics.counts import member_counts
 from cohortdesk.core.metrics.period import (
     Period,
@@ -35,7 +36,6 @@ from cohortdesk.core.metrics.terms import (
     is_reply_to_staff,
     is_thread,
 )
-from cohortdesk.core.models import EventKind, Role
 from cohortdesk.core.services.attention.attention import attention
 from cohortdesk.core.storage import migrate
 from cohortdesk.core.storage.db import Database

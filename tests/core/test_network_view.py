@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cohortdesk.core.models import Role
+from cohortdesk.core.enums import Role
 from cohortdesk.core.schemas.dashboard import NetworkEdge, NetworkNode, ReplyNetwork
 from cohortdesk.core.services.dashboards.network_view import (
     MOST_CONNECTED,

@@ -17,9 +17,10 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from cohortdesk.core.enums import EventKind, NudgeChannel, Role
 from cohortdesk.core.errors import KnownError, NotFoundError
 from cohortdesk.core.models import CohortRules as RulesRecord
-from cohortdesk.core.models import EventKind, Intervention, NudgeChannel, Role, SuggestionDismissal
+from cohortdesk.core.models import Intervention, SuggestionDismissal
 from cohortdesk.core.schemas import (
     AttentionSettings,
     CohortRules,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from cohortdesk.core.models import EventKind, Role
+from cohortdesk.core.enums import EventKind, Role
 from cohortdesk.core.services.activity import participation
 from cohortdesk.core.services.people import tracking
 from cohortdesk.core.storage.db import Database

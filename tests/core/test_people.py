@@ -8,20 +8,18 @@ import pytest
 from sqlalchemy import UniqueConstraint, func, select
 from sqlalchemy.orm import Session
 
+from cohortdesk.core.enums import AccessStatus, EventKind, Role
 from cohortdesk.core.errors import KnownError, NotFoundError
 from cohortdesk.core.models import (
     AccessIssue,
-    AccessStatus,
     ActivityEvent,
     Base,
-    EventKind,
     Identity,
     ImportBatch,
     MemberNote,
     Membership,
     MotivationCheck,
     Person,
-    Role,
     StageChange,
 )
 from cohortdesk.core.schemas import Changes

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
+from cohortdesk.core.enums import Role
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.models import (
     ActivityEvent,
@@ -22,7 +23,6 @@ from cohortdesk.core.models import (
     MentoringSession,
     Person,
     PromptTemplate,
-    Role,
 )
 from cohortdesk.core.paths import sqlite_url
 from cohortdesk.core.schemas import ReasonCode

@@ -18,17 +18,16 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from cohortdesk.core.enums import EventKind, Role
 from cohortdesk.core.importers.base import ImportOptions
 from cohortdesk.core.models import (
     DAILY_KIND_COLUMNS,
     ActivityEvent,
     Cohort,
-    EventKind,
     ImportBatch,
     LocalDay,
     Membership,
     Person,
-    Role,
 )
 from cohortdesk.core.schemas import CohortInput
 from cohortdesk.core.services.activity import imports, rollups

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from cohortdesk.core.enums import NudgeChannel, NudgeStatus
 from cohortdesk.core.errors import KnownError
-from cohortdesk.core.models import Intervention, NudgeChannel, NudgeStatus
+from cohortdesk.core.models import Intervention
 from cohortdesk.core.schemas import Changes
 from cohortdesk.core.services.messaging import sending
 from cohortdesk.core.services.messaging.sending import Draft, Recipient

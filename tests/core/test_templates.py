@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from cohortdesk.core.enums import EventKind, NudgeChannel, Role, TemplatePurpose
 from cohortdesk.core.errors import ConflictError, KnownError, NotFoundError
-from cohortdesk.core.models import EventKind, NudgeChannel, PromptTemplate, Role, TemplatePurpose
+from cohortdesk.core.models import PromptTemplate
 from cohortdesk.core.rendering import PLACEHOLDER_NAMES, TemplateError, check
 from cohortdesk.core.schemas import NudgeInput, TemplateInput, TemplateRow, validated
 from cohortdesk.core.services.messaging import nudges, templates

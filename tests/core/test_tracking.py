@@ -8,8 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from cohortdesk.core.enums import AccessStatus, EventKind, StageChangeSource
 from cohortdesk.core.errors import KnownError, NotFoundError
-from cohortdesk.core.models import AccessStatus, EventKind, StageChange, StageChangeSource
+from cohortdesk.core.models import StageChange
 from cohortdesk.core.schemas import EventInput, validated
 from cohortdesk.core.services.activity import participation
 from cohortdesk.core.services.people import members, tracking

@@ -52,7 +52,8 @@ import pytest
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 
-from cohortdesk.core.models import ActivityEvent, EventKind, LocalDay, Membership, Role
+from cohortdesk.core.enums import EventKind, Role
+from cohortdesk.core.models import ActivityEvent, LocalDay, Membership
 from cohortdesk.core.network_layout import network_layout
 from cohortdesk.core.services.activity import rollups
 from cohortdesk.core.services.dashboards import dashboard

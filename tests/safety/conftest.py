@@ -22,15 +22,14 @@ from sqlalchemy.orm import Session
 
 from cohortdesk.app import build_context
 from cohortdesk.core.demo.build import DemoSpec, create_demo
+from cohortdesk.core.enums import HighlightKind, NudgeChannel
 from cohortdesk.core.models import (
     AccessIssue,
     Highlight,
-    HighlightKind,
     Intervention,
     MemberNote,
     Membership,
     MentoringSession,
-    NudgeChannel,
     Person,
 )
 from cohortdesk.core.paths import AppPaths

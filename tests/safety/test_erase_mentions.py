@@ -20,7 +20,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cohortdesk.core.models import ActivityEvent, EventKind
+from cohortdesk.core.enums import EventKind
+from cohortdesk.core.models import ActivityEvent
 from cohortdesk.core.paths import app_paths
 from cohortdesk.core.schemas import CohortInput, MemberInput
 from cohortdesk.core.services.people import cohorts, members

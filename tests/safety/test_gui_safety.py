@@ -24,6 +24,7 @@ from cohortdesk.core.storage.backup import BackupKind, backup_sqlite, list_backu
 from cohortdesk.core.storage.db import Database
 from cohortdesk.core.storage.errors import disk_full
 from cohortdesk.core.storage.import_guard import marker_path
+from cohortdesk.core.storage.recovery import CorruptDatabaseError
 from cohortdesk.ui import data_actions
 from cohortdesk.ui.main_window import MainWindow
 from cohortdesk.ui.single_instance import SingleInstance, bring_to_front
@@ -287,7 +288,7 @@ def test_a_damaged_database_can_be_rescued_or_left_alone(
     # user rescues the damaged one instead.
     monkeypatch.setattr(recovery_dialog.QMessageBox, "information", lambda *_args: None)
     report = recovery_dialog.recover(
-        recovery_dialog.CorruptDatabaseError(file, aside, "damaged", None),
+        CorruptDatabaseError(file, aside, "damaged", None),
         Recovery.SALVAGE,
         paths,
     )

@@ -18,15 +18,8 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.types import String, TypeDecorator
 
 from cohortdesk.cli.main import main
-from cohortdesk.core.models import (
-    Base,
-    DailyActivity,
-    MemberNote,
-    Membership,
-    MentorLink,
-    Person,
-    Role,
-)
+from cohortdesk.core.enums import Role
+from cohortdesk.core.models import Base, DailyActivity, MemberNote, Membership, MentorLink, Person
 from cohortdesk.core.paths import AppPaths
 from cohortdesk.core.schemas import Changes
 from cohortdesk.core.services.mentoring import review_pack

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from cohortdesk.core.models import ActivityEvent, EventKind, HighlightKind
+from cohortdesk.core.enums import EventKind, HighlightKind
+from cohortdesk.core.models import ActivityEvent
 from cohortdesk.core.schemas import CohortInput, MemberInput
 from cohortdesk.core.schemas.mentoring import HighlightInput
 from cohortdesk.core.services.dashboards import highlights

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
-from cohortdesk.core.models import HighlightKind, NudgeChannel, Role
+from cohortdesk.core.enums import HighlightKind, NudgeChannel, Role
 from cohortdesk.core.schemas import MemberInput, NudgeInput
 from cohortdesk.core.schemas.mentoring import HighlightInput
 from cohortdesk.core.services.activity import participation

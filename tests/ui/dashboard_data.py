@@ -11,9 +11,9 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from cohortdesk.core.enums import AccessStatus, EventKind, Role
 from cohortdesk.core.metrics.counts import MemberCounts
 from cohortdesk.core.metrics.period import Period
-from cohortdesk.core.models import AccessStatus, EventKind, Role
 from cohortdesk.core.schemas import AttentionSettings, MemberRow
 from cohortdesk.core.schemas.dashboard import (
     AdopterGroup,

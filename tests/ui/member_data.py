@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from cohortdesk.core.models import EventKind, Role
+from cohortdesk.core.enums import EventKind, Role
 from cohortdesk.core.paths import AppPaths
 from cohortdesk.core.schemas import CohortInput, EventInput, MemberInput
 from cohortdesk.core.services.people import cohorts, members, tracking

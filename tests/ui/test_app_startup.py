@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select
 
-from cohortdesk.core.models import PromptTemplate, TemplatePurpose
+from cohortdesk.core.enums import TemplatePurpose
+from cohortdesk.core.models import PromptTemplate
 from cohortdesk.core.schemas import TemplateInput
 from cohortdesk.core.services.messaging import templates
 from cohortdesk.core.storage.db import Database

@@ -9,7 +9,7 @@ from PySide6.QtCore import QDate, Qt
 from pytestqt.qtbot import QtBot
 
 from cohortdesk.core.demo.build import DemoSpec, create_demo
-from cohortdesk.core.models import Role
+from cohortdesk.core.enums import Role
 from cohortdesk.core.services.activity import participation
 from cohortdesk.core.storage.db import Database
 from cohortdesk.ui.main_window import MainWindow

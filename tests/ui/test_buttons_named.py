@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from cohortdesk.core.models import NudgeChannel, NudgeStatus
+from cohortdesk.core.enums import NudgeChannel, NudgeStatus
 from cohortdesk.core.schemas import NudgeInput
 from cohortdesk.core.services.messaging import nudges
 from cohortdesk.core.storage.db import Database

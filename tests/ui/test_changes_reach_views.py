@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from pytestqt.qtbot import QtBot
 
-from cohortdesk.core.models import NudgeChannel, Role
+from cohortdesk.core.enums import NudgeChannel, Role
 from cohortdesk.core.schemas import CohortInput, MemberInput, NudgeInput
 from cohortdesk.core.schemas.mentoring import HighlightInput
 from cohortdesk.core.services.dashboards import highlights

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from pytestqt.qtbot import QtBot
 
-from cohortdesk.core.models import AccessStatus, EventKind
+from cohortdesk.core.enums import AccessStatus, EventKind
 from cohortdesk.ui.charts.adopters_chart import AdoptersChart
 from cohortdesk.ui.charts.base import Selection, days_shown
 from cohortdesk.ui.charts.compare_charts import CompareStagesChart, CompareWeeklyChart
@@ -215,7 +215,7 @@ def test_the_story_says_who_is_stuck_isolated_quiet_and_dominant() -> None:
 def test_a_members_weeks_with_their_stage_changes(qtbot: QtBot) -> None:
     from datetime import UTC, datetime
 
-    from cohortdesk.core.models import StageChangeSource
+    from cohortdesk.core.enums import StageChangeSource
     from cohortdesk.core.schemas import StageChangeRow
 
     moved = StageChangeRow(

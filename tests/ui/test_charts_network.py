@@ -8,7 +8,7 @@ import numpy as np
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from cohortdesk.core.models import Role
+from cohortdesk.core.enums import Role
 from cohortdesk.core.network_layout import network_layout
 from cohortdesk.core.schemas.report import FindingKind
 from cohortdesk.ui.charts.heatmap_chart import HeatmapChart, heatmap_order

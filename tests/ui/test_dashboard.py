@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from cohortdesk.core.demo.build import DemoSpec, create_demo
-from cohortdesk.core.models import Role
+from cohortdesk.core.enums import Role
 from cohortdesk.core.schemas import Changes
 from cohortdesk.core.schemas.dashboard import CohortDashboard
 from cohortdesk.core.services.dashboards import dashboard as dashboard_service

@@ -12,7 +12,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from cohortdesk.core.models import NudgeChannel, NudgeStatus
+from cohortdesk.core.enums import NudgeChannel, NudgeStatus
 from cohortdesk.core.schemas import EvidenceThresholds, MemberEvidence, NudgeInput, NudgeRow
 from cohortdesk.core.services.attention import attention, evidence
 from cohortdesk.core.services.messaging import nudges

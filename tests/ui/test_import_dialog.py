@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QFileDialog, QLabel
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from cohortdesk.core.models import ActivityEvent, EventKind, ImportBatch, Person
+from cohortdesk.core.enums import EventKind
+from cohortdesk.core.models import ActivityEvent, ImportBatch, Person
 from cohortdesk.core.schemas import CohortInput, ImportPreviewRow, MemberInput
 from cohortdesk.core.services.people import cohorts, members
 from cohortdesk.core.storage.db import Database

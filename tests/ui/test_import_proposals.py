@@ -11,7 +11,8 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from cohortdesk.core.models import Membership, Role
+from cohortdesk.core.enums import Role
+from cohortdesk.core.models import Membership
 from cohortdesk.core.schemas import CohortInput
 from cohortdesk.core.services.people import cohorts
 from cohortdesk.core.storage.db import Database

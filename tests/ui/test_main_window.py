@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from cohortdesk.core import localzone
-from cohortdesk.core.models import Role
+from cohortdesk.core.enums import Role
 from cohortdesk.core.schemas import CohortInput, MemberInput
 from cohortdesk.core.services.people import cohorts, members
 from cohortdesk.core.storage.db import Database
@@ -168,7 +168,7 @@ def test_rename_archive_and_delete_a_cohort(
     settle(window)
     asked: list[str] = []
     monkeypatch.setattr(
-        "cohortdesk.ui.main_window.confirm",
+        "cohortdesk.ui.widgets.confirm.confirm",
         lambda _parent, _title, text, _label: asked.append(text) or True,
     )
     window.delete_cohort_action.trigger()
@@ -186,7 +186,7 @@ def test_declining_the_confirmation_deletes_nothing(
         cohorts.create_cohort(session, CohortInput(name="Precious"))
     window.reload_cohorts()
     settle(window)
-    monkeypatch.setattr("cohortdesk.ui.main_window.confirm", lambda *_args: False)
+    monkeypatch.setattr("cohortdesk.ui.widgets.confirm.confirm", lambda *_args: False)
     window.delete_cohort_action.trigger()
     settle(window)
     with db.read() as session:

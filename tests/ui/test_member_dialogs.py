@@ -9,8 +9,8 @@ from PySide6.QtCore import QDate, Qt, QTime, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
+from cohortdesk.core.enums import EventKind, Role
 from cohortdesk.core.errors import KnownError
-from cohortdesk.core.models import EventKind, Role
 from cohortdesk.core.schemas import MemberInput, PersonChoice
 from cohortdesk.ui.views.event_dialog import EventDialog, to_utc
 from cohortdesk.ui.views.member_dialog import MemberDialog, friendly_message

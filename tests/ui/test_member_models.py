@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from pytestqt.modeltest import ModelTester
 
-from cohortdesk.core.models import AccessStatus, EventKind, StageChangeSource
+from cohortdesk.core.enums import AccessStatus, EventKind, StageChangeSource
 from cohortdesk.core.schemas import (
     AccessIssueRow,
     EventRow,

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
-from cohortdesk.core.models import EventKind
+from cohortdesk.core.enums import EventKind
 from cohortdesk.core.schemas import EventInput, MemberDetail
 from cohortdesk.core.services.people import members, tracking
 from cohortdesk.core.storage.db import Database

@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import QDate, Qt, QTime
 from pytestqt.qtbot import QtBot
 
+from cohortdesk.core.enums import AccessStatus, EventKind, Role
 from cohortdesk.core.errors import NotFoundError
-from cohortdesk.core.models import AccessStatus, EventKind, Role
 from cohortdesk.core.services.people import members
 from cohortdesk.core.storage.db import Database
 from cohortdesk.ui.context import AppContext

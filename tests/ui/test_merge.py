@@ -7,9 +7,9 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
+from cohortdesk.core.enums import EventKind
 from cohortdesk.core.models import (
     ActivityEvent,
-    EventKind,
     Identity,
     MemberNote,
     Membership,

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from cohortdesk.core.models import Role
+from cohortdesk.core.enums import Role
 from cohortdesk.core.network_layout import network_layout
 from cohortdesk.core.services.dashboards.network_view import MOST_CONNECTED, partners
 from cohortdesk.ui.charts.network_chart import NetworkChart

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cohortdesk.core.models import Role
+from cohortdesk.core.enums import Role
 from cohortdesk.core.network_layout import network_layout
 from cohortdesk.ui.charts.network_picture import (
     SMOOTH_EDGES_UP_TO,

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
-from cohortdesk.core.models import NudgeChannel, NudgeStatus, Role
+from cohortdesk.core.enums import NudgeChannel, NudgeStatus, Role
 from cohortdesk.core.schemas import AttentionSettings, CohortInput, CohortRules, MemberInput
 from cohortdesk.core.services.attention import attention, evidence, rules
 from cohortdesk.core.services.messaging import nudges

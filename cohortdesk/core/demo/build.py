@@ -45,8 +45,9 @@ from cohortdesk.core.demo.plan import (
     plan_staff,
     resolve_replies,
 )
+from cohortdesk.core.enums import Role, StageChangeSource
 from cohortdesk.core.errors import KnownError
-from cohortdesk.core.models import Membership, Person, Role, StageChangeSource
+from cohortdesk.core.models import Membership, Person
 from cohortdesk.core.schemas import (
     Changed,
     CohortInput,

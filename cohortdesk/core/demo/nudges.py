@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session
 
 from cohortdesk.core.demo.people import QUIET, READER
 from cohortdesk.core.demo.plan import Actor, Story, local, local_date, minutes
-from cohortdesk.core.models import NudgeChannel, PromptTemplate
+from cohortdesk.core.enums import NudgeChannel
+from cohortdesk.core.models import PromptTemplate
 from cohortdesk.core.schemas import AttentionSettings, NudgeInput
 from cohortdesk.core.services.messaging import nudges, templates
 

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from cohortdesk.core.demo.people import DIPPER, Archetype, DemoPerson, Etivity, Span, content
-from cohortdesk.core.models import EventKind, Role
+from cohortdesk.core.enums import EventKind, Role
 
 TIMEZONE = "Europe/London"
 _ZONE = ZoneInfo(TIMEZONE)

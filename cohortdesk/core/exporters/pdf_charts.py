@@ -17,9 +17,9 @@ from reportlab.graphics.shapes import Circle, Drawing, Line, Rect, String
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from cohortdesk.core.enums import Role
 from cohortdesk.core.exporters.pdf_fonts import fonts
 from cohortdesk.core.exporters.report_data import Bar, NetworkNode
-from cohortdesk.core.models import Role
 from cohortdesk.core.network_layout import square_layout
 from cohortdesk.core.stages import all_stages
 

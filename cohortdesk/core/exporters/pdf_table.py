@@ -11,9 +11,9 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import LongTable, Paragraph, TableStyle
 
+from cohortdesk.core.enums import Role
 from cohortdesk.core.exporters import pdf_charts as charts
 from cohortdesk.core.exporters.tabular import access_text
-from cohortdesk.core.models import Role
 from cohortdesk.core.schemas import ExportMember
 from cohortdesk.core.stages import stage
 

@@ -26,18 +26,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
+from cohortdesk.core.enums import EventKind
 from cohortdesk.core.exporters.pseudonym import Pseudonymiser
 from cohortdesk.core.metrics.counts import MemberCounts, counts_of, member_counts
 from cohortdesk.core.metrics.period import Period, cohort_period
 from cohortdesk.core.metrics.terms import nudge_counts
-from cohortdesk.core.models import (
-    ActivityEvent,
-    EventKind,
-    Membership,
-    MotivationCheck,
-    Person,
-    utcnow,
-)
+from cohortdesk.core.models import ActivityEvent, Membership, MotivationCheck, Person, utcnow
 from cohortdesk.core.schemas import CohortRow, ExportMember, ExportOptions, NudgeOutcome
 from cohortdesk.core.services.messaging import nudges
 from cohortdesk.core.services.people import cohorts

@@ -17,10 +17,11 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cohortdesk.core.enums import Role
 from cohortdesk.core.exporters.records import ExportData
 from cohortdesk.core.metrics.terms import REPLY_KINDS, THREAD_KINDS
 from cohortdesk.core.models import Highlight as HighlightRecord
-from cohortdesk.core.models import Membership, Role
+from cohortdesk.core.models import Membership
 from cohortdesk.core.schemas.dashboard import CohortDashboard
 from cohortdesk.core.schemas.report import CohortFigures, Finding, FindingKind, FindingPerson
 from cohortdesk.core.services.dashboards.dashboard import cohort_dashboard

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Generic, TypeVar
 
+from cohortdesk.core.enums import AccessStatus
 from cohortdesk.core.exporters.records import ExportData, ExportEvent
-from cohortdesk.core.models import AccessStatus
 from cohortdesk.core.schemas import ExportMember
 from cohortdesk.core.stages import stage
 

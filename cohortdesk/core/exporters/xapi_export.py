@@ -30,12 +30,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from cohortdesk.core.enums import EventKind
 from cohortdesk.core.exporters.pseudonym import COHORTDESK_NAMESPACE, PSEUDONYM_HOME_PAGE
 from cohortdesk.core.exporters.records import ExportData, ExportEvent, PersonRef
 from cohortdesk.core.exporters.xapi_rules import statement_problems
 from cohortdesk.core.importers.xapi import REPLIED_TO_EXTENSION
 from cohortdesk.core.metrics.terms import is_contribution
-from cohortdesk.core.models import EventKind
 from cohortdesk.core.storage.safefile import atomic_path
 
 Tick = Callable[[], None]

@@ -28,6 +28,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+from cohortdesk.core.enums import EventKind
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.importers.base import (
     ActivityRecord,
@@ -47,7 +48,6 @@ from cohortdesk.core.importers.times import (
     TimeReader,
     strptime_format,
 )
-from cohortdesk.core.models import EventKind
 from cohortdesk.core.text import plural
 
 FORMAT = "activity-csv"

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
+from cohortdesk.core.enums import EventKind, Role
 from cohortdesk.core.errors import ErrorKind, KnownError
-from cohortdesk.core.models import EventKind, Role
 
 #: Files larger than this are refused before parsing (a million-row Moodle log is ~150 MB).
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024

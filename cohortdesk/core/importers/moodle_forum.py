@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from cohortdesk.core.enums import EventKind
 from cohortdesk.core.importers.base import (
     ActivityRecord,
     ImportItem,
@@ -56,7 +57,6 @@ from cohortdesk.core.importers.textio import (
     normalise_header,
     read_csv,
 )
-from cohortdesk.core.models import EventKind
 from cohortdesk.core.text import plural
 
 FORMAT = "moodle-forum"

@@ -33,6 +33,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from cohortdesk.core.enums import EventKind, Role
 from cohortdesk.core.importers.base import (
     ActivityRecord,
     ImportItem,
@@ -56,7 +57,6 @@ from cohortdesk.core.importers.times import (
     strptime_format,
     suggest_pattern,
 )
-from cohortdesk.core.models import EventKind, Role
 from cohortdesk.core.text import plural
 
 FORMAT = "moodle-log"

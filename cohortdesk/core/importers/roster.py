@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import IO, TYPE_CHECKING
 
+from cohortdesk.core.enums import Role
 from cohortdesk.core.importers.base import (
     ImportOptions,
     ImportRejectedError,
@@ -32,7 +33,6 @@ from cohortdesk.core.importers.base import (
     SourceFile,
 )
 from cohortdesk.core.importers.textio import cell, decode_head, normalise_header, read_csv
-from cohortdesk.core.models import Role
 from cohortdesk.core.text import plural
 
 if TYPE_CHECKING:  # openpyxl itself is imported only when a workbook is read

@@ -24,6 +24,7 @@ import zipfile
 from collections.abc import Iterator
 from typing import Any
 
+from cohortdesk.core.enums import EventKind
 from cohortdesk.core.importers.base import (
     ActivityRecord,
     ImportItem,
@@ -36,7 +37,6 @@ from cohortdesk.core.importers.base import (
 from cohortdesk.core.importers.slack_archive import load_member
 from cohortdesk.core.importers.slack_messages import SlackMessage, opt_str, read_message
 from cohortdesk.core.importers.slack_text import detail, fit, words
-from cohortdesk.core.models import EventKind
 
 SLACKBOT = "USLACKBOT"
 

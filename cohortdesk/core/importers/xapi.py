@@ -42,6 +42,7 @@ import re
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 
+from cohortdesk.core.enums import EventKind
 from cohortdesk.core.importers.base import (
     ActivityRecord,
     ImportItem,
@@ -55,7 +56,6 @@ from cohortdesk.core.importers.base import (
 )
 from cohortdesk.core.importers.jsonio import parse_json_text, read_text
 from cohortdesk.core.importers.textio import decode_head
-from cohortdesk.core.models import EventKind
 from cohortdesk.core.text import plural
 
 FORMAT = "xapi"

@@ -12,9 +12,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
+from cohortdesk.core.enums import Role
 from cohortdesk.core.metrics.counts import MemberCounts, counts_of
 from cohortdesk.core.metrics.period import Period
-from cohortdesk.core.models import Role
 from cohortdesk.core.schemas.report import CohortFigures
 from cohortdesk.core.stages import FIRST_STAGE, LAST_STAGE
 

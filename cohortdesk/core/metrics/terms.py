@@ -12,7 +12,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, CompoundSelect, Table, and_, literal, select, union
 
-from cohortdesk.core.models import DAILY_KIND_COLUMNS, ActivityEvent, EventKind, NudgeStatus, Role
+from cohortdesk.core.enums import EventKind, NudgeStatus, Role
+from cohortdesk.core.models import DAILY_KIND_COLUMNS, ActivityEvent
 
 THREAD_KINDS: frozenset[EventKind] = frozenset({EventKind.POST, EventKind.SHARE})
 """A **thread started**: a message of one's own that opens a thread (a post). A message that

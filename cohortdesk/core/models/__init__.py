@@ -5,7 +5,8 @@ its modules: importing the package defines every table, so `Base.metadata` is al
 whole schema wherever it is used (Alembic, the privacy registry, salvage, erase, merges).
 
 - `base`: the declarative `Base`, the naming convention, `UTCDateTime`, `utcnow`, enum columns
-- `enums`: roles, access, event kinds and the other values stored in enum columns
+- `cohortdesk.core.enums` (outside this package, so that DTOs and screens use them without
+  defining any table): roles, access, event kinds and the other values in enum columns
 - `cohorts`: cohorts, people, memberships, identities and import batches
 - `activity`: activity events
 - `tracking`: motivation checks, access issues, stage changes, member notes
@@ -24,10 +25,7 @@ the rules, nudges and mentoring records that point at them): rename a module wit
 flush a parent before adding rows that refer to it by an id given in advance.
 """
 
-from cohortdesk.core.models.activity import ActivityEvent
-from cohortdesk.core.models.base import NAMING_CONVENTION, Base, UTCDateTime, utcnow
-from cohortdesk.core.models.cohorts import Cohort, Identity, ImportBatch, Membership, Person
-from cohortdesk.core.models.enums import (
+from cohortdesk.core.enums import (
     AccessStatus,
     EventKind,
     HighlightKind,
@@ -37,6 +35,9 @@ from cohortdesk.core.models.enums import (
     StageChangeSource,
     TemplatePurpose,
 )
+from cohortdesk.core.models.activity import ActivityEvent
+from cohortdesk.core.models.base import NAMING_CONVENTION, Base, UTCDateTime, utcnow
+from cohortdesk.core.models.cohorts import Cohort, Identity, ImportBatch, Membership, Person
 from cohortdesk.core.models.mentoring import (
     Highlight,
     MentoringGroup,

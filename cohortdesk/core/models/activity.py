@@ -11,8 +11,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from cohortdesk.core.enums import EventKind
 from cohortdesk.core.models.base import Base, UTCDateTime, enum_type, utcnow
-from cohortdesk.core.models.enums import EventKind
 
 
 class ActivityEvent(Base):

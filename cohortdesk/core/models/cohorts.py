@@ -23,8 +23,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from cohortdesk.core.enums import AccessStatus, Role
 from cohortdesk.core.models.base import Base, UTCDateTime, enum_type, utcnow
-from cohortdesk.core.models.enums import AccessStatus, Role
 
 
 class Cohort(Base):

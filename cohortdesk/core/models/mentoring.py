@@ -13,8 +13,8 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
+from cohortdesk.core.enums import HighlightKind
 from cohortdesk.core.models.base import Base, UTCDateTime, enum_type, utcnow
-from cohortdesk.core.models.enums import HighlightKind
 
 
 class MentoringGroup(Base):

@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from cohortdesk.core.enums import NudgeChannel, NudgeStatus, TemplatePurpose
 from cohortdesk.core.models.base import Base, UTCDateTime, enum_type, utcnow
-from cohortdesk.core.models.enums import NudgeChannel, NudgeStatus, TemplatePurpose
 
 
 class CohortRules(Base):

@@ -18,8 +18,8 @@ from sqlalchemy import Dialect, ForeignKey, Integer, Table
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from cohortdesk.core.enums import EventKind
 from cohortdesk.core.models.base import Base
-from cohortdesk.core.models.enums import EventKind
 
 
 class LocalDay(TypeDecorator[date]):

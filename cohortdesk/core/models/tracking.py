@@ -9,8 +9,8 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from cohortdesk.core.enums import StageChangeSource
 from cohortdesk.core.models.base import Base, UTCDateTime, enum_type, utcnow
-from cohortdesk.core.models.enums import StageChangeSource
 
 
 class MotivationCheck(Base):

@@ -20,6 +20,7 @@ here, so `from cohortdesk.core.schemas import MemberRow` works whichever module 
 
 from __future__ import annotations
 
+from cohortdesk.core.enums import ExportFormat
 from cohortdesk.core.schemas.attention import (
     AttentionGroup,
     AttentionItem,
@@ -31,7 +32,6 @@ from cohortdesk.core.schemas.cohorts import CohortInput, CohortRow
 from cohortdesk.core.schemas.evidence import EvidenceLine, MemberEvidence, StageSuggestion
 from cohortdesk.core.schemas.exports import (
     MIN_EXPORT_KEY_CHARS,
-    ExportFormat,
     ExportMember,
     ExportOptions,
     ExportPreview,

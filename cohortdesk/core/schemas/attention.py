@@ -21,6 +21,19 @@ class ReasonCode(StrEnum):
     RECENTLY_NUDGED = "recently_nudged"
 
 
+WEIGHTS: dict[ReasonCode, int] = {
+    ReasonCode.ACCESS_PROBLEM: 60,
+    ReasonCode.NEVER_ACCESSED: 50,
+    ReasonCode.LOW_MOTIVATION: 40,
+    ReasonCode.NO_RESPONSE: 35,
+    ReasonCode.SILENT: 30,
+    ReasonCode.READS_NOT_POSTING: 20,
+    ReasonCode.FACILITATOR_ONLY: 15,
+    ReasonCode.RECENTLY_NUDGED: -150,
+}
+"""Each reason's share of the priority (higher = more urgent)."""
+
+
 class AttentionReason(Frozen):
     """One reason, in plain words with its numbers, and what it adds to the priority.
 

@@ -13,7 +13,7 @@ from datetime import date
 
 from pydantic import Field
 
-from cohortdesk.core.models import AccessStatus, EventKind, Role
+from cohortdesk.core.enums import AccessStatus, EventKind, Role
 from cohortdesk.core.schemas.fields import Frozen
 from cohortdesk.core.schemas.report import CohortFigures, Finding
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 from pydantic import AfterValidator, Field, model_validator
 
-from cohortdesk.core.models import AccessStatus, Role
+from cohortdesk.core.enums import AccessStatus, ExportFormat, Role
 from cohortdesk.core.schemas.fields import Frozen, KeptDate
 from cohortdesk.core.text import plural
 
@@ -25,30 +24,6 @@ def _check_export_key(value: str | None) -> str | None:
     if any(c in value for c in "\r\n"):
         raise ValueError("a key is one line")
     return value
-
-
-class ExportFormat(StrEnum):
-    """What an export writes."""
-
-    CSV = "csv"
-    XLSX = "xlsx"
-    PDF = "pdf"
-    XAPI = "xapi"
-
-    @property
-    def label(self) -> str:
-        """In the user's words, for the export dialog."""
-        return {
-            "csv": "CSV (one row per member)",
-            "xlsx": "Excel workbook (XLSX)",
-            "pdf": "PDF report for management",
-            "xapi": "xAPI statements (JSON, for a learning record store)",
-        }[self.value]
-
-    @property
-    def suffix(self) -> str:
-        """The file name ending it is usually given."""
-        return ".json" if self is ExportFormat.XAPI else f".{self.value}"
 
 
 class ExportOptions(Frozen):

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from pydantic import Field
 
-from cohortdesk.core.models import EventKind
+from cohortdesk.core.enums import EventKind
 from cohortdesk.core.schemas.fields import Frozen
 from cohortdesk.core.text import plural
 

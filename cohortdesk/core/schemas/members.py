@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from cohortdesk.core.models import AccessStatus, EventKind, Role, StageChangeSource
+from cohortdesk.core.enums import AccessStatus, EventKind, Role, StageChangeSource
 from cohortdesk.core.schemas.fields import AwareDateTime, Email, Frozen, Name, OptionalText
 
 

@@ -11,7 +11,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
-from cohortdesk.core.models import AccessStatus, HighlightKind, Role
+from cohortdesk.core.enums import AccessStatus, HighlightKind, Role
 from cohortdesk.core.schemas import AttentionReason, Frozen, Name
 from cohortdesk.core.schemas.fields import KeptDate
 from cohortdesk.core.text import plural

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from cohortdesk.core.models import NudgeChannel, NudgeStatus
+from cohortdesk.core.enums import NudgeChannel, NudgeStatus
 from cohortdesk.core.schemas.fields import AwareDateTime, Frozen
 from cohortdesk.core.schemas.templates import MAX_MESSAGE_CHARS, MAX_SUBJECT_CHARS
 

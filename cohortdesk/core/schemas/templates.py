@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from cohortdesk.core.models import TemplatePurpose
+from cohortdesk.core.enums import TemplatePurpose
 from cohortdesk.core.schemas.fields import Frozen, Name, StageNumber
 
 MAX_MESSAGE_CHARS = 20_000

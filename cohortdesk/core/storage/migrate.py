@@ -13,11 +13,8 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect
 
 from cohortdesk.core.errors import DatabaseVersionError, KnownError
@@ -28,9 +25,19 @@ from cohortdesk.core.storage.errors import storage_errors
 from cohortdesk.core.storage.recovery import set_aside_if_damaged
 from cohortdesk.core.storage.schema_check import foreign_in, refusal
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+
+HEAD_REVISION = "0006"
+"""The newest revision this code knows, written down so that a start on an up-to-date database
+needs no Alembic (a test checks it against the migration scripts' head)."""
+
 
 def alembic_config() -> Config:
     """An Alembic config pointing at the packaged migration scripts."""
+    from alembic.config import Config
+
     config = Config()
     location = resources.files("cohortdesk.core").joinpath("migrations")
     config.set_main_option("script_location", str(location))
@@ -39,6 +46,8 @@ def alembic_config() -> Config:
 
 def head_revision() -> str:
     """The newest revision this code knows."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
@@ -46,6 +55,8 @@ def head_revision() -> str:
 
 def known_revisions() -> set[str]:
     """Every revision this code knows (a database at any other was made by a newer version)."""
+    from alembic.script import ScriptDirectory
+
     return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
 
 
@@ -65,6 +76,8 @@ def _inspect(db: Database) -> tuple[str | None, bool]:
         except sqlite3.DatabaseError as exc:
             raise DatabaseVersionError(f"{db.file}: not a cohortdesk database ({exc})") from exc
     else:
+        from alembic.runtime.migration import MigrationContext
+
         with db.engine.connect() as connection:
             tables = set(inspect(connection).get_table_names())
             row = (MigrationContext.configure(connection).get_current_revision(),)
@@ -91,9 +104,10 @@ def upgrade(db: Database, backup_dir: Path | None = None) -> str | None:
         DatabaseVersionError: the database was made by a newer cohortdesk, or is not one of ours.
     """
     current, has_tables = _inspect(db)
-    head = head_revision()
-    if current == head:
-        return None
+    if current == HEAD_REVISION:
+        return None  # the usual start: Alembic is not even loaded
+    from alembic import command
+
     if current is not None and current not in known_revisions():
         raise DatabaseVersionError(
             f"{db.display_name} was made by a newer cohortdesk (schema {current}); "
@@ -149,6 +163,8 @@ def _migration_connection(db: Database) -> Iterator[Connection]:
 
 def upgrade_to(db: Database, revision: str) -> None:
     """Upgrade to `revision` only (the migration tests build a database at each step)."""
+    from alembic import command
+
     config = alembic_config()
     with _migration_connection(db) as connection:
         config.attributes["connection"] = connection
@@ -157,12 +173,16 @@ def upgrade_to(db: Database, revision: str) -> None:
 
 def revisions_in_order() -> list[str]:
     """Every revision from the first to the head."""
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config())
     return [s.revision for s in reversed(list(script.walk_revisions()))]
 
 
 def downgrade(db: Database, revision: str) -> None:
     """Downgrade to `revision` (`base` for an empty schema); used by the migration tests."""
+    from alembic import command
+
     config = alembic_config()
     with _migration_connection(db) as connection:
         config.attributes["connection"] = connection

@@ -20,7 +20,6 @@ from contextlib import closing
 from functools import cache
 from pathlib import Path
 
-from cohortdesk.core.models import Base
 from cohortdesk.core.storage.db import Database, connect_sqlite
 
 #: what SQLite itself makes (AUTOINCREMENT counters, ANALYZE statistics, unique indexes)
@@ -30,9 +29,78 @@ _VERSION_TABLE = "alembic_version"
 
 SchemaObject = tuple[str, str]  # (type, name): ("table", "people"), ("trigger", "keep")
 
+#: The current revision's tables and indexes, written down so that opening a database needs
+#: neither the models nor Alembic (a test holds it equal to `Base.metadata`).
+HEAD_SCHEMA: frozenset[SchemaObject] = frozenset(
+    [
+        ("table", name)
+        for name in (
+            "access_issues",
+            "activity_events",
+            "alembic_version",
+            "cohort_rules",
+            "cohorts",
+            "daily_activity",
+            "daily_replies",
+            "daily_totals",
+            "highlights",
+            "identities",
+            "import_batches",
+            "interventions",
+            "member_notes",
+            "memberships",
+            "mentor_links",
+            "mentor_reviews",
+            "mentoring_groups",
+            "mentoring_sessions",
+            "motivation_checks",
+            "people",
+            "prompt_templates",
+            "review_pack_info",
+            "stage_changes",
+            "suggestion_dismissals",
+        )
+    ]
+    + [
+        ("index", name)
+        for name in (
+            "ix_access_issues_membership_id",
+            "ix_activity_events_cohort_person_time",
+            "ix_activity_events_cohort_time",
+            "ix_activity_events_import_batch_id",
+            "ix_activity_events_replied_to_id",
+            "ix_highlights_event_id",
+            "ix_highlights_membership_id",
+            "ix_identities_person_id",
+            "ix_identities_source_external_id",
+            "ix_import_batches_cohort_id",
+            "ix_interventions_membership_sent",
+            "ix_interventions_template_id",
+            "ix_member_notes_membership_id",
+            "ix_memberships_import_batch_id",
+            "ix_memberships_person_id",
+            "ix_mentor_links_group_id",
+            "ix_mentor_links_mentee_membership_id",
+            "ix_mentor_links_mentor_membership_id",
+            "ix_mentor_reviews_mentor_membership_id",
+            "ix_mentoring_groups_mentor_membership_id",
+            "ix_mentoring_sessions_group_id",
+            "ix_mentoring_sessions_mentee_membership_id",
+            "ix_mentoring_sessions_mentor_membership_id",
+            "ix_motivation_checks_membership_id",
+            "ix_people_email_lower",
+            "ix_review_pack_info_mentor_membership_id",
+            "ix_stage_changes_membership_id",
+            "ix_suggestion_dismissals_membership_id",
+        )
+    ]
+)
+
 
 def current_schema() -> frozenset[SchemaObject]:
     """The tables and indexes the models define: the current revision's schema."""
+    from cohortdesk.core.models import Base
+
     found: set[SchemaObject] = {("table", _VERSION_TABLE)}
     for table in Base.metadata.tables.values():
         found.add(("table", table.name))
@@ -43,10 +111,10 @@ def current_schema() -> frozenset[SchemaObject]:
 @cache
 def revision_schema(revision: str) -> frozenset[SchemaObject]:
     """The tables and indexes the migrations make up to `revision` (made once per process)."""
-    from cohortdesk.core.storage.migrate import head_revision, upgrade_to
+    from cohortdesk.core.storage.migrate import HEAD_REVISION, upgrade_to
 
-    if revision == head_revision():
-        return current_schema()
+    if revision == HEAD_REVISION:
+        return HEAD_SCHEMA
     with tempfile.TemporaryDirectory(prefix="cohortdesk-schema-") as folder:
         file = Path(folder) / "schema.sqlite"
         db = Database(f"sqlite:///{file}")
@@ -78,13 +146,13 @@ def foreign_objects(rows: Iterable[Sequence[object]], revision: str) -> list[str
 def foreign_in(connection: sqlite3.Connection) -> list[str]:
     """`foreign_objects` of an open file at its recorded revision; empty when it records
     none this cohortdesk knows (that is refused elsewhere, with its own reason)."""
-    from cohortdesk.core.storage.migrate import known_revisions
+    from cohortdesk.core.storage.migrate import HEAD_REVISION, known_revisions
 
     try:
         row = connection.execute(f"SELECT version_num FROM {_VERSION_TABLE}").fetchone()
     except sqlite3.Error:
         return []
-    if row is None or str(row[0]) not in known_revisions():
+    if row is None or (str(row[0]) != HEAD_REVISION and str(row[0]) not in known_revisions()):
         return []
     return foreign_objects(connection.execute(SCHEMA_QUERY), str(row[0]))
 

@@ -10,7 +10,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Slot
 from PySide6.QtWidgets import QCheckBox, QWidget
 
-from cohortdesk.core.models import EventKind
+from cohortdesk.core.enums import EventKind
 from cohortdesk.core.schemas.dashboard import HeatmapRow, KindWeek, Week
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.charts.base import (

@@ -9,7 +9,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QWidget
 
-from cohortdesk.core.models import AccessStatus
+from cohortdesk.core.enums import AccessStatus
 from cohortdesk.core.schemas import AttentionSettings
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.charts.base import (

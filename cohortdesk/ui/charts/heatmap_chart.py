@@ -19,7 +19,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetrics
 from PySide6.QtWidgets import QWidget
 
-from cohortdesk.core.models import Role
+from cohortdesk.core.enums import Role
 from cohortdesk.core.schemas.dashboard import HeatmapRow, Week
 from cohortdesk.core.schemas.report import Finding
 from cohortdesk.core.services.dashboards.story import sentence

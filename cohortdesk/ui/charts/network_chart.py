@@ -21,7 +21,7 @@ from PySide6.QtCore import QPointF, QRectF, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QWidget
 
-from cohortdesk.core.models import Role
+from cohortdesk.core.enums import Role
 from cohortdesk.core.network_layout import Positions, network_layout
 from cohortdesk.core.schemas.dashboard import NetworkNode, ReplyNetwork
 from cohortdesk.core.services.dashboards.network_view import (

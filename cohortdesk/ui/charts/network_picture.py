@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from cohortdesk.core.models import Role
+from cohortdesk.core.enums import Role
 from cohortdesk.core.network_layout import Positions
 from cohortdesk.core.schemas.dashboard import NetworkEdge, NetworkNode, ReplyNetwork
 

@@ -8,15 +8,18 @@ heatmap's scale, which always runs from "nothing" (the background) to "a lot" (s
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-from numpy.typing import NDArray
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QWidget
 
-from cohortdesk.core.models import AccessStatus, EventKind, Role
+from cohortdesk.core.enums import AccessStatus, EventKind, Role
 from cohortdesk.core.stages import stage
 from cohortdesk.ui import format as fmt
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
 
 KIND_ORDER = (
     EventKind.POST,
@@ -109,6 +112,8 @@ class ChartTheme:
         Light: white through pale teal to deep blue. Dark: near-black through teal to a warm
         yellow, so the busiest cells are the brightest in both.
         """
+        import numpy as np
+
         stops = (
             [self.background, QColor("#2a6f73"), QColor("#42b49f"), QColor("#f2d45c")]
             if self.dark

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor
 
-from cohortdesk.core.models import HighlightKind
+from cohortdesk.core.enums import HighlightKind
 from cohortdesk.core.schemas.mentoring import HighlightRow
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.models.row_table_model import MUTED, RowTableModel

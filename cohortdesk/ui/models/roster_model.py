@@ -8,8 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from cohortdesk.core.metrics.period import is_silent
-from cohortdesk.core.models import Role
+from cohortdesk.core.enums import Role
 from cohortdesk.core.schemas import AttentionSettings, MemberRow
 from cohortdesk.core.stages import stage
 from cohortdesk.ui import format as fmt
@@ -172,6 +171,8 @@ class RosterModel(QAbstractTableModel):
         return None
 
     def _quiet_weeks(self, row: MemberRow) -> int:
+        from cohortdesk.core.metrics.period import is_silent
+
         as_of = self.today
         if as_of is None or row.role is not Role.LEARNER:
             return 0

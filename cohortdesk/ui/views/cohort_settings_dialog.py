@@ -37,7 +37,6 @@ from cohortdesk.core.schemas import (
     MessageSettings,
     validated,
 )
-from cohortdesk.core.services.attention import rules
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.tasks import Task, pass_on_failure
 from cohortdesk.ui.views.cohort_scoped_dialog import CohortScopedDialog
@@ -154,6 +153,8 @@ class CohortSettingsDialog(CohortScopedDialog):
     def __init__(
         self, context: AppContext, cohort: CohortRow, parent: QWidget | None = None
     ) -> None:
+        from cohortdesk.core.services.attention import rules
+
         super().__init__(context, cohort, parent)
         self.fields: dict[tuple[str, str], QWidget] = {}
         self.tabs = QTabWidget()
@@ -293,6 +294,8 @@ class CohortSettingsDialog(CohortScopedDialog):
     @Slot()
     def save(self) -> Task | None:
         """Store the settings; the Today list follows them at once."""
+        from cohortdesk.core.services.attention import rules
+
         try:
             chosen = self.value()
         except KnownError as exc:

@@ -16,11 +16,7 @@ from sqlalchemy.orm import Session
 
 from cohortdesk.core.schemas import CohortRow
 from cohortdesk.core.schemas.dashboard import CohortComparison, CohortSeries
-from cohortdesk.core.services.dashboards import dashboard as dashboard_service
-from cohortdesk.core.services.people import cohorts
 from cohortdesk.ui import format as fmt
-from cohortdesk.ui.charts.base import percent
-from cohortdesk.ui.charts.compare_charts import CompareStagesChart, CompareWeeklyChart
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.widgets.dialog_parts import explain_buttons
 from cohortdesk.ui.widgets.labels import heading_label, muted_label
@@ -32,6 +28,8 @@ ONE_COHORT_TEXT = "There is only one cohort: create or import another to compare
 
 def series_summary(series: CohortSeries) -> str:
     """`Spring 2026: 18 learners · 72% at stage 3+ · busiest in week 6 (4.4 per learner)`."""
+    from cohortdesk.ui.charts.base import percent
+
     learners = series.learners
     upper = sum(series.stages_now.get(n, 0) for n in (3, 4, 5))
     text = f"{series.cohort_name}: {fmt.plural(learners, 'learner')}"
@@ -53,6 +51,9 @@ class CompareDialog(QDialog):
     def __init__(
         self, context: AppContext, current_id: int | None, parent: QWidget | None = None
     ) -> None:
+        from cohortdesk.core.services.people import cohorts
+        from cohortdesk.ui.charts.compare_charts import CompareStagesChart, CompareWeeklyChart
+
         super().__init__(parent)
         self.context = context
         self.setWindowTitle("Compare cohorts")
@@ -132,6 +133,8 @@ class CompareDialog(QDialog):
 
     @Slot()
     def _ticks_changed(self, *_args: object) -> None:
+        from cohortdesk.core.services.dashboards import dashboard as dashboard_service
+
         ids = self.ticked_ids()
         self._request += 1
         if len(ids) < 2:

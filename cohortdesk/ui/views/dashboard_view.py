@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from html import escape
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QDate, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QResizeEvent, QShowEvent
@@ -25,39 +25,28 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 from sqlalchemy.orm import Session
 
 from cohortdesk.core.collector import collect_young, collector_paused
-from cohortdesk.core.models import Role
-from cohortdesk.core.network_layout import Positions, network_layout
+from cohortdesk.core.enums import Role
 from cohortdesk.core.schemas import CohortRow, MemberRow
 from cohortdesk.core.schemas.dashboard import CohortDashboard, ReplyNetwork
 from cohortdesk.core.schemas.report import Finding, FindingKind
-from cohortdesk.core.services.activity import participation
-from cohortdesk.core.services.dashboards import dashboard as dashboard_service
 from cohortdesk.ui import format as fmt
-from cohortdesk.ui.charts.adopters_chart import AdoptersChart
-from cohortdesk.ui.charts.base import ChartCard, Selection
-from cohortdesk.ui.charts.contributions_chart import ContributionsChart
-from cohortdesk.ui.charts.distribution_chart import DistributionChart
-from cohortdesk.ui.charts.heatmap_chart import HeatmapChart
-from cohortdesk.ui.charts.key_numbers import KeyNumbersBar
-from cohortdesk.ui.charts.network_chart import NetworkChart
-from cohortdesk.ui.charts.network_picture import NetworkPicture, network_picture
-from cohortdesk.ui.charts.replies_chart import RepliesChart
-from cohortdesk.ui.charts.staircase_chart import StaircaseChart
-from cohortdesk.ui.charts.story import StoryLine, story_lines
-from cohortdesk.ui.charts.theme import ALERT_COLOUR
 from cohortdesk.ui.context import AppContext
-from cohortdesk.ui.views.roster_view import RosterView
 from cohortdesk.ui.widgets.edit_form import day_edit
 from cohortdesk.ui.widgets.flow_layout import FlowLayout
 from cohortdesk.ui.widgets.labels import heading_label, muted_label
 from cohortdesk.ui.widgets.vertical_scroll import VerticalScrollArea
+
+if TYPE_CHECKING:
+    from cohortdesk.core.network_layout import Positions
+    from cohortdesk.ui.charts.base import ChartCard
+    from cohortdesk.ui.charts.network_picture import NetworkPicture
+    from cohortdesk.ui.charts.story import StoryLine
 
 RANGE_WHOLE, RANGE_4_WEEKS, RANGE_2_WEEKS, RANGE_CUSTOM = range(4)
 RANGE_LABELS = ("Whole cohort", "Last 4 weeks", "Last 2 weeks", "Custom range")
@@ -106,6 +95,11 @@ def load_dashboard(
 
     `previous` is the last layout with its network's shape: kept when the shape is the same.
     """
+    from cohortdesk.core.network_layout import network_layout
+    from cohortdesk.core.services.activity import participation
+    from cohortdesk.core.services.dashboards import dashboard as dashboard_service
+    from cohortdesk.ui.charts.network_picture import network_picture
+
     with collector_paused():
         board = dashboard_service.cohort_dashboard(session, cohort_id, start, end, as_of=as_of)
         members = participation.roster(session, cohort_id, as_of=as_of)
@@ -143,6 +137,8 @@ class StoryBox(QFrame):
         self._lines: list[StoryLine] = []
 
     def set_lines(self, lines: Sequence[StoryLine]) -> None:
+        from cohortdesk.ui.charts.theme import ALERT_COLOUR
+
         self._lines = list(lines)
         alert = ALERT_COLOUR
         parts = []
@@ -159,6 +155,8 @@ class StoryBox(QFrame):
 
     def select_line(self, position: int) -> None:
         """What a click on a line's "select" link does."""
+        from cohortdesk.ui.charts.base import Selection
+
         line = self._lines[position]
         if line.membership_ids:
             self.members_selected.emit(Selection(line.membership_ids, line.who))
@@ -200,6 +198,15 @@ class DashboardView(QWidget):
     """The `CohortDashboard` now on screen."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        from cohortdesk.ui.charts.adopters_chart import AdoptersChart
+        from cohortdesk.ui.charts.contributions_chart import ContributionsChart
+        from cohortdesk.ui.charts.distribution_chart import DistributionChart
+        from cohortdesk.ui.charts.heatmap_chart import HeatmapChart
+        from cohortdesk.ui.charts.key_numbers import KeyNumbersBar
+        from cohortdesk.ui.charts.network_chart import NetworkChart
+        from cohortdesk.ui.charts.replies_chart import RepliesChart
+        from cohortdesk.ui.charts.staircase_chart import StaircaseChart
+
         super().__init__(parent)
         self.context = context
         self.cohort: CohortRow | None = None
@@ -402,6 +409,8 @@ class DashboardView(QWidget):
         QTimer.singleShot(STEP_GAP_MS, self, lambda: self._draw_steps(request, steps))
 
     def _show_header(self, data: DashboardData) -> None:
+        from cohortdesk.ui.charts.story import story_lines
+
         board = data.dashboard
         self.range_label.setText(
             f"{fmt.short_date(board.start)} – {fmt.short_date(board.end)} · "
@@ -532,58 +541,3 @@ def _group(members: Sequence[MemberRow], key: Callable[[MemberRow], K]) -> dict[
     for member in members:
         groups.setdefault(key(member), []).append(member.membership_id)
     return groups
-
-
-class CohortPages(QTabWidget):
-    """The centre of the window: the roster and the dashboard of the same cohort, as tabs.
-
-    A click on a chart selects its members in the roster: one member stays on the dashboard
-    (the member panel shows them); several switch to the roster, where they are selected.
-    """
-
-    status_message = Signal(str)
-
-    def __init__(
-        self, roster: RosterView, dashboard: DashboardView, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.roster = roster
-        self.dashboard = dashboard
-        self.setDocumentMode(True)
-        self.addTab(roster, "Roster")
-        self.addTab(dashboard, "Dashboard")
-        self.setTabToolTip(self.indexOf(roster), "Who is in the cohort (Ctrl+1)")
-        self.setTabToolTip(self.indexOf(dashboard), "The cohort at a glance, in charts (Ctrl+2)")
-        dashboard.members_selected.connect(self.select)
-
-    def show_cohort(self, cohort: CohortRow | None) -> None:
-        self.roster.show_cohort(cohort)
-        self.dashboard.show_cohort(cohort)
-
-    @Slot()
-    def show_roster(self) -> None:
-        self.setCurrentWidget(self.roster)  # by widget: the window adds Today before it
-
-    @Slot()
-    def show_dashboard(self) -> None:
-        self.setCurrentWidget(self.dashboard)
-
-    @Slot()
-    def find_member(self) -> None:
-        """Ctrl+F: the roster's filter box, from any tab."""
-        self.show_roster()
-        self.roster.focus_search()
-
-    @Slot(object)
-    def select(self, selection: Selection) -> int:
-        """Select the members a chart picked in the roster; say what was selected."""
-        found = self.roster.select_members(selection.membership_ids)
-        if not found:
-            self.status_message.emit("Those members are not in the roster any more")
-            return 0
-        if found > 1:
-            self.show_roster()
-            self.status_message.emit(f"Selected {found:,} {selection.description}")
-        else:
-            self.status_message.emit(f"Selected {selection.description}")
-        return found

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cohortdesk.core.models import NudgeStatus
+from cohortdesk.core.enums import NudgeStatus
 from cohortdesk.core.schemas import DraftNudge
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cohortdesk.core.enums import EventKind
 from cohortdesk.core.errors import KnownError
-from cohortdesk.core.models import EventKind
 from cohortdesk.core.schemas import EventInput, PersonChoice, validated
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.widgets.dialog_parts import explain_buttons

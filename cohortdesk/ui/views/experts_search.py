@@ -13,7 +13,6 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from cohortdesk.core.schemas.mentoring import ExpertRow
-from cohortdesk.core.services.people import expertise
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.experts_model import COL_EXPERTISE, ExpertsModel
@@ -85,6 +84,8 @@ class ExpertsDialog(QDialog):
     @Slot()
     def run_search(self) -> Task:
         """Search for what the box says (in the background); the newest search wins."""
+        from cohortdesk.core.services.people import expertise
+
         self._timer.stop()
         self._request += 1
         request, query = self._request, self.search.text()

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cohortdesk.core import exporters
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.schemas import (
     CohortRow,
@@ -300,6 +299,8 @@ class ExportDialog(CohortScopedDialog):
     @Slot()
     def preview(self) -> Task | None:
         """Work out, in the background, what the export will include."""
+        from cohortdesk.core import exporters
+
         self._timer.stop()
         if self._problem():
             return None
@@ -352,6 +353,8 @@ class ExportDialog(CohortScopedDialog):
     @Slot()
     def start_export(self) -> Task | None:
         """Write the export in the background, with progress and Cancel."""
+        from cohortdesk.core import exporters
+
         problem = self._problem()
         if problem or self._export_task is not None:
             show_error(self.error_label, problem)

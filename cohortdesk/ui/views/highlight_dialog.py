@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cohortdesk.core.enums import EventKind, HighlightKind
 from cohortdesk.core.errors import KnownError
-from cohortdesk.core.models import EventKind, HighlightKind
 from cohortdesk.core.schemas import EventRow, validated
 from cohortdesk.core.schemas.mentoring import HighlightInput, HighlightRow
 from cohortdesk.ui import format as fmt

@@ -18,11 +18,9 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from cohortdesk.core.models import HighlightKind
+from cohortdesk.core.enums import HighlightKind
 from cohortdesk.core.schemas import CohortRow
 from cohortdesk.core.schemas.mentoring import HighlightRow
-from cohortdesk.core.services.activity import participation
-from cohortdesk.core.services.dashboards import highlights
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.highlights_model import COL_TEXT, HighlightsModel
@@ -127,6 +125,8 @@ class HighlightsDialog(QDialog):
 
     def reload(self) -> Task:
         """Search again with the current filters (in the background)."""
+        from cohortdesk.core.services.dashboards import highlights
+
         self._request += 1
         request = self._request
         cohort_id = None if self.all_cohorts.isChecked() else self.cohort.id
@@ -172,6 +172,8 @@ class HighlightsDialog(QDialog):
         self.delete_button.setEnabled(chosen)
 
     def _open(self, initial: HighlightRow | None, save: Callable[[HighlightDialog], None]) -> None:
+        from cohortdesk.core.services.activity import participation
+
         cohort_id = initial.cohort_id if initial else self.cohort.id
 
         def members_arrived(members: list[tuple[int, str]]) -> None:
@@ -193,6 +195,7 @@ class HighlightsDialog(QDialog):
     @Slot()
     def capture(self) -> None:
         """Capture a new highlight in this cohort."""
+        from cohortdesk.core.services.dashboards import highlights
 
         def save(dialog: HighlightDialog) -> None:
             data = dialog.value()
@@ -206,6 +209,8 @@ class HighlightsDialog(QDialog):
 
     @Slot()
     def edit_selected(self) -> None:
+        from cohortdesk.core.services.dashboards import highlights
+
         initial = self.selected()
         if initial is None:
             return
@@ -222,6 +227,8 @@ class HighlightsDialog(QDialog):
 
     @Slot()
     def delete_selected(self) -> None:
+        from cohortdesk.core.services.dashboards import highlights
+
         row = self.selected()
         if row is None:
             return

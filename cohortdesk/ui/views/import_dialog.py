@@ -13,6 +13,7 @@ import dataclasses
 import logging
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
@@ -21,8 +22,6 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.importers.base import ImportOptions
 from cohortdesk.core.schemas import CohortRow, ImportSummary
-from cohortdesk.core.services.activity.importing import ImportRequest, run_import
-from cohortdesk.core.services.people.cohorts import change_cohort
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.tasks import CancelledError, Task, pass_on_failure
 from cohortdesk.ui.views.cohort_scoped_dialog import CohortScopedDialog, known_error_text
@@ -38,6 +37,9 @@ from cohortdesk.ui.views.import_progress import ImportProgress
 from cohortdesk.ui.views.import_source import ACTIVITY_CSV, ImportSource
 from cohortdesk.ui.widgets.dialog_parts import action_buttons, dialog_layout
 from cohortdesk.ui.widgets.labels import muted_label, show_error
+
+if TYPE_CHECKING:
+    from cohortdesk.core.services.activity.importing import ImportRequest
 
 log = logging.getLogger(__name__)
 
@@ -302,6 +304,8 @@ class ImportDialog(CohortScopedDialog):
         self.preview_pane.clear()
 
     def _request(self) -> ImportRequest:
+        from cohortdesk.core.services.activity.importing import ImportRequest
+
         assert self._path is not None
         return ImportRequest(self.cohort.id, self._path, self.format_name(), self.options())
 
@@ -310,6 +314,8 @@ class ImportDialog(CohortScopedDialog):
     @Slot()
     def preview(self) -> Task | None:
         """Run a dry run of the import in the background and show what it would do."""
+        from cohortdesk.core.services.activity.importing import run_import
+
         self._preview_timer.stop()
         problem = self._problem()
         if problem or self._import_task is not None or self._done:
@@ -367,6 +373,8 @@ class ImportDialog(CohortScopedDialog):
     @Slot()
     def start_import(self) -> Task | None:
         """Import the file for real, in the background, with progress and Cancel."""
+        from cohortdesk.core.services.activity.importing import run_import
+
         if self._problem() or self._import_task is not None or self._done:
             return None
         request, db = self._request(), self.context.db
@@ -420,6 +428,8 @@ class ImportDialog(CohortScopedDialog):
     @Slot(object, object)
     def set_cohort_dates(self, first: date, last: date) -> Task:
         """Start and end the cohort on the file's first and last day of activity."""
+        from cohortdesk.core.services.people.cohorts import change_cohort
+
         cohort_id = self.cohort.id
         task = self.context.runner.write(
             f"Setting the dates of {self.cohort.name}",

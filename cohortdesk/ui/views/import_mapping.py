@@ -12,8 +12,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cohortdesk.core.enums import EventKind
 from cohortdesk.core.importers.textio import normalise_header
-from cohortdesk.core.models import EventKind
 from cohortdesk.ui import format as fmt
 
 #: header names (normalised) that probably hold each part, best first

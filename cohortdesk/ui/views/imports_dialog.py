@@ -8,7 +8,6 @@ from PySide6.QtWidgets import QDialogButtonBox, QHBoxLayout, QPushButton, QWidge
 
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.schemas import CohortRow, ImportBatchRow, UndoneImport
-from cohortdesk.core.services.activity import imports
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.import_batches_model import COL_FILE, ImportBatchesModel
@@ -101,6 +100,8 @@ class ImportsDialog(CohortListDialog):
 
     def reload(self) -> Task:
         """Read the cohort's imports again (in the background)."""
+        from cohortdesk.core.services.activity import imports
+
         cohort_id = self.cohort.id
         return self.reads.read(
             "Loading the imports",
@@ -130,6 +131,8 @@ class ImportsDialog(CohortListDialog):
     @Slot()
     def undo_selected(self) -> None:
         """Ask, then undo the selected import (the runner tells every view, this list too)."""
+        from cohortdesk.core.services.activity import imports
+
         row = self.selected_batch()
         if row is None or row.undone_at is not None:
             return

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cohortdesk.core.enums import Role
 from cohortdesk.core.errors import KnownError
-from cohortdesk.core.models import Role
 from cohortdesk.core.schemas import MemberInput, validated
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.widgets.dialog_parts import explain_buttons

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
 from cohortdesk.core.errors import NotFoundError
 from cohortdesk.core.schemas import MemberDetail
-from cohortdesk.core.services.dashboards import highlights
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.tasks import Task, pass_on_failure
 from cohortdesk.ui.views.event_dialog import EventDialog
@@ -292,6 +291,8 @@ class MemberPanel(QWidget):
     @Slot()
     def capture_highlight(self, event_id: int | None = None) -> HighlightDialog | None:
         """Open "Capture a highlight" for the shown member, from `event_id` if given."""
+        from cohortdesk.core.services.dashboards import highlights
+
         detail = self._detail
         if not self.actions_enabled() or detail is None:
             return None

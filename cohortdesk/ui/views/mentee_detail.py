@@ -7,7 +7,7 @@ from html import escape
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from cohortdesk.core.models import AccessStatus
+from cohortdesk.core.enums import AccessStatus
 from cohortdesk.core.schemas.mentoring import MenteeOverview, MentorOverview
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.models.sessions_model import COL_GOALS, COL_NOTES, SessionsModel

@@ -38,7 +38,6 @@ from cohortdesk.core.schemas.mentoring import (
     SessionInput,
     SessionRow,
 )
-from cohortdesk.core.services.mentoring import mentor_overview, mentoring, review_notes
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.mentees_model import COL_NAME, MenteesModel
@@ -157,6 +156,8 @@ class MentorView(QDialog):
     # ---- loading ----
 
     def _load_mentors(self) -> None:
+        from cohortdesk.core.services.mentoring import mentoring
+
         self.context.runner.read(
             "Loading the mentors",
             lambda s: mentoring.list_mentors(s, self.cohort_id),
@@ -203,6 +204,8 @@ class MentorView(QDialog):
 
     def reload(self) -> Task | None:
         """Read the mentor's overview again; the newest request wins."""
+        from cohortdesk.core.services.mentoring import mentor_overview
+
         mentor = self.mentor_id()
         if mentor is None:
             return None
@@ -308,6 +311,8 @@ class MentorView(QDialog):
     @Slot()
     def mark_reviewed(self) -> Task | None:
         """Remember now as the mentor's last review."""
+        from cohortdesk.core.services.mentoring import mentoring
+
         mentor = self.mentor_id()
         if mentor is None:
             return None
@@ -335,6 +340,8 @@ class MentorView(QDialog):
     @Slot()
     def new_session(self) -> MentoringSessionDialog | None:
         """Open the dialog for a new session with the selected mentee."""
+        from cohortdesk.core.services.mentoring import mentoring
+
         mentor, dialog = self.mentor_id(), self._dialog(None)
         if mentor is None or dialog is None:
             return None
@@ -354,6 +361,8 @@ class MentorView(QDialog):
     @Slot()
     def edit_session(self) -> MentoringSessionDialog | None:
         """Open the selected session for editing."""
+        from cohortdesk.core.services.mentoring import mentoring
+
         mentor, session = self.mentor_id(), self.selected_session()
         dialog = self._dialog(session) if session else None
         if mentor is None or session is None or dialog is None:
@@ -374,6 +383,8 @@ class MentorView(QDialog):
     @Slot()
     def delete_session(self) -> None:
         """Delete the selected session, after asking."""
+        from cohortdesk.core.services.mentoring import mentoring
+
         mentor, session = self.mentor_id(), self.selected_session()
         if mentor is None or session is None:
             return
@@ -392,6 +403,8 @@ class MentorView(QDialog):
     @Slot()
     def export_notes(self, path: Path | None = None) -> Task | None:
         """Write the mentor's notes file (asks where, unless `path` is given)."""
+        from cohortdesk.core.services.mentoring import review_notes
+
         mentor, view = self.mentor_id(), self._view
         if mentor is None or view is None:
             return None

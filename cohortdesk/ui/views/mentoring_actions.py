@@ -19,14 +19,11 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
 
 from cohortdesk.core.errors import KnownError
-from cohortdesk.core.exporters import manager_summary
 from cohortdesk.core.paths import sqlite_url
 from cohortdesk.core.schemas import CohortRow
 from cohortdesk.core.schemas.mentoring import ReviewPackInfoRow, ReviewPackResult
-from cohortdesk.core.services.mentoring import review_notes, review_pack
 from cohortdesk.core.settings import Settings
 from cohortdesk.core.storage.db import Database
-from cohortdesk.core.storage.migrate import open_database
 from cohortdesk.ui.changes import ChangeNotifier
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.tasks import Task, TaskRunner
@@ -111,6 +108,11 @@ class MentoringActions(QObject):
             None,
             "A short summary of this member for their line manager (PDF or text)",
         )
+
+    def check_review_pack(self) -> None:
+        """Read whether this database is a mentor's review pack (the menus follow)."""
+        from cohortdesk.core.services.mentoring import review_pack
+
         self.context.runner.read("Checking for a review pack", review_pack.pack_info, self._pack)
 
     def _action(self, text: str, slot: Any, shortcut: Any, tip: str) -> QAction:
@@ -235,6 +237,8 @@ class MentoringActions(QObject):
     @Slot()
     def write_summary(self, path: Path | None = None) -> None:
         """Write the shown member's manager summary (asks where, unless `path` is given)."""
+        from cohortdesk.core.exporters import manager_summary
+
         detail = self.window.member_panel.detail()
         if detail is None:
             self.window.say("Select a member first")
@@ -263,6 +267,8 @@ class MentoringActions(QObject):
     @Slot()
     def import_notes(self, path: Path | None = None) -> None:
         """Merge a mentor's notes file into the selected cohort."""
+        from cohortdesk.core.services.mentoring import review_notes
+
         cohort = self._cohort()
         if cohort is None:
             return
@@ -284,6 +290,8 @@ class MentoringActions(QObject):
     @Slot()
     def open_other(self, path: Path | None = None) -> None:
         """Open another database (a review pack, say) in a window of its own."""
+        from cohortdesk.core.storage.migrate import open_database
+
         if not isinstance(path, Path):
             chosen, _ = QFileDialog.getOpenFileName(
                 self.window, "Open a cohortdesk database", str(Path.home()), DATABASE_FILTER

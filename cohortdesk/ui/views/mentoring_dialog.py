@@ -30,7 +30,6 @@ from sqlalchemy.orm import Session
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.schemas import Changed, Changes, CohortRow, validated
 from cohortdesk.core.schemas.mentoring import AssignmentRow, GroupInput, GroupRow, MentorRow
-from cohortdesk.core.services.mentoring import mentoring
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.assignments_model import COL_NAME, AssignmentsModel
@@ -167,6 +166,8 @@ class MentoringDialog(QDialog):
     # ---- loading ----
 
     def reload(self) -> Task:
+        from cohortdesk.core.services.mentoring import mentoring
+
         cohort_id = self.cohort.id
 
         def query(s: Session) -> tuple[list[MentorRow], list[AssignmentRow]]:
@@ -205,6 +206,8 @@ class MentoringDialog(QDialog):
 
     @Slot()
     def _load_groups(self) -> None:
+        from cohortdesk.core.services.mentoring import mentoring
+
         mentor = self.mentor_id()
         if mentor is None:
             self._groups_arrived([])
@@ -287,6 +290,8 @@ class MentoringDialog(QDialog):
     @Slot()
     def assign_selected(self) -> Task | None:
         """Make the chosen mentor the mentor of the selected members."""
+        from cohortdesk.core.services.mentoring import mentoring
+
         mentor, group, chosen = self.mentor_id(), self.group_id(), self.selected_ids()
         if mentor is None or not chosen:
             return None
@@ -305,6 +310,8 @@ class MentoringDialog(QDialog):
 
     @Slot()
     def unassign_selected(self) -> Task | None:
+        from cohortdesk.core.services.mentoring import mentoring
+
         chosen = self.selected_ids()
         if not chosen:
             return None
@@ -318,6 +325,8 @@ class MentoringDialog(QDialog):
 
     @Slot()
     def new_group(self) -> GroupDialog | None:
+        from cohortdesk.core.services.mentoring import mentoring
+
         mentor = self.mentor_id()
         if mentor is None:
             return None
@@ -339,6 +348,8 @@ class MentoringDialog(QDialog):
 
     @Slot()
     def edit_group(self) -> GroupDialog | None:
+        from cohortdesk.core.services.mentoring import mentoring
+
         group = next((g for g in self._groups if g.id == self.group_id()), None)
         if group is None:
             return None

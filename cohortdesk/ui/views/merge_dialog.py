@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import shiboken6
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -20,8 +22,6 @@ from PySide6.QtWidgets import (
 
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.schemas import CohortRow, MemberRow
-from cohortdesk.core.services.people import people
-from cohortdesk.core.services.people.people import MergeResult, PersonFacts
 from cohortdesk.core.stages import stage
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
@@ -29,6 +29,9 @@ from cohortdesk.ui.tasks import Task, pass_on_failure
 from cohortdesk.ui.widgets import confirm
 from cohortdesk.ui.widgets.dialog_parts import explain_buttons
 from cohortdesk.ui.widgets.labels import error_label, heading_label, muted_label, show_error
+
+if TYPE_CHECKING:
+    from cohortdesk.core.services.people.people import MergeResult, PersonFacts
 
 INTRO = (
     "For one person who is in the roster twice, say typed in by hand and again from an import. "
@@ -210,6 +213,8 @@ class MergeDialog(QDialog):
         self._update()
 
     def _load_facts(self, person_id: int) -> None:
+        from cohortdesk.core.services.people import people
+
         def arrived(facts: PersonFacts) -> None:
             if not shiboken6.isValid(self):
                 return  # closed meanwhile
@@ -243,6 +248,8 @@ class MergeDialog(QDialog):
 
     def accept(self) -> None:
         """Ask, then merge in the background; the dialog closes once it is done."""
+        from cohortdesk.core.services.people import people
+
         pair = self.chosen()
         if pair is None or self._busy:
             return

@@ -7,6 +7,7 @@ actions in the menus and connects the views that ask for a nudge.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QObject, Slot
@@ -14,8 +15,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QTabWidget, QWidget
 
 from cohortdesk.core.schemas import AttentionItem, CohortRow, DraftNudge, MemberRow
-from cohortdesk.core.services.messaging import nudges
-from cohortdesk.core.services.messaging.sending import Recipient
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.message_labels import suggestion_reason
 from cohortdesk.ui.views.cohort_settings_dialog import CohortSettingsDialog
@@ -27,11 +26,16 @@ from cohortdesk.ui.views.roster_view import RosterView
 from cohortdesk.ui.views.templates_dialog import TemplatesDialog
 from cohortdesk.ui.views.today_view import TodayView
 
+if TYPE_CHECKING:
+    from cohortdesk.core.services.messaging.sending import Recipient
+
 NUDGE_SHORTCUT = "Ctrl+Shift+G"
 
 
 def recipient_of_item(item: AttentionItem) -> Recipient:
     """A learner of the attention list, with the template suggested for them and why."""
+    from cohortdesk.core.services.messaging.sending import Recipient
+
     return Recipient(
         item.membership_id,
         item.name,
@@ -44,6 +48,8 @@ def recipient_of_item(item: AttentionItem) -> Recipient:
 
 def recipient_of_row(row: MemberRow, item: AttentionItem | None = None) -> Recipient:
     """A member of the roster (with the attention list's suggestion, when they are on it)."""
+    from cohortdesk.core.services.messaging.sending import Recipient
+
     if item is not None:
         return recipient_of_item(item)
     return Recipient(row.membership_id, row.name, row.email, row.stage)
@@ -169,6 +175,8 @@ class Messaging(QObject):
     def ask_about_drafts(self) -> None:
         """At start: "Did you send these?" when messages were copied or mailed but never
         confirmed sent (nothing is shown when there are none)."""
+        from cohortdesk.core.services.messaging import nudges
+
         self.context.runner.read(
             "Looking for nudges to confirm", nudges.drafts_to_confirm, self._drafts_found
         )

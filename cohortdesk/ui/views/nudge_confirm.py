@@ -13,9 +13,8 @@ from collections.abc import Callable
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
-from cohortdesk.core.models import NudgeStatus
+from cohortdesk.core.enums import NudgeStatus
 from cohortdesk.core.schemas import NudgeRow
-from cohortdesk.core.services.messaging import nudges
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.tasks import Task
@@ -28,6 +27,8 @@ def confirm_nudges(
     done: Callable[[str], None],
 ) -> Task:
     """Record `status` for the nudges; `done(sentence)` says what happened."""
+    from cohortdesk.core.services.messaging import nudges
+
     ids = list(nudge_ids)
     word = {NudgeStatus.SENT: "sent", NudgeStatus.NOT_SENT: "not sent"}.get(status, "a draft")
     sentence = f"Marked {fmt.plural(len(ids), 'nudge')} {word}"

@@ -15,6 +15,7 @@ The parts: `NudgeDrafts` holds where each message stands, `RecipientList` and
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import Qt, QUrl, Signal, Slot
@@ -29,17 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cohortdesk.core.models import NudgeChannel, NudgeStatus
+from cohortdesk.core.enums import NudgeChannel, NudgeStatus
 from cohortdesk.core.schemas import CohortRow, TemplateRow
-from cohortdesk.core.services.messaging.sending import (
-    Draft,
-    Loaded,
-    Recipient,
-    Rendered,
-    load_messages,
-    mail_link,
-    render_all,
-)
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.tasks import Task
@@ -51,6 +43,9 @@ from cohortdesk.ui.views.nudge_sender import NudgeSender
 from cohortdesk.ui.views.nudge_template_picker import TemplatePicker
 from cohortdesk.ui.widgets import confirm
 from cohortdesk.ui.widgets.labels import heading_label, muted_label, show_error
+
+if TYPE_CHECKING:
+    from cohortdesk.core.services.messaging.sending import Draft, Loaded, Recipient, Rendered
 
 
 def clipboard_text(draft: Draft) -> str:
@@ -230,6 +225,8 @@ class NudgeDialog(QDialog):
     # -- loading and templates -----------------------------------------------------------
 
     def _load(self) -> None:
+        from cohortdesk.core.services.messaging.sending import load_messages
+
         self.status_label.setText("Filling in the messages…")
         cohort_id, today, recipients = self.cohort.id, self.context.current_date(), self.recipients
         self.context.runner.read(
@@ -285,6 +282,8 @@ class NudgeDialog(QDialog):
         )
 
     def _apply(self, template_id: int, recipients: list[Recipient]) -> None:
+        from cohortdesk.core.services.messaging.sending import render_all
+
         to_fill_in = self.drafts.choose(template_id, recipients)
         self.recipient_list.relabel(self.drafts)
         self._show_current()
@@ -369,6 +368,8 @@ class NudgeDialog(QDialog):
     @Slot()
     def mail_current(self) -> Task | None:
         """Open the shown message in the mail client (an `.eml` file when too long); log it."""
+        from cohortdesk.core.services.messaging.sending import mail_link
+
         draft = self.drafts.sendable(self.current_recipient())
         if draft is None:
             return None

@@ -6,10 +6,14 @@ No widget here: the dialog shows what this holds and tells it what the user did.
 
 from __future__ import annotations
 
-from cohortdesk.core.models import NudgeChannel
+from typing import TYPE_CHECKING
+
+from cohortdesk.core.enums import NudgeChannel
 from cohortdesk.core.schemas import RenderedMessage, TemplateRow
-from cohortdesk.core.services.messaging.sending import Draft, Loaded, Recipient, Rendered
 from cohortdesk.ui.message_labels import CHANNEL_LABELS
+
+if TYPE_CHECKING:
+    from cohortdesk.core.services.messaging.sending import Draft, Loaded, Recipient, Rendered
 
 SENT_MARK = "✓"
 DRAFT_MARK = "…"
@@ -75,6 +79,8 @@ class NudgeDrafts:
 
     def draft(self, recipient: Recipient) -> Draft | None:
         """The message for `recipient` as it stands (edited or as filled in)."""
+        from cohortdesk.core.services.messaging.sending import Draft
+
         mid = recipient.membership_id
         if mid in self.edits:
             subject, body = self.edits[mid]

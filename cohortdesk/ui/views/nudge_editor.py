@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -15,9 +17,11 @@ from PySide6.QtWidgets import (
 )
 
 from cohortdesk.core.schemas import RenderedMessage
-from cohortdesk.core.services.messaging.sending import Draft, Recipient
 from cohortdesk.ui.views.nudge_drafts import FILLING_IN
 from cohortdesk.ui.widgets.labels import error_label, muted_label, show_error
+
+if TYPE_CHECKING:
+    from cohortdesk.core.services.messaging.sending import Draft, Recipient
 
 
 def fallback_warning(message: RenderedMessage | None) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QPlainTextEdit, QVBoxLayout, QWidget
 
-from cohortdesk.core.models import NudgeStatus
+from cohortdesk.core.enums import NudgeStatus
 from cohortdesk.core.schemas import NudgeRow
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.message_labels import CHANNEL_TIPS, nudge_state

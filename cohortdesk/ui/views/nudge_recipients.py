@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
-from cohortdesk.core.services.messaging.sending import Recipient
 from cohortdesk.ui.views.nudge_drafts import NudgeDrafts
+
+if TYPE_CHECKING:
+    from cohortdesk.core.services.messaging.sending import Recipient
 
 
 class RecipientList(QListWidget):

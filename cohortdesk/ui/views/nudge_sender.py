@@ -11,19 +11,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QObject, Signal
 from sqlalchemy.orm import Session
 
+from cohortdesk.core.enums import NudgeChannel
 from cohortdesk.core.errors import KnownError
-from cohortdesk.core.models import NudgeChannel
 from cohortdesk.core.schemas import CohortRow
-from cohortdesk.core.services.messaging import sending
-from cohortdesk.core.services.messaging.sending import Draft
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.tasks import Task, pass_on_failure
+
+if TYPE_CHECKING:
+    from cohortdesk.core.services.messaging.sending import Draft
 
 
 class NudgeSender(QObject):
@@ -47,10 +48,14 @@ class NudgeSender(QObject):
         self.cohort = cohort
 
     def _when(self) -> datetime | None:
+        from cohortdesk.core.services.messaging import sending
+
         return sending.sent_time(self.context.today, self.cohort.timezone)
 
     def log(self, drafts: list[Draft], channel: NudgeChannel, message: str) -> Task:
         """Log `drafts` as put on their way through `channel`; `message` says how they went."""
+        from cohortdesk.core.services.messaging import sending
+
         when = self._when()
         return self._run(
             "Logging the nudge",
@@ -71,6 +76,8 @@ class NudgeSender(QObject):
         create_folder: bool = False,
     ) -> Task:
         """Write an `.eml` file per draft into `folder`, then log them; `say(paths)` tells."""
+        from cohortdesk.core.services.messaging import sending
+
         when = self._when()
         return self._run(
             description,

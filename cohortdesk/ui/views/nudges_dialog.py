@@ -8,10 +8,9 @@ import shiboken6
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QSplitter, QWidget
 
+from cohortdesk.core.enums import NudgeStatus
 from cohortdesk.core.errors import KnownError
-from cohortdesk.core.models import NudgeStatus
 from cohortdesk.core.schemas import CohortRow, NudgeOutcome, NudgeRow
-from cohortdesk.core.services.messaging import nudges
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.message_labels import OUTCOME_LABELS, STATUS_LABELS, nudge_state
@@ -137,6 +136,8 @@ class NudgesDialog(CohortListDialog):
 
     def reload(self) -> Task:
         """Read the cohort's nudges again, with their outcomes as of today."""
+        from cohortdesk.core.services.messaging import nudges
+
         cohort_id, today = self.cohort.id, self.context.current_date()
         return self.reads.read(
             "Loading the nudges",
@@ -172,6 +173,8 @@ class NudgesDialog(CohortListDialog):
     @Slot()
     def delete_selected(self) -> Task | None:
         """Ask, then remove the selected nudge from the log."""
+        from cohortdesk.core.services.messaging import nudges
+
         row = self.selected_nudge()
         if row is None:
             return None

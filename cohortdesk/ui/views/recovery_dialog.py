@@ -9,6 +9,7 @@ choice puts a sound database back at the usual place and opens it.
 from __future__ import annotations
 
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
@@ -16,13 +17,11 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.paths import AppPaths
-from cohortdesk.core.services.activity import rollups
 from cohortdesk.core.storage.db import Database
-from cohortdesk.core.storage.migrate import open_database
-from cohortdesk.core.storage.recovery import CorruptDatabaseError
-from cohortdesk.core.storage.restore import restore_backup
-from cohortdesk.core.storage.salvage import salvage
 from cohortdesk.ui.models.backups_model import made_text
+
+if TYPE_CHECKING:
+    from cohortdesk.core.storage.recovery import CorruptDatabaseError
 
 
 class Recovery(Enum):
@@ -80,6 +79,9 @@ def recover(exc: CorruptDatabaseError, choice: Recovery, paths: AppPaths) -> str
     Raises:
         KnownError: the backup cannot be restored, or nothing can be rescued.
     """
+    from cohortdesk.core.storage.restore import restore_backup
+    from cohortdesk.core.storage.salvage import salvage
+
     if choice is Recovery.RESTORE:
         assert exc.backup is not None
         return restore_backup(exc.backup.path, exc.file, paths.backup_dir).message()
@@ -91,11 +93,16 @@ def open_or_recover(url: str, paths: AppPaths, parent: QWidget | None = None) ->
 
     Returns None when it cannot be opened (the user was told why) or the user chose to quit.
     """
+    from cohortdesk.core.storage.migrate import open_database
+    from cohortdesk.core.storage.recovery import CorruptDatabaseError
+
     recovered = False
     while True:
         try:
             db = open_database(url, paths.backup_dir)
             if recovered:
+                from cohortdesk.core.services.activity import rollups
+
                 rollups.recount(db)  # a restored or rescued file may not match its events
             return db
         except CorruptDatabaseError as exc:

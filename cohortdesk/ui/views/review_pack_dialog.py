@@ -30,7 +30,6 @@ from cohortdesk.core.errors import KnownError
 from cohortdesk.core.progress import step
 from cohortdesk.core.schemas import CohortRow
 from cohortdesk.core.schemas.mentoring import MentorRow, ReviewPackResult
-from cohortdesk.core.services.mentoring import mentoring, review_pack
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.tasks import CancelledError, Progress, Task
 from cohortdesk.ui.widgets.labels import error_label, heading_label, muted_label, show_error
@@ -64,6 +63,8 @@ class ReviewPackDialog(QDialog):
         parent: QWidget | None = None,
         mentor_id: int | None = None,
     ) -> None:
+        from cohortdesk.core.services.mentoring import mentoring
+
         super().__init__(parent)
         self.context = context
         self.cohort = cohort
@@ -159,6 +160,8 @@ class ReviewPackDialog(QDialog):
     @Slot()
     def make(self) -> Task | None:
         """Build the pack in the background; Cancel stops it and leaves no file."""
+        from cohortdesk.core.services.mentoring import review_pack
+
         mentor = self.mentor.currentData()
         if mentor is None or self._task is not None:
             return None

@@ -17,15 +17,11 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from cohortdesk.core.enums import Role
 from cohortdesk.core.errors import NotFoundError
-from cohortdesk.core.models import Role
 from cohortdesk.core.schemas import AttentionSettings, CohortRow, MemberRow
-from cohortdesk.core.services.activity import participation
-from cohortdesk.core.services.attention.rules import get_rules
-from cohortdesk.core.services.dashboards import dashboard
 from cohortdesk.core.stages import all_stages
 from cohortdesk.ui import format as fmt
-from cohortdesk.ui.charts.sparkline_delegate import SparklineDelegate
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.roster_filter import RosterFilter
 from cohortdesk.ui.models.roster_model import (
@@ -66,6 +62,8 @@ def cohort_meta(row: CohortRow) -> str:
 
 
 def _row_or_none(session: Session, membership_id: int, as_of: date) -> MemberRow | None:
+    from cohortdesk.core.services.activity import participation
+
     try:
         return participation.roster_row(session, membership_id, as_of=as_of)
     except NotFoundError:
@@ -76,6 +74,9 @@ def load_roster(
     session: Session, cohort_id: int, as_of: date
 ) -> tuple[list[MemberRow], AttentionSettings]:
     """The roster as of `as_of`, and the cohort's thresholds (who went quiet, low motivation)."""
+    from cohortdesk.core.services.activity import participation
+    from cohortdesk.core.services.attention.rules import get_rules
+
     rows = participation.roster(session, cohort_id, as_of=as_of)
     return rows, get_rules(session, cohort_id).attention
 
@@ -87,6 +88,8 @@ class RosterView(QWidget):
     roster_loaded = Signal(int)  # cohort id, after rows arrived
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        from cohortdesk.ui.charts.sparkline_delegate import SparklineDelegate
+
         super().__init__(parent)
         self.context = context
         self.cohort: CohortRow | None = None
@@ -218,11 +221,12 @@ class RosterView(QWidget):
             if self.cohort is not None and self.cohort.id == cohort_id:
                 self.model.set_sparklines(counts)
 
-        self.context.runner.read(
-            "Loading activity sparklines",
-            lambda s: dashboard.roster_sparklines(s, cohort_id, SPARK_WEEKS, as_of=as_of),
-            arrived,
-        )
+        def query(session: Session) -> dict[int, list[int]]:
+            from cohortdesk.core.services.dashboards import dashboard
+
+            return dashboard.roster_sparklines(session, cohort_id, SPARK_WEEKS, as_of=as_of)
+
+        self.context.runner.read("Loading activity sparklines", query, arrived)
 
     def _rows_arrived(
         self,

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from cohortdesk.core.models import Role, TemplatePurpose
+from cohortdesk.core.enums import Role, TemplatePurpose
 from cohortdesk.core.rendering import PLACEHOLDERS, TemplateError, check
 from cohortdesk.core.schemas import (
     MemberRow,
@@ -38,7 +38,6 @@ from cohortdesk.core.schemas import (
     TemplateRow,
     validated,
 )
-from cohortdesk.core.services.messaging import templates
 from cohortdesk.core.stages import all_stages
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.message_labels import PURPOSE_LABELS
@@ -54,6 +53,8 @@ def preview_for(
     session: Session, subject: str, body: str, membership_id: int, as_of: date
 ) -> RenderedMessage | str:
     """The template filled in for a member, or the problem in words (in a worker)."""
+    from cohortdesk.core.services.messaging import templates
+
     try:
         return templates.preview(session, subject, body, membership_id, as_of)
     except TemplateError as exc:

@@ -25,8 +25,6 @@ from sqlalchemy.orm import Session
 
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.schemas import Changed, CohortRow, MemberRow, TemplateRow
-from cohortdesk.core.services.activity import participation
-from cohortdesk.core.services.messaging import templates
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.templates_model import (
     COL_KIND,
@@ -154,6 +152,8 @@ class TemplatesDialog(QDialog):
 
     def reload(self, select: int | None = None) -> Task:
         """Read the templates again, keeping (or moving) the selection."""
+        from cohortdesk.core.services.messaging import templates
+
         everything = self.show_retired.isChecked()
         wanted = select if select is not None else selected_id(self.table)
         return self._reads.read(
@@ -174,6 +174,8 @@ class TemplatesDialog(QDialog):
         self.templates_loaded.emit()
 
     def _load_members(self) -> None:
+        from cohortdesk.core.services.activity import participation
+
         if self.cohort is None:
             return
         cohort_id = self.cohort.id
@@ -262,6 +264,8 @@ class TemplatesDialog(QDialog):
     @Slot()
     def save(self) -> Task | None:
         """Save the editor's template (a new one, or changes to your own)."""
+        from cohortdesk.core.services.messaging import templates
+
         if not self.editor.is_dirty() or self.editor.validate() is not None:
             return None
         try:
@@ -286,6 +290,8 @@ class TemplatesDialog(QDialog):
     @Slot()
     def duplicate_selected(self) -> Task | None:
         """Copy the selected template as one of your own, ready to adapt."""
+        from cohortdesk.core.services.messaging import templates
+
         row = self.selected_template()
         if row is None:
             return None
@@ -301,6 +307,8 @@ class TemplatesDialog(QDialog):
     @Slot()
     def toggle_retired(self) -> Task | None:
         """Retire the selected template (hidden from pickers), or bring it back."""
+        from cohortdesk.core.services.messaging import templates
+
         row = self.selected_template()
         if row is None:
             return None

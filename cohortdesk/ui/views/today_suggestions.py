@@ -25,7 +25,6 @@ from sqlalchemy.orm import Session
 
 from cohortdesk.core.errors import ConflictError, KnownError
 from cohortdesk.core.schemas import StageSuggestion
-from cohortdesk.core.services.attention import evidence
 from cohortdesk.core.stages import stage
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
@@ -187,6 +186,8 @@ class SuggestionsPane(QWidget):
     @Slot()
     def accept_selected(self) -> Task | None:
         """Move the selected members up as suggested, recording the evidence."""
+        from cohortdesk.core.services.attention import evidence
+
         chosen = self.selected()
         if not chosen or not self._sure(chosen, "Accept", "move up a stage as suggested"):
             return None
@@ -207,6 +208,8 @@ class SuggestionsPane(QWidget):
     @Slot()
     def dismiss_selected(self) -> Task | None:
         """Turn the selected suggestions down until new evidence appears."""
+        from cohortdesk.core.services.attention import evidence
+
         chosen = self.selected()
         if not chosen or not self._sure(chosen, "Dismiss", "not suggest again until new evidence"):
             return None

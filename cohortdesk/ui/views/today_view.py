@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal, Slot
@@ -30,9 +31,7 @@ from sqlalchemy.orm import Session
 
 from cohortdesk.core.rendering import day_label
 from cohortdesk.core.schemas import AttentionGroup, AttentionItem, CohortRow, StageSuggestion
-from cohortdesk.core.services.attention import attention, evidence
-from cohortdesk.core.services.attention.groups import attention_groups, needing_you
-from cohortdesk.core.services.people.cohorts import CohortSize, cohort_size
+from cohortdesk.core.schemas.attention import WEIGHTS
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.message_labels import priority_legend
@@ -56,6 +55,9 @@ from cohortdesk.ui.widgets.empty_cohort import EmptyCohortGuide
 from cohortdesk.ui.widgets.labels import heading_label, muted_label
 from cohortdesk.ui.widgets.row_delegates import BadgeDelegate, ButtonDelegate, ChipsDelegate
 from cohortdesk.ui.widgets.tables import make_table
+
+if TYPE_CHECKING:
+    from cohortdesk.core.services.people.cohorts import CohortSize
 
 NOBODY_TEXT = (
     "Nobody needs you today: every learner has access, nobody has gone quiet or lost "
@@ -81,6 +83,10 @@ class TodayData:
 
 def load_today(session: Session, cohort_id: int, as_of: date) -> TodayData:
     """The attention list, its groups and the stage suggestions (one read, in a worker)."""
+    from cohortdesk.core.services.attention import attention, evidence
+    from cohortdesk.core.services.attention.groups import attention_groups
+    from cohortdesk.core.services.people.cohorts import cohort_size
+
     items = attention.attention(session, cohort_id, as_of)
     return TodayData(
         cohort_id,
@@ -123,7 +129,7 @@ class TodayView(QWidget):
         self.heading.setObjectName("todayTitle")
         self.summary_label = heading_label()
         self.hint = muted_label(HINT_TEXT)
-        self.priority_legend = muted_label(priority_legend(attention.WEIGHTS))
+        self.priority_legend = muted_label(priority_legend(WEIGHTS))
         self.priority_legend.setToolTip(
             "Each reason adds its points to the priority; a nudge sent in the last few days "
             "takes 150 off, so nobody is nagged twice. Hover a priority to see its parts."
@@ -284,6 +290,8 @@ class TodayView(QWidget):
         self.today_loaded.emit(data.cohort_id)
 
     def _show_summary(self, data: TodayData) -> None:
+        from cohortdesk.core.services.attention.groups import needing_you
+
         count = len(needing_you(data.items))
         waiting = len(data.items) - count
         if not data.items:

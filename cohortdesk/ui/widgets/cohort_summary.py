@@ -11,7 +11,7 @@ from collections import Counter
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QButtonGroup, QPushButton, QSizePolicy, QWidget
 
-from cohortdesk.core.models import AccessStatus, Role
+from cohortdesk.core.enums import AccessStatus, Role
 from cohortdesk.core.schemas import MemberRow
 from cohortdesk.core.stages import all_stages
 from cohortdesk.ui import format as fmt

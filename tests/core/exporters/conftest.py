@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy.orm import Session
 
-from cohortdesk.core.models import EventKind, NudgeChannel, Role
+from cohortdesk.core.enums import EventKind, NudgeChannel, Role
 from cohortdesk.core.schemas import EventInput, NudgeInput
 from cohortdesk.core.services.messaging import nudges
 from cohortdesk.core.services.people import tracking

@@ -11,10 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
+from cohortdesk.core.enums import EventKind, Role
 from cohortdesk.core.exporters.csv_export import cell_text
 from cohortdesk.core.exporters.tabular import FORMULA_STARTS, Column
 from cohortdesk.core.exporters.xlsx_export import _sheet
-from cohortdesk.core.models import EventKind, Role
 from cohortdesk.core.schemas import EventInput, ExportFormat, MemberInput
 from cohortdesk.core.services.people import members, tracking
 from cohortdesk.core.storage.db import Database

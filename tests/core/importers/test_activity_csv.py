@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cohortdesk.core.enums import EventKind
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.importers import activity_csv
 from cohortdesk.core.importers.activity_csv import kind_for, parse_mapping, person_key
@@ -23,7 +24,6 @@ from cohortdesk.core.importers.base import (
     Skipped,
     SourceFile,
 )
-from cohortdesk.core.models import EventKind
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "activity_csv"
 REAL = Path(__file__).resolve().parents[3].parent / "shared" / "fixtures" / "real"

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cohortdesk.core.enums import EventKind
 from cohortdesk.core.importers import moodle_forum
 from cohortdesk.core.importers.base import (
     ActivityRecord,
@@ -23,7 +24,6 @@ from cohortdesk.core.importers.base import (
     Skipped,
     SourceFile,
 )
-from cohortdesk.core.models import EventKind
 from cohortdesk.core.services.activity import imports
 from cohortdesk.core.storage.db import Database
 from tests.core.builders import add, make_cohort

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cohortdesk.core.enums import EventKind
 from cohortdesk.core.importers import moodle_log
 from cohortdesk.core.importers.base import (
     ActivityRecord,
@@ -21,7 +22,6 @@ from cohortdesk.core.importers.base import (
     Skipped,
     SourceFile,
 )
-from cohortdesk.core.models import EventKind
 from tests.perf.moodle_log_gen import generate_moodle_log
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "moodle_log"

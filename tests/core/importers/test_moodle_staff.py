@@ -13,9 +13,9 @@ from tempfile import TemporaryDirectory
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cohortdesk.core.enums import Role
 from cohortdesk.core.importers import moodle_log
 from cohortdesk.core.importers.base import ImportOptions, PersonRecord, SourceFile
-from cohortdesk.core.models import Role
 
 _HEADER = (
     "Time,User full name,Affected user,Event context,Component,Event name,Description,"

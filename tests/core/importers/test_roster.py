@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from cohortdesk.core.enums import Role
 from cohortdesk.core.importers import roster
 from cohortdesk.core.importers.base import (
     ImportItem,
@@ -23,7 +24,6 @@ from cohortdesk.core.importers.base import (
     PersonRecord,
     SourceFile,
 )
-from cohortdesk.core.models import Role
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "roster"
 REAL = Path(__file__).resolve().parents[3].parent / "shared" / "fixtures" / "real"

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from cohortdesk.core.enums import EventKind
 from cohortdesk.core.importers import slack
 from cohortdesk.core.importers.base import PersonKey, PersonRecord
-from cohortdesk.core.models import EventKind
 from tests.core.importers.slack_support import (
     ANA,
     BEN,

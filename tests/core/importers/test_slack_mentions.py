@@ -17,8 +17,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cohortdesk.core.enums import EventKind
 from cohortdesk.core.importers.base import ActivityRecord
-from cohortdesk.core.models import EventKind
 from tests.core.importers.slack_support import run
 
 PEOPLE = ("U01ANA", "U02BEN", "U03CHL")

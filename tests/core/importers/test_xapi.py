@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from cohortdesk.core.enums import EventKind
 from cohortdesk.core.importers import xapi
 from cohortdesk.core.importers.base import (
     ActivityRecord,
     PersonKey,
     Skipped,
 )
-from cohortdesk.core.models import EventKind
 from cohortdesk.core.services.activity import imports
 from cohortdesk.core.storage.db import Database
 from tests.core.builders import add, make_cohort

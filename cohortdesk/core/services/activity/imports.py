@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from cohortdesk.core.collector import collect_young, collector_paused
 from cohortdesk.core.dates import is_kept, outside_reason
+from cohortdesk.core.enums import AccessStatus, StageChangeSource
 from cohortdesk.core.errors import KnownError, NotFoundError
 from cohortdesk.core.importers.base import (
     ActivityRecord,
@@ -34,7 +35,6 @@ from cohortdesk.core.importers.base import (
 from cohortdesk.core.importers.registry import get_format
 from cohortdesk.core.metrics.terms import access_evidence_sql
 from cohortdesk.core.models import (
-    AccessStatus,
     ActivityEvent,
     Base,
     Cohort,
@@ -42,7 +42,6 @@ from cohortdesk.core.models import (
     Membership,
     Person,
     StageChange,
-    StageChangeSource,
     utcnow,
 )
 from cohortdesk.core.schemas import (

@@ -54,11 +54,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from cohortdesk.core.enums import EventKind
 from cohortdesk.core.models import (
     DAILY_KIND_COLUMNS,
     ActivityEvent,
     Cohort,
-    EventKind,
     ImportBatch,
     LocalDay,
     Membership,

@@ -48,14 +48,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from cohortdesk.core.enums import AccessStatus, TemplatePurpose
 from cohortdesk.core.errors import NotFoundError
 from cohortdesk.core.metrics.period import cohort_period, days_silent, is_silent
 from cohortdesk.core.metrics.terms import reads_without_posting
-from cohortdesk.core.models import (
-    AccessStatus,
-    Cohort,
-    TemplatePurpose,
-)
+from cohortdesk.core.models import Cohort
 from cohortdesk.core.rendering import TemplateError, day_label, render_message
 from cohortdesk.core.schemas import (
     AttentionItem,
@@ -64,6 +61,7 @@ from cohortdesk.core.schemas import (
     NudgeRow,
     ReasonCode,
 )
+from cohortdesk.core.schemas.attention import WEIGHTS
 from cohortdesk.core.services.attention import attention_facts as facts
 from cohortdesk.core.services.attention.attention_facts import Learner
 from cohortdesk.core.services.attention.rules import get_rules
@@ -71,18 +69,6 @@ from cohortdesk.core.services.messaging import nudges
 from cohortdesk.core.services.messaging.message_context import contexts_for
 from cohortdesk.core.services.messaging.templates import list_templates, pick_template
 from cohortdesk.core.text import plural
-
-WEIGHTS: dict[ReasonCode, int] = {
-    ReasonCode.ACCESS_PROBLEM: 60,
-    ReasonCode.NEVER_ACCESSED: 50,
-    ReasonCode.LOW_MOTIVATION: 40,
-    ReasonCode.NO_RESPONSE: 35,
-    ReasonCode.SILENT: 30,
-    ReasonCode.READS_NOT_POSTING: 20,
-    ReasonCode.FACILITATOR_ONLY: 15,
-    ReasonCode.RECENTLY_NUDGED: -150,
-}
-"""Each reason's share of the priority (higher = more urgent)."""
 
 REASON_PURPOSE: dict[ReasonCode, TemplatePurpose] = {
     ReasonCode.ACCESS_PROBLEM: TemplatePurpose.ACCESS_HELP,

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
 
+from cohortdesk.core.enums import AccessStatus, Role
 from cohortdesk.core.metrics.counts import (
     NO_COUNTS,
     MemberCounts,
@@ -25,15 +26,7 @@ from cohortdesk.core.metrics.counts import (
 )
 from cohortdesk.core.metrics.period import Period
 from cohortdesk.core.metrics.terms import staff_reply_sql
-from cohortdesk.core.models import (
-    AccessIssue,
-    AccessStatus,
-    ActivityEvent,
-    Membership,
-    MotivationCheck,
-    Person,
-    Role,
-)
+from cohortdesk.core.models import AccessIssue, ActivityEvent, Membership, MotivationCheck, Person
 from cohortdesk.core.schemas import AttentionReason
 
 

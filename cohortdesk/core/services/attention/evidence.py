@@ -35,17 +35,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from cohortdesk.core.enums import AccessStatus, Role, StageChangeSource
 from cohortdesk.core.errors import ConflictError, KnownError
 from cohortdesk.core.metrics.period import cohort_period
 from cohortdesk.core.metrics.terms import has_access_evidence
-from cohortdesk.core.models import (
-    AccessStatus,
-    Membership,
-    Role,
-    StageChangeSource,
-    SuggestionDismissal,
-    utcnow,
-)
+from cohortdesk.core.models import Membership, SuggestionDismissal, utcnow
 from cohortdesk.core.rendering import day_label
 from cohortdesk.core.schemas import (
     Changed,

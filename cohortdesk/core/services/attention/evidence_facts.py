@@ -28,6 +28,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session, aliased
 
+from cohortdesk.core.enums import AccessStatus, Role
 from cohortdesk.core.metrics.terms import (
     CONTRIBUTION_KINDS,
     REPLY_KINDS,
@@ -37,14 +38,7 @@ from cohortdesk.core.metrics.terms import (
     peer_reply_sql,
     unknown_length_sql,
 )
-from cohortdesk.core.models import (
-    AccessStatus,
-    ActivityEvent,
-    Membership,
-    Person,
-    Role,
-    StageChange,
-)
+from cohortdesk.core.models import ActivityEvent, Membership, Person, StageChange
 
 HELPER_STAGE = 4
 

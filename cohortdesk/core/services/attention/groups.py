@@ -21,7 +21,7 @@ from cohortdesk.core.metrics.period import cohort_week, week_anchor
 from cohortdesk.core.metrics.terms import needs_facilitator
 from cohortdesk.core.models import Cohort
 from cohortdesk.core.schemas import AttentionGroup, AttentionItem, ReasonCode
-from cohortdesk.core.services.attention.attention import WEIGHTS
+from cohortdesk.core.schemas.attention import WEIGHTS
 from cohortdesk.core.services.attention.rules import get_rules
 
 

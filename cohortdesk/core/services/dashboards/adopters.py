@@ -20,7 +20,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import DateTime, select, type_coerce
 from sqlalchemy.orm import Session
 
-from cohortdesk.core.models import Membership, Role, StageChange
+from cohortdesk.core.enums import Role
+from cohortdesk.core.models import Membership, StageChange
 from cohortdesk.core.schemas.dashboard import AdopterGroup, StageWeek, Week
 from cohortdesk.core.services.dashboards.network import Member
 from cohortdesk.core.stages import FIRST_STAGE, LAST_STAGE

@@ -26,6 +26,7 @@ from sqlalchemy import ColumnElement, Integer, Select, Table, func, select, type
 from sqlalchemy.orm import Session
 
 from cohortdesk.core.collector import collector_paused
+from cohortdesk.core.enums import AccessStatus, EventKind, Role
 from cohortdesk.core.errors import NotFoundError
 from cohortdesk.core.metrics.counts import MemberCounts, activity_span, member_counts
 from cohortdesk.core.metrics.figures import cohort_figures, stage_counts
@@ -33,14 +34,11 @@ from cohortdesk.core.metrics.period import Period, cohort_period, week_anchor
 from cohortdesk.core.metrics.terms import CONTRIBUTION_KINDS, rollup_count
 from cohortdesk.core.models import (
     DAILY_KIND_COLUMNS,
-    AccessStatus,
     Cohort,
-    EventKind,
     LocalDay,
     Membership,
     MotivationCheck,
     Person,
-    Role,
 )
 from cohortdesk.core.models.rollups import DAILY, REPLIES, TOTALS
 from cohortdesk.core.schemas.dashboard import (

@@ -14,16 +14,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from cohortdesk.core.enums import HighlightKind
 from cohortdesk.core.errors import KnownError, NotFoundError
-from cohortdesk.core.models import (
-    ActivityEvent,
-    Cohort,
-    Highlight,
-    HighlightKind,
-    Membership,
-    Person,
-    utcnow,
-)
+from cohortdesk.core.models import ActivityEvent, Cohort, Highlight, Membership, Person, utcnow
 from cohortdesk.core.schemas import Changed, Changes
 from cohortdesk.core.schemas.mentoring import HighlightInput, HighlightRow, split_tags
 from cohortdesk.core.services.people.expertise import fold

@@ -21,11 +21,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
-import networkx as nx
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from cohortdesk.core.models import AccessStatus, Role
+from cohortdesk.core.enums import AccessStatus, Role
 from cohortdesk.core.models.rollups import REPLIES
 from cohortdesk.core.schemas.dashboard import (
     NetworkEdge,
@@ -75,6 +74,8 @@ def reply_network(
             network's edges keep this order.
         activity: person -> contributions (threads started and replies) in the range.
     """
+    import networkx as nx  # the graph library loads with the first network, not with the app
+
     graph: Any = nx.DiGraph()
     graph.add_nodes_from(m.person_id for m in members)
     graph.add_edges_from(edges)  # the counts stay in `edges`: degrees count people

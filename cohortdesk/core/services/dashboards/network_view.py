@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from cohortdesk.core.models import Role
+from cohortdesk.core.enums import Role
 from cohortdesk.core.schemas.dashboard import NetworkNode, ReplyNetwork
 
 NAME_ALL_UP_TO = 60

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from cohortdesk.core.enums import AccessStatus
 from cohortdesk.core.metrics.counts import MemberCounts, counts_of
 from cohortdesk.core.metrics.figures import EXCHANGE_STAGE
 from cohortdesk.core.metrics.period import Period, is_silent
-from cohortdesk.core.models import AccessStatus
 from cohortdesk.core.schemas import AttentionSettings
 from cohortdesk.core.schemas.dashboard import ReplyNetwork
 from cohortdesk.core.schemas.report import Finding, FindingKind, FindingPerson

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from cohortdesk.core.enums import StageChangeSource
 from cohortdesk.core.metrics.counts import member_counts
 from cohortdesk.core.metrics.period import RECENT_DAYS, Period, cohort_period
 from cohortdesk.core.metrics.terms import REPLY_KINDS, THREAD_KINDS, kind_in
@@ -27,7 +28,6 @@ from cohortdesk.core.models import (
     Membership,
     MotivationCheck,
     StageChange,
-    StageChangeSource,
 )
 from cohortdesk.core.rendering import day_label
 from cohortdesk.core.schemas import AttentionReason, MemberRow

@@ -20,6 +20,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, aliased
 
+from cohortdesk.core.enums import Role
 from cohortdesk.core.errors import ConflictError, KnownError, NotFoundError
 from cohortdesk.core.models import (
     Cohort,
@@ -29,7 +30,6 @@ from cohortdesk.core.models import (
     MentorLink,
     MentorReview,
     Person,
-    Role,
     utcnow,
 )
 from cohortdesk.core.schemas import Changed, Changes

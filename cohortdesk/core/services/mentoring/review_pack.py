@@ -39,10 +39,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cohortdesk.core.enums import AccessStatus, Role
 from cohortdesk.core.errors import ErrorKind, KnownError, NotFoundError
 from cohortdesk.core.models import (
     AccessIssue,
-    AccessStatus,
     ActivityEvent,
     Base,
     Cohort,
@@ -55,7 +55,6 @@ from cohortdesk.core.models import (
     MotivationCheck,
     Person,
     ReviewPackInfo,
-    Role,
     StageChange,
     utcnow,
 )

@@ -28,11 +28,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from cohortdesk.core.enums import Role
 from cohortdesk.core.errors import NotFoundError
 from cohortdesk.core.metrics.counts import counts_of, member_counts
 from cohortdesk.core.metrics.period import RECENT_DAYS, Period, day_end
 from cohortdesk.core.metrics.terms import CONTRIBUTION_KINDS, THREAD_KINDS, kind_in
-from cohortdesk.core.models import ActivityEvent, Cohort, Membership, Person, Role
+from cohortdesk.core.models import ActivityEvent, Cohort, Membership, Person
 from cohortdesk.core.rendering import day_label
 from cohortdesk.core.schemas import MessageContext
 from cohortdesk.core.services.attention.rules import get_rules

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from cohortdesk.core.enums import NudgeStatus
 from cohortdesk.core.errors import KnownError, NotFoundError
 from cohortdesk.core.metrics.period import day_end
 from cohortdesk.core.metrics.terms import nudge_counts
@@ -27,7 +28,6 @@ from cohortdesk.core.models import (
     Cohort,
     Intervention,
     Membership,
-    NudgeStatus,
     Person,
     PromptTemplate,
     utcnow,

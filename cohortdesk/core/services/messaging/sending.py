@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from cohortdesk.core.models import NudgeChannel, NudgeStatus
+from cohortdesk.core.enums import NudgeChannel, NudgeStatus
 from cohortdesk.core.rendering import TemplateError
 from cohortdesk.core.schemas import (
     Changed,

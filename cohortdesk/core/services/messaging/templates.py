@@ -23,8 +23,9 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from cohortdesk.core.enums import TemplatePurpose
 from cohortdesk.core.errors import ConflictError, KnownError, NotFoundError
-from cohortdesk.core.models import Intervention, PromptTemplate, TemplatePurpose, utcnow
+from cohortdesk.core.models import Intervention, PromptTemplate, utcnow
 from cohortdesk.core.rendering import check, render_message
 from cohortdesk.core.schemas import Changed, Changes, RenderedMessage, TemplateInput, TemplateRow
 from cohortdesk.core.services.messaging.message_context import context_for, contexts_for

@@ -11,8 +11,9 @@ import unicodedata
 from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import Session
 
+from cohortdesk.core.enums import Role
 from cohortdesk.core.errors import ConflictError, NotFoundError
-from cohortdesk.core.models import ActivityEvent, Cohort, Membership, Person, Role
+from cohortdesk.core.models import ActivityEvent, Cohort, Membership, Person
 from cohortdesk.core.schemas import Changed, Changes, CohortInput, CohortRow, Frozen, validated
 from cohortdesk.core.services.activity import rollups
 

@@ -16,8 +16,9 @@ from collections import defaultdict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from cohortdesk.core.enums import Role
 from cohortdesk.core.errors import NotFoundError
-from cohortdesk.core.models import Cohort, Membership, Person, Role
+from cohortdesk.core.models import Cohort, Membership, Person
 from cohortdesk.core.schemas.mentoring import ExpertRow, PeerSuggestion
 
 _KEYWORD_SPLIT = re.compile(r"[,;/|\n]+")

@@ -17,16 +17,9 @@ from typing import Any
 from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from cohortdesk.core.enums import AccessStatus, Role, StageChangeSource
 from cohortdesk.core.importers.base import PersonKey, PersonRecord
-from cohortdesk.core.models import (
-    AccessStatus,
-    Identity,
-    Membership,
-    Person,
-    Role,
-    StageChange,
-    StageChangeSource,
-)
+from cohortdesk.core.models import Identity, Membership, Person, StageChange
 from cohortdesk.core.services.people.members import JOINED_REASON
 
 #: the longest name kept, as everywhere a name is typed (`schemas.Name`)

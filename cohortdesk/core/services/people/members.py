@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, aliased
 
+from cohortdesk.core.enums import StageChangeSource
 from cohortdesk.core.errors import ConflictError, KnownError, NotFoundError
 from cohortdesk.core.models import (
     AccessIssue,
@@ -23,7 +24,6 @@ from cohortdesk.core.models import (
     MotivationCheck,
     Person,
     StageChange,
-    StageChangeSource,
     utcnow,
 )
 from cohortdesk.core.schemas import (

@@ -40,17 +40,16 @@ from typing import Any, cast
 from sqlalchemy import Column, CursorResult, Select, Update, delete, func, select, update
 from sqlalchemy.orm import Session
 
+from cohortdesk.core.enums import AccessStatus, Role
 from cohortdesk.core.errors import KnownError, NotFoundError
 from cohortdesk.core.models import (
     AccessIssue,
-    AccessStatus,
     ActivityEvent,
     Base,
     Cohort,
     Identity,
     Membership,
     Person,
-    Role,
 )
 from cohortdesk.core.schemas import Changed, Changes, Frozen
 from cohortdesk.core.services.activity import rollups

@@ -13,11 +13,11 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from cohortdesk.core.enums import AccessStatus, StageChangeSource
 from cohortdesk.core.errors import KnownError, NotFoundError
 from cohortdesk.core.metrics.terms import is_reply
 from cohortdesk.core.models import (
     AccessIssue,
-    AccessStatus,
     ActivityEvent,
     Cohort,
     MemberNote,
@@ -25,7 +25,6 @@ from cohortdesk.core.models import (
     MotivationCheck,
     Person,
     StageChange,
-    StageChangeSource,
     utcnow,
 )
 from cohortdesk.core.schemas import (

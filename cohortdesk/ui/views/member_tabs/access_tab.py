@@ -5,9 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout
 
-from cohortdesk.core.models import AccessStatus
+from cohortdesk.core.enums import AccessStatus
 from cohortdesk.core.schemas import MemberDetail
-from cohortdesk.core.services.people import tracking
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.access_issues_model import (
@@ -110,6 +109,8 @@ class AccessTab(MemberTab):
         self.resolve_button.setEnabled(is_open)
 
     def set_access(self, status: AccessStatus) -> None:
+        from cohortdesk.core.services.people import tracking
+
         target = self.target()
         if target is None:
             return
@@ -141,6 +142,8 @@ class AccessTab(MemberTab):
         return dialog
 
     def _open_issue(self, target: MemberTarget, note: str) -> None:
+        from cohortdesk.core.services.people import tracking
+
         self.writer.write(
             "Report an access problem",
             target,
@@ -168,6 +171,8 @@ class AccessTab(MemberTab):
         return dialog
 
     def _resolve(self, target: MemberTarget, issue_id: int, resolution: str) -> None:
+        from cohortdesk.core.services.people import tracking
+
         self.writer.write(
             "Resolve an access problem",
             target,

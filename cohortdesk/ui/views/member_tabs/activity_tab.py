@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import shiboken6
@@ -14,10 +15,7 @@ from sqlalchemy.orm import Session
 from cohortdesk.core.errors import NotFoundError
 from cohortdesk.core.schemas import EventInput, EventRow, MemberDetail, PersonChoice
 from cohortdesk.core.schemas.dashboard import MemberActivity
-from cohortdesk.core.services.dashboards import dashboard
-from cohortdesk.core.services.people import members, tracking
 from cohortdesk.ui import format as fmt
-from cohortdesk.ui.charts.member_activity_chart import MemberActivityChart
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.events_model import (
     COL_KIND,
@@ -35,6 +33,9 @@ from cohortdesk.ui.widgets.tables import make_table, select_id, selected_id
 
 EMPTY_TEXT = "No activity recorded yet. Import a platform's export, or add an event by hand."
 SECONDARY_WIDTH = 110
+
+if TYPE_CHECKING:
+    from cohortdesk.ui.charts.member_activity_chart import MemberActivityChart
 
 
 def count_text(shown: int, total: int) -> str:
@@ -69,11 +70,14 @@ class ActivityTab(MemberTab):
         top.addWidget(self.add_button)
         top.addWidget(self.delete_button)
         layout.addLayout(top)
-        # Their weeks at a glance, with stage changes marked; loaded in the background.
-        self.chart = MemberActivityChart()
+        # Their weeks at a glance, with stage changes marked; loaded in the background, and
+        # built (with the charting library) when the tab is first looked at.
+        self._chart: MemberActivityChart | None = None
+        self._chart_place = QVBoxLayout()
+        self._chart_place.setContentsMargins(0, 0, 0, 0)
         self._chart_request = 0
         self._chart_for: MemberDetail | None = None
-        layout.addWidget(self.chart)
+        layout.addLayout(self._chart_place)
         self.events_model = EventsModel(self)
         # When, what (and to whom) and the thread fill the panel; words, detail and source
         # are in every row's tooltip, and the header's menu shows them as columns.
@@ -109,13 +113,26 @@ class ActivityTab(MemberTab):
         if self.isVisible():
             self._load_chart(detail)
 
+    @property
+    def chart(self) -> MemberActivityChart:
+        """The member's weeks chart (built on first use)."""
+        if self._chart is None:
+            from cohortdesk.ui.charts.member_activity_chart import MemberActivityChart
+
+            self._chart = MemberActivityChart(self)
+            self._chart_place.addWidget(self._chart)
+        return self._chart
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        self.chart  # noqa: B018 (built on first show)
         # The chart loads when the tab is looked at, not for every member clicked past.
         if self._chart_for is not None:
             self._load_chart(self._chart_for)
 
     def _load_chart(self, detail: MemberDetail) -> None:
+        from cohortdesk.core.services.dashboards import dashboard
+
         self._chart_for = None
         self._chart_request += 1
         request, membership_id = self._chart_request, detail.row.membership_id
@@ -144,6 +161,8 @@ class ActivityTab(MemberTab):
     @Slot()
     def add_event(self) -> EventDialog | None:
         """Open the event dialog, filling "replied to" with the cohort's other members."""
+        from cohortdesk.core.services.people import members
+
         target, detail = self.target(), self.detail
         if target is None or detail is None:
             return None
@@ -166,6 +185,8 @@ class ActivityTab(MemberTab):
         return dialog
 
     def _write(self, target: MemberTarget, event: EventInput, timezone: str) -> None:
+        from cohortdesk.core.services.people import tracking
+
         when = fmt.local_time(event.occurred_at, timezone)
         self.writer.write(
             "Add event",
@@ -177,6 +198,8 @@ class ActivityTab(MemberTab):
     @Slot()
     def delete_selected(self) -> None:
         """Delete the selected event, after asking."""
+        from cohortdesk.core.services.people import tracking
+
         target, event = self.target(), self.selected_event()
         if target is None or event is None or self.detail is None:
             return

@@ -11,11 +11,8 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from cohortdesk.core.models import Role
+from cohortdesk.core.enums import Role
 from cohortdesk.core.schemas import MemberDetail, MemberEvidence, NudgeRow
-from cohortdesk.core.services.attention import evidence
-from cohortdesk.core.services.messaging import nudges
-from cohortdesk.core.services.people import members
 
 
 @dataclass(frozen=True)
@@ -34,6 +31,10 @@ def load_member(
     Raises:
         NotFoundError: no such member.
     """
+    from cohortdesk.core.services.attention import evidence
+    from cohortdesk.core.services.messaging import nudges
+    from cohortdesk.core.services.people import members
+
     detail = members.member_detail(session, membership_id, as_of=as_of)
     rows = nudges.list_nudges(session, detail.cohort_id, membership_id=membership_id, as_of=as_of)
     found = None

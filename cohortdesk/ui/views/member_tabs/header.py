@@ -5,9 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout
 
-from cohortdesk.core.models import Role
+from cohortdesk.core.enums import Role
 from cohortdesk.core.schemas import MemberDetail, MemberInput
-from cohortdesk.core.services.people import members
 from cohortdesk.core.stages import stage
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
@@ -155,6 +154,8 @@ class MemberHeader(MemberTab):
         return dialog
 
     def _save(self, target: MemberTarget, data: MemberInput) -> None:
+        from cohortdesk.core.services.people import members
+
         self.writer.write(
             "Edit details",
             target,
@@ -165,6 +166,8 @@ class MemberHeader(MemberTab):
     @Slot()
     def remove_member(self) -> None:
         """Ask, then take the member out of the cohort with everything recorded there."""
+        from cohortdesk.core.services.people import members
+
         target, detail = self.target(), self.detail
         if target is None or detail is None:
             return

@@ -6,7 +6,6 @@ from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout
 
 from cohortdesk.core.schemas import MemberDetail, MotivationRow
-from cohortdesk.core.services.people import tracking
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.motivation_model import (
@@ -88,6 +87,8 @@ class MotivationTab(MemberTab):
         return dialog
 
     def _write(self, target: MemberTarget, check: CheckIn) -> None:
+        from cohortdesk.core.services.people import tracking
+
         self.writer.write(
             "Record motivation",
             target,

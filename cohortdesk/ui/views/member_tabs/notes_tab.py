@@ -7,7 +7,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QPushButton, QVBoxLayout
 
 from cohortdesk.core.schemas import MemberDetail, NoteRow
-from cohortdesk.core.services.people import tracking
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.notes_model import COL_BODY, COL_WHEN, NotesModel
 from cohortdesk.ui.views.member_tabs.base import MemberTab
@@ -87,6 +86,8 @@ class NotesTab(MemberTab):
     @Slot()
     def add_note(self) -> None:
         """Keep the typed note; the box empties once it is saved."""
+        from cohortdesk.core.services.people import tracking
+
         target, body = self.target(), self.note_edit.toPlainText().strip()
         if target is None or not body:
             return
@@ -106,6 +107,8 @@ class NotesTab(MemberTab):
     @Slot()
     def delete_selected(self) -> None:
         """Delete the selected note, after asking."""
+        from cohortdesk.core.services.people import tracking
+
         target, note = self.target(), self.selected_note()
         if target is None or note is None:
             return

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QVBoxLayout, QWidget
 
-from cohortdesk.core.models import NudgeStatus
+from cohortdesk.core.enums import NudgeStatus
 from cohortdesk.core.schemas import NudgeOutcome, NudgeRow
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext

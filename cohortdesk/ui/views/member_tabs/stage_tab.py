@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from cohortdesk.core.schemas import MemberDetail
-from cohortdesk.core.services.people import tracking
 from cohortdesk.core.stages import LAST_STAGE, stage
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
@@ -110,6 +109,8 @@ class StageTab(MemberTab):
         return dialog
 
     def _write(self, target: MemberTarget, to_stage: int, reason: str) -> None:
+        from cohortdesk.core.services.people import tracking
+
         self.writer.write(
             "Change stage",
             target,

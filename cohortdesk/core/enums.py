@@ -1,8 +1,8 @@
 """The schema's vocabulary: roles, access, event kinds, stage-change sources, template purposes,
 nudge channels and highlight kinds.
 
-Each is stored by value in an enum column (see `base.enum_type`); the UI, the importers and the
-DTOs use them without touching any table.
+Each is stored by value in an enum column (see `models.base.enum_type`); the UI, the importers
+and the DTOs use them without touching any table.
 """
 
 from __future__ import annotations
@@ -95,3 +95,27 @@ class HighlightKind(StrEnum):
 
     STORY = "story"
     QUOTE = "quote"
+
+
+class ExportFormat(StrEnum):
+    """What an export writes."""
+
+    CSV = "csv"
+    XLSX = "xlsx"
+    PDF = "pdf"
+    XAPI = "xapi"
+
+    @property
+    def label(self) -> str:
+        """In the user's words, for the export dialog."""
+        return {
+            "csv": "CSV (one row per member)",
+            "xlsx": "Excel workbook (XLSX)",
+            "pdf": "PDF report for management",
+            "xapi": "xAPI statements (JSON, for a learning record store)",
+        }[self.value]
+
+    @property
+    def suffix(self) -> str:
+        """The file name ending it is usually given."""
+        return ".json" if self is ExportFormat.XAPI else f".{self.value}"
