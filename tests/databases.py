@@ -37,13 +37,23 @@ def sqlite_only(reason: str) -> Any:
     return pytest.mark.sqlite_only(reason)
 
 
+def server_only(reason: str) -> Any:
+    """Mark a test as about a database server: its SQLite run is left out."""
+    assert reason, "say why the test is about a server"
+    return pytest.mark.server_only(reason)
+
+
 def leave_out_server_runs(items: list[pytest.Item], config: pytest.Config) -> None:
-    """Deselect the PostgreSQL runs of the tests marked `sqlite_only`."""
+    """Deselect the PostgreSQL runs of the tests marked `sqlite_only`, and the SQLite runs of
+    those marked `server_only`."""
     kept, left_out = [], []
     for item in items:
         callspec = getattr(item, "callspec", None)
-        on_server = callspec is not None and callspec.params.get("database_kind") == "postgresql"
-        (left_out if on_server and item.get_closest_marker("sqlite_only") else kept).append(item)
+        kind = callspec.params.get("database_kind") if callspec is not None else None
+        unwanted = (kind == "postgresql" and item.get_closest_marker("sqlite_only")) or (
+            kind == "sqlite" and item.get_closest_marker("server_only")
+        )
+        (left_out if unwanted else kept).append(item)
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = kept
