@@ -15,6 +15,7 @@ from sqlalchemy.exc import OperationalError
 
 from cohortdesk import __version__
 from cohortdesk.cli import cohorts as cli_cohorts
+from cohortdesk.cli import copying as cli_copying
 from cohortdesk.cli import data as cli_data
 from cohortdesk.cli import export as cli_export
 from cohortdesk.cli import importing as cli_importing
@@ -54,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_data.add_parsers(commands)
     cli_mentoring.add_parsers(commands)
     cli_nudges.add_parsers(commands)
+    cli_copying.add_parsers(commands)
     return parser
 
 
@@ -101,6 +103,8 @@ def _run(argv: Sequence[str] | None) -> int:
             return run_gui(args.db)
         if args.command in cli_data.FILE_COMMANDS:
             return cli_data.FILE_COMMANDS[args.command](args)
+        if args.command in cli_copying.COMMANDS:
+            return cli_copying.COMMANDS[args.command](args)
         db = _open(args)
         try:
             return COMMANDS[args.command](args, db)
