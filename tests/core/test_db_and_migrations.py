@@ -19,7 +19,7 @@ from cohortdesk.core.services.people import cohorts
 from cohortdesk.core.storage import migrate
 from cohortdesk.core.storage.backup import backup_sqlite, prune
 from cohortdesk.core.storage.db import Database
-from tests.databases import sqlite_only
+from tests.databases import server_only, sqlite_only
 
 
 def sha256(path: Path) -> str:
@@ -85,6 +85,21 @@ def test_the_migrations_build_exactly_the_models(db: Database) -> None:
             if not (d[0] == "add_index" and d[1].name == "ix_people_email_lower")
         ]
     assert differences == []
+
+
+@server_only("the names a server gives constraints the migrations leave unnamed")
+def test_every_key_and_check_on_a_server_has_the_name_the_models_give_it(db: Database) -> None:
+    with db.read() as session:
+        found = session.execute(
+            text(
+                "SELECT conrelid::regclass::text, conname FROM pg_constraint"
+                " WHERE connamespace = 'public'::regnamespace AND contype IN ('p', 'f', 'u', 'c')"
+                " AND conrelid::regclass::text != 'alembic_version'"
+            )
+        ).all()
+    assert found
+    prefixes = ("pk_", "fk_", "uq_", "ck_")
+    assert [(table, name) for table, name in found if not name.startswith(prefixes)] == []
 
 
 def test_upgrade_downgrade_upgrade_keeps_a_working_schema(db: Database) -> None:
