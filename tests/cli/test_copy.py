@@ -4,14 +4,16 @@ idempotent, with every figure the same on each side."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from cohortdesk.core.errors import NotFoundError
-from cohortdesk.core.models import Cohort, Membership, MentoringSession
+from cohortdesk.core.models import ActivityEvent, Cohort, EventKind, Membership, MentoringSession
+from cohortdesk.core.schemas import EventInput
+from cohortdesk.core.services.people import tracking
 from cohortdesk.core.services.transfer.copying import copy_cohorts
 from cohortdesk.core.storage import migrate
 from cohortdesk.core.storage.db import Database
@@ -44,10 +46,14 @@ def copy(capsys: pytest.CaptureFixture[str], source: str, destination: str, *mor
 
 
 def add_mentoring(url: str) -> None:
-    """A mentoring session between the first two members, with its uuid."""
+    """A mentoring session between the first two members, with its uuid, and three events
+    typed in by hand (which have no source key), two of them alike."""
     database = Database(url)
     with database.write() as session:
         mentor, mentee = session.scalars(select(Membership.id).order_by(Membership.id).limit(2))
+        for hour in (9, 9, 10):
+            when = datetime(2026, 10, 21, hour, tzinfo=UTC)
+            tracking.add_event(session, mentee, EventInput(kind=EventKind.POST, occurred_at=when))
         session.add(
             MentoringSession(
                 uuid="0d4f3b52-6a55-4b8e-9d3c-5b7f8e2a1c90",
@@ -77,13 +83,16 @@ def test_the_demo_goes_to_a_server_and_back_with_every_figure_equal(
     assert figures(capsys, back, "Spring") == before
     assert copy(capsys, pg_url, back).endswith("nothing was added")
 
-    uuids = []
+    uuids, typed = [], []
     for url in (laptop, pg_url, f"sqlite:///{back}"):
         database = Database(url)
         with database.read() as session:
             uuids.append(sorted(session.scalars(select(MentoringSession.uuid))))
+            by_hand = select(ActivityEvent.id).where(ActivityEvent.source == tracking.MANUAL_SOURCE)
+            typed.append(len(session.scalars(by_hand).all()))
         database.dispose()
     assert uuids == [["0d4f3b52-6a55-4b8e-9d3c-5b7f8e2a1c90"]] * 3
+    assert typed == [3, 3, 3]
 
 
 @pytest.mark.parametrize("cohort", [EDIFY, SLACK, MOOC], ids=lambda c: c.name)
@@ -139,6 +148,14 @@ class StopAt:
             raise KeyboardInterrupt
 
 
+def type_in(database: Database, hour: int) -> None:
+    """A post typed in by hand for the first member, on 29 October at `hour`."""
+    with database.write() as session:
+        member = session.scalars(select(Membership.id).limit(1)).one()
+        when = datetime(2026, 10, 29, hour, tzinfo=UTC)
+        tracking.add_event(session, member, EventInput(kind=EventKind.POST, occurred_at=when))
+
+
 def test_a_copy_cancelled_half_way_leaves_the_destination_as_it_was(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, pg_server: PgServer
 ) -> None:
@@ -153,8 +170,13 @@ def test_a_copy_cancelled_half_way_leaves_the_destination_as_it_was(
             assert session.scalars(select(Cohort.name)).all() == []
         with pytest.raises(NotFoundError):
             copy_cohorts(source, destination, ["Nope"])
+        type_in(source, 10)
         done = copy_cohorts(source, destination)
         assert done.added["events"] > 0 and done.added["cohorts"] == 1
+        # One more event typed in by hand (no source key): the next copy adds it, and only it.
+        type_in(source, 11)
+        again = copy_cohorts(source, destination)
+        assert {kind: n for kind, n in again.added.items() if n} == {"events": 1}
     finally:
         source.dispose()
         destination.dispose()

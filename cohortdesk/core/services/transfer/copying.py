@@ -11,7 +11,8 @@ database's own; records are matched by what identifies them everywhere:
   added);
 - a membership by its cohort and person; a platform identity by its person, source and id;
 - an activity event by its cohort, source and the source's own key (the key that makes
-  re-imports idempotent), an import batch by its cohort, file checksum and time;
+  re-imports idempotent; one typed in by hand, which has none, by all its values), an import
+  batch by its cohort, file checksum and time;
 - a mentoring group or session by its uuid, which the copy keeps, so that a review pack's notes
   find their session on either side;
 - a message template by its built-in key, or else its name (any case);
@@ -301,17 +302,28 @@ class _Copier:
     def _match_by_key(
         self, table: Table, key: tuple[str, ...], pending: Pending
     ) -> list[int | None]:
+        """By the natural key; a record whose key is incomplete (an event typed in by hand
+        has no source key) by all its values instead."""
         existing = {
             tuple(_hashable(row[k]) for k in key): row.get("id", 0)
             for row in self._existing(table, pending)
+            if all(row[k] is not None for k in key)
         }
+        loose = [i for i, (_old, v) in enumerate(pending) if any(v[k] is None for k in key)]
+        matches = self._match_by_values(table, [pending[i] for i in loose])
+        by_values = dict(zip(loose, matches, strict=True))
         found: list[int | None] = []
-        for _old, values in pending:
+        for index, (_old, values) in enumerate(pending):
+            if index in by_values:
+                found.append(by_values[index])
+                continue
             match = existing.get(tuple(_hashable(values[k]) for k in key))
             found.append(None if match is None else int(match))
         return found
 
     def _match_by_values(self, table: Table, pending: Pending) -> list[int | None]:
+        if not pending:
+            return []
         columns = [c.name for c in table.c if c.name != "id"]
         held: dict[tuple[Any, ...], list[int]] = defaultdict(list)
         for row in self._existing(table, pending):
