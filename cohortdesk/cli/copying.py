@@ -7,9 +7,11 @@ import sys
 from typing import Any, TextIO
 
 from cohortdesk.cli.common import print_written
+from cohortdesk.core.errors import KnownError
 from cohortdesk.core.paths import app_paths, database_url
 from cohortdesk.core.services.messaging import templates
 from cohortdesk.core.services.transfer.copying import copy_cohorts
+from cohortdesk.core.storage.db import sqlite_file
 from cohortdesk.core.storage.migrate import open_database
 
 
@@ -63,7 +65,11 @@ class TerminalProgress:
 def cmd_copy(args: argparse.Namespace) -> int:
     paths = app_paths()
     paths.ensure()
-    source = open_database(database_url(paths, args.source), paths.backup_dir)
+    source_url = database_url(paths, args.source)
+    file = sqlite_file(source_url)
+    if file is not None and not file.is_file():
+        raise KnownError(f"{file}: no such database file to copy from")
+    source = open_database(source_url, paths.backup_dir)
     try:
         destination = open_database(database_url(paths, args.destination), paths.backup_dir)
         try:

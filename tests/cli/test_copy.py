@@ -128,6 +128,10 @@ def test_only_the_cohorts_named_are_copied_and_a_wrong_name_copies_nothing(
     assert err.strip() == (
         "cohortdesk: No cohort named 'Winter' to copy (the source has: 'Autumn', 'Spring')"
     )
+    missing = tmp_path / "nowhere" / "x.sqlite"
+    code, _, err = run(capsys, "copy", "--from", str(missing), "--to", pg_url)
+    assert (code, err.strip()) == (1, f"cohortdesk: {missing}: no such database file to copy from")
+    assert not missing.parent.exists()
     copy(capsys, laptop, pg_url, "--cohort", "Autumn")
     code, out, _ = run(capsys, "--db", pg_url, "cohort", "list", "--json")
     assert [c["name"] for c in json.loads(out)] == ["Autumn"]
