@@ -29,6 +29,7 @@ PROG = "cohortdesk"
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line: the global options here, each group's subcommands in its module."""
     from cohortdesk.cli import cohorts as cli_cohorts
+    from cohortdesk.cli import copying as cli_copying
     from cohortdesk.cli import data as cli_data
     from cohortdesk.cli import export as cli_export
     from cohortdesk.cli import importing as cli_importing
@@ -57,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_data.add_parsers(commands)
     cli_mentoring.add_parsers(commands)
     cli_nudges.add_parsers(commands)
+    cli_copying.add_parsers(commands)
     return parser
 
 
@@ -135,10 +137,13 @@ def _run(argv: Sequence[str] | None) -> int:
             from cohortdesk.app import run_gui
 
             return run_gui(args.db)
+        from cohortdesk.cli import copying as cli_copying
         from cohortdesk.cli import data as cli_data
 
         if args.command in cli_data.FILE_COMMANDS:
             return cli_data.FILE_COMMANDS[args.command](args)
+        if args.command in cli_copying.COMMANDS:
+            return cli_copying.COMMANDS[args.command](args)
         db = _open(args)
         try:
             return _commands()[args.command](args, db)

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
+    Connection,
     DateTime,
     Engine,
     Integer,
@@ -372,6 +373,8 @@ def bulk_inserter(
         else:
             converters.append(column_type.dialect_impl(dialect).bind_processor(dialect))
     convert = [(i, _remember_last(f)) for i, f in enumerate(converters) if f is not None]
+    if dialect.name == "postgresql":
+        return _copying_inserter(connection, table, columns, convert)
     if dialect.positional:
         order = [list(columns).index(key) for key in compiled.positiontup or ()]
         identity_order = order == list(range(len(columns)))
@@ -392,6 +395,47 @@ def bulk_inserter(
             else:
                 prepared.append(tuple(values[i] for i in order))
         connection.exec_driver_sql(sql, prepared)
+
+    return insert
+
+
+def _copying_inserter(
+    connection: Connection,
+    table: Table,
+    columns: Sequence[str],
+    convert: list[tuple[int, Callable[[Any], Any]]],
+) -> Callable[[list[tuple[Any, ...]]], None]:
+    """`bulk_inserter` on PostgreSQL: COPY the rows into a temporary table, then move them
+    with one INSERT ... SELECT ... ON CONFLICT DO NOTHING.
+
+    An executemany there sends one statement per row (a round trip's worth of work each): a
+    million-row import took over ten times as long as COPY. The temporary table lives until
+    the transaction ends, so a cancelled or failed import leaves nothing behind.
+    """
+    staging = f"cohortdesk_staging_{table.name}"
+    names = ", ".join(f'"{name}"' for name in columns)
+    connection.exec_driver_sql(
+        f'CREATE TEMPORARY TABLE IF NOT EXISTS "{staging}" ON COMMIT DROP AS '
+        f'SELECT {names} FROM "{table.name}" WITH NO DATA'
+    )
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    move = (
+        f'INSERT INTO "{table.name}" ({names}) SELECT {names} FROM "{staging}" '
+        "ON CONFLICT DO NOTHING"
+    )
+
+    def insert(rows: list[tuple[Any, ...]]) -> None:
+        if not rows:
+            return
+        with raw.cursor() as cursor, cursor.copy(f'COPY "{staging}" ({names}) FROM STDIN') as copy:
+            for row in rows:
+                values = list(row)
+                for index, function in convert:
+                    values[index] = function(values[index])
+                copy.write_row(values)
+        connection.exec_driver_sql(move)
+        connection.exec_driver_sql(f'TRUNCATE "{staging}"')
 
     return insert
 
