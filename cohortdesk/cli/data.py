@@ -13,8 +13,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.engine import make_url
-
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.text import plural
 
@@ -92,6 +90,8 @@ ON_A_SERVER = {
 
 def on_a_server(command: str, url: str) -> KnownError:
     """The one-line refusal of a file-only command given a server's URL (without password)."""
+    from sqlalchemy.engine import make_url
+
     where = make_url(url).render_as_string(hide_password=True)
     return KnownError(f"{where} is a database server: {ON_A_SERVER[command]}")
 
