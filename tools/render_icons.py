@@ -50,7 +50,7 @@ def main() -> int:
         folder = THEME / f"{size}x{size}" / "apps"
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / f"{APP_ID}.png"
-        if not render(SOURCE, size).save(str(target), "PNG"):
+        if not render(SOURCE, size).save(str(target), b"PNG"):
             raise SystemExit(f"{target}: could not write the PNG")
         print(target.relative_to(ROOT))
     return 0
