@@ -11,11 +11,12 @@ QT_LIBS := libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0
 PKG_VENV := .venv-package
 PKG_PY := $(PKG_VENV)/bin/python
 PKG_STAMP := $(PKG_VENV)/.installed-stamp
+# package: PyInstaller; the others are the extras a facilitator needs (BUNDLED_EXTRAS in the spec)
 PKG_EXTRAS := package,team
 VERSION := $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' cohortdesk/__init__.py)
 BUNDLE := dist/cohortdesk-$(VERSION)-linux-x86_64.tar.gz
 BUNDLE_SOURCES := pyproject.toml tools/build_package.py \
-	$(shell find cohortdesk resources packaging -type f -not -path '*/__pycache__/*' 2>/dev/null)
+	$(shell find cohortdesk resources packaging -type f -not -path '*/__pycache__/*' -not -name '*.md' 2>/dev/null)
 # What checks the desktop entry and the metainfo: Debian and Ubuntu package names.
 DESKTOP_TOOLS := desktop-file-utils appstream
 

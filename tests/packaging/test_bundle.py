@@ -33,8 +33,8 @@ def tarball() -> Path:
 
 @pytest.fixture(scope="module")
 def place(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh folder whose path has a space, as a user's often does."""
-    return tmp_path_factory.mktemp("bundle") / "un packed"
+    """A fresh folder whose path has a space (as a user's often does) and a dollar sign."""
+    return tmp_path_factory.mktemp("bundle") / "un packed $x"
 
 
 @pytest.fixture(scope="module")
@@ -173,8 +173,9 @@ def test_install_puts_the_entry_icons_and_command_in_place(app: Path, installed:
     lines = dict(
         line.split("=", 1) for line in entry.read_text(encoding="utf-8").splitlines() if "=" in line
     )
-    # Exec is quoted: the unpacked folder's path holds a space.
-    assert shlex.split(lines["Exec"]) == [str(app / "cohortdesk")]
+    # Exec is quoted and escaped (the folder's path holds a space and a $): undo the string
+    # escape, then the argument quoting, as the desktop does.
+    assert shlex.split(lines["Exec"].replace("\\\\", "\\")) == [str(app / "cohortdesk")]
     assert lines["TryExec"] == str(app / "cohortdesk")
     validated = subprocess.run(
         ["desktop-file-validate", str(entry)], capture_output=True, text=True, check=False
