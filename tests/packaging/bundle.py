@@ -12,6 +12,7 @@ import tarfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cohortdesk import __version__
 
@@ -56,12 +57,12 @@ class GuiRun:
 
     returncode: int
     stderr: str
-    events: dict[str, dict[str, float]]  # "paint" / "ready" -> the probe's JSON line
+    events: dict[str, dict[str, Any]]  # "paint" / "ready" -> the probe's JSON line
     launched: float  # epoch seconds just before the process started
 
     def ms_to(self, event: str) -> float:
         """Milliseconds from launch to the event."""
-        return round((self.events[event]["t"] - self.launched) * 1000, 1)
+        return round((float(self.events[event]["t"]) - self.launched) * 1000, 1)
 
 
 def run_gui_probe(bundle: Path, home: Path, probe: Path, timeout: float = 60) -> GuiRun:
@@ -79,7 +80,7 @@ def run_gui_probe(bundle: Path, home: Path, probe: Path, timeout: float = 60) ->
         timeout=timeout,
         check=False,
     )
-    events = {}
+    events: dict[str, dict[str, Any]] = {}
     if probe.exists():
         for line in probe.read_text(encoding="utf-8").splitlines():
             record = json.loads(line)

@@ -6,7 +6,7 @@ older than its sources) and runs these; the normal `pytest` run leaves tests/pac
 from __future__ import annotations
 
 import json
-import shlex
+import re
 import subprocess
 import tarfile
 import time
@@ -174,8 +174,10 @@ def test_install_puts_the_entry_icons_and_command_in_place(app: Path, installed:
         line.split("=", 1) for line in entry.read_text(encoding="utf-8").splitlines() if "=" in line
     )
     # Exec is quoted and escaped (the folder's path holds a space and a $): undo the string
-    # escape, then the argument quoting, as the desktop does.
-    assert shlex.split(lines["Exec"].replace("\\\\", "\\")) == [str(app / "cohortdesk")]
+    # escape, then the argument quoting, as the Desktop Entry spec says a desktop does.
+    quoted = lines["Exec"].replace("\\\\", "\\")
+    assert quoted.startswith('"') and quoted.endswith('"'), quoted
+    assert re.sub(r'\\([\\"`$])', r"\1", quoted[1:-1]) == str(app / "cohortdesk")
     assert lines["TryExec"] == str(app / "cohortdesk")
     validated = subprocess.run(
         ["desktop-file-validate", str(entry)], capture_output=True, text=True, check=False
