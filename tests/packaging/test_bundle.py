@@ -153,15 +153,20 @@ def installed(app: Path, tmp_path: Path) -> Iterator[Path]:
     """A HOME where install.sh ran (the desktop tools on PATH, when present, ran too)."""
     home = tmp_path / "user home"
     home.mkdir()
+    run_script(app, "install.sh", home)
+    yield home
+
+
+def run_script(app: Path, script: str, home: Path) -> None:
+    """Run install.sh or uninstall.sh of the bundle as the user whose HOME is `home`."""
     done = subprocess.run(
-        ["sh", str(app / "install.sh")],
+        ["sh", str(app / script)],
         env=b.clean_env(home),
         capture_output=True,
         text=True,
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    yield home
 
 
 def test_install_puts_the_entry_icons_and_command_in_place(app: Path, installed: Path) -> None:
@@ -191,14 +196,7 @@ def test_install_puts_the_entry_icons_and_command_in_place(app: Path, installed:
 
 
 def test_uninstall_takes_it_all_out(app: Path, installed: Path) -> None:
-    done = subprocess.run(
-        ["sh", str(app / "uninstall.sh")],
-        env=b.clean_env(installed),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    run_script(app, "uninstall.sh", installed)
     left = [p for p in installed.rglob("*") if APP_ID in p.name or p.name == "cohortdesk"]
     assert left == []
 

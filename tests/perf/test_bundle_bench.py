@@ -44,7 +44,12 @@ def test_bundle_version_start(app: Path, home: Path, record: Record) -> None:
     times = []
     for _ in range(RUNS):
         started = time.perf_counter()
-        subprocess.run([str(app / "cohortdesk"), "--version"], env=b.clean_env(home), check=True)
+        subprocess.run(
+            [str(app / "cohortdesk"), "--version"],
+            env=b.clean_env(home),
+            check=True,
+            capture_output=True,
+        )
         times.append((time.perf_counter() - started) * 1000)
     record(startup_bundle_version_ms=round(statistics.median(times), 1))
 
