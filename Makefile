@@ -5,8 +5,23 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed-stamp
 QT_LIBS := libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0
+# The self-contained bundle: built in its own environment holding only what pyproject.toml
+# says cohortdesk needs at run time (plus the bundled extras and PyInstaller), so no developer
+# tool slips in. The tarball is rebuilt when anything that goes into it is newer.
+PKG_VENV := .venv-package
+PKG_PY := $(PKG_VENV)/bin/python
+PKG_STAMP := $(PKG_VENV)/.installed-stamp
+# package: PyInstaller; the others are the extras a facilitator needs (BUNDLED_EXTRAS in the spec)
+PKG_EXTRAS := package,team
+VERSION := $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' cohortdesk/__init__.py)
+BUNDLE := dist/cohortdesk-$(VERSION)-linux-x86_64.tar.gz
+BUNDLE_SOURCES := pyproject.toml tools/build_package.py \
+	$(shell find cohortdesk resources packaging -type f -not -path '*/__pycache__/*' -not -name '*.md' 2>/dev/null)
+# What checks the desktop entry and the metainfo: Debian and Ubuntu package names.
+DESKTOP_TOOLS := desktop-file-utils appstream
 
-.PHONY: run test lint typecheck contracts pytest screenshots bench stress check-qt clean help
+.PHONY: run test lint typecheck contracts pytest screenshots bench stress check-qt clean help \
+	package package-test check-desktop-tools
 
 help:
 	@echo "make run          open cohortdesk (creates .venv and the demo cohort on first start)"
@@ -14,6 +29,8 @@ help:
 	@echo "make screenshots  render each main screen with demo data to docs/screenshots/"
 	@echo "make bench        run the benchmarks in tests/perf/ (figures in .bench/results.json)"
 	@echo "make stress       kill -9 cohortdesk hundreds of times mid-write, fuzz the importers long"
+	@echo "make package      build $(BUNDLE), the self-contained Linux bundle"
+	@echo "make package-test build it if needed, unpack it in a clean folder and run it (in make test)"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || { \
@@ -53,7 +70,7 @@ contracts: $(STAMP)
 pytest: check-qt
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
 
-test: lint typecheck contracts pytest
+test: lint typecheck contracts pytest package-test
 
 screenshots: check-qt
 	QT_QPA_PLATFORM=offscreen $(PY) tools/screenshots.py docs/screenshots
@@ -75,5 +92,32 @@ bench: check-qt
 	@mkdir -p .bench
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest tests/perf -p no:cacheprovider -o addopts="" -q -s
 
+$(PKG_STAMP): pyproject.toml
+	@test -x $(PKG_PY) || $(PYTHON) -m venv $(PKG_VENV) || { \
+	  echo "Could not create $(PKG_VENV): install Python's venv module (Debian: apt-get install python3-venv)"; exit 1; }
+	$(PKG_PY) -m pip install --quiet --upgrade pip
+	$(PKG_PY) -m pip install --quiet '.[$(PKG_EXTRAS)]'
+	@touch $@
+
+$(BUNDLE): $(PKG_STAMP) $(BUNDLE_SOURCES) | check-qt
+	$(PKG_PY) tools/build_package.py
+
+package: $(BUNDLE)
+
+# desktop-file-validate and appstreamcli check packaging/: installed like Qt's libraries.
+check-desktop-tools:
+	@command -v desktop-file-validate >/dev/null && command -v appstreamcli >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing the desktop file checkers: $(DESKTOP_TOOLS)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DESKTOP_TOOLS) >/dev/null; \
+	  else \
+	    echo "The desktop file checkers are missing. On Debian or Ubuntu: sudo apt-get install $(DESKTOP_TOOLS)"; exit 1; \
+	  fi; }
+
+# The bundle unpacked in a fresh folder and run with a clean environment (tests/packaging).
+package-test: $(BUNDLE) check-desktop-tools
+	COHORTDESK_BUNDLE=$(BUNDLE) QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q -p no:cacheprovider \
+	  -o addopts="--strict-markers --strict-config -ra" tests/packaging
+
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .import_linter_cache .bench build *.egg-info
+	rm -rf $(VENV) $(PKG_VENV) dist .mypy_cache .ruff_cache .pytest_cache .import_linter_cache .bench build *.egg-info

@@ -46,3 +46,18 @@ def test_the_wheel_carries_the_resources_inside_the_package(tmp_path: Path) -> N
     assert "cohortdesk/core/migrations/script.py.mako" in names
     packages = {n.rsplit("/", 1)[0].replace("/", ".") for n in names if n.endswith("__init__.py")}
     assert packages == _listed_packages()
+
+
+def test_the_committed_icons_are_the_svg_rendered(qapp: object) -> None:
+    """packaging/icons is what tools/render_icons.py makes of resources/cohortdesk.svg."""
+    from PySide6.QtGui import QImage
+
+    from cohortdesk import APP_ID
+    from tools.render_icons import SIZES, SOURCE, THEME, render
+
+    assert (THEME / "scalable" / "apps" / f"{APP_ID}.svg").read_bytes() == SOURCE.read_bytes()
+    for size in SIZES:
+        committed = QImage(str(THEME / f"{size}x{size}" / "apps" / f"{APP_ID}.png"))
+        fresh = render(SOURCE, size).convertToFormat(committed.format())
+        assert committed.size() == fresh.size()
+        assert committed == fresh, f"{size}px: run tools/render_icons.py again"
