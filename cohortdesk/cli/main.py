@@ -21,6 +21,7 @@ from cohortdesk.cli import importing as cli_importing
 from cohortdesk.cli import judging
 from cohortdesk.cli import mentoring as cli_mentoring
 from cohortdesk.cli import nudges as cli_nudges
+from cohortdesk.cli import team as cli_team
 from cohortdesk.cli.terminal import safe_output
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.paths import app_paths, database_url
@@ -54,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_data.add_parsers(commands)
     cli_mentoring.add_parsers(commands)
     cli_nudges.add_parsers(commands)
+    cli_team.add_parsers(commands)
     return parser
 
 
@@ -79,6 +81,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Database], int]] = {
     **cli_data.DB_COMMANDS,
     **cli_mentoring.COMMANDS,
     **cli_nudges.COMMANDS,
+    **cli_team.COMMANDS,
 }
 
 

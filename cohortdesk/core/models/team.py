@@ -21,7 +21,5 @@ class TeamLogin(Base):
     __tablename__ = "team_logins"
 
     login: Mapped[str] = mapped_column(String(63), primary_key=True)
-    person_id: Mapped[int] = mapped_column(
-        ForeignKey("people.id", ondelete="CASCADE"), index=True
-    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -16,6 +16,7 @@ here, so `from cohortdesk.core.schemas import MemberRow` works whichever module 
     nudges       nudges as sent, with their outcome
     exports      participation records and reports
     changes      what a write changed, handed back with its result
+    team         the logins of a shared server (team mode)
 """
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ from cohortdesk.core.schemas.rules import (
     EvidenceThresholds,
     MessageSettings,
 )
+from cohortdesk.core.schemas.team import TeamMember
 from cohortdesk.core.schemas.templates import (
     MAX_MESSAGE_CHARS,
     MAX_SUBJECT_CHARS,
@@ -137,6 +139,7 @@ __all__ = [
     "StageChangeRow",
     "StageNumber",
     "StageSuggestion",
+    "TeamMember",
     "TemplateInput",
     "TemplateRow",
     "TimeZoneName",
