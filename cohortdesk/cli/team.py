@@ -54,7 +54,7 @@ def _password(args: argparse.Namespace) -> str | None:
             text = args.password_file.read_text(encoding="utf-8")
         except OSError as exc:
             raise KnownError(f"{args.password_file}: cannot read ({exc.strerror or exc})") from exc
-        password = text.rstrip("\r\n")
+        password: str = text.rstrip("\r\n")
     else:
         password = str(getpass.getpass(f"Password for {args.login}: "))
         if getpass.getpass("Again: ") != password:

@@ -91,9 +91,7 @@ def add_user(
         sql.create_login(connection, login, role, password)
         connection.execute(delete(TeamLogin).where(TeamLogin.login == login))
         if person is not None:
-            connection.execute(
-                TeamLogin.__table__.insert().values(login=login, person_id=person_id)
-            )
+            connection.execute(insert(TeamLogin).values(login=login, person_id=person_id))
     return TeamMember(login=login, role=role, person=name if person else None, email=email)
 
 
