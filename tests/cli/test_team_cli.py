@@ -1,0 +1,142 @@
+"""`cohortdesk team ...` on a real PostgreSQL server, end to end: set the server up, bring the
+demo in, add a mentor and a trainer, and use the app as each of them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from tests.cli.support import run
+from tests.pg_server import PgServer
+
+DEMO = "Leading Online Learning (demo)"
+
+
+def _database(url: str) -> str:
+    return url.split("@/")[1].split("?")[0]
+
+
+def _raw(server: PgServer, database: str, user: str, sql: str) -> list[tuple[object, ...]]:
+    with psycopg.connect(dbname=database, user=user, host=server.socket_dir) as connection:
+        return connection.execute(sql).fetchall()  # type: ignore[arg-type]
+
+
+def test_a_mentor_and_a_trainer_on_a_fresh_server(
+    pg_server: PgServer, pg_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    database = _database(pg_url)
+    code, out, err = run(capsys, "--db", pg_url, "team", "init")
+    assert (code, err) == (0, "")
+    assert "row-level security on" in out
+    assert run(capsys, "--db", pg_url, "demo")[0] == 0
+
+    # the demo's mentor Andrii, with three of the learners as his mentees
+    learners = [
+        str(email)
+        for (email,) in _raw(
+            pg_server,
+            database,
+            "postgres",
+            "SELECT p.email FROM people p JOIN memberships m ON m.person_id = p.id "
+            "WHERE m.role = 'learner' ORDER BY p.id LIMIT 3",
+        )
+    ]
+    andrii = str(
+        _raw(
+            pg_server,
+            database,
+            "postgres",
+            "SELECT email FROM people WHERE full_name LIKE 'Andrii %'",
+        )[0][0]
+    )
+    mentees = [arg for email in learners for arg in ("--mentee", email)]
+    assign = ("mentor", "assign", "--cohort", DEMO, "--mentor", andrii, *mentees)
+    assert run(capsys, "--db", pg_url, *assign)[0] == 0
+
+    password = tmp_path / "secret"
+    password.write_text("s3cret-pass\n", encoding="utf-8")
+    add_mentor = ("team", "add-user", "andrii", "--role", "mentor", "--person", andrii)
+    code, out, err = run(capsys, "--db", pg_url, *add_mentor, "--password-file", str(password))
+    assert (code, err) == (0, "")
+    assert out.startswith("Login andrii is a mentor for Andrii")
+    add_trainer = ("team", "add-user", "tess", "--role", "trainer", "--no-password")
+    assert run(capsys, "--db", pg_url, *add_trainer)[0] == 0
+    code, out, _err = run(capsys, "--db", pg_url, "team", "list", "--json")
+    listed = {row["login"]: row for row in json.loads(out)}
+    assert listed["andrii"]["role"] == "mentor"
+    assert listed["andrii"]["email"] == andrii
+    assert listed["tess"]["role"] == "trainer"
+
+    # as the mentor: only his mentees (and himself, the mentor they are linked to)
+    mentor_url = pg_server.url(database, "andrii")
+    code, out, err = run(capsys, "--db", mentor_url, "status", "--cohort", DEMO, "--json")
+    assert (code, err) == (0, "")
+    members = json.loads(out)["members"]
+    shown = {m["email"] for m in members}
+    assert shown == {*learners, andrii}
+    emails = _raw(pg_server, database, "andrii", "SELECT email FROM people")
+    assert {str(e) for (e,) in emails} == {*learners, andrii}
+
+    # as the trainer: everything is readable, and a write is refused in one line
+    trainer_url = pg_server.url(database, "tess")
+    code, out, err = run(capsys, "--db", trainer_url, "status", "--cohort", DEMO, "--json")
+    assert code == 0
+    assert len(json.loads(out)["members"]) == 24
+    code, out, err = run(capsys, "--db", trainer_url, "cohort", "create", "Spring")
+    assert (code, out) == (1, "")
+    assert err == (
+        "cohortdesk: your team role, trainer, cannot change cohorts. Nothing was changed.\n"
+    )
+    code, _out, err = run(capsys, "--db", mentor_url, "cohort", "create", "Spring")
+    assert code == 1
+    assert (
+        err == "cohortdesk: your team role, mentor, cannot change cohorts. Nothing was changed.\n"
+    )
+
+    code, out, err = run(capsys, "--db", pg_url, "team", "remove", "tess")
+    assert (code, err) == (0, "")
+    code, out, _err = run(capsys, "--db", pg_url, "team", "list", "--json")
+    assert [row["login"] for row in json.loads(out)] == ["andrii"]
+
+
+def test_team_commands_say_what_they_need(
+    pg_server: PgServer, pg_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    file = tmp_path / "laptop.sqlite"
+    code, _out, err = run(capsys, "--db", str(file), "team", "init")
+    assert code == 1
+    assert "team mode needs a PostgreSQL server" in err
+    assert run(capsys, "--db", pg_url, "team", "init")[0] == 0
+    code, _out, err = run(
+        capsys, "--db", pg_url, "team", "add-user", "Bad Name", "--role", "trainer", "--no-password"
+    )
+    assert code == 1
+    assert "cannot be a login" in err
+    code, _out, err = run(
+        capsys, "--db", pg_url, "team", "add-user", "mia", "--role", "mentor", "--no-password"
+    )
+    assert (code, err) == (
+        1,
+        "cohortdesk: a mentor's login needs --person EMAIL: they see only their mentees\n",
+    )
+    code, _out, err = run(
+        capsys,
+        "--db",
+        pg_url,
+        "team",
+        "add-user",
+        "mia",
+        "--role",
+        "mentor",
+        "--person",
+        "nobody@example.org",
+        "--no-password",
+    )
+    assert code == 1
+    assert "no person has the email nobody@example.org" in err
+    code, _out, err = run(capsys, "--db", pg_url, "team", "remove", "nobody")
+    assert code == 1
+    assert "nobody is not a login of the team" in err
