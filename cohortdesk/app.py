@@ -117,11 +117,16 @@ def _run_window(app: QApplication, url: str, paths: AppPaths, instance: SingleIn
     window = MainWindow(context)
     instance.activation_requested.connect(lambda: bring_to_front(window))
     window.show()
+    from cohortdesk.ui.server_watch import ServerWatch  # after the first paint
+
+    watch = ServerWatch(db, context.changes, window)
+    watch.start()
     freeze_startup_objects()
     window.data_actions.start_up()
     window.messaging.ask_about_drafts()
     try:
         return app.exec()
     finally:
+        watch.stop()
         context.runner.shutdown()
         db.dispose()
