@@ -45,6 +45,10 @@ class MemberHeader(MemberTab):
 
     def __init__(self, context: AppContext, writer: MemberWriter) -> None:
         super().__init__(context, writer)
+        #: an edit refused because someone else saved first: offered again on their version
+        self._reapply: tuple[int, MemberInput] | None = None
+        #: the open details dialog, if any
+        self.edit_dialog: MemberDialog | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
@@ -106,6 +110,13 @@ class MemberHeader(MemberTab):
 
     def show_detail(self, detail: MemberDetail) -> None:
         super().show_detail(detail)
+        self._show_numbers(detail)
+        edit, self._reapply = self._reapply, None
+        if edit is not None and edit[0] == detail.row.membership_id:
+            # someone else saved first: their version is on screen now, the edit on top of it
+            self._open_dialog(detail, edit[1], "Re-apply your edit to")
+
+    def _show_numbers(self, detail: MemberDetail) -> None:
         row = detail.row
         self.name_label.setText(row.name)
         self.meta_label.setText(
@@ -148,18 +159,27 @@ class MemberHeader(MemberTab):
         initial = MemberInput(
             full_name=row.name, email=row.email, role=row.role, expertise=detail.expertise
         )
-        dialog = MemberDialog(self, f"Edit {row.name}", initial)
-        dialog.accepted.connect(lambda: self._save(target, dialog.value()))
+        return self._open_dialog(detail, initial, "Edit")
+
+    def _open_dialog(self, detail: MemberDetail, initial: MemberInput, verb: str) -> MemberDialog:
+        target, seen = MemberTarget.of(detail), detail.versions
+        dialog = MemberDialog(self, f"{verb} {detail.row.name}", initial)
+        dialog.accepted.connect(lambda: self._save(target, dialog.value(), seen))
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
+        self.edit_dialog = dialog
         return dialog
 
-    def _save(self, target: MemberTarget, data: MemberInput) -> None:
+    def _save(self, target: MemberTarget, data: MemberInput, seen: tuple[int, int]) -> None:
+        def keep_edit() -> None:
+            self._reapply = (target.membership_id, data)
+
         self.writer.write(
             "Edit details",
             target,
-            lambda s: members.update_member(s, target.membership_id, data),
+            lambda s: members.update_member(s, target.membership_id, data, seen),
             f"Saved the details of {data.full_name}",
+            on_stale=keep_edit,
         )
 
     @Slot()
