@@ -5,10 +5,12 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout
 
+from cohortdesk.core.errors import KnownError
 from cohortdesk.core.models import Role
 from cohortdesk.core.schemas import MemberDetail, MemberInput
 from cohortdesk.core.services.people import members
 from cohortdesk.core.stages import stage
+from cohortdesk.core.storage.server_errors import StaleEditError
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.views.member_dialog import MemberDialog
@@ -162,8 +164,12 @@ class MemberHeader(MemberTab):
         return self._open_dialog(detail, initial, "Edit")
 
     def _open_dialog(self, detail: MemberDetail, initial: MemberInput, verb: str) -> MemberDialog:
-        target, seen = MemberTarget.of(detail), detail.versions
-        dialog = MemberDialog(self, f"{verb} {detail.row.name}", initial)
+        return self._dialog(MemberTarget.of(detail), detail.versions, initial, verb)
+
+    def _dialog(
+        self, target: MemberTarget, seen: tuple[int, int], initial: MemberInput, verb: str
+    ) -> MemberDialog:
+        dialog = MemberDialog(self, f"{verb} {target.name}", initial)
         dialog.accepted.connect(lambda: self._save(target, dialog.value(), seen))
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
@@ -171,15 +177,18 @@ class MemberHeader(MemberTab):
         return dialog
 
     def _save(self, target: MemberTarget, data: MemberInput, seen: tuple[int, int]) -> None:
-        def keep_edit() -> None:
-            self._reapply = (target.membership_id, data)
+        def keep_edit(exc: KnownError) -> None:
+            if isinstance(exc, StaleEditError):
+                self._reapply = (target.membership_id, data)  # offered on their version
+            else:  # the server is away: the same edit, to save again once it is back
+                self._dialog(target, seen, data, "Save again:")
 
         self.writer.write(
             "Edit details",
             target,
             lambda s: members.update_member(s, target.membership_id, data, seen),
             f"Saved the details of {data.full_name}",
-            on_stale=keep_edit,
+            keep_edit=keep_edit,
         )
 
     @Slot()

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from cohortdesk.core.errors import KnownError, NotFoundError
 from cohortdesk.core.schemas import Changed, Changes, MemberDetail
-from cohortdesk.core.storage.server_errors import StaleEditError
+from cohortdesk.core.storage.server_errors import ServerUnavailableError, StaleEditError
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.tasks import Task, pass_on_failure
 
@@ -64,7 +64,7 @@ class MemberWriter(QObject):
         message: str,
         *,
         on_done: Callable[[T | None], None] | None = None,
-        on_stale: Callable[[], None] | None = None,
+        keep_edit: Callable[[KnownError], None] | None = None,
     ) -> Task:
         """Run `change(session)` as one transaction.
 
@@ -75,8 +75,9 @@ class MemberWriter(QObject):
             message: the status bar sentence.
             on_done: called with the result (None for bare `Changes`), once the views were told
                 what changed.
-            on_stale: called when the save was refused because someone else changed the
-                member since it was read (after the warning, before the member is read again).
+            keep_edit: called when nothing was saved but the edit is worth offering again:
+                someone else changed the member since it was read (called after the warning,
+                before the member is read again), or the server could not be reached.
         """
         runner = self.context.runner
         started: list[Task] = []
@@ -91,9 +92,11 @@ class MemberWriter(QObject):
                 self.show_warning(title, str(exc))
                 if isinstance(exc, NotFoundError):
                     self.target_missing.emit(target.membership_id)
-                elif isinstance(exc, StaleEditError):
-                    if on_stale is not None:
-                        on_stale()
+                if keep_edit is not None and isinstance(
+                    exc, StaleEditError | ServerUnavailableError
+                ):
+                    keep_edit(exc)
+                if isinstance(exc, StaleEditError):
                     self.target_stale.emit(target.membership_id)
             else:
                 pass_on_failure(runner, started[0], exc)
