@@ -256,6 +256,29 @@ def ensure_roles(connection: Connection) -> None:
     for role in (OWNER, GATEWAY, *GROUPS):
         if role not in existing:
             connection.exec_driver_sql(f"CREATE ROLE {role} NOLOGIN")
+    # An owner login that is not a superuser hands the tables to the owner role, so it must
+    # be able to act as it: since PostgreSQL 16 the role's creator holds it only to administer
+    # it, and grants it to itself to use it.
+    modern = int(str(connection.execute(text("SHOW server_version_num")).scalar_one())) >= 160000
+    superuser, can_act = connection.execute(
+        text(
+            "SELECT rolsuper, pg_has_role(current_user, :owner, :mode) FROM pg_roles "
+            "WHERE rolname = current_user"
+        ),
+        {"owner": OWNER, "mode": "SET" if modern else "MEMBER"},
+    ).one()
+    if not superuser and not can_act:
+        options = " WITH INHERIT TRUE, SET TRUE" if modern else ""
+        connection.exec_driver_sql(f"GRANT {OWNER} TO CURRENT_USER{options}")
+
+
+def is_set_up(connection: Connection) -> bool:
+    """True once `team init` made the team's roles on this server."""
+    found = connection.execute(
+        text("SELECT count(*) FROM pg_roles WHERE rolname = ANY(:roles)"),
+        {"roles": [OWNER, *GROUPS]},
+    ).scalar_one()
+    return int(found) == 1 + len(GROUPS)
 
 
 def apply_security(connection: Connection) -> None:

@@ -80,6 +80,8 @@ def add_user(
     if role is TeamRole.MENTOR and not email:
         raise KnownError("a mentor's login needs --person EMAIL: they see only their mentees")
     with _as_owner(db, "team add-user") as connection:
+        if not sql.is_set_up(connection):
+            raise KnownError(f"{db.display_name} is not set up for a team: run `team init` first")
         person = None
         if email:
             with db.read() as session:
