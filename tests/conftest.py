@@ -17,8 +17,10 @@ from cohortdesk.core.paths import AppPaths, app_paths
 from cohortdesk.core.storage import migrate
 from cohortdesk.core.storage.db import Database
 
-# The session's PostgreSQL server (`pg_server`) and a fresh database on it (`pg_url`).
-from tests.pg_server import pg_server, pg_url  # noqa: F401
+# The session's PostgreSQL server (`pg_server`), a fresh database on it (`pg_url`) and a migrated
+# one (`pg_migrated_url`).
+from tests.databases import leave_out_server_runs
+from tests.pg_server import pg_migrated_url, pg_server, pg_url  # noqa: F401
 
 SHARED_REAL = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "real"
 
@@ -27,6 +29,10 @@ SHARED_REAL = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "rea
 # tests/perf (make bench).
 settings.register_profile("cohortdesk", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("cohortdesk")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    leave_out_server_runs(items, config)
 
 
 @pytest.fixture(autouse=True)
@@ -46,9 +52,33 @@ def paths(isolated_home: Path) -> AppPaths:
 
 
 @pytest.fixture
-def db(paths: AppPaths) -> Iterator[Database]:
-    """A migrated SQLite database file in the test's own folder."""
-    database = Database(f"sqlite:///{paths.default_db_file}")
+def database_kind() -> str:
+    """Which database `db` is: SQLite here; the core, CLI and safety folders run on both
+    (their conftest parametrises this over `DATABASE_KINDS`)."""
+    return "sqlite"
+
+
+@pytest.fixture
+def database_url(
+    database_kind: str,
+    paths: AppPaths,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+) -> str:
+    """The URL of the test's database: the default SQLite file in the test's own folder, or a
+    migrated database of its own on the session's PostgreSQL server, which COHORTDESK_DB then
+    names, so that the commands a test runs open it as a user's would."""
+    if database_kind == "postgresql":
+        url = str(request.getfixturevalue("pg_migrated_url"))
+        monkeypatch.setenv("COHORTDESK_DB", url)
+        return url
+    return f"sqlite:///{paths.default_db_file}"
+
+
+@pytest.fixture
+def db(database_url: str, paths: AppPaths) -> Iterator[Database]:
+    """The test's database (`database_url`) at the newest schema."""
+    database = Database(database_url)
     migrate.upgrade(database, paths.backup_dir)
     yield database
     database.dispose()

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.engine import make_url
+
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.paths import AppPaths, app_paths, check_regular_file, database_url
 from cohortdesk.core.services.activity import rollups
@@ -84,16 +86,32 @@ def add_parsers(commands: Any) -> None:
     )
 
 
-def database_file(paths: AppPaths, db_option: str | None) -> Path:
+#: what each command that works on an SQLite file says of a database on a server
+ON_A_SERVER = {
+    "backup": "backup copies an SQLite file; back up a server with its own tools (pg_dump), "
+    "or copy its cohorts to a file with cohortdesk copy --from URL --to FILE",
+    "restore": "restore replaces an SQLite file; restore a server with its own tools "
+    "(pg_restore), or copy cohorts into it with cohortdesk copy --from FILE --to URL",
+    "salvage": "salvage rescues a damaged SQLite file; a server recovers with its own tools",
+}
+
+
+def on_a_server(command: str, url: str) -> KnownError:
+    """The one-line refusal of a file-only command given a server's URL (without password)."""
+    where = make_url(url).render_as_string(hide_password=True)
+    return KnownError(f"{where} is a database server: {ON_A_SERVER[command]}")
+
+
+def database_file(paths: AppPaths, db_option: str | None, command: str) -> Path:
     """The SQLite file the command works on.
 
     Raises:
-        KnownError: the database is not an SQLite file (a server URL).
+        KnownError: the database is not an SQLite file (a server URL): what to do instead.
     """
     url = database_url(paths, db_option)
     file = sqlite_file(url)
     if file is None:
-        raise KnownError("backup, restore, check and salvage work on an SQLite database file")
+        raise on_a_server(command, url)
     check_regular_file(file)
     return file
 
@@ -115,7 +133,7 @@ def after_open(db: Database, paths: AppPaths) -> None:
 
 def cmd_backup(args: argparse.Namespace, db: Database) -> int:
     if db.file is None:
-        raise KnownError("backup works on an SQLite database file")
+        raise on_a_server("backup", db.url)
     target = args.file.expanduser()
     if target.exists() and target.resolve() == db.file.resolve():
         raise KnownError(f"{target} is the database itself: choose another file")
@@ -143,6 +161,11 @@ def cmd_erase(args: argparse.Namespace, db: Database) -> int:
     ).value
     for person in erasure.people:
         print(person.message())
+    if db.file is None:
+        print(
+            f"{db.display_name} is a database server: the rows are deleted; its own backups "
+            "and archived logs may still hold them until they expire (ask its administrator)"
+        )
     if erasure.fresh_backup is not None:
         print(
             f"Deleted {erasure.backups_deleted} backups that still held them; made a fresh one: "
@@ -153,7 +176,9 @@ def cmd_erase(args: argparse.Namespace, db: Database) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     paths = app_paths()
-    file = database_file(paths, args.db)
+    if sqlite_file(database_url(paths, args.db)) is None:
+        return _check_server(args, paths)
+    file = database_file(paths, args.db, "check")
     report = check_database(file, quick=args.quick)
     if not report.ok:
         raise KnownError(report.line())
@@ -179,10 +204,32 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_server(args: argparse.Namespace, paths: AppPaths) -> int:
+    """`check` of a database on a server: its daily counts (the server keeps its own pages
+    sound and its foreign keys enforced; there is no file to read)."""
+    db = open_database(database_url(paths, args.db), None)
+    try:
+        with db.read() as session:
+            drifted = rollups.drifted_cohorts(session)
+        where = db.display_name
+        if not drifted:
+            print(f"{where}: ok (daily counts checked; the server keeps its own pages sound)")
+            return 0
+        what = f"{where}: the daily counts of {plural(len(drifted), 'cohort')} differ from "
+        what += "their events"
+        if not args.repair:
+            raise KnownError(f"{what}: run cohortdesk check --repair to recount them")
+        rollups.recount(db)
+    finally:
+        db.dispose()
+    print(f"{what}: recounted.")
+    return 0
+
+
 def cmd_restore(args: argparse.Namespace) -> int:
     paths = app_paths()
     paths.ensure()
-    file = database_file(paths, args.db)
+    file = database_file(paths, args.db, "restore")
     result = restore_backup(args.backup.expanduser(), file, paths.backup_dir)
     _recount(open_database(database_url(paths, args.db), paths.backup_dir))
     print(result.message())
@@ -192,7 +239,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 def cmd_salvage(args: argparse.Namespace) -> int:
     paths = app_paths()
     paths.ensure()
-    file = database_file(paths, args.db)
+    file = database_file(paths, args.db, "salvage")
     target = (args.output or file).expanduser()
     if target.exists() and target.stat().st_size > 0:
         raise KnownError(f"{target} exists already: set it aside or name a new file with --output")

@@ -15,6 +15,7 @@ from sqlalchemy.exc import OperationalError
 
 from cohortdesk import __version__
 from cohortdesk.cli import cohorts as cli_cohorts
+from cohortdesk.cli import copying as cli_copying
 from cohortdesk.cli import data as cli_data
 from cohortdesk.cli import export as cli_export
 from cohortdesk.cli import importing as cli_importing
@@ -56,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_mentoring.add_parsers(commands)
     cli_nudges.add_parsers(commands)
     cli_team.add_parsers(commands)
+    cli_copying.add_parsers(commands)
     return parser
 
 
@@ -104,6 +106,8 @@ def _run(argv: Sequence[str] | None) -> int:
             return run_gui(args.db)
         if args.command in cli_data.FILE_COMMANDS:
             return cli_data.FILE_COMMANDS[args.command](args)
+        if args.command in cli_copying.COMMANDS:
+            return cli_copying.COMMANDS[args.command](args)
         db = _open(args)
         try:
             return COMMANDS[args.command](args, db)

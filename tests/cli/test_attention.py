@@ -26,10 +26,9 @@ ITEM_KEYS = {
 
 
 @pytest.fixture
-def demo_db(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'demo.db'}"
-    assert run(capsys, "--db", url, "demo", "--end", "2026-10-30")[0] == 0
-    return url
+def demo_db(capsys: pytest.CaptureFixture[str], database_url: str) -> str:
+    assert run(capsys, "--db", database_url, "demo", "--end", "2026-10-30")[0] == 0
+    return database_url
 
 
 def test_attention_json_shape_order_and_messages(

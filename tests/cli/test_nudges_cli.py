@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -20,10 +19,9 @@ DEMO = "Leading Online Learning (demo)"
 
 
 @pytest.fixture
-def demo_db(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'demo.db'}"
-    assert run(capsys, "--db", url, "demo", "--end", "2026-10-30")[0] == 0
-    return url
+def demo_db(capsys: pytest.CaptureFixture[str], database_url: str) -> str:
+    assert run(capsys, "--db", database_url, "demo", "--end", "2026-10-30")[0] == 0
+    return database_url
 
 
 def _draft(url: str) -> int:

@@ -10,7 +10,10 @@ import psycopg
 import pytest
 
 from tests.cli.support import run
+from tests.databases import server_only
 from tests.pg_server import PgServer
+
+pytestmark = server_only("team mode is a server's roles and row-level security")
 
 DEMO = "Leading Online Learning (demo)"
 

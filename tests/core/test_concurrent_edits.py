@@ -1,9 +1,8 @@
 """Two people editing one member, and a server that goes away: no update is lost silently and
-nothing is half-written. Runs on SQLite and on a real PostgreSQL server."""
+nothing is half-written. Runs on SQLite and on a real PostgreSQL server (the folder's `db`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -18,19 +17,6 @@ from cohortdesk.core.storage.server_errors import ServerUnavailableError, StaleE
 from tests.pg_server import PgServer
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def shared(request: pytest.FixtureRequest, db: Database) -> Iterator[Database]:
-    """A database two people work on: the laptop file, or a database on a real server."""
-    if request.param == "sqlite":
-        yield db
-        return
-    server: PgServer = request.getfixturevalue("pg_server")
-    database = Database(server.new_database("edits"))
-    upgrade(database)
-    yield database
-    database.dispose()
-
-
 def _member(db: Database) -> int:
     with db.write() as session:
         cohort = cohorts.create_cohort(session, CohortInput(name="Autumn")).value
@@ -39,27 +25,27 @@ def _member(db: Database) -> int:
 
 
 def test_the_second_save_from_an_old_copy_is_refused_and_the_first_is_kept(
-    shared: Database,
+    db: Database,
 ) -> None:
-    mid = _member(shared)
-    with shared.read() as session:
+    mid = _member(db)
+    with db.read() as session:
         first = members.member_detail(session, mid)
         second = members.member_detail(session, mid)
-    with shared.write() as session:
+    with db.write() as session:
         members.update_member(
             session, mid, MemberInput(full_name="Amina O. Odhiambo"), first.versions
         )
     edit = MemberInput(full_name="Amina Odhiambo-Smith", role=Role.MENTOR)
-    with pytest.raises(StaleEditError) as stale, shared.write() as session:
+    with pytest.raises(StaleEditError) as stale, db.write() as session:
         members.update_member(session, mid, edit, second.versions)
     assert "changed by someone else since you opened it" in str(stale.value)
-    with shared.read() as session:
+    with db.read() as session:
         now = members.member_detail(session, mid)
     assert (now.row.name, now.row.role) == ("Amina O. Odhiambo", Role.LEARNER)
     # re-applied on the newer copy, the edit is saved
-    with shared.write() as session:
+    with db.write() as session:
         members.update_member(session, mid, edit, now.versions)
-    with shared.read() as session:
+    with db.read() as session:
         assert members.member_detail(session, mid).row.name == "Amina Odhiambo-Smith"
 
 

@@ -19,12 +19,14 @@ from cohortdesk.core.services.people import cohorts
 from cohortdesk.core.storage import migrate
 from cohortdesk.core.storage.backup import backup_sqlite, prune
 from cohortdesk.core.storage.db import Database
+from tests.databases import server_only, sqlite_only
 
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@sqlite_only("SQLite's pragmas; a server keeps its own settings")
 def test_every_connection_gets_the_safe_pragmas(db: Database) -> None:
     for opener in (db.read, db.write):
         with opener() as session:
@@ -40,6 +42,7 @@ def test_every_connection_gets_the_safe_pragmas(db: Database) -> None:
         }
 
 
+@sqlite_only("SQLite's file lock (BEGIN IMMEDIATE); a server locks rows")
 def test_a_write_session_holds_the_write_lock_from_its_first_statement(db: Database) -> None:
     assert db.file is not None
     with db.write() as session:
@@ -51,6 +54,7 @@ def test_a_write_session_holds_the_write_lock_from_its_first_statement(db: Datab
             other.execute("BEGIN IMMEDIATE")
 
 
+@sqlite_only("SQLite's file lock; a server's readers never block writers")
 def test_a_read_session_does_not_block_writers(db: Database) -> None:
     assert db.file is not None
     with db.read() as session:
@@ -83,6 +87,21 @@ def test_the_migrations_build_exactly_the_models(db: Database) -> None:
     assert differences == []
 
 
+@server_only("the names a server gives constraints the migrations leave unnamed")
+def test_every_key_and_check_on_a_server_has_the_name_the_models_give_it(db: Database) -> None:
+    with db.read() as session:
+        found = session.execute(
+            text(
+                "SELECT conrelid::regclass::text, conname FROM pg_constraint"
+                " WHERE connamespace = 'public'::regnamespace AND contype IN ('p', 'f', 'u', 'c')"
+                " AND conrelid::regclass::text != 'alembic_version'"
+            )
+        ).all()
+    assert found
+    prefixes = ("pk_", "fk_", "uq_", "ck_")
+    assert [(table, name) for table, name in found if not name.startswith(prefixes)] == []
+
+
 def test_upgrade_downgrade_upgrade_keeps_a_working_schema(db: Database) -> None:
     with db.write() as session:
         cohorts.create_cohort(session, CohortInput(name="Before"))
@@ -100,23 +119,35 @@ def test_upgrading_an_up_to_date_database_changes_nothing(db: Database) -> None:
     assert migrate.upgrade(db, db.file.parent / "backups" if db.file else None) is None
 
 
-def _made_by_newer_version(db: Database) -> Path:
-    assert db.file is not None
+def _made_by_newer_version(db: Database) -> None:
     with db.write() as session:
         cohorts.create_cohort(session, CohortInput(name="From the future"))
         session.execute(text("UPDATE alembic_version SET version_num = 'ffffffff9999'"))
     db.dispose()
-    return db.file
 
 
+@sqlite_only("the bytes of the file and the files beside it")
 def test_a_database_from_a_newer_version_is_refused_and_left_byte_identical(db: Database) -> None:
-    file = _made_by_newer_version(db)
+    _made_by_newer_version(db)
+    file = db.file
+    assert file is not None
     before = sha256(file)
     siblings = sorted(p.name for p in file.parent.iterdir())
     with pytest.raises(DatabaseVersionError, match="newer cohortdesk"):
         migrate.open_database(f"sqlite:///{file}", file.parent / "backups")
     assert sha256(file) == before
     assert sorted(p.name for p in file.parent.iterdir()) == siblings
+
+
+def test_a_database_from_a_newer_version_on_a_server_is_refused_untouched(db: Database) -> None:
+    _made_by_newer_version(db)
+    with pytest.raises(DatabaseVersionError, match="newer cohortdesk"):
+        migrate.open_database(db.url, None)
+    with db.read() as session:
+        assert [c.name for c in cohorts.list_cohorts(session)] == ["From the future"]
+        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == (
+            "ffffffff9999"
+        )
 
 
 def test_a_foreign_sqlite_file_is_refused_untouched(tmp_path: Path) -> None:
@@ -151,6 +182,7 @@ def test_a_folder_that_cannot_be_made_is_a_clear_error(tmp_path: Path) -> None:
         migrate.open_database(f"sqlite:///{tmp_path / 'a-file' / 'x.sqlite'}", None)
 
 
+@sqlite_only("a backup is a copy of the SQLite file")
 def test_backup_copies_a_consistent_file_and_prunes_old_ones(db: Database, tmp_path: Path) -> None:
     assert db.file is not None
     with db.write() as session:

@@ -7,9 +7,12 @@ Each benchmark records its figures with `record(...)`; they are merged into one 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -41,3 +44,12 @@ def best_ms(work: Callable[[], object], repeat: int = 3) -> float:
         work()
         times.append((time.perf_counter() - started) * 1000)
     return round(min(times), 2)
+
+
+def run_script(script: str, *argv: str) -> dict[str, Any]:
+    """Run `script` in a fresh Python with `argv`; the JSON object its last line prints."""
+    done = subprocess.run(
+        [sys.executable, "-c", script, *argv], check=True, capture_output=True, text=True
+    )
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result

@@ -12,16 +12,13 @@ Figures (in .bench/results.json):
 from __future__ import annotations
 
 import csv
-import json
 import sqlite3
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.perf.conftest import Record
+from tests.perf.conftest import Record, run_script
 from tests.perf.moodle_log_gen import generate_moodle_log
 
 ROWS = 1_000_000
@@ -87,13 +84,7 @@ def test_import_of_a_million_row_moodle_log(
     million_row_log: Path, tmp_path: Path, record: Record
 ) -> None:
     baseline = _baseline_seconds(million_row_log, tmp_path / "baseline.db")
-    done = subprocess.run(
-        [sys.executable, "-c", _IMPORT_SCRIPT, str(tmp_path / "import.db"), str(million_row_log)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = run_script(_IMPORT_SCRIPT, str(tmp_path / "import.db"), str(million_row_log))
     assert result["read"] == ROWS
     record(
         import_rows=ROWS,

@@ -39,6 +39,8 @@ from cohortdesk.core.storage import migrate
 from cohortdesk.core.storage.db import Database
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.main_window import MainWindow
+from tests.databases import database_kind  # noqa: F401
+from tests.pg_server import PgServer, migrate_to_head
 
 REPO = Path(__file__).resolve().parents[2]
 PR_CAPBSET_DROP = 24
@@ -258,10 +260,33 @@ def demo_template(migrated_template: Path, tmp_path_factory: pytest.TempPathFact
     return file
 
 
+def _demo_on_server(url: str) -> None:
+    migrate_to_head(url)
+    template = Database(url)
+    with template.write() as session:
+        make_demo(session)
+    template.dispose()
+
+
 @pytest.fixture
-def demo_db(demo_template: Path, paths: AppPaths) -> Iterator[Database]:
-    """The test database (in the test's data folder) with a small demo cohort in it."""
-    shutil.copyfile(demo_template, paths.default_db_file)
+def demo_db(
+    database_kind: str,  # noqa: F811
+    paths: AppPaths,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+) -> Iterator[Database]:
+    """The test database (in the test's data folder, or its own on the server, which the
+    commands the test runs then open) with a small demo cohort in it."""
+    if database_kind == "postgresql":
+        server: PgServer = request.getfixturevalue("pg_server")
+        url = server.from_template("demo", _demo_on_server)
+        monkeypatch.setenv("COHORTDESK_DB", url)
+        database = Database(url)
+        yield database
+        database.dispose()
+        server.drop(url)
+        return
+    shutil.copyfile(request.getfixturevalue("demo_template"), paths.default_db_file)
     database = Database(f"sqlite:///{paths.default_db_file}")
     yield database
     database.dispose()
@@ -329,9 +354,15 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def fresh_db(migrated_template: Path, paths: AppPaths) -> Iterator[Database]:
+def fresh_db(
+    database_kind: str,  # noqa: F811
+    database_url: str,
+    paths: AppPaths,
+    request: pytest.FixtureRequest,
+) -> Iterator[Database]:
     """Like `db`, without running the migrations again for every test."""
-    shutil.copyfile(migrated_template, paths.default_db_file)
-    database = Database(f"sqlite:///{paths.default_db_file}")
+    if database_kind == "sqlite":
+        shutil.copyfile(request.getfixturevalue("migrated_template"), paths.default_db_file)
+    database = Database(database_url)
     yield database
     database.dispose()

@@ -31,8 +31,11 @@ from cohortdesk.core.storage.import_guard import guarded_import, marker_path
 from cohortdesk.core.storage.recovery import CorruptDatabaseError, check_database, set_aside
 from cohortdesk.core.storage.restore import restore_backup
 from cohortdesk.core.storage.salvage import salvage
+from tests.databases import sqlite_only
 from tests.perf.moodle_log_gen import generate_moodle_log
 from tests.safety.conftest import count, damage, integrity, make_demo, one_line
+
+pytestmark = sqlite_only("backups, checks, recovery and salvage of the SQLite file")
 
 T0 = datetime(2026, 10, 1, 8, 0, tzinfo=UTC)
 COHORT = "Leading Online Learning (demo)"

@@ -30,6 +30,7 @@ from cohortdesk.ui.single_instance import SingleInstance, bring_to_front
 from cohortdesk.ui.views import recovery_dialog
 from cohortdesk.ui.views.recovery_dialog import Recovery, open_or_recover
 from cohortdesk.ui.widgets import confirm
+from tests.databases import sqlite_only
 from tests.safety.conftest import REPO, child_env, damage, make_demo, settle
 
 SECOND_LAUNCH = """
@@ -144,6 +145,7 @@ def test_bring_to_front_restores_a_minimised_window(qtbot: QtBot, gui_window: Ma
 # ---- File > Back up now, File > Restore from backup ------------------------------------------
 
 
+@sqlite_only("backups and recovery of the SQLite file")
 def test_back_up_now_writes_a_checked_owner_only_copy(
     gui_window: MainWindow, tmp_path: Path, qtbot: QtBot
 ) -> None:
@@ -155,6 +157,7 @@ def test_back_up_now_writes_a_checked_owner_only_copy(
     assert gui_window.backup_action.isEnabled()
 
 
+@sqlite_only("backups and recovery of the SQLite file")
 def test_restore_from_the_list_of_backups_replaces_the_data(
     gui_window: MainWindow, db: Database, paths: AppPaths, qtbot: QtBot, yes: list[str]
 ) -> None:
@@ -227,6 +230,7 @@ def test_declining_to_erase_keeps_the_person(
 # ---- start-up ------------------------------------------------------------------------------
 
 
+@sqlite_only("backups and recovery of the SQLite file")
 def test_start_up_makes_the_days_backup_and_tells_of_an_interrupted_import(
     gui_window: MainWindow, db: Database, paths: AppPaths, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -244,6 +248,7 @@ def test_start_up_makes_the_days_backup_and_tells_of_an_interrupted_import(
     assert len(told) == 1 and "nothing from it was imported" in told[0]
 
 
+@sqlite_only("backups and recovery of the SQLite file")
 def test_a_damaged_database_at_start_up_is_restored_from_the_newest_backup(
     demo_db: Database, paths: AppPaths, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -272,6 +277,7 @@ def test_a_damaged_database_at_start_up_is_restored_from_the_newest_backup(
     assert list(paths.data_dir.glob("cohortdesk.sqlite.damaged-*"))
 
 
+@sqlite_only("backups and recovery of the SQLite file")
 def test_a_damaged_database_can_be_rescued_or_left_alone(
     demo_db: Database, paths: AppPaths, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -322,6 +328,7 @@ def test_a_full_disk_during_a_change_is_one_clear_message(
     assert "\n" not in shown[0]
 
 
+@sqlite_only("backups and recovery of the SQLite file")
 def test_the_restore_dialog_lists_backups_with_their_date_and_size(
     qtbot: QtBot, paths: AppPaths, demo_db: Database
 ) -> None:

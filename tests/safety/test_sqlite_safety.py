@@ -22,6 +22,9 @@ from cohortdesk.core.services.people import cohorts
 from cohortdesk.core.storage.db import BUSY_TIMEOUT_MS, Database
 from cohortdesk.ui.changes import ChangeNotifier
 from cohortdesk.ui.tasks import TaskRunner
+from tests.databases import sqlite_only
+
+pytestmark = sqlite_only("SQLite's own locking and pragmas")
 
 PRAGMAS = ("journal_mode", "synchronous", "foreign_keys", "busy_timeout", "secure_delete")
 APP_DATABASE = {

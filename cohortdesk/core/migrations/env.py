@@ -20,7 +20,9 @@ if connection is None:
 context.configure(
     connection=connection,
     target_metadata=Base.metadata,
-    render_as_batch=True,  # SQLite alters tables by copying them
+    # SQLite alters tables by copying them; PostgreSQL alters them in place (the migrations'
+    # batch_alter_table blocks then emit plain ALTER TABLE statements).
+    render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
 )
 with warnings.catch_warnings():

@@ -17,6 +17,7 @@ here, so `from cohortdesk.core.schemas import MemberRow` works whichever module 
     exports      participation records and reports
     changes      what a write changed, handed back with its result
     team         the logins of a shared server (team mode)
+    copying      what copying cohorts between databases did
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from cohortdesk.core.schemas.attention import (
 )
 from cohortdesk.core.schemas.changes import Changed, Changes
 from cohortdesk.core.schemas.cohorts import CohortInput, CohortRow
+from cohortdesk.core.schemas.copying import CopySummary
 from cohortdesk.core.schemas.evidence import EvidenceLine, MemberEvidence, StageSuggestion
 from cohortdesk.core.schemas.exports import (
     MIN_EXPORT_KEY_CHARS,
@@ -101,6 +103,7 @@ __all__ = [
     "CohortInput",
     "CohortRow",
     "CohortRules",
+    "CopySummary",
     "DraftNudge",
     "Email",
     "EventInput",

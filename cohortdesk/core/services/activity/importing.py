@@ -21,6 +21,7 @@ from cohortdesk.core.storage.db import Database
 from cohortdesk.core.storage.import_guard import guarded_import
 
 BACKING_UP = "Backing up before the import…"
+STARTING = "Starting the import…"
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,8 @@ def run_import(
     """
     guard: AbstractContextManager[object] = nullcontext()
     if not dry_run:
-        step(progress, 0, 0, BACKING_UP)
+        # A server's backups are the server's to make: only a file is copied first.
+        step(progress, 0, 0, BACKING_UP if db.file is not None else STARTING)
         guard = guarded_import(db.file, backup_dir, request.path, request.cohort_id)
 
     def rows_read(rows: int) -> None:

@@ -1,0 +1,85 @@
+"""`cohortdesk copy --from SRC --to DST`: cohorts from one database to another."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any, TextIO
+
+from cohortdesk.cli.common import print_written
+from cohortdesk.core.paths import app_paths, database_url
+from cohortdesk.core.services.messaging import templates
+from cohortdesk.core.services.transfer.copying import copy_cohorts
+from cohortdesk.core.storage.migrate import open_database
+
+
+def add_parsers(commands: Any) -> None:
+    """The copy subcommand, added to the main parser's."""
+    copy = commands.add_parser(
+        "copy",
+        help="copy cohorts from one database to another (a file, a team's server)",
+        description="Copy cohorts, with their people, activity and records, from SRC to DST "
+        "(SQLite files or server URLs) in one transaction on DST. What DST already holds is "
+        "kept as it is: copying again adds nothing. Records are matched by cohort name, "
+        "email, the events' own keys and the mentoring records' uuids.",
+    )
+    copy.add_argument("--from", dest="source", required=True, metavar="SRC", help="copy from")
+    copy.add_argument("--to", dest="destination", required=True, metavar="DST", help="copy to")
+    copy.add_argument(
+        "--cohort",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a cohort to copy (repeat for more; default: every cohort)",
+    )
+    copy.add_argument("--json", action="store_true", help="print what was copied as JSON")
+
+
+class TerminalProgress:
+    """How far the copy got, on one line of the terminal rewritten in place (nothing when
+    the output is not a terminal)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.shown = False
+
+    def report(self, done: int, total: int, message: str = "") -> None:
+        if not self.stream.isatty():
+            return
+        share = f" {done * 100 // total}%" if total else ""
+        self.stream.write(f"\r\033[K{message}…{share}")
+        self.stream.flush()
+        self.shown = True
+
+    def check(self) -> None:
+        """The command line is cancelled with Ctrl+C, which needs no check."""
+
+    def finish(self) -> None:
+        if self.shown:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
+
+def cmd_copy(args: argparse.Namespace) -> int:
+    paths = app_paths()
+    paths.ensure()
+    source = open_database(database_url(paths, args.source), paths.backup_dir)
+    try:
+        destination = open_database(database_url(paths, args.destination), paths.backup_dir)
+        try:
+            templates.add_builtin_templates(destination)
+            progress = TerminalProgress(sys.stderr)
+            try:
+                summary = copy_cohorts(source, destination, args.cohort, progress)
+            finally:
+                progress.finish()
+        finally:
+            destination.dispose()
+    finally:
+        source.dispose()
+    print_written(summary, args.json)
+    return 0
+
+
+#: commands that open their own databases (not the one --db names)
+COMMANDS = {"copy": cmd_copy}

@@ -1,0 +1,1 @@
+"""Moving cohorts between databases (`copying`)."""
