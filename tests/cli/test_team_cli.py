@@ -4,6 +4,8 @@ demo in, add a mentor and a trainer, and use the app as each of them."""
 from __future__ import annotations
 
 import json
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import psycopg
@@ -31,33 +33,28 @@ def test_a_mentor_and_a_trainer_on_a_fresh_server(
     pg_server: PgServer, pg_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     database = _database(pg_url)
+    # a laptop's database with the demo, the mentor Andrii with three learners as his mentees
+    laptop = str(tmp_path / "laptop.sqlite")
+    assert run(capsys, "--db", laptop, "demo")[0] == 0
+    with closing(sqlite3.connect(laptop)) as raw:
+        learners = [
+            str(email)
+            for (email,) in raw.execute(
+                "SELECT p.email FROM people p JOIN memberships m ON m.person_id = p.id "
+                "WHERE m.role = 'learner' ORDER BY p.id LIMIT 3"
+            )
+        ]
+        (andrii,) = raw.execute(
+            "SELECT email FROM people WHERE full_name LIKE 'Andrii %'"
+        ).fetchone()
+    mentees = [arg for email in learners for arg in ("--mentee", email)]
+    assign = ("mentor", "assign", "--cohort", DEMO, "--mentor", andrii, *mentees)
+    assert run(capsys, "--db", laptop, *assign)[0] == 0
+
     code, out, err = run(capsys, "--db", pg_url, "team", "init")
     assert (code, err) == (0, "")
     assert "row-level security on" in out
-    assert run(capsys, "--db", pg_url, "demo")[0] == 0
-
-    # the demo's mentor Andrii, with three of the learners as his mentees
-    learners = [
-        str(email)
-        for (email,) in _raw(
-            pg_server,
-            database,
-            "postgres",
-            "SELECT p.email FROM people p JOIN memberships m ON m.person_id = p.id "
-            "WHERE m.role = 'learner' ORDER BY p.id LIMIT 3",
-        )
-    ]
-    andrii = str(
-        _raw(
-            pg_server,
-            database,
-            "postgres",
-            "SELECT email FROM people WHERE full_name LIKE 'Andrii %'",
-        )[0][0]
-    )
-    mentees = [arg for email in learners for arg in ("--mentee", email)]
-    assign = ("mentor", "assign", "--cohort", DEMO, "--mentor", andrii, *mentees)
-    assert run(capsys, "--db", pg_url, *assign)[0] == 0
+    assert run(capsys, "--db", pg_url, "copy", "--from", laptop, "--to", pg_url)[0] == 0
 
     password = tmp_path / "secret"
     password.write_text("s3cret-pass\n", encoding="utf-8")
@@ -83,11 +80,13 @@ def test_a_mentor_and_a_trainer_on_a_fresh_server(
     emails = _raw(pg_server, database, "andrii", "SELECT email FROM people")
     assert {str(e) for (e,) in emails} == {*learners, andrii}
 
-    # as the trainer: everything is readable, and a write is refused in one line
+    # as the trainer: everything is readable, every figure as on the laptop, and a write is
+    # refused in one line
     trainer_url = pg_server.url(database, "tess")
-    code, out, err = run(capsys, "--db", trainer_url, "status", "--cohort", DEMO, "--json")
-    assert code == 0
-    assert len(json.loads(out)["members"]) == 24
+    for command in (("status", "--cohort", DEMO, "--json"), ("report", "--cohort", DEMO, "--json")):
+        code, on_server, err = run(capsys, "--db", trainer_url, *command)
+        assert (code, err) == (0, "")
+        assert json.loads(on_server) == json.loads(run(capsys, "--db", laptop, *command)[1])
     code, out, err = run(capsys, "--db", trainer_url, "cohort", "create", "Spring")
     assert (code, out) == (1, "")
     assert err == (
