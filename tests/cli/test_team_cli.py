@@ -11,6 +11,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from cohortdesk.core.storage import migrate
+from cohortdesk.core.storage.db import Database
 from tests.cli.support import run
 from tests.databases import server_only
 from tests.pg_server import PgServer
@@ -142,3 +144,36 @@ def test_team_commands_say_what_they_need(
     code, _out, err = run(capsys, "--db", pg_url, "team", "remove", "nobody")
     assert code == 1
     assert "nobody is not a login of the team" in err
+
+
+def test_a_team_login_opens_a_server_the_owner_keeps(
+    pg_server: PgServer,
+    pg_url: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    database = _database(pg_url)
+    assert run(capsys, "--db", pg_url, "team", "init")[0] == 0
+    add = ("team", "add-user", "trina", "--role", "trainer", "--no-password")
+    assert run(capsys, "--db", pg_url, *add)[0] == 0
+    trainer_url = pg_server.url(database, "trina")
+    stored = migrate.head_revision()
+    # the trainer's cohortdesk is newer than the server's schema: only the owner upgrades it
+    with monkeypatch.context() as newer:
+        newer.setattr(migrate, "head_revision", lambda: "0099")
+        newer.setattr(migrate, "known_revisions", lambda: {stored, "0099"})
+        code, out, err = run(capsys, "--db", trainer_url, "cohort", "list")
+    assert (code, out) == (1, "")
+    assert err == (
+        f"cohortdesk: {Database(trainer_url).display_name} holds schema {stored}, older than "
+        "this cohortdesk's (0099): the team's owner upgrades it with `cohortdesk team init`. "
+        "Nothing was changed.\n"
+    )
+    # a template a newer cohortdesk ships, not on the server yet: the trainer cannot add it,
+    # and is not stopped by it
+    with psycopg.connect(dbname=database, user="postgres", host=pg_server.socket_dir) as raw:
+        raw.execute(
+            "DELETE FROM prompt_templates WHERE id = (SELECT min(id) FROM prompt_templates)"
+        )
+    code, out, err = run(capsys, "--db", trainer_url, "cohort", "list")
+    assert (code, err) == (0, "")

@@ -104,6 +104,11 @@ def upgrade(db: Database, backup_dir: Path | None = None) -> str | None:
             f"{db.display_name} holds tables but no cohortdesk schema version: "
             "not a cohortdesk database. The file has not been changed."
         )
+    if current is not None and db.team_role() is not None:
+        raise DatabaseVersionError(
+            f"{db.display_name} holds schema {current}, older than this cohortdesk's ({head}): "
+            "the team's owner upgrades it with `cohortdesk team init`. Nothing was changed."
+        )
     backup = None
     if db.file is not None and current is not None and backup_dir is not None:
         backup = str(make_backup(db.file, backup_dir, BackupKind.MIGRATION))
