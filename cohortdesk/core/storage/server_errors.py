@@ -67,8 +67,8 @@ class StaleEditError(ConflictError):
 
 
 STALE_MESSAGE = (
-    "{what} was changed by someone else since you opened it; nothing was saved. "
-    "Their version is shown: re-apply your edit to it and save again."
+    "{what}: changed by someone else since you opened it; nothing was saved. "
+    "Their version is now shown: re-apply your edit to it and save again."
 )
 
 
@@ -114,7 +114,7 @@ def from_server_error(
         role_of: looks up the login's team role (called only for a refusal).
     """
     if isinstance(exc, StaleDataError):
-        return stale("This record")
+        return stale("This record")  # a save racing another in the same instant
     if not isinstance(exc, DBAPIError) or exc.orig is None:
         return None
     if type(exc.orig).__module__.split(".")[0] != "psycopg":
