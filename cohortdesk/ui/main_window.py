@@ -25,6 +25,7 @@ from cohortdesk.core.schemas import Changed, CohortInput, CohortRow, ImportSumma
 from cohortdesk.core.services.activity import participation
 from cohortdesk.core.services.people import cohorts, members
 from cohortdesk.core.services.people.people import MergeResult
+from cohortdesk.core.storage.server_errors import StaleEditError
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.data_actions import DataActions
@@ -516,7 +517,11 @@ class MainWindow(QMainWindow):
             self.say(f"{task.description}: cancelled")
             return
         if isinstance(exc, KnownError):
-            title = "Already exists" if isinstance(exc, ConflictError) else "Cannot do that"
+            title = "Cannot do that"
+            if isinstance(exc, StaleEditError):
+                title = "Changed meanwhile"
+            elif isinstance(exc, ConflictError):
+                title = "Already exists"
             QMessageBox.warning(self, title, str(exc))
             self.say(f"{task.description}: {exc}")
             return
