@@ -177,3 +177,38 @@ def test_a_team_login_opens_a_server_the_owner_keeps(
         )
     code, out, err = run(capsys, "--db", trainer_url, "cohort", "list")
     assert (code, err) == (0, "")
+
+
+def test_a_facilitator_creates_and_fills_a_cohort_only_they_see(
+    pg_server: PgServer, pg_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = _database(pg_url)
+    assert run(capsys, "--db", pg_url, "team", "init")[0] == 0
+    assert run(capsys, "--db", pg_url, "demo")[0] == 0
+    add = ("team", "add-user", "fay", "--role", "facilitator", "--no-password")
+    assert run(capsys, "--db", pg_url, *add)[0] == 0
+    fay = pg_server.url(database, "fay")
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures"
+    steps = (
+        ("cohort", "create", "Spring", "--timezone", "Europe/London"),
+        ("import", "roster", str(fixtures / "roster" / "bom_utf8.csv"), "--cohort", "Spring"),
+        (
+            "import",
+            "moodle-log",
+            str(fixtures / "moodle_log" / "realistic_en_bom.csv"),
+            "--cohort",
+            "Spring",
+        ),
+    )
+    for step in steps:
+        code, _out, err = run(capsys, "--db", fay, *step)
+        assert (code, err) == (0, ""), step
+    code, out, _err = run(capsys, "--db", fay, "cohort", "list", "--json")
+    assert [c["name"] for c in json.loads(out)] == ["Spring"]
+    code, out, _err = run(capsys, "--db", fay, "status", "--cohort", "Spring", "--json")
+    assert len(json.loads(out)["members"]) == 4
+    emails = _raw(pg_server, database, "fay", "SELECT count(*) FROM people")
+    assert emails == [(4,)]  # none of the demo's 24
+    code, _out, err = run(capsys, "--db", fay, "status", "--cohort", DEMO)
+    assert code == 1
+    assert "No cohort named" in err
