@@ -8,7 +8,6 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-import psycopg
 import pytest
 
 from cohortdesk.core.storage import migrate
@@ -16,6 +15,8 @@ from cohortdesk.core.storage.db import Database
 from tests.cli.support import run
 from tests.databases import server_only
 from tests.pg_server import PgServer
+
+psycopg = pytest.importorskip("psycopg", reason="team mode tests need psycopg (the team extra)")
 
 pytestmark = server_only("team mode is a server's roles and row-level security")
 

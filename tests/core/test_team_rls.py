@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-import psycopg
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import QueuePool
@@ -25,6 +24,8 @@ from cohortdesk.core.storage.migrate import open_database
 from cohortdesk.core.storage.server_errors import RefusedError
 from cohortdesk.core.storage.team import GATEWAY, PERSON_SETTING
 from tests.pg_server import PgServer
+
+psycopg = pytest.importorskip("psycopg", reason="team mode tests need psycopg (the team extra)")
 
 _names = itertools.count(1)
 DEMO = "Leading Online Learning (demo)"
