@@ -32,6 +32,7 @@ from cohortdesk.ui.startup_probe import FirstPaint, StartupProbe
 if TYPE_CHECKING:
     from cohortdesk.core.storage.db import Database
     from cohortdesk.ui.context import AppContext
+    from cohortdesk.ui.server_watch import ServerWatch
 
 log = logging.getLogger("cohortdesk")
 
@@ -116,19 +117,28 @@ def _run_window(app: QApplication, url: str, paths: AppPaths, instance: SingleIn
     if probe is not None:
         window.first_screen_filled.connect(probe.ready)
     instance.activation_requested.connect(lambda: bring_to_front(window))
-    FirstPaint(window, lambda: QTimer.singleShot(0, lambda: _open(app, window, url, paths)))
+    watches: list[ServerWatch] = []
+    FirstPaint(
+        window, lambda: QTimer.singleShot(0, lambda: _open(app, window, url, paths, watches))
+    )
     window.show()
     try:
         return app.exec()
     finally:
+        for watch in watches:
+            watch.stop()
         if window.attached:
             window.context.runner.shutdown()
             window.context.db.dispose()
 
 
-def _open(app: QApplication, window: MainWindow, url: str, paths: AppPaths) -> None:
+def _open(
+    app: QApplication, window: MainWindow, url: str, paths: AppPaths, watches: list[ServerWatch]
+) -> None:
     """After the first paint: open (or recover) the database, build the window on it, and
-    read what it shows; quit with 1 when it cannot be opened (the user was told why)."""
+    read what it shows; quit with 1 when it cannot be opened (the user was told why). On a
+    team's server, a watch hears what others commit and refreshes the open screens."""
+    from cohortdesk.ui.server_watch import ServerWatch
     from cohortdesk.ui.views.recovery_dialog import open_or_recover
 
     db = open_or_recover(url, paths, window)
@@ -136,7 +146,11 @@ def _open(app: QApplication, window: MainWindow, url: str, paths: AppPaths) -> N
         app.exit(1)
         return
     sys.excepthook = _show_bug
-    window.attach(build_context(db, paths), load=False)
+    context = build_context(db, paths)
+    window.attach(context, load=False)
+    watch = ServerWatch(db, context.changes, window)
+    watch.start()
+    watches.append(watch)
     _load(app, window)
 
 

@@ -36,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     from cohortdesk.cli import judging
     from cohortdesk.cli import mentoring as cli_mentoring
     from cohortdesk.cli import nudges as cli_nudges
+    from cohortdesk.cli import team as cli_team
 
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -58,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_data.add_parsers(commands)
     cli_mentoring.add_parsers(commands)
     cli_nudges.add_parsers(commands)
+    cli_team.add_parsers(commands)
     cli_copying.add_parsers(commands)
     return parser
 
@@ -90,6 +92,7 @@ def _commands() -> dict[str, Callable[[argparse.Namespace, Database], int]]:
     from cohortdesk.cli import judging
     from cohortdesk.cli import mentoring as cli_mentoring
     from cohortdesk.cli import nudges as cli_nudges
+    from cohortdesk.cli import team as cli_team
 
     return {
         **cli_cohorts.COMMANDS,
@@ -99,6 +102,7 @@ def _commands() -> dict[str, Callable[[argparse.Namespace, Database], int]]:
         **cli_data.DB_COMMANDS,
         **cli_mentoring.COMMANDS,
         **cli_nudges.COMMANDS,
+        **cli_team.COMMANDS,
     }
 
 

@@ -19,6 +19,14 @@ class Role(StrEnum):
     MANAGER = "manager"
 
 
+class TeamRole(StrEnum):
+    """What a login may see and change on a shared server (enforced by the server itself)."""
+
+    FACILITATOR = "facilitator"
+    MENTOR = "mentor"
+    TRAINER = "trainer"
+
+
 class AccessStatus(StrEnum):
     """Whether a member has got into the cohort's space."""
 

@@ -613,13 +613,18 @@ class MainWindow(QMainWindow):
     def show_task_error(self, task: Task, exc: BaseException) -> None:
         """A failed background task: a clear message for a known problem, a bug report else."""
         from cohortdesk.core.errors import ConflictError, KnownError
+        from cohortdesk.core.storage.server_errors import StaleEditError
         from cohortdesk.ui.tasks import CancelledError
 
         if isinstance(exc, CancelledError):
             self.say(f"{task.description}: cancelled")
             return
         if isinstance(exc, KnownError):
-            title = "Already exists" if isinstance(exc, ConflictError) else "Cannot do that"
+            title = "Cannot do that"
+            if isinstance(exc, StaleEditError):
+                title = "Changed meanwhile"
+            elif isinstance(exc, ConflictError):
+                title = "Already exists"
             QMessageBox.warning(self, title, str(exc))
             self.say(f"{task.description}: {exc}")
             return

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from cohortdesk.core.schemas import Changed, Changes
 from cohortdesk.core.storage.db import Database
+from cohortdesk.core.storage.server_errors import ServerUnavailableError
 from cohortdesk.ui.changes import ChangeNotifier
 
 log = logging.getLogger(__name__)
@@ -139,11 +140,20 @@ class TaskRunner(QObject):
         on_done: ResultHandler | None = None,
         on_error: ErrorHandler | None = None,
     ) -> Task:
-        """Run `query(session)` in a worker; `on_done(result)` runs on the GUI thread."""
+        """Run `query(session)` in a worker; `on_done(result)` runs on the GUI thread.
+
+        A read that lost a shared server's connection is tried once more on a new one (a
+        restarted server, a dropped network): reading twice changes nothing. Writes are not
+        retried by themselves: a connection lost while committing may have committed.
+        """
 
         def job() -> Any:
-            with self.db.read() as session:
-                return query(session)
+            try:
+                with self.db.read() as session:
+                    return query(session)
+            except ServerUnavailableError:
+                with self.db.read() as session:
+                    return query(session)
 
         return self._start(self._read_pool, description, job, on_done, on_error, changes=False)
 

@@ -400,6 +400,13 @@ SEEDS: dict[str, list[tuple[str, Row]]] = {
             },
         ),
     ],
+    "0007": [
+        ("team_logins", {"login": "andrii", "person_id": 1, "created_at": T0}),
+        (
+            "member_notes",
+            {"id": 7, "membership_id": 3, "created_at": T0, "body": "Edited twice", "version": 3},
+        ),
+    ],
 }
 
 
@@ -414,7 +421,11 @@ def _insert(file: Path, rows: list[tuple[str, Row]]) -> None:
 
 
 def _key(table: str, row: Row) -> tuple[str, object]:
-    return ("cohort_id", row["cohort_id"]) if table == "cohort_rules" else ("id", row["id"])
+    if table == "cohort_rules":
+        return ("cohort_id", row["cohort_id"])
+    if table == "team_logins":
+        return ("login", row["login"])
+    return ("id", row["id"])
 
 
 def _read(file: Path, table: str, row: Row) -> Row | None:

@@ -21,7 +21,11 @@ SIGNALS = frozenset(
     name for name, value in vars(ChangeNotifier).items() if isinstance(value, Signal)
 )
 #: the notifier itself, and the runner that hands it each write's changes
-ANNOUNCERS = {"changes.py": "the notifier", "tasks.py": "the task runner"}
+ANNOUNCERS = {
+    "changes.py": "the notifier",
+    "tasks.py": "the task runner",
+    "server_watch.py": "what others committed on a shared server",
+}
 
 
 def announcements(source: str) -> list[str]:

@@ -10,8 +10,10 @@ from pytestqt.qtbot import QtBot
 
 from cohortdesk.core.enums import AccessStatus, EventKind, Role
 from cohortdesk.core.errors import NotFoundError
+from cohortdesk.core.schemas import MemberInput
 from cohortdesk.core.services.people import members
 from cohortdesk.core.storage.db import Database
+from cohortdesk.core.storage.server_errors import ServerUnavailableError
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.models.events_model import COL_KIND, COL_THREAD, COL_WHEN
 from cohortdesk.ui.models.stage_history_model import COL_CHANGE, COL_REASON
@@ -261,3 +263,63 @@ def test_remove_from_cohort(
     assert panel_said == ["Removed Ana Souza from Leading Online Learning"]
     with db.read() as s, pytest.raises(NotFoundError):
         members.member_detail(s, cohort.ana)
+
+
+def test_a_save_after_someone_else_saved_shows_their_version_and_keeps_the_edit(
+    qtbot: QtBot,
+    db: Database,
+    panel: MemberPanel,
+    cohort: Cohort,
+    warnings_shown: list[str],
+) -> None:
+    show(qtbot, panel, cohort.ana)
+    dialog = panel.edit_details()
+    assert dialog is not None
+    # meanwhile another facilitator renames her (a second app on the same shared database)
+    with db.write() as session:
+        members.update_member(session, cohort.ana, MemberInput(full_name="Ana Souza-Lima"))
+    dialog.name_edit.setText("Ana S. Lima")
+    with qtbot.waitSignal(panel.member_loaded):
+        click(qtbot, dialog.ok_button)
+    assert len(warnings_shown) == 1
+    assert "changed by someone else since you opened it" in warnings_shown[0]
+    # their version is on screen, and the edit is offered again on top of it
+    assert panel.header.name_label.text() == "Ana Souza-Lima"
+    again = panel.header.edit_dialog
+    assert again is not None and again is not dialog and again.isVisible()
+    assert again.name_edit.text() == "Ana S. Lima"
+    with qtbot.waitSignal(panel.member_loaded):
+        click(qtbot, again.ok_button)
+    assert roster_row(db, cohort.ana).name == "Ana S. Lima"
+    assert len(warnings_shown) == 1
+
+
+def test_a_save_while_the_server_is_away_keeps_the_edit_to_save_again(
+    qtbot: QtBot,
+    db: Database,
+    panel: MemberPanel,
+    cohort: Cohort,
+    warnings_shown: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    show(qtbot, panel, cohort.ana)
+    dialog = panel.edit_details()
+    assert dialog is not None
+    saved = members.update_member
+
+    def server_away(*args: object, **kwargs: object) -> None:
+        raise ServerUnavailableError("the server db.example.org cannot be reached (gone)")
+
+    monkeypatch.setattr(members, "update_member", server_away)
+    dialog.name_edit.setText("Ana S. Lima")
+    click(qtbot, dialog.ok_button)
+    qtbot.waitUntil(lambda: panel.header.edit_dialog is not dialog)
+    assert warnings_shown == ["the server db.example.org cannot be reached (gone)"]
+    again = panel.header.edit_dialog
+    assert again is not None and again.isVisible()
+    assert again.name_edit.text() == "Ana S. Lima"
+    assert roster_row(db, cohort.ana).name == "Ana Souza"
+    monkeypatch.setattr(members, "update_member", saved)  # the server is back
+    with qtbot.waitSignal(panel.member_loaded):
+        click(qtbot, again.ok_button)
+    assert roster_row(db, cohort.ana).name == "Ana S. Lima"

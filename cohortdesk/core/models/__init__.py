@@ -13,6 +13,7 @@ whole schema wherever it is used (Alembic, the privacy registry, salvage, erase,
 - `nudges`: cohort rules, dismissed suggestions, prompt templates, interventions
 - `mentoring`: mentoring groups, links, sessions, reviews, review packs, highlights
 - `rollups`: the daily rollups and their `LocalDay` type
+- `team`: server logins and their team roles (team mode on PostgreSQL)
 
 Times are stored as naive UTC and handed out as aware UTC datetimes (`UTCDateTime`); calendar
 dates (a cohort's start, a motivation check-in) are plain dates. Counts, last active and peer
@@ -33,6 +34,7 @@ from cohortdesk.core.enums import (
     NudgeStatus,
     Role,
     StageChangeSource,
+    TeamRole,
     TemplatePurpose,
 )
 from cohortdesk.core.models.activity import ActivityEvent
@@ -59,6 +61,7 @@ from cohortdesk.core.models.rollups import (
     DailyTotals,
     LocalDay,
 )
+from cohortdesk.core.models.team import TeamLogin
 from cohortdesk.core.models.tracking import AccessIssue, MemberNote, MotivationCheck, StageChange
 
 __all__ = [
@@ -96,6 +99,8 @@ __all__ = [
     "StageChange",
     "StageChangeSource",
     "SuggestionDismissal",
+    "TeamLogin",
+    "TeamRole",
     "TemplatePurpose",
     "UTCDateTime",
     "utcnow",

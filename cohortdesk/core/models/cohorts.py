@@ -38,6 +38,8 @@ class Cohort(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: the server login that made it (set by the server on a team database; else None)
+    created_by: Mapped[str | None] = mapped_column(String(63))
 
 
 class Person(Base):
@@ -48,6 +50,10 @@ class Person(Base):
     email: Mapped[str | None] = mapped_column(String(320))
     expertise: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: raised by every saved edit: a save from an out-of-date copy is refused (`versions`)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own dict
 
 
 Index("ix_people_email_lower", func.lower(Person.email))
@@ -75,6 +81,10 @@ class Membership(Base):
     import_batch_id: Mapped[int | None] = mapped_column(
         ForeignKey("import_batches.id", ondelete="SET NULL"), index=True
     )
+    #: raised by every saved edit: a save from an out-of-date copy is refused (`versions`)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own dict
 
 
 class Identity(Base):

@@ -74,3 +74,7 @@ class MemberNote(Base):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     body: Mapped[str] = mapped_column(Text)
+    #: raised by every saved edit: a save from an out-of-date copy is refused (`versions`)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own dict

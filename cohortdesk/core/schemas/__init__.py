@@ -16,6 +16,7 @@ here, so `from cohortdesk.core.schemas import MemberRow` works whichever module 
     nudges       nudges as sent, with their outcome
     exports      participation records and reports
     changes      what a write changed, handed back with its result
+    team         the logins of a shared server (team mode)
     copying      what copying cohorts between databases did
 """
 
@@ -75,6 +76,7 @@ from cohortdesk.core.schemas.rules import (
     EvidenceThresholds,
     MessageSettings,
 )
+from cohortdesk.core.schemas.team import TeamMember
 from cohortdesk.core.schemas.templates import (
     MAX_MESSAGE_CHARS,
     MAX_SUBJECT_CHARS,
@@ -140,6 +142,7 @@ __all__ = [
     "StageChangeRow",
     "StageNumber",
     "StageSuggestion",
+    "TeamMember",
     "TemplateInput",
     "TemplateRow",
     "TimeZoneName",

@@ -117,6 +117,9 @@ class MemberDetail(Frozen):
     events: tuple[EventRow, ...]
     events_total: int
     notes: tuple[NoteRow, ...]
+    #: the versions of the person and the membership as read: an edit made from this copy is
+    #: refused if someone else saved either since (`update_member`)
+    versions: tuple[int, int] = (1, 1)
 
 
 class PersonChoice(Frozen):

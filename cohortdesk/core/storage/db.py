@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Connection,
@@ -49,6 +49,10 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from cohortdesk.core.errors import DatabaseVersionError
 from cohortdesk.core.storage.errors import storage_errors
+from cohortdesk.core.storage.server_errors import server_errors
+
+if TYPE_CHECKING:
+    from cohortdesk.core.models import TeamRole
 
 BUSY_TIMEOUT_MS = 10_000
 SQLITE_PRAGMAS = (
@@ -216,10 +220,25 @@ class Database:
             return str(self.file)
         return make_url(self.url).render_as_string(hide_password=True)
 
+    def team_role(self) -> TeamRole | None:
+        """The team role the server gives this login, or None (SQLite, an owner, a superuser)."""
+        if self.file is not None or self.engine.dialect.name != "postgresql":
+            return None
+        from cohortdesk.core.storage.team import team_role_of_current_user
+
+        with self.engine.connect() as connection:
+            return team_role_of_current_user(connection)
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        # A server's refusals and lost connections, then the disk's and the file's problems.
+        with server_errors(self.display_name, self.team_role), storage_errors(self.file):
+            yield
+
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A session for queries; nothing it does is committed."""
-        with storage_errors(self.file), self._read_factory() as session:
+        with self._errors(), self._read_factory() as session:
             try:
                 yield session
             finally:
@@ -228,13 +247,13 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A session whose work is committed as one transaction when the block ends."""
-        with storage_errors(self.file), self._write_factory() as session, session.begin():
+        with self._errors(), self._write_factory() as session, session.begin():
             yield session
 
     @contextmanager
     def trial(self) -> Iterator[Session]:
         """A write session that is always rolled back: for dry runs that must see real counts."""
-        with storage_errors(self.file), self._write_factory() as session:
+        with self._errors(), self._write_factory() as session:
             try:
                 yield session
             finally:

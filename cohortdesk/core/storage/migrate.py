@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 
-HEAD_REVISION = "0006"
+HEAD_REVISION = "0007"
 """The newest revision this code knows, written down so that a start on an up-to-date database
 needs no Alembic (a test checks it against the migration scripts' head)."""
 
@@ -117,6 +117,12 @@ def upgrade(db: Database, backup_dir: Path | None = None) -> str | None:
         raise DatabaseVersionError(
             f"{db.display_name} holds tables but no cohortdesk schema version: "
             "not a cohortdesk database. The file has not been changed."
+        )
+    if current is not None and db.team_role() is not None:
+        raise DatabaseVersionError(
+            f"{db.display_name} holds schema {current}, older than this cohortdesk's "
+            f"({HEAD_REVISION}): the team's owner upgrades it with `cohortdesk team init`. "
+            "Nothing was changed."
         )
     backup = None
     if db.file is not None and current is not None and backup_dir is not None:

@@ -59,6 +59,7 @@ HEAD_SCHEMA: frozenset[SchemaObject] = frozenset(
             "review_pack_info",
             "stage_changes",
             "suggestion_dismissals",
+            "team_logins",
         )
     ]
     + [
@@ -92,6 +93,7 @@ HEAD_SCHEMA: frozenset[SchemaObject] = frozenset(
             "ix_review_pack_info_mentor_membership_id",
             "ix_stage_changes_membership_id",
             "ix_suggestion_dismissals_membership_id",
+            "ix_team_logins_person_id",
         )
     ]
 )

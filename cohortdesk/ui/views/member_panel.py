@@ -69,6 +69,7 @@ class MemberPanel(QWidget):
         self.writer = MemberWriter(context, self)
         self.writer.status_message.connect(self.status_message)
         self.writer.target_missing.connect(self._target_missing)
+        self.writer.target_stale.connect(self._target_missing)
 
         self.stack = QStackedWidget()
         self.empty_label = muted_label(EMPTY_TEXT)

@@ -30,6 +30,7 @@ from cohortdesk.core.rendering import check, render_message
 from cohortdesk.core.schemas import Changed, Changes, RenderedMessage, TemplateInput, TemplateRow
 from cohortdesk.core.services.messaging.message_context import context_for, contexts_for
 from cohortdesk.core.storage.db import Database
+from cohortdesk.core.storage.server_errors import RefusedError
 
 
 class BuiltinTemplate(BaseModel):
@@ -102,13 +103,17 @@ def add_builtin_templates(db: Database) -> int:
 
     Looks with a read first, so a database that has them all is not written to (a command that
     only reads leaves the file as it was); the additions are one transaction of their own.
-    Returns how many were added.
+    Returns how many were added (none for a team login whose role may not add them).
     """
     with db.read() as session:
         if not _missing_builtins(session):
             return 0
-    with db.write() as session:
-        return ensure_builtin_templates(session)
+    try:
+        with db.write() as session:
+            return ensure_builtin_templates(session)
+    except RefusedError:
+        # a team login that may not write templates: the owner's `team init` adds them
+        return 0
 
 
 def list_templates(

@@ -43,6 +43,7 @@ from cohortdesk.core.services.activity.participation import roster_row
 from cohortdesk.core.services.attention.rules import get_rules
 from cohortdesk.core.services.people.cohorts import delete_orphans
 from cohortdesk.core.stages import FIRST_STAGE, LAST_STAGE
+from cohortdesk.core.storage.server_errors import stale
 
 JOINED_REASON = "Joined the cohort"
 
@@ -166,17 +167,28 @@ def add_member(
     return Changed(value=membership.id, changes=changes)
 
 
-def update_member(session: Session, membership_id: int, data: MemberInput) -> Changes:
+def update_member(
+    session: Session,
+    membership_id: int,
+    data: MemberInput,
+    seen: tuple[int, int] | None = None,
+) -> Changes:
     """Change a member's name, email, expertise (on the person) and role (in this cohort).
 
     The name and email are the person's: every cohort they are in shows the new ones.
+    `seen` is `MemberDetail.versions` of the copy the edit was made on: when someone else
+    saved the person or the membership since, nothing is saved (on a shared server, two
+    facilitators editing one member never overwrite each other silently).
 
     Raises:
         ConflictError: another person already has that email.
+        StaleEditError: someone else saved this member since `seen` was read.
     """
     membership = require_membership(session, membership_id)
     person = session.get(Person, membership.person_id)
     assert person is not None
+    if seen is not None and seen != (person.version, membership.version):
+        raise stale(f"{person.full_name}'s details")
     other = find_person_by_email(session, data.email)
     if other is not None and other.id != person.id:
         raise ConflictError(f"{data.email} is already the email of {other.full_name}")
@@ -270,6 +282,7 @@ def member_detail(
     )
     total = session.scalar(select(func.count()).select_from(ActivityEvent).where(*mine)) or 0
     return MemberDetail(
+        versions=(person.version, membership.version),
         row=roster_row(session, mid, as_of=as_of),
         cohort_id=cohort.id,
         cohort_name=cohort.name,

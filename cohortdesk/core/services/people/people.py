@@ -50,6 +50,7 @@ from cohortdesk.core.models import (
     Identity,
     Membership,
     Person,
+    TeamLogin,
 )
 from cohortdesk.core.schemas import Changed, Changes, Frozen
 from cohortdesk.core.services.activity import rollups
@@ -68,6 +69,7 @@ HANDLED_PERSON_REFERENCES = frozenset(
         ("activity_events", "person_id"),
         ("activity_events", "replied_to_id"),
         ("memberships", "person_id"),
+        ("team_logins", "person_id"),
     }
 )
 
@@ -210,6 +212,10 @@ def merge_people(
     kept_name, merged_name = kept.full_name, merged.full_name
 
     identities_moved = _move_identities(session, kept.id, merged.id)
+    # A server login of the merged person signs in as the kept one from now on.
+    session.execute(
+        update(TeamLogin).where(TeamLogin.person_id == merged.id).values(person_id=kept.id)
+    )
     _take_details(session, kept, merged)
 
     # A reply between the two becomes a reply to oneself: clear it, as importers do.

@@ -92,6 +92,8 @@ REGISTRY: dict[str, Handling] = {
     "mentor_reviews": Handling(Export.PRIVATE, Erase.CASCADE),
     "review_pack_info": Handling(Export.PRIVATE, Erase.CASCADE),
     "highlights": Handling(Export.REPORT, Erase.CASCADE, text_columns=("text", "tags")),
+    # ---- team mode: which person a server login is (goes with the person)
+    "team_logins": Handling(Export.PRIVATE, Erase.CASCADE),
     # ---- derived rollups (person ids without foreign keys)
     "daily_activity": Handling(Export.DERIVED, Erase.BY_COLUMNS, person_columns=("person_id",)),
     "daily_replies": Handling(

@@ -22,7 +22,8 @@ database's own; records are matched by what identifies them everywhere:
   holds as many times as the source is not added again.
 
 The daily counts are not copied: the destination recounts them from the events it then holds.
-A review pack's own record (which mentor it was made for) stays with its file.
+A review pack's own record (which mentor it was made for) stays with its file, and a server's
+logins (which person each is) with their server.
 """
 
 from __future__ import annotations
@@ -42,8 +43,11 @@ from cohortdesk.core.schemas import CopySummary
 from cohortdesk.core.services.activity import rollups
 from cohortdesk.core.storage.db import Database
 
-#: derived from the events (recounted), or about one file (a review pack's record)
-NOT_COPIED = frozenset({"daily_activity", "daily_totals", "daily_replies", "review_pack_info"})
+#: derived from the events (recounted), about one file (a review pack's record), or about one
+#: server (its logins: each server has its own, made by `team add-user`)
+NOT_COPIED = frozenset(
+    {"daily_activity", "daily_totals", "daily_replies", "review_pack_info", "team_logins"}
+)
 #: the columns that identify a record in any database (see the module's docstring)
 NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "cohorts": ("name",),

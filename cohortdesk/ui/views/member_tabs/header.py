@@ -6,8 +6,10 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout
 
 from cohortdesk.core.enums import Role
+from cohortdesk.core.errors import KnownError
 from cohortdesk.core.schemas import MemberDetail, MemberInput
 from cohortdesk.core.stages import stage
+from cohortdesk.core.storage.server_errors import StaleEditError
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.views.member_dialog import MemberDialog
@@ -44,6 +46,10 @@ class MemberHeader(MemberTab):
 
     def __init__(self, context: AppContext, writer: MemberWriter) -> None:
         super().__init__(context, writer)
+        #: an edit refused because someone else saved first: offered again on their version
+        self._reapply: tuple[int, MemberInput] | None = None
+        #: the open details dialog, if any
+        self.edit_dialog: MemberDialog | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
@@ -105,6 +111,13 @@ class MemberHeader(MemberTab):
 
     def show_detail(self, detail: MemberDetail) -> None:
         super().show_detail(detail)
+        self._show_numbers(detail)
+        edit, self._reapply = self._reapply, None
+        if edit is not None and edit[0] == detail.row.membership_id:
+            # someone else saved first: their version is on screen now, the edit on top of it
+            self._open_dialog(detail, edit[1], "Re-apply your edit to")
+
+    def _show_numbers(self, detail: MemberDetail) -> None:
         row = detail.row
         self.name_label.setText(row.name)
         self.meta_label.setText(
@@ -147,20 +160,36 @@ class MemberHeader(MemberTab):
         initial = MemberInput(
             full_name=row.name, email=row.email, role=row.role, expertise=detail.expertise
         )
-        dialog = MemberDialog(self, f"Edit {row.name}", initial)
-        dialog.accepted.connect(lambda: self._save(target, dialog.value()))
+        return self._open_dialog(detail, initial, "Edit")
+
+    def _open_dialog(self, detail: MemberDetail, initial: MemberInput, verb: str) -> MemberDialog:
+        return self._dialog(MemberTarget.of(detail), detail.versions, initial, verb)
+
+    def _dialog(
+        self, target: MemberTarget, seen: tuple[int, int], initial: MemberInput, verb: str
+    ) -> MemberDialog:
+        dialog = MemberDialog(self, f"{verb} {target.name}", initial)
+        dialog.accepted.connect(lambda: self._save(target, dialog.value(), seen))
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
+        self.edit_dialog = dialog
         return dialog
 
-    def _save(self, target: MemberTarget, data: MemberInput) -> None:
+    def _save(self, target: MemberTarget, data: MemberInput, seen: tuple[int, int]) -> None:
         from cohortdesk.core.services.people import members
+
+        def keep_edit(exc: KnownError) -> None:
+            if isinstance(exc, StaleEditError):
+                self._reapply = (target.membership_id, data)  # offered on their version
+            else:  # the server is away: the same edit, to save again once it is back
+                self._dialog(target, seen, data, "Save again:")
 
         self.writer.write(
             "Edit details",
             target,
-            lambda s: members.update_member(s, target.membership_id, data),
+            lambda s: members.update_member(s, target.membership_id, data, seen),
             f"Saved the details of {data.full_name}",
+            keep_edit=keep_edit,
         )
 
     @Slot()

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from cohortdesk.core.errors import KnownError, NotFoundError
 from cohortdesk.core.schemas import Changed, Changes, MemberDetail
+from cohortdesk.core.storage.server_errors import ServerUnavailableError, StaleEditError
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.tasks import Task, pass_on_failure
 
@@ -46,6 +47,9 @@ class MemberWriter(QObject):
     """One sentence saying what changed, for the status bar."""
     target_missing = Signal(int)
     """A change failed because something was gone (membership id): worth reading again."""
+    target_stale = Signal(int)
+    """A save was refused because someone else changed the member (membership id) since it
+    was read: read it again to show their version."""
 
     def __init__(self, context: AppContext, window: QWidget) -> None:
         super().__init__(window)
@@ -60,6 +64,7 @@ class MemberWriter(QObject):
         message: str,
         *,
         on_done: Callable[[T | None], None] | None = None,
+        keep_edit: Callable[[KnownError], None] | None = None,
     ) -> Task:
         """Run `change(session)` as one transaction.
 
@@ -70,6 +75,9 @@ class MemberWriter(QObject):
             message: the status bar sentence.
             on_done: called with the result (None for bare `Changes`), once the views were told
                 what changed.
+            keep_edit: called when nothing was saved but the edit is worth offering again:
+                someone else changed the member since it was read (called after the warning,
+                before the member is read again), or the server could not be reached.
         """
         runner = self.context.runner
         started: list[Task] = []
@@ -84,6 +92,12 @@ class MemberWriter(QObject):
                 self.show_warning(title, str(exc))
                 if isinstance(exc, NotFoundError):
                     self.target_missing.emit(target.membership_id)
+                if keep_edit is not None and isinstance(
+                    exc, StaleEditError | ServerUnavailableError
+                ):
+                    keep_edit(exc)
+                if isinstance(exc, StaleEditError):
+                    self.target_stale.emit(target.membership_id)
             else:
                 pass_on_failure(runner, started[0], exc)
 

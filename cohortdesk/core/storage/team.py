@@ -1,0 +1,443 @@
+"""Team mode on PostgreSQL: the server roles, grants and row-level security, in one place.
+
+Who may see and change what is decided by the server, never only by the app:
+
+- the tables, sequences and helper functions belong to `cohortdesk_owner`, a role nobody logs
+  in as and no user is a member of (owners and superusers bypass row-level security; every
+  table also has FORCE ROW LEVEL SECURITY, with a policy letting the owner see everything);
+- each person logs in with a login of their own, a member of one group: `cohortdesk_facilitator`
+  (reads and writes the cohorts they facilitate or created, creates cohorts),
+  `cohortdesk_mentor` (reads only their mentees; writes only their own mentoring sessions and
+  reviews) or `cohortdesk_trainer` (reads everything; the server refuses every write);
+- `team_logins` says which person a login is. The policies call helper functions (security
+  definer, so a policy on `memberships` can read `memberships` without recursing) that find
+  that person from `session_user`, never from anything a client can set. A service login that
+  serves several people over one pooled connection (a member of `cohortdesk_gateway`, made by
+  hand) names the person per transaction with `set_config('cohortdesk.person_id', id, true)`,
+  which ends with the transaction: a session-level SET would leak to the next user.
+
+Every statement here is idempotent: `team init` runs again after each upgrade of cohortdesk
+(it migrates, then re-applies ownership, grants and policies to any new table).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, text
+
+from cohortdesk.core.models import TeamRole
+
+OWNER = "cohortdesk_owner"
+GATEWAY = "cohortdesk_gateway"
+#: the setting a gateway login names the person with, per transaction
+PERSON_SETTING = "cohortdesk.person_id"
+#: the channel every committed change is announced on (the payload is the table's name)
+CHANGES_CHANNEL = "cohortdesk_changes"
+
+_LOGIN = re.compile(r"^[a-z_][a-z0-9_.@-]{0,62}$")
+
+
+def group(role: TeamRole) -> str:
+    """The server group role of a team role (`cohortdesk_mentor`)."""
+    return f"cohortdesk_{role.value}"
+
+
+GROUPS = tuple(group(role) for role in TeamRole)
+
+# ---- which rows each role sees: predicates over a table's own columns
+
+#: tables whose rows belong to one cohort
+COHORT_TABLES = (
+    "import_batches",
+    "cohort_rules",
+    "daily_totals",
+    "review_pack_info",
+)
+#: tables whose rows belong to one person in one cohort (mentors see their mentees' rows)
+PERSON_IN_COHORT = {
+    "activity_events": "person_id",
+    "daily_activity": "person_id",
+    "daily_replies": "from_person_id",
+}
+#: tables whose rows belong to one membership
+MEMBERSHIP_TABLES = (
+    "motivation_checks",
+    "access_issues",
+    "stage_changes",
+    "member_notes",
+    "suggestion_dismissals",
+    "interventions",
+    "highlights",
+)
+#: tables of a mentor's own work, keyed by the mentor's membership
+MENTOR_TABLES = ("mentoring_groups", "mentor_links", "mentoring_sessions", "mentor_reviews")
+#: what a mentor may write (besides reading): their own sessions and reviews
+MENTOR_WRITES = ("mentoring_sessions", "mentor_reviews")
+#: tables no team role writes (the owner keeps them)
+READ_ONLY_FOR_ALL = ("team_logins", "alembic_version")
+
+_FUNCTIONS = """
+CREATE OR REPLACE FUNCTION cohortdesk_person_id() RETURNS integer
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+  SELECT coalesce(
+    (SELECT person_id FROM team_logins WHERE login = session_user),
+    CASE WHEN pg_has_role(session_user, '{gateway}', 'MEMBER')
+         THEN nullif(current_setting('{setting}', true), '')::integer END)
+$$;
+CREATE OR REPLACE FUNCTION cohortdesk_my_memberships() RETURNS SETOF integer
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+  SELECT id FROM memberships WHERE person_id = cohortdesk_person_id()
+$$;
+CREATE OR REPLACE FUNCTION cohortdesk_my_cohorts() RETURNS SETOF integer
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+  SELECT cohort_id FROM memberships WHERE person_id = cohortdesk_person_id()
+$$;
+CREATE OR REPLACE FUNCTION cohortdesk_mentee_memberships() RETURNS SETOF integer
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+  SELECT l.mentee_membership_id FROM mentor_links l
+  JOIN memberships m ON m.id = l.mentor_membership_id
+  WHERE m.person_id = cohortdesk_person_id()
+$$;
+CREATE OR REPLACE FUNCTION cohortdesk_mentees()
+RETURNS TABLE (cohort_id integer, person_id integer)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+  SELECT m.cohort_id, m.person_id FROM memberships m
+  WHERE m.id IN (SELECT cohortdesk_mentee_memberships())
+$$;
+CREATE OR REPLACE FUNCTION cohortdesk_facilitated_cohorts() RETURNS SETOF integer
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+  SELECT cohort_id FROM memberships
+  WHERE person_id = cohortdesk_person_id() AND role = 'facilitator'
+  UNION SELECT id FROM cohorts WHERE created_by = session_user
+$$;
+CREATE OR REPLACE FUNCTION cohortdesk_facilitated_memberships() RETURNS SETOF integer
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+  SELECT id FROM memberships WHERE cohort_id IN (SELECT cohortdesk_facilitated_cohorts())
+$$;
+CREATE OR REPLACE FUNCTION cohortdesk_facilitated_people() RETURNS SETOF integer
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+  SELECT person_id FROM memberships WHERE cohort_id IN (SELECT cohortdesk_facilitated_cohorts())
+$$;
+CREATE OR REPLACE FUNCTION cohortdesk_in_no_cohort(person integer) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+  SELECT NOT EXISTS (SELECT 1 FROM memberships WHERE person_id = person)
+$$;
+CREATE OR REPLACE FUNCTION cohortdesk_stamp_creator() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.created_by := session_user;
+  RETURN NEW;
+END $$;
+CREATE OR REPLACE FUNCTION cohortdesk_announce_change() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('{channel}', TG_TABLE_NAME);
+  RETURN NULL;
+END $$;
+"""
+
+#: the functions above, to hand to the owner and to grant
+FUNCTION_SIGNATURES = (
+    "cohortdesk_person_id()",
+    "cohortdesk_my_memberships()",
+    "cohortdesk_my_cohorts()",
+    "cohortdesk_mentee_memberships()",
+    "cohortdesk_mentees()",
+    "cohortdesk_facilitated_cohorts()",
+    "cohortdesk_facilitated_memberships()",
+    "cohortdesk_facilitated_people()",
+    "cohortdesk_in_no_cohort(integer)",
+    "cohortdesk_stamp_creator()",
+    "cohortdesk_announce_change()",
+)
+
+_ME = "cohortdesk_person_id()"
+_MENTEE_MEMBERSHIPS = "(SELECT cohortdesk_mentee_memberships())"
+_MY_MEMBERSHIPS = "(SELECT cohortdesk_my_memberships())"
+_MY_COHORTS = "(SELECT cohortdesk_my_cohorts())"
+_MENTEES = "(SELECT cohort_id, person_id FROM cohortdesk_mentees())"
+_FACILITATED = "(SELECT cohortdesk_facilitated_cohorts())"
+_FACILITATED_MEMBERSHIPS = "(SELECT cohortdesk_facilitated_memberships())"
+_FACILITATED_PEOPLE = "(SELECT cohortdesk_facilitated_people())"
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """What the mentor and the facilitator see of one table (SQL predicates on its rows)."""
+
+    mentor: str
+    facilitator: str
+
+
+def visibility(table: str) -> Visibility:
+    """The row predicates of `table` for mentors and facilitators (trainers see every row)."""
+    if table == "cohorts":
+        return Visibility(
+            f"id IN {_MY_COHORTS}", f"id IN {_FACILITATED} OR created_by = session_user"
+        )
+    if table == "people":
+        return Visibility(
+            f"id IN (SELECT person_id FROM cohortdesk_mentees()) OR id = {_ME}",
+            # a person just added has no membership yet: the facilitator adding them sees them
+            f"id IN {_FACILITATED_PEOPLE} OR cohortdesk_in_no_cohort(id)",
+        )
+    if table == "memberships":
+        return Visibility(
+            f"id IN {_MENTEE_MEMBERSHIPS} OR person_id = {_ME}", f"cohort_id IN {_FACILITATED}"
+        )
+    if table == "identities":
+        return Visibility(
+            "person_id IN (SELECT person_id FROM cohortdesk_mentees())",
+            f"person_id IN {_FACILITATED_PEOPLE} OR cohortdesk_in_no_cohort(person_id)",
+        )
+    if table in PERSON_IN_COHORT:
+        person = PERSON_IN_COHORT[table]
+        return Visibility(f"(cohort_id, {person}) IN {_MENTEES}", f"cohort_id IN {_FACILITATED}")
+    if table in COHORT_TABLES:
+        # a cohort's daily sums are everyone's: a mentor sees their mentees' own days only
+        mentor = "false" if table == "daily_totals" else f"cohort_id IN {_MY_COHORTS}"
+        if table == "review_pack_info":
+            mentor = f"mentor_membership_id IN {_MY_MEMBERSHIPS}"
+        return Visibility(mentor, f"cohort_id IN {_FACILITATED}")
+    if table in MEMBERSHIP_TABLES:
+        return Visibility(
+            f"membership_id IN {_MENTEE_MEMBERSHIPS}",
+            f"membership_id IN {_FACILITATED_MEMBERSHIPS}",
+        )
+    if table in MENTOR_TABLES:
+        return Visibility(
+            f"mentor_membership_id IN {_MY_MEMBERSHIPS}",
+            f"mentor_membership_id IN {_FACILITATED_MEMBERSHIPS}",
+        )
+    if table == "prompt_templates":
+        return Visibility("true", "true")
+    if table == "team_logins":
+        return Visibility("login = session_user", "login = session_user")
+    raise KeyError(f"no row-level security rule for the table {table}")
+
+
+def _mentor_write_check(table: str) -> str:
+    if table == "mentoring_sessions":
+        # their own session, with one of their mentees or in one of their own groups
+        return (
+            f"mentor_membership_id IN {_MY_MEMBERSHIPS} AND (mentee_membership_id IS NULL "
+            f"OR mentee_membership_id IN {_MENTEE_MEMBERSHIPS})"
+        )
+    return f"mentor_membership_id IN {_MY_MEMBERSHIPS}"
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def app_tables(connection: Connection) -> list[str]:
+    """The app's tables in the current schema (Alembic's own included)."""
+    from cohortdesk.core.models import Base
+
+    present = {
+        str(name)
+        for (name,) in connection.execute(
+            text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
+        )
+    }
+    return sorted((set(Base.metadata.tables) | {"alembic_version"}) & present)
+
+
+def ensure_roles(connection: Connection) -> None:
+    """Create the owner, gateway and group roles where missing (all NOLOGIN)."""
+    existing = {
+        str(name)
+        for (name,) in connection.execute(
+            text("SELECT rolname FROM pg_roles WHERE rolname LIKE 'cohortdesk\\_%'")
+        )
+    }
+    for role in (OWNER, GATEWAY, *GROUPS):
+        if role not in existing:
+            connection.exec_driver_sql(f"CREATE ROLE {role} NOLOGIN")
+    # An owner login that is not a superuser hands the tables to the owner role, so it must
+    # be able to act as it: since PostgreSQL 16 the role's creator holds it only to administer
+    # it, and grants it to itself to use it.
+    modern = int(str(connection.execute(text("SHOW server_version_num")).scalar_one())) >= 160000
+    superuser, can_act = connection.execute(
+        text(
+            "SELECT rolsuper, pg_has_role(current_user, :owner, :mode) FROM pg_roles "
+            "WHERE rolname = current_user"
+        ),
+        {"owner": OWNER, "mode": "SET" if modern else "MEMBER"},
+    ).one()
+    if not superuser and not can_act:
+        options = " WITH INHERIT TRUE, SET TRUE" if modern else ""
+        connection.exec_driver_sql(f"GRANT {OWNER} TO CURRENT_USER{options}")
+
+
+def is_set_up(connection: Connection) -> bool:
+    """True once `team init` made the team's roles on this server."""
+    found = connection.execute(
+        text("SELECT count(*) FROM pg_roles WHERE rolname = ANY(:roles)"),
+        {"roles": [OWNER, *GROUPS]},
+    ).scalar_one()
+    return int(found) == 1 + len(GROUPS)
+
+
+def apply_security(connection: Connection) -> None:
+    """Ownership, grants, functions, triggers and policies on every app table (idempotent).
+
+    Runs as a superuser (or a role that can act as `cohortdesk_owner`), after migrating.
+    """
+    schema = str(connection.execute(text("SELECT current_schema()")).scalar_one())
+    run = connection.exec_driver_sql
+    run(f"GRANT USAGE, CREATE ON SCHEMA {_quoted(schema)} TO {OWNER}")
+    run(f"GRANT USAGE ON SCHEMA {_quoted(schema)} TO {', '.join(GROUPS)}")
+    run(
+        _FUNCTIONS.format(
+            schema=_quoted(schema), gateway=GATEWAY, setting=PERSON_SETTING, channel=CHANGES_CHANNEL
+        )
+    )
+    for signature in FUNCTION_SIGNATURES:
+        run(f"ALTER FUNCTION {signature} OWNER TO {OWNER}")
+        run(f"REVOKE ALL ON FUNCTION {signature} FROM PUBLIC")
+        run(f"GRANT EXECUTE ON FUNCTION {signature} TO {', '.join(GROUPS)}")
+    tables = app_tables(connection)
+    for table in tables:
+        _secure_table(connection, table)
+    sequences = [
+        str(name)
+        for (name,) in connection.execute(
+            text("SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()")
+        )
+    ]
+    for sequence in sequences:
+        run(f"ALTER SEQUENCE {_quoted(sequence)} OWNER TO {OWNER}")
+        run(f"GRANT USAGE, SELECT ON SEQUENCE {_quoted(sequence)} TO {group(TeamRole.FACILITATOR)}")
+    for table in MENTOR_WRITES:
+        sequence = f"{table}_id_seq"
+        if sequence in sequences:
+            run(f"GRANT USAGE, SELECT ON SEQUENCE {sequence} TO {group(TeamRole.MENTOR)}")
+
+
+def _secure_table(connection: Connection, table: str) -> None:
+    run = connection.exec_driver_sql
+    name = _quoted(table)
+    facilitator, mentor, trainer = (group(r) for r in TeamRole)
+    run(f"ALTER TABLE {name} OWNER TO {OWNER}")
+    run(f"REVOKE ALL ON {name} FROM PUBLIC, {facilitator}, {mentor}, {trainer}")
+    run(f"GRANT SELECT ON {name} TO {facilitator}, {mentor}, {trainer}")
+    if table == "alembic_version":
+        return  # the schema's revision: readable by all, no personal data, no policies
+    if table not in READ_ONLY_FOR_ALL:
+        run(f"GRANT INSERT, UPDATE, DELETE ON {name} TO {facilitator}")
+    if table in MENTOR_WRITES:
+        run(f"GRANT INSERT, UPDATE, DELETE ON {name} TO {mentor}")
+    run(f"ALTER TABLE {name} ENABLE ROW LEVEL SECURITY")
+    run(f"ALTER TABLE {name} FORCE ROW LEVEL SECURITY")
+    for (policy,) in connection.execute(
+        text(
+            "SELECT policyname FROM pg_policies "
+            "WHERE schemaname = current_schema() AND tablename = :t"
+        ),
+        {"t": table},
+    ):
+        run(f"DROP POLICY {_quoted(str(policy))} ON {name}")
+    seen = visibility(table)
+    run(f"CREATE POLICY owner_all ON {name} TO {OWNER} USING (true) WITH CHECK (true)")
+    run(f"CREATE POLICY trainer_read ON {name} FOR SELECT TO {trainer} USING (true)")
+    run(f"CREATE POLICY mentor_read ON {name} FOR SELECT TO {mentor} USING ({seen.mentor})")
+    if table in MENTOR_WRITES:
+        check = _mentor_write_check(table)
+        for command in ("INSERT", "UPDATE", "DELETE"):
+            using = "" if command == "INSERT" else f" USING ({check})"
+            with_check = "" if command == "DELETE" else f" WITH CHECK ({check})"
+            run(
+                f"CREATE POLICY mentor_{command.lower()} ON {name} FOR {command} TO {mentor}"
+                f"{using}{with_check}"
+            )
+    run(
+        f"CREATE POLICY facilitator_all ON {name} TO {facilitator} "
+        f"USING ({seen.facilitator}) WITH CHECK ({seen.facilitator})"
+    )
+    if table == "cohorts":
+        run(f"DROP TRIGGER IF EXISTS cohortdesk_creator ON {name}")
+        run(
+            f"CREATE TRIGGER cohortdesk_creator BEFORE INSERT ON {name} "
+            "FOR EACH ROW EXECUTE FUNCTION cohortdesk_stamp_creator()"
+        )
+    run(f"DROP TRIGGER IF EXISTS cohortdesk_announce ON {name}")
+    run(
+        f"CREATE TRIGGER cohortdesk_announce AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+        f"ON {name} FOR EACH STATEMENT EXECUTE FUNCTION cohortdesk_announce_change()"
+    )
+
+
+# ---- logins
+
+
+def check_login(login: str) -> str:
+    """`login` if it is a name a login can have (lower case, no quotes), else ValueError."""
+    if not _LOGIN.match(login) or login.startswith(("cohortdesk_", "pg_")):
+        raise ValueError(
+            f"{login!r} cannot be a login: use lower-case letters, digits, _ . @ - "
+            "(up to 63, starting with a letter), not starting with cohortdesk_ or pg_"
+        )
+    return login
+
+
+def create_login(connection: Connection, login: str, role: TeamRole, password: str | None) -> None:
+    """Create `login` (LOGIN, member of the role's group) or move an existing one to it."""
+    run = connection.exec_driver_sql
+    name = _quoted(check_login(login))
+    exists = connection.execute(
+        text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": login}
+    ).first()
+    if exists is None:
+        run(f"CREATE ROLE {name} LOGIN")
+    if password is not None:
+        # a literal: utility statements take no parameters; quote_literal does the escaping
+        literal = connection.execute(text("SELECT quote_literal(:p)"), {"p": password}).scalar_one()
+        run(f"ALTER ROLE {name} PASSWORD {literal}")
+    for other in GROUPS:
+        if other != group(role):
+            run(f"REVOKE {other} FROM {name}")
+    run(f"GRANT {group(role)} TO {name}")
+
+
+def drop_login(connection: Connection, login: str) -> bool:
+    """Drop `login` if it is one of the team's; False when there is no such login."""
+    if login not in dict(team_logins(connection)):
+        return False
+    connection.exec_driver_sql(f"DROP ROLE {_quoted(check_login(login))}")
+    return True
+
+
+def team_logins(connection: Connection) -> list[tuple[str, TeamRole]]:
+    """Every login in one of the team's groups, with its team role, by name."""
+    rows = connection.execute(
+        text(
+            "SELECT u.rolname, g.rolname FROM pg_auth_members a "
+            "JOIN pg_roles u ON u.oid = a.member JOIN pg_roles g ON g.oid = a.roleid "
+            "WHERE g.rolname = ANY(:groups) ORDER BY u.rolname"
+        ),
+        {"groups": list(GROUPS)},
+    )
+    roles = {group(role): role for role in TeamRole}
+    return [(str(login), roles[str(name)]) for login, name in rows]
+
+
+def team_role_of_current_user(connection: Connection) -> TeamRole | None:
+    """The team role of the connected login, or None (the owner, a superuser, SQLite...)."""
+    if connection.dialect.name != "postgresql":
+        return None
+    # pg_has_role is true of every role for a superuser, and fails for a role that is not there
+    value = connection.execute(
+        text(
+            "SELECT g.rolname FROM pg_auth_members a JOIN pg_roles g ON g.oid = a.roleid "
+            "JOIN pg_roles u ON u.oid = a.member "
+            "WHERE u.rolname = current_user AND g.rolname = ANY(:groups) "
+            "ORDER BY g.rolname LIMIT 1"
+        ),
+        {"groups": list(GROUPS)},
+    ).scalar()
+    if value is None:
+        return None
+    return TeamRole(str(value).removeprefix("cohortdesk_"))
