@@ -322,7 +322,7 @@ def gui_context(db: Database, paths: AppPaths) -> Iterator[AppContext]:
     """The services of a window on the test database (as `tests/ui` builds them)."""
     built = build_context(db, paths, today=date(2026, 10, 30))
     yield built
-    built.runner.wait_idle()
+    built.runner.wait_idle(60_000)
     built.runner.shutdown()
 
 

@@ -37,7 +37,7 @@ def tooltips(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def context(db: Database, paths: AppPaths) -> Iterator[AppContext]:
     built = build_context(db, paths, today=TODAY)
     yield built
-    built.runner.wait_idle()
+    built.runner.wait_idle(60_000)
     built.runner.shutdown()
 
 
@@ -55,7 +55,7 @@ def settle(window: MainWindow) -> None:
     """Let every background load deliver (results chain into further loads) and the
     dashboard finish drawing what it received (a chart per turn of the event loop)."""
     for _ in range(3):
-        assert window.context.runner.wait_idle()
+        assert window.context.runner.wait_idle(60_000)
         deadline = time.monotonic() + 10
         while window.dashboard.is_drawing() and time.monotonic() < deadline:
             QApplication.processEvents()
@@ -97,7 +97,7 @@ def ctx(db: Database, paths: AppPaths) -> Iterator[AppContext]:
     """The services without a main window, for a member panel on its own."""
     context = make_context(db, paths)
     yield context
-    context.runner.wait_idle()
+    context.runner.wait_idle(60_000)
     context.runner.shutdown()
 
 

@@ -24,7 +24,7 @@ def show(qtbot: QtBot, panel: MemberPanel, membership_id: int) -> MemberDetail:
 
 def settle(ctx: AppContext) -> None:
     """Let the write, its announcement and the reload it triggers all deliver."""
-    assert ctx.runner.wait_idle()
+    assert ctx.runner.wait_idle(60_000)
 
 
 def click(qtbot: QtBot, button: Any) -> None:

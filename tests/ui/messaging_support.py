@@ -29,7 +29,7 @@ def wait_for(qtbot: QtBot, window: MainWindow, condition: Callable[[], bool]) ->
         settle(window)
         assert condition()
 
-    qtbot.waitUntil(check, timeout=10_000)
+    qtbot.waitUntil(check, timeout=30_000)
 
 
 def click_at(qtbot: QtBot, widget: QWidget, rect: QRect) -> None:

@@ -90,7 +90,7 @@ def test_a_write_announces_its_changes_before_on_done_gets_its_value(
         heard.append(f"on_done {row.name}")
 
     runner.write("Create", lambda s: cohorts.create_cohort(s, CohortInput(name="One")), done)
-    assert runner.wait_idle()
+    assert runner.wait_idle(60_000)
     assert heard == ["cohorts_changed", "on_done One"]
 
 
@@ -104,14 +104,14 @@ def test_bare_changes_give_on_done_nothing_and_reads_are_left_alone(
     results: list[object] = []
     runner.write("Touch", lambda _s: Changes.of_roster(4), results.append)
     runner.job("Touch", lambda _p: Changed(value=7, changes=Changes.of_roster(5)), results.append)
-    assert runner.wait_idle()
+    assert runner.wait_idle(60_000)
     assert results == [None, 7] and rosters == [4, 5]
 
     def odd_read(_session: Session) -> Changed[int]:
         return Changed(value=1, changes=Changes.of_roster(6))
 
     runner.read("Read", odd_read, results.append)
-    assert runner.wait_idle()
+    assert runner.wait_idle(60_000)
     assert rosters == [4, 5]  # a read changes nothing: its result is handed over as it is
     assert isinstance(results[-1], Changed)
 
@@ -127,7 +127,7 @@ def test_a_failed_write_announces_nothing(qtbot: QtBot, db: Database) -> None:
         return cohorts.create_cohort(session, CohortInput(name="twice"))
 
     runner.write("Create twice", create_twice, on_error=heard.append)
-    assert runner.wait_idle()
+    assert runner.wait_idle(60_000)
     assert len(heard) == 1 and not isinstance(heard[0], str)  # the error, and no announcement
 
 

@@ -83,9 +83,9 @@ def test_members_without_activity_then_with_it(
     path.write_text(ACTIVITY, encoding="utf-8")
     drop_file(guide, path)  # dropped on the guide, the window takes it
     (dialog,) = [d for d in window.findChildren(ImportDialog) if d.isVisible()]
-    with qtbot.waitSignal(dialog.preview_finished, timeout=10_000):
+    with qtbot.waitSignal(dialog.preview_finished, timeout=30_000):
         pass
-    with qtbot.waitSignal(dialog.import_finished, timeout=10_000):
+    with qtbot.waitSignal(dialog.import_finished, timeout=30_000):
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     dialog.accept()
     settle(window)

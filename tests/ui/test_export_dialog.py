@@ -29,17 +29,17 @@ def cohort_id(db: Database) -> int:
 def open_dialog(qtbot: QtBot, window: MainWindow, folder: Path) -> ExportDialog:
     """The dialog from File > Export…, writing into `folder`, with its first preview."""
     assert window.export_action.isEnabled()
-    with qtbot.waitSignal(window.context.runner.busy_changed, timeout=10_000):
+    with qtbot.waitSignal(window.context.runner.busy_changed, timeout=30_000):
         window.export_action.trigger()
     dialog = window.findChild(ExportDialog)
     assert dialog is not None and dialog.isVisible()
-    with qtbot.waitSignal(dialog.preview_finished, timeout=10_000):
+    with qtbot.waitSignal(dialog.preview_finished, timeout=30_000):
         dialog.set_path(folder / "records.csv")
     return dialog
 
 
 def changed(qtbot: QtBot, dialog: ExportDialog, change: Any) -> ExportPreview:
-    with qtbot.waitSignal(dialog.preview_finished, timeout=10_000) as blocker:
+    with qtbot.waitSignal(dialog.preview_finished, timeout=30_000) as blocker:
         change()
     preview = blocker.args[0]
     assert isinstance(preview, ExportPreview)
@@ -112,7 +112,7 @@ def test_export_writes_in_the_background_and_says_so(
 ) -> None:
     dialog = open_dialog(qtbot, window, tmp_path)
     changed(qtbot, dialog, lambda: dialog.events_check.setChecked(True))
-    with qtbot.waitSignal(dialog.export_finished, timeout=10_000) as finished:
+    with qtbot.waitSignal(dialog.export_finished, timeout=30_000) as finished:
         qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
     settle(window)
     result = finished.args[0]
@@ -135,7 +135,7 @@ def test_cancel_leaves_no_file(
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
     assert dialog.progress_bar.isVisible()
     assert dialog.close_button.text() == "Cancel export"
-    with qtbot.waitSignal(dialog.export_cancelled, timeout=10_000):
+    with qtbot.waitSignal(dialog.export_cancelled, timeout=30_000):
         qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
         release.set()
     settle(window)
@@ -150,7 +150,7 @@ def test_a_file_that_cannot_be_written_is_explained_inline(
 ) -> None:
     dialog = open_dialog(qtbot, window, tmp_path)
     changed(qtbot, dialog, lambda: dialog.set_path(tmp_path / "missing" / "records.csv"))
-    with qtbot.waitSignal(dialog.export_failed, timeout=10_000):
+    with qtbot.waitSignal(dialog.export_failed, timeout=30_000):
         qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
     assert "does not exist" in dialog.error_label.text()
     assert dialog.isVisible()

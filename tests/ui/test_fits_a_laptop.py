@@ -112,7 +112,7 @@ def dialogs_seen(monkeypatch: pytest.MonkeyPatch, window: MainWindow) -> dict[st
 
     def exec_(dialog: QDialog, *args: Any) -> int:
         dialog.show()
-        window.context.runner.wait_idle()  # not settle(): this may run inside a task's answer
+        window.context.runner.wait_idle(60_000)  # not settle(): this may run inside a task's answer
         seen[dialog.windowTitle() or type(dialog).__name__] = dialog.minimumSizeHint()
         dialog.reject()
         return int(QDialog.DialogCode.Rejected.value)

@@ -76,7 +76,7 @@ def open_previewed(qtbot: QtBot, window: MainWindow, path: Path) -> ImportDialog
     so it cannot have finished before the wait begins)."""
     dialog = window.open_import_dialog(path)
     assert dialog is not None
-    with qtbot.waitSignal(dialog.preview_finished, timeout=10_000):
+    with qtbot.waitSignal(dialog.preview_finished, timeout=30_000):
         pass
     return dialog
 
@@ -117,7 +117,7 @@ def test_import_a_csv_through_the_dialog_and_see_the_roster(
     assert roster_names(window) == ["Ana Souza"]
 
     assert dialog.import_button.isEnabled() and dialog.import_button.isDefault()
-    with qtbot.waitSignal(dialog.import_finished, timeout=10_000) as finished:
+    with qtbot.waitSignal(dialog.import_finished, timeout=30_000) as finished:
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     settle(window)
     summary = finished.args[0]
@@ -148,7 +148,7 @@ def test_cancel_leaves_nothing_imported(
     assert dialog.progress_bar.isVisible()
     assert dialog.close_button.text() == "Cancel import"
     assert not dialog.format_combo.isEnabled()
-    with qtbot.waitSignal(dialog.import_cancelled, timeout=10_000):
+    with qtbot.waitSignal(dialog.import_cancelled, timeout=30_000):
         qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
         assert dialog.progress_label.text() == "Cancelling…"
         release.set()
@@ -173,7 +173,7 @@ def test_escape_during_an_import_cancels_it_and_keeps_the_dialog(
     release = threading.Event()
     window.context.runner.job("Hold", lambda _progress: release.wait(10))
     dialog.start_import()
-    with qtbot.waitSignal(dialog.import_cancelled, timeout=10_000):
+    with qtbot.waitSignal(dialog.import_cancelled, timeout=30_000):
         qtbot.keyClick(dialog, Qt.Key.Key_Escape)
         release.set()
     assert dialog.isVisible()
@@ -231,19 +231,19 @@ def test_columns_chosen_by_hand_and_one_kind_for_every_row(
     path = write(tmp_path, "sessions.csv", "A,B\nAna Souza,05/10/2026\nBen Carter,20/10/2026\n")
     dialog = window.open_import_dialog(path)
     assert dialog is not None
-    qtbot.waitUntil(lambda: dialog.mapping.header() == ["A", "B"], timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.mapping.header() == ["A", "B"], timeout=30_000)
     assert "Choose the column that says who did it and the one that says when" in (
         dialog.preview_status.text()
     )
     assert not dialog.import_button.isEnabled()
     dialog.mapping.set_choice("who", "A")
-    with qtbot.waitSignal(dialog.preview_finished, timeout=10_000):
+    with qtbot.waitSignal(dialog.preview_finished, timeout=30_000):
         dialog.mapping.set_choice("when", "B")
     assert dialog.mapping.fixed_kind_combo.isEnabled()
     dialog.mapping.fixed_kind_combo.setCurrentIndex(
         dialog.mapping.fixed_kind_combo.findData(EventKind.ATTEND.value)
     )
-    with qtbot.waitSignal(dialog.preview_finished, timeout=10_000):
+    with qtbot.waitSignal(dialog.preview_finished, timeout=30_000):
         pass
     model = dialog.preview_model
     assert [model.index(r, COL_KIND).data() for r in range(2)] == ["Attended", "Attended"]
@@ -258,7 +258,7 @@ def test_an_ambiguous_date_is_settled_with_a_time_format(
     dialog = open_previewed(qtbot, window, write(tmp_path, "logins.csv", text))
     assert "could be day/month/year" in dialog.error_text()
     assert "Time format" in dialog.error_text()
-    with qtbot.waitSignal(dialog.preview_finished, timeout=10_000):
+    with qtbot.waitSignal(dialog.preview_finished, timeout=30_000):
         dialog.mapping.time_format_combo.setCurrentText("%m/%d/%Y %H:%M")
     assert dialog.error_text() == ""
     assert dialog.preview_model.index(0, COL_WHEN).data() == "4 Mar 2026 10:00"
@@ -277,7 +277,7 @@ def test_a_roster_is_detected_and_needs_no_columns(
     assert not dialog.mapping.isVisible()
     assert dialog.preview_model.index(0, COL_OUTCOME).data() == "Person"
     assert dialog.summary_view.values()["New people"] == "2"
-    with qtbot.waitSignal(dialog.import_finished, timeout=10_000):
+    with qtbot.waitSignal(dialog.import_finished, timeout=30_000):
         dialog.start_import()
     settle(window)
     assert roster_names(window) == ["Ana Souza", "Ben Carter", "Dee Mentor"]
@@ -290,7 +290,7 @@ def test_switching_to_activity_csv_asks_for_the_columns(
     dialog = open_previewed(qtbot, window, write(tmp_path, "people.csv", text))
     assert dialog.preview_model.rowCount() == 1
     dialog.set_format("activity-csv")
-    qtbot.waitUntil(lambda: dialog.mapping.header() == ["Name", "Email", "Role"], timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.mapping.header() == ["Name", "Email", "Role"], timeout=30_000)
     assert dialog.mapping.isVisible()
     assert dialog.mapping.mapping() == {"who": "Name"}
     assert dialog.preview_status.text() == "Choose the column that says when."
@@ -305,7 +305,7 @@ def test_an_unknown_time_zone_is_explained(
     dialog.zone_combo.setCurrentText("Mars/Olympus")
     assert "Unknown time zone 'Mars/Olympus'" in dialog.preview_status.text()
     assert not dialog.import_button.isEnabled()
-    with qtbot.waitSignal(dialog.preview_finished, timeout=10_000):
+    with qtbot.waitSignal(dialog.preview_finished, timeout=30_000):
         dialog.zone_combo.setCurrentText("Asia/Tokyo")
     assert dialog.import_button.isEnabled()
 
@@ -330,7 +330,7 @@ def test_file_import_opens_the_dialog_and_choose_picks_the_file(
         "getOpenFileName",
         lambda *args: (str(path), ""),
     )
-    with qtbot.waitSignal(dialog.preview_finished, timeout=10_000):
+    with qtbot.waitSignal(dialog.preview_finished, timeout=30_000):
         qtbot.mouseClick(dialog.choose_button, Qt.MouseButton.LeftButton)
     assert dialog.path() == path
     assert dialog.file_edit.text() == str(path)
@@ -357,7 +357,7 @@ def test_dropping_a_file_on_the_window_opens_the_import(
     dialog = window.findChild(ImportDialog)
     assert dialog is not None and dialog.isVisible()
     assert dialog.path() == path
-    with qtbot.waitSignal(dialog.preview_finished, timeout=10_000):
+    with qtbot.waitSignal(dialog.preview_finished, timeout=30_000):
         pass
     assert dialog.summary_view.values()["New events"] == "4"
 
@@ -457,7 +457,7 @@ def test_enter_imports_and_the_fields_have_keyboard_labels(
     assert labels["&Who did it:"] is dialog.mapping.who_combo
     assert labels["Time for&mat:"] is dialog.mapping.time_format_combo
     dialog.choose_button.setFocus()
-    with qtbot.waitSignal(dialog.import_finished, timeout=10_000):
+    with qtbot.waitSignal(dialog.import_finished, timeout=30_000):
         qtbot.keyClick(dialog, Qt.Key.Key_Return)
     assert count(db, ActivityEvent) == 4
 

@@ -69,7 +69,7 @@ def _open(qtbot: QtBot, window: MainWindow, path: Path) -> ImportDialog:
     settle(window)
     dialog = window.open_import_dialog(path)
     assert dialog is not None
-    with qtbot.waitSignal(dialog.preview_finished, timeout=10_000):
+    with qtbot.waitSignal(dialog.preview_finished, timeout=30_000):
         pass
     return dialog
 
@@ -93,7 +93,7 @@ def test_ticked_staff_join_as_facilitators_and_the_rest_stay_learners(
     assert not box.isChecked()  # nobody is staff without the facilitator's tick
     assert "user id 7 (16 rows: viewed the participant list 8×)" in box.text()
     box.setChecked(True)
-    with qtbot.waitSignal(dialog.import_finished, timeout=10_000):
+    with qtbot.waitSignal(dialog.import_finished, timeout=30_000):
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     settle(window)
     assert _roles(db, cohort_id) == [Role.FACILITATOR, Role.LEARNER]
@@ -104,7 +104,7 @@ def test_unticked_proposals_make_nobody_staff(
     qtbot: QtBot, db: Database, cohort_id: int, window: MainWindow, tmp_path: Path
 ) -> None:
     dialog = _open(qtbot, window, _log(tmp_path / "log.csv"))
-    with qtbot.waitSignal(dialog.import_finished, timeout=10_000):
+    with qtbot.waitSignal(dialog.import_finished, timeout=30_000):
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     settle(window)
     assert set(_roles(db, cohort_id)) == {Role.LEARNER}
@@ -117,7 +117,7 @@ def test_the_result_offers_to_set_the_dates_from_the_file(
     dialog = _open(qtbot, window, _log(tmp_path / "log.csv"))
     assert not dialog.dates_offer.isVisible()  # the preview's notes say it; the result offers
     assert "outside the cohort's dates" in dialog.summary_view.notes_label.text()
-    with qtbot.waitSignal(dialog.import_finished, timeout=10_000):
+    with qtbot.waitSignal(dialog.import_finished, timeout=30_000):
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     offer = dialog.dates_offer
     assert offer.isVisible()
@@ -135,7 +135,7 @@ def test_no_offer_when_the_activity_lies_within_the_dates(
     qtbot: QtBot, cohort_2017: int, window: MainWindow, tmp_path: Path
 ) -> None:
     dialog = _open(qtbot, window, _log(tmp_path / "log.csv"))
-    with qtbot.waitSignal(dialog.import_finished, timeout=10_000):
+    with qtbot.waitSignal(dialog.import_finished, timeout=30_000):
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     assert not dialog.dates_offer.isVisible()
 
@@ -150,7 +150,7 @@ def test_a_dropped_file_opens_the_import_with_its_format_detected(
     for expected, path in cases.items():
         drop_file(window, Path(path))
         (dialog,) = [d for d in window.findChildren(ImportDialog) if d.isVisible()]
-        with qtbot.waitSignal(dialog.preview_finished, timeout=10_000):
+        with qtbot.waitSignal(dialog.preview_finished, timeout=30_000):
             pass
         assert dialog.path() == Path(path)
         assert dialog.format_name() == expected

@@ -77,7 +77,7 @@ def roster_names(window: MainWindow) -> list[str]:
 def open_imports(qtbot: QtBot, window: MainWindow) -> ImportsDialog:
     dialog = window.show_imports()
     assert dialog is not None
-    with qtbot.waitSignal(dialog.batches_loaded, timeout=10_000):
+    with qtbot.waitSignal(dialog.batches_loaded, timeout=30_000):
         pass
     return dialog
 
@@ -107,9 +107,9 @@ def test_undo_removes_the_events_and_the_people_it_added(
     assert roster_names(window) == ["Ana Souza", "Ben Carter", "Chioma Obi"]
     assert events(db) == 3
     dialog = open_imports(qtbot, window)
-    with qtbot.waitSignal(dialog.batch_undone, timeout=10_000):
+    with qtbot.waitSignal(dialog.batch_undone, timeout=30_000):
         qtbot.mouseClick(dialog.undo_button, Qt.MouseButton.LeftButton)
-    with qtbot.waitSignal(dialog.batches_loaded, timeout=10_000):
+    with qtbot.waitSignal(dialog.batches_loaded, timeout=30_000):
         pass
     settle(window)
     assert "Undo the import of forum.csv from 8 Oct 2026 14:30?" in yes[0]
@@ -161,8 +161,8 @@ def test_an_import_through_the_dialog_appears_in_the_list(
     path.write_text("Sender,Timestamp\nAna Souza,2026-10-09T09:00:00\n", encoding="utf-8")
     importer = window.open_import_dialog(path)
     assert importer is not None
-    qtbot.waitUntil(lambda: importer.mapping.header() == ["Sender", "Timestamp"], timeout=10_000)
-    with qtbot.waitSignal(dialog.batches_loaded, timeout=10_000):
+    qtbot.waitUntil(lambda: importer.mapping.header() == ["Sender", "Timestamp"], timeout=30_000)
+    with qtbot.waitSignal(dialog.batches_loaded, timeout=30_000):
         importer.start_import()
     assert [dialog.model.index(r, COL_FILE).data() for r in range(2)] == ["more.csv", "forum.csv"]
 

@@ -167,7 +167,7 @@ def test_a_pack_opens_on_its_mentor_view(
         window.close()
         settle(window)
     finally:
-        context.runner.wait_idle()
+        context.runner.wait_idle(60_000)
         context.runner.shutdown()
         pack.dispose()
 
@@ -202,17 +202,17 @@ def test_open_another_database_in_its_own_window(
         make_review_pack(s, story.mei, pack_file)
     window.mentoring.open_other(pack_file)
     settle(window)
-    qtbot.waitUntil(lambda: len(window.mentoring.windows) == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: len(window.mentoring.windows) == 1, timeout=30_000)
     other = window.mentoring.windows[0]
     context: Any = other.context  # type: ignore[attr-defined]
     assert context.db.file == pack_file.resolve()
-    context.runner.wait_idle()
-    qtbot.waitUntil(lambda: other.mentoring.mentor_view is not None, timeout=10_000)  # type: ignore[attr-defined]
-    context.runner.wait_idle()
+    context.runner.wait_idle(60_000)
+    qtbot.waitUntil(lambda: other.mentoring.mentor_view is not None, timeout=30_000)  # type: ignore[attr-defined]
+    context.runner.wait_idle(60_000)
     assert names(other.mentoring.mentor_view.model) == ["Ana Souza", "Tomás Reyes"]  # type: ignore[attr-defined]
     other.mentoring.mentor_view.close()  # type: ignore[attr-defined]
     other.close()
-    qtbot.waitUntil(lambda: not window.mentoring.windows, timeout=10_000)
+    qtbot.waitUntil(lambda: not window.mentoring.windows, timeout=30_000)
 
 
 def test_the_models_pass_the_model_tester(

@@ -110,7 +110,7 @@ def test_merge_two_selected_members_and_keep_everything(
 
     qtbot.mouseClick(dialog.second.keep, Qt.MouseButton.LeftButton)
     assert dialog.outcome.text() == "Ana Souza is kept; Moodle user 5104 is merged into them."
-    with qtbot.waitSignal(dialog.people_merged, timeout=10_000):
+    with qtbot.waitSignal(dialog.people_merged, timeout=30_000):
         qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
     settle(window)
 

@@ -31,7 +31,7 @@ def test_settings_show_the_titles_and_save(
 ) -> None:
     dialog = shown.messaging.show_settings()
     assert dialog is not None
-    with qtbot.waitSignal(dialog.settings_loaded, timeout=10_000):
+    with qtbot.waitSignal(dialog.settings_loaded, timeout=30_000):
         pass
     shown_labels = labels(dialog)
     for model in (AttentionSettings,):
@@ -83,7 +83,7 @@ def test_settings_show_the_titles_and_save(
 def test_a_link_on_two_lines_is_refused_in_the_dialog(shown: MainWindow, qtbot: QtBot) -> None:
     dialog = shown.messaging.show_settings()
     assert dialog is not None
-    with qtbot.waitSignal(dialog.settings_loaded, timeout=10_000):
+    with qtbot.waitSignal(dialog.settings_loaded, timeout=30_000):
         pass
     link = dialog.fields[("messages", "space_link")]
     assert isinstance(link, QLineEdit)

@@ -34,8 +34,8 @@ def test_a_change_committed_by_someone_else_refreshes_the_open_screens(
     other = Database(url)  # another facilitator's app, on the same server
     try:
         watch.start()
-        qtbot.waitUntil(watch.listening.is_set, timeout=10_000)
-        with qtbot.waitSignal(notifier.data_replaced, timeout=10_000), other.write() as session:
+        qtbot.waitUntil(watch.listening.is_set, timeout=30_000)
+        with qtbot.waitSignal(notifier.data_replaced, timeout=30_000), other.write() as session:
             cohorts.rename_cohort(session, cohort_id, "Winter")
         assert heard == ["data_replaced"]
     finally:
@@ -67,11 +67,11 @@ def test_a_refused_change_is_the_windows_usual_message_in_one_line(
         context.runner.write(
             "New cohort", lambda s: cohorts.create_cohort(s, CohortInput(name="Spring"))
         )
-        assert context.runner.wait_idle()
+        assert context.runner.wait_idle(60_000)
         assert warnings_shown == [
             "your team role, trainer, cannot change cohorts. Nothing was changed."
         ]
     finally:
-        context.runner.wait_idle()
+        context.runner.wait_idle(60_000)
         context.runner.shutdown()
         trainer.dispose()

@@ -52,7 +52,7 @@ def test_the_window_shows_before_its_database_and_is_built_on_it_after(
     window.first_screen_filled.connect(filled.append)
     window.attach(context, load=False)
     assert window.attached
-    assert context.runner.wait_idle()
+    assert context.runner.wait_idle(60_000)
     assert filled == []  # nothing is read before start_loading
     with qtbot.waitSignal(window.first_screen_filled, timeout=60_000):
         window.start_loading()
