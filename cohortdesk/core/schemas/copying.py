@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from cohortdesk.core.schemas.fields import Frozen
+from cohortdesk.core.text import plural
+
+#: the kinds of record whose one is not the plural without its last letter
+_ONE = {"people": "person", "identities": "identity", "import batches": "import batch"}
 
 
 class CopySummary(Frozen):
@@ -21,5 +25,9 @@ class CopySummary(Frozen):
         names = ", ".join(repr(name) for name in self.cohorts) or "no cohorts"
         if total == 0:
             return f"{self.destination} already held everything of {names}: nothing was added"
-        parts = ", ".join(f"{count:,} {kind}" for kind, count in self.added.items() if count)
+        parts = ", ".join(
+            plural(count, _ONE.get(kind, kind.removesuffix("s")), kind)
+            for kind, count in self.added.items()
+            if count
+        )
         return f"Copied {names} from {self.source} to {self.destination}: added {parts}"
