@@ -158,10 +158,10 @@ def test_a_team_login_opens_a_server_the_owner_keeps(
     add = ("team", "add-user", "trina", "--role", "trainer", "--no-password")
     assert run(capsys, "--db", pg_url, *add)[0] == 0
     trainer_url = pg_server.url(database, "trina")
-    stored = migrate.head_revision()
+    stored = migrate.HEAD_REVISION
     # the trainer's cohortdesk is newer than the server's schema: only the owner upgrades it
     with monkeypatch.context() as newer:
-        newer.setattr(migrate, "head_revision", lambda: "0099")
+        newer.setattr(migrate, "HEAD_REVISION", "0099")
         newer.setattr(migrate, "known_revisions", lambda: {stored, "0099"})
         code, out, err = run(capsys, "--db", trainer_url, "cohort", "list")
     assert (code, out) == (1, "")
