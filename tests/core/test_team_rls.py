@@ -119,17 +119,30 @@ def test_the_mentors_raw_select_returns_only_their_mentees_and_themselves(
     assert emails == team_server.mentee_emails | {team_server.emails["mentor"]}
 
 
-def test_the_mentor_sees_only_their_mentees_records(team_server: TeamServer) -> None:
-    mentees = team_server.sql(
+def test_the_mentor_sees_only_their_mentees_records_and_their_own(
+    team_server: TeamServer,
+) -> None:
+    mentor = team_server.emails["mentor"]
+    others = team_server.sql(
         "mentor",
         "SELECT count(DISTINCT person_id) FROM activity_events "
-        "WHERE person_id NOT IN (SELECT person_id FROM memberships WHERE role = 'learner')",
+        "WHERE person_id NOT IN (SELECT person_id FROM memberships WHERE role = 'learner') "
+        f"AND person_id <> (SELECT id FROM people WHERE email = '{mentor}')",
     )
-    assert mentees == [(0,)]
+    assert others == [(0,)]
     people_with_events = team_server.sql(
         "mentor", "SELECT count(DISTINCT e.person_id) FROM activity_events e"
     )
-    assert people_with_events[0][0] <= 3
+    assert people_with_events[0][0] <= 4
+    # their own activity, all of it: their row in status counts what the owner counts
+    own = (
+        "SELECT count(*) FROM activity_events e JOIN people p ON p.id = e.person_id "
+        f"WHERE p.email = '{mentor}'"
+    )
+    with team_server.owner.read() as session:
+        everything = session.execute(text(own)).scalar_one()
+    assert everything > 0
+    assert team_server.sql("mentor", own) == [(everything,)]
     # check-ins, nudges, notes and rollups: only of memberships the mentor can see
     for table in ("motivation_checks", "interventions", "member_notes", "stage_changes"):
         outside = team_server.sql(

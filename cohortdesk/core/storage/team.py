@@ -55,7 +55,8 @@ COHORT_TABLES = (
     "daily_totals",
     "review_pack_info",
 )
-#: tables whose rows belong to one person in one cohort (mentors see their mentees' rows)
+#: tables whose rows belong to one person in one cohort (mentors see their mentees' rows and
+#: their own)
 PERSON_IN_COHORT = {
     "activity_events": "person_id",
     "daily_activity": "person_id",
@@ -194,7 +195,11 @@ def visibility(table: str) -> Visibility:
         )
     if table in PERSON_IN_COHORT:
         person = PERSON_IN_COHORT[table]
-        return Visibility(f"(cohort_id, {person}) IN {_MENTEES}", f"cohort_id IN {_FACILITATED}")
+        # a mentor's own activity is theirs to see (their row in status counts it)
+        return Visibility(
+            f"(cohort_id, {person}) IN {_MENTEES} OR {person} = {_ME}",
+            f"cohort_id IN {_FACILITATED}",
+        )
     if table in COHORT_TABLES:
         # a cohort's daily sums are everyone's: a mentor sees their mentees' own days only
         mentor = "false" if table == "daily_totals" else f"cohort_id IN {_MY_COHORTS}"
