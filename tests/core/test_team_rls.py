@@ -23,7 +23,7 @@ from cohortdesk.core.storage.db import Database
 from cohortdesk.core.storage.migrate import open_database
 from cohortdesk.core.storage.server_errors import RefusedError
 from cohortdesk.core.storage.team import GATEWAY, PERSON_SETTING
-from tests.pg_server import PgServer
+from tests.pg_server import PgServer, database_name
 
 psycopg = pytest.importorskip("psycopg", reason="team mode tests need psycopg (the team extra)")
 
@@ -97,13 +97,15 @@ def team_server(pg_server: PgServer) -> Iterator[TeamServer]:
     team.add_user(owner, logins["facilitator"], TeamRole.FACILITATOR, emails["facilitator"], None)
     team.add_user(owner, logins["other"], TeamRole.FACILITATOR, emails["other"], None)
     # a service login serving several people over one pooled connection
+    database = database_name(url)
     pg_server.execute(
         f"CREATE ROLE {logins['gateway']} LOGIN",
         f"GRANT cohortdesk_mentor, {GATEWAY} TO {logins['gateway']}",
+        f'GRANT CONNECT ON DATABASE "{database}" TO {logins["gateway"]}',
     )
     yield TeamServer(
         pg_server,
-        url.split("@/")[1].split("?")[0],
+        database,
         owner,
         logins,
         emails,

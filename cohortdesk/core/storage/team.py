@@ -9,6 +9,9 @@ Who may see and change what is decided by the server, never only by the app:
   (reads and writes the cohorts they facilitate or created, creates cohorts),
   `cohortdesk_mentor` (reads only their mentees; writes only their own mentoring sessions and
   reviews) or `cohortdesk_trainer` (reads everything; the server refuses every write);
+- logins and groups are the server's, not one database's: each database is a team of its own
+  because only its team may connect to it (`team init` revokes CONNECT from PUBLIC, adding a
+  login grants it CONNECT on this database alone). So a login has one team role on a server;
 - `team_logins` says which person a login is. The policies call helper functions (security
   definer, so a policy on `memberships` can read `memberships` without recursing) that find
   that person from `session_user`, never from anything a client can set. A service login that
@@ -293,6 +296,7 @@ def apply_security(connection: Connection) -> None:
     """
     schema = str(connection.execute(text("SELECT current_schema()")).scalar_one())
     run = connection.exec_driver_sql
+    _close_database(connection)
     run(f"GRANT USAGE, CREATE ON SCHEMA {_quoted(schema)} TO {OWNER}")
     run(f"GRANT USAGE ON SCHEMA {_quoted(schema)} TO {', '.join(GROUPS)}")
     run(
@@ -320,6 +324,34 @@ def apply_security(connection: Connection) -> None:
         sequence = f"{table}_id_seq"
         if sequence in sequences:
             run(f"GRANT USAGE, SELECT ON SEQUENCE {sequence} TO {group(TeamRole.MENTOR)}")
+
+
+def _database(connection: Connection) -> str:
+    """The connected database's name, quoted for a statement."""
+    return _quoted(str(connection.execute(text("SELECT current_database()")).scalar_one()))
+
+
+def _close_database(connection: Connection) -> None:
+    """Only this database's team may connect to it (and its owner, and superusers).
+
+    Roles are the server's, not one database's: without this, a login added to the team of
+    another database on the same server could connect here (PostgreSQL lets PUBLIC connect to
+    a new database) and read it with its group's rights. Logins already linked to a person
+    here keep their access.
+    """
+    database = _database(connection)
+    connection.exec_driver_sql(f"REVOKE CONNECT ON DATABASE {database} FROM PUBLIC")
+    linked = [
+        str(login)
+        for (login,) in connection.execute(
+            text(
+                "SELECT t.login FROM team_logins t JOIN pg_roles r ON r.rolname = t.login "
+                "ORDER BY t.login"
+            )
+        )
+    ]
+    for login in linked:
+        connection.exec_driver_sql(f"GRANT CONNECT ON DATABASE {database} TO {_quoted(login)}")
 
 
 def _secure_table(connection: Connection, table: str) -> None:
@@ -388,8 +420,50 @@ def check_login(login: str) -> str:
     return login
 
 
+def other_teams(connection: Connection, login: str) -> list[str]:
+    """The other databases on this server whose team `login` is in (it may connect to them)."""
+    return [
+        str(name)
+        for (name,) in connection.execute(
+            text(
+                "SELECT DISTINCT d.datname FROM pg_database d "
+                "CROSS JOIN LATERAL aclexplode(d.datacl) a "
+                "JOIN pg_roles r ON r.oid = a.grantee "
+                "WHERE r.rolname = :login AND a.privilege_type = 'CONNECT' "
+                "AND d.datname <> current_database() ORDER BY d.datname"
+            ),
+            {"login": login},
+        )
+    ]
+
+
+def _groups_of(connection: Connection, login: str) -> list[str]:
+    return [
+        str(name)
+        for (name,) in connection.execute(
+            text(
+                "SELECT g.rolname FROM pg_auth_members a JOIN pg_roles g ON g.oid = a.roleid "
+                "JOIN pg_roles u ON u.oid = a.member "
+                "WHERE u.rolname = :login AND g.rolname = ANY(:groups) ORDER BY g.rolname"
+            ),
+            {"login": login, "groups": list(GROUPS)},
+        )
+    ]
+
+
+class OtherTeamError(ValueError):
+    """The login is in another database's team in another role: a login's group is the
+    server's, so it has one team role on the whole server."""
+
+
 def create_login(connection: Connection, login: str, role: TeamRole, password: str | None) -> None:
-    """Create `login` (LOGIN, member of the role's group) or move an existing one to it."""
+    """Make `login` one of this database's team: create it (LOGIN, a member of the role's
+    group) or move an existing one to the group, and let it connect to this database.
+
+    Raises:
+        ValueError: the name cannot be a login.
+        OtherTeamError: the login is in another database's team in another role.
+    """
     run = connection.exec_driver_sql
     name = _quoted(check_login(login))
     exists = connection.execute(
@@ -397,6 +471,15 @@ def create_login(connection: Connection, login: str, role: TeamRole, password: s
     ).first()
     if exists is None:
         run(f"CREATE ROLE {name} LOGIN")
+    else:
+        elsewhere = other_teams(connection, login)
+        held = [g for g in _groups_of(connection, login) if g != group(role)]
+        if elsewhere and held:
+            raise OtherTeamError(
+                f"{login} is a {held[0].removeprefix('cohortdesk_')} in the team of "
+                f"{', '.join(elsewhere)} on this server, and a login has one team role on a "
+                "server: give this person another login here"
+            )
     if password is not None:
         # a literal: utility statements take no parameters; quote_literal does the escaping
         literal = connection.execute(text("SELECT quote_literal(:p)"), {"p": password}).scalar_one()
@@ -405,23 +488,35 @@ def create_login(connection: Connection, login: str, role: TeamRole, password: s
         if other != group(role):
             run(f"REVOKE {other} FROM {name}")
     run(f"GRANT {group(role)} TO {name}")
+    run(f"GRANT CONNECT ON DATABASE {_database(connection)} TO {name}")
 
 
 def drop_login(connection: Connection, login: str) -> bool:
-    """Drop `login` if it is one of the team's; False when there is no such login."""
+    """Take `login` out of this database's team; False when it is not in it.
+
+    The login itself is dropped unless it is still in another database's team on the server.
+    """
     if login not in dict(team_logins(connection)):
         return False
-    connection.exec_driver_sql(f"DROP ROLE {_quoted(check_login(login))}")
+    name = _quoted(check_login(login))
+    connection.exec_driver_sql(f"REVOKE CONNECT ON DATABASE {_database(connection)} FROM {name}")
+    if not other_teams(connection, login):
+        connection.exec_driver_sql(f"DROP ROLE {name}")
     return True
 
 
 def team_logins(connection: Connection) -> list[tuple[str, TeamRole]]:
-    """Every login in one of the team's groups, with its team role, by name."""
+    """This database's team: the logins in one of the team's groups that may connect to this
+    database, with their team role, by name. (Groups are the server's: a login of another
+    database's team is a member of them too, but may not connect here.)"""
     rows = connection.execute(
         text(
-            "SELECT u.rolname, g.rolname FROM pg_auth_members a "
+            "SELECT DISTINCT u.rolname, g.rolname FROM pg_auth_members a "
             "JOIN pg_roles u ON u.oid = a.member JOIN pg_roles g ON g.oid = a.roleid "
-            "WHERE g.rolname = ANY(:groups) ORDER BY u.rolname"
+            "JOIN pg_database d ON d.datname = current_database() "
+            "CROSS JOIN LATERAL aclexplode(d.datacl) acl "
+            "WHERE g.rolname = ANY(:groups) AND acl.grantee = u.oid "
+            "AND acl.privilege_type = 'CONNECT' ORDER BY u.rolname"
         ),
         {"groups": list(GROUPS)},
     )
