@@ -90,10 +90,9 @@ ON_A_SERVER = {
 
 def on_a_server(command: str, url: str) -> KnownError:
     """The one-line refusal of a file-only command given a server's URL (without password)."""
-    from sqlalchemy.engine import make_url
+    from cohortdesk.core.storage.db import readable_url
 
-    where = make_url(url).render_as_string(hide_password=True)
-    return KnownError(f"{where} is a database server: {ON_A_SERVER[command]}")
+    return KnownError(f"{readable_url(url)} is a database server: {ON_A_SERVER[command]}")
 
 
 def database_file(paths: AppPaths, db_option: str | None, command: str) -> Path:
