@@ -12,12 +12,16 @@ Who may see and change what is decided by the server, never only by the app:
 - logins and groups are the server's, not one database's: each database is a team of its own
   because only its team may connect to it (`team init` revokes CONNECT from PUBLIC, adding a
   login grants it CONNECT on this database alone). So a login has one team role on a server;
-- `team_logins` says which person a login is. The policies call helper functions (security
-  definer, so a policy on `memberships` can read `memberships` without recursing) that find
-  that person from `session_user`, never from anything a client can set. A service login that
-  serves several people over one pooled connection (a member of `cohortdesk_gateway`, made by
-  hand) names the person per transaction with `set_config('cohortdesk.person_id', id, true)`,
-  which ends with the transaction: a session-level SET would leak to the next user.
+- `team_logins` says which person a login is. Each policy evaluates `current_user` (the
+  login, or the login a pooled connection switched to with SET ROLE / SET LOCAL ROLE) and hands
+  it to helper functions (security definer, so a policy on `memberships` can read
+  `memberships` without recursing) that find that person; a helper answers only for a role
+  the session's login may act as, so no one can ask it about someone else. A service login
+  that serves several people over one pooled connection (a member of `cohortdesk_gateway`,
+  made by hand) names the person per transaction with
+  `set_config('cohortdesk.person_id', id, true)`, which ends with the transaction: a
+  session-level SET would leak to the next user. A login of the team is always its own
+  person: the setting is read only for a gateway.
 
 Every statement here is idempotent: `team init` runs again after each upgrade of cohortdesk
 (it migrates, then re-applies ownership, grants and policies to any new table).
@@ -83,46 +87,51 @@ MENTOR_WRITES = ("mentoring_sessions", "mentor_reviews")
 READ_ONLY_FOR_ALL = ("team_logins", "alembic_version")
 
 _FUNCTIONS = """
-CREATE OR REPLACE FUNCTION cohortdesk_person_id() RETURNS integer
+CREATE OR REPLACE FUNCTION cohortdesk_acts_as(who name) RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
-  SELECT coalesce(
-    (SELECT person_id FROM team_logins WHERE login = session_user),
-    CASE WHEN pg_has_role(session_user, '{gateway}', 'MEMBER')
-         THEN nullif(current_setting('{setting}', true), '')::integer END)
+  SELECT pg_has_role(session_user, who, 'MEMBER')
 $$;
-CREATE OR REPLACE FUNCTION cohortdesk_my_memberships() RETURNS SETOF integer
+CREATE OR REPLACE FUNCTION cohortdesk_person_id(who name) RETURNS integer
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
-  SELECT id FROM memberships WHERE person_id = cohortdesk_person_id()
+  SELECT CASE WHEN cohortdesk_acts_as(who) THEN coalesce(
+    (SELECT person_id FROM team_logins WHERE login = who),
+    CASE WHEN pg_has_role(who, '{gateway}', 'MEMBER')
+         THEN nullif(current_setting('{setting}', true), '')::integer END) END
 $$;
-CREATE OR REPLACE FUNCTION cohortdesk_my_cohorts() RETURNS SETOF integer
+CREATE OR REPLACE FUNCTION cohortdesk_my_memberships(who name) RETURNS SETOF integer
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
-  SELECT cohort_id FROM memberships WHERE person_id = cohortdesk_person_id()
+  SELECT id FROM memberships WHERE person_id = cohortdesk_person_id(who)
 $$;
-CREATE OR REPLACE FUNCTION cohortdesk_mentee_memberships() RETURNS SETOF integer
+CREATE OR REPLACE FUNCTION cohortdesk_my_cohorts(who name) RETURNS SETOF integer
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+  SELECT cohort_id FROM memberships WHERE person_id = cohortdesk_person_id(who)
+$$;
+CREATE OR REPLACE FUNCTION cohortdesk_mentee_memberships(who name) RETURNS SETOF integer
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
   SELECT l.mentee_membership_id FROM mentor_links l
   JOIN memberships m ON m.id = l.mentor_membership_id
-  WHERE m.person_id = cohortdesk_person_id()
+  WHERE m.person_id = cohortdesk_person_id(who)
 $$;
-CREATE OR REPLACE FUNCTION cohortdesk_mentees()
+CREATE OR REPLACE FUNCTION cohortdesk_mentees(who name)
 RETURNS TABLE (cohort_id integer, person_id integer)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
   SELECT m.cohort_id, m.person_id FROM memberships m
-  WHERE m.id IN (SELECT cohortdesk_mentee_memberships())
+  WHERE m.id IN (SELECT cohortdesk_mentee_memberships(who))
 $$;
-CREATE OR REPLACE FUNCTION cohortdesk_facilitated_cohorts() RETURNS SETOF integer
+CREATE OR REPLACE FUNCTION cohortdesk_facilitated_cohorts(who name) RETURNS SETOF integer
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
   SELECT cohort_id FROM memberships
-  WHERE person_id = cohortdesk_person_id() AND role = 'facilitator'
-  UNION SELECT id FROM cohorts WHERE created_by = session_user
+  WHERE person_id = cohortdesk_person_id(who) AND role = 'facilitator'
+  UNION SELECT id FROM cohorts WHERE created_by = who AND cohortdesk_acts_as(who)
 $$;
-CREATE OR REPLACE FUNCTION cohortdesk_facilitated_memberships() RETURNS SETOF integer
+CREATE OR REPLACE FUNCTION cohortdesk_facilitated_memberships(who name) RETURNS SETOF integer
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
-  SELECT id FROM memberships WHERE cohort_id IN (SELECT cohortdesk_facilitated_cohorts())
+  SELECT id FROM memberships WHERE cohort_id IN (SELECT cohortdesk_facilitated_cohorts(who))
 $$;
-CREATE OR REPLACE FUNCTION cohortdesk_facilitated_people() RETURNS SETOF integer
+CREATE OR REPLACE FUNCTION cohortdesk_facilitated_people(who name) RETURNS SETOF integer
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
-  SELECT person_id FROM memberships WHERE cohort_id IN (SELECT cohortdesk_facilitated_cohorts())
+  SELECT person_id FROM memberships
+  WHERE cohort_id IN (SELECT cohortdesk_facilitated_cohorts(who))
 $$;
 CREATE OR REPLACE FUNCTION cohortdesk_in_no_cohort(person integer) RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
@@ -131,7 +140,7 @@ $$;
 CREATE OR REPLACE FUNCTION cohortdesk_stamp_creator() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-  NEW.created_by := session_user;
+  NEW.created_by := current_user;
   RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION cohortdesk_announce_change() RETURNS trigger
@@ -144,6 +153,21 @@ END $$;
 
 #: the functions above, to hand to the owner and to grant
 FUNCTION_SIGNATURES = (
+    "cohortdesk_acts_as(name)",
+    "cohortdesk_person_id(name)",
+    "cohortdesk_my_memberships(name)",
+    "cohortdesk_my_cohorts(name)",
+    "cohortdesk_mentee_memberships(name)",
+    "cohortdesk_mentees(name)",
+    "cohortdesk_facilitated_cohorts(name)",
+    "cohortdesk_facilitated_memberships(name)",
+    "cohortdesk_facilitated_people(name)",
+    "cohortdesk_in_no_cohort(integer)",
+    "cohortdesk_stamp_creator()",
+    "cohortdesk_announce_change()",
+)
+#: functions earlier versions made, dropped once no policy uses them
+OBSOLETE_FUNCTIONS = (
     "cohortdesk_person_id()",
     "cohortdesk_my_memberships()",
     "cohortdesk_my_cohorts()",
@@ -152,19 +176,21 @@ FUNCTION_SIGNATURES = (
     "cohortdesk_facilitated_cohorts()",
     "cohortdesk_facilitated_memberships()",
     "cohortdesk_facilitated_people()",
-    "cohortdesk_in_no_cohort(integer)",
-    "cohortdesk_stamp_creator()",
-    "cohortdesk_announce_change()",
 )
 
-_ME = "cohortdesk_person_id()"
-_MENTEE_MEMBERSHIPS = "(SELECT cohortdesk_mentee_memberships())"
-_MY_MEMBERSHIPS = "(SELECT cohortdesk_my_memberships())"
-_MY_COHORTS = "(SELECT cohortdesk_my_cohorts())"
-_MENTEES = "(SELECT cohort_id, person_id FROM cohortdesk_mentees())"
-_FACILITATED = "(SELECT cohortdesk_facilitated_cohorts())"
-_FACILITATED_MEMBERSHIPS = "(SELECT cohortdesk_facilitated_memberships())"
-_FACILITATED_PEOPLE = "(SELECT cohortdesk_facilitated_people())"
+# Each policy names the role it is evaluated for, `current_user`: the login, or the login a
+# pooled connection switched to with SET ROLE. The helpers run with the owner's rights (so a
+# policy on `memberships` can read `memberships`), where `current_user` is the owner: they are
+# given it as an argument, and answer only for a role the session may act as.
+_ME = "cohortdesk_person_id(current_user)"
+_MENTEE_MEMBERSHIPS = "(SELECT cohortdesk_mentee_memberships(current_user))"
+_MY_MEMBERSHIPS = "(SELECT cohortdesk_my_memberships(current_user))"
+_MY_COHORTS = "(SELECT cohortdesk_my_cohorts(current_user))"
+_MENTEE_PEOPLE = "(SELECT person_id FROM cohortdesk_mentees(current_user))"
+_MENTEES = "(SELECT cohort_id, person_id FROM cohortdesk_mentees(current_user))"
+_FACILITATED = "(SELECT cohortdesk_facilitated_cohorts(current_user))"
+_FACILITATED_MEMBERSHIPS = "(SELECT cohortdesk_facilitated_memberships(current_user))"
+_FACILITATED_PEOPLE = "(SELECT cohortdesk_facilitated_people(current_user))"
 
 
 @dataclass(frozen=True)
@@ -179,11 +205,11 @@ def visibility(table: str) -> Visibility:
     """The row predicates of `table` for mentors and facilitators (trainers see every row)."""
     if table == "cohorts":
         return Visibility(
-            f"id IN {_MY_COHORTS}", f"id IN {_FACILITATED} OR created_by = session_user"
+            f"id IN {_MY_COHORTS}", f"id IN {_FACILITATED} OR created_by = current_user"
         )
     if table == "people":
         return Visibility(
-            f"id IN (SELECT person_id FROM cohortdesk_mentees()) OR id = {_ME}",
+            f"id IN {_MENTEE_PEOPLE} OR id = {_ME}",
             # a person just added has no membership yet: the facilitator adding them sees them
             f"id IN {_FACILITATED_PEOPLE} OR cohortdesk_in_no_cohort(id)",
         )
@@ -193,7 +219,7 @@ def visibility(table: str) -> Visibility:
         )
     if table == "identities":
         return Visibility(
-            "person_id IN (SELECT person_id FROM cohortdesk_mentees())",
+            f"person_id IN {_MENTEE_PEOPLE}",
             f"person_id IN {_FACILITATED_PEOPLE} OR cohortdesk_in_no_cohort(person_id)",
         )
     if table in PERSON_IN_COHORT:
@@ -222,7 +248,7 @@ def visibility(table: str) -> Visibility:
     if table == "prompt_templates":
         return Visibility("true", "true")
     if table == "team_logins":
-        return Visibility("login = session_user", "login = session_user")
+        return Visibility("login = current_user", "login = current_user")
     raise KeyError(f"no row-level security rule for the table {table}")
 
 
@@ -311,6 +337,8 @@ def apply_security(connection: Connection) -> None:
     tables = app_tables(connection)
     for table in tables:
         _secure_table(connection, table)
+    for signature in OBSOLETE_FUNCTIONS:
+        run(f"DROP FUNCTION IF EXISTS {signature}")
     sequences = [
         str(name)
         for (name,) in connection.execute(
