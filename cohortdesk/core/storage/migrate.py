@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 
-HEAD_REVISION = "0007"
+HEAD_REVISION = "0008"
 """The newest revision this code knows, written down so that a start on an up-to-date database
 needs no Alembic (a test checks it against the migration scripts' head)."""
 
