@@ -32,9 +32,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, func, select, text
+from sqlalchemy.orm import Session
 
-from cohortdesk.core.models import TeamRole
+from cohortdesk.core.models import Person, TeamRole
 
 OWNER = "cohortdesk_owner"
 GATEWAY = "cohortdesk_gateway"
@@ -83,6 +84,10 @@ MEMBERSHIP_TABLES = (
 MENTOR_TABLES = ("mentoring_groups", "mentor_links", "mentoring_sessions", "mentor_reviews")
 #: what a mentor may write (besides reading): their own sessions and reviews
 MENTOR_WRITES = ("mentoring_sessions", "mentor_reviews")
+#: tables whose rows record the login that added them (`created_by`, set by the server)
+STAMPED_TABLES = ("cohorts", "people")
+#: helpers only a facilitator needs (the others never add people)
+FACILITATOR_FUNCTIONS = ("cohortdesk_person_by_email(text)",)
 #: tables no team role writes (the owner keeps them)
 READ_ONLY_FOR_ALL = ("team_logins", "alembic_version")
 
@@ -137,6 +142,16 @@ CREATE OR REPLACE FUNCTION cohortdesk_in_no_cohort(person integer) RETURNS boole
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
   SELECT NOT EXISTS (SELECT 1 FROM memberships WHERE person_id = person)
 $$;
+CREATE OR REPLACE FUNCTION cohortdesk_added_unplaced(person integer, who name) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+  SELECT cohortdesk_acts_as(who)
+    AND EXISTS (SELECT 1 FROM people WHERE id = person AND created_by = who)
+    AND NOT EXISTS (SELECT 1 FROM memberships WHERE person_id = person)
+$$;
+CREATE OR REPLACE FUNCTION cohortdesk_person_by_email(address text) RETURNS integer
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+  SELECT id FROM people WHERE lower(email) = lower(address) ORDER BY id LIMIT 1
+$$;
 CREATE OR REPLACE FUNCTION cohortdesk_stamp_creator() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -163,6 +178,8 @@ FUNCTION_SIGNATURES = (
     "cohortdesk_facilitated_memberships(name)",
     "cohortdesk_facilitated_people(name)",
     "cohortdesk_in_no_cohort(integer)",
+    "cohortdesk_added_unplaced(integer, name)",
+    "cohortdesk_person_by_email(text)",
     "cohortdesk_stamp_creator()",
     "cohortdesk_announce_change()",
 )
@@ -211,7 +228,9 @@ def visibility(table: str) -> Visibility:
         return Visibility(
             f"id IN {_MENTEE_PEOPLE} OR id = {_ME}",
             # a person just added has no membership yet: the facilitator adding them sees them
-            f"id IN {_FACILITATED_PEOPLE} OR cohortdesk_in_no_cohort(id)",
+            # (the column, not a lookup: the new row is checked before it is in the table)
+            f"id IN {_FACILITATED_PEOPLE} OR id = {_ME} "
+            "OR (created_by = current_user AND cohortdesk_in_no_cohort(id))",
         )
     if table == "memberships":
         return Visibility(
@@ -220,7 +239,8 @@ def visibility(table: str) -> Visibility:
     if table == "identities":
         return Visibility(
             f"person_id IN {_MENTEE_PEOPLE}",
-            f"person_id IN {_FACILITATED_PEOPLE} OR cohortdesk_in_no_cohort(person_id)",
+            f"person_id IN {_FACILITATED_PEOPLE} OR person_id = {_ME} "
+            "OR cohortdesk_added_unplaced(person_id, current_user)",
         )
     if table in PERSON_IN_COHORT:
         person = PERSON_IN_COHORT[table]
@@ -333,7 +353,8 @@ def apply_security(connection: Connection) -> None:
     for signature in FUNCTION_SIGNATURES:
         run(f"ALTER FUNCTION {signature} OWNER TO {OWNER}")
         run(f"REVOKE ALL ON FUNCTION {signature} FROM PUBLIC")
-        run(f"GRANT EXECUTE ON FUNCTION {signature} TO {', '.join(GROUPS)}")
+        allowed = [group(TeamRole.FACILITATOR)] if signature in FACILITATOR_FUNCTIONS else GROUPS
+        run(f"GRANT EXECUTE ON FUNCTION {signature} TO {', '.join(allowed)}")
     tables = app_tables(connection)
     for table in tables:
         _secure_table(connection, table)
@@ -422,7 +443,7 @@ def _secure_table(connection: Connection, table: str) -> None:
         f"CREATE POLICY facilitator_all ON {name} TO {facilitator} "
         f"USING ({seen.facilitator}) WITH CHECK ({seen.facilitator})"
     )
-    if table == "cohorts":
+    if table in STAMPED_TABLES:
         run(f"DROP TRIGGER IF EXISTS cohortdesk_creator ON {name}")
         run(
             f"CREATE TRIGGER cohortdesk_creator BEFORE INSERT ON {name} "
@@ -550,6 +571,42 @@ def team_logins(connection: Connection) -> list[tuple[str, TeamRole]]:
     )
     roles = {group(role): role for role in TeamRole}
     return [(str(login), roles[str(name)]) for login, name in rows]
+
+
+_LOOKUP = "cohortdesk_person_by_email(text)"
+
+
+def person_id_by_email(session: Session, email: str) -> int | None:
+    """The id of the person with this email (ignoring case), or None.
+
+    On a team's server a facilitator sees only the people of their cohorts; the server looks
+    the email up among everyone for them (a security-definer function that returns the id and
+    nothing else), so adding someone already in a colleague's cohort links to that person
+    instead of making them twice. Elsewhere (SQLite, a server without team mode, a role that
+    never adds people) a plain query.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        usable = session.info.get(_LOOKUP)
+        if usable is None:
+            usable = bool(
+                session.execute(
+                    text(
+                        "SELECT f IS NOT NULL AND has_function_privilege(f, 'EXECUTE') "
+                        "FROM to_regprocedure(:f) AS f"
+                    ),
+                    {"f": _LOOKUP},
+                ).scalar()
+            )
+            session.info[_LOOKUP] = usable
+        if usable:
+            found = session.execute(
+                text("SELECT cohortdesk_person_by_email(:e)"), {"e": email}
+            ).scalar()
+            return None if found is None else int(found)
+    found = session.scalar(
+        select(Person.id).where(func.lower(Person.email) == email.lower()).order_by(Person.id)
+    )
+    return None if found is None else int(found)
 
 
 def team_role_of_current_user(connection: Connection) -> TeamRole | None:
