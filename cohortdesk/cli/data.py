@@ -166,10 +166,7 @@ def cmd_erase(args: argparse.Namespace, db: Database) -> int:
     for person in erasure.people:
         print(person.message())
     if db.file is None:
-        print(
-            f"{db.display_name} is a database server: the rows are deleted; its own backups "
-            "and archived logs may still hold them until they expire (ask its administrator)"
-        )
+        print(erase.server_keeps(db.display_name))
     if erasure.fresh_backup is not None:
         print(
             f"Deleted {erasure.backups_deleted} backups that still held them; made a fresh one: "
