@@ -147,9 +147,8 @@ def test_a_cohort_edit_from_an_old_copy_is_refused_and_the_colleagues_kept(
     )
 
 
-def test_a_cohort_saved_in_the_same_instant_by_two_is_refused_once(pg_server: PgServer) -> None:
-    db = Database(pg_server.new_database("cohort_race"))
-    upgrade(db)
+def test_a_cohort_saved_in_the_same_instant_by_two_is_refused_once(pg_migrated_url: str) -> None:
+    db = Database(pg_migrated_url)
     try:
         opened = _cohort(db)
         with pytest.raises(StaleEditError), db.write() as late:
