@@ -5,7 +5,7 @@ units of work (a refusal is one KnownError line)."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -13,7 +13,7 @@ from functools import cache
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Connection, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.pool import QueuePool
 
 from cohortdesk.core.demo.build import DemoSpec, create_demo
@@ -341,10 +341,18 @@ def _seen(connection: Connection) -> tuple[object, ...]:
     return (row[0], tuple(row[1]), tuple(row[2]), *row[3:])
 
 
+@dataclass(frozen=True)
+class Pool:
+    """One pooled connection as the pool's login, and `fresh(how, who)`: what a connection of
+    its own shows each way of using it (the truth the pooled one must show every time)."""
+
+    team: TeamServer
+    engine: Engine
+    fresh: Callable[[str, str], tuple[object, ...]]
+
+
 @pytest.fixture(scope="module")
-def pool(team_server: TeamServer) -> Iterator[tuple[TeamServer, object]]:
-    """One pooled connection as the pool's login, and what a fresh connection shows each way
-    of using it (the truth it must show every time, whatever came before)."""
+def pool(team_server: TeamServer) -> Iterator[Pool]:
     engine = create_engine(
         team_server.url("pool"), poolclass=QueuePool, pool_size=1, max_overflow=0
     )
@@ -360,7 +368,7 @@ def pool(team_server: TeamServer) -> Iterator[tuple[TeamServer, object]]:
         finally:
             single.dispose()
 
-    yield team_server, (engine, fresh)
+    yield Pool(team_server, engine, fresh)
     engine.dispose()
 
 
@@ -396,9 +404,9 @@ def _name_person(connection: Connection, team_server: TeamServer, who: str) -> N
     )
 )
 def test_one_pooled_connection_serving_user_after_user_shows_each_only_theirs(
-    pool: tuple[TeamServer, object], steps: list[tuple[str, str]]
+    pool: Pool, steps: list[tuple[str, str]]
 ) -> None:
-    team_server, (engine, fresh) = pool  # type: ignore[misc]
+    team_server, engine, fresh = pool.team, pool.engine, pool.fresh
     backends = set()
     for how, who in steps:
         with engine.connect() as connection:
@@ -420,8 +428,8 @@ def test_one_pooled_connection_serving_user_after_user_shows_each_only_theirs(
     assert len(backends) == 1  # the same server connection all along
 
 
-def test_the_pools_own_login_sees_no_one(pool: tuple[TeamServer, object]) -> None:
-    team_server, _ = pool  # type: ignore[misc]
+def test_the_pools_own_login_sees_no_one(pool: Pool) -> None:
+    team_server = pool.team
     assert team_server.sql("pool", "SELECT count(*) FROM people") == [(0,)]
     assert team_server.sql("pool", "SELECT count(*) FROM memberships") == [(0,)]
 
