@@ -19,7 +19,7 @@ from cohortdesk.core.importers.base import ImportOptions
 from cohortdesk.core.models import Person, TeamRole
 from cohortdesk.core.services import team
 from cohortdesk.core.services.activity import imports
-from cohortdesk.core.services.people import tracking
+from cohortdesk.core.services.people import cohorts, members, tracking
 from cohortdesk.core.storage.db import Database
 from cohortdesk.core.storage.migrate import open_database
 from tests.core.builders import add, make_cohort
@@ -206,3 +206,41 @@ def test_the_lookup_gives_an_id_and_only_to_facilitators(facilitators: Facilitat
         ) as connection,
     ):
         connection.execute("SELECT cohortdesk_person_by_email('nadia@example.org')")
+
+
+def test_taking_someone_out_of_their_last_cohort_deletes_them_and_no_one_else(
+    facilitators: Facilitators,
+) -> None:
+    f = facilitators
+    n = next(_n)
+    only, shared = f"only{n}@example.org", f"shared{n}@example.org"
+    with f.dbs["a"].write() as session:
+        here_only = add(session, f.cohorts["a"], "Only Here", email=only)
+        here_shared = add(session, f.cohorts["a"], "Also Elsewhere", email=shared)
+    with f.dbs["b"].write() as session:
+        add(session, f.cohorts["b"], "Also Elsewhere", email=shared)
+    with f.dbs["a"].write() as session:
+        members.remove_member(session, here_only)
+        members.remove_member(session, here_shared)
+    left = f.owner_rows(
+        "SELECT p.email, count(m.id) FROM people p LEFT JOIN memberships m "
+        "ON m.person_id = p.id WHERE p.email IN (:a, :b) GROUP BY p.email",
+        a=only,
+        b=shared,
+    )
+    # nobody's details outlive the only cohort they were in; a colleague's member stays
+    assert left == [(shared, 1)]
+
+
+def test_deleting_a_cohort_deletes_the_people_in_no_other(facilitators: Facilitators) -> None:
+    f = facilitators
+    n = next(_n)
+    with f.dbs["a"].write() as session:
+        doomed = make_cohort(session, f"Short course {n}").id
+        add(session, doomed, "Passing Through", email=f"passing{n}@example.org")
+        add(session, doomed, "Facilitator a", Role.FACILITATOR, email=f.emails["a"])
+    with f.dbs["a"].write() as session:
+        cohorts.delete_cohort(session, doomed)
+    emails = {str(e) for (e,) in f.owner_rows("SELECT email FROM people")}
+    assert f"passing{n}@example.org" not in emails
+    assert f.emails["a"] in emails  # in their own cohort still, and signs in

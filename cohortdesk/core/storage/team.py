@@ -32,10 +32,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, func, select, text
+from sqlalchemy import Connection, delete, func, select, text
 from sqlalchemy.orm import Session
 
-from cohortdesk.core.models import Person, TeamRole
+from cohortdesk.core.models import Membership, Person, TeamRole
 
 OWNER = "cohortdesk_owner"
 GATEWAY = "cohortdesk_gateway"
@@ -86,8 +86,8 @@ MENTOR_TABLES = ("mentoring_groups", "mentor_links", "mentoring_sessions", "ment
 MENTOR_WRITES = ("mentoring_sessions", "mentor_reviews")
 #: tables whose rows record the login that added them (`created_by`, set by the server)
 STAMPED_TABLES = ("cohorts", "people")
-#: helpers only a facilitator needs (the others never add people)
-FACILITATOR_FUNCTIONS = ("cohortdesk_person_by_email(text)",)
+#: helpers only a facilitator needs (the others never add or remove people)
+FACILITATOR_FUNCTIONS = ("cohortdesk_person_by_email(text)", "cohortdesk_delete_orphans(integer[])")
 #: tables no team role writes (the owner keeps them)
 READ_ONLY_FOR_ALL = ("team_logins", "alembic_version")
 
@@ -152,6 +152,15 @@ CREATE OR REPLACE FUNCTION cohortdesk_person_by_email(address text) RETURNS inte
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
   SELECT id FROM people WHERE lower(email) = lower(address) ORDER BY id LIMIT 1
 $$;
+CREATE OR REPLACE FUNCTION cohortdesk_delete_orphans(candidates integer[]) RETURNS integer
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+  WITH gone AS (
+    DELETE FROM people p WHERE p.id = ANY(candidates)
+    AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = p.id)
+    AND NOT EXISTS (SELECT 1 FROM team_logins t WHERE t.person_id = p.id)
+    RETURNING 1)
+  SELECT count(*)::integer FROM gone
+$$;
 CREATE OR REPLACE FUNCTION cohortdesk_stamp_creator() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -180,6 +189,7 @@ FUNCTION_SIGNATURES = (
     "cohortdesk_in_no_cohort(integer)",
     "cohortdesk_added_unplaced(integer, name)",
     "cohortdesk_person_by_email(text)",
+    "cohortdesk_delete_orphans(integer[])",
     "cohortdesk_stamp_creator()",
     "cohortdesk_announce_change()",
 )
@@ -573,7 +583,24 @@ def team_logins(connection: Connection) -> list[tuple[str, TeamRole]]:
     return [(str(login), roles[str(name)]) for login, name in rows]
 
 
-_LOOKUP = "cohortdesk_person_by_email(text)"
+def _server_can(session: Session, signature: str) -> bool:
+    """Whether this session is on a team's server whose helper `signature` it may call (asked
+    once per unit of work)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return False
+    usable = session.info.get(signature)
+    if usable is None:
+        usable = bool(
+            session.execute(
+                text(
+                    "SELECT f IS NOT NULL AND has_function_privilege(f, 'EXECUTE') "
+                    "FROM to_regprocedure(:f) AS f"
+                ),
+                {"f": signature},
+            ).scalar()
+        )
+        session.info[signature] = usable
+    return bool(usable)
 
 
 def person_id_by_email(session: Session, email: str) -> int | None:
@@ -585,28 +612,34 @@ def person_id_by_email(session: Session, email: str) -> int | None:
     instead of making them twice. Elsewhere (SQLite, a server without team mode, a role that
     never adds people) a plain query.
     """
-    if session.get_bind().dialect.name == "postgresql":
-        usable = session.info.get(_LOOKUP)
-        if usable is None:
-            usable = bool(
-                session.execute(
-                    text(
-                        "SELECT f IS NOT NULL AND has_function_privilege(f, 'EXECUTE') "
-                        "FROM to_regprocedure(:f) AS f"
-                    ),
-                    {"f": _LOOKUP},
-                ).scalar()
-            )
-            session.info[_LOOKUP] = usable
-        if usable:
-            found = session.execute(
-                text("SELECT cohortdesk_person_by_email(:e)"), {"e": email}
-            ).scalar()
-            return None if found is None else int(found)
-    found = session.scalar(
-        select(Person.id).where(func.lower(Person.email) == email.lower()).order_by(Person.id)
-    )
-    return None if found is None else int(found)
+    if _server_can(session, "cohortdesk_person_by_email(text)"):
+        found = session.execute(text("SELECT cohortdesk_person_by_email(:e)"), {"e": email})
+        value = found.scalar()
+    else:
+        value = session.scalar(
+            select(Person.id).where(func.lower(Person.email) == email.lower()).order_by(Person.id)
+        )
+    return None if value is None else int(value)
+
+
+def delete_orphans(session: Session, person_ids: list[int]) -> None:
+    """Delete those of `person_ids` who are no longer a member of any cohort.
+
+    On a team's server a facilitator no longer sees a person they just took out of their
+    last cohort, nor whether a colleague's cohort still holds them: the server decides and
+    deletes for them (and keeps a person who signs in with a login of the team).
+    """
+    if not person_ids:
+        return
+    if _server_can(session, "cohortdesk_delete_orphans(integer[])"):
+        orphans = text("SELECT cohortdesk_delete_orphans(CAST(:ids AS integer[]))")
+        session.execute(orphans, {"ids": person_ids})
+    else:
+        still_members = select(Membership.person_id).where(Membership.person_id.in_(person_ids))
+        session.execute(
+            delete(Person).where(Person.id.in_(person_ids), Person.id.not_in(still_members))
+        )
+    session.expire_all()
 
 
 def team_role_of_current_user(connection: Connection) -> TeamRole | None:

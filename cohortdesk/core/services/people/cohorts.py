@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 
 from cohortdesk.core.enums import Role
 from cohortdesk.core.errors import ConflictError, NotFoundError
-from cohortdesk.core.models import ActivityEvent, Cohort, Membership, Person
+from cohortdesk.core.models import ActivityEvent, Cohort, Membership
 from cohortdesk.core.schemas import Changed, Changes, CohortInput, CohortRow, Frozen, validated
 from cohortdesk.core.services.activity import rollups
+from cohortdesk.core.storage import team as team_storage
 from cohortdesk.core.storage.server_errors import stale
 
 #: what a change to a cohort itself announces: the list of cohorts shows it
@@ -223,11 +224,6 @@ def delete_cohort(session: Session, cohort_id: int) -> Changes:
 
 
 def delete_orphans(session: Session, person_ids: list[int]) -> None:
-    """Delete those of `person_ids` who are no longer a member of any cohort."""
-    if not person_ids:
-        return
-    still_members = select(Membership.person_id).where(Membership.person_id.in_(person_ids))
-    session.execute(
-        delete(Person).where(Person.id.in_(person_ids), Person.id.not_in(still_members))
-    )
-    session.expire_all()
+    """Delete those of `person_ids` who are no longer a member of any cohort (on a team's
+    server, also what the login cannot see: `storage.team.delete_orphans`)."""
+    team_storage.delete_orphans(session, person_ids)
