@@ -90,10 +90,9 @@ ON_A_SERVER = {
 
 def on_a_server(command: str, url: str) -> KnownError:
     """The one-line refusal of a file-only command given a server's URL (without password)."""
-    from sqlalchemy.engine import make_url
+    from cohortdesk.core.storage.db import readable_url
 
-    where = make_url(url).render_as_string(hide_password=True)
-    return KnownError(f"{where} is a database server: {ON_A_SERVER[command]}")
+    return KnownError(f"{readable_url(url)} is a database server: {ON_A_SERVER[command]}")
 
 
 def database_file(paths: AppPaths, db_option: str | None, command: str) -> Path:
@@ -167,10 +166,7 @@ def cmd_erase(args: argparse.Namespace, db: Database) -> int:
     for person in erasure.people:
         print(person.message())
     if db.file is None:
-        print(
-            f"{db.display_name} is a database server: the rows are deleted; its own backups "
-            "and archived logs may still hold them until they expire (ask its administrator)"
-        )
+        print(erase.server_keeps(db.display_name))
     if erasure.fresh_backup is not None:
         print(
             f"Deleted {erasure.backups_deleted} backups that still held them; made a fresh one: "

@@ -19,15 +19,18 @@ def add_parsers(commands: Any) -> None:
     parser = commands.add_parser(
         "team",
         help="set up a shared PostgreSQL server for a team, and its logins",
-        description="Run with the server owner's --db URL. The server itself enforces what "
+        description="Run with the database owner's --db URL. The server itself enforces what "
         "each role sees: a facilitator their cohorts, a mentor their mentees, a trainer "
-        "everything, read-only.",
+        "everything, read-only. Each database on a server is a team of its own: only its "
+        "team's logins may connect to it.",
     )
     actions = parser.add_subparsers(dest="team_command", metavar="ACTION", required=True)
     actions.add_parser(
         "init", help="migrate, create the team roles and the row-level security (idempotent)"
     )
-    add = actions.add_parser("add-user", help="create a login for a person in a team role")
+    add = actions.add_parser(
+        "add-user", help="create a login for a person in a team role, for this database"
+    )
     add.add_argument("login", help="the login name (lower case)")
     add.add_argument("--role", required=True, choices=[r.value for r in TeamRole])
     add.add_argument("--person", metavar="EMAIL", help="the person who signs in with it")
@@ -40,9 +43,13 @@ def add_parsers(commands: Any) -> None:
         action="store_true",
         help="no password (the server trusts local sockets, or another method signs in)",
     )
-    listing = actions.add_parser("list", help="the team's logins, roles and people")
+    listing = actions.add_parser("list", help="this database's team: logins, roles and people")
     listing.add_argument("--json", action="store_true", help="print JSON")
-    remove = actions.add_parser("remove", help="drop a login (their records stay)")
+    remove = actions.add_parser(
+        "remove",
+        help="take a login out of this database's team (their records stay; the login goes "
+        "unless another database's team has it)",
+    )
     remove.add_argument("login")
 
 

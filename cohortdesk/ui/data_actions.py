@@ -43,18 +43,25 @@ def erased_message(erasure: erase.Erasure) -> str:
     return person.message() + tail
 
 
-def erase_question(detail: MemberDetail) -> str:
-    """The confirmation before erasing, saying exactly what goes."""
+def erase_question(detail: MemberDetail, server: str | None = None) -> str:
+    """The confirmation before erasing, saying exactly what goes, and on a database server
+    (`server`, as titles show it) what it may still keep."""
+    from cohortdesk.core.services.privacy.erase import server_keeps
+
     row = detail.row
     who = f"{row.name} <{row.email}>" if row.email else row.name
+    mentions = "Their name and email are replaced by [erased] wherever another record mentions them"
+    after = (
+        f".\n\n{server_keeps(server)}."
+        if server is not None
+        else ", and the backups that still hold them are deleted (a fresh backup is made)."
+    )
     return (
         f"Erase {who} everywhere?\n\n"
         f"Their membership in every cohort goes, with {fmt.plural(row.events, 'event')} here "
         "and all their notes, check-ins, access issues, nudges, mentoring records and "
-        "highlights. Their name and email are replaced by [erased] wherever another record "
-        "mentions them, and the backups that still hold them are deleted (a fresh backup is "
-        "made).\n\nThis cannot be undone. To take them out of this cohort only, use "
-        "Remove from cohort instead."
+        f"highlights. {mentions}{after}\n\nThis cannot be undone. To take them out of this "
+        "cohort only, use Remove from cohort instead."
     )
 
 
@@ -186,12 +193,14 @@ class DataActions(QObject):
 
         if detail is None:
             return
+        db = self.context.db
+        server = db.display_name if db.file is None else None
         if not confirm.confirm(
-            self.window, "Erase this person", erase_question(detail), "Erase everywhere"
+            self.window, "Erase this person", erase_question(detail, server), "Erase everywhere"
         ):
             return
         person_id = detail.row.person_id
-        db, backup_dir = self.context.db, self.context.paths.backup_dir
+        backup_dir = self.context.paths.backup_dir
         self.context.runner.job(
             f"Erasing {detail.row.name}",
             lambda _progress: erase.erase_everywhere(db, [person_id], backup_dir),

@@ -30,7 +30,7 @@ from cohortdesk.ui.style import STYLE
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from cohortdesk.core.schemas import Changed, CohortInput, CohortRow, ImportSummary, MemberInput
+    from cohortdesk.core.schemas import Changed, CohortRow, ImportSummary, MemberInput
     from cohortdesk.core.services.people import cohorts
     from cohortdesk.core.services.people.people import MergeResult
     from cohortdesk.ui.context import AppContext
@@ -313,21 +313,11 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def edit_cohort(self) -> None:
-        from cohortdesk.core.services.people import cohorts
-        from cohortdesk.ui.views.cohort_dialog import CohortDialog
+        from cohortdesk.ui.views.cohort_edit import edit_cohort
 
         cohort = self.cohort_list.current_row()
-        if cohort is None:
-            return
-        dialog = CohortDialog(self, "Edit cohort", cohort, self.context.current_date())
-        if dialog.exec() != CohortDialog.DialogCode.Accepted:
-            return
-        data: CohortInput = dialog.value()
-        self.context.runner.write(
-            f"Saving the cohort {data.name}",
-            lambda session: cohorts.update_cohort(session, cohort.id, data),
-            lambda row: self._cohort_saved(row, f"Saved the cohort {row.name}"),
-        )
+        if cohort is not None:
+            edit_cohort(self, self.context, cohort, self._cohort_saved)
 
     @Slot()
     def toggle_archived(self) -> None:

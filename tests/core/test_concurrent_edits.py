@@ -102,3 +102,63 @@ def test_a_server_gone_mid_session_says_so_in_one_line_and_the_next_try_works(
             assert members.member_detail(session, mid).row.name == "Saved On Retry"
     finally:
         db.dispose()
+
+
+def _cohort(db: Database) -> cohorts.CohortRow:
+    with db.write() as session:
+        data = CohortInput(name="Spring", description="First run", start_date=date(2026, 3, 2))
+        return cohorts.create_cohort(session, data).value
+
+
+#: what a colleague may change in a cohort meanwhile: each makes an older copy out of date
+COLLEAGUE_EDITS = {
+    "name": {"name": "Spring (renamed)"},
+    "description": {"description": "Second run"},
+    "start": {"start_date": date(2026, 3, 9)},
+    "end": {"end_date": date(2026, 6, 30)},
+    "zone": {"timezone": "Europe/Madrid"},
+    "all at once": {"name": "Autumn", "start_date": date(2026, 9, 1), "timezone": "Asia/Tokyo"},
+}
+
+
+@pytest.mark.parametrize("theirs", COLLEAGUE_EDITS.values(), ids=COLLEAGUE_EDITS.keys())
+def test_a_cohort_edit_from_an_old_copy_is_refused_and_the_colleagues_kept(
+    db: Database, theirs: dict[str, object]
+) -> None:
+    opened = _cohort(db)  # both open the cohort's dialog on this copy
+    with db.write() as session:
+        colleague = cohorts.change_cohort(session, opened.id, **theirs).value
+    mine = CohortInput(name="Spring 2026", description="Mine", timezone="Europe/London")
+    with pytest.raises(StaleEditError) as refused, db.write() as session:
+        cohorts.update_cohort(session, opened.id, mine, seen=opened.version)
+    assert str(refused.value).startswith(f"The cohort {colleague.name}: ")
+    assert "changed by someone else since you opened it" in str(refused.value)
+    with db.read() as session:
+        now = cohorts.get_cohort(session, opened.id)
+    assert now == colleague
+    assert now.version == opened.version + 1
+    # re-applied on their version, the edit is saved
+    with db.write() as session:
+        saved = cohorts.update_cohort(session, opened.id, mine, seen=now.version).value
+    assert (saved.name, saved.description, saved.version) == (
+        "Spring 2026",
+        "Mine",
+        now.version + 1,
+    )
+
+
+def test_a_cohort_saved_in_the_same_instant_by_two_is_refused_once(pg_migrated_url: str) -> None:
+    db = Database(pg_migrated_url)
+    try:
+        opened = _cohort(db)
+        with pytest.raises(StaleEditError), db.write() as late:
+            late_copy = cohorts.get_cohort(late, opened.id)  # read in the late transaction
+            with db.write() as early:
+                cohorts.change_cohort(early, opened.id, name="Early Save")
+            cohorts.update_cohort(
+                late, opened.id, CohortInput(name="Late Save"), seen=late_copy.version
+            )
+        with db.read() as session:
+            assert cohorts.get_cohort(session, opened.id).name == "Early Save"
+    finally:
+        db.dispose()

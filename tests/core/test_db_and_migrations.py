@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import inspect, text
 
 from cohortdesk.core.errors import DatabaseVersionError, KnownError
@@ -198,3 +200,32 @@ def test_backup_copies_a_consistent_file_and_prunes_old_ones(db: Database, tmp_p
     assert (folder / "x-before-20260103.sqlite").stat().st_mode & 0o777 == 0o600
     removed = prune(folder, "x-before-*.sqlite", keep=2)
     assert [p.name for p in removed] == ["x-before-20260101.sqlite"]
+
+
+@given(
+    socket=st.lists(
+        st.text(alphabet="abcdefghij-_.é +%0123456789", min_size=1, max_size=12).filter(
+            lambda part: part.strip(". ") == part and part
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+    password=st.text(alphabet="abcXYZ019/%@:?&=", min_size=1, max_size=12),
+)
+def test_a_server_url_is_shown_readable_and_without_its_password(
+    socket: list[str], password: str
+) -> None:
+    from sqlalchemy.engine import URL
+
+    from cohortdesk.core.storage.db import readable_url
+
+    folder = "/" + "/".join(socket)
+    url = URL.create(
+        "postgresql+psycopg",
+        username="ana",
+        password=password,
+        database="team",
+        query={"host": folder},
+    ).render_as_string(hide_password=False)
+    shown = readable_url(url)
+    assert shown == f"postgresql+psycopg://ana:***@/team?host={folder}"

@@ -5,12 +5,15 @@ units of work (a refusal is one KnownError line)."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 import pytest
-from sqlalchemy import create_engine, text
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.pool import QueuePool
 
 from cohortdesk.core.demo.build import DemoSpec, create_demo
@@ -23,7 +26,7 @@ from cohortdesk.core.storage.db import Database
 from cohortdesk.core.storage.migrate import open_database
 from cohortdesk.core.storage.server_errors import RefusedError
 from cohortdesk.core.storage.team import GATEWAY, PERSON_SETTING
-from tests.pg_server import PgServer
+from tests.pg_server import PgServer, database_name
 
 psycopg = pytest.importorskip("psycopg", reason="team mode tests need psycopg (the team extra)")
 
@@ -86,6 +89,9 @@ def team_server(pg_server: PgServer) -> Iterator[TeamServer]:
         "facilitator": f"facilitator{suffix}",
         "other": f"other{suffix}",  # a facilitator of no cohort: the second mentor
         "gateway": f"gateway{suffix}",
+        # a pool's login: switches to a team login per user (SET ROLE), or names the person
+        # per transaction as a gateway; it has no rights of its own on the team's rows
+        "pool": f"pool{suffix}",
     }
     emails = {
         "mentor": mentor_email,
@@ -97,13 +103,20 @@ def team_server(pg_server: PgServer) -> Iterator[TeamServer]:
     team.add_user(owner, logins["facilitator"], TeamRole.FACILITATOR, emails["facilitator"], None)
     team.add_user(owner, logins["other"], TeamRole.FACILITATOR, emails["other"], None)
     # a service login serving several people over one pooled connection
+    database = database_name(url)
     pg_server.execute(
         f"CREATE ROLE {logins['gateway']} LOGIN",
         f"GRANT cohortdesk_mentor, {GATEWAY} TO {logins['gateway']}",
+        f'GRANT CONNECT ON DATABASE "{database}" TO {logins["gateway"]}',
+        f"CREATE ROLE {logins['pool']} LOGIN",
+        f"GRANT cohortdesk_mentor, {GATEWAY} TO {logins['pool']}",
+        f"GRANT {logins['mentor']}, {logins['facilitator']}, {logins['other']}, "
+        f"{logins['trainer']} TO {logins['pool']} WITH INHERIT FALSE",
+        f'GRANT CONNECT ON DATABASE "{database}" TO {logins["pool"]}',
     )
     yield TeamServer(
         pg_server,
-        url.split("@/")[1].split("?")[0],
+        database,
         owner,
         logins,
         emails,
@@ -230,9 +243,9 @@ def test_a_facilitator_works_on_their_cohorts_and_creates_new_ones(
     team_server: TeamServer,
 ) -> None:
     assert len(team_server.sql("facilitator", "SELECT email FROM people")) == 24
-    # the other facilitator facilitates nothing: they see no cohort and no one
+    # the other facilitator facilitates nothing: they see no cohort and no one but themselves
     assert team_server.sql("other", "SELECT count(*) FROM cohorts") == [(0,)]
-    assert team_server.sql("other", "SELECT email FROM people") == []
+    assert team_server.sql("other", "SELECT email FROM people") == [(team_server.emails["other"],)]
     assert team_server.sql("other", "UPDATE memberships SET stage = 1") == [(0,)]
     db = Database(team_server.url("other"))
     try:
@@ -310,3 +323,130 @@ def test_team_init_again_is_harmless_and_list_shows_each_login(team_server: Team
     assert _emails(team_server.sql("mentor", "SELECT email FROM people")) == (
         team_server.mentee_emails | {team_server.emails["mentor"]}
     )
+
+
+#: what each connection is asked, to compare what it shows: who, what and how much
+SEEN = (
+    "SELECT current_user::text, "
+    "(SELECT coalesce(array_agg(email ORDER BY email), '{}') FROM people), "
+    "(SELECT coalesce(array_agg(name ORDER BY name), '{}') FROM cohorts), "
+    "(SELECT count(*) FROM memberships), (SELECT count(*) FROM activity_events), "
+    "(SELECT count(*) FROM member_notes), (SELECT count(*) FROM mentoring_sessions)"
+)
+USERS = ("mentor", "facilitator", "other", "trainer")
+
+
+def _seen(connection: Connection) -> tuple[object, ...]:
+    row = connection.execute(text(SEEN)).one()
+    return (row[0], tuple(row[1]), tuple(row[2]), *row[3:])
+
+
+@dataclass(frozen=True)
+class Pool:
+    """One pooled connection as the pool's login, and `fresh(how, who)`: what a connection of
+    its own shows each way of using it (the truth the pooled one must show every time)."""
+
+    team: TeamServer
+    engine: Engine
+    fresh: Callable[[str, str], tuple[object, ...]]
+
+
+@pytest.fixture(scope="module")
+def pool(team_server: TeamServer) -> Iterator[Pool]:
+    engine = create_engine(
+        team_server.url("pool"), poolclass=QueuePool, pool_size=1, max_overflow=0
+    )
+
+    @cache
+    def fresh(how: str, who: str) -> tuple[object, ...]:
+        single = create_engine(team_server.url("pool" if how == "person" else who))
+        try:
+            with single.begin() as connection:
+                if how == "person":
+                    _name_person(connection, team_server, who)
+                return _seen(connection)
+        finally:
+            single.dispose()
+
+    yield Pool(team_server, engine, fresh)
+    engine.dispose()
+
+
+def _person_id(team_server: TeamServer, who: str) -> int:
+    with team_server.owner.read() as session:
+        found = session.execute(
+            text("SELECT id FROM people WHERE email = :e"), {"e": team_server.emails[who]}
+        ).scalar_one()
+    return int(found)
+
+
+def _name_person(connection: Connection, team_server: TeamServer, who: str) -> None:
+    connection.execute(
+        text("SELECT set_config(:k, :v, true)"),
+        {"k": PERSON_SETTING, "v": str(_person_id(team_server, who))},
+    )
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    steps=st.lists(
+        st.one_of(
+            st.tuples(st.sampled_from(["set role", "set local role"]), st.sampled_from(USERS)),
+            st.tuples(st.just("person"), st.sampled_from(["mentor", "facilitator", "other"])),
+            st.tuples(st.just("nobody"), st.just("")),
+        ),
+        min_size=2,
+        max_size=6,
+    )
+)
+def test_one_pooled_connection_serving_user_after_user_shows_each_only_theirs(
+    pool: Pool, steps: list[tuple[str, str]]
+) -> None:
+    team_server, engine, fresh = pool.team, pool.engine, pool.fresh
+    backends = set()
+    for how, who in steps:
+        with engine.connect() as connection:
+            if how == "set role":  # a pool switching at check-out, back at check-in
+                connection.exec_driver_sql(f'SET ROLE "{team_server.logins[who]}"')
+                connection.commit()
+            with connection.begin():
+                if how == "set local role":  # for this transaction only
+                    connection.exec_driver_sql(f'SET LOCAL ROLE "{team_server.logins[who]}"')
+                elif how == "person":
+                    _name_person(connection, team_server, who)
+                shown = _seen(connection)
+                backends.add(connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one())
+            if how == "set role":
+                connection.exec_driver_sql("RESET ROLE")
+                connection.commit()
+        expected = fresh("person", who) if how == "person" else fresh("login", who or "pool")
+        assert shown == expected, (how, who)
+    assert len(backends) == 1  # the same server connection all along
+
+
+def test_the_pools_own_login_sees_no_one(pool: Pool) -> None:
+    team_server = pool.team
+    assert team_server.sql("pool", "SELECT count(*) FROM people") == [(0,)]
+    assert team_server.sql("pool", "SELECT count(*) FROM memberships") == [(0,)]
+
+
+@pytest.mark.parametrize(
+    "helper",
+    [
+        "cohortdesk_person_id({})",
+        "cohortdesk_my_memberships({})",
+        "cohortdesk_facilitated_people({})",
+        "cohortdesk_facilitated_cohorts({})",
+    ],
+)
+def test_a_login_cannot_ask_the_helpers_about_another(team_server: TeamServer, helper: str) -> None:
+    asked = helper.format(f"'{team_server.logins['facilitator']}'")
+    for who in ("mentor", "trainer", "other"):
+        rows = team_server.sql(who, f"SELECT x FROM {asked} AS x WHERE x IS NOT NULL")
+        assert rows == [], (who, helper)
+    own = team_server.sql("facilitator", f"SELECT x FROM {asked} AS x WHERE x IS NOT NULL")
+    assert own != []

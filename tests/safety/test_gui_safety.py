@@ -205,6 +205,14 @@ def test_erase_from_the_member_menu_removes_the_person(
         gui_window.erase_action.trigger()
     settle(gui_window)
     assert f"Erase {row.name}" in yes[0]
+    if db.file is None:  # what the server may still keep is said before erasing, as the CLI says
+        assert f"{db.display_name} is a database server: the rows are deleted; its own " in yes[0]
+        assert "may still hold them until they expire (ask its administrator)." in yes[0]
+        assert "%2F" not in yes[0]
+        assert "a fresh backup is made" not in yes[0]
+    else:
+        assert "the backups that still hold them are deleted (a fresh backup is made)" in yes[0]
+        assert "database server" not in yes[0]
     with db.read() as session:
         assert session.scalar(select(Person).where(Person.id == row.person_id)) is None
     assert row.name not in [r.name for r in gui_window.roster.model.rows()]

@@ -407,6 +407,35 @@ SEEDS: dict[str, list[tuple[str, Row]]] = {
             {"id": 7, "membership_id": 3, "created_at": T0, "body": "Edited twice", "version": 3},
         ),
     ],
+    "0008": [
+        (
+            "cohorts",
+            {
+                "id": 8,
+                "name": "Renamed twice",
+                "description": "",
+                "start_date": None,
+                "end_date": None,
+                "timezone": "UTC",
+                "archived": 0,
+                "created_at": T0,
+                "created_by": "farhan",
+                "version": 3,
+            },
+        ),
+        (
+            "people",
+            {
+                "id": 8,
+                "full_name": "Added on the server",
+                "email": "added@example.org",
+                "expertise": "",
+                "created_at": T0,
+                "version": 2,
+                "created_by": "farhan",
+            },
+        ),
+    ],
 }
 
 

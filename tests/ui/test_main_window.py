@@ -179,6 +179,48 @@ def test_rename_archive_and_delete_a_cohort(
         assert [c.id for c in cohorts.list_cohorts(session)] == [keep.id]
 
 
+def test_a_cohort_a_colleague_saved_meanwhile_is_shown_and_the_edit_offered_on_top(
+    window: MainWindow, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with db.write() as session:
+        made = cohorts.create_cohort(session, CohortInput(name="Spring", timezone="UTC")).value
+    window.reload_cohorts(select_id=made.id)
+    settle(window)
+    warned: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        "cohortdesk.ui.main_window.QMessageBox.warning",
+        lambda _parent, title, text: warned.append((title, text)),
+    )
+    opened: list[tuple[str, str, str, str]] = []
+
+    def fill(dialog: cohort_dialog.CohortDialog) -> None:
+        fields = (dialog.name.text(), dialog.description.toPlainText())
+        opened.append((dialog.windowTitle(), *fields, dialog.timezone.currentText()))
+        if len(opened) == 1:
+            with db.write() as session:  # another facilitator saves while this dialog is open
+                cohorts.change_cohort(session, made.id, name="Spring B", description="Theirs")
+            dialog.timezone.setCurrentText("Europe/Madrid")
+
+    fill_and_accept(monkeypatch, cohort_dialog.CohortDialog, fill)
+    window.edit_cohort_action.trigger()
+    settle(window)
+    assert [title for title, _text in warned] == ["Changed meanwhile"]
+    assert warned[0][1].startswith("The cohort Spring B: changed by someone else")
+    # offered again on their version, with only what this edit changed on top
+    assert opened == [
+        ("Edit cohort", "Spring", "", "UTC"),
+        ("Re-apply your edit to Spring B", "Spring B", "Theirs", "Europe/Madrid"),
+    ]
+    with db.read() as session:
+        saved = cohorts.get_cohort(session, made.id)
+    assert (saved.name, saved.description, saved.timezone) == (
+        "Spring B",
+        "Theirs",
+        "Europe/Madrid",
+    )
+    assert window.cohort_list.current_row().timezone == "Europe/Madrid"
+
+
 def test_declining_the_confirmation_deletes_nothing(
     window: MainWindow, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -40,6 +40,10 @@ class Cohort(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: the server login that made it (set by the server on a team database; else None)
     created_by: Mapped[str | None] = mapped_column(String(63))
+    #: raised by every saved edit: a save from an out-of-date copy is refused (`CohortRow`)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own dict
 
 
 class Person(Base):
@@ -52,6 +56,8 @@ class Person(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: raised by every saved edit: a save from an out-of-date copy is refused (`versions`)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    #: the server login that added them (set by the server on a team database; else None)
+    created_by: Mapped[str | None] = mapped_column(String(63))
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own dict
 

@@ -36,3 +36,6 @@ class CohortRow(Frozen):
     archived: bool
     members: int
     learners: int
+    #: the cohort's version as read: an edit made from this copy is refused once someone else
+    #: saved the cohort (`update_cohort(seen=...)`); not part of what is printed
+    version: int = Field(default=1, exclude=True)

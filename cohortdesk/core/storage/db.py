@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, unquote_plus
 
 from sqlalchemy import (
     Connection,
@@ -189,11 +190,18 @@ def create_db_engine(url: str) -> Engine:
         engine = create_engine(parsed, pool_pre_ping=True)
     except ModuleNotFoundError as exc:
         raise DatabaseVersionError(
-            f"{parsed.render_as_string(hide_password=True)}: the driver {exc.name} is not installed"
+            f"{readable_url(url)}: the driver {exc.name} is not installed"
         ) from exc
     if parsed.get_backend_name() == "sqlite":
         _configure_sqlite(engine)
     return engine
+
+
+def readable_url(url: str) -> str:
+    """A database URL as people read it: without its password, and with its parts decoded
+    (`?host=/run/postgresql`, not `?host=%2Frun%2Fpostgresql`)."""
+    shown, _mark, query = make_url(url).render_as_string(hide_password=True).partition("?")
+    return unquote(shown) + _mark + unquote_plus(query)
 
 
 class Database:
@@ -218,7 +226,7 @@ class Database:
         """The file path, or the URL without its password, for titles and messages."""
         if self.file is not None:
             return str(self.file)
-        return make_url(self.url).render_as_string(hide_password=True)
+        return readable_url(self.url)
 
     def team_role(self) -> TeamRole | None:
         """The team role the server gives this login, or None (SQLite, an owner, a superuser)."""

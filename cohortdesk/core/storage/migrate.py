@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, inspect
+from sqlalchemy.exc import DBAPIError
 
 from cohortdesk.core.errors import DatabaseVersionError, KnownError
 from cohortdesk.core.paths import check_regular_file
@@ -24,12 +25,13 @@ from cohortdesk.core.storage.db import Database, connect_sqlite, sqlite_file
 from cohortdesk.core.storage.errors import storage_errors
 from cohortdesk.core.storage.recovery import set_aside_if_damaged
 from cohortdesk.core.storage.schema_check import foreign_in, refusal
+from cohortdesk.core.storage.server_errors import not_in_team
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 
-HEAD_REVISION = "0007"
+HEAD_REVISION = "0008"
 """The newest revision this code knows, written down so that a start on an up-to-date database
 needs no Alembic (a test checks it against the migration scripts' head)."""
 
@@ -78,9 +80,15 @@ def _inspect(db: Database) -> tuple[str | None, bool]:
     else:
         from alembic.runtime.migration import MigrationContext
 
-        with db.engine.connect() as connection:
-            tables = set(inspect(connection).get_table_names())
-            row = (MigrationContext.configure(connection).get_current_revision(),)
+        try:
+            with db.engine.connect() as connection:
+                tables = set(inspect(connection).get_table_names())
+                row = (MigrationContext.configure(connection).get_current_revision(),)
+        except DBAPIError as exc:
+            refused = not_in_team(exc, db.display_name)
+            if refused is None:
+                raise
+            raise refused from exc
     revision = None if row is None or row[0] is None else str(row[0])
     return revision, bool(tables - {"alembic_version"})
 

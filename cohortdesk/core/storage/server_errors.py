@@ -93,6 +93,23 @@ def refused(table: str | None, role: TeamRole | None) -> RefusedError:
     return RefusedError(f"{who} cannot change {what}. Nothing was changed.", role, table)
 
 
+_NO_CONNECT = re.compile(r'permission denied for database "?([^"\s]+)"?')
+
+
+def not_in_team(exc: BaseException, where: str) -> KnownError | None:
+    """The one line for a login the server does not let into this database (each database on a
+    server is its own team), or None for any other error."""
+    if not isinstance(exc, DBAPIError) or exc.orig is None:
+        return None
+    if _NO_CONNECT.search(str(exc.orig)) is None:
+        return None
+    return KnownError(
+        f"{where}: this login is not in the team of this database, so the server does not let "
+        "it in; the database's owner adds it with `cohortdesk team add-user`. Nothing was changed.",
+        ErrorKind.DATABASE,
+    )
+
+
 def is_server_gone(exc: BaseException) -> bool:
     """True for an error meaning the connection to the server was lost or never made."""
     if not isinstance(exc, DBAPIError):
@@ -129,6 +146,9 @@ def from_server_error(
         except Exception:  # the refusal is the message; the role only words it
             role = None
         return refused(table, role)
+    refused_login = not_in_team(exc, where)
+    if refused_login is not None:
+        return refused_login
     if is_server_gone(exc):
         return ServerUnavailableError(
             f"the server {where} cannot be reached ({_first_line(exc)}). Nothing was saved; "

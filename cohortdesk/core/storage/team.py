@@ -9,12 +9,19 @@ Who may see and change what is decided by the server, never only by the app:
   (reads and writes the cohorts they facilitate or created, creates cohorts),
   `cohortdesk_mentor` (reads only their mentees; writes only their own mentoring sessions and
   reviews) or `cohortdesk_trainer` (reads everything; the server refuses every write);
-- `team_logins` says which person a login is. The policies call helper functions (security
-  definer, so a policy on `memberships` can read `memberships` without recursing) that find
-  that person from `session_user`, never from anything a client can set. A service login that
-  serves several people over one pooled connection (a member of `cohortdesk_gateway`, made by
-  hand) names the person per transaction with `set_config('cohortdesk.person_id', id, true)`,
-  which ends with the transaction: a session-level SET would leak to the next user.
+- logins and groups are the server's, not one database's: each database is a team of its own
+  because only its team may connect to it (`team init` revokes CONNECT from PUBLIC, adding a
+  login grants it CONNECT on this database alone). So a login has one team role on a server;
+- `team_logins` says which person a login is. Each policy evaluates `current_user` (the
+  login, or the login a pooled connection switched to with SET ROLE / SET LOCAL ROLE) and hands
+  it to helper functions (security definer, so a policy on `memberships` can read
+  `memberships` without recursing) that find that person; a helper answers only for a role
+  the session's login may act as, so no one can ask it about someone else. A service login
+  that serves several people over one pooled connection (a member of `cohortdesk_gateway`,
+  made by hand) names the person per transaction with
+  `set_config('cohortdesk.person_id', id, true)`, which ends with the transaction: a
+  session-level SET would leak to the next user. A login of the team is always its own
+  person: the setting is read only for a gateway.
 
 Every statement here is idempotent: `team init` runs again after each upgrade of cohortdesk
 (it migrates, then re-applies ownership, grants and policies to any new table).
@@ -25,9 +32,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, delete, func, select, text
+from sqlalchemy.orm import Session
 
-from cohortdesk.core.models import TeamRole
+from cohortdesk.core.models import Membership, Person, TeamRole
 
 OWNER = "cohortdesk_owner"
 GATEWAY = "cohortdesk_gateway"
@@ -76,59 +84,87 @@ MEMBERSHIP_TABLES = (
 MENTOR_TABLES = ("mentoring_groups", "mentor_links", "mentoring_sessions", "mentor_reviews")
 #: what a mentor may write (besides reading): their own sessions and reviews
 MENTOR_WRITES = ("mentoring_sessions", "mentor_reviews")
+#: tables whose rows record the login that added them (`created_by`, set by the server)
+STAMPED_TABLES = ("cohorts", "people")
+#: helpers only a facilitator needs (the others never add or remove people)
+FACILITATOR_FUNCTIONS = ("cohortdesk_person_by_email(text)", "cohortdesk_delete_orphans(integer[])")
 #: tables no team role writes (the owner keeps them)
 READ_ONLY_FOR_ALL = ("team_logins", "alembic_version")
 
 _FUNCTIONS = """
-CREATE OR REPLACE FUNCTION cohortdesk_person_id() RETURNS integer
+CREATE OR REPLACE FUNCTION cohortdesk_acts_as(who name) RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
-  SELECT coalesce(
-    (SELECT person_id FROM team_logins WHERE login = session_user),
-    CASE WHEN pg_has_role(session_user, '{gateway}', 'MEMBER')
-         THEN nullif(current_setting('{setting}', true), '')::integer END)
+  SELECT pg_has_role(session_user, who, 'MEMBER')
 $$;
-CREATE OR REPLACE FUNCTION cohortdesk_my_memberships() RETURNS SETOF integer
+CREATE OR REPLACE FUNCTION cohortdesk_person_id(who name) RETURNS integer
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
-  SELECT id FROM memberships WHERE person_id = cohortdesk_person_id()
+  SELECT CASE WHEN cohortdesk_acts_as(who) THEN coalesce(
+    (SELECT person_id FROM team_logins WHERE login = who),
+    CASE WHEN pg_has_role(who, '{gateway}', 'MEMBER')
+         THEN nullif(current_setting('{setting}', true), '')::integer END) END
 $$;
-CREATE OR REPLACE FUNCTION cohortdesk_my_cohorts() RETURNS SETOF integer
+CREATE OR REPLACE FUNCTION cohortdesk_my_memberships(who name) RETURNS SETOF integer
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
-  SELECT cohort_id FROM memberships WHERE person_id = cohortdesk_person_id()
+  SELECT id FROM memberships WHERE person_id = cohortdesk_person_id(who)
 $$;
-CREATE OR REPLACE FUNCTION cohortdesk_mentee_memberships() RETURNS SETOF integer
+CREATE OR REPLACE FUNCTION cohortdesk_my_cohorts(who name) RETURNS SETOF integer
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+  SELECT cohort_id FROM memberships WHERE person_id = cohortdesk_person_id(who)
+$$;
+CREATE OR REPLACE FUNCTION cohortdesk_mentee_memberships(who name) RETURNS SETOF integer
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
   SELECT l.mentee_membership_id FROM mentor_links l
   JOIN memberships m ON m.id = l.mentor_membership_id
-  WHERE m.person_id = cohortdesk_person_id()
+  WHERE m.person_id = cohortdesk_person_id(who)
 $$;
-CREATE OR REPLACE FUNCTION cohortdesk_mentees()
+CREATE OR REPLACE FUNCTION cohortdesk_mentees(who name)
 RETURNS TABLE (cohort_id integer, person_id integer)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
   SELECT m.cohort_id, m.person_id FROM memberships m
-  WHERE m.id IN (SELECT cohortdesk_mentee_memberships())
+  WHERE m.id IN (SELECT cohortdesk_mentee_memberships(who))
 $$;
-CREATE OR REPLACE FUNCTION cohortdesk_facilitated_cohorts() RETURNS SETOF integer
+CREATE OR REPLACE FUNCTION cohortdesk_facilitated_cohorts(who name) RETURNS SETOF integer
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
   SELECT cohort_id FROM memberships
-  WHERE person_id = cohortdesk_person_id() AND role = 'facilitator'
-  UNION SELECT id FROM cohorts WHERE created_by = session_user
+  WHERE person_id = cohortdesk_person_id(who) AND role = 'facilitator'
+  UNION SELECT id FROM cohorts WHERE created_by = who AND cohortdesk_acts_as(who)
 $$;
-CREATE OR REPLACE FUNCTION cohortdesk_facilitated_memberships() RETURNS SETOF integer
+CREATE OR REPLACE FUNCTION cohortdesk_facilitated_memberships(who name) RETURNS SETOF integer
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
-  SELECT id FROM memberships WHERE cohort_id IN (SELECT cohortdesk_facilitated_cohorts())
+  SELECT id FROM memberships WHERE cohort_id IN (SELECT cohortdesk_facilitated_cohorts(who))
 $$;
-CREATE OR REPLACE FUNCTION cohortdesk_facilitated_people() RETURNS SETOF integer
+CREATE OR REPLACE FUNCTION cohortdesk_facilitated_people(who name) RETURNS SETOF integer
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
-  SELECT person_id FROM memberships WHERE cohort_id IN (SELECT cohortdesk_facilitated_cohorts())
+  SELECT person_id FROM memberships
+  WHERE cohort_id IN (SELECT cohortdesk_facilitated_cohorts(who))
 $$;
 CREATE OR REPLACE FUNCTION cohortdesk_in_no_cohort(person integer) RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
   SELECT NOT EXISTS (SELECT 1 FROM memberships WHERE person_id = person)
 $$;
+CREATE OR REPLACE FUNCTION cohortdesk_added_unplaced(person integer, who name) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+  SELECT cohortdesk_acts_as(who)
+    AND EXISTS (SELECT 1 FROM people WHERE id = person AND created_by = who)
+    AND NOT EXISTS (SELECT 1 FROM memberships WHERE person_id = person)
+$$;
+CREATE OR REPLACE FUNCTION cohortdesk_person_by_email(address text) RETURNS integer
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+  SELECT id FROM people WHERE lower(email) = lower(address) ORDER BY id LIMIT 1
+$$;
+CREATE OR REPLACE FUNCTION cohortdesk_delete_orphans(candidates integer[]) RETURNS integer
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+  WITH gone AS (
+    DELETE FROM people p WHERE p.id = ANY(candidates)
+    AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = p.id)
+    AND NOT EXISTS (SELECT 1 FROM team_logins t WHERE t.person_id = p.id)
+    RETURNING 1)
+  SELECT count(*)::integer FROM gone
+$$;
 CREATE OR REPLACE FUNCTION cohortdesk_stamp_creator() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-  NEW.created_by := session_user;
+  NEW.created_by := current_user;
   RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION cohortdesk_announce_change() RETURNS trigger
@@ -141,6 +177,24 @@ END $$;
 
 #: the functions above, to hand to the owner and to grant
 FUNCTION_SIGNATURES = (
+    "cohortdesk_acts_as(name)",
+    "cohortdesk_person_id(name)",
+    "cohortdesk_my_memberships(name)",
+    "cohortdesk_my_cohorts(name)",
+    "cohortdesk_mentee_memberships(name)",
+    "cohortdesk_mentees(name)",
+    "cohortdesk_facilitated_cohorts(name)",
+    "cohortdesk_facilitated_memberships(name)",
+    "cohortdesk_facilitated_people(name)",
+    "cohortdesk_in_no_cohort(integer)",
+    "cohortdesk_added_unplaced(integer, name)",
+    "cohortdesk_person_by_email(text)",
+    "cohortdesk_delete_orphans(integer[])",
+    "cohortdesk_stamp_creator()",
+    "cohortdesk_announce_change()",
+)
+#: functions earlier versions made, dropped once no policy uses them
+OBSOLETE_FUNCTIONS = (
     "cohortdesk_person_id()",
     "cohortdesk_my_memberships()",
     "cohortdesk_my_cohorts()",
@@ -149,19 +203,21 @@ FUNCTION_SIGNATURES = (
     "cohortdesk_facilitated_cohorts()",
     "cohortdesk_facilitated_memberships()",
     "cohortdesk_facilitated_people()",
-    "cohortdesk_in_no_cohort(integer)",
-    "cohortdesk_stamp_creator()",
-    "cohortdesk_announce_change()",
 )
 
-_ME = "cohortdesk_person_id()"
-_MENTEE_MEMBERSHIPS = "(SELECT cohortdesk_mentee_memberships())"
-_MY_MEMBERSHIPS = "(SELECT cohortdesk_my_memberships())"
-_MY_COHORTS = "(SELECT cohortdesk_my_cohorts())"
-_MENTEES = "(SELECT cohort_id, person_id FROM cohortdesk_mentees())"
-_FACILITATED = "(SELECT cohortdesk_facilitated_cohorts())"
-_FACILITATED_MEMBERSHIPS = "(SELECT cohortdesk_facilitated_memberships())"
-_FACILITATED_PEOPLE = "(SELECT cohortdesk_facilitated_people())"
+# Each policy names the role it is evaluated for, `current_user`: the login, or the login a
+# pooled connection switched to with SET ROLE. The helpers run with the owner's rights (so a
+# policy on `memberships` can read `memberships`), where `current_user` is the owner: they are
+# given it as an argument, and answer only for a role the session may act as.
+_ME = "cohortdesk_person_id(current_user)"
+_MENTEE_MEMBERSHIPS = "(SELECT cohortdesk_mentee_memberships(current_user))"
+_MY_MEMBERSHIPS = "(SELECT cohortdesk_my_memberships(current_user))"
+_MY_COHORTS = "(SELECT cohortdesk_my_cohorts(current_user))"
+_MENTEE_PEOPLE = "(SELECT person_id FROM cohortdesk_mentees(current_user))"
+_MENTEES = "(SELECT cohort_id, person_id FROM cohortdesk_mentees(current_user))"
+_FACILITATED = "(SELECT cohortdesk_facilitated_cohorts(current_user))"
+_FACILITATED_MEMBERSHIPS = "(SELECT cohortdesk_facilitated_memberships(current_user))"
+_FACILITATED_PEOPLE = "(SELECT cohortdesk_facilitated_people(current_user))"
 
 
 @dataclass(frozen=True)
@@ -176,13 +232,15 @@ def visibility(table: str) -> Visibility:
     """The row predicates of `table` for mentors and facilitators (trainers see every row)."""
     if table == "cohorts":
         return Visibility(
-            f"id IN {_MY_COHORTS}", f"id IN {_FACILITATED} OR created_by = session_user"
+            f"id IN {_MY_COHORTS}", f"id IN {_FACILITATED} OR created_by = current_user"
         )
     if table == "people":
         return Visibility(
-            f"id IN (SELECT person_id FROM cohortdesk_mentees()) OR id = {_ME}",
+            f"id IN {_MENTEE_PEOPLE} OR id = {_ME}",
             # a person just added has no membership yet: the facilitator adding them sees them
-            f"id IN {_FACILITATED_PEOPLE} OR cohortdesk_in_no_cohort(id)",
+            # (the column, not a lookup: the new row is checked before it is in the table)
+            f"id IN {_FACILITATED_PEOPLE} OR id = {_ME} "
+            "OR (created_by = current_user AND cohortdesk_in_no_cohort(id))",
         )
     if table == "memberships":
         return Visibility(
@@ -190,8 +248,9 @@ def visibility(table: str) -> Visibility:
         )
     if table == "identities":
         return Visibility(
-            "person_id IN (SELECT person_id FROM cohortdesk_mentees())",
-            f"person_id IN {_FACILITATED_PEOPLE} OR cohortdesk_in_no_cohort(person_id)",
+            f"person_id IN {_MENTEE_PEOPLE}",
+            f"person_id IN {_FACILITATED_PEOPLE} OR person_id = {_ME} "
+            "OR cohortdesk_added_unplaced(person_id, current_user)",
         )
     if table in PERSON_IN_COHORT:
         person = PERSON_IN_COHORT[table]
@@ -219,7 +278,7 @@ def visibility(table: str) -> Visibility:
     if table == "prompt_templates":
         return Visibility("true", "true")
     if table == "team_logins":
-        return Visibility("login = session_user", "login = session_user")
+        return Visibility("login = current_user", "login = current_user")
     raise KeyError(f"no row-level security rule for the table {table}")
 
 
@@ -293,6 +352,7 @@ def apply_security(connection: Connection) -> None:
     """
     schema = str(connection.execute(text("SELECT current_schema()")).scalar_one())
     run = connection.exec_driver_sql
+    _close_database(connection)
     run(f"GRANT USAGE, CREATE ON SCHEMA {_quoted(schema)} TO {OWNER}")
     run(f"GRANT USAGE ON SCHEMA {_quoted(schema)} TO {', '.join(GROUPS)}")
     run(
@@ -303,10 +363,13 @@ def apply_security(connection: Connection) -> None:
     for signature in FUNCTION_SIGNATURES:
         run(f"ALTER FUNCTION {signature} OWNER TO {OWNER}")
         run(f"REVOKE ALL ON FUNCTION {signature} FROM PUBLIC")
-        run(f"GRANT EXECUTE ON FUNCTION {signature} TO {', '.join(GROUPS)}")
+        allowed = [group(TeamRole.FACILITATOR)] if signature in FACILITATOR_FUNCTIONS else GROUPS
+        run(f"GRANT EXECUTE ON FUNCTION {signature} TO {', '.join(allowed)}")
     tables = app_tables(connection)
     for table in tables:
         _secure_table(connection, table)
+    for signature in OBSOLETE_FUNCTIONS:
+        run(f"DROP FUNCTION IF EXISTS {signature}")
     sequences = [
         str(name)
         for (name,) in connection.execute(
@@ -320,6 +383,34 @@ def apply_security(connection: Connection) -> None:
         sequence = f"{table}_id_seq"
         if sequence in sequences:
             run(f"GRANT USAGE, SELECT ON SEQUENCE {sequence} TO {group(TeamRole.MENTOR)}")
+
+
+def _database(connection: Connection) -> str:
+    """The connected database's name, quoted for a statement."""
+    return _quoted(str(connection.execute(text("SELECT current_database()")).scalar_one()))
+
+
+def _close_database(connection: Connection) -> None:
+    """Only this database's team may connect to it (and its owner, and superusers).
+
+    Roles are the server's, not one database's: without this, a login added to the team of
+    another database on the same server could connect here (PostgreSQL lets PUBLIC connect to
+    a new database) and read it with its group's rights. Logins already linked to a person
+    here keep their access.
+    """
+    database = _database(connection)
+    connection.exec_driver_sql(f"REVOKE CONNECT ON DATABASE {database} FROM PUBLIC")
+    linked = [
+        str(login)
+        for (login,) in connection.execute(
+            text(
+                "SELECT t.login FROM team_logins t JOIN pg_roles r ON r.rolname = t.login "
+                "ORDER BY t.login"
+            )
+        )
+    ]
+    for login in linked:
+        connection.exec_driver_sql(f"GRANT CONNECT ON DATABASE {database} TO {_quoted(login)}")
 
 
 def _secure_table(connection: Connection, table: str) -> None:
@@ -362,7 +453,7 @@ def _secure_table(connection: Connection, table: str) -> None:
         f"CREATE POLICY facilitator_all ON {name} TO {facilitator} "
         f"USING ({seen.facilitator}) WITH CHECK ({seen.facilitator})"
     )
-    if table == "cohorts":
+    if table in STAMPED_TABLES:
         run(f"DROP TRIGGER IF EXISTS cohortdesk_creator ON {name}")
         run(
             f"CREATE TRIGGER cohortdesk_creator BEFORE INSERT ON {name} "
@@ -388,8 +479,50 @@ def check_login(login: str) -> str:
     return login
 
 
+def other_teams(connection: Connection, login: str) -> list[str]:
+    """The other databases on this server whose team `login` is in (it may connect to them)."""
+    return [
+        str(name)
+        for (name,) in connection.execute(
+            text(
+                "SELECT DISTINCT d.datname FROM pg_database d "
+                "CROSS JOIN LATERAL aclexplode(d.datacl) a "
+                "JOIN pg_roles r ON r.oid = a.grantee "
+                "WHERE r.rolname = :login AND a.privilege_type = 'CONNECT' "
+                "AND d.datname <> current_database() ORDER BY d.datname"
+            ),
+            {"login": login},
+        )
+    ]
+
+
+def _groups_of(connection: Connection, login: str) -> list[str]:
+    return [
+        str(name)
+        for (name,) in connection.execute(
+            text(
+                "SELECT g.rolname FROM pg_auth_members a JOIN pg_roles g ON g.oid = a.roleid "
+                "JOIN pg_roles u ON u.oid = a.member "
+                "WHERE u.rolname = :login AND g.rolname = ANY(:groups) ORDER BY g.rolname"
+            ),
+            {"login": login, "groups": list(GROUPS)},
+        )
+    ]
+
+
+class OtherTeamError(ValueError):
+    """The login is in another database's team in another role: a login's group is the
+    server's, so it has one team role on the whole server."""
+
+
 def create_login(connection: Connection, login: str, role: TeamRole, password: str | None) -> None:
-    """Create `login` (LOGIN, member of the role's group) or move an existing one to it."""
+    """Make `login` one of this database's team: create it (LOGIN, a member of the role's
+    group) or move an existing one to the group, and let it connect to this database.
+
+    Raises:
+        ValueError: the name cannot be a login.
+        OtherTeamError: the login is in another database's team in another role.
+    """
     run = connection.exec_driver_sql
     name = _quoted(check_login(login))
     exists = connection.execute(
@@ -397,6 +530,15 @@ def create_login(connection: Connection, login: str, role: TeamRole, password: s
     ).first()
     if exists is None:
         run(f"CREATE ROLE {name} LOGIN")
+    else:
+        elsewhere = other_teams(connection, login)
+        held = [g for g in _groups_of(connection, login) if g != group(role)]
+        if elsewhere and held:
+            raise OtherTeamError(
+                f"{login} is a {held[0].removeprefix('cohortdesk_')} in the team of "
+                f"{', '.join(elsewhere)} on this server, and a login has one team role on a "
+                "server: give this person another login here"
+            )
     if password is not None:
         # a literal: utility statements take no parameters; quote_literal does the escaping
         literal = connection.execute(text("SELECT quote_literal(:p)"), {"p": password}).scalar_one()
@@ -405,28 +547,99 @@ def create_login(connection: Connection, login: str, role: TeamRole, password: s
         if other != group(role):
             run(f"REVOKE {other} FROM {name}")
     run(f"GRANT {group(role)} TO {name}")
+    run(f"GRANT CONNECT ON DATABASE {_database(connection)} TO {name}")
 
 
 def drop_login(connection: Connection, login: str) -> bool:
-    """Drop `login` if it is one of the team's; False when there is no such login."""
+    """Take `login` out of this database's team; False when it is not in it.
+
+    The login itself is dropped unless it is still in another database's team on the server.
+    """
     if login not in dict(team_logins(connection)):
         return False
-    connection.exec_driver_sql(f"DROP ROLE {_quoted(check_login(login))}")
+    name = _quoted(check_login(login))
+    connection.exec_driver_sql(f"REVOKE CONNECT ON DATABASE {_database(connection)} FROM {name}")
+    if not other_teams(connection, login):
+        connection.exec_driver_sql(f"DROP ROLE {name}")
     return True
 
 
 def team_logins(connection: Connection) -> list[tuple[str, TeamRole]]:
-    """Every login in one of the team's groups, with its team role, by name."""
+    """This database's team: the logins in one of the team's groups that may connect to this
+    database, with their team role, by name. (Groups are the server's: a login of another
+    database's team is a member of them too, but may not connect here.)"""
     rows = connection.execute(
         text(
-            "SELECT u.rolname, g.rolname FROM pg_auth_members a "
+            "SELECT DISTINCT u.rolname, g.rolname FROM pg_auth_members a "
             "JOIN pg_roles u ON u.oid = a.member JOIN pg_roles g ON g.oid = a.roleid "
-            "WHERE g.rolname = ANY(:groups) ORDER BY u.rolname"
+            "JOIN pg_database d ON d.datname = current_database() "
+            "CROSS JOIN LATERAL aclexplode(d.datacl) acl "
+            "WHERE g.rolname = ANY(:groups) AND acl.grantee = u.oid "
+            "AND acl.privilege_type = 'CONNECT' ORDER BY u.rolname"
         ),
         {"groups": list(GROUPS)},
     )
     roles = {group(role): role for role in TeamRole}
     return [(str(login), roles[str(name)]) for login, name in rows]
+
+
+def _server_can(session: Session, signature: str) -> bool:
+    """Whether this session is on a team's server whose helper `signature` it may call (asked
+    once per unit of work)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return False
+    usable = session.info.get(signature)
+    if usable is None:
+        usable = bool(
+            session.execute(
+                text(
+                    "SELECT f IS NOT NULL AND has_function_privilege(f, 'EXECUTE') "
+                    "FROM to_regprocedure(:f) AS f"
+                ),
+                {"f": signature},
+            ).scalar()
+        )
+        session.info[signature] = usable
+    return bool(usable)
+
+
+def person_id_by_email(session: Session, email: str) -> int | None:
+    """The id of the person with this email (ignoring case), or None.
+
+    On a team's server a facilitator sees only the people of their cohorts; the server looks
+    the email up among everyone for them (a security-definer function that returns the id and
+    nothing else), so adding someone already in a colleague's cohort links to that person
+    instead of making them twice. Elsewhere (SQLite, a server without team mode, a role that
+    never adds people) a plain query.
+    """
+    if _server_can(session, "cohortdesk_person_by_email(text)"):
+        found = session.execute(text("SELECT cohortdesk_person_by_email(:e)"), {"e": email})
+        value = found.scalar()
+    else:
+        value = session.scalar(
+            select(Person.id).where(func.lower(Person.email) == email.lower()).order_by(Person.id)
+        )
+    return None if value is None else int(value)
+
+
+def delete_orphans(session: Session, person_ids: list[int]) -> None:
+    """Delete those of `person_ids` who are no longer a member of any cohort.
+
+    On a team's server a facilitator no longer sees a person they just took out of their
+    last cohort, nor whether a colleague's cohort still holds them: the server decides and
+    deletes for them (and keeps a person who signs in with a login of the team).
+    """
+    if not person_ids:
+        return
+    if _server_can(session, "cohortdesk_delete_orphans(integer[])"):
+        orphans = text("SELECT cohortdesk_delete_orphans(CAST(:ids AS integer[]))")
+        session.execute(orphans, {"ids": person_ids})
+    else:
+        still_members = select(Membership.person_id).where(Membership.person_id.in_(person_ids))
+        session.execute(
+            delete(Person).where(Person.id.in_(person_ids), Person.id.not_in(still_members))
+        )
+    session.expire_all()
 
 
 def team_role_of_current_user(connection: Connection) -> TeamRole | None:

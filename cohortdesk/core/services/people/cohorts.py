@@ -13,9 +13,11 @@ from sqlalchemy.orm import Session
 
 from cohortdesk.core.enums import Role
 from cohortdesk.core.errors import ConflictError, NotFoundError
-from cohortdesk.core.models import ActivityEvent, Cohort, Membership, Person
+from cohortdesk.core.models import ActivityEvent, Cohort, Membership
 from cohortdesk.core.schemas import Changed, Changes, CohortInput, CohortRow, Frozen, validated
 from cohortdesk.core.services.activity import rollups
+from cohortdesk.core.storage import team as team_storage
+from cohortdesk.core.storage.server_errors import stale
 
 #: what a change to a cohort itself announces: the list of cohorts shows it
 LIST_CHANGED = Changes(cohorts=True)
@@ -55,6 +57,7 @@ def _rows(session: Session, *where: object) -> list[CohortRow]:
             archived=c.archived,
             members=members or 0,
             learners=learners or 0,
+            version=c.version,
         )
         for c, members, learners in session.execute(stmt)
     ]
@@ -130,9 +133,23 @@ def create_cohort(session: Session, data: CohortInput) -> Changed[CohortRow]:
     return Changed(value=get_cohort(session, cohort.id), changes=LIST_CHANGED)
 
 
-def update_cohort(session: Session, cohort_id: int, data: CohortInput) -> Changed[CohortRow]:
-    """Replace a cohort's name, description, dates and time zone."""
+def update_cohort(
+    session: Session, cohort_id: int, data: CohortInput, seen: int | None = None
+) -> Changed[CohortRow]:
+    """Replace a cohort's name, description, dates and time zone.
+
+    `seen` is `CohortRow.version` of the copy the edit was made on: when someone else saved
+    the cohort since, nothing is saved (on a shared server, two facilitators editing one
+    cohort never overwrite each other silently).
+
+    Raises:
+        NotFoundError: no such cohort.
+        ConflictError: another cohort has that name.
+        StaleEditError: someone else saved this cohort since `seen` was read.
+    """
     cohort = _require(session, cohort_id)
+    if seen is not None and seen != cohort.version:
+        raise stale(f"The cohort {cohort.name}")
     _check_name_free(session, data.name, except_id=cohort_id)
     zone_before = cohort.timezone
     counted_before = (cohort.start_date, cohort.end_date, cohort.timezone)
@@ -207,11 +224,6 @@ def delete_cohort(session: Session, cohort_id: int) -> Changes:
 
 
 def delete_orphans(session: Session, person_ids: list[int]) -> None:
-    """Delete those of `person_ids` who are no longer a member of any cohort."""
-    if not person_ids:
-        return
-    still_members = select(Membership.person_id).where(Membership.person_id.in_(person_ids))
-    session.execute(
-        delete(Person).where(Person.id.in_(person_ids), Person.id.not_in(still_members))
-    )
-    session.expire_all()
+    """Delete those of `person_ids` who are no longer a member of any cohort (on a team's
+    server, also what the login cannot see: `storage.team.delete_orphans`)."""
+    team_storage.delete_orphans(session, person_ids)

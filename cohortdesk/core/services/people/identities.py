@@ -14,13 +14,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from cohortdesk.core.enums import AccessStatus, Role, StageChangeSource
 from cohortdesk.core.importers.base import PersonKey, PersonRecord
 from cohortdesk.core.models import Identity, Membership, Person, StageChange
-from cohortdesk.core.services.people.members import JOINED_REASON
+from cohortdesk.core.services.people.members import JOINED_REASON, find_person_id
 
 #: the longest name kept, as everywhere a name is typed (`schemas.Name`)
 MAX_NAME = 200
@@ -133,14 +133,11 @@ class PeopleMatcher:
             found = self._by_email.get(key.email.casefold())
             if found is not None:
                 return found
-            person = self._session.scalar(
-                select(Person)
-                .where(func.lower(Person.email) == key.email.casefold())
-                .order_by(Person.id)
-                .limit(1)
-            )
-            if person is not None:
-                self._add_membership(person.id, Role.LEARNER)
+            known = find_person_id(self._session, key.email)
+            if known is not None:
+                self._add_membership(known, Role.LEARNER)  # theirs to see from now on
+                person = self._session.get(Person, known)
+                assert person is not None
                 self._remember(person.id, person.full_name, person.email)
                 self._emails[person.id] = person.email
                 return person.id

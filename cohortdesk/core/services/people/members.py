@@ -43,6 +43,7 @@ from cohortdesk.core.services.activity.participation import roster_row
 from cohortdesk.core.services.attention.rules import get_rules
 from cohortdesk.core.services.people.cohorts import delete_orphans
 from cohortdesk.core.stages import FIRST_STAGE, LAST_STAGE
+from cohortdesk.core.storage import team as team_storage
 from cohortdesk.core.storage.server_errors import stale
 
 JOINED_REASON = "Joined the cohort"
@@ -58,6 +59,12 @@ def require_membership(session: Session, membership_id: int) -> Membership:
     if membership is None:
         raise NotFoundError(f"No member with id {membership_id}")
     return membership
+
+
+def _person(session: Session, person_id: int) -> Person:
+    person = session.get(Person, person_id)
+    assert person is not None
+    return person
 
 
 def member_changes(membership: Membership) -> Changes:
@@ -79,12 +86,20 @@ def local_today(cohort: Cohort, now: datetime) -> date:
     return now.astimezone(ZoneInfo(cohort.timezone)).date()
 
 
+def find_person_id(session: Session, email: str | None) -> int | None:
+    """The id of the person with this email, ignoring case, or None.
+
+    Adding someone looks them up here: on a team's server the lookup also finds a person in a
+    colleague's cohort, whom this login cannot see (the id alone, nothing else about them),
+    so they are linked, not made a second time.
+    """
+    return team_storage.person_id_by_email(session, email) if email else None
+
+
 def find_person_by_email(session: Session, email: str) -> Person | None:
-    """The person with this email, ignoring case, or None."""
-    if not email:
-        return None
-    stmt = select(Person).where(func.lower(Person.email) == email.lower()).order_by(Person.id)
-    return session.scalars(stmt).first()
+    """The person with this email, ignoring case, if this login may see them; else None."""
+    person_id = find_person_id(session, email)
+    return None if person_id is None else session.get(Person, person_id)
 
 
 def add_member(
@@ -126,8 +141,8 @@ def add_member(
     cohort = session.get(Cohort, cohort_id)
     if cohort is None:
         raise NotFoundError(f"No cohort with id {cohort_id}")
-    person = find_person_by_email(session, data.email)
-    if person is None:
+    known = find_person_id(session, data.email)
+    if known is None:
         person = Person(
             full_name=data.full_name, email=data.email or None, expertise=data.expertise
         )
@@ -135,16 +150,14 @@ def add_member(
         session.flush()
     elif session.scalar(
         select(Membership.id).where(
-            Membership.cohort_id == cohort_id, Membership.person_id == person.id
+            Membership.cohort_id == cohort_id, Membership.person_id == known
         )
     ):
+        person = _person(session, known)
         raise ConflictError(f"{person.full_name} <{person.email}> is already in this cohort")
-    else:
-        person.full_name = person.full_name.strip() or data.full_name
-        person.expertise = person.expertise.strip() or data.expertise
     membership = Membership(
         cohort_id=cohort_id,
-        person_id=person.id,
+        person_id=person.id if known is None else known,
         role=data.role,
         stage=stage,
         stage_since=when,
@@ -152,6 +165,11 @@ def add_member(
     )
     session.add(membership)
     session.flush()
+    if known is not None:
+        # a member here now, so theirs to see even on a team's server
+        person = _person(session, known)
+        person.full_name = person.full_name.strip() or data.full_name
+        person.expertise = person.expertise.strip() or data.expertise
     session.add(
         StageChange(
             membership_id=membership.id,
@@ -189,9 +207,11 @@ def update_member(
     assert person is not None
     if seen is not None and seen != (person.version, membership.version):
         raise stale(f"{person.full_name}'s details")
-    other = find_person_by_email(session, data.email)
-    if other is not None and other.id != person.id:
-        raise ConflictError(f"{data.email} is already the email of {other.full_name}")
+    other = find_person_id(session, data.email)
+    if other is not None and other != person.id:
+        seen_other = session.get(Person, other)
+        who = seen_other.full_name if seen_other else "someone in a cohort you do not facilitate"
+        raise ConflictError(f"{data.email} is already the email of {who}")
     person.full_name = data.full_name
     person.email = data.email or None
     person.expertise = data.expertise

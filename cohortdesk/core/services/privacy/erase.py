@@ -247,6 +247,15 @@ class Erasure:
     fresh_backup: Path | None
 
 
+def server_keeps(where: str) -> str:
+    """What erasing cannot reach on a database server (`where`, as titles show it): said the
+    same way by the command line and the app."""
+    return (
+        f"{where} is a database server: the rows are deleted; its own backups and archived "
+        "logs may still hold them until they expire (ask its administrator)"
+    )
+
+
 def erase_everywhere(
     db: Database, person_ids: Iterable[int], backup_dir: Path, *, keep_backups: bool = False
 ) -> Changed[Erasure]:

@@ -90,7 +90,10 @@ def add_user(
                 person_id = person.id if person is not None else None
             if person is None:
                 raise NotFoundError(f"no person has the email {email}: import or add them first")
-        sql.create_login(connection, login, role, password)
+        try:
+            sql.create_login(connection, login, role, password)
+        except sql.OtherTeamError as exc:
+            raise KnownError(str(exc)) from exc
         connection.execute(delete(TeamLogin).where(TeamLogin.login == login))
         if person is not None:
             connection.execute(insert(TeamLogin).values(login=login, person_id=person_id))
@@ -98,7 +101,7 @@ def add_user(
 
 
 def list_team(db: Database) -> list[TeamMember]:
-    """Every login in the team, with its role and the person it is, by login."""
+    """This database's team: each login, its role and the person it is, by login."""
     _require_server(db)
     with db.engine.connect() as connection:
         logins = sql.team_logins(connection)
@@ -122,7 +125,8 @@ def list_team(db: Database) -> list[TeamMember]:
 
 
 def remove_user(db: Database, login: str) -> None:
-    """Drop a team login and its link to a person (their records stay).
+    """Take a login out of this database's team, with its link to a person (their records
+    stay); the login itself goes unless it is in another database's team on the server.
 
     Raises:
         NotFoundError: no team login has that name.
