@@ -28,6 +28,7 @@ from cohortdesk.ui.icons import app_icon
 from cohortdesk.ui.main_window import MainWindow
 from cohortdesk.ui.single_instance import SingleInstance, bring_to_front
 from cohortdesk.ui.startup_probe import FirstPaint, StartupProbe
+from cohortdesk.ui.widgets.screen_fit import keep_windows_on_screen
 
 if TYPE_CHECKING:
     from cohortdesk.core.storage.db import Database
@@ -38,7 +39,8 @@ log = logging.getLogger("cohortdesk")
 
 
 def ensure_application() -> QApplication:
-    """The QApplication, created once with cohortdesk's names and icon."""
+    """The QApplication, created once with cohortdesk's names and icon; its windows fit
+    their screen (`ui.widgets.screen_fit`)."""
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("cohortdesk")
@@ -47,6 +49,7 @@ def ensure_application() -> QApplication:
     app.setOrganizationName("cohortdesk")
     app.setDesktopFileName(APP_ID)
     app.setWindowIcon(QIcon(app_icon()))
+    keep_windows_on_screen(app)
     return app
 
 
