@@ -1,5 +1,5 @@
 """The composition root: paths -> window shown -> database (migrated) -> settings and
-services -> the window built on them -> built-in templates added -> data read.
+services -> the window built on them -> data read (built-in templates added beside).
 
 Everything the window needs is built here, in order, and handed to constructors; nothing is
 reachable through a global. The window paints first, before anything heavy is imported (the
@@ -158,16 +158,25 @@ def _open(
 
 
 def _load(app: QApplication, window: MainWindow) -> None:
-    """After the first paint: the built-in templates, then the cohorts and their Today; the
-    other start-up chores once Today is filled."""
-    from cohortdesk.core.services.messaging import templates
+    """After the first paint: the cohorts and their Today, with the built-in templates added
+    beside them in the write thread (Today takes in any added); the other start-up chores once
+    Today is filled."""
+    from cohortdesk.core.schemas import Changes
 
-    try:
-        templates.add_builtin_templates(window.context.db)
-    except KnownError as exc:
+    db = window.context.db
+
+    def add_builtin_templates(_progress: object) -> Changes:
+        from cohortdesk.core.services.messaging import templates
+
+        return Changes(templates=templates.add_builtin_templates(db) > 0)
+
+    def failed(exc: BaseException) -> None:
+        if not isinstance(exc, KnownError):
+            raise exc  # a bug: the bug report (`_show_bug`)
         QMessageBox.critical(window, "cohortdesk", f"cohortdesk cannot open its database.\n\n{exc}")
         app.exit(1)
-        return
+
+    window.context.runner.job("Adding the built-in templates", add_builtin_templates, None, failed)
     done: list[bool] = []
 
     def after_first_screen(_learners: int) -> None:
