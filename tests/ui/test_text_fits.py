@@ -173,3 +173,28 @@ def test_the_real_cohorts_members_are_dated_in_their_own_years(
         shown = window.member_panel.stage_tab.since_label.text()
         assert shown.startswith("Since joining on"), shown
         assert str(cohort.start.year) in shown, shown
+
+
+def test_the_reason_line_follows_the_list_it_explains(
+    window: MainWindow, db: Database, demo: int, real_fixtures: Path
+) -> None:
+    ids = [demo, *(build(db, cohort, real_fixtures) for cohort in REAL_COHORTS)]
+    for chosen in ids:
+        for other in ids:
+            if other == chosen:
+                continue
+            window.reload_cohorts(select_id=chosen)
+            settle(window)
+            today = window.today
+            if not today.model.rowCount():
+                continue
+            today.table.selectRow(0)
+            settle(window)
+            item = today.current_item()
+            assert item is not None
+            assert today.why_label.full_text().startswith(f"{item.name}:")
+            window.reload_cohorts(select_id=other)
+            settle(window)
+            shown = today.current_item()
+            why = today.why_label.full_text()
+            assert why == "" if shown is None else why.startswith(f"{shown.name}:"), why

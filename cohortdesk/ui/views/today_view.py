@@ -244,6 +244,7 @@ class TodayView(QWidget):
             self.suggestions.set_suggestions([])
             self.groups_bar.set_groups([])
             self.summary_label.setText("")
+            self._show_why(None)
         self._show_heading()
         if cohort is not None:
             self.reload()
@@ -284,6 +285,7 @@ class TodayView(QWidget):
         self.suggestions.set_suggestions(data.suggestions)
         self.groups_bar.set_groups(data.groups)
         self._select_ids(kept, current.membership_id if current else None)
+        self._show_why(self.current_item())  # their reasons as read now, or nobody's
         self._show_summary(data)
         self.splitter.setVisible(not self.empty_guide.show_for(data.size.members, data.size.events))
         self._update_buttons()
