@@ -10,17 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
-    QFileDialog,
     QLabel,
-    QMenu,
-    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -31,11 +27,14 @@ from cohortdesk.core.paths import AppPaths
 from cohortdesk.core.storage.db import Database
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.main_window import MainWindow
-from cohortdesk.ui.widgets import confirm
 from cohortdesk.ui.widgets.screen_fit import ScreenFit, keep_windows_on_screen, screen_room
 from tests.real_cohorts import REAL_COHORTS, build
 from tests.ui.conftest import settle
-from tests.ui.test_fits_a_laptop import NOT_DIALOGS, _menu_actions
+from tests.ui.test_fits_a_laptop import (
+    cancel_every_question,
+    open_every_window,
+    show_first_member,
+)
 
 
 @pytest.fixture
@@ -89,54 +88,26 @@ def check(widget: QWidget, problems: dict[str, list[str]]) -> None:
 
 @pytest.fixture
 def problems(monkeypatch: pytest.MonkeyPatch, window: MainWindow) -> dict[str, list[str]]:
-    """What was wrong with each window opened; a modal dialog is checked, then cancelled, and
-    nothing is ever confirmed or chosen."""
+    """What was wrong with each window opened (a modal one is checked, then cancelled)."""
     found: dict[str, list[str]] = {}
-
-    def exec_(dialog: QDialog, *args: Any) -> int:
-        dialog.show()
-        window.context.runner.wait_idle(60_000)
-        check(dialog, found)
-        dialog.reject()
-        return int(QDialog.DialogCode.Rejected.value)
-
-    monkeypatch.setattr(QDialog, "exec", exec_)
-    monkeypatch.setattr(confirm, "confirm", lambda *args, **kwargs: False)
-    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.No)
-    for box in ("warning", "information", "critical", "about"):
-        monkeypatch.setattr(QMessageBox, box, lambda *a: QMessageBox.StandardButton.Ok)
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: ("", ""))
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: ("", ""))
+    cancel_every_question(monkeypatch, window, lambda dialog: check(dialog, found))
     return found
 
 
 def open_every_dialog(window: MainWindow, problems: dict[str, list[str]]) -> list[str]:
     """Trigger every menu item that opens a window and check each; the items triggered."""
-    triggered = []
-    for action in _menu_actions(window.menuBar()):
-        if action.text() in NOT_DIALOGS or not action.isEnabled():
-            continue
-        action.trigger()
+
+    def checked(widget: QWidget) -> None:
         settle(window)
-        triggered.append(action.text())
-        for widget in QApplication.topLevelWidgets():
-            if widget is window or not widget.isVisible() or isinstance(widget, QMenu):
-                continue
-            settle(window)
-            check(widget, problems)
-            widget.close()
-        settle(window)
-    return triggered
+        check(widget, problems)
+
+    return open_every_window(window, checked)
 
 
 def test_the_demo_dialogs_fit_the_screen_and_show_their_text(
     fitted: ScreenFit, window: MainWindow, demo: int, problems: dict[str, list[str]]
 ) -> None:
-    window.reload_cohorts(select_id=demo)
-    settle(window)
-    window.pages.show_roster()
-    window.roster.table.selectRow(0)
-    settle(window)
+    show_first_member(window, demo)
     assert len(open_every_dialog(window, problems)) >= 15
     assert problems == {}
 
@@ -150,11 +121,7 @@ def test_the_real_cohorts_dialogs_fit_the_screen_and_show_their_text(
 ) -> None:
     ids = [build(db, cohort, real_fixtures) for cohort in REAL_COHORTS]
     for cohort_id in ids:
-        window.reload_cohorts(select_id=cohort_id)
-        settle(window)
-        window.pages.show_roster()
-        window.roster.table.selectRow(0)
-        settle(window)
+        show_first_member(window, cohort_id)
         open_every_dialog(window, problems)
     assert problems == {}
 

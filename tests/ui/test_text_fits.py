@@ -21,6 +21,7 @@ from cohortdesk.ui.views.member_tabs.stage_tab import since_text
 from cohortdesk.ui.widgets.labels import LinesLabel, elide_to_lines
 from tests.real_cohorts import REAL_COHORTS, build
 from tests.ui.conftest import settle
+from tests.ui.test_fits_a_laptop import show_first_member
 
 WORDS = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")),
@@ -165,11 +166,7 @@ def test_the_real_cohorts_members_are_dated_in_their_own_years(
 ) -> None:
     for cohort in REAL_COHORTS:
         cohort_id = build(db, cohort, real_fixtures)
-        window.reload_cohorts(select_id=cohort_id)
-        settle(window)
-        window.pages.show_roster()
-        window.roster.table.selectRow(0)
-        settle(window)
+        show_first_member(window, cohort_id)
         shown = window.member_panel.stage_tab.since_label.text()
         assert shown.startswith("Since joining on"), shown
         assert str(cohort.start.year) in shown, shown
