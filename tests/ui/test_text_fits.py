@@ -3,6 +3,7 @@ is dated as the cohort is judged (as of its end, for a course that ran years ago
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -195,3 +196,35 @@ def test_the_reason_line_follows_the_list_it_explains(
             shown = today.current_item()
             why = today.why_label.full_text()
             assert why == "" if shown is None else why.startswith(f"{shown.name}:"), why
+
+
+def test_a_dashboard_never_shows_the_cohort_shown_before(
+    window: MainWindow, db: Database, demo: int, real_fixtures: Path
+) -> None:
+    ids = [demo, *(build(db, cohort, real_fixtures) for cohort in REAL_COHORTS)]
+    board = window.dashboard
+    for previous, cohort_id in zip(ids[1:], ids, strict=False):
+        window.reload_cohorts(select_id=previous)
+        settle(window)
+        window.pages.show_dashboard()
+        settle(window)
+        window.reload_cohorts(select_id=cohort_id)  # another cohort opens on its Today
+        while window.cohort_list.current_id() != cohort_id:
+            window.context.runner.wait_idle(5)
+            QApplication.processEvents()
+        window.pages.show_dashboard()
+        deadline = time.monotonic() + 60
+        # at every turn until its figures arrive: what is on screen is the cohort named
+        while True:
+            QApplication.processEvents()
+            named = board.cohort
+            if board.scroll_area.isVisible() and named is not None:
+                assert board.data is not None
+                assert board.data.dashboard.cohort_id == named.id
+            data = board.data
+            if data is not None and data.dashboard.cohort_id == cohort_id:
+                break
+            window.context.runner.wait_idle(5)
+            assert time.monotonic() < deadline
+        settle(window)
+        assert board.scroll_area.isVisible()
