@@ -1,5 +1,5 @@
 """The composition root: paths -> window shown -> database (migrated) -> settings and
-services -> the window built on them -> built-in templates added -> data read.
+services -> the window built on them -> data read (built-in templates added beside).
 
 Everything the window needs is built here, in order, and handed to constructors; nothing is
 reachable through a global. The window paints first, before anything heavy is imported (the
@@ -28,6 +28,7 @@ from cohortdesk.ui.icons import app_icon
 from cohortdesk.ui.main_window import MainWindow
 from cohortdesk.ui.single_instance import SingleInstance, bring_to_front
 from cohortdesk.ui.startup_probe import FirstPaint, StartupProbe
+from cohortdesk.ui.widgets.screen_fit import keep_windows_on_screen
 
 if TYPE_CHECKING:
     from cohortdesk.core.storage.db import Database
@@ -38,7 +39,8 @@ log = logging.getLogger("cohortdesk")
 
 
 def ensure_application() -> QApplication:
-    """The QApplication, created once with cohortdesk's names and icon."""
+    """The QApplication, created once with cohortdesk's names and icon; its windows fit
+    their screen (`ui.widgets.screen_fit`)."""
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("cohortdesk")
@@ -47,6 +49,7 @@ def ensure_application() -> QApplication:
     app.setOrganizationName("cohortdesk")
     app.setDesktopFileName(APP_ID)
     app.setWindowIcon(QIcon(app_icon()))
+    keep_windows_on_screen(app)
     return app
 
 
@@ -155,16 +158,25 @@ def _open(
 
 
 def _load(app: QApplication, window: MainWindow) -> None:
-    """After the first paint: the built-in templates, then the cohorts and their Today; the
-    other start-up chores once Today is filled."""
-    from cohortdesk.core.services.messaging import templates
+    """After the first paint: the cohorts and their Today, with the built-in templates added
+    beside them in the write thread (Today takes in any added); the other start-up chores once
+    Today is filled."""
+    from cohortdesk.core.schemas import Changes
 
-    try:
-        templates.add_builtin_templates(window.context.db)
-    except KnownError as exc:
+    db = window.context.db
+
+    def add_builtin_templates(_progress: object) -> Changes:
+        from cohortdesk.core.services.messaging import templates
+
+        return Changes(templates=templates.add_builtin_templates(db) > 0)
+
+    def failed(exc: BaseException) -> None:
+        if not isinstance(exc, KnownError):
+            raise exc  # a bug: the bug report (`_show_bug`)
         QMessageBox.critical(window, "cohortdesk", f"cohortdesk cannot open its database.\n\n{exc}")
         app.exit(1)
-        return
+
+    window.context.runner.job("Adding the built-in templates", add_builtin_templates, None, failed)
     done: list[bool] = []
 
     def after_first_screen(_learners: int) -> None:

@@ -40,6 +40,18 @@ SCREENS = ((1280, 720), (1920, 1080))
 """A laptop's screen (what the README shows) and a desktop's: the main screens at each."""
 
 
+def desktop_screen() -> str:
+    """The headless platform with a 1920x1080 screen (its own is 800x600, and windows are
+    kept within their screen): the largest of `SCREENS`."""
+    config = Path(tempfile.gettempdir()) / "cohortdesk-screenshots-screen.json"
+    config.write_text(
+        '{"screens": [{"name": "desktop", "x": 0, "y": 0, "width": 1920, "height": 1080, '
+        '"logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}',
+        encoding="utf-8",
+    )
+    return f"offscreen:configfile={config}"
+
+
 def settle(window: MainWindow) -> None:
     window.context.runner.wait_idle()
     for _ in range(5):
@@ -369,6 +381,8 @@ def save_mentor_view(window: MainWindow, folder: Path, cohort_id: int) -> None:
 
 def main(folder: Path) -> int:
     folder.mkdir(parents=True, exist_ok=True)
+    if os.environ["QT_QPA_PLATFORM"] == "offscreen":
+        os.environ["QT_QPA_PLATFORM"] = desktop_screen()
     app = ensure_application()
     with tempfile.TemporaryDirectory() as home:
         os.environ["COHORTDESK_HOME"] = home

@@ -24,13 +24,13 @@ from cohortdesk.core.storage.backup import (
 )
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.context import AppContext
-from cohortdesk.ui.views.restore_dialog import RestoreDialog
 from cohortdesk.ui.widgets import confirm
 
 if TYPE_CHECKING:
     from cohortdesk.core.services.privacy import erase
     from cohortdesk.core.storage.import_guard import InterruptedImport
     from cohortdesk.core.storage.restore import RestoreResult
+    from cohortdesk.ui.views.restore_dialog import RestoreDialog
 
 log = logging.getLogger(__name__)
 
@@ -161,6 +161,8 @@ class DataActions(QObject):
         )
 
     def _offer_backups(self, backups: list[BackupInfo]) -> None:
+        from cohortdesk.ui.views.restore_dialog import RestoreDialog
+
         dialog = RestoreDialog(backups, self.context.paths.backup_dir, self.window)
         dialog.restore_requested.connect(self.restore)
         dialog.finished.connect(dialog.deleteLater)

@@ -3,7 +3,8 @@
 Kept out of `main_window` so the window only composes its views. This module builds the menus
 and their actions, adds the same actions to the cohort list's and the roster's context menus,
 and enables each action when it applies. The work the actions start stays with the objects
-that own it (the window, the member panel, `DataActions`, `Messaging`, `MentoringActions`).
+that own it (the window, the member panel, `CohortActions`, `DataActions`, `Messaging`,
+`MentoringActions`).
 """
 
 from __future__ import annotations
@@ -62,19 +63,19 @@ class MainMenus(QObject):
 
     def _build_file_menu(self, bar: QMenuBar) -> None:
         window = self.window
-        mentoring, data = window.mentoring, window.data_actions
+        mentoring, data, cohorts = window.mentoring, window.data_actions, window.cohort_actions
         menu = bar.addMenu("&File")
         self.new_cohort_action = self._action(
             menu,
             "&New cohort…",
-            window.new_cohort,
+            cohorts.new_cohort,
             QKeySequence.StandardKey.New,
             "Create a cohort",
         )
         self.demo_action = self._action(
             menu,
             "Create &demo cohort",
-            window.create_demo,
+            cohorts.create_demo,
             None,
             "Add a believable demo cohort to explore cohortdesk",
         )
@@ -116,17 +117,18 @@ class MainMenus(QObject):
 
     def _build_cohort_menu(self, bar: QMenuBar) -> None:
         window = self.window
+        cohorts = window.cohort_actions
         menu = bar.addMenu("&Cohort")
         self.edit_cohort_action = self._action(
-            menu, "&Edit cohort…", window.edit_cohort, "F2", "Rename, describe, set dates"
+            menu, "&Edit cohort…", cohorts.edit_cohort, "F2", "Rename, describe, set dates"
         )
-        self.archive_action = self._action(menu, "&Archive cohort", window.toggle_archived)
-        self.delete_cohort_action = self._action(menu, "&Delete cohort…", window.delete_cohort)
+        self.archive_action = self._action(menu, "&Archive cohort", cohorts.toggle_archived)
+        self.delete_cohort_action = self._action(menu, "&Delete cohort…", cohorts.delete_cohort)
         menu.addSeparator()
         self.add_member_action = self._action(
             menu,
             "Add &member…",
-            window.add_member,
+            cohorts.add_member,
             "Ctrl+Shift+A",
             "Add a person to this cohort",
         )

@@ -30,8 +30,7 @@ from cohortdesk.ui.style import STYLE
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from cohortdesk.core.schemas import Changed, CohortRow, ImportSummary, MemberInput
-    from cohortdesk.core.services.people import cohorts
+    from cohortdesk.core.schemas import CohortRow, ImportSummary
     from cohortdesk.core.services.people.people import MergeResult
     from cohortdesk.ui.context import AppContext
     from cohortdesk.ui.main_menus import MainMenus
@@ -85,6 +84,7 @@ class MainWindow(QMainWindow):
     def attach(self, context: AppContext, *, load: bool = True) -> None:
         """Build the panes, menus and actions on the open database; read it unless `load`
         is False (then `start_loading` does)."""
+        from cohortdesk.ui.cohort_actions import CohortActions
         from cohortdesk.ui.data_actions import DataActions
         from cohortdesk.ui.main_menus import MainMenus
         from cohortdesk.ui.views.cohort_list import CohortList
@@ -153,6 +153,7 @@ class MainWindow(QMainWindow):
 
         self.mentoring = MentoringActions(self)
         self.data_actions = DataActions(context, self)
+        self.cohort_actions = CohortActions(context, self, self.cohort_list.current_row)
         self.menus = MainMenus(self)
         self._keep_actions(self.menus)
         # Beside the as-of day: the member panel's switch (View ▸ Member panel, F9).
@@ -214,13 +215,14 @@ class MainWindow(QMainWindow):
             lambda busy: self.busy_label.setText("Working…" if busy else "")
         )
         self.cohort_list.cohort_selected.connect(self._cohort_selected)
-        self.cohort_list.create_requested.connect(self.new_cohort)
-        self.welcome.create_requested.connect(self.new_cohort)
-        self.welcome.demo_requested.connect(self.create_demo)
+        cohort_actions = self.cohort_actions
+        self.cohort_list.create_requested.connect(cohort_actions.new_cohort)
+        self.welcome.create_requested.connect(cohort_actions.new_cohort)
+        self.welcome.demo_requested.connect(cohort_actions.create_demo)
         self.roster.member_selected.connect(self._member_selected)
         self.today.member_selected.connect(self._today_member_selected)
         self.today.empty_guide.import_requested.connect(self.import_file)
-        self.today.empty_guide.add_people_requested.connect(self.add_member)
+        self.today.empty_guide.add_people_requested.connect(cohort_actions.add_member)
         self.roster.roster_loaded.connect(self._roster_loaded)
         self.today.today_loaded.connect(self._today_loaded)
         self.member_panel.status_message.connect(self.say)
@@ -233,6 +235,9 @@ class MainWindow(QMainWindow):
         self.context.changes.cohorts_changed.connect(self.reload_cohorts)
         self.context.changes.data_replaced.connect(self.refresh)
         self.data_actions.status_message.connect(self.say)
+        cohort_actions.status_message.connect(self.say)
+        cohort_actions.cohort_changed.connect(lambda cohort_id: self.reload_cohorts(cohort_id))
+        cohort_actions.member_added.connect(self._select_member_when_loaded)
 
     def _update_actions(self) -> None:
         self.menus.update_actions(
@@ -297,138 +302,11 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     @Slot()
-    def new_cohort(self) -> None:
-        from cohortdesk.core.services.people import cohorts
-        from cohortdesk.ui.views.cohort_dialog import CohortDialog
-
-        dialog = CohortDialog(self, "New cohort", None, self.context.current_date())
-        if dialog.exec() != CohortDialog.DialogCode.Accepted:
-            return
-        data = dialog.value()
-        self.context.runner.write(
-            f"Creating the cohort {data.name}",
-            lambda session: cohorts.create_cohort(session, data),
-            lambda row: self._cohort_saved(row, f"Created the cohort {row.name}"),
-        )
-
-    @Slot()
-    def edit_cohort(self) -> None:
-        from cohortdesk.ui.views.cohort_edit import edit_cohort
-
-        cohort = self.cohort_list.current_row()
-        if cohort is not None:
-            edit_cohort(self, self.context, cohort, self._cohort_saved)
-
-    @Slot()
-    def toggle_archived(self) -> None:
-        from cohortdesk.core.services.people import cohorts
-
-        cohort = self.cohort_list.current_row()
-        if cohort is None:
-            return
-        archive = not cohort.archived
-        if archive and not self.context.settings.show_archived:
-            message = f"Archived {cohort.name} (View > Show archived cohorts to see it)"
-        else:
-            message = f"{'Archived' if archive else 'Restored'} {cohort.name}"
-        self.context.runner.write(
-            "Archiving the cohort" if archive else "Restoring the cohort",
-            lambda session: cohorts.set_archived(session, cohort.id, archive),
-            lambda row: self._cohort_saved(row, message),
-        )
-
-    def _cohort_saved(self, row: CohortRow, message: str) -> None:
-        self.say(message)
-        self.reload_cohorts(select_id=row.id)
-
-    @Slot()
-    def delete_cohort(self) -> None:
-        from cohortdesk.core.services.people import cohorts
-
-        cohort = self.cohort_list.current_row()
-        if cohort is None:
-            return
-        self.context.runner.read(
-            "Counting what the cohort holds",
-            lambda session: cohorts.cohort_size(session, cohort.id),
-            lambda size: self._confirm_delete(cohort, size),
-        )
-
-    def _confirm_delete(self, cohort: CohortRow, size: cohorts.CohortSize) -> None:
-        from cohortdesk.core.services.people import cohorts
-        from cohortdesk.ui import format as fmt
-        from cohortdesk.ui.widgets.confirm import confirm
-
-        text = (
-            f"Delete “{cohort.name}”? It holds {fmt.plural(size.members, 'member')} and "
-            f"{fmt.plural(size.events, 'activity event')}, with their stages, check-ins and "
-            "notes.\n\nPeople who are in no other cohort are deleted too. This cannot be undone; "
-            "archiving keeps the cohort out of the way instead."
-        )
-        if not confirm(self, "Delete cohort", text, "Delete cohort"):
-            return
-        self.context.runner.write(
-            f"Deleting the cohort {cohort.name}",
-            lambda session: cohorts.delete_cohort(session, cohort.id),
-            lambda _none: self._cohort_deleted(cohort),
-        )
-
-    def _cohort_deleted(self, cohort: CohortRow) -> None:
-        self.say(f"Deleted the cohort {cohort.name}")
-        if self.context.settings.last_cohort_id == cohort.id:
-            self.context.settings.last_cohort_id = None
-        self.reload_cohorts(select_id=-1)
-
-    @Slot()
     def toggle_show_archived(self) -> None:
         self.context.settings.show_archived = self.show_archived_action.isChecked()
         self.reload_cohorts()
 
-    @Slot()
-    def create_demo(self) -> None:
-        from cohortdesk.core.demo.build import create_demo_cohort
-
-        self.say("Creating the demo cohort…")
-        self.context.runner.write(
-            "Creating the demo cohort",
-            create_demo_cohort,
-            lambda row: self._cohort_saved(row, f"Created the demo cohort {row.name}"),
-        )
-
-    # -- members -------------------------------------------------------------------------
-
-    @Slot()
-    def add_member(self) -> None:
-        from cohortdesk.core.services.activity import participation
-        from cohortdesk.core.services.people import members
-        from cohortdesk.ui.views.member_dialog import MemberDialog
-
-        cohort = self.cohort_list.current_row()
-        if cohort is None:
-            return
-        dialog = MemberDialog(self, f"Add a member to {cohort.name}", None)
-        if dialog.exec() != MemberDialog.DialogCode.Accepted:
-            return
-        data: MemberInput = dialog.value()
-
-        def add(session: Session) -> Changed[tuple[int, str]]:
-            added = members.add_member(session, cohort.id, data)
-            return added.with_value(
-                (added.value, participation.roster_row(session, added.value).name)
-            )
-
-        self.context.runner.write(
-            f"Adding {data.full_name}",
-            add,
-            lambda added: self._member_added(added, data.full_name),
-        )
-
-    def _member_added(self, added: tuple[int, str], typed: str) -> None:
-        membership_id, name = added
-        if name == typed.strip():
-            self.say(f"Added {name}")
-        else:
-            self.say(f"Added {name} (already known by that email; typed as {typed.strip()})")
+    def _select_member_when_loaded(self, membership_id: int) -> None:
         self._select_member_after_load = membership_id
 
     @Slot(int)
@@ -552,7 +430,7 @@ class MainWindow(QMainWindow):
 
     @Slot(object, int)
     def _people_merged(self, result: MergeResult, kept_membership_id: int) -> None:
-        self._select_member_after_load = kept_membership_id
+        self._select_member_when_loaded(kept_membership_id)
         self.say(result.message())
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMenu, QMessageBox, QWidget
 
 from cohortdesk.core.storage.db import Database
 from cohortdesk.ui.main_window import MainWindow
@@ -104,16 +104,16 @@ def _menu_actions(menu: QMenu) -> Iterator[QAction]:
             yield action
 
 
-@pytest.fixture
-def dialogs_seen(monkeypatch: pytest.MonkeyPatch, window: MainWindow) -> dict[str, QSize]:
-    """Every dialog shown, by title, with its minimum size once its data arrived; each is
-    closed at once (a modal one answers Cancel), and nothing is ever confirmed."""
-    seen: dict[str, QSize] = {}
+def cancel_every_question(
+    monkeypatch: pytest.MonkeyPatch, window: MainWindow, on_window: Callable[[QWidget], None]
+) -> None:
+    """A modal dialog is shown, handed to `on_window` once its data arrived, and cancelled;
+    no question is ever answered yes and no file is ever chosen."""
 
     def exec_(dialog: QDialog, *args: Any) -> int:
         dialog.show()
         window.context.runner.wait_idle(60_000)  # not settle(): this may run inside a task's answer
-        seen[dialog.windowTitle() or type(dialog).__name__] = dialog.minimumSizeHint()
+        on_window(dialog)
         dialog.reject()
         return int(QDialog.DialogCode.Rejected.value)
 
@@ -126,17 +126,11 @@ def dialogs_seen(monkeypatch: pytest.MonkeyPatch, window: MainWindow) -> dict[st
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: ("", ""))
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: ("", ""))
     monkeypatch.setattr(QDialog, "open", QDialog.show)  # measured once the action is done
-    return seen
 
 
-def test_every_dialog_fits_a_small_screen(
-    window: MainWindow, demo: int, dialogs_seen: dict[str, QSize]
-) -> None:
-    window.reload_cohorts(select_id=demo)
-    settle(window)
-    window.pages.show_roster()
-    window.roster.table.selectRow(0)
-    settle(window)
+def open_every_window(window: MainWindow, on_window: Callable[[QWidget], None]) -> list[str]:
+    """Trigger every menu item that opens a window, hand each window it opened to
+    `on_window`, then close it; the items triggered."""
     triggered = []
     for action in _menu_actions(window.menuBar()):
         if action.text() in NOT_DIALOGS or not action.isEnabled():
@@ -146,11 +140,39 @@ def test_every_dialog_fits_a_small_screen(
         triggered.append(action.text())
         for widget in QApplication.topLevelWidgets():
             if widget is not window and widget.isVisible() and not isinstance(widget, QMenu):
-                dialogs_seen[widget.windowTitle() or type(widget).__name__] = (
-                    widget.minimumSizeHint()
-                )
+                on_window(widget)
                 widget.close()
         settle(window)
+    return triggered
+
+
+@pytest.fixture
+def dialogs_seen(monkeypatch: pytest.MonkeyPatch, window: MainWindow) -> dict[str, QSize]:
+    """Every dialog shown, by title, with its minimum size once its data arrived; each is
+    closed at once (a modal one answers Cancel), and nothing is ever confirmed."""
+    seen: dict[str, QSize] = {}
+    cancel_every_question(monkeypatch, window, lambda dialog: record(dialog, seen))
+    return seen
+
+
+def record(widget: QWidget, seen: dict[str, QSize]) -> None:
+    seen[widget.windowTitle() or type(widget).__name__] = widget.minimumSizeHint()
+
+
+def show_first_member(window: MainWindow, cohort_id: int) -> None:
+    """The cohort's roster with its first member in the member panel."""
+    window.reload_cohorts(select_id=cohort_id)
+    settle(window)
+    window.pages.show_roster()
+    window.roster.table.selectRow(0)
+    settle(window)
+
+
+def test_every_dialog_fits_a_small_screen(
+    window: MainWindow, demo: int, dialogs_seen: dict[str, QSize]
+) -> None:
+    show_first_member(window, demo)
+    triggered = open_every_window(window, lambda widget: record(widget, dialogs_seen))
     assert len(dialogs_seen) >= 15, (triggered, dialogs_seen)
     print({title: (size.width(), size.height()) for title, size in dialogs_seen.items()})
     too_big = {title: size for title, size in dialogs_seen.items() if not fits(size)}

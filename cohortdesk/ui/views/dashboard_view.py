@@ -339,6 +339,10 @@ class DashboardView(QWidget):
         self.title.setText(f"{cohort.name} · dashboard")
         if changed:
             self._set_range_quietly(RANGE_WHOLE, None, None)
+            # another cohort's figures never stand under this one's name while it loads
+            self.data = None
+            self.range_label.setText("")
+            self.scroll_area.hide()
         self._stale = True
         if self.isVisible():
             self.reload()
@@ -370,6 +374,7 @@ class DashboardView(QWidget):
         if request != self._request:
             return  # a newer load is on its way
         self.data = data
+        self.scroll_area.show()
         self._drawing = True
         learners = [m for m in data.members if m.role is Role.LEARNER]
         board = data.dashboard

@@ -124,8 +124,7 @@ class ExportDialog(CohortScopedDialog):
         period_row.addWidget(
             muted_label(
                 f"days in the cohort's time zone; as of {fmt.short_date(as_of)} unless To "
-                "says otherwise",
-                wrap=False,
+                "says otherwise"
             ),
             1,
         )

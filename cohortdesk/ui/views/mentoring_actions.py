@@ -11,7 +11,7 @@ A window opened on a review pack shows the mentor view of the pack's mentor stra
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, Slot
@@ -27,11 +27,13 @@ from cohortdesk.core.storage.db import Database
 from cohortdesk.ui.changes import ChangeNotifier
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.tasks import Task, TaskRunner
-from cohortdesk.ui.views.experts_search import ExpertsDialog
-from cohortdesk.ui.views.highlights_view import HighlightsDialog
-from cohortdesk.ui.views.mentor_view import MentorView
-from cohortdesk.ui.views.mentoring_dialog import MentoringDialog
-from cohortdesk.ui.views.review_pack_dialog import ReviewPackDialog
+
+if TYPE_CHECKING:
+    from cohortdesk.ui.views.experts_search import ExpertsDialog
+    from cohortdesk.ui.views.highlights_view import HighlightsDialog
+    from cohortdesk.ui.views.mentor_view import MentorView
+    from cohortdesk.ui.views.mentoring_dialog import MentoringDialog
+    from cohortdesk.ui.views.review_pack_dialog import ReviewPackDialog
 
 DATABASE_FILTER = "cohortdesk databases (*.sqlite *.db *.cohortdesk);;All files (*)"
 
@@ -168,6 +170,8 @@ class MentoringActions(QObject):
     @Slot()
     def show_mentor_view(self, cohort_id: int | None = None) -> MentorView | None:
         """The mentor view of the selected cohort (or of the pack)."""
+        from cohortdesk.ui.views.mentor_view import MentorView
+
         if not isinstance(cohort_id, int):
             cohort = self._cohort()
             if cohort is None:
@@ -181,6 +185,8 @@ class MentoringActions(QObject):
 
     @Slot()
     def show_mentoring(self) -> MentoringDialog | None:
+        from cohortdesk.ui.views.mentoring_dialog import MentoringDialog
+
         cohort = self._cohort()
         if cohort is None:
             return None
@@ -191,6 +197,8 @@ class MentoringActions(QObject):
 
     @Slot()
     def make_review_pack(self) -> ReviewPackDialog | None:
+        from cohortdesk.ui.views.review_pack_dialog import ReviewPackDialog
+
         cohort = self._cohort()
         if cohort is None:
             return None
@@ -210,6 +218,8 @@ class MentoringActions(QObject):
 
     @Slot()
     def show_highlights(self) -> HighlightsDialog | None:
+        from cohortdesk.ui.views.highlights_view import HighlightsDialog
+
         cohort = self._cohort()
         if cohort is None:
             return None
@@ -219,6 +229,8 @@ class MentoringActions(QObject):
 
     @Slot()
     def find_experts(self) -> ExpertsDialog:
+        from cohortdesk.ui.views.experts_search import ExpertsDialog
+
         dialog = ExpertsDialog(self.context, self.window)
         self._opened(dialog)
         dialog.search.setFocus()

@@ -17,17 +17,17 @@ from PySide6.QtWidgets import QMenu, QTabWidget, QWidget
 from cohortdesk.core.schemas import AttentionItem, CohortRow, DraftNudge, MemberRow
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.message_labels import suggestion_reason
-from cohortdesk.ui.views.cohort_settings_dialog import CohortSettingsDialog
-from cohortdesk.ui.views.drafts_question import DraftsQuestion
 from cohortdesk.ui.views.member_panel import MemberPanel
-from cohortdesk.ui.views.nudge_dialog import NudgeDialog
-from cohortdesk.ui.views.nudges_dialog import NudgesDialog
 from cohortdesk.ui.views.roster_view import RosterView
-from cohortdesk.ui.views.templates_dialog import TemplatesDialog
 from cohortdesk.ui.views.today_view import TodayView
 
 if TYPE_CHECKING:
     from cohortdesk.core.services.messaging.sending import Recipient
+    from cohortdesk.ui.views.cohort_settings_dialog import CohortSettingsDialog
+    from cohortdesk.ui.views.drafts_question import DraftsQuestion
+    from cohortdesk.ui.views.nudge_dialog import NudgeDialog
+    from cohortdesk.ui.views.nudges_dialog import NudgesDialog
+    from cohortdesk.ui.views.templates_dialog import TemplatesDialog
 
 NUDGE_SHORTCUT = "Ctrl+Shift+G"
 
@@ -160,6 +160,8 @@ class Messaging(QObject):
         return self._open(recipients)
 
     def _open(self, recipients: list[Recipient]) -> NudgeDialog | None:
+        from cohortdesk.ui.views.nudge_dialog import NudgeDialog
+
         cohort = self.current_cohort()
         if cohort is None or not recipients:
             self.say("Select the members to nudge first")
@@ -182,6 +184,8 @@ class Messaging(QObject):
         )
 
     def _drafts_found(self, drafts: list[DraftNudge]) -> None:
+        from cohortdesk.ui.views.drafts_question import DraftsQuestion
+
         if not drafts or not shiboken6.isValid(self.window):
             return
         dialog = DraftsQuestion(self.context, drafts, self.say, self.window)
@@ -194,6 +198,8 @@ class Messaging(QObject):
     @Slot()
     def show_nudges(self) -> NudgesDialog | None:
         """Cohort ▸ Nudges…: the cohort's nudges and their outcomes."""
+        from cohortdesk.ui.views.nudges_dialog import NudgesDialog
+
         cohort = self.current_cohort()
         if cohort is None:
             return None
@@ -206,6 +212,8 @@ class Messaging(QObject):
     @Slot()
     def show_templates(self) -> TemplatesDialog:
         """Cohort ▸ Message templates…: the library, previewing with this cohort's members."""
+        from cohortdesk.ui.views.templates_dialog import TemplatesDialog
+
         dialog = TemplatesDialog(self.context, self.current_cohort(), self.window)
         dialog.status_message.connect(self.say)
         dialog.finished.connect(dialog.deleteLater)
@@ -215,6 +223,8 @@ class Messaging(QObject):
     @Slot()
     def show_settings(self) -> CohortSettingsDialog | None:
         """Cohort ▸ Attention and message settings…."""
+        from cohortdesk.ui.views.cohort_settings_dialog import CohortSettingsDialog
+
         cohort = self.current_cohort()
         if cohort is None:
             return None

@@ -52,7 +52,7 @@ from cohortdesk.ui.tasks import Task
 from cohortdesk.ui.views.today_groups import GroupsBar
 from cohortdesk.ui.views.today_suggestions import SuggestionsPane
 from cohortdesk.ui.widgets.empty_cohort import EmptyCohortGuide
-from cohortdesk.ui.widgets.labels import heading_label, muted_label
+from cohortdesk.ui.widgets.labels import LinesLabel, heading_label, muted_label, set_muted
 from cohortdesk.ui.widgets.row_delegates import BadgeDelegate, ButtonDelegate, ChipsDelegate
 from cohortdesk.ui.widgets.tables import make_table
 
@@ -169,11 +169,11 @@ class TodayView(QWidget):
         self.groups_bar = GroupsBar()
         self.groups_bar.group_chosen.connect(self._show_group)
         self.groups_bar.nudge_requested.connect(self._nudge_group)
-        self.why_label = muted_label()
+        # two lines at most, so the list keeps its rows; the tooltip has every reason
+        self.why_label = LinesLabel(2)
+        set_muted(self.why_label)
         self.why_label.setObjectName("todayWhy")
         self.why_label.setAccessibleName("Why the selected learner needs you")
-        # two lines at most, so the list keeps its rows; the tooltip has every reason
-        self.why_label.setMaximumHeight(self.why_label.fontMetrics().lineSpacing() * 2 + 4)
 
         self.suggestions = SuggestionsPane(context)
         self.suggestions.member_selected.connect(self.member_selected)
@@ -244,6 +244,7 @@ class TodayView(QWidget):
             self.suggestions.set_suggestions([])
             self.groups_bar.set_groups([])
             self.summary_label.setText("")
+            self._show_why(None)
         self._show_heading()
         if cohort is not None:
             self.reload()
@@ -284,6 +285,7 @@ class TodayView(QWidget):
         self.suggestions.set_suggestions(data.suggestions)
         self.groups_bar.set_groups(data.groups)
         self._select_ids(kept, current.membership_id if current else None)
+        self._show_why(self.current_item())  # their reasons as read now, or nobody's
         self._show_summary(data)
         self.splitter.setVisible(not self.empty_guide.show_for(data.size.members, data.size.events))
         self._update_buttons()
@@ -350,11 +352,11 @@ class TodayView(QWidget):
 
     def _show_why(self, item: AttentionItem | None) -> None:
         if item is None:
-            self.why_label.setText("")
+            self.why_label.set_full_text("")
             self.why_label.setToolTip("")
             return
         lines = "; ".join(f"{r.detail} ({r.weight:+d})" for r in item.reasons)
-        self.why_label.setText(f"{item.name}: {lines}")
+        self.why_label.set_full_text(f"{item.name}: {lines}")
         self.why_label.setToolTip("\n".join(f"{r.weight:+d}  {r.detail}" for r in item.reasons))
 
     def selected_items(self) -> list[AttentionItem]:

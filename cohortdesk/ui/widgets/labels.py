@@ -5,7 +5,15 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QFont, QPalette, QResizeEvent, QTextDocument
+from PySide6.QtGui import (
+    QFont,
+    QFontMetrics,
+    QPalette,
+    QResizeEvent,
+    QTextDocument,
+    QTextLayout,
+    QTextOption,
+)
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 
@@ -156,3 +164,63 @@ class ElidedLabel(QLabel):
         if shown != self.text():
             self.setText(shown)
         self.setToolTip(self._full if shown != self._full else "")
+
+
+def elide_to_lines(text: str, font: QFont, width: int, lines: int) -> str:
+    """`text` as it wraps at `width` pixels, cut after `lines` lines, the last ending in "…"
+    when more follows (line breaks in `text` count as spaces)."""
+    flat = " ".join(text.split())
+    layout = QTextLayout(flat, font)
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    layout.setTextOption(option)
+    layout.beginLayout()
+    starts: list[int] = []
+    while len(starts) <= lines:
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        line.setLineWidth(width)
+        starts.append(line.textStart())
+    layout.endLayout()
+    if len(starts) <= lines:
+        return flat
+    # Qt counts in UTF-16 code units: cut there, so a character beyond the first plane is
+    # never split
+    units = flat.encode("utf-16-le")
+    head = units[: 2 * starts[lines - 1]].decode("utf-16-le")
+    rest = flat[len(head) :]
+    metrics = QFontMetrics(font)
+    return head + metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width)
+
+
+class LinesLabel(QLabel):
+    """Plain text on at most `lines` lines: the last ends in "…" when the text is longer
+    (never a line cut through). The caller says in the tooltip what the whole text holds."""
+
+    def __init__(self, lines: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._lines = lines
+        self._full = ""
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.setMaximumHeight(self.fontMetrics().lineSpacing() * lines + 4)
+
+    def set_full_text(self, text: str) -> None:
+        self._full = text
+        self._elide()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        # a little narrower than the label: its own wrapping must not need one more line
+        room = max(1, self.contentsRect().width() - 2 * self.margin() - 4)
+        shown = elide_to_lines(self._full, self.font(), room, self._lines)
+        if shown != self.text():
+            self.setText(shown)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from html import escape
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
+from cohortdesk.core.enums import StageChangeSource
 from cohortdesk.core.schemas import MemberDetail
 from cohortdesk.core.stages import LAST_STAGE, stage
 from cohortdesk.ui import format as fmt
@@ -38,6 +40,19 @@ def guidance_html(number: int) -> str:
         following = stage(number + 1)
         lines.append(f"<b>Ready for {following.number} when:</b> {escape(following.evidence)}")
     return "<br>".join(lines)
+
+
+def since_text(detail: MemberDetail, as_of: date) -> str:
+    """Since when the member has been at their stage, counted to the day the cohort is judged
+    as of: `Since 3 Oct 2026 (5 days ago)`. A stage never changed since joining holds since the
+    day they joined (an import made years after the course records it only on the day it ran).
+    """
+    if all(change.source is StageChangeSource.JOINED for change in detail.stage_history):
+        since, prefix = detail.joined_on, "Since joining on"
+    else:
+        since, prefix = fmt.local_date(detail.stage_since, detail.timezone), "Since"
+    shown, when = fmt.short_date(since), fmt.relative_day(since, as_of)
+    return f"{prefix} {shown}" + (f" ({when})" if when != shown else "")
 
 
 class StageTab(MemberTab):
@@ -86,13 +101,7 @@ class StageTab(MemberTab):
         info = stage(number)
         self.chip.setStyleSheet(f"background: {info.colour}; border-radius: 3px;")
         self.stage_label.setText(f"Stage {info.label}")
-        since = fmt.local_date(detail.stage_since, detail.timezone)
-        today = self.context.current_date()
-        when = fmt.relative_day(since, today)
-        self.since_label.setText(
-            f"Since {fmt.short_date(since)}"
-            + (f" ({when})" if when != fmt.short_date(since) else "")
-        )
+        self.since_label.setText(since_text(detail, self.context.as_of.shown_day()))
         self.guidance.setText(guidance_html(number))
         self.history_model.set_rows(detail.stage_history, detail.timezone)
 
