@@ -299,7 +299,15 @@ def _dashboard(session: Session, frame: _Frame) -> CohortDashboard:
     learners = [m for m in members if m.role is Role.LEARNER]
     weeks = frame.weeks
     shown = frame.shown
-    counts = member_counts(session, frame.cohort.id, shown)
+    replies = read_replies(
+        session,
+        frame.week_of(REPLIES.c.day),
+        len(weeks),
+        {m.person_id: m.role for m in members},
+        _in_range(frame, table=REPLIES),
+    )
+    # The replies in the range are those of `shown`: their totals are read once, here.
+    counts = member_counts(session, frame.cohort.id, shown, replies=replies.totals)
     weekly = _weekly(session, frame)
     no_activity = [0] * len(weeks)
     heatmap = [
@@ -312,13 +320,6 @@ def _dashboard(session: Session, frame: _Frame) -> CohortDashboard:
         )
         for m in members
     ]
-    replies = read_replies(
-        session,
-        frame.week_of(REPLIES.c.day),
-        len(weeks),
-        {m.person_id: m.role for m in members},
-        _in_range(frame, table=REPLIES),
-    )
     activity = {p: c.posts for p, c in counts.items() if c.posts}
     adopters, not_yet = adopter_curve(learners, _first_contributions(session, frame, counts))
     network = reply_network(members, replies.pairs, activity)
