@@ -124,7 +124,8 @@ def reply_totals(pairs: Mapping[tuple[int, int], int], roles: Mapping[int, Role]
         for sender in everyone
         for target in everyone
     }
-    sent: dict[int, list[int]] = {}
+    peers: dict[int, int] = {}
+    staffed: dict[int, int] = {}
     received: dict[int, int] = {}
     for (source, target), count in pairs.items():
         received[target] = received.get(target, 0) + count
@@ -132,14 +133,12 @@ def reply_totals(pairs: Mapping[tuple[int, int], int], roles: Mapping[int, Role]
         if role is None or source == target:
             continue  # not a member now (SQL's inner join leaves them out), or no reply
         peer, staff = split[role, roles.get(target)]
-        totals = sent.get(source)
-        if totals is None:
-            totals = sent[source] = [0, 0]
         if peer:
-            totals[0] += count
+            peers[source] = peers.get(source, 0) + count
         elif staff:
-            totals[1] += count
-    return ReplyTotals({p: (peer, staff) for p, (peer, staff) in sent.items()}, received)
+            staffed[source] = staffed.get(source, 0) + count
+    senders = peers.keys() | staffed.keys()
+    return ReplyTotals({p: (peers.get(p, 0), staffed.get(p, 0)) for p in senders}, received)
 
 
 def member_counts(

@@ -269,14 +269,26 @@ def read_replies(
     learners = {p for p, role in roles.items() if role is Role.LEARNER}
     every: dict[tuple[int, int], int] = {}
     peer, to_staff = [0] * weeks, [0] * weeks
+    # The rows come a pair at a time: a pair's weekly list (peer, staff or none) is found once.
+    pair: tuple[int, int] | None = None
+    total = 0
+    split: list[int] | None = None
     for source, target, position, count in session.connection().execute(stmt).all():
-        pair = (source, target)
-        every[pair] = every.get(pair, 0) + count
-        if source in learners:
-            if target in learners:
-                peer[position] += count
-            elif target in roles:
-                to_staff[position] += count
+        if pair is None or pair[0] != source or pair[1] != target:
+            if pair is not None:
+                every[pair] = every.get(pair, 0) + total
+            pair, total = (source, target), 0
+            if source not in learners:
+                split = None
+            elif target in learners:
+                split = peer
+            else:
+                split = to_staff if target in roles else None
+        total += count
+        if split is not None:
+            split[position] += count
+    if pair is not None:
+        every[pair] = every.get(pair, 0) + total
     if all(a in roles and b in roles for a, b in every):
         pairs = every
     else:
