@@ -54,6 +54,7 @@ from cohortdesk.core.services.attention.rules import get_rules
 from cohortdesk.core.services.dashboards.adopters import adopter_curve, staircase
 from cohortdesk.core.services.dashboards.network import Member, read_replies, reply_network
 from cohortdesk.core.services.dashboards.story import StoryLearner, cohort_story
+from cohortdesk.core.storage.db import plain_rows
 
 _ROLE_ORDER = {Role.FACILITATOR: 0, Role.MENTOR: 1, Role.MANAGER: 2, Role.LEARNER: 3}
 
@@ -247,7 +248,7 @@ def _weekly(session: Session, frame: _Frame) -> dict[int, list[int]]:
         .where(*_in_range(frame))
         .group_by(DAILY.c.person_id, week)
     )
-    for person, position, events in _rows(session, by_week):
+    for person, position, events in plain_rows(session, by_week):  # numbers only
         counts = found.get(person)
         if counts is None:
             counts = found[person] = [0] * size

@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
@@ -38,6 +38,7 @@ from cohortdesk.core.schemas.dashboard import (
     Week,
 )
 from cohortdesk.core.schemas.report import Finding, FindingKind, FindingPerson
+from cohortdesk.core.storage.db import plain_rows
 
 #: staff in more than this share of replies: facilitator-centred
 CENTRED_STAFF_SHARE = 0.5
@@ -273,7 +274,7 @@ def read_replies(
     pair: tuple[int, int] | None = None
     total = 0
     split: list[int] | None = None
-    for source, target, position, count in session.connection().execute(stmt).all():
+    for source, target, position, count in plain_rows(session, stmt):
         if pair is None or pair[0] != source or pair[1] != target:
             if pair is not None:
                 every[pair] = every.get(pair, 0) + total
