@@ -157,7 +157,8 @@ def _frame(
 
 
 def _members(session: Session, cohort_id: int) -> list[Member]:
-    rows = session.execute(
+    rows = _rows(
+        session,
         select(
             Membership.id,
             Membership.person_id,
@@ -168,8 +169,8 @@ def _members(session: Session, cohort_id: int) -> list[Member]:
             Membership.joined_on,
         )
         .join(Person, Person.id == Membership.person_id)
-        .where(Membership.cohort_id == cohort_id)
-    ).all()
+        .where(Membership.cohort_id == cohort_id),
+    )
     members = [Member(*row) for row in rows]
     members.sort(key=lambda m: (_ROLE_ORDER[m.role], m.name.casefold(), m.membership_id))
     return members
