@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import func, select
 
 from cohortdesk.core.enums import EventKind, Role
-from cohortdesk.core.metrics.counts import member_counts
+from cohortdesk.core.metrics.counts import member_counts, reply_totals
 from cohortdesk.core.metrics.period import (
     Period,
     cohort_period,
@@ -36,6 +37,7 @@ from cohortdesk.core.metrics.terms import (
     is_reply_to_staff,
     is_thread,
 )
+from cohortdesk.core.models.rollups import REPLIES
 from cohortdesk.core.services.attention.attention import attention
 from cohortdesk.core.storage import migrate
 from cohortdesk.core.storage.db import Database
@@ -171,9 +173,20 @@ def test_counts_from_the_rollups_equal_the_events_judged_one_by_one(
         first=START + timedelta(days=low),
         zone=ZoneInfo(zone),
     )
+    assert period.first is not None
     with database.read() as s:
         counted = member_counts(s, cohort.id, period)
-    assert period.first is not None
+        # the dashboard's way: the period's reply pairs, read once, totalled in Python
+        pairs = s.execute(
+            select(REPLIES.c.from_person_id, REPLIES.c.to_person_id, func.sum(REPLIES.c.count))
+            .where(
+                REPLIES.c.cohort_id == cohort.id,
+                REPLIES.c.day.between(period.first, period.last),
+            )
+            .group_by(REPLIES.c.from_person_id, REPLIES.c.to_person_id)
+        ).all()
+        totals = reply_totals({(a, b): int(n) for a, b, n in pairs}, role_of)
+        assert member_counts(s, cohort.id, period, replies=totals) == counted
     for person in people:
         mine = [h for h in happened if h[0] == person and period.first <= h[2] <= period.last]
         got = counted.get(person)
@@ -259,3 +272,13 @@ def test_silent_is_active_before_and_quiet_for_the_cohorts_days() -> None:
     assert not is_silent(today - timedelta(days=6), today, 7)
     assert is_silent(today - timedelta(days=7), today, 7)
     assert is_silent(today - timedelta(days=13), today, 14) is False
+
+
+def test_reply_totals_count_what_the_sql_counts_for_people_no_longer_members() -> None:
+    """Replies to or from someone not a member now (9) are no peer or staff replies (SQL joins
+    the members), but still count as replies received (SQL counts every row)."""
+    roles = {1: Role.LEARNER, 2: Role.LEARNER, 3: Role.FACILITATOR}
+    pairs = {(1, 2): 3, (1, 3): 2, (2, 1): 1, (9, 1): 4, (1, 9): 5, (3, 1): 7}
+    totals = reply_totals(pairs, roles)
+    assert totals.replies_by == {1: (3, 2), 2: (1, 0)}
+    assert totals.received == {2: 3, 3: 2, 1: 12, 9: 5}

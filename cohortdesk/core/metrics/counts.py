@@ -18,11 +18,14 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session, aliased
 
+from cohortdesk.core.enums import EventKind, Role
 from cohortdesk.core.metrics.period import Period
 from cohortdesk.core.metrics.terms import (
     CONTRIBUTION_KINDS,
     THREAD_KINDS,
     has_access_evidence,
+    is_peer_reply,
+    is_reply_to_staff,
     peer_reply_sql,
     rollup_count,
     staff_reply_sql,
@@ -88,9 +91,54 @@ def _days(period: Period | None, day: Any) -> list[ColumnElement[bool]]:
 
 
 @dataclass
-class _Totals:
+class ReplyTotals:
+    """Over a period: each person's replies to peers and to staff, and the replies they got.
+
+    Attributes:
+        replies_by: person -> (peer replies, replies to staff), by the members' roles now.
+        received: person -> replies others wrote to them.
+    """
+
     replies_by: dict[int, tuple[int, int]] = field(default_factory=dict)
     received: dict[int, int] = field(default_factory=dict)
+
+
+def reply_totals(pairs: Mapping[tuple[int, int], int], roles: Mapping[int, Role]) -> ReplyTotals:
+    """The reply totals of a period from its replies per pair, for a caller that has read the
+    pairs already (the dashboard reads them for its network): the same numbers as
+    `member_counts` counts in SQL.
+
+    Args:
+        pairs: (from person, to person) -> replies in the period, for every pair of the
+            cohort's `daily_replies` rows, members or not (never to oneself: no such rows).
+        roles: person -> role now, for the cohort's members; anyone else is no peer or staff.
+    """
+    # `terms` decides by the two roles (and the two people being different): once per pair
+    # of roles here, not once per pair of people.
+    everyone: tuple[Role | None, ...] = (*Role, None)
+    split = {
+        (sender, target): (
+            is_peer_reply(EventKind.REPLY, 1, sender, 2, target),
+            is_reply_to_staff(EventKind.REPLY, 1, sender, 2, target),
+        )
+        for sender in everyone
+        for target in everyone
+    }
+    peers: dict[int, int] = {}
+    staffed: dict[int, int] = {}
+    received: dict[int, int] = {}
+    for (source, target), count in pairs.items():
+        received[target] = received.get(target, 0) + count
+        role = roles.get(source)
+        if role is None or source == target:
+            continue  # not a member now (SQL's inner join leaves them out), or no reply
+        peer, staff = split[role, roles.get(target)]
+        if peer:
+            peers[source] = peers.get(source, 0) + count
+        elif staff:
+            staffed[source] = staffed.get(source, 0) + count
+    senders = peers.keys() | staffed.keys()
+    return ReplyTotals({p: (peers.get(p, 0), staffed.get(p, 0)) for p in senders}, received)
 
 
 def member_counts(
@@ -98,11 +146,13 @@ def member_counts(
     cohort_id: int,
     period: Period | None,
     person_ids: list[int] | None = None,
+    replies: ReplyTotals | None = None,
 ) -> dict[int, MemberCounts]:
     """Each person's counts in the cohort over `period` (None: all of it), by person id.
 
     People with nothing in the period are left out: use `.get(person_id, NO_COUNTS)`.
-    `person_ids` limits the answer to those people (the counts are the same).
+    `person_ids` limits the answer to those people (the counts are the same). `replies`, the
+    `reply_totals` of the same period, saves reading them again.
     """
     threads = rollup_count(DAILY, THREAD_KINDS)
     contributions = rollup_count(DAILY, CONTRIBUTION_KINDS)
@@ -125,7 +175,8 @@ def member_counts(
         .where(*where)
         .group_by(DAILY.c.person_id)
     )
-    totals = _reply_totals(session, cohort_id, period, person_ids)
+    totals = _reply_totals(session, cohort_id, period, person_ids) if replies is None else replies
+    wanted = None if person_ids is None else set(person_ids)
     found: dict[int, MemberCounts] = {}
     connection = session.connection()  # plain rows: the ORM adds nothing here
     for (
@@ -134,7 +185,7 @@ def member_counts(
         logins,
         views,
         started,
-        replies,
+        replied,
         words,
         first,
         last,
@@ -146,7 +197,7 @@ def member_counts(
             logins=int(logins),
             views=int(views),
             threads=int(started),
-            replies=int(replies),
+            replies=int(replied),
             peer_replies=peer,
             replies_to_staff=staff,
             replies_received=totals.received.get(person, 0),
@@ -156,14 +207,15 @@ def member_counts(
             first_contribution=posted,
         )
     for person, received in totals.received.items():
-        if person not in found:  # answered, but nothing of their own in the period
+        if person not in found and (wanted is None or person in wanted):
+            # answered, but nothing of their own in the period
             found[person] = MemberCounts(replies_received=received)
     return found
 
 
 def _reply_totals(
     session: Session, cohort_id: int, period: Period | None, person_ids: list[int] | None
-) -> _Totals:
+) -> ReplyTotals:
     """Replies sent to peers and to staff (by the members' roles now), and replies received."""
     sender, target = aliased(Membership), aliased(Membership)
     frm, to = REPLIES.c.from_person_id, REPLIES.c.to_person_id
@@ -187,7 +239,7 @@ def _reply_totals(
         .group_by(to)
     )
     connection = session.connection()
-    totals = _Totals()
+    totals = ReplyTotals()
     for person, peers, staffed in connection.execute(sent).all():
         totals.replies_by[person] = (int(peers), int(staffed))
     totals.received = {p: int(n) for p, n in connection.execute(received).all()}

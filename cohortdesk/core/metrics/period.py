@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -75,7 +76,7 @@ class Period:
     first: date | None = None
     zone: ZoneInfo = UTC_ZONE
 
-    @property
+    @cached_property  # asked once per member by the key figures
     def active_since(self) -> date:
         """The first day of the window "active in the last 7 days" (within the period)."""
         since = self.last - timedelta(days=ACTIVE_WINDOW_DAYS - 1)

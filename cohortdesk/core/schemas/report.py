@@ -9,6 +9,7 @@ click on one selects its people.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
@@ -62,8 +63,13 @@ class FindingKind(StrEnum):
     CLIMBED = "climbed"
 
 
-class FindingPerson(Frozen):
-    """Someone a finding names."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FindingPerson:
+    """Someone a finding names.
+
+    A slotted dataclass, not a model, like `dashboard.NetworkEdge`: a finding about a big
+    cohort names thousands of people, and a model costs several times as much to build.
+    """
 
     membership_id: int
     name: str

@@ -272,6 +272,23 @@ class Database:
         self.engine.dispose()
 
 
+def plain_rows(session: Session, stmt: Select[*tuple[Any, ...]]) -> Sequence[Any]:
+    """The rows of a query in the session's transaction, as the driver returns them.
+
+    Plain tuples: no `Row` objects, and no result types applied (a `LocalDay` comes back as
+    its day number, an enum as its text). For reads of tens of thousands of rows of numbers
+    (the rollups behind a dashboard), where wrapping each row costs more than the database
+    takes to produce it: up to three times the driver's own time on PostgreSQL.
+    """
+    result = session.connection().execute(stmt)
+    try:
+        # The driver's cursor, still unread: SQLAlchemy documents it as `CursorResult.cursor`.
+        rows = result.cursor.fetchall()
+    finally:
+        result.close()
+    return rows
+
+
 def insert_ignoring_conflicts(session: Session, table: Table) -> Any:
     """An INSERT into `table` that skips rows clashing with a unique constraint.
 

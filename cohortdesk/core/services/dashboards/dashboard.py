@@ -54,6 +54,7 @@ from cohortdesk.core.services.attention.rules import get_rules
 from cohortdesk.core.services.dashboards.adopters import adopter_curve, staircase
 from cohortdesk.core.services.dashboards.network import Member, read_replies, reply_network
 from cohortdesk.core.services.dashboards.story import StoryLearner, cohort_story
+from cohortdesk.core.storage.db import plain_rows
 
 _ROLE_ORDER = {Role.FACILITATOR: 0, Role.MENTOR: 1, Role.MANAGER: 2, Role.LEARNER: 3}
 
@@ -156,7 +157,8 @@ def _frame(
 
 
 def _members(session: Session, cohort_id: int) -> list[Member]:
-    rows = session.execute(
+    rows = _rows(
+        session,
         select(
             Membership.id,
             Membership.person_id,
@@ -167,8 +169,8 @@ def _members(session: Session, cohort_id: int) -> list[Member]:
             Membership.joined_on,
         )
         .join(Person, Person.id == Membership.person_id)
-        .where(Membership.cohort_id == cohort_id)
-    ).all()
+        .where(Membership.cohort_id == cohort_id),
+    )
     members = [Member(*row) for row in rows]
     members.sort(key=lambda m: (_ROLE_ORDER[m.role], m.name.casefold(), m.membership_id))
     return members
@@ -247,7 +249,7 @@ def _weekly(session: Session, frame: _Frame) -> dict[int, list[int]]:
         .where(*_in_range(frame))
         .group_by(DAILY.c.person_id, week)
     )
-    for person, position, events in _rows(session, by_week):
+    for person, position, events in plain_rows(session, by_week):  # numbers only
         counts = found.get(person)
         if counts is None:
             counts = found[person] = [0] * size
@@ -299,7 +301,15 @@ def _dashboard(session: Session, frame: _Frame) -> CohortDashboard:
     learners = [m for m in members if m.role is Role.LEARNER]
     weeks = frame.weeks
     shown = frame.shown
-    counts = member_counts(session, frame.cohort.id, shown)
+    replies = read_replies(
+        session,
+        frame.week_of(REPLIES.c.day),
+        len(weeks),
+        {m.person_id: m.role for m in members},
+        _in_range(frame, table=REPLIES),
+    )
+    # The replies in the range are those of `shown`: their totals are read once, here.
+    counts = member_counts(session, frame.cohort.id, shown, replies=replies.totals)
     weekly = _weekly(session, frame)
     no_activity = [0] * len(weeks)
     heatmap = [
@@ -312,13 +322,6 @@ def _dashboard(session: Session, frame: _Frame) -> CohortDashboard:
         )
         for m in members
     ]
-    replies = read_replies(
-        session,
-        frame.week_of(REPLIES.c.day),
-        len(weeks),
-        {m.person_id: m.role for m in members},
-        _in_range(frame, table=REPLIES),
-    )
     activity = {p: c.posts for p, c in counts.items() if c.posts}
     adopters, not_yet = adopter_curve(learners, _first_contributions(session, frame, counts))
     network = reply_network(members, replies.pairs, activity)

@@ -1,7 +1,9 @@
 """The reply network: who answers whom, its metrics, and what SNAPP and Threadz would flag.
 
-Metrics come from networkx (a directed graph of members, an edge per pair who replied):
-in- and out-degree (how many people one is answered by, answers), isolates and reciprocity.
+Metrics are counted on the directed graph of members, an edge per pair who replied: in- and
+out-degree (how many people one is answered by, answers), isolates (no edge either way) and
+reciprocity. Counted straight from the pairs: a graph library would copy tens of thousands
+of edges into its own structures first, for figures this simple.
 The patterns are findings naming people (`schemas.report.Finding`, worded by `story.sentence`):
 
 - **isolated**: a learner with no reply sent or received in the range;
@@ -16,15 +18,17 @@ The patterns are findings naming people (`schemas.report.Finding`, worded by `st
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from cohortdesk.core.enums import AccessStatus, Role
+from cohortdesk.core.metrics.counts import ReplyTotals, reply_totals
 from cohortdesk.core.models.rollups import REPLIES
 from cohortdesk.core.schemas.dashboard import (
     NetworkEdge,
@@ -34,6 +38,7 @@ from cohortdesk.core.schemas.dashboard import (
     Week,
 )
 from cohortdesk.core.schemas.report import Finding, FindingKind, FindingPerson
+from cohortdesk.core.storage.db import plain_rows
 
 #: staff in more than this share of replies: facilitator-centred
 CENTRED_STAFF_SHARE = 0.5
@@ -74,15 +79,10 @@ def reply_network(
             network's edges keep this order.
         activity: person -> contributions (threads started and replies) in the range.
     """
-    import networkx as nx  # the graph library loads with the first network, not with the app
-
-    graph: Any = nx.DiGraph()
-    graph.add_nodes_from(m.person_id for m in members)
-    graph.add_edges_from(edges)  # the counts stay in `edges`: degrees count people
+    # Degrees count people, not replies: each pair is one edge whatever its count.
+    out_degree = Counter(source for source, _ in edges)
+    in_degree = Counter(target for _, target in edges)
     staff = {m.person_id for m in members if m.role is not Role.LEARNER}
-    in_degree = dict(graph.in_degree())
-    out_degree = dict(graph.out_degree())
-    lonely = set(nx.isolates(graph))
     nodes = [
         NetworkNode(
             person_id=m.person_id,
@@ -93,7 +93,11 @@ def reply_network(
             activity=activity.get(m.person_id, 0),
             in_degree=in_degree[m.person_id],
             out_degree=out_degree[m.person_id],
-            isolated=m.role is Role.LEARNER and m.person_id in lonely,
+            isolated=(
+                m.role is Role.LEARNER
+                and m.person_id not in in_degree
+                and m.person_id not in out_degree
+            ),
         )
         for m in members
     ]
@@ -221,11 +225,13 @@ def _dominant(learners: Sequence[NetworkNode]) -> tuple[NetworkNode, float, int]
 
 @dataclass
 class Replies:
-    """Replies in a range: per pair of members, and learners' per week by recipient."""
+    """Replies in a range: per pair of members, learners' per week by recipient, and each
+    person's totals (`metrics.counts.reply_totals`, for `member_counts`)."""
 
     pairs: dict[tuple[int, int], int]
     peer: list[int]
     to_staff: list[int]
+    totals: ReplyTotals
 
     def by_week(self, weeks: Sequence[Week]) -> list[ReplyWeek]:
         """The weekly split, aligned with `weeks`."""
@@ -242,33 +248,50 @@ def read_replies(
     roles: Mapping[int, Role],
     where: Sequence[ColumnElement[bool]],
 ) -> Replies:
-    """One pass over the `daily_replies` rows `where` picks, in key order, which SQLite reads
-    without sorting (so the pairs come out sorted); peer or staff by the roles now.
+    """One pass over the `daily_replies` rows `where` picks, in key order (which SQLite reads
+    without sorting, so the pairs come out sorted), for everything the dashboard says of
+    replies: the network's pairs, the weekly split and each person's totals; peer or staff
+    by the roles now.
 
     Args:
         session: a read session.
         week: SQL for the position of a row's day in the weeks shown.
         weeks: how many weeks are shown.
         roles: person -> role, for everyone in the cohort; replies to or from anyone else
-            (no longer a member) are no edge of its network.
+            (no longer a member) are no edge of its network, nor a peer or staff reply, but
+            count as replies received.
         where: the conditions picking the rows (cohort, range).
     """
-    found = Replies({}, [0] * weeks, [0] * weeks)
     stmt = (
         select(REPLIES.c.from_person_id, REPLIES.c.to_person_id, week, REPLIES.c.count)
         .where(*where)
         .order_by(REPLIES.c.from_person_id, REPLIES.c.to_person_id, REPLIES.c.day)
     )
     learners = {p for p, role in roles.items() if role is Role.LEARNER}
-    pairs, peer, to_staff = found.pairs, found.peer, found.to_staff
-    for source, target, position, count in session.connection().execute(stmt).all():
-        if source not in roles or target not in roles:
-            continue
-        pair = (source, target)
-        pairs[pair] = pairs.get(pair, 0) + count
-        if source in learners:
-            if target in learners:
-                peer[position] += count
+    every: dict[tuple[int, int], int] = {}
+    peer, to_staff = [0] * weeks, [0] * weeks
+    # The rows come a pair at a time: a pair's weekly list (peer, staff or none) is found once.
+    pair: tuple[int, int] | None = None
+    total = 0
+    split: list[int] | None = None
+    for source, target, position, count in plain_rows(session, stmt):
+        if pair is None or pair[0] != source or pair[1] != target:
+            if pair is not None:
+                every[pair] = every.get(pair, 0) + total
+            pair, total = (source, target), 0
+            if source not in learners:
+                split = None
+            elif target in learners:
+                split = peer
             else:
-                to_staff[position] += count
-    return found
+                split = to_staff if target in roles else None
+        total += count
+        if split is not None:
+            split[position] += count
+    if pair is not None:
+        every[pair] = every.get(pair, 0) + total
+    if all(a in roles and b in roles for a, b in every):
+        pairs = every
+    else:
+        pairs = {(a, b): n for (a, b), n in every.items() if a in roles and b in roles}
+    return Replies(pairs, peer, to_staff, reply_totals(every, roles))
