@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
 from cohortdesk.core.errors import ErrorKind, KnownError
@@ -108,7 +108,37 @@ class Skipped:
     unattributed: bool = False
 
 
+@dataclass(slots=True)
+class EventBatch:
+    """Many rows of a tabular file at once, as columns (polars DataFrames).
+
+    Attributes:
+        events: one row per activity: `row`, `source_id`, `name`, `email` (the person, as a
+            `PersonKey` would name them), `local` (the wall-clock time as read), `utc` (the
+            moment, UTC, naive), `kind` (an `EventKind` value), `key`, `thread`, `word_count`,
+            `detail`; in file order.
+        skipped: one row per row left out: `row`, `reason`, `unattributed`.
+        bytes_read: how far into the file these rows reach.
+        size: the file's size.
+        sample: the first rows as items, in file order (at most what a preview shows), for
+            the preview of the import.
+    """
+
+    events: Any
+    skipped: Any
+    bytes_read: int
+    size: int
+    sample: list[ActivityRecord | Skipped] = field(default_factory=list)
+
+    @property
+    def items(self) -> int:
+        """The rows these stand for (each counts as one item read)."""
+        return int(self.events.height) + int(self.skipped.height)
+
+
 ImportItem = ActivityRecord | PersonRecord | Skipped
+#: what a columnar parser yields
+BatchItem = EventBatch | PersonRecord
 
 
 @dataclass(slots=True)

@@ -27,14 +27,19 @@ PROPOSED as staff (`SourceFile.staff_proposals`); only the ids the facilitator c
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from cohortdesk.core.importers.base import (
     ActivityRecord,
+    BatchItem,
+    EventBatch,
     ImportItem,
     ImportOptions,
     KeyMaker,
@@ -44,6 +49,12 @@ from cohortdesk.core.importers.base import (
     SourceFile,
     StaffProposal,
     one_line,
+)
+from cohortdesk.core.importers.columnar import (
+    WHITESPACE,
+    ColumnBatch,
+    ColumnTimes,
+    read_columns,
 )
 from cohortdesk.core.importers.textio import cell, decode_head, match_columns, read_csv
 from cohortdesk.core.importers.times import (
@@ -58,6 +69,9 @@ from cohortdesk.core.importers.times import (
 )
 from cohortdesk.core.models import EventKind, Role
 from cohortdesk.core.text import plural
+
+if TYPE_CHECKING:
+    import polars as pl
 
 FORMAT = "moodle-log"
 IDENTITY_SOURCE = "moodle"
@@ -158,6 +172,8 @@ STAFF_MIN_SHARE = 0.10
 _KEEP_ROWS = 5_000
 #: keys made by one KeyMaker before the next change of time starts a fresh one
 _KEYS_PER_MAKER = 4_096
+#: rows of the file a preview shows (the first ones)
+SAMPLE_ROWS = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,7 +267,7 @@ class _StaffTally:
                 )
         return sorted(found, key=lambda p: (-p.rows, p.source_id))
 
-    def finish(self, source: SourceFile, confirmed: frozenset[str]) -> Iterator[ImportItem]:
+    def finish(self, source: SourceFile, confirmed: frozenset[str]) -> Iterator[PersonRecord]:
         """Propose staff; make the confirmed ids facilitators.
 
         Raises:
@@ -542,3 +558,421 @@ def _clean_name(raw: str) -> tuple[str | None, bool]:
 def _not_participation(event: str, description: str) -> str:
     what = event or description[:60] or "an unnamed event"
     return f"not participation: {what}"[:_DETAIL_LIMIT]
+
+
+# --- the columnar reading: the same answers, a batch of rows at a time ---------------------
+
+
+def parse_batches(source: SourceFile, options: ImportOptions) -> Iterator[BatchItem]:
+    """The report's rows in batches of columns (`EventBatch`), then the confirmed staff.
+
+    The same answers as `parse`, row for row: every test on a row is a column operation.
+
+    Raises:
+        ImportRejectedError: as `parse` does, for the same row and reason.
+    """
+    table = read_columns(source, options.max_bytes)
+    columns = _columns(source, table.header)
+    batches = table.batches
+    if options.time_format:
+        fmt = strptime_format(options.time_format)
+    else:
+        fmt, batches = _column_time_format(source, options, columns.time, batches)
+    source.note(
+        f"Moodle writes times in the downloading user's time zone; they were read as "
+        f"{options.timezone.key}."
+    )
+    staff = _StaffTally()
+    reader = _BatchReader(source, columns, fmt, options.timezone, staff)
+    for batch in batches:
+        yield reader.read(batch)
+    if reader.logged_as:
+        rows_text = plural(reader.logged_as, "row was", "rows were")
+        source.note(
+            f"{rows_text} done by someone logged in as another user ('Real Name as Other "
+            "Name'); like Moodle, they count for the user logged in as."
+        )
+    yield from staff.finish(source, options.staff)
+
+
+def _column_time_format(
+    source: SourceFile, options: ImportOptions, column: int, batches: Iterator[ColumnBatch]
+) -> tuple[TimeFormat, Iterator[ColumnBatch]]:
+    """Day-first or month-first for the whole file, as `_time_format` decides it."""
+    detector = FormatDetector((DAY_FIRST, MONTH_FIRST))
+    first = next(batches, None)
+    kept = 0
+    if first is not None and f"c{column}" in first.frame.columns:
+        rows = first.frame.get_column("row").to_list()
+        values = first.frame.get_column(f"c{column}").to_list()
+        for row, value in zip(rows, values, strict=True):
+            kept += 1
+            detector.feed(row, value)
+            if detector.settled or kept >= _KEEP_ROWS:
+                break
+    found = detector.detection
+    if not detector.settled and kept >= _KEEP_ROWS:
+        found = _scan_times(source, options, column)
+    if not found.fitting:
+        row = found.emptied_by[0] if found.emptied_by else None
+        raise source.reject(row, found.unfit_reason())
+    rest = batches if first is None else itertools.chain([first], batches)
+    if len(found.fitting) == 1:
+        chosen = found.fitting[0]
+        source.note(f"Times were read as {chosen.description} ({found.label(chosen)}).")
+        return chosen, rest
+    if found.values:
+        example = found.first[1] if found.first else ""
+        source.note(
+            f"Every time in the file (e.g. {example!r}) could be day/month or month/day; they "
+            "were read as day/month/year, Moodle's default English format. If the file comes "
+            "from a US-English Moodle, import it again with --time-format "
+            f"'{suggest_pattern(example, MONTH_FIRST)}'."
+        )
+    return DAY_FIRST, rest
+
+
+#: EventKind values by name, for the kind column
+_VIEW, _POST, _REPLY, _LOGIN, _SUBMIT = (
+    k.value
+    for k in (EventKind.VIEW, EventKind.POST, EventKind.REPLY, EventKind.LOGIN, EventKind.SUBMIT)
+)
+_GUEST_REASON = "names nobody: a guest or someone not logged in"
+
+
+class _BatchReader:
+    """Turns batches of the report's columns into events and skipped rows."""
+
+    def __init__(
+        self,
+        source: SourceFile,
+        columns: _Columns,
+        fmt: TimeFormat,
+        zone: ZoneInfo,
+        staff: _StaffTally,
+    ) -> None:
+        self.source = source
+        self.columns = columns
+        self.times = ColumnTimes(fmt, zone, lambda raw: _unreadable(raw, fmt))
+        self.staff = staff
+        self.logged_as = 0
+        self.names: dict[str, tuple[str | None, bool]] = {}
+        self.sample_left = SAMPLE_ROWS
+        # event keys: the state of `_items`' KeyMaker carried from batch to batch
+        self.seen: dict[bytes, int] = {}
+        self.made = 0
+        self.run_stamp = ""
+
+    def read(self, batch: ColumnBatch) -> EventBatch:
+        import polars as pl
+
+        frame = batch.frame
+        width = len(frame.columns) - 1
+
+        def text(index: int | None) -> pl.Expr:
+            if index is None or index >= width:
+                return pl.lit("", dtype=pl.String)
+            return pl.col(f"c{index}")
+
+        c = self.columns
+        description = text(c.description).str.strip_chars(WHITESPACE)
+        frame = frame.select(
+            pl.col("row"),
+            description.alias("description"),
+            text(c.event).str.strip_chars(WHITESPACE).alias("event"),
+            text(c.name).str.strip_chars(WHITESPACE).alias("raw_name"),
+            text(c.context).str.strip_chars(WHITESPACE).alias("context"),
+            text(c.time).alias("raw_time"),
+        )
+        d = pl.col("description")
+        leading = d.str.starts_with(_LEADING_ID)
+        closed = d.str.extract(r"^The user with id '([^']*)'", 1)
+        unclosed = d.str.slice(18, (d.str.len_chars() - 19).clip(lower_bound=0))
+        lead_uid = pl.coalesce(closed, unclosed)
+        uid = (
+            pl.when(leading & lead_uid.str.contains(r"^[0-9]+$"))
+            .then(lead_uid)
+            .when(d.str.contains("ser with", literal=True))
+            .then(d.str.extract(_USER_ID.pattern, 1))
+            .otherwise(pl.lit(None, dtype=pl.String))
+        )
+        frame = frame.with_columns(uid.alias("uid"))
+        frame = self._with_names(frame)
+        nobody = pl.col("uid").is_in(list(_NOBODY_IDS))
+        anonymous = pl.col("uid").is_null() & pl.col("name").is_null()
+        frame = frame.with_columns(
+            pl.when(nobody)
+            .then(pl.lit(_GUEST_REASON))
+            .when(anonymous)
+            .then(
+                pl.lit("names nobody: ")
+                + pl.when(pl.col("event") == "")
+                .then(pl.lit("an unnamed event"))
+                .otherwise(pl.col("event"))
+            )
+            .otherwise(pl.lit(None, dtype=pl.String))
+            .alias("nobody")
+        )
+        self._count_people(frame.filter(pl.col("nobody").is_null()))
+        frame = frame.with_columns(_kind_columns(d, pl.col("event")))
+        frame = frame.with_columns(
+            pl.when(pl.col("nobody").is_not_null())
+            .then(pl.col("nobody"))
+            .when(pl.col("kind").is_not_null())
+            .then(pl.lit(None, dtype=pl.String))
+            .when(pl.col("posted"))
+            .then(pl.lit("duplicate notice of a post"))
+            .otherwise(
+                (
+                    pl.lit("not participation: ")
+                    + pl.when(pl.col("event") != "")
+                    .then(pl.col("event"))
+                    .when(d.str.slice(0, 60) != "")
+                    .then(d.str.slice(0, 60))
+                    .otherwise(pl.lit("an unnamed event"))
+                ).str.slice(0, _DETAIL_LIMIT)
+            )
+            .alias("reason")
+        )
+        self._tally_staff(frame.filter(pl.col("reason").is_not_null() & pl.col("nobody").is_null()))
+        skipped = frame.filter(pl.col("reason").is_not_null()).select(
+            "row", "reason", pl.col("nobody").is_not_null().alias("unattributed")
+        )
+        events = frame.filter(pl.col("reason").is_null())
+        events = self.times.read(self.source, events)
+        events = self._finish_events(events)
+        sample = self._sample(events, skipped)
+        return EventBatch(events, skipped, batch.bytes_read, 0, sample)
+
+    def _with_names(self, frame: pl.DataFrame) -> pl.DataFrame:
+        import polars as pl
+
+        raw = frame.get_column("raw_name").unique(maintain_order=True).to_list()
+        for value in raw:
+            if value not in self.names:
+                self.names[value] = _clean_name(value)
+        known = [(r, *self.names[r]) for r in raw]
+        lookup = pl.DataFrame(
+            {
+                "raw_name": [k[0] for k in known],
+                "name": [k[1] for k in known],
+                "as_other": [k[2] for k in known],
+            },
+            schema={"raw_name": pl.String, "name": pl.String, "as_other": pl.Boolean},
+        )
+        return frame.join(lookup, on="raw_name", how="left", maintain_order="left")
+
+    def _count_people(self, frame: pl.DataFrame) -> None:
+        import polars as pl
+
+        named = frame.filter(pl.col("uid").is_not_null())
+        if named.height == 0:
+            return
+        counts = named.group_by("uid", maintain_order=True).agg(
+            pl.len().alias("n"), pl.col("row").first(), pl.col("name").first()
+        )
+        rows = self.staff.rows
+        for uid, n, row, name in counts.iter_rows():
+            seen = rows.get(uid)
+            if seen is None:
+                rows[uid] = n
+                self.staff.first_seen(uid, row, name)
+            else:
+                rows[uid] = seen + n
+
+    def _tally_staff(self, frame: pl.DataFrame) -> None:
+        import polars as pl
+
+        d = pl.col("description")
+        second = d.str.extract_all(_USER_ID.pattern).list.get(1, null_on_oob=True)
+        second_id = second.str.extract(_USER_ID.pattern, 1)
+        label: pl.Expr = pl.lit(None, dtype=pl.String)
+        for phrase, text in reversed(STAFF_PATTERNS.items()):
+            value: pl.Expr = pl.lit(text)
+            if phrase.startswith("viewed the profile"):
+                value = (
+                    pl.when(second_id.is_not_null() & (second_id == pl.col("uid")))
+                    .then(pl.lit(None, dtype=pl.String))
+                    .otherwise(pl.lit(text))
+                )
+            label = pl.when(d.str.contains(phrase, literal=True)).then(value).otherwise(label)
+        found = (
+            frame.filter(pl.col("uid").is_not_null())
+            .select("uid", label.alias("label"))
+            .filter(pl.col("label").is_not_null())
+        )
+        if found.height == 0:
+            return
+        for uid, text, n in (
+            found.group_by("uid", "label", maintain_order=True).agg(pl.len()).iter_rows()
+        ):
+            mine = self.staff.patterns.setdefault(uid, {})
+            mine[text] = mine.get(text, 0) + n
+
+    def _finish_events(self, events: pl.DataFrame) -> pl.DataFrame:
+        import polars as pl
+
+        self.logged_as += int(events.get_column("as_other").sum() or 0)
+        context = pl.col("context")
+        detail = (
+            pl.when(context != "")
+            .then(pl.col("event") + pl.lit(": ") + context)
+            .otherwise(pl.col("event"))
+        )
+        events = events.with_columns(
+            detail.alias("detail"),
+            pl.when(pl.col("uid").is_not_null())
+            .then(pl.col("uid"))
+            .otherwise(pl.lit("name:") + pl.col("name"))
+            .alias("actor"),
+        )
+        long = (pl.col("detail").str.len_chars() > _DETAIL_LIMIT) | pl.col("detail").str.contains(
+            "[\r\n]"
+        )
+        events = events.with_columns(
+            pl.when(long)
+            .then(
+                pl.col("detail").map_elements(
+                    lambda value: one_line(value, _DETAIL_LIMIT), return_dtype=pl.String
+                )
+            )
+            .otherwise(pl.col("detail"))
+            .alias("detail")
+        )
+        events = events.with_columns(
+            pl.Series("key", self._keys(events), dtype=pl.String),
+        )
+        return events.select(
+            "row",
+            pl.col("uid").alias("source_id"),
+            "name",
+            pl.lit(None, dtype=pl.String).alias("email"),
+            "local",
+            "utc",
+            "kind",
+            "key",
+            "thread",
+            pl.lit(None, dtype=pl.Int64).alias("word_count"),
+            "detail",
+            "raw_time",
+        )
+
+    def _keys(self, events: pl.DataFrame) -> list[str]:
+        """The event keys `_items` makes: a digest of time, person and Description, with
+        `#n` on the n-th repeat within a run of keys (see `_items`)."""
+        import polars as pl
+
+        texts = events.select(
+            pl.concat_str(
+                [pl.col("stamp"), pl.col("actor"), pl.col("description")], separator="\x1f"
+            )
+        ).to_series()
+        stamps = events.get_column("stamp").to_list()
+        keys: list[str] = []
+        append = keys.append
+        seen, made, run_stamp = self.seen, self.made, self.run_stamp
+        blake2b = hashlib.blake2b
+        for stamp, text in zip(stamps, texts.to_list(), strict=True):
+            if stamp != run_stamp:
+                run_stamp = stamp
+                if made >= _KEYS_PER_MAKER:
+                    seen = {}
+                    made = 0
+            made += 1
+            digest = blake2b(text.encode("utf-8", "replace"), digest_size=15).digest()
+            count = seen.get(digest, 0)
+            seen[digest] = count + 1
+            append(digest.hex() if count == 0 else f"{digest.hex()}#{count}")
+        self.seen, self.made, self.run_stamp = seen, made, run_stamp
+        return keys
+
+    def _sample(
+        self, events: pl.DataFrame, skipped: pl.DataFrame
+    ) -> list[ActivityRecord | Skipped]:
+        if self.sample_left <= 0:
+            return []
+        take = self.sample_left
+        found: list[tuple[int, ActivityRecord | Skipped]] = []
+        for row, reason, unattributed in skipped.head(take).iter_rows():
+            found.append((row, Skipped(row, reason, unattributed=unattributed)))
+        for values in events.head(take).iter_rows(named=True):
+            moment = self.times.aware(values["raw_time"])
+            who = PersonKey(source_id=values["source_id"], name=values["name"])
+            kind = EventKind(values["kind"])
+            record = ActivityRecord(
+                values["row"],
+                who,
+                moment,
+                kind,
+                values["key"],
+                values["thread"],
+                detail=values["detail"],
+            )
+            found.append((values["row"], record))
+        found.sort(key=lambda pair: pair[0])
+        chosen = [item for _row, item in found[:take]]
+        self.sample_left -= len(chosen)
+        return chosen
+
+
+def _kind_columns(d: pl.Expr, event: pl.Expr) -> list[pl.Expr]:
+    """`kind`, `thread` and `posted` (a duplicate notice) from Description, as `_items`."""
+    import polars as pl
+
+    def has(text: str) -> pl.Expr:
+        return d.str.contains(text, literal=True)
+
+    none = pl.lit(None, dtype=pl.String)
+    viewed = has("viewed the")
+    created = ~viewed & has("has created the discussion with")
+    replied = ~viewed & ~created & has("has created the post with")
+    posted = ~viewed & ~created & ~replied & has("has posted content")
+    earlier = viewed | created | replied | posted
+    logged = ~earlier & has("has logged in")
+    submitted = (
+        ~earlier
+        & ~logged
+        & (
+            has("has submitted")
+            | (event == "Add Submission")
+            | d.str.starts_with("User submission sent to Turnitin")
+        )
+    )
+    kind = (
+        pl.when(
+            viewed
+            & (
+                has("viewed the course with id")
+                | has("' activity with course module id")
+                | has("viewed the discussion with id")
+            )
+        )
+        .then(pl.lit(_VIEW))
+        .when(created)
+        .then(pl.lit(_POST))
+        .when(replied)
+        .then(pl.lit(_REPLY))
+        .when(logged & ~has("has logged in as"))
+        .then(pl.lit(_LOGIN))
+        .when(submitted)
+        .then(pl.lit(_SUBMIT))
+        .otherwise(none)
+    )
+    thread = (
+        pl.when(created)
+        .then(d.str.extract(_DISCUSSION_CREATED.pattern, 1))
+        .when(replied)
+        .then(d.str.extract(_IN_DISCUSSION.pattern, 1))
+        .otherwise(none)
+    )
+    return [kind.alias("kind"), thread.alias("thread"), posted.alias("posted")]
+
+
+def _unreadable(raw: str, fmt: TimeFormat) -> str:
+    raw = raw.strip()
+    if not raw:
+        return "the Time column is empty"
+    return (
+        f"the time {raw[:40]!r} is not {fmt.description} like the rows before it; give the "
+        "format with --time-format"
+    )
