@@ -21,7 +21,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -29,6 +29,7 @@ from cohortdesk.core.dates import FIRST_DAY, LAST_DAY, is_kept, outside_reason
 from cohortdesk.core.importers.base import SourceFile
 from cohortdesk.core.importers.textio import FIELD_LIMIT, read_csv, read_rows
 from cohortdesk.core.importers.times import (
+    CACHE_LIMIT,
     DAY_FIRST,
     MONTH_FIRST,
     TimeFormat,
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
     import polars as pl
 
 #: bytes read and parsed at a time (bounds memory whatever the file's size)
-BLOCK_BYTES = 8 << 20
+BLOCK_BYTES = 4 << 20
 #: rows gathered into one batch when the csv module reads
 FALLBACK_ROWS = 50_000
 #: the whitespace `str.strip` removes, for polars' `strip_chars`
@@ -277,6 +278,9 @@ class ColumnTimes:
         self._reader = TimeReader(fmt, zone)
         self._day_first = fmt is DAY_FIRST
         self._slashed = fmt in (DAY_FIRST, MONTH_FIRST)
+        # the halves read so far: a log has a few hundred days, at most 86,400 clock readings
+        self._days: dict[str, date | None] = {}
+        self._clocks: dict[str, time | None] = {}
 
     def aware(self, raw: str) -> datetime:
         """The aware moment `raw` means (the value must fit: `read` checked it)."""
@@ -331,8 +335,19 @@ class ColumnTimes:
         )
         days = frame.get_column("_d").unique().to_list()
         clocks = frame.get_column("_c").unique().to_list()
-        day_values = [_slashed_date(d, self._day_first) for d in days]
-        clock_values = [_clock(c) if c else time() for c in clocks]
+        known_days, known_clocks = self._days, self._clocks
+        if len(known_days) + len(days) > CACHE_LIMIT:
+            known_days.clear()
+        if len(known_clocks) + len(clocks) > CACHE_LIMIT:
+            known_clocks.clear()
+        for text in days:
+            if text not in known_days:
+                known_days[text] = _slashed_date(text, self._day_first)
+        for text in clocks:
+            if text not in known_clocks:
+                known_clocks[text] = _clock(text) if text else time()
+        day_values = [known_days[d] for d in days]
+        clock_values = [known_clocks[c] for c in clocks]
         day_table = pl.DataFrame(
             {
                 "_d": days,

@@ -77,8 +77,9 @@ CHUNK = 5_000
 #: rows of the file shown in a preview
 SAMPLE_ROWS = 50
 
-#: called with the number of items read so far; raise from it to cancel the import
-ProgressCallback = Callable[[int], None]
+#: called with the items read so far, the bytes of the file read (0 when not known) and the
+#: file's size; raise from it to cancel the import
+ProgressCallback = Callable[[int, int, int], None]
 
 
 def file_sha256(path: Path) -> str:
@@ -291,7 +292,7 @@ def import_file(
     opts = options or ImportOptions(timezone=zone)
     when = now or utcnow()
     source = SourceFile(path)
-    source.check_size(opts.max_bytes)
+    size = source.check_size(opts.max_bytes)
     sha = file_sha256(path)
     earlier = session.scalar(
         select(ImportBatch.imported_at)
@@ -345,6 +346,8 @@ def import_file(
                     matcher.apply(batch_item)
                     continue
                 read += batch_item.items
+                if progress is not None:  # where a cancel stops the import, batch by batch
+                    progress(read, batch_item.bytes_read, size)
                 for item in batch_item.sample:
                     if len(sample) < SAMPLE_ROWS:
                         sample.append(_sample_row(item))
@@ -362,8 +365,6 @@ def import_file(
                     if last is None or span[1] > last:
                         last = span[1]
                 collect_young()
-                if progress is not None:
-                    progress(read)
             writer.records = staged.records
             staged.close()
         else:
@@ -408,7 +409,7 @@ def import_file(
                 if read % CHUNK == 0:
                     collect_young()
                     if progress is not None:
-                        progress(read)
+                        progress(read, 0, size)
             writer.flush()
         matcher.finish()
     if matcher.shortened_names:
@@ -440,7 +441,7 @@ def import_file(
     batch.notes = "\n".join(source.notes)
     session.flush()
     if progress is not None:
-        progress(read)
+        progress(read, size, size)
     return ImportSummary(
         format=module.FORMAT,
         file_name=path.name,
