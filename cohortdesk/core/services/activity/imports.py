@@ -245,7 +245,11 @@ class _StagedEvents:
             "detail",
         )
         if self._sqlite:
-            self._connection.exec_driver_sql(self._fill, table.rows())
+            # rows made from the columns a few hundred at a time, as the driver takes them:
+            # building them all at once would hold the interpreter (and the window)
+            driver = self._connection.connection.driver_connection
+            assert driver is not None
+            driver.executemany(self._fill, table.iter_rows())
         else:
             self._connection.execute(self._table.insert(), table.to_dicts())
         self._connection.execute(self._copy)
