@@ -60,8 +60,6 @@ SQLITE_PRAGMAS = (
     "PRAGMA cache_size=-65536",
     # Deleted text is overwritten with zeros, not left in free pages ("erase this person").
     "PRAGMA secure_delete=ON",
-    # Temporary tables (an import's staging table) in memory: they never need to be on disk.
-    "PRAGMA temp_store=MEMORY",
 )
 #: the database file, its -wal and -shm, backups and exports: the owner's only
 OWNER_ONLY = 0o600
