@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 import shlex
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cohortdesk.cli import mentoring as cli_mentoring
 from cohortdesk.cli.common import positive, print_json, print_table
+from cohortdesk.cli.terminal import shown
 from cohortdesk.core.enums import EventKind
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.importers.activity_csv import parse_mapping
@@ -58,6 +61,13 @@ def add_parsers(commands: Any) -> None:
         "--dry-run", action="store_true", help="read and count everything, store nothing"
     )
     importing.add_argument("--json", action="store_true", help="print JSON")
+    importing.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show the share of the file read, rows per second and time left on standard "
+        "error (default: when standard output is a terminal)",
+    )
 
     batches = commands.add_parser("imports", help="list or undo a cohort's imports")
     batch_commands = batches.add_subparsers(dest="imports_command", metavar="ACTION", required=True)
@@ -94,7 +104,17 @@ def cmd_import(args: argparse.Namespace, db: Database) -> int:
         staff=_ids(args.staff),
     )
     request = ImportRequest(cohort.id, args.file, args.format, options)
-    summary = run_import(db, request, dry_run=args.dry_run, backup_dir=app_paths().backup_dir).value
+    show = args.progress if args.progress is not None else sys.stdout.isatty()
+    # the line is redrawn with a carriage return: written past the stream that shows control
+    # characters, the message itself still shown safe
+    line = ProgressLine(getattr(sys.stderr, "stream", sys.stderr)) if show else None
+    try:
+        summary = run_import(
+            db, request, dry_run=args.dry_run, backup_dir=app_paths().backup_dir, progress=line
+        ).value
+    finally:
+        if line is not None:
+            line.end()
     if args.json:
         print_json(summary.cli_json())
         return 0
@@ -111,6 +131,35 @@ def cmd_import(args: argparse.Namespace, db: Database) -> int:
         print(f"  note: {note}")
     _tell_next_steps(args, summary, cohort.name)
     return 0
+
+
+class ProgressLine:
+    """An import's progress on one line of `stream`, redrawn at most five times a second."""
+
+    def __init__(self, stream: TextIO, clock: Callable[[], float] = time.monotonic) -> None:
+        self._stream = stream
+        self._clock = clock
+        self._shown = ""
+        self._when = -1.0
+
+    def report(self, done: int, total: int, message: str = "") -> None:
+        now = self._clock()
+        if not message or (now - self._when < 0.2 and done < total):
+            return
+        self._when = now
+        padding = " " * max(0, len(self._shown) - len(message))
+        self._stream.write(f"\r{shown(message)}{padding}")
+        self._stream.flush()
+        self._shown = message
+
+    def check(self) -> None:
+        """The command line cancels with Ctrl+C, which raises by itself."""
+
+    def end(self) -> None:
+        """End the line, so what is printed next starts on its own."""
+        if self._shown:
+            self._stream.write("\n")
+            self._stream.flush()
 
 
 def _ids(text: str | None) -> frozenset[str]:

@@ -187,3 +187,17 @@ def test_the_real_edify_log_proposes_its_teacher(
         ["viewed another person's profile", 9],
     ]
     assert json.loads(out)["outside_dates"] is False
+
+
+def test_import_progress_shows_the_share_of_the_file_and_the_pace(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    log = _log(tmp_path / "log.csv")
+    run(capsys, "cohort", "create", "C")
+    code, out, err = run(capsys, "import", "moodle-log", str(log), "--cohort", "C", "--progress")
+    assert code == 0 and "Imported log.csv" in out
+    last = err.rstrip("\n").split("\r")[-1].strip()
+    assert last.startswith("100% · ") and " rows · " in last and last.endswith(" rows/s")
+    # off by default when standard output is not a terminal (as here)
+    code, out, err = run(capsys, "import", "moodle-log", str(log), "--cohort", "C")
+    assert code == 0 and "%" not in err

@@ -14,6 +14,7 @@ from cohortdesk.core.schemas import Changes
 from cohortdesk.core.services.activity.importing import (
     BACKING_UP,
     STARTING,
+    ImportPace,
     ImportRequest,
     run_import,
 )
@@ -54,7 +55,10 @@ def test_an_import_backs_up_first_and_changes_the_roster_and_the_list(
     done = run_import(db, request_for, backup_dir=paths.backup_dir, progress=progress)
     assert done.value.inserted == 4 and done.value.batch_id is not None
     assert done.changes == Changes(cohorts=True, rosters=frozenset({request_for.cohort_id}))
-    assert progress.reports[-1] == (4, 0, "")  # the rows read, once the file is done
+    size = request_for.path.stat().st_size
+    done_bytes, total, message = progress.reports[-1]  # the whole file, once it is done
+    assert (done_bytes, total) == (size, size)
+    assert message.startswith("100% · 4 rows · ") and message.endswith(" rows/s")
     if db.file is None:  # a server's backups are the server's: nothing is copied here
         assert progress.reports[0] == (0, 0, STARTING)
         assert list_backups(paths.backup_dir) == []
@@ -91,3 +95,13 @@ def test_without_progress_the_command_line_imports_all_the_same(
 ) -> None:
     assert run_import(db, request_for).value.inserted == 4
     assert count(db, ActivityEvent) == 4
+
+
+def test_the_pace_says_the_share_of_the_file_rows_per_second_and_time_left() -> None:
+    now = [100.0]
+    pace = ImportPace(lambda: now[0])
+    now[0] = 110.0
+    assert pace.describe(50_000, 25, 100) == "25% · 50,000 rows · 5,000 rows/s · 30 s left"
+    now[0] = 200.0
+    assert pace.describe(90_000, 50, 100) == "50% · 90,000 rows · 900 rows/s · 1 min 40 s left"
+    assert pace.describe(0, 0, 0) == "0 rows"

@@ -142,7 +142,7 @@ def test_cancelling_from_the_progress_callback_rolls_everything_back(
     class StopError(Exception):
         pass
 
-    def cancel(_read: int) -> None:
+    def cancel(_read: int, _done: int, _size: int) -> None:
         raise StopError
 
     with pytest.raises(StopError), db.write() as session:

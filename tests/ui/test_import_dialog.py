@@ -31,6 +31,7 @@ from cohortdesk.ui.models.import_preview_model import (
 )
 from cohortdesk.ui.models.roster_model import COL_NAME, COL_POSTS
 from cohortdesk.ui.views.import_dialog import ImportDialog
+from cohortdesk.ui.views.import_progress import ImportProgress
 from tests.ui.conftest import settle
 
 ACTIVITY = """Sender,Timestamp,Action,Reply to,Thread
@@ -473,3 +474,31 @@ def test_closing_before_the_file_was_read_is_harmless(
     settle(window)
     assert window.findChild(ImportDialog) is None
     assert count(db, ImportBatch) == 0
+
+
+def test_cancelling_a_moodle_log_read_in_columns_leaves_nothing(
+    qtbot: QtBot, db: Database, cohort_id: int, window: MainWindow, tmp_path: Path
+) -> None:
+    log = Path(__file__).resolve().parents[1] / "fixtures" / "moodle_log" / "realistic_en_bom.csv"
+    dialog = open_previewed(qtbot, window, log)
+    assert dialog.format_name() == "moodle-log"
+    release = threading.Event()
+    window.context.runner.job("Hold", lambda _progress: release.wait(10))
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(dialog.import_cancelled, timeout=10_000):
+        qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
+        release.set()
+    settle(window)
+    assert count(db, ActivityEvent) == 0
+    assert count(db, ImportBatch) == 0
+    assert count(db, Person) == 1
+
+
+def test_the_progress_shows_the_share_of_the_file_and_the_pace(qtbot: QtBot) -> None:
+    progress = ImportProgress()
+    qtbot.addWidget(progress)
+    progress.start()
+    assert progress.bar.maximum() == 0  # not known until the first report
+    progress.advance(3_000_000, 12_000_000, "25% · 250,000 rows · 41,000 rows/s · 18 s left")
+    assert (progress.bar.value(), progress.bar.maximum()) == (3_000_000, 12_000_000)
+    assert progress.label.text() == "25% · 250,000 rows · 41,000 rows/s · 18 s left"

@@ -15,11 +15,11 @@ row and the reason; the whole import is then abandoned, so nothing is half-impor
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
 from cohortdesk.core.enums import EventKind, Role
@@ -108,7 +108,65 @@ class Skipped:
     unattributed: bool = False
 
 
+@dataclass(slots=True)
+class EventBatch:
+    """Many rows of a tabular file at once, as columns (polars DataFrames).
+
+    Attributes:
+        events: one row per activity: `row`, `source_id`, `name`, `email` (the person, as a
+            `PersonKey` would name them), `local` (the wall-clock time as read), `utc` (the
+            moment, UTC, naive), `kind` (an `EventKind` value), `key`, `thread`, `word_count`,
+            `detail`; in file order.
+        skipped: one row per row left out: `row`, `reason`, `unattributed`.
+        bytes_read: how far into the file these rows reach.
+        size: the file's size.
+        moment: the aware moment a value of the time column means, as the row-by-row
+            reading gives it (`raw_time` of `events` holds the values).
+        sample: the first rows as items, in file order (at most what a preview shows), for
+            the preview of the import.
+    """
+
+    events: Any
+    skipped: Any
+    bytes_read: int
+    moment: Callable[[str], datetime]
+    sample: list[ActivityRecord | Skipped] = field(default_factory=list)
+
+    @property
+    def items(self) -> int:
+        """The rows these stand for (each counts as one item read)."""
+        return int(self.events.height) + int(self.skipped.height)
+
+    def as_items(self) -> Iterator[ActivityRecord | Skipped]:
+        """The rows one by one, in file order, as items."""
+        events = self.events.iter_rows(named=True)
+        skipped = iter(self.skipped.iter_rows())
+        left = next(skipped, None)
+        for values in events:
+            row = values["row"]
+            while left is not None and left[0] < row:
+                yield Skipped(left[0], left[1], unattributed=left[2])
+                left = next(skipped, None)
+            yield ActivityRecord(
+                row,
+                PersonKey(
+                    source_id=values["source_id"], email=values["email"], name=values["name"]
+                ),
+                self.moment(values["raw_time"]),
+                EventKind(values["kind"]),
+                values["key"],
+                values["thread"],
+                word_count=values["word_count"],
+                detail=values["detail"],
+            )
+        while left is not None:
+            yield Skipped(left[0], left[1], unattributed=left[2])
+            left = next(skipped, None)
+
+
 ImportItem = ActivityRecord | PersonRecord | Skipped
+#: what a columnar parser yields
+BatchItem = EventBatch | PersonRecord
 
 
 @dataclass(slots=True)

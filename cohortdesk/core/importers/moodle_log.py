@@ -27,24 +27,34 @@ PROPOSED as staff (`SourceFile.staff_proposals`); only the ids the facilitator c
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from cohortdesk.core.enums import EventKind, Role
 from cohortdesk.core.importers.base import (
     ActivityRecord,
+    BatchItem,
+    EventBatch,
     ImportItem,
     ImportOptions,
-    KeyMaker,
     PersonKey,
     PersonRecord,
     Skipped,
     SourceFile,
     StaffProposal,
     one_line,
+)
+from cohortdesk.core.importers.columnar import (
+    WHITESPACE,
+    ColumnBatch,
+    ColumnTimes,
+    read_columns,
 )
 from cohortdesk.core.importers.textio import cell, decode_head, match_columns, read_csv
 from cohortdesk.core.importers.times import (
@@ -53,11 +63,13 @@ from cohortdesk.core.importers.times import (
     Detection,
     FormatDetector,
     TimeFormat,
-    TimeReader,
     strptime_format,
     suggest_pattern,
 )
 from cohortdesk.core.text import plural
+
+if TYPE_CHECKING:
+    import polars as pl
 
 FORMAT = "moodle-log"
 IDENTITY_SOURCE = "moodle"
@@ -158,6 +170,8 @@ STAFF_MIN_SHARE = 0.10
 _KEEP_ROWS = 5_000
 #: keys made by one KeyMaker before the next change of time starts a fresh one
 _KEYS_PER_MAKER = 4_096
+#: rows of the file a preview shows (the first ones)
+SAMPLE_ROWS = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,22 +215,18 @@ def _first_records(head: bytes) -> list[list[str]]:
 
 
 def parse(source: SourceFile, options: ImportOptions) -> Iterator[ImportItem]:
-    """The report's rows as activity records or skipped rows, in file order (newest first).
+    """The report's rows one by one, in file order (newest first), then the confirmed staff:
+    `parse_batches` read row by row, for callers that want items.
 
     Raises:
         ImportRejectedError: not a Logs report, a time that cannot be read, a file whose day
             and month order contradicts itself.
     """
-    table = read_csv(source, options.max_bytes)
-    columns = _columns(source, table.header)
-    fmt, rows = _time_format(source, options, columns.time, table.rows)
-    source.note(
-        f"Moodle writes times in the downloading user's time zone; they were read as "
-        f"{options.timezone.key}."
-    )
-    staff = _StaffTally()
-    yield from _items(source, rows, columns, TimeReader(fmt, options.timezone), staff)
-    yield from staff.finish(source, options.staff)
+    for item in parse_batches(source, options):
+        if isinstance(item, EventBatch):
+            yield from item.as_items()
+        else:
+            yield item
 
 
 class _StaffTally:
@@ -233,13 +243,6 @@ class _StaffTally:
         self.first_row[uid] = row
         self.names[uid] = name
 
-    def check(self, uid: str, description: str) -> None:
-        """Count the row if it is a staff-like one (`STAFF_PATTERNS`)."""
-        label = staff_like(uid, description)
-        if label is not None:
-            mine = self.patterns.setdefault(uid, {})
-            mine[label] = mine.get(label, 0) + 1
-
     def proposals(self) -> list[StaffProposal]:
         found: list[StaffProposal] = []
         for uid, patterns in self.patterns.items():
@@ -251,7 +254,7 @@ class _StaffTally:
                 )
         return sorted(found, key=lambda p: (-p.rows, p.source_id))
 
-    def finish(self, source: SourceFile, confirmed: frozenset[str]) -> Iterator[ImportItem]:
+    def finish(self, source: SourceFile, confirmed: frozenset[str]) -> Iterator[PersonRecord]:
         """Propose staff; make the confirmed ids facilitators.
 
         Raises:
@@ -326,45 +329,6 @@ def _columns(source: SourceFile, header: list[str]) -> _Columns:
     )
 
 
-def _time_format(
-    source: SourceFile, options: ImportOptions, column: int, rows: Iterator[tuple[int, list[str]]]
-) -> tuple[TimeFormat, Iterator[tuple[int, list[str]]]]:
-    """Day-first or month-first for the whole file, and the rows to parse.
-
-    The first rows usually settle it (a day after the 12th); they are kept and parsed after.
-    When they do not, a separate first pass reads on through the file (memory stays flat).
-    """
-    if options.time_format:
-        return strptime_format(options.time_format), rows
-    detector = FormatDetector((DAY_FIRST, MONTH_FIRST))
-    kept: list[tuple[int, list[str]]] = []
-    for item in rows:
-        kept.append(item)
-        detector.feed(item[0], cell(item[1], column))
-        if detector.settled or len(kept) >= _KEEP_ROWS:
-            break
-    found = detector.detection
-    if not detector.settled and len(kept) >= _KEEP_ROWS:
-        found = _scan_times(source, options, column)
-    if not found.fitting:
-        row = found.emptied_by[0] if found.emptied_by else None
-        raise source.reject(row, found.unfit_reason())
-    rows = itertools.chain(kept, rows)
-    if len(found.fitting) == 1:
-        chosen = found.fitting[0]
-        source.note(f"Times were read as {chosen.description} ({found.label(chosen)}).")
-        return chosen, rows
-    if found.values:
-        example = found.first[1] if found.first else ""
-        source.note(
-            f"Every time in the file (e.g. {example!r}) could be day/month or month/day; they "
-            "were read as day/month/year, Moodle's default English format. If the file comes "
-            "from a US-English Moodle, import it again with --time-format "
-            f"'{suggest_pattern(example, MONTH_FIRST)}'."
-        )
-    return DAY_FIRST, rows
-
-
 def _scan_times(source: SourceFile, options: ImportOptions, column: int) -> Detection:
     table = read_csv(source, options.max_bytes)
     rows = table.rows
@@ -378,156 +342,6 @@ def _scan_times(source: SourceFile, options: ImportOptions, column: int) -> Dete
             close()
 
 
-def _items(
-    source: SourceFile,
-    rows: Iterator[tuple[int, list[str]]],
-    columns: _Columns,
-    read_time: TimeReader,
-    staff: _StaffTally,
-) -> Iterator[ImportItem]:
-    # One loop, with the cheap checks first: this runs a million times for a big site log.
-    # Identical rows (a double click) share their time, and the report is sorted by time, so
-    # they are neighbours: numbering them within a run of one time keeps keys as stable as
-    # one KeyMaker for the file would, without remembering a million digests (a new one is
-    # started at the first change of time after every few thousand keys).
-    make_key = KeyMaker().make
-    run_stamp = ""
-    made = 0
-    people: dict[str, tuple[str | None, PersonKey]] = {}  # by id: the name seen last, its key
-    names: dict[str, tuple[str | None, bool]] = {}
-    skip_reasons: dict[str, str] = {}
-    nobody_reasons: dict[str, str] = {}
-    time_at, description_at = columns.time, columns.description
-    name_at = columns.name if columns.name is not None else -1
-    event_at = columns.event if columns.event is not None else -1
-    context_at = columns.context if columns.context is not None else -1
-    time_description = read_time.fmt.description
-    logged_as = 0
-    uid_rows = staff.rows
-    view, post, reply = EventKind.VIEW, EventKind.POST, EventKind.REPLY
-    for row, cells in rows:
-        width = len(cells)
-        description = cells[description_at].strip() if description_at < width else ""
-        event = cells[event_at].strip() if 0 <= event_at < width else ""
-
-        # who: the first id in Description, else the name column
-        uid: str | None = None
-        if description.startswith(_LEADING_ID):
-            end = description.find("'", 18)
-            uid = description[18:end]
-            if not (uid.isascii() and uid.isdigit()):
-                uid = None
-        if uid is None and "ser with" in description:
-            match = _USER_ID.search(description)
-            if match is not None:
-                uid = match.group(1)
-        if uid in _NOBODY_IDS:
-            yield Skipped(row, "names nobody: a guest or someone not logged in", unattributed=True)
-            continue
-        raw_name = cells[name_at].strip() if 0 <= name_at < width else ""
-        known_name = names.get(raw_name)
-        if known_name is None:
-            known_name = names[raw_name] = _clean_name(raw_name)
-        name, as_other = known_name
-        if uid is None and name is None:
-            reason = nobody_reasons.get(event)
-            if reason is None:
-                reason = nobody_reasons[event] = f"names nobody: {event or 'an unnamed event'}"
-            yield Skipped(row, reason, unattributed=True)
-            continue
-        if uid is not None:  # counted inline: this runs for every row
-            seen = uid_rows.get(uid)
-            if seen is None:
-                uid_rows[uid] = 1
-                staff.first_seen(uid, row, name)
-            else:
-                uid_rows[uid] = seen + 1
-
-        # what: Description patterns (never translated); cheap substring tests before regexes
-        kind: EventKind | None = None
-        thread: str | None = None
-        skip: str | None = None
-        if "viewed the" in description:
-            if (
-                "viewed the course with id" in description
-                or ("' activity with course module id" in description)
-                or "viewed the discussion with id" in description
-            ):
-                kind = view
-        elif "has created the discussion with" in description:
-            kind = post
-            match = _DISCUSSION_CREATED.search(description)
-            thread = match.group(1) if match is not None else None
-        elif "has created the post with" in description:
-            kind = reply
-            match = _IN_DISCUSSION.search(description)
-            thread = match.group(1) if match is not None else None
-        elif "has posted content" in description:
-            skip = "duplicate notice of a post"
-        elif "has logged in" in description:
-            if "has logged in as" not in description:
-                kind = EventKind.LOGIN
-        elif (
-            "has submitted" in description
-            or event == "Add Submission"
-            or description.startswith("User submission sent to Turnitin")
-        ):
-            kind = EventKind.SUBMIT
-        if kind is None:
-            if uid is not None:
-                staff.check(uid, description)
-            if skip is None:
-                skip = skip_reasons.get(event)
-                if skip is None:
-                    skip = skip_reasons[event] = _not_participation(event, description)
-            yield Skipped(row, skip)
-            continue
-
-        raw_time = cells[time_at] if time_at < width else ""
-        when = read_time(raw_time)
-        if when is None:
-            raw_time = raw_time.strip()
-            if not raw_time:
-                raise source.reject(row, "the Time column is empty")
-            raise source.reject(
-                row,
-                f"the time {raw_time[:40]!r} is not {time_description} like the rows before "
-                "it; give the format with --time-format",
-            )
-        if when[1] != run_stamp:
-            run_stamp = when[1]
-            if made >= _KEYS_PER_MAKER:  # a new run: earlier rows can no longer repeat
-                make_key = KeyMaker().make
-                made = 0
-        made += 1
-        known = people.get(uid or "")
-        if known is None or known[0] != name:
-            known = people[uid or ""] = (name, PersonKey(source_id=uid, name=name))
-        person = known[1]
-        if as_other:
-            logged_as += 1
-        context = cells[context_at].strip() if 0 <= context_at < width else ""
-        detail = f"{event}: {context}" if context else event
-        if len(detail) > _DETAIL_LIMIT or "\n" in detail or "\r" in detail:
-            detail = one_line(detail, _DETAIL_LIMIT)
-        yield ActivityRecord(
-            row=row,
-            who=person,
-            occurred_at=when[0],
-            kind=kind,
-            # the same digest as make(stamp, actor, description), joined here in one go
-            key=make_key(f"{when[1]}\x1f{uid or 'name:' + str(name)}\x1f{description}"),
-            thread=thread,
-            detail=detail,
-        )
-    if logged_as:
-        rows_text = plural(logged_as, "row was", "rows were")
-        source.note(
-            f"{rows_text} done by someone logged in as another user ('Real Name as Other "
-            "Name'); like Moodle, they count for the user logged in as."
-        )
-
-
 def _clean_name(raw: str) -> tuple[str | None, bool]:
     """The name to keep and whether it was a login-as ("Real as Other" -> "Other")."""
     if not raw or raw == "-":
@@ -539,6 +353,399 @@ def _clean_name(raw: str) -> tuple[str | None, bool]:
     return raw, False
 
 
-def _not_participation(event: str, description: str) -> str:
-    what = event or description[:60] or "an unnamed event"
-    return f"not participation: {what}"[:_DETAIL_LIMIT]
+# --- the columnar reading: the same answers, a batch of rows at a time ---------------------
+
+
+def parse_batches(source: SourceFile, options: ImportOptions) -> Iterator[BatchItem]:
+    """The report's rows in batches of columns (`EventBatch`), then the confirmed staff.
+
+    The same answers as `parse`, row for row: every test on a row is a column operation.
+
+    Raises:
+        ImportRejectedError: as `parse` does, for the same row and reason.
+    """
+    table = read_columns(source, options.max_bytes)
+    columns = _columns(source, table.header)
+    batches = table.batches
+    if options.time_format:
+        fmt = strptime_format(options.time_format)
+    else:
+        fmt, batches = _column_time_format(source, options, columns.time, batches)
+    source.note(
+        f"Moodle writes times in the downloading user's time zone; they were read as "
+        f"{options.timezone.key}."
+    )
+    staff = _StaffTally()
+    reader = _BatchReader(source, columns, fmt, options.timezone, staff)
+    for batch in batches:
+        yield reader.read(batch)
+    if reader.logged_as:
+        rows_text = plural(reader.logged_as, "row was", "rows were")
+        source.note(
+            f"{rows_text} done by someone logged in as another user ('Real Name as Other "
+            "Name'); like Moodle, they count for the user logged in as."
+        )
+    yield from staff.finish(source, options.staff)
+
+
+def _column_time_format(
+    source: SourceFile, options: ImportOptions, column: int, batches: Iterator[ColumnBatch]
+) -> tuple[TimeFormat, Iterator[ColumnBatch]]:
+    """Day-first or month-first for the whole file, as `_time_format` decides it."""
+    detector = FormatDetector((DAY_FIRST, MONTH_FIRST))
+    first = next(batches, None)
+    kept = 0
+    if first is not None and f"c{column}" in first.frame.columns:
+        rows = first.frame.get_column("row").to_list()
+        values = first.frame.get_column(f"c{column}").to_list()
+        for row, value in zip(rows, values, strict=True):
+            kept += 1
+            detector.feed(row, value)
+            if detector.settled or kept >= _KEEP_ROWS:
+                break
+    found = detector.detection
+    if not detector.settled and kept >= _KEEP_ROWS:
+        found = _scan_times(source, options, column)
+    if not found.fitting:
+        row = found.emptied_by[0] if found.emptied_by else None
+        raise source.reject(row, found.unfit_reason())
+    rest = batches if first is None else itertools.chain([first], batches)
+    if len(found.fitting) == 1:
+        chosen = found.fitting[0]
+        source.note(f"Times were read as {chosen.description} ({found.label(chosen)}).")
+        return chosen, rest
+    if found.values:
+        example = found.first[1] if found.first else ""
+        source.note(
+            f"Every time in the file (e.g. {example!r}) could be day/month or month/day; they "
+            "were read as day/month/year, Moodle's default English format. If the file comes "
+            "from a US-English Moodle, import it again with --time-format "
+            f"'{suggest_pattern(example, MONTH_FIRST)}'."
+        )
+    return DAY_FIRST, rest
+
+
+#: EventKind values by name, for the kind column
+_VIEW, _POST, _REPLY, _LOGIN, _SUBMIT = (
+    k.value
+    for k in (EventKind.VIEW, EventKind.POST, EventKind.REPLY, EventKind.LOGIN, EventKind.SUBMIT)
+)
+_GUEST_REASON = "names nobody: a guest or someone not logged in"
+
+
+class _BatchReader:
+    """Turns batches of the report's columns into events and skipped rows."""
+
+    def __init__(
+        self,
+        source: SourceFile,
+        columns: _Columns,
+        fmt: TimeFormat,
+        zone: ZoneInfo,
+        staff: _StaffTally,
+    ) -> None:
+        self.source = source
+        self.columns = columns
+        self.times = ColumnTimes(fmt, zone, lambda raw: _unreadable(raw, fmt))
+        self.staff = staff
+        self.logged_as = 0
+        self.names: dict[str, tuple[str | None, bool]] = {}
+        self.sample_left = SAMPLE_ROWS
+        # event keys: the state of `_items`' KeyMaker carried from batch to batch
+        self.seen: dict[bytes, int] = {}
+        self.made = 0
+        self.run_stamp = ""
+
+    def read(self, batch: ColumnBatch) -> EventBatch:
+        import polars as pl
+
+        frame = batch.frame
+        width = len(frame.columns) - 1
+
+        def text(index: int | None) -> pl.Expr:
+            if index is None or index >= width:
+                return pl.lit("", dtype=pl.String)
+            return pl.col(f"c{index}")
+
+        c = self.columns
+        description = text(c.description).str.strip_chars(WHITESPACE)
+        frame = frame.select(
+            pl.col("row"),
+            description.alias("description"),
+            text(c.event).str.strip_chars(WHITESPACE).alias("event"),
+            text(c.name).str.strip_chars(WHITESPACE).alias("raw_name"),
+            text(c.context).str.strip_chars(WHITESPACE).alias("context"),
+            text(c.time).alias("raw_time"),
+        )
+        d = pl.col("description")
+        leading = d.str.starts_with(_LEADING_ID)
+        closed = d.str.extract(r"^The user with id '([^']*)'", 1)
+        unclosed = d.str.slice(18, (d.str.len_chars() - 19).clip(lower_bound=0))
+        lead_uid = pl.coalesce(closed, unclosed)
+        uid = (
+            pl.when(leading & lead_uid.str.contains(r"^[0-9]+$"))
+            .then(lead_uid)
+            .when(d.str.contains("ser with", literal=True))
+            .then(d.str.extract(_USER_ID.pattern, 1))
+            .otherwise(pl.lit(None, dtype=pl.String))
+        )
+        frame = frame.with_columns(uid.alias("uid"))
+        frame = self._with_names(frame)
+        nobody = pl.col("uid").is_in(list(_NOBODY_IDS))
+        anonymous = pl.col("uid").is_null() & pl.col("name").is_null()
+        frame = frame.with_columns(
+            pl.when(nobody)
+            .then(pl.lit(_GUEST_REASON))
+            .when(anonymous)
+            .then(
+                pl.lit("names nobody: ")
+                + pl.when(pl.col("event") == "")
+                .then(pl.lit("an unnamed event"))
+                .otherwise(pl.col("event"))
+            )
+            .otherwise(pl.lit(None, dtype=pl.String))
+            .alias("nobody")
+        )
+        self._count_people(frame.filter(pl.col("nobody").is_null()))
+        frame = frame.with_columns(_kind_columns(d, pl.col("event")))
+        frame = frame.with_columns(
+            pl.when(pl.col("nobody").is_not_null())
+            .then(pl.col("nobody"))
+            .when(pl.col("kind").is_not_null())
+            .then(pl.lit(None, dtype=pl.String))
+            .when(pl.col("posted"))
+            .then(pl.lit("duplicate notice of a post"))
+            .otherwise(
+                (
+                    pl.lit("not participation: ")
+                    + pl.when(pl.col("event") != "")
+                    .then(pl.col("event"))
+                    .when(d.str.slice(0, 60) != "")
+                    .then(d.str.slice(0, 60))
+                    .otherwise(pl.lit("an unnamed event"))
+                ).str.slice(0, _DETAIL_LIMIT)
+            )
+            .alias("reason")
+        )
+        self._tally_staff(frame.filter(pl.col("reason").is_not_null() & pl.col("nobody").is_null()))
+        skipped = frame.filter(pl.col("reason").is_not_null()).select(
+            "row", "reason", pl.col("nobody").is_not_null().alias("unattributed")
+        )
+        events = frame.filter(pl.col("reason").is_null())
+        events = self.times.read(self.source, events)
+        events = self._finish_events(events)
+        found = EventBatch(events, skipped, batch.bytes_read, self.times.aware)
+        found.sample = self._sample(found)
+        return found
+
+    def _with_names(self, frame: pl.DataFrame) -> pl.DataFrame:
+        import polars as pl
+
+        raw = frame.get_column("raw_name").unique(maintain_order=True).to_list()
+        for value in raw:
+            if value not in self.names:
+                self.names[value] = _clean_name(value)
+        known = [(r, *self.names[r]) for r in raw]
+        lookup = pl.DataFrame(
+            {
+                "raw_name": [k[0] for k in known],
+                "name": [k[1] for k in known],
+                "as_other": [k[2] for k in known],
+            },
+            schema={"raw_name": pl.String, "name": pl.String, "as_other": pl.Boolean},
+        )
+        return frame.join(lookup, on="raw_name", how="left", maintain_order="left")
+
+    def _count_people(self, frame: pl.DataFrame) -> None:
+        import polars as pl
+
+        named = frame.filter(pl.col("uid").is_not_null())
+        if named.height == 0:
+            return
+        counts = named.group_by("uid", maintain_order=True).agg(
+            pl.len().alias("n"), pl.col("row").first(), pl.col("name").first()
+        )
+        rows = self.staff.rows
+        for uid, n, row, name in counts.iter_rows():
+            seen = rows.get(uid)
+            if seen is None:
+                rows[uid] = n
+                self.staff.first_seen(uid, row, name)
+            else:
+                rows[uid] = seen + n
+
+    def _tally_staff(self, frame: pl.DataFrame) -> None:
+        import polars as pl
+
+        d = pl.col("description")
+        second = d.str.extract_all(_USER_ID.pattern).list.get(1, null_on_oob=True)
+        second_id = second.str.extract(_USER_ID.pattern, 1)
+        label: pl.Expr = pl.lit(None, dtype=pl.String)
+        for phrase, text in reversed(STAFF_PATTERNS.items()):
+            value: pl.Expr = pl.lit(text)
+            if phrase.startswith("viewed the profile"):
+                value = (
+                    pl.when(second_id.is_not_null() & (second_id == pl.col("uid")))
+                    .then(pl.lit(None, dtype=pl.String))
+                    .otherwise(pl.lit(text))
+                )
+            label = pl.when(d.str.contains(phrase, literal=True)).then(value).otherwise(label)
+        found = (
+            frame.filter(pl.col("uid").is_not_null())
+            .select("uid", label.alias("label"))
+            .filter(pl.col("label").is_not_null())
+        )
+        if found.height == 0:
+            return
+        for uid, text, n in (
+            found.group_by("uid", "label", maintain_order=True).agg(pl.len()).iter_rows()
+        ):
+            mine = self.staff.patterns.setdefault(uid, {})
+            mine[text] = mine.get(text, 0) + n
+
+    def _finish_events(self, events: pl.DataFrame) -> pl.DataFrame:
+        import polars as pl
+
+        self.logged_as += int(events.get_column("as_other").sum() or 0)
+        context = pl.col("context")
+        detail = (
+            pl.when(context != "")
+            .then(pl.col("event") + pl.lit(": ") + context)
+            .otherwise(pl.col("event"))
+        )
+        events = events.with_columns(
+            detail.alias("detail"),
+            pl.when(pl.col("uid").is_not_null())
+            .then(pl.col("uid"))
+            .otherwise(pl.lit("name:") + pl.col("name"))
+            .alias("actor"),
+        )
+        long = (pl.col("detail").str.len_chars() > _DETAIL_LIMIT) | pl.col("detail").str.contains(
+            "[\r\n]"
+        )
+        events = events.with_columns(
+            pl.when(long)
+            .then(
+                pl.col("detail").map_elements(
+                    lambda value: one_line(value, _DETAIL_LIMIT), return_dtype=pl.String
+                )
+            )
+            .otherwise(pl.col("detail"))
+            .alias("detail")
+        )
+        events = events.with_columns(
+            pl.Series("key", self._keys(events), dtype=pl.String),
+        )
+        return events.select(
+            "row",
+            pl.col("uid").alias("source_id"),
+            "name",
+            pl.lit(None, dtype=pl.String).alias("email"),
+            "local",
+            "utc",
+            "kind",
+            "key",
+            "thread",
+            pl.lit(None, dtype=pl.Int64).alias("word_count"),
+            "detail",
+            "raw_time",
+        )
+
+    def _keys(self, events: pl.DataFrame) -> list[str]:
+        """The event keys `_items` makes: a digest of time, person and Description, with
+        `#n` on the n-th repeat within a run of keys (see `_items`)."""
+        import polars as pl
+
+        texts = events.select(
+            pl.concat_str(
+                [pl.col("stamp"), pl.col("actor"), pl.col("description")], separator="\x1f"
+            )
+        ).to_series()
+        stamps = events.get_column("stamp").to_list()
+        keys: list[str] = []
+        append = keys.append
+        seen, made, run_stamp = self.seen, self.made, self.run_stamp
+        blake2b = hashlib.blake2b
+        for stamp, text in zip(stamps, texts.to_list(), strict=True):
+            if stamp != run_stamp:
+                run_stamp = stamp
+                if made >= _KEYS_PER_MAKER:
+                    seen = {}
+                    made = 0
+            made += 1
+            digest = blake2b(text.encode("utf-8", "replace"), digest_size=15).digest()
+            count = seen.get(digest, 0)
+            seen[digest] = count + 1
+            append(digest.hex() if count == 0 else f"{digest.hex()}#{count}")
+        self.seen, self.made, self.run_stamp = seen, made, run_stamp
+        return keys
+
+    def _sample(self, batch: EventBatch) -> list[ActivityRecord | Skipped]:
+        if self.sample_left <= 0:
+            return []
+        chosen = list(itertools.islice(batch.as_items(), self.sample_left))
+        self.sample_left -= len(chosen)
+        return chosen
+
+
+def _kind_columns(d: pl.Expr, event: pl.Expr) -> list[pl.Expr]:
+    """`kind`, `thread` and `posted` (a duplicate notice) from Description, as `_items`."""
+    import polars as pl
+
+    def has(text: str) -> pl.Expr:
+        return d.str.contains(text, literal=True)
+
+    none = pl.lit(None, dtype=pl.String)
+    viewed = has("viewed the")
+    created = ~viewed & has("has created the discussion with")
+    replied = ~viewed & ~created & has("has created the post with")
+    posted = ~viewed & ~created & ~replied & has("has posted content")
+    earlier = viewed | created | replied | posted
+    logged = ~earlier & has("has logged in")
+    submitted = (
+        ~earlier
+        & ~logged
+        & (
+            has("has submitted")
+            | (event == "Add Submission")
+            | d.str.starts_with("User submission sent to Turnitin")
+        )
+    )
+    kind = (
+        pl.when(
+            viewed
+            & (
+                has("viewed the course with id")
+                | has("' activity with course module id")
+                | has("viewed the discussion with id")
+            )
+        )
+        .then(pl.lit(_VIEW))
+        .when(created)
+        .then(pl.lit(_POST))
+        .when(replied)
+        .then(pl.lit(_REPLY))
+        .when(logged & ~has("has logged in as"))
+        .then(pl.lit(_LOGIN))
+        .when(submitted)
+        .then(pl.lit(_SUBMIT))
+        .otherwise(none)
+    )
+    thread = (
+        pl.when(created)
+        .then(d.str.extract(_DISCUSSION_CREATED.pattern, 1))
+        .when(replied)
+        .then(d.str.extract(_IN_DISCUSSION.pattern, 1))
+        .otherwise(none)
+    )
+    return [kind.alias("kind"), thread.alias("thread"), posted.alias("posted")]
+
+
+def _unreadable(raw: str, fmt: TimeFormat) -> str:
+    raw = raw.strip()
+    if not raw:
+        return "the Time column is empty"
+    return (
+        f"the time {raw[:40]!r} is not {fmt.description} like the rows before it; give the "
+        "format with --time-format"
+    )

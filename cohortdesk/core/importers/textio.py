@@ -112,6 +112,8 @@ class CsvTable:
 
     header: list[str]
     rows: Iterator[tuple[int, list[str]]]
+    encoding: str = "utf-8-sig"
+    delimiter: str = ","
 
 
 def read_csv(source: SourceFile, max_bytes: int, *, delimiter: str | None = None) -> CsvTable:
@@ -133,7 +135,7 @@ def read_csv(source: SourceFile, max_bytes: int, *, delimiter: str | None = None
         text.close()
         raise source.reject(None, "the file is empty")
     dialect_delimiter = delimiter or _sniff_delimiter(sample)
-    rows = _rows(source, text, dialect_delimiter)
+    rows = read_rows(source, text, dialect_delimiter)
     try:
         header_row = next(rows, None)
     except BaseException:
@@ -142,7 +144,12 @@ def read_csv(source: SourceFile, max_bytes: int, *, delimiter: str | None = None
     if header_row is None:
         text.close()
         raise source.reject(None, "the file has no rows")
-    return CsvTable(header=[h.strip() for h in header_row[1]], rows=rows)
+    return CsvTable(
+        header=[h.strip() for h in header_row[1]],
+        rows=rows,
+        encoding=encoding,
+        delimiter=dialect_delimiter,
+    )
 
 
 def _sniff_delimiter(sample: str) -> str:
@@ -152,11 +159,17 @@ def _sniff_delimiter(sample: str) -> str:
     return best if counts[best] > 0 else ","
 
 
-def _rows(
-    source: SourceFile, text: io.TextIOBase, delimiter: str
+def read_rows(
+    source: SourceFile, text: io.TextIOBase, delimiter: str, *, start: int = 0
 ) -> Iterator[tuple[int, list[str]]]:
+    """`(row_number, cells)` for each non-blank record of `text`, numbered on from `start`
+    (the records before it); closes `text` when done.
+
+    Raises:
+        ImportRejectedError: broken quoting or a field over the size limit, with its row.
+    """
     reader = csv.reader(text, delimiter=delimiter, strict=True)
-    number = 0
+    number = start
     with text:
         while True:
             try:

@@ -332,16 +332,16 @@ class ImportDialog(CohortScopedDialog):
             lambda exc: self._preview_failed(generation, key, task, exc),
         )
         task.progressed.connect(
-            lambda done, _total, _message: self._preview_progressed(generation, done)
+            lambda _done, _total, message: self._preview_progressed(generation, message)
         )
         self._preview_task = task
         self._set_status("Reading the file…")
         self._update_state()
         return task
 
-    def _preview_progressed(self, generation: int, rows: int) -> None:
-        if generation == self._generation:
-            self._set_status(f"Reading the file… {rows:,} rows")
+    def _preview_progressed(self, generation: int, message: str) -> None:
+        if generation == self._generation and message:
+            self._set_status(f"Reading the file… {message}")
 
     def _preview_done(self, generation: int, summary: ImportSummary) -> None:
         if generation != self._generation:
@@ -379,10 +379,9 @@ class ImportDialog(CohortScopedDialog):
             return None
         request, db = self._request(), self.context.db
         backup_dir = self.context.paths.backup_dir
-        total = self._preview.read if self._preview is not None else 0
         self._stop_preview()  # the preview shown stays: it is what is being imported
         show_error(self.error_label, "")
-        self.progress.start(total)
+        self.progress.start()
         self._set_status("")
         task = self.context.runner.job(
             f"Importing {request.path.name}",
@@ -390,7 +389,7 @@ class ImportDialog(CohortScopedDialog):
             self._import_done,
             lambda exc: self._import_error(task, exc),
         )
-        task.progressed.connect(lambda done, _total, _message: self.progress.advance(done))
+        task.progressed.connect(self.progress.advance)
         self._import_task = task
         self._update_state()
         return task

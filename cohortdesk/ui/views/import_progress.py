@@ -1,4 +1,4 @@
-"""The import dialog's progress: a bar and the rows read, shown only while importing."""
+"""The import dialog's progress: a bar of the file read and the pace, shown only while importing."""
 
 from __future__ import annotations
 
@@ -17,7 +17,9 @@ class ImportProgress(QWidget):
         self.bar.setTextVisible(False)
         self.label = muted_label(wrap=False)
         metrics = self.label.fontMetrics()
-        self.label.setMinimumWidth(metrics.horizontalAdvance("99,999,999 rows read  "))
+        self.label.setMinimumWidth(
+            metrics.horizontalAdvance("100% · 99,999,999 rows · 999,999 rows/s · 99 min 59 s left ")
+        )
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(DIALOG_SPACING)  # as the row had in the dialog's page
@@ -25,17 +27,22 @@ class ImportProgress(QWidget):
         layout.addWidget(self.label)
         self.hide()
 
-    def start(self, total: int) -> None:
-        """Show an empty bar; `total` rows is full (0: unknown)."""
-        self.bar.setRange(0, total)
+    def start(self) -> None:
+        """Show an empty bar, its end not known yet."""
+        self.bar.setRange(0, 0)
         self.bar.setValue(0)
         self.label.setText("Importing…")
         self.show()
 
-    def advance(self, rows: int) -> None:
-        if self.bar.maximum() and rows <= self.bar.maximum():
-            self.bar.setValue(rows)
-        self.label.setText(f"{rows:,} rows read")
+    def advance(self, done: int, total: int, message: str) -> None:
+        """`done` of `total` (the file's bytes; 0: not known), and what the import says:
+        the share of the file read, rows, rows per second and time left."""
+        if total > 0:
+            if self.bar.maximum() != total:
+                self.bar.setRange(0, total)
+            self.bar.setValue(min(done, total))
+        if message:
+            self.label.setText(message)
 
     def cancelling(self) -> None:
         self.label.setText("Cancelling…")

@@ -11,12 +11,23 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy import (
+    Column,
+    MetaData,
+    Table,
+    delete,
+    exists,
+    func,
+    literal,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from cohortdesk.core.collector import collect_young, collector_paused
@@ -57,7 +68,7 @@ from cohortdesk.core.services.activity import rollups
 from cohortdesk.core.services.people.cohorts import delete_orphans
 from cohortdesk.core.services.people.identities import MAX_NAME, PeopleMatcher
 from cohortdesk.core.services.privacy.registry import REGISTRY
-from cohortdesk.core.storage.db import bulk_inserter
+from cohortdesk.core.storage.db import bulk_inserter, insert_ignoring_conflicts
 from cohortdesk.core.text import plural
 
 #: events sent to the database at a time
@@ -65,8 +76,9 @@ CHUNK = 5_000
 #: rows of the file shown in a preview
 SAMPLE_ROWS = 50
 
-#: called with the number of items read so far; raise from it to cancel the import
-ProgressCallback = Callable[[int], None]
+#: called with the items read so far, the bytes of the file read (0 when not known) and the
+#: file's size; raise from it to cancel the import
+ProgressCallback = Callable[[int, int, int], None]
 
 
 def file_sha256(path: Path) -> str:
@@ -142,6 +154,121 @@ class _EventWriter:
         self._rows = []
 
 
+_STAGED_COLUMNS = (
+    "person_id",
+    "occurred_at",
+    "kind",
+    "source_event_id",
+    "thread",
+    "replied_to_id",
+    "word_count",
+    "detail",
+)
+
+
+class _StagedEvents:
+    """Writes batches of events: each batch goes into a temporary staging table in one
+    statement, then into the events with one INSERT ... SELECT that skips those already
+    stored (same cohort, source and key)."""
+
+    def __init__(
+        self, session: Session, cohort_id: int, source: str, batch_id: int, now: datetime
+    ) -> None:
+        self._session = session
+        self._connection = session.connection()
+        self._sqlite = self._connection.dialect.name == "sqlite"
+        events = ActivityEvent.__table__
+        self._table = Table(
+            "import_staging",
+            MetaData(),
+            *(Column(name, events.c[name].type) for name in _STAGED_COLUMNS),
+            prefixes=["TEMPORARY"],
+        )
+        self._table.create(self._connection, checkfirst=True)
+        self._connection.execute(self._table.delete())
+        staged = self._table.c
+        rows = select(
+            literal(cohort_id, events.c.cohort_id.type),
+            *(staged[name] for name in _STAGED_COLUMNS[:3]),
+            literal(source, events.c.source.type),
+            *(staged[name] for name in _STAGED_COLUMNS[3:]),
+            literal(now, events.c.created_at.type),
+            literal(batch_id, events.c.import_batch_id.type),
+        ).where(true())
+        self._copy = insert_ignoring_conflicts(session, events).from_select(  # type: ignore[arg-type]
+            list(_EVENT_COLUMNS), rows
+        )
+        placeholders = ", ".join("?" for _ in _STAGED_COLUMNS)
+        self._fill = f"INSERT INTO import_staging VALUES ({placeholders})"
+        self._people: dict[tuple[str | None, str | None, str | None], int] = {}
+        self.records = 0
+
+    def add(self, events: Any, matcher: PeopleMatcher) -> tuple[datetime, datetime] | None:
+        """Store a batch's events (a polars DataFrame, `EventBatch.events`); return the
+        first and last moment among them."""
+        import polars as pl
+
+        if events.height == 0:
+            return None
+        people = self._people
+        keys = events.select("source_id", "name", "email").unique(maintain_order=True)
+        found = []
+        for source_id, name, email in keys.iter_rows():
+            marker = (source_id, name, email)
+            person_id = people.get(marker)
+            if person_id is None:
+                who = PersonKey(source_id=source_id, email=email, name=name)
+                person_id = people[marker] = matcher.resolve(who)
+            found.append(person_id)
+        keys = keys.with_columns(pl.Series("person_id", found, dtype=pl.Int64))
+        events = events.join(
+            keys,
+            on=["source_id", "name", "email"],
+            how="left",
+            nulls_equal=True,
+            maintain_order="left",
+        )
+        moment = pl.col("utc")
+        if self._sqlite:
+            occurred = moment.dt.strftime("%Y-%m-%d %H:%M:%S%.6f")
+        else:
+            occurred = moment.dt.replace_time_zone("UTC")
+        table = events.select(
+            "person_id",
+            occurred.alias("occurred_at"),
+            "kind",
+            pl.col("key").alias("source_event_id"),
+            "thread",
+            pl.lit(None, dtype=pl.Int64).alias("replied_to_id"),
+            "word_count",
+            "detail",
+        )
+        if self._sqlite:
+            # rows made from the columns a few hundred at a time, as the driver takes them:
+            # building them all at once would hold the interpreter (and the window)
+            driver = self._connection.connection.driver_connection
+            assert driver is not None
+            driver.executemany(self._fill, table.iter_rows())
+        else:
+            self._connection.execute(self._table.insert(), table.to_dicts())
+        self._connection.execute(self._copy)
+        self._connection.execute(self._table.delete())
+        self.records += events.height
+        span = events.select(moment.min().alias("first"), moment.max().alias("last")).row(0)
+        return span[0].replace(tzinfo=UTC), span[1].replace(tzinfo=UTC)
+
+    def close(self) -> None:
+        self._table.drop(self._connection)
+
+
+def _reason_counts(skipped: Any) -> list[tuple[str, int]]:
+    """Each reason's rows in a batch of skipped rows, in the order first met."""
+    import polars as pl
+
+    counts = skipped.group_by("reason", maintain_order=True).agg(pl.len())
+    return [(reason, int(count)) for reason, count in counts.iter_rows()]
+
+
 def import_file(
     session: Session,
     cohort_id: int,
@@ -152,6 +279,7 @@ def import_file(
     dry_run: bool = False,
     progress: ProgressCallback | None = None,
     now: datetime | None = None,
+    columnar: bool = True,
 ) -> ImportSummary:
     """Import `path` into the cohort within `session`'s transaction.
 
@@ -167,7 +295,7 @@ def import_file(
     opts = options or ImportOptions(timezone=zone)
     when = now or utcnow()
     source = SourceFile(path)
-    source.check_size(opts.max_bytes)
+    size = source.check_size(opts.max_bytes)
     sha = file_sha256(path)
     earlier = session.scalar(
         select(ImportBatch.imported_at)
@@ -207,52 +335,85 @@ def import_file(
     read = unattributed = ignored = 0
     first: datetime | None = None
     last: datetime | None = None
+    parse_batches = getattr(module, "parse_batches", None) if columnar else None
     # parsed rows are freed by reference counting; a full collection over the import's
     # caches would hold the interpreter, and the GUI thread, for a tenth of a second
     with collector_paused():
-        for item in module.parse(source, opts):
-            read += 1
-            if len(sample) < SAMPLE_ROWS:
-                sample.append(_sample_row(item))
-            if isinstance(item, ActivityRecord):
-                moment = item.occurred_at
-                if not is_kept(moment):
-                    raise source.reject(item.row, outside_reason(moment))
-                if first is None or moment < first:
-                    first = moment
-                if last is None or moment > last:
-                    last = moment
-                person_id = matcher.resolve(item.who)
-                replied_to = matcher.resolve(item.replied_to) if item.replied_to else None
-                writer.add(
-                    (
-                        cohort_id,
-                        person_id,
-                        item.occurred_at,
-                        item.kind.value,
-                        source_name,
-                        item.key,
-                        item.thread,
-                        None if replied_to == person_id else replied_to,
-                        item.word_count,
-                        item.detail,
-                        when,
-                        batch.id,
-                    )
-                )
-            elif isinstance(item, PersonRecord):
-                matcher.apply(item)
-            elif isinstance(item, Skipped):
-                skipped[item.reason] += 1
-                if item.unattributed:
-                    unattributed += 1
-                else:
-                    ignored += 1
-            if read % CHUNK == 0:
+        if parse_batches is not None:
+            staged = _StagedEvents(session, cohort_id, source_name, batch.id, when)
+            for batch_item in parse_batches(source, opts):
+                if isinstance(batch_item, PersonRecord):
+                    read += 1
+                    if len(sample) < SAMPLE_ROWS:
+                        sample.append(_sample_row(batch_item))
+                    matcher.apply(batch_item)
+                    continue
+                read += batch_item.items
+                if progress is not None:  # where a cancel stops the import, batch by batch
+                    progress(read, batch_item.bytes_read, size)
+                for item in batch_item.sample:
+                    if len(sample) < SAMPLE_ROWS:
+                        sample.append(_sample_row(item))
+                reasons = batch_item.skipped
+                if reasons.height:
+                    for reason, count in _reason_counts(reasons):
+                        skipped[reason] += count
+                    gone = int(reasons.get_column("unattributed").sum())
+                    unattributed += gone
+                    ignored += reasons.height - gone
+                span = staged.add(batch_item.events, matcher)
+                if span is not None:
+                    if first is None or span[0] < first:
+                        first = span[0]
+                    if last is None or span[1] > last:
+                        last = span[1]
                 collect_young()
-                if progress is not None:
-                    progress(read)
-        writer.flush()
+            writer.records = staged.records
+            staged.close()
+        else:
+            for item in module.parse(source, opts):
+                read += 1
+                if len(sample) < SAMPLE_ROWS:
+                    sample.append(_sample_row(item))
+                if isinstance(item, ActivityRecord):
+                    moment = item.occurred_at
+                    if not is_kept(moment):
+                        raise source.reject(item.row, outside_reason(moment))
+                    if first is None or moment < first:
+                        first = moment
+                    if last is None or moment > last:
+                        last = moment
+                    person_id = matcher.resolve(item.who)
+                    replied_to = matcher.resolve(item.replied_to) if item.replied_to else None
+                    writer.add(
+                        (
+                            cohort_id,
+                            person_id,
+                            item.occurred_at,
+                            item.kind.value,
+                            source_name,
+                            item.key,
+                            item.thread,
+                            None if replied_to == person_id else replied_to,
+                            item.word_count,
+                            item.detail,
+                            when,
+                            batch.id,
+                        )
+                    )
+                elif isinstance(item, PersonRecord):
+                    matcher.apply(item)
+                elif isinstance(item, Skipped):
+                    skipped[item.reason] += 1
+                    if item.unattributed:
+                        unattributed += 1
+                    else:
+                        ignored += 1
+                if read % CHUNK == 0:
+                    collect_young()
+                    if progress is not None:
+                        progress(read, 0, size)
+            writer.flush()
         matcher.finish()
     if matcher.shortened_names:
         source.note(
@@ -283,7 +444,7 @@ def import_file(
     batch.notes = "\n".join(source.notes)
     session.flush()
     if progress is not None:
-        progress(read)
+        progress(read, size, size)
     return ImportSummary(
         format=module.FORMAT,
         file_name=path.name,
