@@ -67,19 +67,27 @@ class ColumnTable:
 
 
 def read_columns(
-    source: SourceFile, max_bytes: int, *, delimiter: str | None = None
+    source: SourceFile, max_bytes: int, *, delimiter: str | None = None, header_at: int = 0
 ) -> ColumnTable:
-    """Open `source` as CSV, in batches of columns; the first non-empty row is the header.
+    """Open `source` as CSV, in batches of columns; the first non-empty row is the header, or
+    the one after `header_at` non-empty rows (a title above the header: the rows are then
+    read by the csv module).
 
     Raises:
         ImportRejectedError: as `textio.read_csv` does, naming the same row and reason.
     """
     table = read_csv(source, max_bytes, delimiter=delimiter)
     size = source.path.stat().st_size
+    if header_at:
+        header = table.header
+        for _ in range(header_at):
+            found = next(table.rows, None)
+            header = [] if found is None else [h.strip() for h in found[1]]
+        return ColumnTable(header, size, rows_in_batches(table.rows, len(header), size))
     width = len(table.header)
     start = _plain_start(source, table.delimiter) if table.encoding == "utf-8-sig" else None
     if start is None:
-        return ColumnTable(table.header, size, _fallback(table.rows, width, size))
+        return ColumnTable(table.header, size, rows_in_batches(table.rows, width, size))
     close = getattr(table.rows, "close", None)
     if close is not None:
         close()
@@ -214,15 +222,18 @@ def _fallback_from(
     handle.seek(offset)
     text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
     rows = read_rows(source, text, delimiter, start=row)
-    yield from _fallback(rows, width, size, handle)
+    yield from rows_in_batches(rows, width, size, handle)
 
 
-def _fallback(
+def rows_in_batches(
     rows: Iterator[tuple[int, list[str]]],
     width: int,
     size: int,
     handle: io.BufferedReader | None = None,
 ) -> Iterator[ColumnBatch]:
+    """Numbered rows of cells (as `textio.read_rows` gives them) in batches of columns, the
+    first `width` cells of each; `handle`, when given, says how far into the file they reach
+    and is closed at the end."""
     import polars as pl
 
     numbers: list[int] = []

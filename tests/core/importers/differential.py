@@ -19,7 +19,7 @@ from cohortdesk.core.services.activity import imports, rollups
 from cohortdesk.core.services.people import cohorts
 from cohortdesk.core.storage import migrate
 from cohortdesk.core.storage.db import Database
-from tests.core.importers import activity_csv_rows, moodle_log_rows
+from tests.core.importers import activity_csv_rows, moodle_log_rows, roster_rows
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 #: every CSV fixture: each columnar reader is tried on all of them (most are refused, and
@@ -43,6 +43,7 @@ def _migrated() -> Path:
 ROW_READERS = {
     "moodle-log": moodle_log_rows.parse,
     "activity-csv": activity_csv_rows.parse,
+    "roster": roster_rows.parse,
 }
 
 
@@ -51,7 +52,8 @@ def outcome(
 ) -> dict[str, Any]:
     """Everything an import of `path` leaves and says, in a fresh database: read in columns,
     or (`columnar` False) by the row-by-row reader the columnar one replaced."""
-    file = folder / ("columns.db" if columnar else "rows.db")
+    # a fresh folder each time: hypothesis calls a test many times with one tmp_path
+    file = Path(tempfile.mkdtemp(dir=folder)) / ("columns.db" if columnar else "rows.db")
     shutil.copyfile(_migrated(), file)
     db = Database(f"sqlite:///{file}")
     with db.write() as session:
@@ -72,7 +74,7 @@ def outcome(
         module.parse = product  # type: ignore[misc]
     with db.read() as session:
         names = dict(session.execute(select(Person.id, Person.full_name)).all())
-        events = sorted(
+        events = _sorted(
             (
                 names[e.person_id],
                 e.occurred_at.isoformat(),
@@ -86,14 +88,19 @@ def outcome(
             )
             for e in session.scalars(select(ActivityEvent))
         )
-        people = sorted(
-            session.execute(
-                select(Person.full_name, Person.email, Membership.role, Membership.joined_on).join(
-                    Membership, Membership.person_id == Person.id
-                )
+        people = _sorted(
+            tuple(person)
+            for person in session.execute(
+                select(
+                    Person.full_name,
+                    Person.email,
+                    Membership.role,
+                    Membership.joined_on,
+                    Person.expertise,
+                ).join(Membership, Membership.person_id == Person.id)
             )
         )
-        identities = sorted(
+        identities = _sorted(
             (names[p], s, i)
             for p, s, i in session.execute(
                 select(Identity.person_id, Identity.source, Identity.external_id)
@@ -108,6 +115,11 @@ def outcome(
         "identities": identities,
         "rollups": [sorted(part) for part in stored],
     }
+
+
+def _sorted(rows: Any) -> list[tuple[Any, ...]]:
+    """Rows in a stable order, None sorting first."""
+    return sorted(rows, key=lambda row: tuple((value is not None, str(value)) for value in row))
 
 
 def same(folder: Path, path: Path, fmt: str, options: ImportOptions | None = None) -> None:
