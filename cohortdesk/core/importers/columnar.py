@@ -1,8 +1,9 @@
 """Reading a CSV file as batches of columns, for the tabular importers.
 
 A batch is a polars DataFrame: a `row` column (the row's number in the file, the header being
-row 1, the way `textio.read_csv` numbers them) and one text column per header column, `c0`,
-`c1`... (a missing cell is ""; cells past the header's width are dropped). Rows whose cells are
+row 1, the way `textio.read_csv` numbers them), one text column per header column, `c0`,
+`c1`... (a missing cell is ""; cells past the header's width are dropped), and `cells`, how
+many cells the row has (telling a short row's missing cell from an empty one). Rows whose cells are
 all blank are left out, as `read_csv` leaves them out.
 
 The file is read in blocks of a few megabytes. A block of plain CSV (UTF-8, no quoted line
@@ -39,6 +40,7 @@ from cohortdesk.core.importers.times import (
 )
 
 if TYPE_CHECKING:
+    import numpy as np
     import polars as pl
 
 #: bytes read and parsed at a time (bounds memory whatever the file's size)
@@ -133,8 +135,8 @@ def _blocks(
                 carry = data
                 continue
             chunk, carry = data[:cut], data[cut:]
-            lines = _plain_lines(chunk, delimiter)
-            if lines is None:
+            cells = _plain_lines(chunk, delimiter)
+            if cells is None:
                 yield from _fallback_from(source, delimiter, offset, row, width, size)
                 return
             frame = pl.read_csv(
@@ -150,14 +152,17 @@ def _blocks(
                 raise_if_empty=False,
             )
             frame = frame.with_columns(pl.all().fill_null("")).with_row_index("row", offset=row + 1)
-            frame = frame.with_columns(pl.col("row").cast(pl.Int64))
-            row += lines
+            frame = frame.with_columns(
+                pl.col("row").cast(pl.Int64), pl.Series("cells", cells, dtype=pl.Int32)
+            )
+            row += len(cells)
             offset += cut
             yield ColumnBatch(_without_blank_rows(frame, width), offset)
 
 
-def _plain_lines(chunk: bytes, delimiter: str) -> int | None:
-    """How many lines `chunk` holds when each is one plain CSV record, else None."""
+def _plain_lines(chunk: bytes, delimiter: str) -> np.ndarray | None:
+    """How many cells each line of `chunk` holds, when each line is one plain CSV record;
+    else None."""
     import numpy as np
 
     data = np.frombuffer(chunk, dtype=np.uint8)
@@ -200,7 +205,10 @@ def _plain_lines(chunk: bytes, delimiter: str) -> int | None:
         doubled = (before == 34) & (opening > 0)
         if bool(doubled.any()) and not bool(np.isin(opening[doubled] - 1, closing).all()):
             return None
-    return lines
+    separators = np.flatnonzero(data == ord(delimiter))
+    if len(quotes):  # a separator after an odd number of quotes is inside a quoted cell
+        separators = separators[np.searchsorted(quotes, separators) % 2 == 0]
+    return np.bincount(np.searchsorted(newlines, separators), minlength=lines)[:lines] + 1
 
 
 def _without_blank_rows(frame: pl.DataFrame, width: int) -> pl.DataFrame:
@@ -237,6 +245,7 @@ def rows_in_batches(
     import polars as pl
 
     numbers: list[int] = []
+    widths: list[int] = []
     columns: list[list[str]] = [[] for _ in range(width)]
     read = 0
 
@@ -244,6 +253,7 @@ def rows_in_batches(
         data: dict[str, object] = {"row": pl.Series("row", numbers, dtype=pl.Int64)}
         for i, values in enumerate(columns):
             data[f"c{i}"] = pl.Series(f"c{i}", values, dtype=pl.String)
+        data["cells"] = pl.Series("cells", widths, dtype=pl.Int32)
         where = size if handle is None or handle.closed else min(handle.tell(), size)
         return ColumnBatch(pl.DataFrame(data), where)
 
@@ -251,12 +261,14 @@ def rows_in_batches(
         for number, cells in rows:
             numbers.append(number)
             have = len(cells)
+            widths.append(have)
             for i in range(width):
                 columns[i].append(cells[i] if i < have else "")
             read += 1
             if read % FALLBACK_ROWS == 0:
                 yield batch()
                 numbers = []
+                widths = []
                 columns = [[] for _ in range(width)]
         if numbers or read == 0:
             yield ColumnBatch(batch().frame, size)

@@ -1,6 +1,6 @@
 """What the tabular importers do alike to a batch of columns on the way to an `EventBatch`:
-take a cell column, shorten details to one line, make event keys, detect a column's time
-format, keep the preview's first rows.
+take a cell column, read each distinct value once, shorten details to one line, make event
+keys, detect a column's time format, keep the preview's first rows.
 
 Polars is imported only when a file is read (see `columnar`).
 """
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from cohortdesk.core.importers.base import ActivityRecord, EventBatch, Skipped, one_line
 from cohortdesk.core.importers.columnar import WHITESPACE, ColumnBatch
@@ -52,6 +52,22 @@ def one_line_column(text: pl.Expr, limit: int, needed: pl.Expr | None = None) ->
         .then(text.map_elements(lambda value: one_line(value, limit), return_dtype=pl.String))
         .otherwise(text)
     )
+
+
+def with_readings(
+    frame: pl.DataFrame, name: str, read: Callable[[Any], tuple[Any, ...]], columns: dict[str, Any]
+) -> pl.DataFrame:
+    """`frame` with `columns` (name -> polars type): what `read` says of each distinct value
+    of column `name` (a tuple, in the order of `columns`), each value read once."""
+    import polars as pl
+
+    values = frame.get_column(name).unique(maintain_order=True).to_list()
+    found = [read(value) for value in values]
+    data: dict[str, list[Any]] = {name: values}
+    for index, field in enumerate(columns):
+        data[field] = [f[index] for f in found]
+    table = pl.DataFrame(data, schema={name: frame.schema[name], **columns})
+    return frame.join(table, on=name, how="left", nulls_equal=True, maintain_order="left")
 
 
 class EventKeys:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from cohortdesk.core.enums import Role
 from cohortdesk.core.importers.base import PersonKey, PersonRecord, SourceFile
 from cohortdesk.core.importers.columnar import ColumnBatch
-from cohortdesk.core.importers.columnar_events import column
+from cohortdesk.core.importers.columnar_events import column, with_readings
 from cohortdesk.core.importers.roster_layout import (
     EMPTY_MAX_LEN,
     EMPTY_WORDS,
@@ -56,20 +56,6 @@ def _identifier(text: pl.Expr) -> pl.Expr:
         .then(value.str.extract(WHOLE_NUMBER, 1))
         .otherwise(value)
     )
-
-
-def _lookup(frame: pl.DataFrame, name: str, read: Any, columns: dict[str, Any]) -> pl.DataFrame:
-    """`frame` joined with what `read` says of each distinct value of column `name` (a tuple
-    of `columns`' values, their polars types given)."""
-    import polars as pl
-
-    values = frame.get_column(name).unique(maintain_order=True).to_list()
-    found = [read(value) for value in values]
-    data: dict[str, list[Any]] = {name: values}
-    for index, field in enumerate(columns):
-        data[field] = [f[index] for f in found]
-    table = pl.DataFrame(data, schema={name: pl.String, **columns})
-    return frame.join(table, on=name, how="left", maintain_order="left")
 
 
 class PeopleReader:
@@ -145,8 +131,8 @@ class PeopleReader:
         """`frame` with `name`, `role`; refuses the file at the first bad row."""
         import polars as pl
 
-        frame = _lookup(frame, "raw_name", lambda v: (tidy_name(v),), {"name": pl.String})
-        frame = _lookup(
+        frame = with_readings(frame, "raw_name", lambda v: (tidy_name(v),), {"name": pl.String})
+        frame = with_readings(
             frame,
             "email",
             lambda v: (
@@ -155,10 +141,10 @@ class PeopleReader:
             ),
             {"email_key": pl.String, "email_problem": pl.String},
         )
-        frame = _lookup(
+        frame = with_readings(
             frame, "role_text", self._role, {"role": pl.String, "role_problem": pl.String}
         )
-        frame = _lookup(
+        frame = with_readings(
             frame,
             "flag_text",
             read_flag,

@@ -19,7 +19,12 @@ from cohortdesk.core.services.activity import imports, rollups
 from cohortdesk.core.services.people import cohorts
 from cohortdesk.core.storage import migrate
 from cohortdesk.core.storage.db import Database
-from tests.core.importers import activity_csv_rows, moodle_log_rows, roster_rows
+from tests.core.importers import (
+    activity_csv_rows,
+    moodle_forum_rows,
+    moodle_log_rows,
+    roster_rows,
+)
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 #: every CSV fixture: each columnar reader is tried on all of them (most are refused, and
@@ -44,6 +49,7 @@ ROW_READERS = {
     "moodle-log": moodle_log_rows.parse,
     "activity-csv": activity_csv_rows.parse,
     "roster": roster_rows.parse,
+    "moodle-forum": moodle_forum_rows.parse,
 }
 
 
