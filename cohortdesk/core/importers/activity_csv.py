@@ -27,28 +27,32 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from cohortdesk.core.enums import EventKind
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.importers.base import (
-    ActivityRecord,
+    EventBatch,
     ImportItem,
     ImportOptions,
-    KeyMaker,
     PersonKey,
-    Skipped,
     SourceFile,
-    one_line,
 )
-from cohortdesk.core.importers.textio import cell, normalise_header, read_csv
-from cohortdesk.core.importers.times import (
-    UNIX_SECONDS,
-    FormatDetector,
-    TimeFormat,
-    TimeReader,
-    strptime_format,
+from cohortdesk.core.importers.columnar import ColumnBatch, ColumnTimes, read_columns
+from cohortdesk.core.importers.columnar_events import (
+    EventKeys,
+    Sampler,
+    column,
+    one_line_column,
+    scan_time_format,
 )
+from cohortdesk.core.importers.textio import normalise_header
+from cohortdesk.core.importers.times import UNIX_SECONDS, TimeFormat, strptime_format
 from cohortdesk.core.text import plural
+
+if TYPE_CHECKING:
+    import polars as pl
 
 FORMAT = "activity-csv"
 IDENTITY_SOURCE = "external"
@@ -203,17 +207,34 @@ class _Plan:
 
 
 def parse(source: SourceFile, options: ImportOptions) -> Iterator[ImportItem]:
-    """The file's rows as activity records, read through `options.mapping`.
+    """The file's rows as activity records, read through `options.mapping`:
+    `parse_batches` read row by row, for callers that want items.
 
     Raises:
         ImportRejectedError: no or a bad mapping, no kind, a column that does not exist,
             times in no known format or in two possible ones, an unknown kind word.
     """
+    for batch in parse_batches(source, options):
+        yield from batch.as_items()
+
+
+def parse_batches(source: SourceFile, options: ImportOptions) -> Iterator[EventBatch]:
+    """The file's rows in batches of columns (`EventBatch`), every test on a row a column
+    operation.
+
+    Raises:
+        ImportRejectedError: as `parse` does; for a bad row, the first one in the file.
+    """
     mapping = _checked_mapping(source, options.mapping)
-    table = read_csv(source, options.max_bytes)
+    table = read_columns(source, options.max_bytes)
     plan = _plan(source, table.header, mapping, options.kind)
     fmt = _time_format(source, options, plan.when)
-    yield from _items(source, table.rows, plan, TimeReader(fmt, options.timezone))
+    reader = _BatchReader(source, plan, fmt, options.timezone)
+    for batch in table.batches:
+        yield reader.read(batch)
+    if reader.self_replies:
+        rows_text = plural(reader.self_replies, "row answers", "rows answer")
+        source.note(f"{rows_text} its own author: kept, without a reply link.")
 
 
 def _checked_mapping(source: SourceFile, mapping: Mapping[str, str] | None) -> dict[str, str]:
@@ -285,16 +306,7 @@ def _time_format(source: SourceFile, options: ImportOptions, column: int) -> Tim
     """The format of the `when` column, from a first pass over the whole file."""
     if options.time_format:
         return strptime_format(options.time_format)
-    table = read_csv(source, options.max_bytes)
-    rows = table.rows
-    try:
-        found = FormatDetector().feed_all(
-            ((row, cell(cells, column)) for row, cells in rows), stop_when_settled=True
-        )
-    finally:
-        close = getattr(rows, "close", None)
-        if close is not None:
-            close()
+    found = scan_time_format(read_columns(source, options.max_bytes).batches, column)
     if not found.fitting:
         row = found.emptied_by[0] if found.emptied_by else None
         raise source.reject(row, found.unfit_reason())
@@ -312,86 +324,183 @@ def _time_format(source: SourceFile, options: ImportOptions, column: int) -> Tim
     return chosen
 
 
-def _items(
-    source: SourceFile,
-    rows: Iterator[tuple[int, list[str]]],
-    plan: _Plan,
-    read_time: TimeReader,
-) -> Iterator[ImportItem]:
-    keys = KeyMaker()
-    people: dict[str, PersonKey] = {}
-    kinds: dict[str, EventKind | None] = {}
-    self_replies = 0
-    for row, cells in rows:
-        who_text = cell(cells, plan.who)
-        if not who_text:
-            yield Skipped(row, "names nobody (the who column is empty)", unattributed=True)
-            continue
-        who = people.get(who_text)
-        if who is None:
-            who = people[who_text] = person_key(who_text)
+_NOBODY = "names nobody (the who column is empty)"
 
-        kind_text = cell(cells, plan.kind) if plan.kind is not None else ""
-        kind = plan.default_kind
-        if kind_text:
-            if kind_text not in kinds:
-                kinds[kind_text] = kind_for(kind_text)
-            kind = kinds[kind_text]
-            if kind is None:
-                raise source.reject(
-                    row,
-                    f"the kind {kind_text[:40]!r} is not one cohortdesk knows: use {_KINDS_TEXT} "
-                    "(or words like comment, thread, like, visit)",
-                )
-        if kind is None:
-            raise source.reject(row, "the kind column is empty")
 
-        raw_time = cell(cells, plan.when)
-        when = read_time(raw_time)
-        if when is None:
-            if not raw_time:
-                raise source.reject(row, "the time is empty")
-            raise source.reject(
-                row,
-                f"the time {raw_time[:40]!r} is not {read_time.fmt.description} like the "
-                "rest of the column",
-            )
+class _BatchReader:
+    """Turns batches of the file's columns into events and rows naming nobody."""
 
-        replied_text = cell(cells, plan.replied_to) if plan.replied_to is not None else ""
-        replied_to: PersonKey | None = None
-        if replied_text:
-            replied_to = people.get(replied_text)
-            if replied_to is None:
-                replied_to = people[replied_text] = person_key(replied_text)
-            if replied_to == who:
-                replied_to = None
-                self_replies += 1
-        thread = cell(cells, plan.thread) if plan.thread is not None else ""
-        yield ActivityRecord(
-            row=row,
-            who=who,
-            occurred_at=when[0],
-            kind=kind,
-            key=keys.make(
-                when[1],
-                who_text,
-                kind_text and kind.value,
-                thread,
-                replied_text,
-            ),
-            thread=thread or None,
-            replied_to=replied_to,
-            detail=_detail(kind, replied_to, replied_text, thread),
+    def __init__(self, source: SourceFile, plan: _Plan, fmt: TimeFormat, zone: ZoneInfo) -> None:
+        self.source = source
+        self.plan = plan
+        self.times = ColumnTimes(fmt, zone, lambda raw: _unreadable(raw, fmt))
+        self.keys = EventKeys()
+        self.sampler = Sampler()
+        self.people: dict[str, PersonKey] = {}
+        self.kinds: dict[str, EventKind | None] = {}
+        self.self_replies = 0
+
+    def read(self, batch: ColumnBatch) -> EventBatch:
+        import polars as pl
+
+        frame = batch.frame
+        plan = self.plan
+        frame = frame.select(
+            "row",
+            column(frame, plan.who).alias("who_text"),
+            column(frame, plan.kind).alias("kind_text"),
+            column(frame, plan.when).alias("raw_time"),
+            column(frame, plan.replied_to).alias("replied_text"),
+            column(frame, plan.thread).alias("thread_text"),
         )
-    if self_replies:
-        rows_text = plural(self_replies, "row answers", "rows answer")
-        source.note(f"{rows_text} its own author: kept, without a reply link.")
+        named = pl.col("who_text") != ""
+        skipped = frame.filter(~named).select(
+            "row",
+            pl.lit(_NOBODY).alias("reason"),
+            pl.lit(True).alias("unattributed"),
+        )
+        rows = self._with_kinds(frame.filter(named))
+        wrong = rows.filter(pl.col("kind").is_null())
+        if wrong.height:
+            row, kind_text = wrong.select("row", "kind_text").row(0)
+            self.times.read(self.source, rows.filter(pl.col("row") < row))
+            raise self.source.reject(row, _kind_problem(kind_text))
+        events = self.times.read(self.source, rows)
+        events = self._finish(self._with_people(events))
+        found = EventBatch(events, skipped, batch.bytes_read, self.times.aware)
+        found.sample = self.sampler.take(found)
+        return found
+
+    def _with_kinds(self, rows: pl.DataFrame) -> pl.DataFrame:
+        import polars as pl
+
+        texts = rows.get_column("kind_text").unique(maintain_order=True).to_list()
+        kinds = self.kinds
+        for text in texts:
+            if text and text not in kinds:
+                kinds[text] = kind_for(text)
+        default = self.plan.default_kind
+        lookup = pl.DataFrame(
+            {
+                "kind_text": texts,
+                "kind": [_value(kinds[t] if t else default) for t in texts],
+            },
+            schema={"kind_text": pl.String, "kind": pl.String},
+        )
+        return rows.join(lookup, on="kind_text", how="left", maintain_order="left")
+
+    def _with_people(self, events: pl.DataFrame) -> pl.DataFrame:
+        """`source_id`, `name`, `email` for who, and `replied_*` for whom a row answers
+        (none for a row answering its own author, as `person_key` reads each cell)."""
+        import polars as pl
+
+        texts = (
+            pl.concat([events.get_column("who_text"), events.get_column("replied_text")])
+            .unique(maintain_order=True)
+            .to_list()
+        )
+        people = self.people
+        for text in texts:
+            if text and text not in people:
+                people[text] = person_key(text)
+        known = [(t, people[t]) for t in texts if t]
+        schema = {"text": pl.String, "source_id": pl.String, "name": pl.String, "email": pl.String}
+        lookup = pl.DataFrame(
+            {
+                "text": [t for t, _ in known],
+                "source_id": [k.source_id for _, k in known],
+                "name": [k.name for _, k in known],
+                "email": [k.email for _, k in known],
+            },
+            schema=schema,
+        )
+        replied = lookup.rename(
+            {
+                "text": "replied_text",
+                "source_id": "replied_source_id",
+                "name": "replied_name",
+                "email": "replied_email",
+            }
+        )
+        events = events.join(
+            lookup.rename({"text": "who_text"}), on="who_text", how="left", maintain_order="left"
+        ).join(replied, on="replied_text", how="left", maintain_order="left")
+        own = (
+            (pl.col("replied_text") != "")
+            & pl.col("replied_source_id").eq_missing(pl.col("source_id"))
+            & pl.col("replied_name").eq_missing(pl.col("name"))
+            & pl.col("replied_email").eq_missing(pl.col("email"))
+        )
+        self.self_replies += int(events.select(own.sum()).item())
+        none = pl.lit(None, dtype=pl.String)
+        return events.with_columns(
+            *(
+                pl.when(own).then(none).otherwise(pl.col(name)).alias(name)
+                for name in ("replied_source_id", "replied_name", "replied_email")
+            ),
+            own.alias("own"),
+        )
+
+    def _finish(self, events: pl.DataFrame) -> pl.DataFrame:
+        import polars as pl
+
+        kind, thread, replied = pl.col("kind"), pl.col("thread_text"), pl.col("replied_text")
+        answers = (replied != "") & ~pl.col("own")
+        detail = (
+            kind
+            + pl.when(answers).then(pl.lit(" to ") + replied).otherwise(pl.lit(""))
+            + pl.when(thread != "").then(pl.lit(" in thread ") + thread).otherwise(pl.lit(""))
+        )
+        # the mapped parts: time as read, who, the kind when a column gives it, thread, replied-to
+        texts = events.select(
+            pl.concat_str(
+                [
+                    pl.col("stamp"),
+                    pl.col("who_text"),
+                    pl.when(pl.col("kind_text") != "").then(kind).otherwise(pl.lit("")),
+                    thread,
+                    replied,
+                ],
+                separator="\x1f",
+            )
+        ).to_series()
+        keys = self.keys.make(texts.to_list())
+        return events.select(
+            "row",
+            "source_id",
+            "name",
+            "email",
+            "local",
+            "utc",
+            "kind",
+            pl.Series("key", keys, dtype=pl.String),
+            pl.when(thread != "")
+            .then(thread)
+            .otherwise(pl.lit(None, dtype=pl.String))
+            .alias("thread"),
+            pl.lit(None, dtype=pl.Int64).alias("word_count"),
+            one_line_column(detail, _DETAIL_LIMIT).alias("detail"),
+            "raw_time",
+            "replied_source_id",
+            "replied_name",
+            "replied_email",
+        )
 
 
-def _detail(kind: EventKind, replied_to: PersonKey | None, replied: str, thread: str) -> str:
-    text = kind.value
-    if replied_to is not None:
-        text += f" to {replied}"
-    if thread:
-        text += f" in thread {thread}"
-    return one_line(text, _DETAIL_LIMIT)
+def _value(kind: EventKind | None) -> str | None:
+    return None if kind is None else kind.value
+
+
+def _kind_problem(kind_text: str) -> str:
+    if not kind_text:
+        return "the kind column is empty"
+    return (
+        f"the kind {kind_text[:40]!r} is not one cohortdesk knows: use {_KINDS_TEXT} "
+        "(or words like comment, thread, like, visit)"
+    )
+
+
+def _unreadable(raw: str, fmt: TimeFormat) -> str:
+    if not raw:
+        return "the time is empty"
+    return f"the time {raw[:40]!r} is not {fmt.description} like the rest of the column"

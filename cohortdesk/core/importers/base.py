@@ -116,7 +116,9 @@ class EventBatch:
         events: one row per activity: `row`, `source_id`, `name`, `email` (the person, as a
             `PersonKey` would name them), `local` (the wall-clock time as read), `utc` (the
             moment, UTC, naive), `kind` (an `EventKind` value), `key`, `thread`, `word_count`,
-            `detail`; in file order.
+            `detail`; in file order. A format whose rows answer someone adds `replied_source_id`,
+            `replied_name` and `replied_email` (that person, as a `PersonKey` would name them;
+            all null when a row answers nobody).
         skipped: one row per row left out: `row`, `reason`, `unattributed`.
         bytes_read: how far into the file these rows reach.
         size: the file's size.
@@ -141,6 +143,7 @@ class EventBatch:
         """The rows one by one, in file order, as items."""
         events = self.events.iter_rows(named=True)
         skipped = iter(self.skipped.iter_rows())
+        replies = "replied_source_id" in self.events.columns
         left = next(skipped, None)
         for values in events:
             row = values["row"]
@@ -156,12 +159,25 @@ class EventBatch:
                 EventKind(values["kind"]),
                 values["key"],
                 values["thread"],
+                replied_to=_replied_to(values) if replies else None,
                 word_count=values["word_count"],
                 detail=values["detail"],
             )
         while left is not None:
             yield Skipped(left[0], left[1], unattributed=left[2])
             left = next(skipped, None)
+
+
+def _replied_to(values: dict[str, Any]) -> PersonKey | None:
+    """The person a row of `EventBatch.events` answers, if any."""
+    source_id, name, email = (
+        values["replied_source_id"],
+        values["replied_name"],
+        values["replied_email"],
+    )
+    if source_id is None and name is None and email is None:
+        return None
+    return PersonKey(source_id=source_id, email=email, name=name)
 
 
 ImportItem = ActivityRecord | PersonRecord | Skipped

@@ -1,8 +1,9 @@
 """Reading a CSV file as batches of columns, for the tabular importers.
 
 A batch is a polars DataFrame: a `row` column (the row's number in the file, the header being
-row 1, the way `textio.read_csv` numbers them) and one text column per header column, `c0`,
-`c1`... (a missing cell is ""; cells past the header's width are dropped). Rows whose cells are
+row 1, the way `textio.read_csv` numbers them), one text column per header column, `c0`,
+`c1`... (a missing cell is ""; cells past the header's width are dropped), and `cells`, how
+many cells the row has (telling a short row's missing cell from an empty one). Rows whose cells are
 all blank are left out, as `read_csv` leaves them out.
 
 The file is read in blocks of a few megabytes. A block of plain CSV (UTF-8, no quoted line
@@ -39,6 +40,7 @@ from cohortdesk.core.importers.times import (
 )
 
 if TYPE_CHECKING:
+    import numpy as np
     import polars as pl
 
 #: bytes read and parsed at a time (bounds memory whatever the file's size)
@@ -67,19 +69,27 @@ class ColumnTable:
 
 
 def read_columns(
-    source: SourceFile, max_bytes: int, *, delimiter: str | None = None
+    source: SourceFile, max_bytes: int, *, delimiter: str | None = None, header_at: int = 0
 ) -> ColumnTable:
-    """Open `source` as CSV, in batches of columns; the first non-empty row is the header.
+    """Open `source` as CSV, in batches of columns; the first non-empty row is the header, or
+    the one after `header_at` non-empty rows (a title above the header: the rows are then
+    read by the csv module).
 
     Raises:
         ImportRejectedError: as `textio.read_csv` does, naming the same row and reason.
     """
     table = read_csv(source, max_bytes, delimiter=delimiter)
     size = source.path.stat().st_size
+    if header_at:
+        header = table.header
+        for _ in range(header_at):
+            found = next(table.rows, None)
+            header = [] if found is None else [h.strip() for h in found[1]]
+        return ColumnTable(header, size, rows_in_batches(table.rows, len(header), size))
     width = len(table.header)
     start = _plain_start(source, table.delimiter) if table.encoding == "utf-8-sig" else None
     if start is None:
-        return ColumnTable(table.header, size, _fallback(table.rows, width, size))
+        return ColumnTable(table.header, size, rows_in_batches(table.rows, width, size))
     close = getattr(table.rows, "close", None)
     if close is not None:
         close()
@@ -125,8 +135,8 @@ def _blocks(
                 carry = data
                 continue
             chunk, carry = data[:cut], data[cut:]
-            lines = _plain_lines(chunk, delimiter)
-            if lines is None:
+            cells = _plain_lines(chunk, delimiter)
+            if cells is None:
                 yield from _fallback_from(source, delimiter, offset, row, width, size)
                 return
             frame = pl.read_csv(
@@ -142,14 +152,17 @@ def _blocks(
                 raise_if_empty=False,
             )
             frame = frame.with_columns(pl.all().fill_null("")).with_row_index("row", offset=row + 1)
-            frame = frame.with_columns(pl.col("row").cast(pl.Int64))
-            row += lines
+            frame = frame.with_columns(
+                pl.col("row").cast(pl.Int64), pl.Series("cells", cells, dtype=pl.Int32)
+            )
+            row += len(cells)
             offset += cut
             yield ColumnBatch(_without_blank_rows(frame, width), offset)
 
 
-def _plain_lines(chunk: bytes, delimiter: str) -> int | None:
-    """How many lines `chunk` holds when each is one plain CSV record, else None."""
+def _plain_lines(chunk: bytes, delimiter: str) -> np.ndarray | None:
+    """How many cells each line of `chunk` holds, when each line is one plain CSV record;
+    else None."""
     import numpy as np
 
     data = np.frombuffer(chunk, dtype=np.uint8)
@@ -192,7 +205,10 @@ def _plain_lines(chunk: bytes, delimiter: str) -> int | None:
         doubled = (before == 34) & (opening > 0)
         if bool(doubled.any()) and not bool(np.isin(opening[doubled] - 1, closing).all()):
             return None
-    return lines
+    separators = np.flatnonzero(data == ord(delimiter))
+    if len(quotes):  # a separator after an odd number of quotes is inside a quoted cell
+        separators = separators[np.searchsorted(quotes, separators) % 2 == 0]
+    return np.bincount(np.searchsorted(newlines, separators), minlength=lines)[:lines] + 1
 
 
 def _without_blank_rows(frame: pl.DataFrame, width: int) -> pl.DataFrame:
@@ -214,18 +230,22 @@ def _fallback_from(
     handle.seek(offset)
     text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
     rows = read_rows(source, text, delimiter, start=row)
-    yield from _fallback(rows, width, size, handle)
+    yield from rows_in_batches(rows, width, size, handle)
 
 
-def _fallback(
+def rows_in_batches(
     rows: Iterator[tuple[int, list[str]]],
     width: int,
     size: int,
     handle: io.BufferedReader | None = None,
 ) -> Iterator[ColumnBatch]:
+    """Numbered rows of cells (as `textio.read_rows` gives them) in batches of columns, the
+    first `width` cells of each; `handle`, when given, says how far into the file they reach
+    and is closed at the end."""
     import polars as pl
 
     numbers: list[int] = []
+    widths: list[int] = []
     columns: list[list[str]] = [[] for _ in range(width)]
     read = 0
 
@@ -233,6 +253,7 @@ def _fallback(
         data: dict[str, object] = {"row": pl.Series("row", numbers, dtype=pl.Int64)}
         for i, values in enumerate(columns):
             data[f"c{i}"] = pl.Series(f"c{i}", values, dtype=pl.String)
+        data["cells"] = pl.Series("cells", widths, dtype=pl.Int32)
         where = size if handle is None or handle.closed else min(handle.tell(), size)
         return ColumnBatch(pl.DataFrame(data), where)
 
@@ -240,12 +261,14 @@ def _fallback(
         for number, cells in rows:
             numbers.append(number)
             have = len(cells)
+            widths.append(have)
             for i in range(width):
                 columns[i].append(cells[i] if i < have else "")
             read += 1
             if read % FALLBACK_ROWS == 0:
                 yield batch()
                 numbers = []
+                widths = []
                 columns = [[] for _ in range(width)]
         if numbers or read == 0:
             yield ColumnBatch(batch().frame, size)

@@ -16,26 +16,24 @@ from cohortdesk.core.importers.base import (
     SourceFile,
     one_line,
 )
-from cohortdesk.core.importers.moodle_log import (
-    _DETAIL_LIMIT,
-    _DISCUSSION_CREATED,
-    _IN_DISCUSSION,
-    _KEEP_ROWS,
-    _KEYS_PER_MAKER,
-    _LEADING_ID,
-    _NOBODY_IDS,
-    _USER_ID,
-    _clean_name,
-    _Columns,
-    _columns,
-    _scan_times,
-    _StaffTally,
-    staff_like,
-)
+from cohortdesk.core.importers.moodle_kinds import DISCUSSION_CREATED as _DISCUSSION_CREATED
+from cohortdesk.core.importers.moodle_kinds import IN_DISCUSSION as _IN_DISCUSSION
+from cohortdesk.core.importers.moodle_kinds import LEADING_ID as _LEADING_ID
+from cohortdesk.core.importers.moodle_kinds import NOBODY_IDS as _NOBODY_IDS
+from cohortdesk.core.importers.moodle_kinds import USER_ID as _USER_ID
+from cohortdesk.core.importers.moodle_kinds import clean_name as _clean_name
+from cohortdesk.core.importers.moodle_log_batches import DETAIL_LIMIT as _DETAIL_LIMIT
+from cohortdesk.core.importers.moodle_log_batches import KEYS_PER_MAKER as _KEYS_PER_MAKER
+from cohortdesk.core.importers.moodle_log_header import KEEP_ROWS as _KEEP_ROWS
+from cohortdesk.core.importers.moodle_log_header import LogColumns as _Columns
+from cohortdesk.core.importers.moodle_log_header import find_columns as _columns
+from cohortdesk.core.importers.moodle_staff import StaffTally as _StaffTally
+from cohortdesk.core.importers.moodle_staff import staff_like
 from cohortdesk.core.importers.textio import cell, read_csv
 from cohortdesk.core.importers.times import (
     DAY_FIRST,
     MONTH_FIRST,
+    Detection,
     FormatDetector,
     TimeFormat,
     TimeReader,
@@ -44,6 +42,19 @@ from cohortdesk.core.importers.times import (
 )
 from cohortdesk.core.models import EventKind
 from cohortdesk.core.text import plural
+
+
+def _scan_times(source: SourceFile, options: ImportOptions, column: int) -> Detection:
+    table = read_csv(source, options.max_bytes)
+    rows = table.rows
+    try:
+        return FormatDetector((DAY_FIRST, MONTH_FIRST)).feed_all(
+            ((row, cell(cells, column)) for row, cells in rows), stop_when_settled=True
+        )
+    finally:
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()
 
 
 def _staff_check(staff: _StaffTally, uid: str, description: str) -> None:

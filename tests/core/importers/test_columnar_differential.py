@@ -1,4 +1,4 @@
-"""The columnar import gives the same answers as the row-by-row one it replaced, on every file.
+"""The columnar Moodle log reading gives the same answers as the row-by-row one it replaced.
 
 Each file is imported twice into fresh databases, once a row at a time and once in batches of
 columns, and everything an import leaves or says must be the same: the events (person, time,
@@ -9,10 +9,7 @@ the preview and the rollups; or, for a refused file, the same file, row and reas
 from __future__ import annotations
 
 import csv
-import functools
 import io
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,119 +17,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
 
-from cohortdesk.core.importers.base import ImportOptions, ImportRejectedError
-from cohortdesk.core.importers.registry import get_format
-from cohortdesk.core.models import ActivityEvent, Identity, Membership, Person
-from cohortdesk.core.schemas import CohortInput
-from cohortdesk.core.services.activity import imports, rollups
-from cohortdesk.core.services.people import cohorts
-from cohortdesk.core.storage import migrate
-from cohortdesk.core.storage.db import Database
-from tests.core.importers import moodle_log_rows
-
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
-#: the formats read in columns, and the fixture files each is tried on
-COLUMNAR = {"moodle-log": sorted(FIXTURES.glob("**/*.csv"))}
+from cohortdesk.core.importers.base import ImportOptions
+from tests.core.importers.differential import CSV_FIXTURES, FIXTURES
+from tests.core.importers.differential import same as _same
 
 
-@functools.cache
-def _migrated() -> Path:
-    """An empty migrated database, made once and copied for each import (faster than
-    migrating a new one every time)."""
-    folder = Path(tempfile.mkdtemp(prefix="cohortdesk-differential-"))
-    file = folder / "empty.db"
-    db = Database(f"sqlite:///{file}")
-    migrate.upgrade(db, folder / "backups")
-    db.dispose()
-    return file
-
-
-#: the row-by-row readers the columnar ones replaced, by format
-ROW_READERS = {"moodle-log": moodle_log_rows.parse}
-
-
-def _outcome(
-    folder: Path, path: Path, fmt: str, columnar: bool, options: ImportOptions | None = None
-) -> dict[str, Any]:
-    """Everything an import of `path` leaves and says, in a fresh database: read in columns,
-    or (`columnar` False) by the row-by-row reader the columnar one replaced."""
-    file = folder / ("columns.db" if columnar else "rows.db")
-    shutil.copyfile(_migrated(), file)
-    db = Database(f"sqlite:///{file}")
-    with db.write() as session:
-        cohort = cohorts.create_cohort(
-            session, CohortInput(name="Same answers", timezone="Europe/London")
-        ).value
-    module = get_format(fmt)
-    product = module.parse
-    try:
-        if not columnar:
-            module.parse = ROW_READERS[fmt]  # type: ignore[misc]
-        with db.write() as session:
-            summary = imports.import_file(session, cohort.id, path, fmt, options, columnar=columnar)
-    except ImportRejectedError as refused:
-        db.dispose()
-        return {"refused": (refused.file, refused.row, refused.reason)}
-    finally:
-        module.parse = product  # type: ignore[misc]
-    with db.read() as session:
-        names = dict(session.execute(select(Person.id, Person.full_name)).all())
-        events = sorted(
-            (
-                names[e.person_id],
-                e.occurred_at.isoformat(),
-                e.kind,
-                e.source,
-                e.source_event_id,
-                e.thread,
-                names.get(e.replied_to_id) if e.replied_to_id else None,
-                e.word_count,
-                e.detail,
-            )
-            for e in session.scalars(select(ActivityEvent))
-        )
-        people = sorted(
-            session.execute(
-                select(Person.full_name, Person.email, Membership.role, Membership.joined_on).join(
-                    Membership, Membership.person_id == Person.id
-                )
-            )
-        )
-        identities = sorted(
-            (names[p], s, i)
-            for p, s, i in session.execute(
-                select(Identity.person_id, Identity.source, Identity.external_id)
-            )
-        )
-        stored = rollups._stored(session, cohort.id)
-    db.dispose()
-    return {
-        "summary": summary.model_dump(exclude={"batch_id"}),
-        "events": events,
-        "people": people,
-        "identities": identities,
-        "rollups": [sorted(part) for part in stored],
-    }
-
-
-def _same(folder: Path, path: Path, fmt: str, options: ImportOptions | None = None) -> None:
-    rows = _outcome(folder, path, fmt, columnar=False, options=options)
-    columns = _outcome(folder, path, fmt, columnar=True, options=options)
-    if "summary" in rows and "summary" in columns:  # name the field that differs first
-        for name, value in rows["summary"].items():
-            assert (name, columns["summary"][name]) == (name, value)
-    assert columns == rows
-
-
-@pytest.mark.parametrize(
-    ("fmt", "path"),
-    [(fmt, path) for fmt, paths in COLUMNAR.items() for path in paths],
-    ids=lambda value: value.name if isinstance(value, Path) else value,
-)
-def test_every_fixture_gives_the_same_answers(fmt: str, path: Path, tmp_path: Path) -> None:
-    _same(tmp_path, path, fmt)
+@pytest.mark.parametrize("path", CSV_FIXTURES, ids=lambda path: path.name)
+def test_every_fixture_gives_the_same_answers(path: Path, tmp_path: Path) -> None:
+    _same(tmp_path, path, "moodle-log")
 
 
 def test_a_given_time_format_gives_the_same_answers(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cohortdesk.core.enums import EventKind
-from cohortdesk.core.importers import moodle_forum
+from cohortdesk.core.importers import moodle_forum, moodle_forum_values
 from cohortdesk.core.importers.base import (
     ActivityRecord,
     ImportItem,
@@ -259,11 +259,11 @@ def test_an_empty_wordcount_is_counted_from_the_message() -> None:
 
 
 def test_count_words() -> None:
-    assert moodle_forum.count_words("<p>a&nbsp;b</p><p>c</p>", html_text=True) == 3
-    assert moodle_forum.count_words("<<<<>>>>", html_text=True) == 0
-    assert moodle_forum.count_words("a<b", html_text=True) == 2
-    assert moodle_forum.count_words("it's well-known", html_text=False) == 2
-    assert moodle_forum.count_words("", html_text=False) == 0
+    assert moodle_forum_values.count_words("<p>a&nbsp;b</p><p>c</p>", html_text=True) == 3
+    assert moodle_forum_values.count_words("<<<<>>>>", html_text=True) == 0
+    assert moodle_forum_values.count_words("a<b", html_text=True) == 2
+    assert moodle_forum_values.count_words("it's well-known", html_text=False) == 2
+    assert moodle_forum_values.count_words("", html_text=False) == 0
 
 
 def test_a_deleted_post_is_skipped_but_its_replies_still_answer_its_author() -> None:

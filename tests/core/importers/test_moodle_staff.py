@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cohortdesk.core.enums import Role
-from cohortdesk.core.importers import moodle_log
+from cohortdesk.core.importers import moodle_log, moodle_staff
 from cohortdesk.core.importers.base import ImportOptions, PersonRecord, SourceFile
 
 _HEADER = (
@@ -82,8 +82,9 @@ def _expected(rows: list[tuple[str, str]]) -> set[str]:
     for person in _PEOPLE:
         mine = [what for who, what in rows if who == person]
         staffish = sum(_ROWS[what][2] for what in mine)
-        if staffish >= moodle_log.STAFF_MIN_ROWS and staffish >= moodle_log.STAFF_MIN_SHARE * len(
-            mine
+        if (
+            staffish >= moodle_staff.STAFF_MIN_ROWS
+            and staffish >= moodle_staff.STAFF_MIN_SHARE * len(mine)
         ):
             proposed.add(person)
     return proposed
@@ -103,7 +104,7 @@ def test_staff_like_people_are_proposed_and_only_the_confirmed_become_staff(
     assert set(proposals) == _expected(rows)
     for person, proposal in proposals.items():
         assert proposal.rows == sum(who == person for who, _ in rows)
-        assert sum(count for _, count in proposal.patterns) >= moodle_log.STAFF_MIN_ROWS
+        assert sum(count for _, count in proposal.patterns) >= moodle_staff.STAFF_MIN_ROWS
     made_staff = {
         item.who.source_id for item in items if isinstance(item, PersonRecord) and item.role
     }

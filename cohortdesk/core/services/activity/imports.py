@@ -211,7 +211,23 @@ class _StagedEvents:
         if events.height == 0:
             return None
         people = self._people
-        keys = events.select("source_id", "name", "email").unique(maintain_order=True)
+        named = ["source_id", "name", "email"]
+        replies = "replied_source_id" in events.columns
+        replied = ["replied_source_id", "replied_name", "replied_email"]
+        keys = events.select(named)
+        if (
+            replies
+        ):  # each row's person, then whom it answers: the order a row-by-row read meets them
+            answered = events.select(
+                pl.col(r).alias(w) for r, w in zip(replied, named, strict=True)
+            )
+            keys = (
+                pl.concat([keys.with_row_index("at"), answered.with_row_index("at")])
+                .sort("at", maintain_order=True)
+                .drop("at")
+                .filter(pl.any_horizontal(pl.col(named).is_not_null()))
+            )
+        keys = keys.unique(maintain_order=True)
         found = []
         for source_id, name, email in keys.iter_rows():
             marker = (source_id, name, email)
@@ -223,11 +239,27 @@ class _StagedEvents:
         keys = keys.with_columns(pl.Series("person_id", found, dtype=pl.Int64))
         events = events.join(
             keys,
-            on=["source_id", "name", "email"],
+            on=named,
             how="left",
             nulls_equal=True,
             maintain_order="left",
         )
+        replied_to: Any = pl.lit(None, dtype=pl.Int64)
+        if replies:
+            events = events.join(
+                keys.rename(
+                    dict(zip([*named, "person_id"], [*replied, "replied_id"], strict=True))
+                ),
+                on=replied,
+                how="left",
+                nulls_equal=True,
+                maintain_order="left",
+            )
+            replied_to = (
+                pl.when(pl.col("replied_id") != pl.col("person_id"))
+                .then(pl.col("replied_id"))
+                .otherwise(pl.lit(None, dtype=pl.Int64))
+            )
         moment = pl.col("utc")
         if self._sqlite:
             occurred = moment.dt.strftime("%Y-%m-%d %H:%M:%S%.6f")
@@ -239,7 +271,7 @@ class _StagedEvents:
             "kind",
             pl.col("key").alias("source_event_id"),
             "thread",
-            pl.lit(None, dtype=pl.Int64).alias("replied_to_id"),
+            replied_to.alias("replied_to_id"),
             "word_count",
             "detail",
         )
