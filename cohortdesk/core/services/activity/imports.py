@@ -212,14 +212,12 @@ class _StagedEvents:
             return None
         people = self._people
         keys = events.select("source_id", "name", "email").unique(maintain_order=True)
-        found = []
-        for source_id, name, email in keys.iter_rows():
-            marker = (source_id, name, email)
-            person_id = people.get(marker)
-            if person_id is None:
-                who = PersonKey(source_id=source_id, email=email, name=name)
-                person_id = people[marker] = matcher.resolve(who)
-            found.append(person_id)
+        markers = list(keys.iter_rows())
+        new = [marker for marker in markers if marker not in people]
+        if new:
+            who = [PersonKey(source_id=s, email=e, name=n) for s, n, e in new]
+            people.update(zip(new, matcher.resolve_many(who), strict=True))
+        found = [people[marker] for marker in markers]
         keys = keys.with_columns(pl.Series("person_id", found, dtype=pl.Int64))
         events = events.join(
             keys,
