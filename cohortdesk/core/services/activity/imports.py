@@ -198,8 +198,12 @@ class _StagedEvents:
         self._copy = insert_ignoring_conflicts(session, events).from_select(  # type: ignore[arg-type]
             list(_EVENT_COLUMNS), rows
         )
-        placeholders = ", ".join("?" for _ in _STAGED_COLUMNS)
-        self._fill = f"INSERT INTO import_staging VALUES ({placeholders})"
+        if self._sqlite:
+            placeholders = ", ".join("?" for _ in _STAGED_COLUMNS)
+            self._fill = f"INSERT INTO import_staging VALUES ({placeholders})"
+        else:  # CSV keeps an empty text ("") apart from a missing one (nothing)
+            names = ", ".join(_STAGED_COLUMNS)
+            self._fill = f"COPY import_staging ({names}) FROM STDIN (FORMAT csv)"
         self._people: dict[tuple[str | None, str | None, str | None], int] = {}
         self.records = 0
 
@@ -227,10 +231,8 @@ class _StagedEvents:
             maintain_order="left",
         )
         moment = pl.col("utc")
-        if self._sqlite:
-            occurred = moment.dt.strftime("%Y-%m-%d %H:%M:%S%.6f")
-        else:
-            occurred = moment.dt.replace_time_zone("UTC")
+        # the text SQLite's UTC datetimes store; on the server, that moment marked as UTC
+        occurred = moment.dt.strftime("%Y-%m-%d %H:%M:%S%.6f" + ("" if self._sqlite else "+00"))
         table = events.select(
             "person_id",
             occurred.alias("occurred_at"),
@@ -248,7 +250,11 @@ class _StagedEvents:
             assert driver is not None
             driver.executemany(self._fill, table.iter_rows())
         else:
-            self._connection.execute(self._table.insert(), table.to_dicts())
+            # COPY of the batch as CSV that polars writes: no Python object per value
+            driver = self._connection.connection.driver_connection
+            assert driver is not None
+            with driver.cursor() as cursor, cursor.copy(self._fill) as copy:
+                copy.write(table.write_csv(include_header=False))
         self._connection.execute(self._copy)
         self._connection.execute(self._table.delete())
         self.records += events.height
