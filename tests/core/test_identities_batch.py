@@ -44,19 +44,23 @@ def _setting(session: Session) -> int:
     return cohort
 
 
+def _matcher(session: Session, cohort: int) -> PeopleMatcher:
+    return PeopleMatcher(
+        session,
+        cohort,
+        identity_source="moodle",
+        unnamed_label="Moodle user",
+        batch_id=None,
+        joined_on=date(2026, 3, 2),
+        now=NOW,
+    )
+
+
 def _outcome(db: Database, chunks: list[list[PersonKey]], one_by_one: bool) -> dict[str, Any]:
     """What matching `chunks` leaves and says, ids replaced by what they stand for."""
     with db.trial() as session:
         cohort = _setting(session)
-        matcher = PeopleMatcher(
-            session,
-            cohort,
-            identity_source="moodle",
-            unnamed_label="Moodle user",
-            batch_id=None,
-            joined_on=date(2026, 3, 2),
-            now=NOW,
-        )
+        matcher = _matcher(session, cohort)
         found: list[int] = []
         for chunk in chunks:
             if one_by_one:
@@ -117,15 +121,7 @@ def test_people_new_to_the_cohort_are_written_with_their_memberships(db: Databas
     batch = [PersonKey(source_id=str(n), name=f"Learner {n}") for n in range(300)]
     with db.trial() as session:
         cohort = _setting(session)
-        matcher = PeopleMatcher(
-            session,
-            cohort,
-            identity_source="moodle",
-            unnamed_label="Moodle user",
-            batch_id=None,
-            joined_on=date(2026, 3, 2),
-            now=NOW,
-        )
+        matcher = _matcher(session, cohort)
         found = matcher.resolve_many(batch)
         again = matcher.resolve_many(list(reversed(batch)))
         matcher.finish()
