@@ -622,6 +622,22 @@ def person_id_by_email(session: Session, email: str) -> int | None:
     return None if value is None else int(value)
 
 
+def hidden_person_ids_by_email(session: Session, emails: list[str]) -> dict[str, int]:
+    """The ids of the people `emails` (lowercased) name whom this login cannot see, in one
+    round trip: on a team's server, people of a colleague's cohort (the id and nothing else,
+    as `person_id_by_email`). Elsewhere every person is visible: nothing is hidden."""
+    if not emails or not _server_can(session, "cohortdesk_person_by_email(text)"):
+        return {}
+    found = session.execute(
+        text(
+            "SELECT address, cohortdesk_person_by_email(address) "
+            "FROM unnest(CAST(:emails AS text[])) AS address"
+        ),
+        {"emails": emails},
+    )
+    return {address: int(person_id) for address, person_id in found if person_id is not None}
+
+
 def delete_orphans(session: Session, person_ids: list[int]) -> None:
     """Delete those of `person_ids` who are no longer a member of any cohort.
 

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Column,
     MetaData,
     Table,
+    bindparam,
     delete,
     exists,
     func,
@@ -198,8 +199,12 @@ class _StagedEvents:
         self._copy = insert_ignoring_conflicts(session, events).from_select(  # type: ignore[arg-type]
             list(_EVENT_COLUMNS), rows
         )
-        placeholders = ", ".join("?" for _ in _STAGED_COLUMNS)
-        self._fill = f"INSERT INTO import_staging VALUES ({placeholders})"
+        if self._sqlite:
+            placeholders = ", ".join("?" for _ in _STAGED_COLUMNS)
+            self._fill = f"INSERT INTO import_staging VALUES ({placeholders})"
+        else:  # CSV keeps an empty text ("") apart from a missing one (nothing)
+            names = ", ".join(_STAGED_COLUMNS)
+            self._fill = f"COPY import_staging ({names}) FROM STDIN (FORMAT csv)"
         self._people: dict[tuple[str | None, str | None, str | None], int] = {}
         self.records = 0
 
@@ -228,14 +233,12 @@ class _StagedEvents:
                 .filter(pl.any_horizontal(pl.col(named).is_not_null()))
             )
         keys = keys.unique(maintain_order=True)
-        found = []
-        for source_id, name, email in keys.iter_rows():
-            marker = (source_id, name, email)
-            person_id = people.get(marker)
-            if person_id is None:
-                who = PersonKey(source_id=source_id, email=email, name=name)
-                person_id = people[marker] = matcher.resolve(who)
-            found.append(person_id)
+        markers = list(keys.iter_rows())
+        new = [marker for marker in markers if marker not in people]
+        if new:
+            who = [PersonKey(source_id=s, email=e, name=n) for s, n, e in new]
+            people.update(zip(new, matcher.resolve_many(who), strict=True))
+        found = [people[marker] for marker in markers]
         keys = keys.with_columns(pl.Series("person_id", found, dtype=pl.Int64))
         events = events.join(
             keys,
@@ -261,10 +264,8 @@ class _StagedEvents:
                 .otherwise(pl.lit(None, dtype=pl.Int64))
             )
         moment = pl.col("utc")
-        if self._sqlite:
-            occurred = moment.dt.strftime("%Y-%m-%d %H:%M:%S%.6f")
-        else:
-            occurred = moment.dt.replace_time_zone("UTC")
+        # the text SQLite's UTC datetimes store; on the server, that moment marked as UTC
+        occurred = moment.dt.strftime("%Y-%m-%d %H:%M:%S%.6f" + ("" if self._sqlite else "+00"))
         table = events.select(
             "person_id",
             occurred.alias("occurred_at"),
@@ -282,7 +283,11 @@ class _StagedEvents:
             assert driver is not None
             driver.executemany(self._fill, table.iter_rows())
         else:
-            self._connection.execute(self._table.insert(), table.to_dicts())
+            # COPY of the batch as CSV that polars writes: no Python object per value
+            driver = self._connection.connection.driver_connection
+            assert driver is not None
+            with driver.cursor() as cursor, cursor.copy(self._fill) as copy:
+                copy.write(table.write_csv(include_header=False))
         self._connection.execute(self._copy)
         self._connection.execute(self._table.delete())
         self.records += events.height
@@ -570,19 +575,27 @@ def _follow_the_data(session: Session, cohort: Cohort, batch_id: int, zone: Zone
     if cohort.start_date is not None:
         return
     firsts = session.execute(
-        select(Membership, func.min(ActivityEvent.occurred_at))
+        select(Membership.id, Membership.joined_on, func.min(ActivityEvent.occurred_at))
         .join(
             ActivityEvent,
             (ActivityEvent.person_id == Membership.person_id)
             & (ActivityEvent.cohort_id == Membership.cohort_id),
         )
         .where(Membership.import_batch_id == batch_id)
-        .group_by(Membership.id)
+        .group_by(Membership.id, Membership.joined_on)
     ).all()
-    for membership, first in firsts:
-        first_day: date = first.astimezone(zone).date()
-        if first_day < membership.joined_on:
-            membership.joined_on = first_day
+    earlier = [
+        {"member": member, "day": day}
+        for member, joined_on, first in firsts
+        if (day := first.astimezone(zone).date()) < joined_on
+    ]
+    if earlier:  # one statement for all (an update per member is a round trip each)
+        session.connection().execute(
+            update(Membership)
+            .where(Membership.id == bindparam("member"))
+            .values(joined_on=bindparam("day"), version=Membership.version + 1),
+            earlier,
+        )
 
 
 def list_batches(session: Session, cohort_id: int) -> list[ImportBatchRow]:

@@ -4,23 +4,28 @@ An import names people in its own way (a Moodle user id, a Slack id, an email, a
 `PeopleMatcher` matches them to the cohort's members by source id, then email (case-insensitive),
 then exact name, and otherwise creates a learner with a readable name ("Moodle user 5104").
 Every new person gets the identity they were found by, so the next import finds them at once.
-People and memberships are inserted as they are met (events need their ids); identities and
-"joined" stage records are written together at the end (`finish`), which keeps a first import
-of thousands of people fast.
+A batch of keys (`resolve_many`) is matched in memory against the cohort's people, loaded once;
+the people and memberships it adds take their ids from the table's sequence in one query and
+are written with one statement each (a first import of thousands of people is a few round
+trips, not two per person, which on a server is most of the import); identities and "joined"
+stage records are written together at the end (`finish`).
 """
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from cohortdesk.core.enums import AccessStatus, Role, StageChangeSource
 from cohortdesk.core.importers.base import PersonKey, PersonRecord
 from cohortdesk.core.models import Identity, Membership, Person, StageChange
-from cohortdesk.core.services.people.members import JOINED_REASON, find_person_id
+from cohortdesk.core.services.people.members import JOINED_REASON
+from cohortdesk.core.storage import team as team_storage
 
 #: the longest name kept, as everywhere a name is typed (`schemas.Name`)
 MAX_NAME = 200
@@ -79,6 +84,14 @@ class PeopleMatcher:
         self._emails: dict[int, str | None] = {}
         self._identity_rows: list[dict[str, object]] = []
         self._stage_rows: list[dict[str, object]] = []
+        #: people of other cohorts found by email (lowercased), looked up a batch at a time
+        self._elsewhere: dict[str, tuple[int, str, str | None]] = {}
+        self._asked_emails: set[str] = set()
+        self._person_ids = _NewIds(session, Person.__table__)  # type: ignore[arg-type]
+        self._membership_ids = _NewIds(session, Membership.__table__)  # type: ignore[arg-type]
+        #: rows of people and memberships added and not yet written, people by id
+        self._new_people: dict[int, dict[str, Any]] = {}
+        self._new_memberships: list[dict[str, Any]] = []
         self._load()
 
     def _load(self) -> None:
@@ -118,6 +131,33 @@ class PeopleMatcher:
         if cached is not None:
             self._by_object[id(key)] = (key, cached)
             return cached
+        return self.resolve_many([key])[0]
+
+    def resolve_many(self, keys: Sequence[PersonKey]) -> list[int]:
+        """The person ids for `keys`, in order: the same as `resolve` on each in turn, with
+        the people and memberships added written together."""
+        unknown = [key for key in keys if key not in self._cache]
+        self._look_up_emails(unknown)
+        # at most one new person (and membership) per key not found by its id or email
+        fresh = sum(1 for key in unknown if not self._found_at_once(key))
+        self._person_ids.reserve(fresh)
+        self._membership_ids.reserve(fresh + len(self._elsewhere))
+        found = [self._resolve_one(key) for key in keys]
+        self._write_new()
+        return found
+
+    def _found_at_once(self, key: PersonKey) -> bool:
+        if key.source_id and key.source_id in self._by_id:
+            return True
+        if key.email:
+            email = key.email.casefold()
+            return email in self._by_email or email in self._elsewhere
+        return False
+
+    def _resolve_one(self, key: PersonKey) -> int:
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
         person_id = self._match(key)
         if person_id is None:
             person_id = self._create(key)
@@ -133,14 +173,13 @@ class PeopleMatcher:
             found = self._by_email.get(key.email.casefold())
             if found is not None:
                 return found
-            known = find_person_id(self._session, key.email)
-            if known is not None:
-                self._add_membership(known, Role.LEARNER)  # theirs to see from now on
-                person = self._session.get(Person, known)
-                assert person is not None
-                self._remember(person.id, person.full_name, person.email)
-                self._emails[person.id] = person.email
-                return person.id
+            elsewhere = self._elsewhere.get(key.email.casefold())
+            if elsewhere is not None:
+                person_id, name, email = elsewhere
+                self._add_membership(person_id, Role.LEARNER)
+                self._remember(person_id, name, email)
+                self._emails[person_id] = email
+                return person_id
         if key.name:
             found = self._by_name.get(key.name)
             if found is not None and not self._conflicts(found, key):
@@ -173,10 +212,14 @@ class PeopleMatcher:
         if len(name) > MAX_NAME:
             self.shortened_names += 1
             name = name[: MAX_NAME - 1] + "…"
-        person_id = self._insert(
-            Person.__table__,  # type: ignore[arg-type]
-            {"full_name": name, "email": key.email, "expertise": "", "created_at": self._now},
-        )
+        person_id = self._person_ids.take()
+        self._new_people[person_id] = {
+            "id": person_id,
+            "full_name": name,
+            "email": key.email,
+            "expertise": "",
+            "created_at": self._now,
+        }
         self._add_membership(person_id, Role.LEARNER)
         self._remember(person_id, name, key.email)
         self._emails[person_id] = key.email
@@ -185,17 +228,54 @@ class PeopleMatcher:
             self.created.append(name)
         return person_id
 
-    def _insert(self, table: Table, values: dict[str, Any]) -> int:
-        # Plain Core on the connection: a few times faster per row than an ORM flush.
-        result = self._session.connection().execute(insert(table), values)
-        key = result.inserted_primary_key
-        assert key is not None
-        return int(key[0])
+    def _look_up_emails(self, keys: Sequence[PersonKey]) -> None:
+        """Find, in one query, the people of other cohorts that `keys`' emails (new to this
+        cohort) name: the first made of each, as `_match` takes them."""
+        wanted = {
+            email
+            for key in keys
+            if key.email
+            and (email := key.email.casefold()) not in self._by_email
+            and email not in self._asked_emails
+        }
+        if not wanted:
+            return
+        self._asked_emails |= wanted
+        lowered = func.lower(Person.email)
+        rows = self._session.execute(
+            select(Person.id, Person.full_name, Person.email, lowered)
+            .where(lowered.in_(sorted(wanted)))
+            .order_by(Person.id)
+        )
+        for person_id, name, email, email_key in rows:
+            self._elsewhere.setdefault(email_key, (person_id, name, email))
+        # on a team's server, people of a colleague's cohort are hidden from this login: the
+        # server gives their ids alone, and they are known here by what the file calls them
+        hidden = team_storage.hidden_person_ids_by_email(
+            self._session, sorted(wanted - self._elsewhere.keys())
+        )
+        if hidden:
+            named = {key.email.casefold(): key for key in keys if key.email}
+            for email_key, person_id in hidden.items():
+                key = named[email_key]
+                self._elsewhere[email_key] = (person_id, key.name or key.email or "", key.email)
+
+    def _write_new(self) -> None:
+        """Write the people and memberships added since the last call, one statement each
+        (plain Core on the connection: many times faster than an ORM flush)."""
+        connection = self._session.connection()
+        if self._new_people:
+            connection.execute(insert(Person), list(self._new_people.values()))
+            self._new_people = {}
+        if self._new_memberships:
+            connection.execute(insert(Membership), self._new_memberships)
+            self._new_memberships = []
 
     def _add_membership(self, person_id: int, role: Role) -> None:
-        membership_id = self._insert(
-            Membership.__table__,  # type: ignore[arg-type]
+        membership_id = self._membership_ids.take()
+        self._new_memberships.append(
             {
+                "id": membership_id,
                 "cohort_id": self._cohort_id,
                 "person_id": person_id,
                 "role": role,
@@ -205,7 +285,7 @@ class PeopleMatcher:
                 "joined_on": self._joined_on,
                 "created_at": self._now,
                 "import_batch_id": self._batch_id,
-            },
+            }
         )
         self._stage_rows.append(
             {
@@ -224,9 +304,12 @@ class PeopleMatcher:
             self.add_identity(person_id, self._source, key.source_id)
         if key.email and person_id in self._emails and not self._emails[person_id]:
             self._emails[person_id] = key.email
-            self._session.execute(
-                update(Person).where(Person.id == person_id).values(email=key.email)
-            )
+            if person_id in self._new_people:
+                self._new_people[person_id]["email"] = key.email
+            else:
+                self._session.execute(
+                    update(Person).where(Person.id == person_id).values(email=key.email)
+                )
             self._by_email.setdefault(key.email.casefold(), person_id)
 
     def add_identity(self, person_id: int, source: str, external_id: str) -> None:
@@ -266,6 +349,44 @@ class PeopleMatcher:
         if self._stage_rows:
             self._session.execute(insert(StageChange), self._stage_rows)
             self._stage_rows = []
+
+
+class _NewIds:
+    """Primary keys for rows about to be inserted into `table`, many with one query.
+
+    On PostgreSQL they come from the column's sequence (`reserve` takes a block with one
+    `nextval` per row over `generate_series`; unused ones are gaps, as after any rollback).
+    SQLite counts on from the largest id: the import holds the database's write lock, and
+    an id taken meanwhile would fail the insert rather than be shared.
+    """
+
+    def __init__(self, session: Session, table: Table) -> None:
+        self._session = session
+        self._table = table
+        self._sqlite = session.connection().dialect.name == "sqlite"
+        self._free: deque[int] = deque()
+        self._last: int | None = None
+
+    def reserve(self, count: int) -> None:
+        """Make sure `count` ids are at hand."""
+        missing = count - len(self._free)
+        if missing <= 0 or self._sqlite:
+            return
+        sequence = func.pg_get_serial_sequence(self._table.name, "id")
+        series = func.generate_series(1, missing).table_valued("n")
+        taken = self._session.scalars(select(func.nextval(sequence)).select_from(series))
+        self._free.extend(taken)
+
+    def take(self) -> int:
+        """One new id."""
+        if self._sqlite:
+            if self._last is None:
+                self._last = self._session.scalar(select(func.max(self._table.c.id))) or 0
+            self._last += 1
+            return self._last
+        if not self._free:
+            self.reserve(1)
+        return self._free.popleft()
 
 
 def _id_kind(external_id: str) -> str:
