@@ -18,7 +18,8 @@ BUNDLE := dist/cohortdesk-$(VERSION)-linux-x86_64.tar.gz
 BUNDLE_SOURCES := pyproject.toml tools/build_package.py \
 	$(shell find cohortdesk resources packaging -type f -not -path '*/__pycache__/*' -not -name '*.md' 2>/dev/null)
 # What checks the desktop entry and the metainfo: Debian and Ubuntu package names.
-DESKTOP_TOOLS := desktop-file-utils appstream
+# the desktop file checkers, and strip (binutils) for the bundle's libraries
+DESKTOP_TOOLS := desktop-file-utils appstream binutils
 
 .PHONY: run test lint typecheck contracts pytest screenshots bench stress check-qt clean help \
 	package package-test check-desktop-tools
@@ -99,19 +100,20 @@ $(PKG_STAMP): pyproject.toml
 	$(PKG_PY) -m pip install --quiet '.[$(PKG_EXTRAS)]'
 	@touch $@
 
-$(BUNDLE): $(PKG_STAMP) $(BUNDLE_SOURCES) | check-qt
+$(BUNDLE): $(PKG_STAMP) $(BUNDLE_SOURCES) | check-qt check-desktop-tools
 	$(PKG_PY) tools/build_package.py
 
 package: $(BUNDLE)
 
 # desktop-file-validate and appstreamcli check packaging/: installed like Qt's libraries.
 check-desktop-tools:
-	@command -v desktop-file-validate >/dev/null && command -v appstreamcli >/dev/null || { \
+	@command -v desktop-file-validate >/dev/null && command -v appstreamcli >/dev/null \
+	  && command -v strip >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing the desktop file checkers: $(DESKTOP_TOOLS)"; \
+	    echo "Installing the desktop file checkers and strip: $(DESKTOP_TOOLS)"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DESKTOP_TOOLS) >/dev/null; \
 	  else \
-	    echo "The desktop file checkers are missing. On Debian or Ubuntu: sudo apt-get install $(DESKTOP_TOOLS)"; exit 1; \
+	    echo "The desktop file checkers or strip are missing. On Debian or Ubuntu: sudo apt-get install $(DESKTOP_TOOLS)"; exit 1; \
 	  fi; }
 
 # The bundle unpacked in a fresh folder and run with a clean environment (tests/packaging).

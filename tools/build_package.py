@@ -71,15 +71,21 @@ def run_pyinstaller(build: Path) -> Path:
     return out / "cohortdesk"
 
 
-def strip_python(bundle: Path) -> None:
+def strip_libraries(bundle: Path) -> None:
     """Strip the debugging symbols off the Python interpreter's own libraries (a self-built
-    Python carries ~25 MB of them). Never the wheels' libraries: their ELF headers are patched
-    by auditwheel and `strip` breaks them (numpy then fails to load its OpenBLAS)."""
+    Python carries ~25 MB of them) and off polars' runtime (~40 MB: its wheel ships them).
+    Never the other wheels' libraries: their ELF headers are patched by auditwheel and `strip`
+    breaks them (numpy then fails to load its OpenBLAS). polars' runtime is one self-contained
+    library that auditwheel leaves alone; tests/packaging imports a file with it."""
     if shutil.which("strip") is None:
-        print("strip not found: the Python libraries stay unstripped")
+        print("strip not found: the Python and polars libraries stay unstripped")
         return
     internal = bundle / "_internal"
-    targets = [*internal.glob("libpython*.so*"), *internal.glob("python3*/lib-dynload/*.so")]
+    targets = [
+        *internal.glob("libpython*.so*"),
+        *internal.glob("python3*/lib-dynload/*.so"),
+        *internal.glob("_polars_runtime*/*.so"),
+    ]
     targets = [t for t in targets if t.is_file() and not t.is_symlink()]
     if targets:
         subprocess.run(["strip", "--strip-unneeded", *map(str, targets)], check=True)
@@ -160,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     install_checkout()
     bundle = run_pyinstaller(args.build.resolve())
-    strip_python(bundle)
+    strip_libraries(bundle)
     compile_migrations(bundle)
     add_desktop_files(bundle)
     target = tarball_path(args.dist)

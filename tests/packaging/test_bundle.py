@@ -127,6 +127,47 @@ def test_exports_write_their_files(
     assert written[0].stat().st_size > 200
 
 
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "file", "extra"),
+    [
+        ("roster", "roster/first_last_name.csv", ()),
+        ("moodle-log", "moodle_log/login_as.csv", ()),
+        ("moodle-forum", "moodle_forum/realistic_export.csv", ()),
+        (
+            "activity-csv",
+            "activity_csv/day_first_seconds.csv",
+            ("--map", "who=who,when=when,kind=kind"),
+        ),
+    ],
+)
+def test_tabular_imports_read_their_files(
+    app: Path, tmp_path: Path, fmt: str, file: str, extra: tuple[str, ...]
+) -> None:
+    """The columnar reader (polars, loaded only when a file is read) works inside the bundle."""
+    home = tmp_path / "home"  # of its own: the other tests expect the demo alone
+    home.mkdir()
+    cohort = f"Imported {fmt}"
+    made = run(app, home, "cohort", "create", cohort)
+    assert made.returncode == 0, made.stderr
+    done = run(
+        app,
+        home,
+        "import",
+        "--cohort",
+        cohort,
+        "--no-progress",
+        "--json",
+        *extra,
+        fmt,
+        str(FIXTURES / file),
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["read"] > 0
+
+
 def test_the_gui_starts_and_fills_today(app: Path, home: Path, demo: str, tmp_path: Path) -> None:
     if b.probe_supported():
         gui = b.run_gui_probe(app, home, tmp_path / "probe.jsonl")
