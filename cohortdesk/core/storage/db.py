@@ -232,7 +232,7 @@ class Database:
         """The team role the server gives this login, or None (SQLite, an owner, a superuser)."""
         if self.file is not None or self.engine.dialect.name != "postgresql":
             return None
-        from cohortdesk.core.storage.team import team_role_of_current_user
+        from cohortdesk.core.storage.team_session import team_role_of_current_user
 
         with self.engine.connect() as connection:
             return team_role_of_current_user(connection)

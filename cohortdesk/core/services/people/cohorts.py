@@ -16,7 +16,7 @@ from cohortdesk.core.errors import ConflictError, NotFoundError
 from cohortdesk.core.models import ActivityEvent, Cohort, Membership
 from cohortdesk.core.schemas import Changed, Changes, CohortInput, CohortRow, Frozen, validated
 from cohortdesk.core.services.activity import rollups
-from cohortdesk.core.storage import team as team_storage
+from cohortdesk.core.storage import team_session as team_storage
 from cohortdesk.core.storage.server_errors import stale
 
 #: what a change to a cohort itself announces: the list of cohorts shows it
@@ -225,5 +225,5 @@ def delete_cohort(session: Session, cohort_id: int) -> Changes:
 
 def delete_orphans(session: Session, person_ids: list[int]) -> None:
     """Delete those of `person_ids` who are no longer a member of any cohort (on a team's
-    server, also what the login cannot see: `storage.team.delete_orphans`)."""
+    server, also what the login cannot see: `storage.team_session.delete_orphans`)."""
     team_storage.delete_orphans(session, person_ids)

@@ -25,7 +25,7 @@ from cohortdesk.core.enums import AccessStatus, Role, StageChangeSource
 from cohortdesk.core.importers.base import PersonKey, PersonRecord
 from cohortdesk.core.models import Identity, Membership, Person, StageChange
 from cohortdesk.core.services.people.members import JOINED_REASON
-from cohortdesk.core.storage import team as team_storage
+from cohortdesk.core.storage import team_session as team_storage
 
 #: the longest name kept, as everywhere a name is typed (`schemas.Name`)
 MAX_NAME = 200

@@ -43,7 +43,7 @@ from cohortdesk.core.services.activity.participation import roster_row
 from cohortdesk.core.services.attention.rules import get_rules
 from cohortdesk.core.services.people.cohorts import delete_orphans
 from cohortdesk.core.stages import FIRST_STAGE, LAST_STAGE
-from cohortdesk.core.storage import team as team_storage
+from cohortdesk.core.storage import team_session as team_storage
 from cohortdesk.core.storage.server_errors import stale
 
 JOINED_REASON = "Joined the cohort"

@@ -1,0 +1,199 @@
+"""Writing an import's events: row by row in chunks (`EventWriter`, for the streaming formats)
+or a batch of columns at a time through a staging table (`StagedEvents`, for the tabular ones).
+
+Both skip any event already stored (same cohort, source and key), so importing a file again
+adds nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Column, MetaData, Table, literal, select, true
+from sqlalchemy.orm import Session
+
+from cohortdesk.core.importers.base import PersonKey
+from cohortdesk.core.models import ActivityEvent
+from cohortdesk.core.services.people.identities import PeopleMatcher
+from cohortdesk.core.storage.db import bulk_inserter, insert_ignoring_conflicts
+
+#: events sent to the database at a time
+CHUNK = 5_000
+
+_EVENT_COLUMNS = (
+    "cohort_id",
+    "person_id",
+    "occurred_at",
+    "kind",
+    "source",
+    "source_event_id",
+    "thread",
+    "replied_to_id",
+    "word_count",
+    "detail",
+    "created_at",
+    "import_batch_id",
+)
+
+
+class EventWriter:
+    """Buffers event rows and inserts them in chunks, skipping those already stored."""
+
+    def __init__(self, session: Session) -> None:
+        self._insert = bulk_inserter(session, ActivityEvent.__table__, _EVENT_COLUMNS)  # type: ignore[arg-type]
+        self._rows: list[tuple[Any, ...]] = []
+        self.records = 0
+
+    def add(self, row: tuple[Any, ...]) -> None:
+        self._rows.append(row)
+        self.records += 1
+        if len(self._rows) >= CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        self._insert(self._rows)
+        self._rows = []
+
+
+_STAGED_COLUMNS = (
+    "person_id",
+    "occurred_at",
+    "kind",
+    "source_event_id",
+    "thread",
+    "replied_to_id",
+    "word_count",
+    "detail",
+)
+
+
+class StagedEvents:
+    """Writes batches of events: each batch goes into a temporary staging table in one
+    statement, then into the events with one INSERT ... SELECT that skips those already
+    stored (same cohort, source and key)."""
+
+    def __init__(
+        self, session: Session, cohort_id: int, source: str, batch_id: int, now: datetime
+    ) -> None:
+        self._session = session
+        self._connection = session.connection()
+        self._sqlite = self._connection.dialect.name == "sqlite"
+        events = ActivityEvent.__table__
+        self._table = Table(
+            "import_staging",
+            MetaData(),
+            *(Column(name, events.c[name].type) for name in _STAGED_COLUMNS),
+            prefixes=["TEMPORARY"],
+        )
+        self._table.create(self._connection, checkfirst=True)
+        self._connection.execute(self._table.delete())
+        staged = self._table.c
+        rows = select(
+            literal(cohort_id, events.c.cohort_id.type),
+            *(staged[name] for name in _STAGED_COLUMNS[:3]),
+            literal(source, events.c.source.type),
+            *(staged[name] for name in _STAGED_COLUMNS[3:]),
+            literal(now, events.c.created_at.type),
+            literal(batch_id, events.c.import_batch_id.type),
+        ).where(true())
+        self._copy = insert_ignoring_conflicts(session, events).from_select(  # type: ignore[arg-type]
+            list(_EVENT_COLUMNS), rows
+        )
+        if self._sqlite:
+            placeholders = ", ".join("?" for _ in _STAGED_COLUMNS)
+            self._fill = f"INSERT INTO import_staging VALUES ({placeholders})"
+        else:  # CSV keeps an empty text ("") apart from a missing one (nothing)
+            names = ", ".join(_STAGED_COLUMNS)
+            self._fill = f"COPY import_staging ({names}) FROM STDIN (FORMAT csv)"
+        self._people: dict[tuple[str | None, str | None, str | None], int] = {}
+        self.records = 0
+
+    def add(self, events: Any, matcher: PeopleMatcher) -> tuple[datetime, datetime] | None:
+        """Store a batch's events (a polars DataFrame, `EventBatch.events`); return the
+        first and last moment among them."""
+        import polars as pl
+
+        if events.height == 0:
+            return None
+        people = self._people
+        named = ["source_id", "name", "email"]
+        replies = "replied_source_id" in events.columns
+        replied = ["replied_source_id", "replied_name", "replied_email"]
+        keys = events.select(named)
+        if (
+            replies
+        ):  # each row's person, then whom it answers: the order a row-by-row read meets them
+            answered = events.select(
+                pl.col(r).alias(w) for r, w in zip(replied, named, strict=True)
+            )
+            keys = (
+                pl.concat([keys.with_row_index("at"), answered.with_row_index("at")])
+                .sort("at", maintain_order=True)
+                .drop("at")
+                .filter(pl.any_horizontal(pl.col(named).is_not_null()))
+            )
+        keys = keys.unique(maintain_order=True)
+        markers = list(keys.iter_rows())
+        new = [marker for marker in markers if marker not in people]
+        if new:
+            who = [PersonKey(source_id=s, email=e, name=n) for s, n, e in new]
+            people.update(zip(new, matcher.resolve_many(who), strict=True))
+        found = [people[marker] for marker in markers]
+        keys = keys.with_columns(pl.Series("person_id", found, dtype=pl.Int64))
+        events = events.join(
+            keys,
+            on=named,
+            how="left",
+            nulls_equal=True,
+            maintain_order="left",
+        )
+        replied_to: Any = pl.lit(None, dtype=pl.Int64)
+        if replies:
+            events = events.join(
+                keys.rename(
+                    dict(zip([*named, "person_id"], [*replied, "replied_id"], strict=True))
+                ),
+                on=replied,
+                how="left",
+                nulls_equal=True,
+                maintain_order="left",
+            )
+            replied_to = (
+                pl.when(pl.col("replied_id") != pl.col("person_id"))
+                .then(pl.col("replied_id"))
+                .otherwise(pl.lit(None, dtype=pl.Int64))
+            )
+        moment = pl.col("utc")
+        # the text SQLite's UTC datetimes store; on the server, that moment marked as UTC
+        occurred = moment.dt.strftime("%Y-%m-%d %H:%M:%S%.6f" + ("" if self._sqlite else "+00"))
+        table = events.select(
+            "person_id",
+            occurred.alias("occurred_at"),
+            "kind",
+            pl.col("key").alias("source_event_id"),
+            "thread",
+            replied_to.alias("replied_to_id"),
+            "word_count",
+            "detail",
+        )
+        if self._sqlite:
+            # rows made from the columns a few hundred at a time, as the driver takes them:
+            # building them all at once would hold the interpreter (and the window)
+            driver = self._connection.connection.driver_connection
+            assert driver is not None
+            driver.executemany(self._fill, table.iter_rows())
+        else:
+            # COPY of the batch as CSV that polars writes: no Python object per value
+            driver = self._connection.connection.driver_connection
+            assert driver is not None
+            with driver.cursor() as cursor, cursor.copy(self._fill) as copy:
+                copy.write(table.write_csv(include_header=False))
+        self._connection.execute(self._copy)
+        self._connection.execute(self._table.delete())
+        self.records += events.height
+        span = events.select(moment.min().alias("first"), moment.max().alias("last")).row(0)
+        return span[0].replace(tzinfo=UTC), span[1].replace(tzinfo=UTC)
+
+    def close(self) -> None:
+        self._table.drop(self._connection)
