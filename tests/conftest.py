@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
+from pytestqt.qtbot import QtBot
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("COHORTDESK_DB", None)
@@ -29,6 +30,15 @@ SHARED_REAL = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "rea
 # tests/perf (make bench).
 settings.register_profile("cohortdesk", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("cohortdesk")
+
+# Nor does a GUI test: pytest-qt gives a wait 5 s, and on a busy machine (CI's two cores, a
+# benchmark beside it) a background read has taken longer. A wait that succeeds still returns
+# the moment its signal comes or its condition holds, so only a failing test waits the longer
+# time. A test that passes its own timeout keeps it.
+PATIENCE_MS = 30_000
+for _wait in (QtBot.waitSignal, QtBot.waitSignals, QtBot.waitUntil, QtBot.waitCallback):
+    assert _wait.__kwdefaults__ is not None and "timeout" in _wait.__kwdefaults__
+    _wait.__kwdefaults__["timeout"] = PATIENCE_MS
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
