@@ -21,7 +21,7 @@ BUNDLE_SOURCES := pyproject.toml tools/build_package.py \
 # the desktop file checkers, and strip (binutils) for the bundle's libraries
 DESKTOP_TOOLS := desktop-file-utils appstream binutils
 
-.PHONY: run test lint typecheck contracts pytest screenshots bench stress check-qt clean help \
+.PHONY: run test lint typecheck contracts pytest screenshots bench stress fuzz check-qt clean help \
 	package package-test check-desktop-tools
 
 help:
@@ -30,6 +30,7 @@ help:
 	@echo "make screenshots  render each main screen with demo data to docs/screenshots/"
 	@echo "make bench        run the benchmarks in tests/perf/ (figures in .bench/results.json)"
 	@echo "make stress       kill -9 cohortdesk hundreds of times mid-write, fuzz the importers long"
+	@echo "make fuzz         run every property test on newly drawn examples (make test draws the same)"
 	@echo "make package      build $(BUNDLE), the self-contained Linux bundle"
 	@echo "make package-test build it if needed, unpack it in a clean folder and run it (in make test)"
 
@@ -88,6 +89,11 @@ stress: check-qt
 	  tests/safety/test_rollup_check.py tests/safety/test_erase_mentions.py \
 	  tests/safety/test_same_name.py tests/safety/test_names_and_folders.py \
 	  tests/safety/test_crafted_backup.py
+
+# `make test` draws the same examples on every run; this draws new ones for each property test.
+PROPERTY_TESTS = $(shell grep -rl --include='test_*.py' '^from hypothesis' tests)
+fuzz: check-qt
+	COHORTDESK_FUZZ_RANDOM=1 QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q -p no:cacheprovider $(PROPERTY_TESTS)
 
 bench: check-qt
 	@mkdir -p .bench

@@ -4,10 +4,11 @@ is dated as the cohort is judged (as of its end, for a course that ran years ago
 from __future__ import annotations
 
 import time
+import unicodedata
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from PySide6.QtGui import QFont, QFontMetrics, QTextLayout, QTextOption
 from PySide6.QtWidgets import QApplication
@@ -29,6 +30,12 @@ WORDS = st.text(
     min_size=1,
     max_size=14,
 )
+
+
+def visible(text: str) -> str:
+    """`text` without format characters (directional marks, zero-width joiners): Qt keeps
+    directional marks after the "…" and joins a cut Arabic letter to it"""
+    return "".join(c for c in text if unicodedata.category(c) != "Cf")
 
 
 def lines_at(text: str, font: QFont, width: int) -> int:
@@ -54,6 +61,15 @@ def lines_at(text: str, font: QFont, width: int) -> int:
     width=st.integers(min_value=40, max_value=700),
     lines=st.integers(min_value=1, max_value=3),
 )
+# directional marks, as names in right-to-left scripts carry them; a cut Arabic word; a word
+# whose advance rounds down to the width its line breaks at; a line broken inside a
+# character beyond the first plane
+@example(words=["0000Æ\u202a"], width=40, lines=1)
+@example(words=["000\u0900\u0626" + "0"], width=40, lines=2)
+@example(words=["0DG¬í"], width=40, lines=1)
+@example(words=["\ufeff", "\U00017000" + "000000"], width=40, lines=2)
+@example(words=["\u2067شیرین", "\u2069wrote", "a", "long", "message"] * 6, width=60, lines=1)
+@example(words=["\u200fאבגדה\u200e", "note"] * 20, width=120, lines=2)
 def test_elided_text_keeps_to_its_lines(
     qapp: QApplication, words: list[str], width: int, lines: int
 ) -> None:
@@ -63,8 +79,9 @@ def test_elided_text_keeps_to_its_lines(
     flat = " ".join(text.split())
     assert lines_at(shown, font, width) <= max(lines, 1)
     if shown != flat:
-        assert shown.endswith("…")
-        assert flat.startswith(shown[:-1].rstrip()) or len(shown) <= 1
+        seen = visible(shown)
+        assert seen.endswith("…")
+        assert visible(flat).startswith(seen[:-1].rstrip()) or len(seen) <= 1
     else:
         assert lines_at(flat, font, width) <= lines
 

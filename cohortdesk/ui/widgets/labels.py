@@ -166,32 +166,49 @@ class ElidedLabel(QLabel):
         self.setToolTip(self._full if shown != self._full else "")
 
 
-def elide_to_lines(text: str, font: QFont, width: int, lines: int) -> str:
-    """`text` as it wraps at `width` pixels, cut after `lines` lines, the last ending in "…"
-    when more follows (line breaks in `text` count as spaces)."""
-    flat = " ".join(text.split())
-    layout = QTextLayout(flat, font)
+def _line_starts(text: str, font: QFont, width: int, most: int) -> list[int]:
+    """Where each of the first `most` lines of `text` wrapped at `width` pixels starts
+    (in UTF-16 code units, as Qt counts)."""
+    layout = QTextLayout(text, font)
     option = QTextOption()
     option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
     layout.setTextOption(option)
     layout.beginLayout()
     starts: list[int] = []
-    while len(starts) <= lines:
+    while len(starts) < most:
         line = layout.createLine()
         if not line.isValid():
             break
         line.setLineWidth(width)
         starts.append(line.textStart())
     layout.endLayout()
+    return starts
+
+
+def elide_to_lines(text: str, font: QFont, width: int, lines: int) -> str:
+    """`text` as it wraps at `width` pixels, cut after `lines` lines, the last ending in "…"
+    when more follows (line breaks in `text` count as spaces)."""
+    flat = " ".join(text.split())
+    starts = _line_starts(flat, font, width, lines + 1)
     if len(starts) <= lines:
         return flat
-    # Qt counts in UTF-16 code units: cut there, so a character beyond the first plane is
-    # never split
+    # Qt counts in UTF-16 code units, and may even break a line between the two halves of
+    # a character beyond the first plane: cut before such a character, never through it
     units = flat.encode("utf-16-le")
-    head = units[: 2 * starts[lines - 1]].decode("utf-16-le")
+    cut = 2 * starts[lines - 1]
+    if cut >= 2 and 0xD800 <= int.from_bytes(units[cut - 2 : cut], "little") <= 0xDBFF:
+        cut -= 2
+    head = units[:cut].decode("utf-16-le")
     rest = flat[len(head) :]
     metrics = QFontMetrics(font)
-    return head + metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width)
+    # the font's advance and the line breaker round differently: a last line said to fit
+    # may still wrap by a pixel, so narrow it until it keeps to its line
+    room = width
+    while True:
+        shown = head + metrics.elidedText(rest, Qt.TextElideMode.ElideRight, room)
+        if room <= 1 or len(_line_starts(shown, font, width, lines + 1)) <= lines:
+            return shown
+        room -= 1
 
 
 class LinesLabel(QLabel):
