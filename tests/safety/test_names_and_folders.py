@@ -37,7 +37,8 @@ def test_a_name_typed_in_either_unicode_form_is_one_cohort(
 def test_a_name_with_a_line_break_or_control_character_is_refused(
     capsys: pytest.CaptureFixture[str], before: str, control: str
 ) -> None:
-    code, _, err = run(capsys, "cohort", "create", f"{before.strip() or 'x'}{control}End")
+    # after "--", as a name that starts with a dash is typed (else it reads as an option)
+    code, _, err = run(capsys, "cohort", "create", "--", f"{before.strip() or 'x'}{control}End")
     assert code == 1 and len(err.strip().splitlines()) == 1, err
 
 
