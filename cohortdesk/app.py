@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from cohortdesk import APP_ID, __version__
 from cohortdesk.core.collector import freeze_startup_objects
-from cohortdesk.core.errors import KnownError
+from cohortdesk.core.errors import KnownError, missing_package
 from cohortdesk.core.paths import AppPaths, app_paths, database_url
 from cohortdesk.ui.icons import app_icon
 from cohortdesk.ui.main_window import MainWindow
@@ -72,6 +72,11 @@ def build_context(db: Database, paths: AppPaths, today: date | None = None) -> A
 
 
 def _show_bug(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+    lacking = missing_package(value)
+    if lacking is not None:  # not a bug: the installation is incomplete
+        log.error("%s", lacking)
+        QMessageBox.critical(None, "cohortdesk", f"{lacking[0].upper()}{lacking[1:]}.")
+        return
     text = "".join(traceback.format_exception(kind, value, tb))
     log.error("Unexpected error:\n%s", text)
     box = QMessageBox(

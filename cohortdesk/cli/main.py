@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from cohortdesk import __version__
 from cohortdesk.cli.terminal import safe_output
-from cohortdesk.core.errors import KnownError
+from cohortdesk.core.errors import KnownError, missing_package
 
 if TYPE_CHECKING:
     from cohortdesk.core.storage.db import Database
@@ -164,6 +164,10 @@ def _run(argv: Sequence[str] | None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 141
     except Exception as exc:
+        lacking = missing_package(exc)
+        if lacking is not None:
+            print(f"{PROG}: {lacking}", file=sys.stderr)
+            return 1
         from sqlalchemy.exc import OperationalError  # loaded by then if it was raised
 
         if isinstance(exc, OperationalError):

@@ -7,6 +7,7 @@ as a message. Anything else that escapes is a bug and is reported with its trace
 
 from __future__ import annotations
 
+import sys
 from enum import StrEnum
 
 
@@ -56,3 +57,19 @@ class DatabaseVersionError(KnownError):
 
     def __init__(self, message: str) -> None:
         super().__init__(message, ErrorKind.DATABASE)
+
+
+def missing_package(exc: BaseException) -> str | None:
+    """One line for a package this installation lacks (an environment made before cohortdesk
+    needed it, say), or None when `exc` is not that: a module of cohortdesk's own that cannot
+    be found is a bug."""
+    if not isinstance(exc, ModuleNotFoundError) or not exc.name:
+        return None
+    package = exc.name.partition(".")[0]
+    if package == "cohortdesk":
+        return None
+    return (
+        f"this installation of cohortdesk lacks the package '{package}' it needs "
+        f"(Python {sys.executable}): install cohortdesk again (`make run` in its folder, "
+        "or `pip install cohortdesk`)"
+    )
