@@ -27,6 +27,7 @@ from cohortdesk.core.paths import AppPaths
 from cohortdesk.core.storage.db import Database
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.main_window import MainWindow
+from cohortdesk.ui.widgets import screen_fit
 from cohortdesk.ui.widgets.screen_fit import ScreenFit, keep_windows_on_screen, screen_room
 from tests.real_cohorts import REAL_COHORTS, build
 from tests.ui.conftest import settle
@@ -154,3 +155,41 @@ def test_a_window_grows_when_its_wrapped_text_needs_more_lines(
     qtbot.waitUntil(lambda: not cut_labels(dialog), timeout=5_000)
     assert dialog.width() == before.width()  # the user's width stays; only the height grows
     assert dialog.height() > before.height()
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [QSize(2, 25), QSize(16, 39), QSize(0, 37), QSize(8, 70)],
+    ids=["openbox", "windows", "title-only", "tall-title"],
+)
+@pytest.mark.parametrize("asked", [QSize(1280, 800), QSize(5000, 5000), QSize(700, 790)])
+def test_a_window_and_the_frame_drawn_around_it_fit_the_screen(
+    fitted: ScreenFit,
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    frame: QSize,
+    asked: QSize,
+) -> None:
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+    QVBoxLayout(dialog).addWidget(QLabel("contents"))
+    dialog.resize(asked)
+    dialog.show()
+    free = dialog.screen().availableGeometry().size()
+    # before the window manager framed it: room is left for a typical frame
+    assumed = screen_fit.frame_size(dialog)
+    assert assumed.height() > 0
+    assert dialog.height() + assumed.height() <= free.height()
+    # the window manager frames it (headless there is none: as one would) and moves it there
+    monkeypatch.setattr(screen_fit, "frame_size", lambda _window: frame)
+    dialog.move(dialog.x() + frame.width() // 2, dialog.y() + frame.height())
+    qtbot.waitUntil(
+        lambda: (
+            dialog.width() + frame.width() <= free.width()
+            and dialog.height() + frame.height() <= free.height()
+        )
+    )
+    held = dialog.size()
+    dialog.move(dialog.x() + 1, dialog.y())  # moving it again changes nothing
+    QApplication.processEvents()
+    assert dialog.size() == held

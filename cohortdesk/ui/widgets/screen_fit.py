@@ -12,18 +12,32 @@ from __future__ import annotations
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QStyle, QWidget
 
 _FITTED_TYPES = (Qt.WindowType.Window, Qt.WindowType.Dialog)
-_WATCHED_EVENTS = (QEvent.Type.Show, QEvent.Type.LayoutRequest)
+# a Move comes when the window manager has framed the window (and when it changes screen)
+_WATCHED_EVENTS = (QEvent.Type.Show, QEvent.Type.LayoutRequest, QEvent.Type.Move)
+
+
+def frame_size(window: QWidget) -> QSize:
+    """What the window manager's frame adds to `window` (title bar and borders). Before the
+    frame is drawn (a window being shown for the first time) Qt knows none: a typical one is
+    assumed, so the first size already leaves room for it; the window is fitted again when the
+    real frame is known."""
+    frame = window.frameGeometry().size() - window.geometry().size()
+    if frame.width() > 0 or frame.height() > 0:
+        return frame
+    style = window.style()
+    border = style.pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth)
+    title = style.pixelMetric(QStyle.PixelMetric.PM_TitleBarHeight)
+    return QSize(2 * border, title + 2 * border)
 
 
 def screen_room(window: QWidget) -> QSize:
-    """The room for `window`'s contents on its screen (the screen's free area less the frame
-    a window manager draws around it, once it has one)."""
-    screen = window.screen()
-    free = screen.availableGeometry().size()
-    frame = window.frameGeometry().size() - window.geometry().size()
+    """The room for `window`'s contents on its screen: the screen's free area less the frame
+    a window manager draws around it (`frame_size`)."""
+    free = window.screen().availableGeometry().size()
+    frame = frame_size(window)
     return QSize(free.width() - frame.width(), free.height() - frame.height())
 
 
@@ -42,6 +56,19 @@ def fit_to_screen(window: QWidget) -> None:
     width = min(window.width(), room.width())
     height = min(max(window.height(), wanted_height(window, width)), room.height())
     width, height = max(width, window.minimumWidth()), max(height, window.minimumHeight())
+    if (width, height) != (window.width(), window.height()):
+        window.resize(width, height)
+
+
+def keep_within(window: QWidget) -> None:
+    """Smaller when `window` and its frame no longer fit the screen (the window manager drew
+    a frame larger than assumed, or the window moved to a smaller screen); never larger."""
+    if not shiboken6.isValid(window) or not window.isVisible():
+        return
+    room = screen_room(window)
+    least = window.minimumSize()
+    width = max(min(window.width(), room.width()), least.width())
+    height = max(min(window.height(), room.height()), least.height())
     if (width, height) != (window.width(), window.height()):
         window.resize(width, height)
 
@@ -68,6 +95,9 @@ class ScreenFit(QObject):
         if kind == QEvent.Type.Show:
             if not event.spontaneous():
                 fit_to_screen(watched)
+        elif kind == QEvent.Type.Move:
+            if watched.isVisible():
+                QTimer.singleShot(0, lambda: keep_within(watched))
         elif watched.isVisible():
             # the layout is brought up to date after this event: measure once it is
             QTimer.singleShot(0, lambda: grow_for_text(watched))
