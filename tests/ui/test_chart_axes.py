@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from PySide6.QtCore import QRectF
 from PySide6.QtGui import QFont, QFontMetrics, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -29,14 +30,23 @@ from tests.ui.charts_support import show
 from tests.ui.conftest import settle
 
 
-def drawn_labels(axis: object) -> list[str]:
+def drawn_texts(axis: object) -> list[tuple[QRectF, str]]:
+    """The labels pyqtgraph draws on `axis`, where it draws them."""
     image = QImage(10, 10, QImage.Format.Format_ARGB32)
     painter = QPainter(image)
     try:
         _axis, _ticks, texts = axis.generateDrawSpecs(painter)  # type: ignore[attr-defined]
     finally:
         painter.end()
-    return [text for _rect, _flags, text in texts]
+    return [(rect, text) for rect, _flags, text in texts]
+
+
+def drawn_labels(axis: object) -> list[str]:
+    return [text for _rect, text in drawn_texts(axis)]
+
+
+def drawn_rects(axis: object) -> list[tuple[float, float]]:
+    return [(rect.left(), rect.right()) for rect, _text in drawn_texts(axis)]
 
 
 @pytest.mark.parametrize("top", [1, 7, 150, 445, 4_321, 98_765])
@@ -118,16 +128,6 @@ def test_a_chart_draws_its_week_labels_apart(qtbot: QtBot, weeks: int, width: in
     drawn = drawn_rects(plot.getAxis("bottom"))
     assert drawn, "no week is labelled"
     assert not overlaps(drawn)
-
-
-def drawn_rects(axis: object) -> list[tuple[float, float]]:
-    image = QImage(10, 10, QImage.Format.Format_ARGB32)
-    painter = QPainter(image)
-    try:
-        _axis, _ticks, texts = axis.generateDrawSpecs(painter)  # type: ignore[attr-defined]
-    finally:
-        painter.end()
-    return [(rect.left(), rect.right()) for rect, _flags, _text in texts]
 
 
 def test_the_real_dashboards_week_labels_do_not_overlap_beside_the_member_panel(
