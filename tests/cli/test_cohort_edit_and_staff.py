@@ -130,7 +130,7 @@ def test_import_proposes_staff_and_says_how_to_confirm(
     run(capsys, "cohort", "create", "C", "--start", "2017-03-01", "--end", "2017-03-05")
     code, out, _ = run(capsys, "import", "moodle-log", str(log), "--cohort", "C")
     assert code == 0
-    assert "user id 7 (9 rows: viewed the participant list 8×)" in out
+    assert "Moodle user 7 (9 rows: viewed the participant list 8×)" in out
     assert "--cohort C --staff 7" in out
     # the file runs to 9 March, past the cohort's end
     assert "cohortdesk cohort edit C --start 2017-03-01 --end 2017-03-09" in out

@@ -105,3 +105,55 @@ def test_the_pace_says_the_share_of_the_file_rows_per_second_and_time_left() -> 
     now[0] = 200.0
     assert pace.describe(90_000, 50, 100) == "50% · 90,000 rows · 900 rows/s · 1 min 40 s left"
     assert pace.describe(0, 0, 0) == "0 rows"
+
+
+def forum_export(folder: Path, posts: int) -> Path:
+    """A Moodle forum CSV export of `posts` posts in threads of five, one line each."""
+    header = "id,discussion,parent,userid,userfullname,created,subject,message,wordcount"
+    lines = [header]
+    for post in range(1, posts + 1):
+        parent = 0 if post % 5 == 1 else post - 1
+        created = 1733245740 + post * 60
+        lines.append(
+            f"{post},{1 + post // 5},{parent},{3 + post % 7},User {post % 7},{created},"
+            f"Re: topic {post // 5},<p>message {post} with a few words in it</p>,7"
+        )
+    path = folder / f"forum-{posts}.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("block", [2_000, 8_000])
+@pytest.mark.parametrize("fmt", ["moodle-forum", "moodle-log"])
+def test_a_tabular_import_advances_with_the_share_of_the_file_read(
+    db: Database,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    real_fixtures: Path,
+    fmt: str,
+    block: int,
+) -> None:
+    """Block by block, from the first to the whole file, never back: not 0 then all at once
+    (a forum export is read whole before its replies are linked, and jumped so)."""
+    from cohortdesk.core.importers import columnar
+    from cohortdesk.core.services.activity import imports
+
+    monkeypatch.setattr(columnar, "BLOCK_BYTES", block)
+    if fmt == "moodle-forum":
+        path = forum_export(tmp_path, 600)
+    else:
+        path = real_fixtures / "moodle_log_edify_module3_sp17.csv"
+    size = path.stat().st_size
+    reached: list[int] = []
+
+    def progress(_read: int, done: int, total: int) -> None:
+        assert total == size
+        reached.append(done)
+
+    with db.write() as session:
+        cohort_id = make_cohort(session, f"{fmt} {block}").id
+    with db.trial() as session:
+        imports.import_file(session, cohort_id, path, fmt, dry_run=True, progress=progress)
+    assert reached == sorted(reached) and reached[-1] == size
+    between = {done for done in reached if 0 < done < size}
+    assert len(between) >= size // block // 2, (size, reached)

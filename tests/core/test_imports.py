@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from cohortdesk.core.enums import AccessStatus, EventKind, Role
+from cohortdesk.core.enums import AccessStatus, EventKind, Role, StageChangeSource
 from cohortdesk.core.importers.base import ImportOptions, ImportRejectedError
 from cohortdesk.core.models import ActivityEvent, Identity, ImportBatch, Membership, Person
 from cohortdesk.core.schemas import ImportSummary
 from cohortdesk.core.services.activity import imports, participation
+from cohortdesk.core.services.people import members as members_service
 from cohortdesk.core.services.people import tracking
 from cohortdesk.core.storage.db import Database
 from tests.core.builders import add, make_cohort
@@ -252,3 +253,23 @@ def test_replies_to_oneself_do_not_join_the_reply_network(
         event = session.scalars(select(ActivityEvent)).one()
         assert event.kind is EventKind.REPLY
         assert event.replied_to_id is None
+
+
+@pytest.mark.parametrize("start", [None, date(2025, 3, 1), date(2025, 2, 3)])
+def test_the_stage_history_dates_joining_by_the_day_a_member_joined_not_the_import_day(
+    db: Database, tmp_path: Path, start: date | None
+) -> None:
+    """A course of 2025 imported in 2026: the history's first row is dated as they joined."""
+    with db.write() as session:
+        cohort = make_cohort(session, f"Joined {start}", start_date=start)
+    run_import(db, cohort.id, write(tmp_path, ROWS))
+
+    with db.read() as session:
+        members = session.scalars(select(Membership).where(Membership.cohort_id == cohort.id))
+        for member in members:
+            detail = members_service.member_detail(session, member.id)
+            joined = [c for c in detail.stage_history if c.source is StageChangeSource.JOINED]
+            assert [c.joined_on for c in joined] == [member.joined_on]
+            assert member.joined_on == (start or member.joined_on) <= date(2025, 3, 4)
+            moves = [c for c in detail.stage_history if c.source is not StageChangeSource.JOINED]
+            assert all(c.joined_on is None for c in moves)

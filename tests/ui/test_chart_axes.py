@@ -1,24 +1,52 @@
-"""Vertical axes carry their numbers at any size: the labels are drawn on the first paint."""
+"""Axes carry their labels at any size: counts are drawn on the first paint, and week labels
+are thinned to the room each week has, so that they never overlap."""
 
 from __future__ import annotations
 
+import time
+from datetime import date, timedelta
+from itertools import pairwise
+from pathlib import Path
+
 import pytest
-from PySide6.QtGui import QImage, QPainter
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QFont, QFontMetrics, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from cohortdesk.ui.charts.base import ChartCard, integer_ticks
+from cohortdesk.core.storage.db import Database
+from cohortdesk.ui.charts.base import (
+    LABEL_GAP,
+    ChartCard,
+    fitted_ticks,
+    integer_ticks,
+    thinned_ticks,
+)
+from cohortdesk.ui.main_window import MainWindow
+from tests.real_cohorts import REAL_COHORTS, build
 from tests.ui.charts_support import show
+from tests.ui.conftest import settle
 
 
-def drawn_labels(axis: object) -> list[str]:
+def drawn_texts(axis: object) -> list[tuple[QRectF, str]]:
+    """The labels pyqtgraph draws on `axis`, where it draws them."""
     image = QImage(10, 10, QImage.Format.Format_ARGB32)
     painter = QPainter(image)
     try:
         _axis, _ticks, texts = axis.generateDrawSpecs(painter)  # type: ignore[attr-defined]
     finally:
         painter.end()
-    return [text for _rect, _flags, text in texts]
+    return [(rect, text) for rect, _flags, text in texts]
+
+
+def drawn_labels(axis: object) -> list[str]:
+    return [text for _rect, text in drawn_texts(axis)]
+
+
+def drawn_rects(axis: object) -> list[tuple[float, float]]:
+    return [(rect.left(), rect.right()) for rect, _text in drawn_texts(axis)]
 
 
 @pytest.mark.parametrize("top", [1, 7, 150, 445, 4_321, 98_765])
@@ -38,3 +66,97 @@ def test_every_tick_of_a_count_axis_is_labelled(qtbot: QtBot, top: int) -> None:
     wanted = [text for _value, text in axis._tickLevels[0]]
     assert len(wanted) >= 2
     assert drawn_labels(axis) == wanted
+
+
+def week_labels(weeks: int, dates: bool) -> list[tuple[float, str]]:
+    """A course's week labels as the charts write them (`W12`, or the week's first day)."""
+    start = date(2013, 4, 4)
+    days = (start + timedelta(weeks=n) for n in range(weeks))
+    return [(n + 1, f"{day.day} {day:%b}" if dates else f"W{n + 1}") for n, day in enumerate(days)]
+
+
+def overlaps(rects: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Neighbouring (left, right) spans, in order, that touch or cross."""
+    ordered = sorted(rects)
+    return [(a[1], b[0]) for a, b in pairwise(ordered) if a[1] > b[0]]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    weeks=st.integers(1, 60),
+    pixels=st.integers(300, 1900),
+    dates=st.booleans(),
+    margin=st.sampled_from([0.4, 0.5, 0.6]),
+)
+def test_week_labels_never_overlap_at_any_width(
+    qapp: QApplication, weeks: int, pixels: int, dates: bool, margin: float
+) -> None:
+    """Thinned by the pixels each week gets: never two labels on top of each other, and as
+    many as fit (the next finer spacing would make some overlap)."""
+    ticks = week_labels(weeks, dates)
+    low, high = 1 - margin, weeks + margin
+    metrics = QFontMetrics(QFont())
+    shown = thinned_ticks(ticks, low, high, pixels, metrics)
+    assert shown and shown[0] == ticks[0]
+
+    def spans(chosen: list[tuple[float, str]]) -> list[tuple[float, float]]:
+        scale = pixels / (high - low)
+        found = []
+        for value, text in chosen:
+            centre, half = (value - low) * scale, metrics.horizontalAdvance(text) / 2
+            found.append((centre - half, centre + half))
+        return found
+
+    assert not overlaps(spans(shown))
+    step = round(shown[1][0] - shown[0][0]) if len(shown) > 1 else 1
+    if step > 1:  # one week more often, the widest two labels side by side would not fit
+        widest = max(metrics.horizontalAdvance(text) for _value, text in ticks)
+        assert (step - 1) * pixels / (high - low) < widest + LABEL_GAP
+
+
+@pytest.mark.parametrize("weeks", [1, 11, 13, 21, 60])
+@pytest.mark.parametrize("width", [300, 605, 1900])
+def test_a_chart_draws_its_week_labels_apart(qtbot: QtBot, weeks: int, width: int) -> None:
+    """On screen, as pyqtgraph places the labels, after the card is resized."""
+    card = ChartCard("Weeks")
+    plot = card.add_plot()
+    show(qtbot, card, 1000)
+    fitted_ticks(plot, week_labels(weeks, False))
+    plot.setXRange(0.4, weeks + 0.6, padding=0)
+    card.resize(width, card.height())
+    QApplication.processEvents()
+    drawn = drawn_rects(plot.getAxis("bottom"))
+    assert drawn, "no week is labelled"
+    assert not overlaps(drawn)
+
+
+def test_the_real_dashboards_week_labels_do_not_overlap_beside_the_member_panel(
+    window: MainWindow, db: Database, real_fixtures: Path
+) -> None:
+    """1280x720 with the member panel open: the dashboard is about 600 pixels wide."""
+    ids = [build(db, cohort, real_fixtures) for cohort in REAL_COHORTS]
+    window.resize(1280, 720)
+    if not window.member_panel_action.isChecked():
+        window.member_panel_action.trigger()
+    for cohort_id in ids:
+        window.reload_cohorts(select_id=cohort_id)
+        settle(window)
+        window.pages.show_roster()
+        settle(window)
+        window.roster.table.selectRow(0)  # the member panel opens beside the dashboard
+        settle(window)
+        window.pages.show_dashboard()
+        board = window.dashboard
+        deadline = time.monotonic() + 60
+        while board.data is None or board.is_stale() or board.is_drawing():
+            assert time.monotonic() < deadline, "the dashboard did not arrive"
+            settle(window)
+        assert board.width() < 700
+        plots = [
+            board.staircase.weeks_plot,
+            board.heatmap.plot,
+            board.contributions.plot,
+            board.replies.plot,
+        ]
+        for plot in plots:
+            assert not overlaps(drawn_rects(plot.getAxis("bottom"))), plot

@@ -15,8 +15,10 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from cohortdesk.core.enums import EventKind
+from cohortdesk.core.importers.base import ImportOptions, ImportRejectedError
 from cohortdesk.core.models import ActivityEvent, ImportBatch, Person
 from cohortdesk.core.schemas import CohortInput, ImportPreviewRow, MemberInput
+from cohortdesk.core.services.activity import imports
 from cohortdesk.core.services.people import cohorts, members
 from cohortdesk.core.storage.db import Database
 from cohortdesk.ui.main_window import MainWindow
@@ -31,6 +33,7 @@ from cohortdesk.ui.models.import_preview_model import (
 )
 from cohortdesk.ui.models.roster_model import COL_NAME, COL_POSTS
 from cohortdesk.ui.views.import_dialog import ImportDialog
+from cohortdesk.ui.views.import_files import rejection_text
 from cohortdesk.ui.views.import_progress import ImportProgress
 from tests.ui.conftest import settle
 
@@ -110,7 +113,8 @@ def test_import_a_csv_through_the_dialog_and_see_the_roster(
     model = dialog.preview_model
     assert model.rowCount() == 5
     first = [model.index(0, c).data() for c in (COL_ROW, COL_OUTCOME, COL_WHO, COL_WHEN, COL_KIND)]
-    assert first == ["2", "Event", "ana@example.org", "5 Oct 2026 09:00", "Started a thread"]
+    # ana@example.org is Ana Souza, a member already: the preview names her as the roster will
+    assert first == ["2", "Event", "Ana Souza", "5 Oct 2026 09:00", "Started a thread"]
     assert model.index(4, COL_OUTCOME).data() == "Unattributed"
     # the preview stored nothing
     assert count(db, ActivityEvent) == 0
@@ -502,3 +506,63 @@ def test_the_progress_shows_the_share_of_the_file_and_the_pace(qtbot: QtBot) -> 
     progress.advance(3_000_000, 12_000_000, "25% · 250,000 rows · 41,000 rows/s · 18 s left")
     assert (progress.bar.value(), progress.bar.maximum()) == (3_000_000, 12_000_000)
     assert progress.label.text() == "25% · 250,000 rows · 41,000 rows/s · 18 s left"
+
+
+UNREADABLE = {
+    "empty.csv": b"",
+    "blank_lines.csv": b"\r\n\n  \n",
+    "binary.csv": bytes(range(256)) * 4,
+    "utf16_without_bom.csv": "Who,When\nAna,2026-10-05\n".encode("utf-16-le"),
+    "a_pdf.csv": b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\n",
+    "a_jpeg.csv": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + bytes(200),
+    "one_column.txt": b"Dear all,\nthe course starts on Monday.\n",
+    "cut_header.csv": b"Tim",
+}
+"""Files that are no table at all: the dialog says why, as the command line does, and offers
+no columns to choose."""
+
+
+def import_error(db: Database, cohort_id: int, path: Path) -> ImportRejectedError:
+    """What the command line's `import activity-csv FILE --map who=1,when=2` says."""
+    options = ImportOptions(mapping={"who": "1", "when": "2"}, kind=EventKind.POST)
+    with pytest.raises(ImportRejectedError) as caught, db.trial() as session:
+        imports.import_file(session, cohort_id, path, "activity-csv", options, dry_run=True)
+    return caught.value
+
+
+@pytest.mark.parametrize("name", sorted(UNREADABLE))
+def test_a_file_that_is_no_table_is_refused_with_its_reason_and_no_columns_to_choose(
+    qtbot: QtBot, db: Database, cohort_id: int, window: MainWindow, tmp_path: Path, name: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(UNREADABLE[name])
+    dialog = window.open_import_dialog(path)
+    assert dialog is not None
+    qtbot.waitUntil(lambda: bool(dialog.error_text()), timeout=30_000)
+    settle(window)
+    refused = import_error(db, cohort_id, path)
+    assert dialog.error_text() == rejection_text(refused)
+    assert refused.file == name and refused.reason in dialog.error_text()
+    assert not dialog.mapping.isVisible()
+    assert not dialog.import_button.isEnabled()
+    assert dialog.preview_model.rowCount() == 0
+    dialog.set_format("moodle-log")  # another format reads it its own way, and back
+    settle(window)
+    dialog.set_format("activity-csv")
+    settle(window)
+    assert dialog.error_text() == rejection_text(refused)
+    assert not dialog.mapping.isVisible()
+    dialog.reject()
+
+
+def test_a_table_whose_columns_are_not_recognised_offers_the_columns(
+    qtbot: QtBot, cohort_id: int, window: MainWindow, tmp_path: Path
+) -> None:
+    path = write(tmp_path, "odd.csv", "Person;Moment\nAna;2026-10-05 09:00\n")
+    dialog = window.open_import_dialog(path)
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.mapping.isVisible(), timeout=30_000)
+    settle(window)
+    assert dialog.error_text() == ""
+    assert dialog.format_name() == "activity-csv"
+    dialog.reject()

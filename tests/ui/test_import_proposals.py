@@ -91,7 +91,7 @@ def test_ticked_staff_join_as_facilitators_and_the_rest_stay_learners(
     assert list(choice.boxes) == ["7"]
     box = choice.boxes["7"]
     assert not box.isChecked()  # nobody is staff without the facilitator's tick
-    assert "user id 7 (16 rows: viewed the participant list 8×)" in box.text()
+    assert "Moodle user 7 (16 rows: viewed the participant list 8×)" in box.text()
     box.setChecked(True)
     with qtbot.waitSignal(dialog.import_finished, timeout=30_000):
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)

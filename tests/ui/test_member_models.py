@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from pytestqt.modeltest import ModelTester
@@ -132,6 +134,28 @@ def test_stage_history_reads_from_to_in_the_cohorts_time() -> None:
     assert model.index(0, history.COL_SOURCE).data(TOOLTIP) == "Set by hand by the facilitator"
     assert model.headerData(0, Qt.Orientation.Horizontal) == "Change"
     assert model.headerData(0, Qt.Orientation.Vertical) is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    joined=st.dates(min_value=date(2000, 1, 1), max_value=date(2030, 12, 31)),
+    recorded=st.datetimes(
+        min_value=datetime(2000, 1, 1), max_value=datetime(2031, 12, 31), timezones=st.just(UTC)
+    ),
+    zone=st.sampled_from(["UTC", LISBON, "Pacific/Auckland", "America/Los_Angeles"]),
+)
+def test_the_row_of_joining_is_dated_by_the_day_they_joined_whenever_it_was_recorded(
+    joined: date, recorded: datetime, zone: str
+) -> None:
+    """An import run years after the course records the row of joining on its own day."""
+    joined_row = STAGE_ROWS[1].model_copy(update={"changed_at": recorded, "joined_on": joined})
+    model = history.StageHistoryModel()
+    model.set_rows((STAGE_ROWS[0], joined_row), zone)
+    assert model.index(1, history.COL_WHEN).data() == fmt.short_date(joined)
+    tip = model.index(1, history.COL_WHEN).data(TOOLTIP)
+    assert tip.startswith(f"Joined on {fmt.short_date(joined)}; recorded ")
+    moved = fmt.local_date(STAGE_ROWS[0].changed_at, zone)  # a move keeps its own day
+    assert model.index(0, history.COL_WHEN).data() == fmt.short_date(moved)
 
 
 def test_access_issues_show_open_ones_as_open_in_red() -> None:

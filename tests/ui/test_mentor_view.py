@@ -12,9 +12,10 @@ from pytestqt.qtbot import QtBot
 
 from cohortdesk.app import build_context
 from cohortdesk.core.paths import AppPaths, sqlite_url
+from cohortdesk.core.schemas import CohortInput
 from cohortdesk.core.services.mentoring import mentoring
 from cohortdesk.core.services.mentoring.review_pack import make_review_pack
-from cohortdesk.core.services.people import tracking
+from cohortdesk.core.services.people import cohorts, tracking
 from cohortdesk.core.storage.db import Database
 from cohortdesk.core.storage.migrate import open_database
 from cohortdesk.ui.context import AppContext
@@ -22,8 +23,10 @@ from cohortdesk.ui.main_window import MainWindow
 from cohortdesk.ui.models.mentees_model import COL_ATTENTION, COL_NAME, MenteesModel
 from cohortdesk.ui.models.sessions_model import SessionsModel
 from cohortdesk.ui.views.mentor_view import MentorView
+from cohortdesk.ui.views.mentoring_dialog import MentoringDialog
 from cohortdesk.ui.widgets import confirm
 from tests.core.mentoring_builders import OSKAR_SESSION, MentoringStory
+from tests.real_cohorts import REAL_COHORTS, build
 from tests.ui.conftest import TODAY, settle
 
 
@@ -232,3 +235,45 @@ def test_only_the_mentor_writes_their_sessions(context: AppContext, story: Mento
     """The view writes as the mentor shown: another mentor's sessions are never touched."""
     with context.db.read() as s:
         assert [x.notes for x in mentoring.list_sessions(s, story.oskar)] == [OSKAR_SESSION]
+
+
+def check_the_no_mentors_guide(window: MainWindow, cohort_id: int) -> None:
+    window.reload_cohorts(select_id=cohort_id)
+    settle(window)
+    view = window.mentoring.show_mentor_view()
+    assert view is not None
+    view.resize(1280, 720)
+    settle(window)
+    assert view.showing_guide() and view.guide.isVisible()
+    assert not view.splitter.isVisible() and not view.mentor_combo.isVisible()
+    assert not view.review_button.isVisible() and not view.export_button.isVisible()
+    assert "A mentor view shows one mentor" in view.guide_text.text()
+    assert view.guide_text.isVisible() and view.mentoring_button.isVisible()
+    view.mentoring_button.click()
+    settle(window)
+    dialog = window.mentoring.dialog
+    assert isinstance(dialog, MentoringDialog) and dialog.isVisible()
+    assert dialog.cohort.id == cohort_id
+    dialog.close()
+    view.close()
+    settle(window)
+
+
+def test_a_cohort_without_mentors_says_what_the_view_is_for_and_how_to_link_them(
+    window: MainWindow, db: Database, real_fixtures: Path
+) -> None:
+    with db.write() as s:
+        empty = cohorts.create_cohort(s, CohortInput(name="No one yet")).value.id
+    for cohort_id in (empty, *(build(db, cohort, real_fixtures) for cohort in REAL_COHORTS)):
+        check_the_no_mentors_guide(window, cohort_id)
+
+
+def test_the_guide_gives_way_to_the_mentees_once_a_mentor_is_linked(
+    window: MainWindow, db: Database, story: MentoringStory
+) -> None:
+    with db.write() as s:
+        bare = cohorts.create_cohort(s, CohortInput(name="Bare")).value.id
+    check_the_no_mentors_guide(window, bare)
+    view = open_view(window, story)
+    assert not view.showing_guide() and view.splitter.isVisible()
+    assert view.mentor_combo.isVisible()

@@ -19,6 +19,7 @@ from cohortdesk.core.schemas import MemberDetail, MemberRow, StageChangeRow
 from cohortdesk.core.storage.db import Database
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.main_window import MainWindow
+from cohortdesk.ui.models.stage_history_model import COL_WHEN
 from cohortdesk.ui.views.member_tabs.stage_tab import since_text
 from cohortdesk.ui.widgets.labels import LinesLabel, elide_to_lines
 from tests.real_cohorts import REAL_COHORTS, build
@@ -188,6 +189,9 @@ def test_the_real_cohorts_members_are_dated_in_their_own_years(
         shown = window.member_panel.stage_tab.since_label.text()
         assert shown.startswith("Since joining on"), shown
         assert str(cohort.start.year) in shown, shown
+        model = window.member_panel.stage_tab.history_model
+        joined = model.index(model.rowCount() - 1, COL_WHEN).data()
+        assert joined == fmt.short_date(cohort.start), joined  # not the day of the import
 
 
 def test_the_reason_line_follows_the_list_it_explains(

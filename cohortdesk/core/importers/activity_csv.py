@@ -225,8 +225,9 @@ def parse_batches(source: SourceFile, options: ImportOptions) -> Iterator[EventB
     Raises:
         ImportRejectedError: as `parse` does; for a bad row, the first one in the file.
     """
-    mapping = _checked_mapping(source, options.mapping)
     table = read_columns(source, options.max_bytes)
+    check_header(source, table.header)
+    mapping = _checked_mapping(source, options.mapping)
     plan = _plan(source, table.header, mapping, options.kind)
     fmt = _time_format(source, options, plan.when)
     reader = _BatchReader(source, plan, fmt, options.timezone)
@@ -235,6 +236,23 @@ def parse_batches(source: SourceFile, options: ImportOptions) -> Iterator[EventB
     if reader.self_replies:
         rows_text = plural(reader.self_replies, "row answers", "rows answer")
         source.note(f"{rows_text} its own author: kept, without a reply link.")
+
+
+def check_header(source: SourceFile, header: list[str]) -> None:
+    """Refuse a file that is no table: activity needs at least a who and a when column.
+
+    Raises:
+        ImportRejectedError: its first row holds fewer than two named columns (a PDF, a
+            document or a cut-off header read as text).
+    """
+    named = [name for name in header if name.strip()]
+    if len(named) < 2:
+        first = repr(named[0][:40]) if named else "nothing"
+        raise source.reject(
+            1,
+            f"this is not a table of activity: its first row holds one column ({first}), and "
+            "an activity file needs at least a column for who and one for when",
+        )
 
 
 def _checked_mapping(source: SourceFile, mapping: Mapping[str, str] | None) -> dict[str, str]:

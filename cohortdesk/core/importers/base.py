@@ -302,6 +302,18 @@ def one_line(text: str, limit: int) -> str:
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
+def person_name(key: PersonKey, unnamed_label: str) -> str:
+    """What cohortdesk calls someone a file names, before and after they are matched: the
+    name the file gives; else the platform's label and id ("Moodle user 5104"); else the
+    email's first part; else the label alone. A new member is added under this name, and the
+    import's preview and proposals name people the same way."""
+    if key.name:
+        return key.name
+    if key.source_id:
+        return f"{unnamed_label} {key.source_id}"
+    return key.email.split("@")[0] if key.email else unnamed_label
+
+
 def aware(moment: datetime, zone: ZoneInfo) -> datetime:
     """`moment` with `zone` attached when it has none (times exported without a zone)."""
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)

@@ -133,7 +133,7 @@ def parse_batches(source: SourceFile, options: ImportOptions) -> Iterator[BatchI
             f"{dates.local_count} post dates were written as text without a time zone and "
             f"were read as {options.timezone.key} time."
         )
-    yield from ForumEvents(source, posts.frame, posts.moment, size).batches()
+    yield from ForumEvents(source, posts, size).batches()
 
 
 def _json_posts(source: SourceFile, options: ImportOptions, dates: Dates) -> Posts:

@@ -11,7 +11,7 @@ answers wherever that post sits in the file).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -59,6 +59,8 @@ class Posts:
 
     frame: pl.DataFrame
     moment: Callable[[str], datetime]
+    #: for a CSV export, each block read: its last row and how far into the file it reaches
+    reach: list[tuple[int, int]] = field(default_factory=list)
 
 
 _SCHEMA: dict[str, Any] = {}
@@ -135,9 +137,14 @@ def csv_posts(source: SourceFile, options: ImportOptions, dates: Dates) -> Posts
             1, f"not a Moodle forum export: no {', '.join(absent)} column" + "s" * (len(absent) > 1)
         )
     moments: dict[str, datetime] = {}
-    frames = [_batch_posts(source, batch.frame, columns, dates, moments) for batch in table.batches]
+    frames, reach = [], []
+    for batch in table.batches:
+        frames.append(_batch_posts(source, batch.frame, columns, dates, moments))
+        if batch.frame.height:
+            rows: list[int] = batch.frame.get_column("row").to_list()
+            reach.append((rows[-1], batch.bytes_read))  # rows come in file order
     frame = pl.concat(frames) if frames else pl.DataFrame(schema=_schema())
-    return Posts(frame, moments.__getitem__)
+    return Posts(frame, moments.__getitem__, reach)
 
 
 def _batch_posts(
@@ -252,14 +259,19 @@ def _id(text: pl.Expr) -> pl.Expr:
 
 
 class ForumEvents:
-    """All the posts of an export turned into batches of events and skipped posts."""
+    """All the posts of an export turned into batches of events and skipped posts.
 
-    def __init__(
-        self, source: SourceFile, posts: pl.DataFrame, moment: Callable[[str], datetime], size: int
-    ) -> None:
+    The batches follow the blocks the file was read in (`Posts.reach`), each saying how far
+    into the file its posts reach, so that an import's progress advances with the share of
+    the file done, as for the other tabular formats; a JSON export, read whole, is cut every
+    `BATCH_POSTS` posts, each batch reaching the share of the file its posts make.
+    """
+
+    def __init__(self, source: SourceFile, posts: Posts, size: int) -> None:
         self.source = source
-        self.posts = posts
-        self.moment = moment
+        self.posts = posts.frame
+        self.moment = posts.moment
+        self.reach = posts.reach
         self.size = size
 
     def batches(self) -> Iterator[EventBatch]:
@@ -292,17 +304,26 @@ class ForumEvents:
             "row", "reason", (pl.col("reason") == "post by no user").alias("unattributed")
         )
         sampler = Sampler()
-        rows = posts.get_column("row")
-        for start in range(0, max(posts.height, 1), BATCH_POSTS):
-            part = rows.slice(start, BATCH_POSTS)
-            last = part.max() if part.len() else 0
-            first = part.min() if part.len() else 0
+        for first, last, reached in self._parts(posts):
             within = pl.col("row").is_between(first, last)
-            found = EventBatch(
-                events.filter(within), skipped.filter(within), self.size, self.moment
-            )
+            found = EventBatch(events.filter(within), skipped.filter(within), reached, self.moment)
             found.sample = sampler.take(found)
             yield found
+
+    def _parts(self, posts: pl.DataFrame) -> Iterator[tuple[int, int, int]]:
+        """(first row, last row, bytes of the file reached) of each batch, in file order."""
+        if self.reach:
+            first = 0
+            for last, reached in self.reach:
+                yield first, last, reached
+                first = last + 1
+            return
+        rows: list[int] = posts.get_column("row").to_list()
+        if not rows:
+            yield 0, 0, self.size
+        for start in range(0, len(rows), BATCH_POSTS):
+            end = min(start + BATCH_POSTS, len(rows))
+            yield rows[start], rows[end - 1], self.size * end // len(rows)
 
     def _with_parents(self, posts: pl.DataFrame) -> pl.DataFrame:
         """`posts` with the author of each one's parent (`parent_userid`, `parent_name`:

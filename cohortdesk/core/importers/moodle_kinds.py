@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 #: `eventloggedas`)
 LOGGED_AS = (" as ", " como ", " en tant que ", " als ", " come ")
 
+#: how a Moodle user is named by their id ("Moodle user 5104"; `base.person_name`)
+UNNAMED_LABEL = "Moodle user"
 USER_ID = re.compile(r"[Uu]ser with (?:the )?id '(\d+)'")
 LEADING_ID = "The user with id '"
 DISCUSSION_CREATED = re.compile(r"has created the discussion with (?:the )?id '(\d+)'")

@@ -36,6 +36,7 @@ from cohortdesk.core.importers.base import (
     SourceFile,
 )
 from cohortdesk.core.importers.columnar import read_columns
+from cohortdesk.core.importers.moodle_kinds import UNNAMED_LABEL as MOODLE_USER
 from cohortdesk.core.importers.moodle_log_batches import BatchReader
 from cohortdesk.core.importers.moodle_log_header import find_columns, looks_like_report, time_format
 from cohortdesk.core.importers.moodle_staff import StaffTally
@@ -44,7 +45,7 @@ from cohortdesk.core.text import plural
 
 FORMAT = "moodle-log"
 IDENTITY_SOURCE = "moodle"
-UNNAMED_LABEL = "Moodle user"
+UNNAMED_LABEL = MOODLE_USER
 
 
 def detect(name: str, head: bytes) -> bool:

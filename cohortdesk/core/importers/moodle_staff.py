@@ -12,8 +12,14 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from cohortdesk.core.enums import Role
-from cohortdesk.core.importers.base import PersonKey, PersonRecord, SourceFile, StaffProposal
-from cohortdesk.core.importers.moodle_kinds import USER_ID
+from cohortdesk.core.importers.base import (
+    PersonKey,
+    PersonRecord,
+    SourceFile,
+    StaffProposal,
+    person_name,
+)
+from cohortdesk.core.importers.moodle_kinds import UNNAMED_LABEL, USER_ID
 from cohortdesk.core.text import plural
 
 if TYPE_CHECKING:
@@ -136,17 +142,22 @@ class StaffTally:
         source.staff_proposals = self.proposals()
         waiting = [p.source_id for p in source.staff_proposals if p.source_id not in confirmed]
         if waiting:
-            ids = ", ".join(waiting)
+            ids = _named(waiting)
             source.note(
                 f"{plural(len(waiting), 'person looks', 'people look')} like staff (participant "
-                f"lists, profiles, grading or reports): user id {ids}. Nobody was made staff: "
+                f"lists, profiles, grading or reports): {ids}. Nobody was made staff: "
                 "confirm who is."
             )
         for uid in sorted(confirmed, key=lambda u: self.first_row[u]):
             who = PersonKey(source_id=uid, name=self.names.get(uid))
             yield PersonRecord(self.first_row[uid], who, role=Role.FACILITATOR)
         if confirmed:
-            source.note(f"Made facilitators as confirmed: user id {', '.join(sorted(confirmed))}.")
+            source.note(f"Made facilitators as confirmed: {_named(sorted(confirmed))}.")
+
+
+def _named(ids: list[str]) -> str:
+    """`Moodle user 394, Moodle user 12`: ids as the product names their people."""
+    return ", ".join(person_name(PersonKey(source_id=uid), UNNAMED_LABEL) for uid in ids)
 
 
 def staff_like(uid: str, description: str) -> str | None:

@@ -27,15 +27,17 @@ class ProposedStaff(Frozen):
     facilitator only when the facilitator confirms (`import --staff ID,...`, or the dialog)."""
 
     source_id: str
+    #: how the product names them by their id ("Moodle user 394"), as a new member would be
+    who: str
     name: str | None
     rows: int
     #: the staff-like things they did, with how many times, most first
     patterns: list[tuple[str, int]]
 
     def describe(self) -> str:
-        """`user id 394 (148 rows: viewed the participant list 23 times, ...)`."""
+        """`Moodle user 394 (148 rows: viewed the participant list 23×, ...)`."""
         did = ", ".join(f"{what} {count}×" for what, count in self.patterns)
-        who = f"user id {self.source_id}" + (f", {self.name}" if self.name else "")
+        who = self.who + (f", {self.name}" if self.name else "")
         return f"{who} ({self.rows} rows: {did})"
 
 

@@ -55,12 +55,19 @@ class MemberRow(Frozen):
 
 
 class StageChangeRow(Frozen):
+    """One change of stage; `changed_at` is when it was recorded.
+
+    `joined_on` is set on the row of joining: the day the member joined the cohort, which the
+    history is dated by (an import records the row on the day it runs, years after the course).
+    """
+
     id: int
     from_stage: int | None
     to_stage: int
     changed_at: datetime
     reason: str
     source: StageChangeSource
+    joined_on: date | None = None
 
 
 class AccessIssueRow(Frozen):

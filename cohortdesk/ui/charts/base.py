@@ -7,10 +7,12 @@ which also runs when the palette changes (light to dark), so colours never go st
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from html import escape
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -63,15 +65,57 @@ class Selection:
     description: str
 
 
+LABEL_GAP = 8
+"""Pixels kept clear between two labels of an axis."""
+
+
 def week_ticks(plot: Any, weeks: Sequence[Week], *, dates: bool = False) -> None:
-    """Label the x axis with week numbers (bars sit at x = week number), at most ~12 labels."""
-    step = max(1, -(-len(weeks) // 12))
-    ticks = [
-        (w.number, f"{w.starts.day} {w.starts:%b}" if dates else f"W{w.number}")
-        for position, w in enumerate(weeks)
-        if position % step == 0
-    ]
-    plot.getAxis("bottom").setTicks([ticks, []])
+    """Label the x axis with week numbers (bars sit at x = week number), as many as fit."""
+    fitted_ticks(
+        plot,
+        [(w.number, f"{w.starts.day} {w.starts:%b}" if dates else f"W{w.number}") for w in weeks],
+    )
+
+
+def thinned_ticks(
+    ticks: Sequence[tuple[float, str]],
+    low: float,
+    high: float,
+    pixels: float,
+    metrics: QFontMetrics,
+) -> list[tuple[float, str]]:
+    """Every n-th of evenly spaced `ticks`, n the smallest at which no two labels overlap on
+    an axis `pixels` wide showing `low` to `high` (a long course on a narrow chart keeps one
+    week in two, three...; a short one keeps them all)."""
+    if len(ticks) < 2 or pixels <= 0 or high <= low:
+        return list(ticks)
+    spacing = min(b[0] - a[0] for a, b in pairwise(ticks))
+    if spacing <= 0:
+        return list(ticks)
+    widest = max(metrics.horizontalAdvance(label) for _value, label in ticks)
+    per_tick = spacing * pixels / (high - low)
+    step = max(1, math.ceil((widest + LABEL_GAP) / per_tick))
+    return list(ticks[::step])
+
+
+def fitted_ticks(plot: Any, ticks: Sequence[tuple[float, str]], axis: str = "bottom") -> None:
+    """Label `axis` with `ticks`, thinned to the room the plot has whenever its width or its
+    range changes (`thinned_ticks`)."""
+    item = plot.getAxis(axis)
+    view = plot.getViewBox()
+    item.all_ticks = list(ticks)
+
+    def refresh(*_args: Any) -> None:
+        low, high = view.viewRange()[0]
+        metrics = QFontMetrics(item.style.get("tickFont") or QFont())
+        shown = thinned_ticks(item.all_ticks, low, high, view.width(), metrics)
+        item.setTicks([shown, []])
+
+    if not getattr(item, "fits_its_ticks", False):
+        item.fits_its_ticks = True
+        view.sigResized.connect(refresh)
+        view.sigXRangeChanged.connect(refresh)
+    refresh()
 
 
 def days_shown(week: Week, start: date | None = None, end: date | None = None) -> int:

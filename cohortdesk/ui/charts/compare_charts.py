@@ -12,7 +12,13 @@ from PySide6.QtWidgets import QWidget
 from cohortdesk.core.schemas.dashboard import CohortComparison, CohortSeries
 from cohortdesk.core.stages import LAST_STAGE
 from cohortdesk.ui import format as fmt
-from cohortdesk.ui.charts.base import ChartCard, column_at, percent, tooltip_table
+from cohortdesk.ui.charts.base import (
+    ChartCard,
+    column_at,
+    fitted_ticks,
+    percent,
+    tooltip_table,
+)
 
 STAGES = tuple(range(1, LAST_STAGE + 1))
 GROUP_WIDTH = 0.8
@@ -142,10 +148,8 @@ class CompareWeeklyChart(CompareChart):
             )
             self.curves.append(curve)
             top = max(top, *values)
-        step = max(1, -(-comparison.weeks // 12))
-        ticks = [(n, f"W{n}") for n in range(1, comparison.weeks + 1, step)]
-        self.plot.getAxis("bottom").setTicks([ticks, []])
         self.plot.setXRange(0.6, comparison.weeks + 0.4, padding=0)
+        fitted_ticks(self.plot, [(n, f"W{n}") for n in range(1, comparison.weeks + 1)])
         self.plot.setYRange(0, max(1.0, top * 1.1), padding=0)
 
     def hover_text(self, plot: Any, point: QPointF) -> str | None:

@@ -28,6 +28,7 @@ from cohortdesk.ui.charts.base import (
     ChartCard,
     Selection,
     days_shown,
+    fitted_ticks,
     tooltip_table,
     week_heading,
 )
@@ -236,9 +237,7 @@ class HeatmapChart(ChartCard):
                 self.plot.addItem(line)
         # Bars elsewhere sit at x = week number; here column 0 is the first week shown.
         first = self._weeks[0].number
-        self.plot.getAxis("bottom").setTicks(
-            [[(w.number - first + 0.5, f"W{w.number}") for w in self._weeks], []]
-        )
+        fitted_ticks(self.plot, [(w.number - first + 0.5, f"W{w.number}") for w in self._weeks])
         view = self.plot.getViewBox()
         view.setLimits(xMin=STRIP[0] - 0.05, xMax=width, yMin=0, yMax=rows, minYRange=min(rows, 5))
         self.plot.setXRange(STRIP[0] - 0.05, width, padding=0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtGui import QColor
 
 from cohortdesk.core.schemas import StageChangeRow
@@ -16,12 +18,17 @@ class StageHistoryModel(RowTableModel[StageChangeRow]):
 
     HEADERS = ("Change", "When", "Why", "Source")
 
+    def day(self, row: StageChangeRow) -> date:
+        """The day a row is dated by: the day the member joined for the row of joining (not
+        the day an import recorded it), else the day of the change in the cohort's zone."""
+        return row.joined_on or fmt.local_date(row.changed_at, self.timezone)
+
     def display(self, row: StageChangeRow, column: int) -> str:
         if column == COL_CHANGE:
             return fmt.stage_change_text(row.from_stage, row.to_stage)
         if column == COL_WHEN:
             # The day is what matters on the staircase; the time is in the tooltip.
-            return fmt.short_date(fmt.local_date(row.changed_at, self.timezone))
+            return fmt.short_date(self.day(row))
         if column == COL_REASON:
             return row.reason
         return fmt.STAGE_SOURCE_LABELS[row.source]
@@ -33,7 +40,10 @@ class StageHistoryModel(RowTableModel[StageChangeRow]):
                 return f"Started at {to}"
             return f"From {fmt.stage_label(row.from_stage)} to {to}"
         if column == COL_WHEN:
-            return f"{fmt.local_time(row.changed_at, self.timezone)} ({self.timezone})"
+            recorded = f"{fmt.local_time(row.changed_at, self.timezone)} ({self.timezone})"
+            if row.joined_on is None:
+                return recorded
+            return f"Joined on {fmt.short_date(row.joined_on)}; recorded {recorded}"
         if column == COL_REASON and row.reason:
             return row.reason
         if column == COL_SOURCE:

@@ -85,6 +85,8 @@ class ImportDialog(CohortScopedDialog):
         self.setAcceptDrops(True)
         self._path: Path | None = None
         self._header_path: Path | None = None
+        #: why the current file cannot be read as a table, when it cannot (no mapping then)
+        self._unreadable: str | None = None
         self._generation = 0
         self._preview: ImportSummary | None = None
         self._preview_task: Task | None = None
@@ -181,6 +183,7 @@ class ImportDialog(CohortScopedDialog):
         """Use `path`: its format is detected in the background, then it is previewed."""
         self._path = path
         self._header_path = None
+        self._unreadable = None
         self._invalidate()
         self.file_edit.setText(str(path))
         self.file_edit.setToolTip(str(path))
@@ -220,7 +223,8 @@ class ImportDialog(CohortScopedDialog):
     @Slot()
     def _format_changed(self) -> None:
         is_csv = self.source.needs_columns()
-        self.mapping.setVisible(is_csv)
+        # columns are offered only for a file that reads as a table
+        self.mapping.setVisible(is_csv and self._unreadable is None)
         if is_csv and self._path is not None and self._header_path != self._path:
             self._load_header(self._path)
             return
@@ -241,7 +245,12 @@ class ImportDialog(CohortScopedDialog):
             if path == self._path:
                 self._header_path = path
                 self.mapping.set_header([])
+                if isinstance(exc, KnownError):
+                    self._unreadable = rejection_text(exc)
+                    self.mapping.hide()
+                    self.format_note.setText("cannot be read: see why below")
                 self._show_failure(exc, None)
+                self._update_state()
 
         self.context.runner.job(
             f"Reading the columns of {path.name}", lambda _p: read_header(path), done, failed
@@ -272,6 +281,8 @@ class ImportDialog(CohortScopedDialog):
         if self.source.needs_columns():
             if self._header_path != self._path:
                 return "Reading the columns…"
+            if self._unreadable is not None:
+                return "Choose another file, or the format it is in."
             problem = self.mapping.problem()
             if problem:
                 return problem
@@ -282,6 +293,10 @@ class ImportDialog(CohortScopedDialog):
         if self._import_task is not None or self._done:
             return
         self._invalidate()
+        if self._unreadable is not None and self.source.needs_columns():
+            self.preview_pane.show_failure(self._unreadable)  # why there are no columns
+            self._update_state()
+            return
         problem = self._problem()
         self._set_status(problem)
         if not problem:

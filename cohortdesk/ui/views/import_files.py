@@ -14,6 +14,7 @@ from pathlib import Path
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
 from cohortdesk.core.errors import KnownError
+from cohortdesk.core.importers.activity_csv import check_header
 from cohortdesk.core.importers.base import DEFAULT_MAX_BYTES, ImportRejectedError, SourceFile
 from cohortdesk.core.importers.registry import detect_format
 from cohortdesk.core.importers.textio import read_csv
@@ -43,12 +44,15 @@ def read_header(path: Path) -> list[str]:
     """The header of a CSV file, for the column mapping.
 
     Raises:
-        ImportRejectedError: not a readable CSV.
+        ImportRejectedError: not a readable CSV, or not a table (`activity_csv.check_header`),
+            with the same words as the command line's import.
     """
-    table = read_csv(SourceFile(path), DEFAULT_MAX_BYTES)
+    source = SourceFile(path)
+    table = read_csv(source, DEFAULT_MAX_BYTES)
     close = getattr(table.rows, "close", None)
     if close is not None:
         close()  # closes the file the row iterator holds open
+    check_header(source, table.header)
     return table.header
 
 

@@ -53,7 +53,7 @@ class StaffChoice(QWidget):
         self.boxes = {}
         for proposal in summary.proposed_staff:
             box = QCheckBox(f"Staff: {proposal.describe()}")
-            box.setAccessibleName(f"Make user id {proposal.source_id} a facilitator")
+            box.setAccessibleName(f"Make {proposal.who} a facilitator")
             box.setToolTip("Ticked: they join the cohort as a facilitator, not a learner")
             box.setChecked(proposal.source_id in ticked)
             box.setEnabled(not done)

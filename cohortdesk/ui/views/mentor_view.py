@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -45,11 +46,19 @@ from cohortdesk.ui.tasks import Task
 from cohortdesk.ui.views.mentee_detail import NO_MENTEES, MenteeDetail
 from cohortdesk.ui.views.mentoring_session_dialog import MentoringSessionDialog
 from cohortdesk.ui.widgets import confirm
+from cohortdesk.ui.widgets.centred import centred_row
 from cohortdesk.ui.widgets.dialog_parts import close_button
 from cohortdesk.ui.widgets.labels import heading_label, muted_label
 from cohortdesk.ui.widgets.tables import make_table, select_id, selected_id
 
-NO_MENTORS = "This cohort has no mentors yet: give someone the role Mentor, or assign mentees."
+NO_MENTORS = "No mentors in this cohort yet"
+WHAT_A_MENTOR_VIEW_IS = (
+    "A mentor view shows one mentor their mentees' progress, what needs attention and their "
+    "session notes: give a member the role Mentor (Edit details…), then assign their mentees "
+    "in Mentoring…"
+)
+#: the guide's text wraps at this width
+GUIDE_WIDTH = 520
 
 
 class MentorView(QDialog):
@@ -63,6 +72,8 @@ class MentorView(QDialog):
         parent: the main window.
     """
 
+    mentoring_requested = Signal()
+    """Open Cohort › Mentoring… (the cohort has no mentors yet)."""
     overview_loaded = Signal(object)
     """A `MentorOverview` was shown."""
     status_message = Signal(str)
@@ -100,7 +111,8 @@ class MentorView(QDialog):
         top = QHBoxLayout()
         top.addWidget(self.title)
         top.addSpacing(16)
-        top.addWidget(QLabel("Mentor:"))
+        self.mentor_label = QLabel("Mentor:")
+        top.addWidget(self.mentor_label)
         top.addWidget(self.mentor_combo)
         top.addStretch(1)
         top.addWidget(self.reviewed_label)
@@ -136,7 +148,11 @@ class MentorView(QDialog):
         layout.setSpacing(8)
         layout.addLayout(top)
         layout.addWidget(self.hint)
-        layout.addWidget(self.splitter, 1)
+        self.guide = self._no_mentors_guide()
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.splitter)
+        self.pages.addWidget(self.guide)
+        layout.addWidget(self.pages, 1)
         layout.addLayout(bottom)
 
         self.mentor_combo.currentIndexChanged.connect(self._mentor_chosen)
@@ -152,6 +168,33 @@ class MentorView(QDialog):
         context.changes.mentoring_changed.connect(self._mentoring_changed)
         self._update_buttons()
         self._load_mentors()
+
+    def _no_mentors_guide(self) -> QWidget:
+        """What a cohort without mentors shows: what the view is for, and how to link mentors."""
+        title = heading_label(NO_MENTORS, scale=1.2)
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.guide_text = QLabel(WHAT_A_MENTOR_VIEW_IS)
+        self.guide_text.setWordWrap(True)
+        self.guide_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.guide_text.setMaximumWidth(GUIDE_WIDTH)
+        self.mentoring_button = QPushButton("Mentoring…")
+        self.mentoring_button.setToolTip("Assign mentees to mentors (Cohort › Mentoring…)")
+        self.mentoring_button.setAccessibleName("Open Mentoring")
+        self.mentoring_button.clicked.connect(self.mentoring_requested)
+        guide = QWidget()
+        layout = QVBoxLayout(guide)
+        layout.addStretch(1)
+        layout.addWidget(title)
+        layout.addSpacing(4)
+        layout.addLayout(centred_row(self.guide_text))
+        layout.addSpacing(12)
+        layout.addLayout(centred_row(self.mentoring_button))
+        layout.addStretch(2)
+        return guide
+
+    def showing_guide(self) -> bool:
+        """True while the view says there are no mentors yet, in place of the mentees."""
+        return self.pages.currentWidget() is self.guide
 
     # ---- loading ----
 
@@ -177,8 +220,12 @@ class MentorView(QDialog):
         self.mentor_combo.setCurrentIndex(max(index, 0))
         self.mentor_combo.blockSignals(False)
         self.mentor_combo.setEnabled(self.pack is None and len(mentors) > 1)
+        self.pages.setCurrentWidget(self.splitter if mentors else self.guide)
+        for part in (self.mentor_label, self.mentor_combo, self.review_button, self.export_button):
+            part.setVisible(bool(mentors))
         if not mentors:
-            self.hint.setText(NO_MENTORS)
+            self._view = None
+            self.hint.setText("")
             self._update_buttons()
             return
         self._mentor_chosen()

@@ -179,6 +179,7 @@ class MentoringActions(QObject):
             cohort_id = cohort.id
         view = MentorView(self.context, cohort_id, pack=self.pack, parent=self.window)
         view.setWindowFlag(Qt.WindowType.Window, True)
+        view.mentoring_requested.connect(self.show_mentoring)
         self.mentor_view = view
         self._opened(view)
         return view

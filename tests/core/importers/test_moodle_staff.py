@@ -129,4 +129,6 @@ def test_staff_like_patterns_are_named_in_the_proposal(tmp_path: Path) -> None:
         ("viewed another person's profile", 2),
         ("viewed the grader report", 2),
     )
-    assert any("user id 13" in note and "Nobody was made staff" in note for note in source.notes)
+    assert any(
+        "Moodle user 13" in note and "Nobody was made staff" in note for note in source.notes
+    )

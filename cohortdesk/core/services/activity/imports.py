@@ -38,6 +38,7 @@ from cohortdesk.core.importers.base import (
     PersonRecord,
     Skipped,
     SourceFile,
+    person_name,
 )
 from cohortdesk.core.importers.registry import get_format
 from cohortdesk.core.metrics.terms import access_evidence_sql
@@ -84,16 +85,26 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _who(key: PersonKey) -> str:
-    return key.name or key.email or key.source_id or ""
+def _sample_rows(
+    items: list[ImportItem], matcher: PeopleMatcher, unnamed_label: str
+) -> list[ImportPreviewRow]:
+    """The preview's rows: each person by the name of the member the import matched them
+    to, or else as a new member is named (`person_name`: "Moodle user 5104")."""
+    keys = [item.who for item in items if isinstance(item, ActivityRecord | PersonRecord)]
+    found = matcher.names_found(keys)
+
+    def who(key: PersonKey) -> str:
+        return found.get(key) or person_name(key, unnamed_label)
+
+    return [_sample_row(item, who) for item in items]
 
 
-def _sample_row(item: ImportItem) -> ImportPreviewRow:
+def _sample_row(item: ImportItem, who: Callable[[PersonKey], str]) -> ImportPreviewRow:
     if isinstance(item, ActivityRecord):
         return ImportPreviewRow(
             row=item.row,
             outcome="event",
-            who=_who(item.who),
+            who=who(item.who),
             when=item.occurred_at,
             kind=item.kind,
             detail=item.detail,
@@ -101,7 +112,12 @@ def _sample_row(item: ImportItem) -> ImportPreviewRow:
     if isinstance(item, PersonRecord):
         role = item.role.value if item.role else ""
         return ImportPreviewRow(
-            row=item.row, outcome="person", who=_who(item.who), when=None, kind=None, detail=role
+            row=item.row,
+            outcome="person",
+            who=who(item.who),
+            when=None,
+            kind=None,
+            detail=role,
         )
     return ImportPreviewRow(
         row=item.row,
@@ -183,7 +199,7 @@ def import_file(
     writer = EventWriter(session)
     source_name = module.FORMAT
     skipped: Counter[str] = Counter()
-    sample: list[ImportPreviewRow] = []
+    sample: list[ImportItem] = []
     read = unattributed = ignored = 0
     first: datetime | None = None
     last: datetime | None = None
@@ -197,7 +213,7 @@ def import_file(
                 if isinstance(batch_item, PersonRecord):
                     read += 1
                     if len(sample) < SAMPLE_ROWS:
-                        sample.append(_sample_row(batch_item))
+                        sample.append(batch_item)
                     matcher.apply(batch_item)
                     continue
                 read += batch_item.items
@@ -205,7 +221,7 @@ def import_file(
                     progress(read, batch_item.bytes_read, size)
                 for item in batch_item.sample:
                     if len(sample) < SAMPLE_ROWS:
-                        sample.append(_sample_row(item))
+                        sample.append(item)
                 reasons = batch_item.skipped
                 if reasons.height:
                     for reason, count in _reason_counts(reasons):
@@ -226,7 +242,7 @@ def import_file(
             for item in module.parse(source, opts):
                 read += 1
                 if len(sample) < SAMPLE_ROWS:
-                    sample.append(_sample_row(item))
+                    sample.append(item)
                 if isinstance(item, ActivityRecord):
                     moment = item.occurred_at
                     if not is_kept(moment):
@@ -312,10 +328,14 @@ def import_file(
         notes=list(source.notes),
         skipped_reasons=dict(skipped.most_common()),
         new_people=matcher.created,
-        sample=sample,
+        sample=_sample_rows(sample, matcher, module.UNNAMED_LABEL),
         proposed_staff=[
             ProposedStaff(
-                source_id=p.source_id, name=p.name, rows=p.rows, patterns=list(p.patterns)
+                source_id=p.source_id,
+                who=person_name(PersonKey(source_id=p.source_id), module.UNNAMED_LABEL),
+                name=p.name,
+                rows=p.rows,
+                patterns=list(p.patterns),
             )
             for p in source.staff_proposals
         ],

@@ -22,7 +22,7 @@ from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from cohortdesk.core.enums import AccessStatus, Role, StageChangeSource
-from cohortdesk.core.importers.base import PersonKey, PersonRecord
+from cohortdesk.core.importers.base import PersonKey, PersonRecord, person_name
 from cohortdesk.core.models import Identity, Membership, Person, StageChange
 from cohortdesk.core.services.people.members import JOINED_REASON
 from cohortdesk.core.storage import team_session as team_storage
@@ -166,6 +166,19 @@ class PeopleMatcher:
         self._by_object[id(key)] = (key, person_id)
         return person_id
 
+    def names_found(self, keys: Sequence[PersonKey]) -> dict[PersonKey, str]:
+        """The names of the people `keys` were matched to or added as, for keys already
+        resolved (others are left out)."""
+        ids = {key: self._cache[key] for key in keys if key in self._cache}
+        names = {pid: row["full_name"] for pid, row in self._new_people.items()}
+        wanted = set(ids.values()) - names.keys()
+        if wanted:
+            rows = self._session.execute(
+                select(Person.id, Person.full_name).where(Person.id.in_(wanted))
+            )
+            names.update((pid, name) for pid, name in rows)
+        return {key: names[pid] for key, pid in ids.items() if pid in names}
+
     def _match(self, key: PersonKey) -> int | None:
         if key.source_id and key.source_id in self._by_id:
             return self._by_id[key.source_id]
@@ -207,8 +220,7 @@ class PeopleMatcher:
         return False
 
     def _create(self, key: PersonKey) -> int:
-        name = key.name or (f"{self._label} {key.source_id}" if key.source_id else None)
-        name = name or (key.email.split("@")[0] if key.email else self._label)
+        name = person_name(key, self._label)
         if len(name) > MAX_NAME:
             self.shortened_names += 1
             name = name[: MAX_NAME - 1] + "…"

@@ -319,6 +319,7 @@ def member_detail(
                 changed_at=c.changed_at,
                 reason=c.reason,
                 source=c.source,
+                joined_on=membership.joined_on if c.source is StageChangeSource.JOINED else None,
             )
             for c in history
         ),
