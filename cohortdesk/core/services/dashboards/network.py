@@ -22,10 +22,9 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, select
 
 from cohortdesk.core.enums import AccessStatus, Role
 from cohortdesk.core.metrics.counts import ReplyTotals, reply_totals
@@ -38,7 +37,6 @@ from cohortdesk.core.schemas.dashboard import (
     Week,
 )
 from cohortdesk.core.schemas.report import Finding, FindingKind, FindingPerson
-from cohortdesk.core.storage.db import plain_rows
 
 #: staff in more than this share of replies: facilitator-centred
 CENTRED_STAFF_SHARE = 0.5
@@ -241,32 +239,30 @@ class Replies:
         ]
 
 
-def read_replies(
-    session: Session,
-    week: ColumnElement[int],
-    weeks: int,
-    roles: Mapping[int, Role],
-    where: Sequence[ColumnElement[bool]],
-) -> Replies:
-    """One pass over the `daily_replies` rows `where` picks, in key order (which SQLite reads
-    without sorting, so the pairs come out sorted), for everything the dashboard says of
-    replies: the network's pairs, the weekly split and each person's totals; peer or staff
-    by the roles now.
-
-    Args:
-        session: a read session.
-        week: SQL for the position of a row's day in the weeks shown.
-        weeks: how many weeks are shown.
-        roles: person -> role, for everyone in the cohort; replies to or from anyone else
-            (no longer a member) are no edge of its network, nor a peer or staff reply, but
-            count as replies received.
-        where: the conditions picking the rows (cohort, range).
-    """
-    stmt = (
+def replies_query(
+    week: ColumnElement[int], where: Sequence[ColumnElement[bool]]
+) -> Select[*tuple[Any, ...]]:
+    """The `daily_replies` rows `where` picks, with the position of their week, in key order
+    (which SQLite reads without sorting, so the pairs come out sorted)."""
+    return (
         select(REPLIES.c.from_person_id, REPLIES.c.to_person_id, week, REPLIES.c.count)
         .where(*where)
         .order_by(REPLIES.c.from_person_id, REPLIES.c.to_person_id, REPLIES.c.day)
     )
+
+
+def replies_of(rows: Sequence[Any], weeks: int, roles: Mapping[int, Role]) -> Replies:
+    """One pass over the rows of `replies_query` (as the driver returns them) for the
+    network's pairs, the weekly split and each person's totals; peer or staff by the roles
+    now.
+
+    Args:
+        rows: (from person, to person, week position, replies), in key order.
+        weeks: how many weeks are shown.
+        roles: person -> role, for everyone in the cohort; replies to or from anyone else
+            (no longer a member) are no edge of its network, nor a peer or staff reply, but
+            count as replies received.
+    """
     learners = {p for p, role in roles.items() if role is Role.LEARNER}
     every: dict[tuple[int, int], int] = {}
     peer, to_staff = [0] * weeks, [0] * weeks
@@ -274,7 +270,7 @@ def read_replies(
     pair: tuple[int, int] | None = None
     total = 0
     split: list[int] | None = None
-    for source, target, position, count in plain_rows(session, stmt):
+    for source, target, position, count in rows:
         if pair is None or pair[0] != source or pair[1] != target:
             if pair is not None:
                 every[pair] = every.get(pair, 0) + total
