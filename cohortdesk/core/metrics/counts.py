@@ -219,25 +219,36 @@ def member_counts_of(
     return found
 
 
-def _reply_totals(
-    session: Session, cohort_id: int, period: Period | None, person_ids: list[int] | None
-) -> ReplyTotals:
-    """Replies sent to peers and to staff (by the members' roles now), and replies received."""
+def reply_split_query(
+    by: ColumnElement[Any], where: Sequence[ColumnElement[bool]]
+) -> Select[*tuple[Any, ...]]:
+    """Replies to peers and to staff (by the members' roles now) in the `daily_replies` rows
+    `where` picks, grouped `by` a column or expression of those rows: (by, peer, staff)."""
     sender, target = aliased(Membership), aliased(Membership)
     frm, to = REPLIES.c.from_person_id, REPLIES.c.to_person_id
     peer = peer_reply_sql(frm, sender.role, to, target.role)
     staff = staff_reply_sql(frm, sender.role, to, target.role)
-    where = [REPLIES.c.cohort_id == cohort_id, *_days(period, REPLIES.c.day)]
-    sent = (
+    return (
         select(
-            frm,
+            by,
             func.sum(case((peer, REPLIES.c.count), else_=0)),
             func.sum(case((staff, REPLIES.c.count), else_=0)),
         )
         .join(sender, and_(sender.cohort_id == REPLIES.c.cohort_id, sender.person_id == frm))
         .join(target, and_(target.cohort_id == REPLIES.c.cohort_id, target.person_id == to))
-        .where(*where, *([frm.in_(person_ids)] if person_ids is not None else []))
-        .group_by(frm)
+        .where(*where)
+        .group_by(by)
+    )
+
+
+def _reply_totals(
+    session: Session, cohort_id: int, period: Period | None, person_ids: list[int] | None
+) -> ReplyTotals:
+    """Replies sent to peers and to staff (by the members' roles now), and replies received."""
+    frm, to = REPLIES.c.from_person_id, REPLIES.c.to_person_id
+    where = [REPLIES.c.cohort_id == cohort_id, *_days(period, REPLIES.c.day)]
+    sent = reply_split_query(
+        frm, [*where, *([frm.in_(person_ids)] if person_ids is not None else [])]
     )
     received = (
         select(to, func.sum(REPLIES.c.count))

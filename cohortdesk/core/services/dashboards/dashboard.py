@@ -34,6 +34,7 @@ from cohortdesk.core.metrics.counts import (
     member_counts,
     member_counts_of,
     member_counts_query,
+    reply_split_query,
 )
 from cohortdesk.core.metrics.figures import cohort_figures, stage_counts
 from cohortdesk.core.metrics.period import Period, cohort_period, week_anchor
@@ -64,8 +65,8 @@ from cohortdesk.core.services.dashboards.adopters import (
 )
 from cohortdesk.core.services.dashboards.network import (
     Member,
+    pairs_query,
     replies_of,
-    replies_query,
     reply_network,
 )
 from cohortdesk.core.services.dashboards.story import StoryLearner, cohort_story
@@ -328,9 +329,9 @@ def _dashboard(session: Session, reads: SnapshotReads, frame: _Frame) -> CohortD
     weeks = frame.weeks
     shown = frame.shown
     members_rows = reads.submit(_members_query(frame.cohort.id), typed=True)
-    reply_rows = reads.submit(
-        replies_query(frame.week_of(REPLIES.c.day), _in_range(frame, table=REPLIES))
-    )
+    in_range = _in_range(frame, table=REPLIES)
+    pair_rows = reads.submit(pairs_query(in_range))
+    split_rows = reads.submit(reply_split_query(frame.week_of(REPLIES.c.day), in_range))
     count_rows = reads.submit(member_counts_query(frame.cohort.id, shown), typed=True)
     weekly_rows = reads.submit(_weekly_query(frame))
     change_rows = reads.submit(stage_changes_query(frame.cohort.id), typed=True)
@@ -339,7 +340,8 @@ def _dashboard(session: Session, reads: SnapshotReads, frame: _Frame) -> CohortD
 
     members = _members(members_rows.result())
     learners = [m for m in members if m.role is Role.LEARNER]
-    replies = replies_of(reply_rows.result(), len(weeks), {m.person_id: m.role for m in members})
+    roles = {m.person_id: m.role for m in members}
+    replies = replies_of(pair_rows.result(), split_rows.result(), len(weeks), roles)
     # The replies in the range are those of `shown`: their totals are read once, here.
     counts = member_counts_of(count_rows.result(), replies.totals)
     weekly = _weekly(frame, weekly_rows.result())

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select, func, select
 
 from cohortdesk.core.enums import AccessStatus, Role
 from cohortdesk.core.metrics.counts import ReplyTotals, reply_totals
@@ -239,53 +239,34 @@ class Replies:
         ]
 
 
-def replies_query(
-    week: ColumnElement[int], where: Sequence[ColumnElement[bool]]
-) -> Select[*tuple[Any, ...]]:
-    """The `daily_replies` rows `where` picks, with the position of their week, in key order
-    (which SQLite reads without sorting, so the pairs come out sorted)."""
+def pairs_query(where: Sequence[ColumnElement[bool]]) -> Select[*tuple[Any, ...]]:
+    """Replies per pair (from person, to person, replies) in the `daily_replies` rows `where`
+    picks, in key order (both databases read the pairs in that order without sorting)."""
+    frm, to = REPLIES.c.from_person_id, REPLIES.c.to_person_id
     return (
-        select(REPLIES.c.from_person_id, REPLIES.c.to_person_id, week, REPLIES.c.count)
-        .where(*where)
-        .order_by(REPLIES.c.from_person_id, REPLIES.c.to_person_id, REPLIES.c.day)
+        select(frm, to, func.sum(REPLIES.c.count)).where(*where).group_by(frm, to).order_by(frm, to)
     )
 
 
-def replies_of(rows: Sequence[Any], weeks: int, roles: Mapping[int, Role]) -> Replies:
-    """One pass over the rows of `replies_query` (as the driver returns them) for the
-    network's pairs, the weekly split and each person's totals; peer or staff by the roles
-    now.
+def replies_of(
+    pair_rows: Sequence[Any], split_rows: Sequence[Any], weeks: int, roles: Mapping[int, Role]
+) -> Replies:
+    """The network's pairs, the weekly split and each person's totals, from the rows of
+    `pairs_query` and of `metrics.counts.reply_split_query` grouped by week (as the driver
+    returns them); peer or staff by the roles now.
 
     Args:
-        rows: (from person, to person, week position, replies), in key order.
+        pair_rows: (from person, to person, replies), in key order.
+        split_rows: (week position, peer replies, replies to staff), weeks with replies.
         weeks: how many weeks are shown.
         roles: person -> role, for everyone in the cohort; replies to or from anyone else
             (no longer a member) are no edge of its network, nor a peer or staff reply, but
             count as replies received.
     """
-    learners = {p for p, role in roles.items() if role is Role.LEARNER}
-    every: dict[tuple[int, int], int] = {}
+    every: dict[tuple[int, int], int] = {(a, b): int(n) for a, b, n in pair_rows}
     peer, to_staff = [0] * weeks, [0] * weeks
-    # The rows come a pair at a time: a pair's weekly list (peer, staff or none) is found once.
-    pair: tuple[int, int] | None = None
-    total = 0
-    split: list[int] | None = None
-    for source, target, position, count in rows:
-        if pair is None or pair[0] != source or pair[1] != target:
-            if pair is not None:
-                every[pair] = every.get(pair, 0) + total
-            pair, total = (source, target), 0
-            if source not in learners:
-                split = None
-            elif target in learners:
-                split = peer
-            else:
-                split = to_staff if target in roles else None
-        total += count
-        if split is not None:
-            split[position] += count
-    if pair is not None:
-        every[pair] = every.get(pair, 0) + total
+    for position, peers, staffed in split_rows:
+        peer[position], to_staff[position] = int(peers), int(staffed)
     if all(a in roles and b in roles for a, b in every):
         pairs = every
     else:
