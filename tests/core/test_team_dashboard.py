@@ -104,3 +104,17 @@ def test_side_by_side_reads_see_nothing_committed_after_they_began(
         assert session.scalar(count) == before + 1
     with owner.write() as session:
         session.execute(Person.__table__.delete().where(Person.email == "late.comer@example.org"))
+
+
+def test_a_transaction_that_has_written_reads_in_the_session_itself(
+    team_server: TeamServer,  # noqa: F811
+) -> None:
+    """Its own changes are in no exported snapshot: the reads see them by running in it."""
+    owner = team_server.owner
+    count = select(func.count()).select_from(Person)
+    with owner.trial() as session:
+        before = session.scalar(count) or 0
+        session.add(Person(full_name="Not Yet Saved", email="not.yet.saved@example.org"))
+        with snapshot_reads(session) as reads:
+            assert not reads.side_by_side
+            assert reads.submit(count).result()[0][0] == before + 1

@@ -14,8 +14,9 @@ extra connections act for the same person: they take the session's role (`SET LO
 when the session switched to another) and its person setting (`set_config(..., true)`, for
 the transaction only), so row-level security lets through exactly what the session sees.
 
-Elsewhere (SQLite runs in this process: no server processes to use) each read runs in the
-session itself, when its rows are asked for.
+Elsewhere (SQLite runs in this process: no server processes to use), and in a transaction
+that has written (its own changes are in no exported snapshot), each read runs in the session
+itself, when its rows are asked for.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Connection, Engine, Executable, text
 from sqlalchemy.orm import Session
 
+from cohortdesk.core.storage.db import driver_rows
 from cohortdesk.core.storage.team import PERSON_SETTING
 
 T = TypeVar("T")
@@ -38,17 +40,6 @@ T = TypeVar("T")
 #: connections used side by side at most (the pool's default size is five)
 MAX_CONNECTIONS = 4
 _SNAPSHOT = re.compile(r"^[0-9A-F]+-[0-9A-F]+(-[0-9]+)?$")
-
-
-def driver_rows(connection: Connection, stmt: Executable) -> Sequence[Any]:
-    """The rows of `stmt` as the driver returns them (`storage.db.plain_rows`)."""
-    result = connection.execute(stmt)
-    try:
-        # The driver's cursor, still unread: SQLAlchemy documents it as `CursorResult.cursor`.
-        rows: Sequence[Any] = result.cursor.fetchall()
-    finally:
-        result.close()
-    return rows
 
 
 def typed_rows(connection: Connection, stmt: Executable) -> Sequence[Any]:
@@ -140,25 +131,30 @@ class SnapshotReads:
 
     def close(self) -> None:
         if self._executor is not None:
-            self._executor.shutdown(wait=True)
+            self._executor.shutdown(wait=True, cancel_futures=True)
         for connection in self._opened:
             connection.close()  # rolls back: nothing was written
         self._opened.clear()
         self._idle.clear()
 
 
-def _identity(session: Session) -> _Identity:
-    snapshot, current, login, person = (
+def _identity(session: Session) -> _Identity | None:
+    """The session's snapshot and who it acts as; None when its transaction has written (an
+    exported snapshot shows others what was committed, never the exporter's own changes)."""
+    session.flush()  # changes still in the session are written, then seen as written
+    wrote, snapshot, current, login, person = (
         session.connection()
         .execute(
             text(
-                "SELECT pg_export_snapshot(), current_user::text, session_user::text, "
-                "current_setting(:k, true)"
+                "SELECT txid_current_if_assigned() IS NOT NULL, pg_export_snapshot(), "
+                "current_user::text, session_user::text, current_setting(:k, true)"
             ),
             {"k": PERSON_SETTING},
         )
         .one()
     )
+    if wrote:
+        return None
     if not _SNAPSHOT.match(str(snapshot)):
         raise ValueError(f"unexpected snapshot name {snapshot!r}")
     return _Identity(str(snapshot), None if current == login else str(current), person or None)
@@ -170,12 +166,13 @@ def snapshot_reads(session: Session, connections: int = MAX_CONNECTIONS) -> Iter
 
     The rows of each are those the session would read itself, at the moment this begins.
     """
-    if session.get_bind().dialect.name != "postgresql":
+    identity = _identity(session) if session.get_bind().dialect.name == "postgresql" else None
+    if identity is None:  # in the session itself, one after another
         yield SnapshotReads(session)
         return
     reads = SnapshotReads(
         session,
-        _identity(session),
+        identity,
         ThreadPoolExecutor(max_workers=connections, thread_name_prefix="snapshot-read"),
     )
     try:
