@@ -10,12 +10,12 @@ count a member's activity here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from cohortdesk.core.enums import EventKind, Role
@@ -154,12 +154,23 @@ def member_counts(
     `person_ids` limits the answer to those people (the counts are the same). `replies`, the
     `reply_totals` of the same period, saves reading them again.
     """
+    stmt = member_counts_query(cohort_id, period, person_ids)
+    totals = _reply_totals(session, cohort_id, period, person_ids) if replies is None else replies
+    rows = session.connection().execute(stmt).all()  # plain rows: the ORM adds nothing here
+    return member_counts_of(rows, totals, person_ids)
+
+
+def member_counts_query(
+    cohort_id: int, period: Period | None, person_ids: list[int] | None = None
+) -> Select[*tuple[Any, ...]]:
+    """The query `member_counts` reads each person's own activity with (one row a person),
+    for a caller that runs it itself and hands the rows to `member_counts_of`."""
     threads = rollup_count(DAILY, THREAD_KINDS)
     contributions = rollup_count(DAILY, CONTRIBUTION_KINDS)
     where = [DAILY.c.cohort_id == cohort_id, *_days(period, DAILY.c.day)]
     if person_ids is not None:
         where.append(DAILY.c.person_id.in_(person_ids))
-    stmt = (
+    return (
         select(
             DAILY.c.person_id,
             func.sum(DAILY.c.events),
@@ -175,23 +186,18 @@ def member_counts(
         .where(*where)
         .group_by(DAILY.c.person_id)
     )
-    totals = _reply_totals(session, cohort_id, period, person_ids) if replies is None else replies
+
+
+def member_counts_of(
+    rows: Sequence[Any], totals: ReplyTotals, person_ids: list[int] | None = None
+) -> dict[int, MemberCounts]:
+    """`member_counts` from the rows of `member_counts_query` (with its column types) and the
+    reply totals of the same period."""
     wanted = None if person_ids is None else set(person_ids)
     found: dict[int, MemberCounts] = {}
-    connection = session.connection()  # plain rows: the ORM adds nothing here
-    for (
-        person,
-        events,
-        logins,
-        views,
-        started,
-        replied,
-        words,
-        first,
-        last,
-        posted,
-    ) in connection.execute(stmt).all():
-        peer, staff = totals.replies_by.get(person, (0, 0))
+    replies_by, received = totals.replies_by, totals.received
+    for person, events, logins, views, started, replied, words, first, last, posted in rows:
+        peer, staff = replies_by.get(person, (0, 0))
         found[person] = MemberCounts(
             events=int(events),
             logins=int(logins),
@@ -200,38 +206,49 @@ def member_counts(
             replies=int(replied),
             peer_replies=peer,
             replies_to_staff=staff,
-            replies_received=totals.received.get(person, 0),
+            replies_received=received.get(person, 0),
             words=int(words),
             first_active=first,
             last_active=last,
             first_contribution=posted,
         )
-    for person, received in totals.received.items():
+    for person, count in received.items():
         if person not in found and (wanted is None or person in wanted):
             # answered, but nothing of their own in the period
-            found[person] = MemberCounts(replies_received=received)
+            found[person] = MemberCounts(replies_received=count)
     return found
+
+
+def reply_split_query(
+    by: ColumnElement[Any], where: Sequence[ColumnElement[bool]]
+) -> Select[*tuple[Any, ...]]:
+    """Replies to peers and to staff (by the members' roles now) in the `daily_replies` rows
+    `where` picks, grouped `by` a column or expression of those rows: (by, peer, staff)."""
+    sender, target = aliased(Membership), aliased(Membership)
+    frm, to = REPLIES.c.from_person_id, REPLIES.c.to_person_id
+    peer = peer_reply_sql(frm, sender.role, to, target.role)
+    staff = staff_reply_sql(frm, sender.role, to, target.role)
+    return (
+        select(
+            by,
+            func.sum(case((peer, REPLIES.c.count), else_=0)),
+            func.sum(case((staff, REPLIES.c.count), else_=0)),
+        )
+        .join(sender, and_(sender.cohort_id == REPLIES.c.cohort_id, sender.person_id == frm))
+        .join(target, and_(target.cohort_id == REPLIES.c.cohort_id, target.person_id == to))
+        .where(*where)
+        .group_by(by)
+    )
 
 
 def _reply_totals(
     session: Session, cohort_id: int, period: Period | None, person_ids: list[int] | None
 ) -> ReplyTotals:
     """Replies sent to peers and to staff (by the members' roles now), and replies received."""
-    sender, target = aliased(Membership), aliased(Membership)
     frm, to = REPLIES.c.from_person_id, REPLIES.c.to_person_id
-    peer = peer_reply_sql(frm, sender.role, to, target.role)
-    staff = staff_reply_sql(frm, sender.role, to, target.role)
     where = [REPLIES.c.cohort_id == cohort_id, *_days(period, REPLIES.c.day)]
-    sent = (
-        select(
-            frm,
-            func.sum(case((peer, REPLIES.c.count), else_=0)),
-            func.sum(case((staff, REPLIES.c.count), else_=0)),
-        )
-        .join(sender, and_(sender.cohort_id == REPLIES.c.cohort_id, sender.person_id == frm))
-        .join(target, and_(target.cohort_id == REPLIES.c.cohort_id, target.person_id == to))
-        .where(*where, *([frm.in_(person_ids)] if person_ids is not None else []))
-        .group_by(frm)
+    sent = reply_split_query(
+        frm, [*where, *([frm.in_(person_ids)] if person_ids is not None else [])]
     )
     received = (
         select(to, func.sum(REPLIES.c.count))

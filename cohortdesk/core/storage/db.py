@@ -30,6 +30,7 @@ from sqlalchemy import (
     Connection,
     DateTime,
     Engine,
+    Executable,
     Integer,
     Select,
     SQLColumnExpression,
@@ -280,10 +281,15 @@ def plain_rows(session: Session, stmt: Select[*tuple[Any, ...]]) -> Sequence[Any
     (the rollups behind a dashboard), where wrapping each row costs more than the database
     takes to produce it: up to three times the driver's own time on PostgreSQL.
     """
-    result = session.connection().execute(stmt)
+    return driver_rows(session.connection(), stmt)
+
+
+def driver_rows(connection: Connection, stmt: Executable) -> Sequence[Any]:
+    """`plain_rows` on a connection."""
+    result = connection.execute(stmt)
     try:
         # The driver's cursor, still unread: SQLAlchemy documents it as `CursorResult.cursor`.
-        rows = result.cursor.fetchall()
+        rows: Sequence[Any] = result.cursor.fetchall()
     finally:
         result.close()
     return rows

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import DateTime, select, type_coerce
-from sqlalchemy.orm import Session
+from sqlalchemy import DateTime, Select, select, type_coerce
 
 from cohortdesk.core.enums import Role
 from cohortdesk.core.models import Membership, StageChange
@@ -71,38 +71,37 @@ def adopter_curve(
     return groups, waiting
 
 
+def stage_changes_query(cohort_id: int) -> Select[*tuple[Any, ...]]:
+    """The stage history of the cohort's learners, oldest first, for `staircase`."""
+    # Naive UTC times, as stored: compared with naive UTC cutoffs, read without conversion.
+    return (
+        select(
+            type_coerce(StageChange.changed_at, DateTime()),
+            StageChange.membership_id,
+            StageChange.from_stage,
+            StageChange.to_stage,
+        )
+        .join(Membership, Membership.id == StageChange.membership_id)
+        .where(Membership.cohort_id == cohort_id, Membership.role == Role.LEARNER)
+        .order_by(StageChange.changed_at, StageChange.id)
+    )
+
+
 def staircase(
-    session: Session,
-    cohort_id: int,
+    changes: Sequence[Any],
     weeks: Sequence[Week],
     end: date,
     zone: ZoneInfo,
     learners: Sequence[Member],
 ) -> list[StageWeek]:
     """Learners per stage at the end of each of `weeks` (the last ends on `end` at the latest),
-    from the stage history.
+    from the stage history (the rows of `stage_changes_query`).
 
     Before their first recorded change a learner is at that change's starting stage (the
     stage they joined at, for the "joined" record); they count from the day they joined, or
     from their first change if that came earlier.
     """
     stage_of = {m.membership_id: m.stage for m in learners}
-    # Naive UTC times, as stored: compared with naive UTC cutoffs, read without conversion.
-    changes = (
-        session.connection()
-        .execute(
-            select(
-                type_coerce(StageChange.changed_at, DateTime()),
-                StageChange.membership_id,
-                StageChange.from_stage,
-                StageChange.to_stage,
-            )
-            .join(Membership, Membership.id == StageChange.membership_id)
-            .where(Membership.cohort_id == cohort_id, Membership.role == Role.LEARNER)
-            .order_by(StageChange.changed_at, StageChange.id)
-        )
-        .all()
-    )
     before: dict[int, int] = {}
     for _, member, from_stage, to_stage in changes:
         before.setdefault(member, from_stage or to_stage)

@@ -28,7 +28,14 @@ from sqlalchemy.orm import Session
 from cohortdesk.core.collector import collector_paused
 from cohortdesk.core.enums import AccessStatus, EventKind, Role
 from cohortdesk.core.errors import NotFoundError
-from cohortdesk.core.metrics.counts import MemberCounts, activity_span, member_counts
+from cohortdesk.core.metrics.counts import (
+    MemberCounts,
+    activity_span,
+    member_counts,
+    member_counts_of,
+    member_counts_query,
+    reply_split_query,
+)
 from cohortdesk.core.metrics.figures import cohort_figures, stage_counts
 from cohortdesk.core.metrics.period import Period, cohort_period, week_anchor
 from cohortdesk.core.metrics.terms import CONTRIBUTION_KINDS, rollup_count
@@ -51,10 +58,19 @@ from cohortdesk.core.schemas.dashboard import (
     Week,
 )
 from cohortdesk.core.services.attention.rules import get_rules
-from cohortdesk.core.services.dashboards.adopters import adopter_curve, staircase
-from cohortdesk.core.services.dashboards.network import Member, read_replies, reply_network
+from cohortdesk.core.services.dashboards.adopters import (
+    adopter_curve,
+    stage_changes_query,
+    staircase,
+)
+from cohortdesk.core.services.dashboards.network import (
+    Member,
+    pairs_query,
+    replies_of,
+    reply_network,
+)
 from cohortdesk.core.services.dashboards.story import StoryLearner, cohort_story
-from cohortdesk.core.storage.db import plain_rows
+from cohortdesk.core.storage.snapshot_reads import SnapshotReads, snapshot_reads
 
 _ROLE_ORDER = {Role.FACILITATOR: 0, Role.MENTOR: 1, Role.MANAGER: 2, Role.LEARNER: 3}
 
@@ -156,9 +172,8 @@ def _frame(
     )
 
 
-def _members(session: Session, cohort_id: int) -> list[Member]:
-    rows = _rows(
-        session,
+def _members_query(cohort_id: int) -> Select[*tuple[Any, ...]]:
+    return (
         select(
             Membership.id,
             Membership.person_id,
@@ -169,8 +184,12 @@ def _members(session: Session, cohort_id: int) -> list[Member]:
             Membership.joined_on,
         )
         .join(Person, Person.id == Membership.person_id)
-        .where(Membership.cohort_id == cohort_id),
+        .where(Membership.cohort_id == cohort_id)
     )
+
+
+def _members(rows: Sequence[Any]) -> list[Member]:
+    """The cohort's members (rows of `_members_query`), staff first, then by name."""
     members = [Member(*row) for row in rows]
     members.sort(key=lambda m: (_ROLE_ORDER[m.role], m.name.casefold(), m.membership_id))
     return members
@@ -181,19 +200,18 @@ def _access(learners: Sequence[Member]) -> dict[AccessStatus, int]:
     return {status: counts[status] for status in AccessStatus}
 
 
-def _motivation(session: Session, frame: _Frame) -> dict[int, int]:
-    """Each member's latest check-in up to the as-of day, by membership id."""
-    rows = _rows(
-        session,
+def _motivation_query(frame: _Frame) -> Select[*tuple[Any, ...]]:
+    """The check-ins up to the as-of day, oldest first: later ones overwrite earlier ones, so
+    `dict(rows)` is each member's latest, by membership id."""
+    return (
         select(MotivationCheck.membership_id, MotivationCheck.rating)
         .join(Membership, Membership.id == MotivationCheck.membership_id)
         .where(
             Membership.cohort_id == frame.cohort.id,
             MotivationCheck.checked_on <= frame.period.as_of,
         )
-        .order_by(MotivationCheck.checked_on, MotivationCheck.id),
+        .order_by(MotivationCheck.checked_on, MotivationCheck.id)
     )
-    return dict(rows)  # later check-ins overwrite earlier ones
 
 
 def _motivation_counts(latest: dict[int, int], learners: Sequence[Member]) -> dict[int, int]:
@@ -226,30 +244,38 @@ def _kind_sums() -> list[ColumnElement[Any]]:
     return [func.sum(DAILY.c[column]) for column in DAILY_KIND_COLUMNS.values()]
 
 
-def _kinds_by_week(session: Session, frame: _Frame) -> list[KindWeek]:
+def _kinds_query(frame: _Frame) -> Select[*tuple[Any, ...]]:
     week = frame.week_of(TOTALS.c.day)
-    counts = [dict.fromkeys(EventKind, 0) for _ in frame.weeks]
-    stmt = (
+    return (
         select(week, *(func.sum(TOTALS.c[column]) for column in DAILY_KIND_COLUMNS.values()))
         .where(TOTALS.c.cohort_id == frame.cohort.id, TOTALS.c.day.between(frame.start, frame.end))
         .group_by(week)
     )
-    for position, *totals in _rows(session, stmt):
+
+
+def _kinds_by_week(frame: _Frame, rows: Sequence[Any]) -> list[KindWeek]:
+    """The cohort's events per kind per week (rows of `_kinds_query`)."""
+    counts = [dict.fromkeys(EventKind, 0) for _ in frame.weeks]
+    for position, *totals in rows:
         counts[position] = dict(zip(DAILY_KIND_COLUMNS, map(int, totals), strict=True))
     return [KindWeek(week=w, counts=c) for w, c in zip(frame.weeks, counts, strict=True)]
 
 
-def _weekly(session: Session, frame: _Frame) -> dict[int, list[int]]:
-    """Each person's activity per week of the range (the heatmap's rows)."""
+def _weekly_query(frame: _Frame) -> Select[*tuple[Any, ...]]:
     week = frame.week_of(DAILY.c.day)
-    size = len(frame.weeks)
-    found: dict[int, list[int]] = {}
-    by_week = (
+    return (
         select(DAILY.c.person_id, week, func.sum(DAILY.c.events))
         .where(*_in_range(frame))
         .group_by(DAILY.c.person_id, week)
     )
-    for person, position, events in plain_rows(session, by_week):  # numbers only
+
+
+def _weekly(frame: _Frame, rows: Sequence[Any]) -> dict[int, list[int]]:
+    """Each person's activity per week of the range (the heatmap's rows), from the rows of
+    `_weekly_query` as the driver returns them (numbers only)."""
+    size = len(frame.weeks)
+    found: dict[int, list[int]] = {}
+    for person, position, events in rows:
         counts = found.get(person)
         if counts is None:
             counts = found[person] = [0] * size
@@ -293,24 +319,32 @@ def cohort_dashboard(
         KnownError: the range is not in order, or ends after the as-of day.
     """
     with collector_paused():
-        return _dashboard(session, _frame(session, cohort_id, start, end, as_of))
+        frame = _frame(session, cohort_id, start, end, as_of)
+        with snapshot_reads(session) as reads:
+            return _dashboard(session, reads, frame)
 
 
-def _dashboard(session: Session, frame: _Frame) -> CohortDashboard:
-    members = _members(session, frame.cohort.id)
-    learners = [m for m in members if m.role is Role.LEARNER]
+def _dashboard(session: Session, reads: SnapshotReads, frame: _Frame) -> CohortDashboard:
+    # Every read is sent first (side by side on a server), then each answer is used in turn.
     weeks = frame.weeks
     shown = frame.shown
-    replies = read_replies(
-        session,
-        frame.week_of(REPLIES.c.day),
-        len(weeks),
-        {m.person_id: m.role for m in members},
-        _in_range(frame, table=REPLIES),
-    )
+    members_rows = reads.submit(_members_query(frame.cohort.id), typed=True)
+    in_range = _in_range(frame, table=REPLIES)
+    pair_rows = reads.submit(pairs_query(in_range))
+    split_rows = reads.submit(reply_split_query(frame.week_of(REPLIES.c.day), in_range))
+    count_rows = reads.submit(member_counts_query(frame.cohort.id, shown), typed=True)
+    weekly_rows = reads.submit(_weekly_query(frame))
+    change_rows = reads.submit(stage_changes_query(frame.cohort.id), typed=True)
+    motivation_rows = reads.submit(_motivation_query(frame))
+    kind_rows = reads.submit(_kinds_query(frame), typed=True)
+
+    members = _members(members_rows.result())
+    learners = [m for m in members if m.role is Role.LEARNER]
+    roles = {m.person_id: m.role for m in members}
+    replies = replies_of(pair_rows.result(), split_rows.result(), len(weeks), roles)
     # The replies in the range are those of `shown`: their totals are read once, here.
-    counts = member_counts(session, frame.cohort.id, shown, replies=replies.totals)
-    weekly = _weekly(session, frame)
+    counts = member_counts_of(count_rows.result(), replies.totals)
+    weekly = _weekly(frame, weekly_rows.result())
     no_activity = [0] * len(weeks)
     heatmap = [
         HeatmapRow(
@@ -325,7 +359,8 @@ def _dashboard(session: Session, frame: _Frame) -> CohortDashboard:
     activity = {p: c.posts for p, c in counts.items() if c.posts}
     adopters, not_yet = adopter_curve(learners, _first_contributions(session, frame, counts))
     network = reply_network(members, replies.pairs, activity)
-    latest = _motivation(session, frame)
+    stages = staircase(change_rows.result(), weeks, frame.end, frame.zone, learners)
+    latest: dict[int, int] = dict(motivation_rows.result())  # each member's latest check-in
     story = [
         StoryLearner(
             m.membership_id, m.person_id, m.name, m.stage, m.access, latest.get(m.membership_id)
@@ -340,10 +375,10 @@ def _dashboard(session: Session, frame: _Frame) -> CohortDashboard:
         start=frame.start,
         end=frame.end,
         weeks=weeks,
-        stages_by_week=staircase(session, frame.cohort.id, weeks, frame.end, frame.zone, learners),
+        stages_by_week=stages,
         access=_access(learners),
         motivation=_motivation_counts(latest, learners),
-        contributions_by_week=_kinds_by_week(session, frame),
+        contributions_by_week=_kinds_by_week(frame, kind_rows.result()),
         heatmap=heatmap,
         replies_by_week=replies.by_week(weeks),
         network=network,
@@ -432,7 +467,8 @@ def compare_cohorts(
     series: list[CohortSeries] = []
     for cohort_id in cohort_ids:
         frame = _frame(session, cohort_id, as_of=(as_of or {}).get(cohort_id))
-        learners = [m for m in _members(session, cohort_id) if m.role is Role.LEARNER]
+        members = _members(_rows(session, _members_query(cohort_id)))
+        learners = [m for m in members if m.role is Role.LEARNER]
         ids = [m.person_id for m in learners]
         totals = [0] * len(frame.weeks)
         if ids:

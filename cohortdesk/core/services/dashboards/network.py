@@ -22,10 +22,9 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, func, select
 
 from cohortdesk.core.enums import AccessStatus, Role
 from cohortdesk.core.metrics.counts import ReplyTotals, reply_totals
@@ -38,7 +37,6 @@ from cohortdesk.core.schemas.dashboard import (
     Week,
 )
 from cohortdesk.core.schemas.report import Finding, FindingKind, FindingPerson
-from cohortdesk.core.storage.db import plain_rows
 
 #: staff in more than this share of replies: facilitator-centred
 CENTRED_STAFF_SHARE = 0.5
@@ -241,55 +239,34 @@ class Replies:
         ]
 
 
-def read_replies(
-    session: Session,
-    week: ColumnElement[int],
-    weeks: int,
-    roles: Mapping[int, Role],
-    where: Sequence[ColumnElement[bool]],
+def pairs_query(where: Sequence[ColumnElement[bool]]) -> Select[*tuple[Any, ...]]:
+    """Replies per pair (from person, to person, replies) in the `daily_replies` rows `where`
+    picks, in key order (both databases read the pairs in that order without sorting)."""
+    frm, to = REPLIES.c.from_person_id, REPLIES.c.to_person_id
+    return (
+        select(frm, to, func.sum(REPLIES.c.count)).where(*where).group_by(frm, to).order_by(frm, to)
+    )
+
+
+def replies_of(
+    pair_rows: Sequence[Any], split_rows: Sequence[Any], weeks: int, roles: Mapping[int, Role]
 ) -> Replies:
-    """One pass over the `daily_replies` rows `where` picks, in key order (which SQLite reads
-    without sorting, so the pairs come out sorted), for everything the dashboard says of
-    replies: the network's pairs, the weekly split and each person's totals; peer or staff
-    by the roles now.
+    """The network's pairs, the weekly split and each person's totals, from the rows of
+    `pairs_query` and of `metrics.counts.reply_split_query` grouped by week (as the driver
+    returns them); peer or staff by the roles now.
 
     Args:
-        session: a read session.
-        week: SQL for the position of a row's day in the weeks shown.
+        pair_rows: (from person, to person, replies), in key order.
+        split_rows: (week position, peer replies, replies to staff), weeks with replies.
         weeks: how many weeks are shown.
         roles: person -> role, for everyone in the cohort; replies to or from anyone else
             (no longer a member) are no edge of its network, nor a peer or staff reply, but
             count as replies received.
-        where: the conditions picking the rows (cohort, range).
     """
-    stmt = (
-        select(REPLIES.c.from_person_id, REPLIES.c.to_person_id, week, REPLIES.c.count)
-        .where(*where)
-        .order_by(REPLIES.c.from_person_id, REPLIES.c.to_person_id, REPLIES.c.day)
-    )
-    learners = {p for p, role in roles.items() if role is Role.LEARNER}
-    every: dict[tuple[int, int], int] = {}
+    every: dict[tuple[int, int], int] = {(a, b): int(n) for a, b, n in pair_rows}
     peer, to_staff = [0] * weeks, [0] * weeks
-    # The rows come a pair at a time: a pair's weekly list (peer, staff or none) is found once.
-    pair: tuple[int, int] | None = None
-    total = 0
-    split: list[int] | None = None
-    for source, target, position, count in plain_rows(session, stmt):
-        if pair is None or pair[0] != source or pair[1] != target:
-            if pair is not None:
-                every[pair] = every.get(pair, 0) + total
-            pair, total = (source, target), 0
-            if source not in learners:
-                split = None
-            elif target in learners:
-                split = peer
-            else:
-                split = to_staff if target in roles else None
-        total += count
-        if split is not None:
-            split[position] += count
-    if pair is not None:
-        every[pair] = every.get(pair, 0) + total
+    for position, peers, staffed in split_rows:
+        peer[position], to_staff[position] = int(peers), int(staffed)
     if all(a in roles and b in roles for a, b in every):
         pairs = every
     else:
