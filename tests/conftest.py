@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ os.environ.pop("COHORTDESK_DB", None)
 
 from cohortdesk.core.paths import AppPaths, app_paths
 from cohortdesk.core.storage import migrate
-from cohortdesk.core.storage.db import Database
+from cohortdesk.core.storage.db import OWNER_ONLY, Database, sqlite_file
 
 # The session's PostgreSQL server (`pg_server`), a fresh database on it (`pg_url`) and a migrated
 # one (`pg_migrated_url`).
@@ -92,9 +93,34 @@ def database_url(
     return f"sqlite:///{paths.default_db_file}"
 
 
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty SQLite database at the newest schema, migrated once per session (per worker
+    under pytest-xdist) and copied by `db` and the safety tests' `fresh_db`."""
+    file = tmp_path_factory.mktemp("template") / "template.sqlite"
+    template = Database(f"sqlite:///{file}")
+    migrate.upgrade(template)
+    template.dispose()
+    # Closing the last connection checkpointed the write-ahead log into the file: the file
+    # alone is the whole database.
+    assert not file.with_name(file.name + "-wal").exists(), "the template was left open"
+    return file
+
+
+def copy_template(template: Path, file: Path) -> None:
+    """`template` copied to `file`, owner-only as cohortdesk creates its databases."""
+    shutil.copyfile(template, file)
+    file.chmod(OWNER_ONLY)
+
+
 @pytest.fixture
-def db(database_url: str, paths: AppPaths) -> Iterator[Database]:
-    """The test's database (`database_url`) at the newest schema."""
+def db(database_url: str, paths: AppPaths, request: pytest.FixtureRequest) -> Iterator[Database]:
+    """The test's database (`database_url`) at the newest schema: a copy of the session's
+    migrated template (SQLite file or PostgreSQL template database), which the upgrade then
+    finds at the head revision."""
+    file = sqlite_file(database_url)
+    if file is not None and not file.exists():
+        copy_template(request.getfixturevalue("migrated_template"), file)
     database = Database(database_url)
     migrate.upgrade(database, paths.backup_dir)
     yield database
