@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,12 +16,13 @@ os.environ.pop("COHORTDESK_DB", None)
 
 from cohortdesk.core.paths import AppPaths, app_paths
 from cohortdesk.core.storage import migrate
-from cohortdesk.core.storage.db import OWNER_ONLY, Database, sqlite_file
+from cohortdesk.core.storage.db import Database, sqlite_file
 
 # The session's PostgreSQL server (`pg_server`), a fresh database on it (`pg_url`) and a migrated
 # one (`pg_migrated_url`).
 from tests.databases import leave_out_server_runs
 from tests.pg_server import pg_migrated_url, pg_server, pg_url  # noqa: F401
+from tests.sqlite_templates import copy_template
 
 SHARED_REAL = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "real"
 
@@ -101,16 +101,7 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     template = Database(f"sqlite:///{file}")
     migrate.upgrade(template)
     template.dispose()
-    # Closing the last connection checkpointed the write-ahead log into the file: the file
-    # alone is the whole database.
-    assert not file.with_name(file.name + "-wal").exists(), "the template was left open"
     return file
-
-
-def copy_template(template: Path, file: Path) -> None:
-    """`template` copied to `file`, owner-only as cohortdesk creates its databases."""
-    shutil.copyfile(template, file)
-    file.chmod(OWNER_ONLY)
 
 
 @pytest.fixture
