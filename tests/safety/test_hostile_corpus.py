@@ -50,9 +50,8 @@ def _counts(db: Database) -> tuple[int, int, int, int]:
 
 @pytest.mark.parametrize("entry", MANIFEST, ids=[e["file"] for e in MANIFEST])
 def test_a_hostile_file_is_rejected_clearly_or_imported_whole(
-    fresh_db: Database, entry: dict[str, Any]
+    db: Database, entry: dict[str, Any]
 ) -> None:
-    db = fresh_db
     with db.write() as session:
         cohort = cohorts.create_cohort(
             session, CohortInput(name="Hostile", timezone="Europe/London")

@@ -7,18 +7,22 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox, QToolTip
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
 from cohortdesk.app import build_context
 from cohortdesk.core.demo.build import DemoSpec, create_demo
+from cohortdesk.core.models import Cohort as CohortModel
 from cohortdesk.core.paths import AppPaths
 from cohortdesk.core.storage.db import Database
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.main_window import MainWindow
 from cohortdesk.ui.views.member_panel import MemberPanel
+from tests.sqlite_templates import add_rows, added_rows_only, copy_template
 from tests.ui.member_data import Cohort, make_cohort, make_context
 
 TODAY = date(2026, 10, 30)
@@ -66,11 +70,35 @@ def settle(window: MainWindow) -> None:
 # ---- the demo cohort in the window --------------------------------------------------------
 
 
-@pytest.fixture
-def demo(db: Database) -> int:
-    """The demo cohort, ending on the tests' fixed today (id)."""
+def make_demo(db: Database) -> int:
+    """Write the demo cohort ending on the tests' fixed today into `db`; its id."""
     with db.write() as session:
         return create_demo(session, DemoSpec(end=TODAY)).id
+
+
+@pytest.fixture(scope="session")
+def demo_template(migrated_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The migrated template with the demo cohort written in, once per session."""
+    file = tmp_path_factory.mktemp("ui-demo") / "demo.sqlite"
+    copy_template(migrated_template, file)
+    database = Database(f"sqlite:///{file}")
+    make_demo(database)
+    database.dispose()
+    added_rows_only(migrated_template, file)
+    return file
+
+
+@pytest.fixture
+def demo(db: Database, migrated_template: Path, request: pytest.FixtureRequest) -> int:
+    """The demo cohort, ending on the tests' fixed today (id). Into a database nothing was
+    written to yet, its rows are copied from `demo_template` (the same rows with the same
+    ids: writing them takes seconds); otherwise it is written afresh."""
+    if db.file is not None and add_rows(
+        db.file, migrated_template, request.getfixturevalue("demo_template")
+    ):
+        with db.read() as session:
+            return session.scalars(select(CohortModel.id)).one()
+    return make_demo(db)
 
 
 @pytest.fixture
