@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -28,7 +28,7 @@ class _Done:
         self.error = error
 
 
-def read_ahead(items: Iterator[T], depth: int = 1) -> Iterator[T]:
+def read_ahead(items: Iterator[T], depth: int = 1) -> Generator[T, None, None]:
     """`items`, made in a thread of their own up to `depth` ahead of the caller.
 
     Closing the returned generator early (the caller stopped: a cancel, an error while
