@@ -75,6 +75,25 @@ def test_an_import_creates_the_people_it_does_not_know_and_their_events(
     assert all(r.role is Role.LEARNER for r in rows.values())
 
 
+@pytest.mark.parametrize("per_statement", [1, 2, 10_000])
+def test_every_member_the_activity_shows_gets_in_however_the_update_is_split(
+    db: Database,
+    cohort_id: int,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    per_statement: int,
+) -> None:
+    monkeypatch.setattr(imports, "_IDS_PER_STATEMENT", per_statement)
+    with db.write() as session:
+        add(session, cohort_id, "Quiet Member", email="quiet@example.org")
+    run_import(db, cohort_id, write(tmp_path, ROWS))
+
+    with db.read() as session:
+        rows = {r.name: r.access for r in participation.roster(session, cohort_id)}
+    assert rows.pop("Quiet Member") is AccessStatus.NOT_YET
+    assert rows == dict.fromkeys(["Ann Lee", "bob", "Cleo Diaz"], AccessStatus.ACCESSED)
+
+
 def test_reimporting_the_same_file_inserts_nothing(
     db: Database, cohort_id: int, tmp_path: Path
 ) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, MetaData, Table, literal, select, true
+from sqlalchemy import Column, MetaData, Table, literal, select, text, true
 from sqlalchemy.orm import Session
 
 from cohortdesk.core.importers.base import PersonKey
@@ -87,7 +87,11 @@ class StagedEvents:
             prefixes=["TEMPORARY"],
         )
         self._table.create(self._connection, checkfirst=True)
-        self._connection.execute(self._table.delete())
+        # Emptied between batches: on the server by TRUNCATE, since a DELETE leaves the dead
+        # rows for every later batch's scan to step over (nothing vacuums a temporary table
+        # within the transaction); SQLite empties a table it deletes all rows from at once.
+        self._empty: Any = self._table.delete() if self._sqlite else text("TRUNCATE import_staging")
+        self._connection.execute(self._empty)
         staged = self._table.c
         rows = select(
             literal(cohort_id, events.c.cohort_id.type),
@@ -190,7 +194,7 @@ class StagedEvents:
             with driver.cursor() as cursor, cursor.copy(self._fill) as copy:
                 copy.write(table.write_csv(include_header=False))
         self._connection.execute(self._copy)
-        self._connection.execute(self._table.delete())
+        self._connection.execute(self._empty)
         self.records += events.height
         span = events.select(moment.min().alias("first"), moment.max().alias("last")).row(0)
         return span[0].replace(tzinfo=UTC), span[1].replace(tzinfo=UTC)

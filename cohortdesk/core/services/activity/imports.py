@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Callable
+from contextlib import closing
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,7 @@ from cohortdesk.core.importers.base import (
     SourceFile,
     person_name,
 )
+from cohortdesk.core.importers.read_ahead import read_ahead
 from cohortdesk.core.importers.registry import get_format
 from cohortdesk.core.metrics.terms import access_evidence_sql
 from cohortdesk.core.models import (
@@ -70,6 +72,8 @@ from cohortdesk.core.text import plural
 
 #: rows of the file shown in a preview
 SAMPLE_ROWS = 50
+#: ids named in one statement (SQLite takes at most 32,766 parameters)
+_IDS_PER_STATEMENT = 10_000
 
 #: called with the items read so far, the bytes of the file read (0 when not known) and the
 #: file's size; raise from it to cancel the import
@@ -209,33 +213,36 @@ def import_file(
     with collector_paused():
         if parse_batches is not None:
             staged = StagedEvents(session, cohort_id, source_name, batch.id, when)
-            for batch_item in parse_batches(source, opts):
-                if isinstance(batch_item, PersonRecord):
-                    read += 1
-                    if len(sample) < SAMPLE_ROWS:
-                        sample.append(batch_item)
-                    matcher.apply(batch_item)
-                    continue
-                read += batch_item.items
-                if progress is not None:  # where a cancel stops the import, batch by batch
-                    progress(read, batch_item.bytes_read, size)
-                for item in batch_item.sample:
-                    if len(sample) < SAMPLE_ROWS:
-                        sample.append(item)
-                reasons = batch_item.skipped
-                if reasons.height:
-                    for reason, count in _reason_counts(reasons):
-                        skipped[reason] += count
-                    gone = int(reasons.get_column("unattributed").sum())
-                    unattributed += gone
-                    ignored += reasons.height - gone
-                span = staged.add(batch_item.events, matcher)
-                if span is not None:
-                    if first is None or span[0] < first:
-                        first = span[0]
-                    if last is None or span[1] > last:
-                        last = span[1]
-                collect_young()
+            # the next batch is parsed while the database stores this one
+            batches = closing(read_ahead(parse_batches(source, opts)))
+            with batches as items:
+                for batch_item in items:
+                    if isinstance(batch_item, PersonRecord):
+                        read += 1
+                        if len(sample) < SAMPLE_ROWS:
+                            sample.append(batch_item)
+                        matcher.apply(batch_item)
+                        continue
+                    read += batch_item.items
+                    if progress is not None:  # where a cancel stops the import, batch by batch
+                        progress(read, batch_item.bytes_read, size)
+                    for item in batch_item.sample:
+                        if len(sample) < SAMPLE_ROWS:
+                            sample.append(item)
+                    reasons = batch_item.skipped
+                    if reasons.height:
+                        for reason, count in _reason_counts(reasons):
+                            skipped[reason] += count
+                        gone = int(reasons.get_column("unattributed").sum())
+                        unattributed += gone
+                        ignored += reasons.height - gone
+                    span = staged.add(batch_item.events, matcher)
+                    if span is not None:
+                        if first is None or span[0] < first:
+                            first = span[0]
+                        if last is None or span[1] > last:
+                            last = span[1]
+                    collect_young()
             writer.records = staged.records
             staged.close()
         else:
@@ -396,33 +403,42 @@ def _count_events(session: Session, batch_id: int) -> int:
 def _follow_the_data(session: Session, cohort: Cohort, batch_id: int, zone: ZoneInfo) -> None:
     """Imported activity shows who got in (`metrics.terms`: their own activity, or being
     replied to); members the import added joined when they began."""
-    active = access_evidence_sql(ActivityEvent.import_batch_id == batch_id)
-    session.execute(
-        update(Membership)
-        .where(
-            Membership.cohort_id == cohort.id,
-            Membership.access == AccessStatus.NOT_YET,
-            Membership.person_id.in_(active),
+    # The people first, then the members by person: just after a large import the server
+    # has no statistics on the new rows, and a plan for the two as one statement can run
+    # the whole evidence again for each member.
+    active = sorted(session.scalars(access_evidence_sql(ActivityEvent.import_batch_id == batch_id)))
+    for start in range(0, len(active), _IDS_PER_STATEMENT):
+        session.execute(
+            update(Membership)
+            .where(
+                Membership.cohort_id == cohort.id,
+                Membership.access == AccessStatus.NOT_YET,
+                Membership.person_id.in_(active[start : start + _IDS_PER_STATEMENT]),
+            )
+            .values(access=AccessStatus.ACCESSED)
+            .execution_options(synchronize_session=False)
         )
-        .values(access=AccessStatus.ACCESSED)
-        .execution_options(synchronize_session=False)
-    )
     if cohort.start_date is not None:
         return
-    firsts = session.execute(
-        select(Membership.id, Membership.joined_on, func.min(ActivityEvent.occurred_at))
-        .join(
-            ActivityEvent,
-            (ActivityEvent.person_id == Membership.person_id)
-            & (ActivityEvent.cohort_id == Membership.cohort_id),
+    # each member's first event: one step down the (cohort, person, time) index per member
+    first_event = (
+        select(func.min(ActivityEvent.occurred_at))
+        .where(
+            ActivityEvent.cohort_id == Membership.cohort_id,
+            ActivityEvent.person_id == Membership.person_id,
         )
-        .where(Membership.import_batch_id == batch_id)
-        .group_by(Membership.id, Membership.joined_on)
+        .correlate(Membership)
+        .scalar_subquery()
+    )
+    firsts = session.execute(
+        select(Membership.id, Membership.joined_on, first_event).where(
+            Membership.import_batch_id == batch_id
+        )
     ).all()
     earlier = [
         {"member": member, "day": day}
         for member, joined_on, first in firsts
-        if (day := first.astimezone(zone).date()) < joined_on
+        if first is not None and (day := first.astimezone(zone).date()) < joined_on
     ]
     if earlier:  # one statement for all (an update per member is a round trip each)
         session.connection().execute(
