@@ -12,6 +12,7 @@ from cohortdesk.core.importers.activity_csv import (
     _checked_mapping,
     _Plan,
     _plan,
+    check_header,
     kind_for,
     person_key,
 )
@@ -43,8 +44,9 @@ def parse(source: SourceFile, options: ImportOptions) -> Iterator[ImportItem]:
         ImportRejectedError: no or a bad mapping, no kind, a column that does not exist,
             times in no known format or in two possible ones, an unknown kind word.
     """
-    mapping = _checked_mapping(source, options.mapping)
     table = read_csv(source, options.max_bytes)
+    check_header(source, table.header)
+    mapping = _checked_mapping(source, options.mapping)
     plan = _plan(source, table.header, mapping, options.kind)
     fmt = _time_format(source, options, plan.when)
     yield from _items(source, table.rows, plan, TimeReader(fmt, options.timezone))
