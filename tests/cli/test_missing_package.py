@@ -4,6 +4,8 @@ cohortdesk's own that cannot be found stays a bug, with its traceback."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -22,27 +24,33 @@ NEEDS = [
 ]  # fmt: skip
 
 
+#: a fresh interpreter in which `package` cannot be imported, running the command line
+_WITHOUT = (
+    "import sys; sys.modules[sys.argv[1]] = None\n"
+    "from cohortdesk.cli.main import main\n"
+    "sys.exit(main(sys.argv[2:]))"
+)
+
+
 @pytest.mark.parametrize(("package", "argv"), NEEDS, ids=[p for p, _ in NEEDS])
 def test_a_command_needing_a_missing_package_says_so_in_one_line(
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
-    package: str,
-    argv: tuple[str, ...],
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, package: str, argv: tuple[str, ...]
 ) -> None:
     assert run(capsys, "cohort", "create", "C")[0] == 0
     log = tmp_path / "log.csv"
     log.write_text("who,when,kind\nAda,2024-02-13 10:00,post\n")
-    for name in list(sys.modules):
-        if name == package or name.startswith(f"{package}."):
-            monkeypatch.delitem(sys.modules, name)
-    monkeypatch.setitem(sys.modules, package, None)  # import of it now fails as if absent
-    for name in list(sys.modules):  # our modules that hold it are loaded afresh
-        if name.startswith("cohortdesk.core.") and hasattr(sys.modules[name], package):
-            monkeypatch.delitem(sys.modules, name)
     words = [a.format(file=log, out=tmp_path / "out") for a in argv]
-    code, _, err = run(capsys, *words)
-    assert code == 1, err
+    # in its own process, as an installation without the package runs: one that imported
+    # it already (another test did) cannot unlearn it
+    done = subprocess.run(
+        [sys.executable, "-c", _WITHOUT, package, *words],
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    err = done.stderr
+    assert done.returncode == 1, err
     assert len(err.strip().splitlines()) == 1, err
     assert f"lacks the package '{package}'" in err and "Traceback" not in err
 
