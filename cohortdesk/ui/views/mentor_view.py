@@ -48,7 +48,7 @@ from cohortdesk.ui.views.mentoring_session_dialog import MentoringSessionDialog
 from cohortdesk.ui.widgets import confirm
 from cohortdesk.ui.widgets.centred import centred_row
 from cohortdesk.ui.widgets.dialog_parts import close_button
-from cohortdesk.ui.widgets.labels import heading_label, muted_label
+from cohortdesk.ui.widgets.labels import guide_labels, heading_label, muted_label
 from cohortdesk.ui.widgets.tables import make_table, select_id, selected_id
 
 NO_MENTORS = "No mentors in this cohort yet"
@@ -171,12 +171,7 @@ class MentorView(QDialog):
 
     def _no_mentors_guide(self) -> QWidget:
         """What a cohort without mentors shows: what the view is for, and how to link mentors."""
-        title = heading_label(NO_MENTORS, scale=1.2)
-        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.guide_text = QLabel(WHAT_A_MENTOR_VIEW_IS)
-        self.guide_text.setWordWrap(True)
-        self.guide_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.guide_text.setMaximumWidth(GUIDE_WIDTH)
+        title, self.guide_text = guide_labels(NO_MENTORS, WHAT_A_MENTOR_VIEW_IS, GUIDE_WIDTH)
         self.mentoring_button = QPushButton("Mentoring…")
         self.mentoring_button.setToolTip("Assign mentees to mentors (Cohort › Mentoring…)")
         self.mentoring_button.setAccessibleName("Open Mentoring")

@@ -7,10 +7,9 @@ dropped on the window too) and adding people.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -18,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from cohortdesk.ui.widgets.centred import centred_row
-from cohortdesk.ui.widgets.labels import heading_label
+from cohortdesk.ui.widgets.labels import guide_labels
 
 NO_MEMBERS = "Nobody is in this cohort yet"
 NO_ACTIVITY = "No activity recorded yet"
@@ -48,12 +47,7 @@ class EmptyCohortGuide(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title = heading_label(NO_MEMBERS, scale=1.2)
-        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.text = QLabel(WHAT_NEXT)
-        self.text.setWordWrap(True)
-        self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.text.setMaximumWidth(TEXT_WIDTH)
+        self.title, self.text = guide_labels(NO_MEMBERS, WHAT_NEXT, TEXT_WIDTH)
         self.import_button = QPushButton("Import a file…")
         self.import_button.setToolTip("Choose an export to import into this cohort (Ctrl+I)")
         self.import_button.setAccessibleName("Import a file")

@@ -74,6 +74,18 @@ def heading_label(text: str = "", *, scale: float = 1.0, wrap: bool = True) -> Q
     return label
 
 
+def guide_labels(title: str, text: str, width: int) -> tuple[QLabel, QLabel]:
+    """What a screen with nothing to show says instead: a centred heading, and a centred
+    sentence wrapped no wider than `width` (what the screen is for, and what to do)."""
+    heading = heading_label(title, scale=1.2)
+    heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    sentence = QLabel(text)
+    sentence.setWordWrap(True)
+    sentence.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    sentence.setMaximumWidth(width)
+    return heading, sentence
+
+
 class StatLabel(QWidget):
     """A key number over its caption: `12` / `Posts`."""
 
