@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any, TextIO
+from typing import Any
 
+from cohortdesk.cli.terminal import ProgressLine
 from cohortdesk.core.errors import KnownError
 
 
@@ -31,31 +32,6 @@ def add_parsers(commands: Any) -> None:
     copy.add_argument("--json", action="store_true", help="print what was copied as JSON")
 
 
-class TerminalProgress:
-    """How far the copy got, on one line of the terminal rewritten in place (nothing when
-    the output is not a terminal)."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.shown = False
-
-    def report(self, done: int, total: int, message: str = "") -> None:
-        if not self.stream.isatty():
-            return
-        share = f" {done * 100 // total}%" if total else ""
-        self.stream.write(f"\r\033[K{message}…{share}")
-        self.stream.flush()
-        self.shown = True
-
-    def check(self) -> None:
-        """The command line is cancelled with Ctrl+C, which needs no check."""
-
-    def finish(self) -> None:
-        if self.shown:
-            self.stream.write("\r\033[K")
-            self.stream.flush()
-
-
 def cmd_copy(args: argparse.Namespace) -> int:
     from cohortdesk.cli.common import print_written
     from cohortdesk.core.paths import app_paths, database_url
@@ -75,11 +51,12 @@ def cmd_copy(args: argparse.Namespace) -> int:
         destination = open_database(database_url(paths, args.destination), paths.backup_dir)
         try:
             templates.add_builtin_templates(destination)
-            progress = TerminalProgress(sys.stderr)
+            line = ProgressLine(sys.stderr, share=True) if sys.stderr.isatty() else None
             try:
-                summary = copy_cohorts(source, destination, args.cohort, progress)
+                summary = copy_cohorts(source, destination, args.cohort, line)
             finally:
-                progress.finish()
+                if line is not None:
+                    line.end()
         finally:
             destination.dispose()
     finally:

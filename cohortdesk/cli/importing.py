@@ -5,15 +5,14 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cohortdesk.cli import mentoring as cli_mentoring
 from cohortdesk.cli.common import positive, print_json, print_table
-from cohortdesk.cli.terminal import shown
+from cohortdesk.cli.terminal import ProgressLine
 from cohortdesk.core.enums import EventKind
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.importers.activity_csv import parse_mapping
@@ -107,7 +106,7 @@ def cmd_import(args: argparse.Namespace, db: Database) -> int:
     show = args.progress if args.progress is not None else sys.stdout.isatty()
     # the line is redrawn with a carriage return: written past the stream that shows control
     # characters, the message itself still shown safe
-    line = ProgressLine(getattr(sys.stderr, "stream", sys.stderr)) if show else None
+    line = ProgressLine(sys.stderr) if show else None
     try:
         summary = run_import(
             db, request, dry_run=args.dry_run, backup_dir=app_paths().backup_dir, progress=line
@@ -131,35 +130,6 @@ def cmd_import(args: argparse.Namespace, db: Database) -> int:
         print(f"  note: {note}")
     _tell_next_steps(args, summary, cohort.name)
     return 0
-
-
-class ProgressLine:
-    """An import's progress on one line of `stream`, redrawn at most five times a second."""
-
-    def __init__(self, stream: TextIO, clock: Callable[[], float] = time.monotonic) -> None:
-        self._stream = stream
-        self._clock = clock
-        self._shown = ""
-        self._when = -1.0
-
-    def report(self, done: int, total: int, message: str = "") -> None:
-        now = self._clock()
-        if not message or (now - self._when < 0.2 and done < total):
-            return
-        self._when = now
-        padding = " " * max(0, len(self._shown) - len(message))
-        self._stream.write(f"\r{shown(message)}{padding}")
-        self._stream.flush()
-        self._shown = message
-
-    def check(self) -> None:
-        """The command line cancels with Ctrl+C, which raises by itself."""
-
-    def end(self) -> None:
-        """End the line, so what is printed next starts on its own."""
-        if self._shown:
-            self._stream.write("\n")
-            self._stream.flush()
 
 
 def _ids(text: str | None) -> frozenset[str]:

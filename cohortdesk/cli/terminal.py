@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
@@ -52,3 +53,46 @@ def safe_output() -> Iterator[None]:
         yield
     finally:
         sys.stdout, sys.stderr = saved
+
+
+class ProgressLine:
+    """A long command's progress on one line of the terminal, redrawn in place at most five
+    times a second; a message is kept to one line and its control characters are shown, as
+    everywhere (`shown`).
+
+    Args:
+        stream: where the line goes (unwrapped from `SafeStream`: the line's own carriage
+            returns must reach the terminal).
+        share: add how far the work is as a percentage, for messages that do not say it.
+    """
+
+    def __init__(
+        self, stream: TextIO, clock: Callable[[], float] = time.monotonic, *, share: bool = False
+    ) -> None:
+        self._stream = stream.stream if isinstance(stream, SafeStream) else stream
+        self._clock = clock
+        self._share = share
+        self._shown = ""
+        self._when = -1.0
+
+    def report(self, done: int, total: int, message: str = "") -> None:
+        now = self._clock()
+        if not message or (now - self._when < 0.2 and done < total):
+            return
+        self._when = now
+        message = " ".join(message.split())  # one line, whatever a file name holds
+        if self._share:
+            message = f"{message}… {done * 100 // total}%" if total else f"{message}…"
+        padding = " " * max(0, len(self._shown) - len(message))
+        self._stream.write(f"\r{shown(message)}{padding}")
+        self._stream.flush()
+        self._shown = message
+
+    def check(self) -> None:
+        """The command line cancels with Ctrl+C, which raises by itself."""
+
+    def end(self) -> None:
+        """End the line, so what is printed next starts on its own."""
+        if self._shown:
+            self._stream.write("\n")
+            self._stream.flush()
