@@ -80,12 +80,18 @@ def test_a_window_closed_before_its_database_opened_keeps_its_size(
     assert (again.width(), again.height()) == (700, 500)
 
 
-def test_the_roster_is_read_once_today_is_filled(
-    qtbot: QtBot, context: AppContext, demo: int
-) -> None:
+def unloaded_window(qtbot: QtBot, context: AppContext) -> MainWindow:
+    """A window built on the demo's database, shown, that has read nothing yet."""
     window = MainWindow(context, load=False)
     qtbot.addWidget(window)
     window.show()
+    return window
+
+
+def test_the_roster_is_read_once_today_is_filled(
+    qtbot: QtBot, context: AppContext, demo: int
+) -> None:
+    window = unloaded_window(qtbot, context)
     order: list[str] = []
     window.first_screen_filled.connect(lambda _n: order.append("today"))
     window.roster.roster_loaded.connect(lambda _cid: order.append("roster"))
@@ -100,9 +106,7 @@ def test_the_roster_is_read_once_today_is_filled(
 def test_a_roster_shown_before_today_is_filled_is_read_at_once(
     qtbot: QtBot, context: AppContext, demo: int
 ) -> None:
-    window = MainWindow(context, load=False)
-    qtbot.addWidget(window)
-    window.show()
+    window = unloaded_window(qtbot, context)
     window.pages.show_roster()
     with qtbot.waitSignal(window.roster.roster_loaded, timeout=60_000):
         window.start_loading()
