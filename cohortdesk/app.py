@@ -146,7 +146,6 @@ def _open(
     """After the first paint: open (or recover) the database, build the window on it, and
     read what it shows; quit with 1 when it cannot be opened (the user was told why). On a
     team's server, a watch hears what others commit and refreshes the open screens."""
-    from cohortdesk.ui.server_watch import ServerWatch
     from cohortdesk.ui.views.recovery_dialog import open_or_recover
 
     db = open_or_recover(url, paths, window)
@@ -156,16 +155,19 @@ def _open(
     sys.excepthook = _show_bug
     context = build_context(db, paths)
     window.attach(context, load=False)
-    watch = ServerWatch(db, context.changes, window)
-    watch.start()
-    watches.append(watch)
+    if db.file is None:  # a server (a file has no one else writing to it)
+        from cohortdesk.ui.server_watch import ServerWatch
+
+        watch = ServerWatch(db, context.changes, window)
+        watch.start()
+        watches.append(watch)
     _load(app, window)
 
 
 def _load(app: QApplication, window: MainWindow) -> None:
-    """After the first paint: the cohorts and their Today, with the built-in templates added
-    beside them in the write thread (Today takes in any added); the other start-up chores once
-    Today is filled."""
+    """After the first paint: the cohorts and their Today; once Today is filled, the built-in
+    templates a newer version ships are added in the write thread (Today takes in any added),
+    and the other start-up chores run."""
     from cohortdesk.core.schemas import Changes
 
     db = window.context.db
@@ -181,16 +183,18 @@ def _load(app: QApplication, window: MainWindow) -> None:
         QMessageBox.critical(window, "cohortdesk", f"cohortdesk cannot open its database.\n\n{exc}")
         app.exit(1)
 
-    window.context.runner.job("Adding the built-in templates", add_builtin_templates, None, failed)
     done: list[bool] = []
 
     def after_first_screen(_learners: int) -> None:
-        # Once the first screen is filled, not before: today's backup, the question about
-        # drafts and the start-up collection would only delay it (and a question is better
-        # asked over the data than over an empty window).
+        # Once the first screen is filled, not before: the built-in templates, today's
+        # backup, the question about drafts and the start-up collection would only delay it
+        # (and a question is better asked over the data than over an empty window).
         if done:
             return
         done.append(True)
+        window.context.runner.job(
+            "Adding the built-in templates", add_builtin_templates, None, failed
+        )
         window.data_actions.start_up()
         window.messaging.ask_about_drafts()
         QTimer.singleShot(0, freeze_startup_objects)

@@ -30,7 +30,7 @@ window.resize(1440, 900)
 probe = Path(sys.argv[1])
 def painted():
     append_event(probe, "paint", modules=[])
-    append_event(probe, "ready", learners=0)
+    append_event(probe, "ready", learners=0, modules=[])
     app.exit(0)
 FirstPaint(window, painted)
 window.show()
@@ -47,6 +47,7 @@ class StartupRun:
     paint_ms: float
     ready_ms: float
     paint_modules: list[str]
+    ready_modules: list[str]
     learners: int
 
 
@@ -100,6 +101,7 @@ def start(home: Path, probe: Path, *, bare: bool = False) -> StartupRun:
         paint_ms=(events["paint"]["t"] - started) * 1000,
         ready_ms=(events["ready"]["t"] - started) * 1000,
         paint_modules=events["paint"]["modules"],
+        ready_modules=events["ready"]["modules"],
         learners=events["ready"]["learners"],
     )
 

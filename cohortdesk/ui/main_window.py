@@ -100,6 +100,7 @@ class MainWindow(QMainWindow):
         self.context = context
         self._select_member_after_load: int | None = None
         self._cohorts_request = 0
+        self._first_screen_done = False
 
         self.cohort_list = CohortList()
         self.roster = RosterView(context)
@@ -171,8 +172,17 @@ class MainWindow(QMainWindow):
             self.start_loading()
 
     def start_loading(self) -> None:
-        """Read what the window shows: the cohorts (then Today), and the review pack's note."""
+        """Read what the window shows: the cohorts, then Today; once Today is filled, what
+        is a tab away (the roster) and the review pack's note (see `_first_screen_shown`)."""
         self.reload_cohorts()
+
+    def _first_screen_shown(self, *_args: object) -> None:
+        # Read beside Today, the roster (a tab away) and the review pack's note would only
+        # delay it: they are read once it is filled, or once another tab is shown before.
+        if self._first_screen_done:
+            return
+        self._first_screen_done = True
+        self.pages.show_cohort(self.cohort_list.current_row())
         self.mentoring.check_review_pack()
 
     @staticmethod
@@ -232,6 +242,8 @@ class MainWindow(QMainWindow):
         self.member_panel.member_loaded.connect(lambda _detail: self._update_member_pane())
         # The Member menu follows the panel: its actions apply once the member has loaded.
         self.member_panel.actions_enabled_changed.connect(lambda _on: self._update_actions())
+        self.first_screen_filled.connect(self._first_screen_shown)
+        self.pages.currentChanged.connect(self._first_screen_shown)
         self.context.changes.cohorts_changed.connect(self.reload_cohorts)
         self.context.changes.data_replaced.connect(self.refresh)
         self.data_actions.status_message.connect(self.say)
@@ -293,7 +305,8 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentWidget(self.today)  # another cohort opens on its Today
         self.as_of_bar.show_cohort(cohort)
         self.today.show_cohort(cohort)
-        self.pages.show_cohort(cohort)
+        if self._first_screen_done:
+            self.pages.show_cohort(cohort)
         self.member_panel.show_member(None)
         self._update_member_pane()
         self.setWindowTitle(f"{cohort.name} — cohortdesk" if cohort else "cohortdesk")

@@ -8,7 +8,8 @@ first paint of its main window:
 and one when the first screen is filled with the cohort's learners (Today, or the welcome
 page when there is no cohort yet):
 
-    {"event": "ready", "t": <time.time()>, "learners": <learners in the shown cohort>}
+    {"event": "ready", "t": <time.time()>, "learners": <learners in the shown cohort>,
+     "modules": [<modules deferred until used, already loaded>]}
 
 then quits with exit code 0. The start-up benchmark (tests/perf/test_startup_bench.py), the
 start-up tests and the bundle's test read these lines; nothing else writes them.
@@ -45,13 +46,30 @@ DEFERRED_MODULES = (
 )
 
 
-def deferred_modules_loaded() -> list[str]:
-    """The deferred modules (or any of their submodules) that are loaded now."""
+#: What Today is filled without: the deferred modules but the ORM models (Today reads through
+#: them), and what loads when first used (the member's page when a member is shown, the
+#: schemas of other screens with them, the watch of a shared server and the PostgreSQL
+#: dialect on a server only).
+DEFERRED_UNTIL_USED = (
+    *(name for name in DEFERRED_MODULES if name != "cohortdesk.core.models"),
+    "cohortdesk.ui.views.member_tabs",
+    "cohortdesk.ui.views.dashboard_view",
+    "cohortdesk.ui.views.mentor_view",
+    "cohortdesk.ui.server_watch",
+    "cohortdesk.core.schemas.dashboard",
+    "cohortdesk.core.schemas.exports",
+    "cohortdesk.core.schemas.imports",
+    "cohortdesk.core.schemas.mentoring",
+    "cohortdesk.core.schemas.report",
+    "sqlalchemy.dialects.postgresql",
+)
+
+
+def deferred_modules_loaded(deferred: tuple[str, ...] = DEFERRED_MODULES) -> list[str]:
+    """The `deferred` modules (or any of their submodules) that are loaded now."""
     loaded = sys.modules.keys()
     return [
-        name
-        for name in DEFERRED_MODULES
-        if name in loaded or any(m.startswith(name + ".") for m in loaded)
+        name for name in deferred if name in loaded or any(m.startswith(name + ".") for m in loaded)
     ]
 
 
@@ -102,5 +120,10 @@ class StartupProbe(QObject):
         if self._ready:
             return
         self._ready = True
-        append_event(self.file, "ready", learners=learners)
+        append_event(
+            self.file,
+            "ready",
+            learners=learners,
+            modules=deferred_modules_loaded(DEFERRED_UNTIL_USED),
+        )
         QTimer.singleShot(0, lambda: QApplication.exit(0))

@@ -130,6 +130,42 @@ def test_a_chart_draws_its_week_labels_apart(qtbot: QtBot, weeks: int, width: in
     assert not overlaps(drawn)
 
 
+def edge_labels_drawn(plot: object) -> None:
+    """The axis draws every label it was given (the first week's too), none of them cut by
+    the edges of the chart."""
+    axis = plot.getAxis("bottom")  # type: ignore[attr-defined]
+    wanted = [text for _value, text in axis._tickLevels[0]]
+    drawn = drawn_texts(axis)
+    assert [text for _rect, text in drawn] == wanted
+    view = axis.getViewWidget()
+    for rect, text in drawn:
+        on_screen = view.mapFromScene(axis.mapRectToScene(rect)).boundingRect()
+        assert on_screen.left() >= 0, text
+        assert on_screen.right() <= view.viewport().width(), text
+
+
+@pytest.mark.parametrize("weeks", [1, 2, 11, 13, 21, 45, 60])
+@pytest.mark.parametrize("width", [300, 450, 605, 1300, 1900])
+@pytest.mark.parametrize("dates", [False, True])
+@pytest.mark.parametrize("margin", [0.4, 0.6])
+def test_a_chart_labels_its_first_week_and_cuts_no_label_at_its_edges(
+    qtbot: QtBot, weeks: int, width: int, dates: bool, margin: float
+) -> None:
+    """Half a week from the plot's edge, the first (and last) week's label reaches past the
+    axis on a narrow chart or a long course; it is drawn all the same, whole."""
+    card = ChartCard("Weeks")
+    plot = card.add_plot()
+    show(qtbot, card, 1000)
+    ticks = week_labels(weeks, dates)
+    fitted_ticks(plot, ticks)
+    plot.setXRange(1 - margin, weeks + margin, padding=0)
+    card.resize(width, card.height())
+    QApplication.processEvents()
+    assert plot.getAxis("bottom")._tickLevels[0][0] == ticks[0]
+    edge_labels_drawn(plot)
+    assert not overlaps(drawn_rects(plot.getAxis("bottom")))
+
+
 def test_the_real_dashboards_week_labels_do_not_overlap_beside_the_member_panel(
     window: MainWindow, db: Database, real_fixtures: Path
 ) -> None:
@@ -160,3 +196,5 @@ def test_the_real_dashboards_week_labels_do_not_overlap_beside_the_member_panel(
         ]
         for plot in plots:
             assert not overlaps(drawn_rects(plot.getAxis("bottom"))), plot
+            if plot.getAxis("bottom")._tickLevels is not None:  # labelled by week
+                edge_labels_drawn(plot)

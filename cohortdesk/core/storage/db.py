@@ -40,7 +40,7 @@ from sqlalchemy import (
     event,
     literal_column,
 )
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.compiler import compiles
@@ -305,6 +305,8 @@ def insert_ignoring_conflicts(session: Session, table: Table) -> Any:
     if dialect == "sqlite":
         return sqlite.insert(table).on_conflict_do_nothing()
     if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql  # with its drivers: on a server only
+
         return postgresql.insert(table).on_conflict_do_nothing()
     raise DatabaseVersionError(f"cohortdesk does not support the {dialect} database")
 
@@ -327,6 +329,8 @@ def insert_adding_on_conflict(
     if dialect == "sqlite":
         stmt: Any = sqlite.insert(table)
     elif dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql  # with its drivers: on a server only
+
         stmt = postgresql.insert(table)
     else:
         raise DatabaseVersionError(f"cohortdesk does not support the {dialect} database")

@@ -98,9 +98,21 @@ def thinned_ticks(
     return list(ticks[::step])
 
 
+def edge_room(ticks: Sequence[tuple[float, str]], metrics: QFontMetrics) -> int:
+    """Pixels a label may reach past either end of its axis: half the widest label, so the
+    first and last ticks (half a week from the plot's edges) keep their labels."""
+    widest = max((metrics.horizontalAdvance(label) for _value, label in ticks), default=0)
+    return math.ceil(widest / 2) + 1
+
+
 def fitted_ticks(plot: Any, ticks: Sequence[tuple[float, str]], axis: str = "bottom") -> None:
     """Label `axis` with `ticks`, thinned to the room the plot has whenever its width or its
-    range changes (`thinned_ticks`)."""
+    range changes (`thinned_ticks`).
+
+    pyqtgraph hides a label that would reach past the axis' ends: the first week's, centred
+    half a week from the plot's left edge, on any chart where half a week is narrower than
+    half its label. The axis lets its labels reach `edge_room` past its ends, and the plot
+    keeps that much room beside its ends (the left axis' width counts)."""
     item = plot.getAxis(axis)
     view = plot.getViewBox()
     item.all_ticks = list(ticks)
@@ -110,6 +122,13 @@ def fitted_ticks(plot: Any, ticks: Sequence[tuple[float, str]], axis: str = "bot
         metrics = QFontMetrics(item.style.get("tickFont") or QFont())
         shown = thinned_ticks(item.all_ticks, low, high, view.width(), metrics)
         item.setTicks([shown, []])
+        room = edge_room(item.all_ticks, metrics)
+        item.setStyle(hideOverlappingLabels=room)
+        beside = plot.getAxis("left")
+        left_axis = beside.width() if beside.isVisible() else 0
+        margins = (max(1, room - int(left_axis)), 1, room, 1)
+        if tuple(plot.layout.getContentsMargins()) != margins:
+            plot.layout.setContentsMargins(*margins)
 
     if not getattr(item, "fits_its_ticks", False):
         item.fits_its_ticks = True

@@ -1,6 +1,12 @@
-"""The right-hand side of the main window: everything about one member, and changes to it."""
+"""The right-hand side of the main window: everything about one member, and changes to it.
+
+The member's page (the header and six tabs, with their dialogs and schemas) is built the
+first time a member is shown (`member_tabs.page`): until then the panel is its empty text.
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import Qt, Signal, Slot
@@ -8,27 +14,28 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
 from cohortdesk.core.errors import NotFoundError
-from cohortdesk.core.schemas import MemberDetail
 from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.tasks import Task, pass_on_failure
-from cohortdesk.ui.views.event_dialog import EventDialog
-from cohortdesk.ui.views.highlight_dialog import HighlightDialog
-from cohortdesk.ui.views.member_dialog import MemberDialog
-from cohortdesk.ui.views.member_tabs.access_tab import AccessTab
-from cohortdesk.ui.views.member_tabs.activity_tab import ActivityTab
-from cohortdesk.ui.views.member_tabs.base import MemberTab
-from cohortdesk.ui.views.member_tabs.extras import MemberExtras, load_member
-from cohortdesk.ui.views.member_tabs.header import MemberHeader
-from cohortdesk.ui.views.member_tabs.motivation_tab import MotivationTab
-from cohortdesk.ui.views.member_tabs.notes_tab import NotesTab
-from cohortdesk.ui.views.member_tabs.nudges_tab import NudgesTab
-from cohortdesk.ui.views.member_tabs.stage_tab import StageTab
-from cohortdesk.ui.views.member_tabs.writer import MemberTarget, MemberWriter
-from cohortdesk.ui.views.motivation_dialog import MotivationDialog
-from cohortdesk.ui.views.stage_dialog import StageDialog
-from cohortdesk.ui.views.text_prompt_dialog import TextPromptDialog
 from cohortdesk.ui.widgets.labels import muted_label
-from cohortdesk.ui.widgets.vertical_scroll import VerticalScrollArea
+
+if TYPE_CHECKING:
+    from cohortdesk.core.schemas import MemberDetail
+    from cohortdesk.ui.views.event_dialog import EventDialog
+    from cohortdesk.ui.views.highlight_dialog import HighlightDialog
+    from cohortdesk.ui.views.member_dialog import MemberDialog
+    from cohortdesk.ui.views.member_tabs.access_tab import AccessTab
+    from cohortdesk.ui.views.member_tabs.activity_tab import ActivityTab
+    from cohortdesk.ui.views.member_tabs.extras import MemberExtras
+    from cohortdesk.ui.views.member_tabs.header import MemberHeader
+    from cohortdesk.ui.views.member_tabs.motivation_tab import MotivationTab
+    from cohortdesk.ui.views.member_tabs.notes_tab import NotesTab
+    from cohortdesk.ui.views.member_tabs.nudges_tab import NudgesTab
+    from cohortdesk.ui.views.member_tabs.page import MemberPage
+    from cohortdesk.ui.views.member_tabs.stage_tab import StageTab
+    from cohortdesk.ui.views.member_tabs.writer import MemberWriter
+    from cohortdesk.ui.views.motivation_dialog import MotivationDialog
+    from cohortdesk.ui.views.stage_dialog import StageDialog
+    from cohortdesk.ui.views.text_prompt_dialog import TextPromptDialog
 
 EMPTY_TEXT = "Select a member to see their stage, access, motivation and activity"
 LOADING_TEXT = "Loading…"
@@ -66,49 +73,14 @@ class MemberPanel(QWidget):
         self._detail: MemberDetail | None = None
         self._request = 0
         self._enabled = False
-        self.writer = MemberWriter(context, self)
-        self.writer.status_message.connect(self.status_message)
-        self.writer.target_missing.connect(self._target_missing)
-        self.writer.target_stale.connect(self._target_missing)
+        self._page: MemberPage | None = None
+        self._writer: MemberWriter | None = None
 
         self.stack = QStackedWidget()
         self.empty_label = muted_label(EMPTY_TEXT)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setMargin(24)
         self.stack.addWidget(self.empty_label)
-
-        self.member_page = page = QWidget()
-        page_layout = QVBoxLayout(page)
-        page_layout.setContentsMargins(12, 12, 12, 8)
-        page_layout.setSpacing(10)
-        self.header = MemberHeader(context, self.writer)
-        self.header.member_removed.connect(self._removed)
-        self.header.highlight_button.clicked.connect(self.capture_highlight)
-        page_layout.addWidget(self.header)
-        self.tabs = QTabWidget()
-        self.tabs.setDocumentMode(True)
-        self.stage_tab = StageTab(context, self.writer)
-        self.access_tab = AccessTab(context, self.writer)
-        self.motivation_tab = MotivationTab(context, self.writer)
-        self.activity_tab = ActivityTab(context, self.writer)
-        self.notes_tab = NotesTab(context, self.writer)
-        self.nudges_tab = NudgesTab(context, self.writer)
-        self.nudges_tab.nudge_requested.connect(self.nudge_requested)
-        self.tabs.addTab(self.stage_tab, "&Stage")
-        self.tabs.addTab(self.access_tab, "A&ccess")
-        self.tabs.addTab(self.motivation_tab, "&Motivation")
-        self.tabs.addTab(self.activity_tab, "Ac&tivity")
-        self.tabs.addTab(self.notes_tab, "&Notes")
-        self.tabs.addTab(self.nudges_tab, "N&udges")
-        page_layout.addWidget(self.tabs, 1)
-        # Capture a highlight from an event: right-click it in the Activity tab.
-        events_view = self.activity_tab.events_view
-        self.highlight_event_action = QAction("Capture as highlight…", events_view)
-        self.highlight_event_action.triggered.connect(self._highlight_selected_event)
-        events_view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        events_view.addAction(self.highlight_event_action)
-        # A short window scrolls the member rather than growing taller than the screen.
-        self.stack.addWidget(VerticalScrollArea(page))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -117,6 +89,77 @@ class MemberPanel(QWidget):
         context.changes.roster_changed.connect(self._roster_changed)
         context.as_of.changed.connect(self._roster_changed)  # counts as of another day
         context.changes.nudges_changed.connect(self._roster_changed)  # the Nudges tab
+
+    # ---- the member's page, built when first needed ----
+
+    def page_built(self) -> bool:
+        """Whether the member's page (header and tabs) has been built."""
+        return self._page is not None
+
+    @property
+    def member_page(self) -> MemberPage:
+        """The header and the tabs, built (with their modules) the first time they are needed."""
+        if self._page is None:
+            from cohortdesk.ui.views.member_tabs.page import MemberPage
+            from cohortdesk.ui.views.member_tabs.writer import MemberWriter
+            from cohortdesk.ui.widgets.vertical_scroll import VerticalScrollArea
+
+            writer = MemberWriter(self.context, self)
+            writer.status_message.connect(self.status_message)
+            writer.target_missing.connect(self._target_missing)
+            writer.target_stale.connect(self._target_missing)
+            page = MemberPage(self.context, writer)
+            page.header.member_removed.connect(self._removed)
+            page.header.highlight_button.clicked.connect(self.capture_highlight)
+            page.nudges_tab.nudge_requested.connect(self.nudge_requested)
+            page.highlight_event_action.triggered.connect(self._highlight_selected_event)
+            # A short window scrolls the member rather than growing taller than the screen.
+            self.stack.addWidget(VerticalScrollArea(page))
+            self._writer, self._page = writer, page
+        return self._page
+
+    @property
+    def writer(self) -> MemberWriter:
+        """How the panel's parts change the member (built with the member's page)."""
+        self.member_page  # noqa: B018 (built on first use)
+        assert self._writer is not None
+        return self._writer
+
+    @property
+    def header(self) -> MemberHeader:
+        return self.member_page.header
+
+    @property
+    def tabs(self) -> QTabWidget:
+        return self.member_page.tabs
+
+    @property
+    def stage_tab(self) -> StageTab:
+        return self.member_page.stage_tab
+
+    @property
+    def access_tab(self) -> AccessTab:
+        return self.member_page.access_tab
+
+    @property
+    def motivation_tab(self) -> MotivationTab:
+        return self.member_page.motivation_tab
+
+    @property
+    def activity_tab(self) -> ActivityTab:
+        return self.member_page.activity_tab
+
+    @property
+    def notes_tab(self) -> NotesTab:
+        return self.member_page.notes_tab
+
+    @property
+    def nudges_tab(self) -> NudgesTab:
+        return self.member_page.nudges_tab
+
+    @property
+    def highlight_event_action(self) -> QAction:
+        return self.member_page.highlight_event_action
 
     # ---- what is shown ----
 
@@ -131,17 +174,6 @@ class MemberPanel(QWidget):
     def actions_enabled(self) -> bool:
         """True when a member is shown, so the Member menu's actions apply to them."""
         return self._enabled
-
-    def _tabs(self) -> tuple[MemberTab, ...]:
-        return (
-            self.header,
-            self.stage_tab,
-            self.access_tab,
-            self.motivation_tab,
-            self.activity_tab,
-            self.notes_tab,
-            self.nudges_tab,
-        )
 
     @Slot(object)
     def show_member(self, membership_id: int | None) -> None:
@@ -163,6 +195,8 @@ class MemberPanel(QWidget):
 
     def reload(self) -> Task | None:
         """Read the shown member again; the newest request wins."""
+        from cohortdesk.ui.views.member_tabs.extras import load_member
+
         if self._membership_id is None:
             return None
         self._request += 1
@@ -195,7 +229,7 @@ class MemberPanel(QWidget):
 
     def _show_detail(self, detail: MemberDetail) -> None:
         self._detail = detail
-        for part in self._tabs():
+        for part in self.member_page.parts():
             part.show_detail(detail)
         self.member_page.setEnabled(True)
         self.stack.setCurrentIndex(MEMBER_PAGE)
@@ -293,6 +327,8 @@ class MemberPanel(QWidget):
     def capture_highlight(self, event_id: int | None = None) -> HighlightDialog | None:
         """Open "Capture a highlight" for the shown member, from `event_id` if given."""
         from cohortdesk.core.services.dashboards import highlights
+        from cohortdesk.ui.views.highlight_dialog import HighlightDialog
+        from cohortdesk.ui.views.member_tabs.writer import MemberTarget
 
         detail = self._detail
         if not self.actions_enabled() or detail is None:

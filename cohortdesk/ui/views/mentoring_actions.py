@@ -21,7 +21,6 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
 from cohortdesk.core.errors import KnownError
 from cohortdesk.core.paths import sqlite_url
 from cohortdesk.core.schemas import CohortRow
-from cohortdesk.core.schemas.mentoring import ReviewPackInfoRow, ReviewPackResult
 from cohortdesk.core.settings import Settings
 from cohortdesk.core.storage.db import Database
 from cohortdesk.ui.changes import ChangeNotifier
@@ -29,6 +28,7 @@ from cohortdesk.ui.context import AppContext
 from cohortdesk.ui.tasks import Task, TaskRunner
 
 if TYPE_CHECKING:
+    from cohortdesk.core.schemas.mentoring import ReviewPackInfoRow, ReviewPackResult
     from cohortdesk.ui.views.experts_search import ExpertsDialog
     from cohortdesk.ui.views.highlights_view import HighlightsDialog
     from cohortdesk.ui.views.mentor_view import MentorView
