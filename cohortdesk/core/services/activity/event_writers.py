@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from cohortdesk.core.importers.base import PersonKey
 from cohortdesk.core.models import ActivityEvent
 from cohortdesk.core.services.people.identities import PeopleMatcher
+from cohortdesk.core.storage.bulk_indexes import DeferredIndexes
 from cohortdesk.core.storage.db import bulk_inserter, insert_ignoring_conflicts
 
 #: events sent to the database at a time
@@ -71,7 +72,11 @@ _STAGED_COLUMNS = (
 class StagedEvents:
     """Writes batches of events: each batch goes into a temporary staging table in one
     statement, then into the events with one INSERT ... SELECT that skips those already
-    stored (same cohort, source and key)."""
+    stored (same cohort, source and key).
+
+    A large import into a table holding few events sets the table's secondary indexes aside
+    (`DeferredIndexes`) from its first batch and builds them again at `close`.
+    """
 
     def __init__(
         self, session: Session, cohort_id: int, source: str, batch_id: int, now: datetime
@@ -111,15 +116,24 @@ class StagedEvents:
             names = ", ".join(_STAGED_COLUMNS)
             self._fill = f"COPY import_staging ({names}) FROM STDIN (FORMAT csv)"
         self._people: dict[tuple[str | None, str | None, str | None], int] = {}
+        self._indexes = DeferredIndexes(self._connection, ActivityEvent.__tablename__)
         self.records = 0
 
-    def add(self, events: Any, matcher: PeopleMatcher) -> tuple[datetime, datetime] | None:
+    def add(
+        self, events: Any, matcher: PeopleMatcher, share: float = 0.0
+    ) -> tuple[datetime, datetime] | None:
         """Store a batch's events (a polars DataFrame, `EventBatch.events`); return the
-        first and last moment among them."""
+        first and last moment among them.
+
+        `share`: how much of the file was read with this batch (0 when not known); from the
+        first batch it tells how many events the whole file will bring.
+        """
         import polars as pl
 
         if events.height == 0:
             return None
+        if self.records == 0 and share > 0:
+            self._indexes.defer_for(round(events.height / min(share, 1.0)))
         people = self._people
         named = ["source_id", "name", "email"]
         replies = "replied_source_id" in events.columns
@@ -200,4 +214,6 @@ class StagedEvents:
         return span[0].replace(tzinfo=UTC), span[1].replace(tzinfo=UTC)
 
     def close(self) -> None:
+        """Drop the staging table; build any index set aside again."""
         self._table.drop(self._connection)
+        self._indexes.restore()
