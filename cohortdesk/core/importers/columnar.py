@@ -280,6 +280,41 @@ def rows_in_batches(
             handle.close()
 
 
+def _readings(
+    known: pl.DataFrame | None,
+    frame: pl.DataFrame,
+    names: tuple[str, str, str, pl.DataType | type[pl.DataType]],
+    read: Callable[[str], date | time | None],
+) -> pl.DataFrame:
+    """`known` (a table of texts of column `names[0]` of `frame`, what `read` makes of each,
+    and that as ISO text) grown by the texts of `frame` not in it yet, each read once; emptied
+    first when it would pass `CACHE_LIMIT` rows (bounds memory on any file)."""
+    import polars as pl
+
+    column, value, iso, kind = names
+    schema = {column: pl.String, value: kind, iso: pl.String}
+    texts = frame.select(pl.col(column).unique())
+    if known is not None:
+        new = texts.join(known, on=column, how="anti")
+        if known.height + new.height > CACHE_LIMIT:
+            known, new = None, texts
+    else:
+        new = texts
+    if new.height == 0 and known is not None:
+        return known
+    added = new.get_column(column).to_list()
+    values = [read(text) for text in added]
+    table = pl.DataFrame(
+        {
+            column: added,
+            value: values,
+            iso: [None if v is None else v.isoformat() for v in values],
+        },
+        schema=schema,
+    )
+    return table if known is None else pl.concat([known, table])
+
+
 class ColumnTimes:
     """Reads a column of times in one format, as `times.TimeReader` reads them one by one.
 
@@ -301,9 +336,11 @@ class ColumnTimes:
         self._reader = TimeReader(fmt, zone)
         self._day_first = fmt is DAY_FIRST
         self._slashed = fmt in (DAY_FIRST, MONTH_FIRST)
-        # the halves read so far: a log has a few hundred days, at most 86,400 clock readings
-        self._days: dict[str, date | None] = {}
-        self._clocks: dict[str, time | None] = {}
+        # the halves read so far, as tables to join (text, value, ISO text): a log has a few
+        # hundred days and at most 86,400 clock readings, so after the first batches each
+        # batch only joins
+        self._days: pl.DataFrame | None = None
+        self._clocks: pl.DataFrame | None = None
 
     def aware(self, raw: str) -> datetime:
         """The aware moment `raw` means (the value must fit: `read` checked it)."""
@@ -356,39 +393,20 @@ class ColumnTimes:
             .alias("_c"),
             text.str.ends_with(",").alias("_comma"),
         )
-        days = frame.get_column("_d").unique().to_list()
-        clocks = frame.get_column("_c").unique().to_list()
-        known_days, known_clocks = self._days, self._clocks
-        if len(known_days) + len(days) > CACHE_LIMIT:
-            known_days.clear()
-        if len(known_clocks) + len(clocks) > CACHE_LIMIT:
-            known_clocks.clear()
-        for text in days:
-            if text not in known_days:
-                known_days[text] = _slashed_date(text, self._day_first)
-        for text in clocks:
-            if text not in known_clocks:
-                known_clocks[text] = _clock(text) if text else time()
-        day_values = [known_days[d] for d in days]
-        clock_values = [known_clocks[c] for c in clocks]
-        day_table = pl.DataFrame(
-            {
-                "_d": days,
-                "_day": day_values,
-                "_day_iso": [None if d is None else d.isoformat() for d in day_values],
-            },
-            schema={"_d": pl.String, "_day": pl.Date, "_day_iso": pl.String},
+        self._days = _readings(
+            self._days,
+            frame,
+            ("_d", "_day", "_day_iso", pl.Date),
+            lambda text: _slashed_date(text, self._day_first),
         )
-        clock_table = pl.DataFrame(
-            {
-                "_c": clocks,
-                "_clock": clock_values,
-                "_clock_iso": [None if t is None else t.isoformat() for t in clock_values],
-            },
-            schema={"_c": pl.String, "_clock": pl.Time, "_clock_iso": pl.String},
+        self._clocks = _readings(
+            self._clocks,
+            frame,
+            ("_c", "_clock", "_clock_iso", pl.Time),
+            lambda text: _clock(text) if text else time(),
         )
-        frame = frame.join(day_table, on="_d", how="left", maintain_order="left").join(
-            clock_table, on="_c", how="left", maintain_order="left"
+        frame = frame.join(self._days, on="_d", how="left", maintain_order="left").join(
+            self._clocks, on="_c", how="left", maintain_order="left"
         )
         fits = (
             pl.col("_day").is_not_null()

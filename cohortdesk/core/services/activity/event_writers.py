@@ -8,7 +8,7 @@ adds nothing.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Column, MetaData, Table, literal, select, text, true
 from sqlalchemy.orm import Session
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from cohortdesk.core.importers.base import PersonKey
 from cohortdesk.core.models import ActivityEvent
 from cohortdesk.core.services.people.identities import PeopleMatcher
+from cohortdesk.core.storage.bulk_indexes import DeferredIndexes
 from cohortdesk.core.storage.db import bulk_inserter, insert_ignoring_conflicts
 
 #: events sent to the database at a time
@@ -68,10 +69,24 @@ _STAGED_COLUMNS = (
 )
 
 
+#: the events' indexes an import keeps up row by row even when it sets the others aside: a new
+#: import's id is the highest, so its events' entries all go at that index's end, and most
+#: events answer nobody, whose entries all go at one place
+_CHEAP_INDEXES = tuple(
+    str(index.name)
+    for index in cast(Table, ActivityEvent.__table__).indexes
+    if [column.name for column in index.columns] in (["import_batch_id"], ["replied_to_id"])
+)
+
+
 class StagedEvents:
     """Writes batches of events: each batch goes into a temporary staging table in one
     statement, then into the events with one INSERT ... SELECT that skips those already
-    stored (same cohort, source and key)."""
+    stored (same cohort, source and key).
+
+    A large import into a table holding few events sets the table's secondary indexes aside
+    (`DeferredIndexes`) from its first batch and builds them again at `close`.
+    """
 
     def __init__(
         self, session: Session, cohort_id: int, source: str, batch_id: int, now: datetime
@@ -86,7 +101,16 @@ class StagedEvents:
             *(Column(name, events.c[name].type) for name in _STAGED_COLUMNS),
             prefixes=["TEMPORARY"],
         )
-        self._table.create(self._connection, checkfirst=True)
+        if self._sqlite:
+            # Columns without a type: the events' own columns apply their types and checks as
+            # the rows go in; here, an affinity and the kind's CHECK on every row only doubled
+            # the cost of filling the table (4.0 s against 2.1 s for a million-row log).
+            names = ", ".join(_STAGED_COLUMNS)
+            self._connection.exec_driver_sql(
+                f"CREATE TEMPORARY TABLE IF NOT EXISTS import_staging ({names})"
+            )
+        else:
+            self._table.create(self._connection, checkfirst=True)
         # Emptied between batches: on the server by TRUNCATE, since a DELETE leaves the dead
         # rows for every later batch's scan to step over (nothing vacuums a temporary table
         # within the transaction); SQLite empties a table it deletes all rows from at once.
@@ -111,15 +135,26 @@ class StagedEvents:
             names = ", ".join(_STAGED_COLUMNS)
             self._fill = f"COPY import_staging ({names}) FROM STDIN (FORMAT csv)"
         self._people: dict[tuple[str | None, str | None, str | None], int] = {}
+        self._indexes = DeferredIndexes(
+            self._connection, ActivityEvent.__tablename__, keep=_CHEAP_INDEXES
+        )
         self.records = 0
 
-    def add(self, events: Any, matcher: PeopleMatcher) -> tuple[datetime, datetime] | None:
+    def add(
+        self, events: Any, matcher: PeopleMatcher, share: float = 0.0
+    ) -> tuple[datetime, datetime] | None:
         """Store a batch's events (a polars DataFrame, `EventBatch.events`); return the
-        first and last moment among them."""
+        first and last moment among them.
+
+        `share`: how much of the file was read with this batch (0 when not known); from the
+        first batch it tells how many events the whole file will bring.
+        """
         import polars as pl
 
         if events.height == 0:
             return None
+        if self.records == 0 and share > 0:
+            self._indexes.defer_for(round(events.height / min(share, 1.0)))
         people = self._people
         named = ["source_id", "name", "email"]
         replies = "replied_source_id" in events.columns
@@ -200,4 +235,6 @@ class StagedEvents:
         return span[0].replace(tzinfo=UTC), span[1].replace(tzinfo=UTC)
 
     def close(self) -> None:
+        """Drop the staging table; build any index set aside again."""
         self._table.drop(self._connection)
+        self._indexes.restore()

@@ -236,7 +236,8 @@ def import_file(
                         gone = int(reasons.get_column("unattributed").sum())
                         unattributed += gone
                         ignored += reasons.height - gone
-                    span = staged.add(batch_item.events, matcher)
+                    share = batch_item.bytes_read / size if size else 0.0
+                    span = staged.add(batch_item.events, matcher, share)
                     if span is not None:
                         if first is None or span[0] < first:
                             first = span[0]
