@@ -23,7 +23,16 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import BigInteger, Connection, LargeBinary, Select, cast, func, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Connection,
+    LargeBinary,
+    Select,
+    cast,
+    func,
+    select,
+)
 
 Columns = NDArray[np.int64]
 """Rows by columns of whole numbers."""
@@ -41,7 +50,7 @@ def int_columns(connection: Connection, stmt: Select[Any]) -> Columns:
 
 def _packed(connection: Connection, stmt: Select[Any], width: int) -> Columns:
     inner = stmt.subquery()
-    packed = None
+    packed: ColumnElement[bytes] | None = None
     for column in inner.c:
         value = func.int8send(cast(column, BigInteger), type_=LargeBinary)
         packed = value if packed is None else packed.op("||", return_type=LargeBinary)(value)

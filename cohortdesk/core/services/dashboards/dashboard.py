@@ -22,6 +22,8 @@ from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import numpy as np
+from numpy.typing import NDArray
 from sqlalchemy import ColumnElement, Integer, Select, Table, func, select, type_coerce
 from sqlalchemy.orm import Session
 
@@ -32,9 +34,10 @@ from cohortdesk.core.metrics.counts import (
     MemberCounts,
     activity_span,
     member_counts,
-    member_counts_of,
-    member_counts_query,
-    reply_split_query,
+    member_counts_of_weeks,
+    member_weeks_query,
+    reply_arrays,
+    reply_rows_query,
 )
 from cohortdesk.core.metrics.figures import cohort_figures, stage_counts
 from cohortdesk.core.metrics.period import Period, cohort_period, week_anchor
@@ -65,8 +68,7 @@ from cohortdesk.core.services.dashboards.adopters import (
 )
 from cohortdesk.core.services.dashboards.network import (
     Member,
-    pairs_query,
-    replies_of,
+    replies_by_week,
     reply_network,
 )
 from cohortdesk.core.services.dashboards.story import StoryLearner, cohort_story
@@ -261,28 +263,6 @@ def _kinds_by_week(frame: _Frame, rows: Sequence[Any]) -> list[KindWeek]:
     return [KindWeek(week=w, counts=c) for w, c in zip(frame.weeks, counts, strict=True)]
 
 
-def _weekly_query(frame: _Frame) -> Select[*tuple[Any, ...]]:
-    week = frame.week_of(DAILY.c.day)
-    return (
-        select(DAILY.c.person_id, week, func.sum(DAILY.c.events))
-        .where(*_in_range(frame))
-        .group_by(DAILY.c.person_id, week)
-    )
-
-
-def _weekly(frame: _Frame, rows: Sequence[Any]) -> dict[int, list[int]]:
-    """Each person's activity per week of the range (the heatmap's rows), from the rows of
-    `_weekly_query` as the driver returns them (numbers only)."""
-    size = len(frame.weeks)
-    found: dict[int, list[int]] = {}
-    for person, position, events in rows:
-        counts = found.get(person)
-        if counts is None:
-            counts = found[person] = [0] * size
-        counts[position] = int(events)
-    return found
-
-
 def _first_contributions(
     session: Session, frame: _Frame, counts: dict[int, MemberCounts]
 ) -> dict[int, date]:
@@ -329,11 +309,14 @@ def _dashboard(session: Session, reads: SnapshotReads, frame: _Frame) -> CohortD
     weeks = frame.weeks
     shown = frame.shown
     members_rows = reads.submit(_members_query(frame.cohort.id), typed=True)
-    in_range = _in_range(frame, table=REPLIES)
-    pair_rows = reads.submit(pairs_query(in_range))
-    split_rows = reads.submit(reply_split_query(frame.week_of(REPLIES.c.day), in_range))
-    count_rows = reads.submit(member_counts_query(frame.cohort.id, shown), typed=True)
-    weekly_rows = reads.submit(_weekly_query(frame))
+    reply_rows = reads.submit_columns(
+        reply_rows_query(frame.week_of(REPLIES.c.day), _in_range(frame, table=REPLIES))
+    )
+    # Per member and week: the heatmap's rows and, summed, each member's counts (the days
+    # of `shown` are those of the range).
+    week_rows = reads.submit_columns(
+        member_weeks_query(frame.week_of(DAILY.c.day), _in_range(frame))
+    )
     change_rows = reads.submit(stage_changes_query(frame.cohort.id), typed=True)
     motivation_rows = reads.submit(_motivation_query(frame))
     kind_rows = reads.submit(_kinds_query(frame), typed=True)
@@ -341,24 +324,13 @@ def _dashboard(session: Session, reads: SnapshotReads, frame: _Frame) -> CohortD
     members = _members(members_rows.result())
     learners = [m for m in members if m.role is Role.LEARNER]
     roles = {m.person_id: m.role for m in members}
-    replies = replies_of(pair_rows.result(), split_rows.result(), len(weeks), roles)
-    # The replies in the range are those of `shown`: their totals are read once, here.
-    counts = member_counts_of(count_rows.result(), replies.totals)
-    weekly = _weekly(frame, weekly_rows.result())
-    no_activity = [0] * len(weeks)
-    heatmap = [
-        HeatmapRow(
-            membership_id=m.membership_id,
-            name=m.name,
-            role=m.role,
-            stage=m.stage,
-            counts=weekly.get(m.person_id, no_activity),
-        )
-        for m in members
-    ]
+    replies = reply_arrays(reply_rows.result(), len(weeks), roles)
+    activity_weeks = member_counts_of_weeks(week_rows.result(), len(weeks), replies.totals)
+    counts = activity_weeks.counts
+    heatmap = _heatmap(members, activity_weeks.people, activity_weeks.weekly)
     activity = {p: c.posts for p, c in counts.items() if c.posts}
     adopters, not_yet = adopter_curve(learners, _first_contributions(session, frame, counts))
-    network = reply_network(members, replies.pairs, activity)
+    network = reply_network(members, replies, activity)
     stages = staircase(change_rows.result(), weeks, frame.end, frame.zone, learners)
     latest: dict[int, int] = dict(motivation_rows.result())  # each member's latest check-in
     story = [
@@ -380,7 +352,7 @@ def _dashboard(session: Session, reads: SnapshotReads, frame: _Frame) -> CohortD
         motivation=_motivation_counts(latest, learners),
         contributions_by_week=_kinds_by_week(frame, kind_rows.result()),
         heatmap=heatmap,
-        replies_by_week=replies.by_week(weeks),
+        replies_by_week=replies_by_week(replies, weeks),
         network=network,
         adopters=adopters,
         not_yet_contributing=not_yet,
@@ -388,6 +360,23 @@ def _dashboard(session: Session, reads: SnapshotReads, frame: _Frame) -> CohortD
         low_motivation=rules.low_motivation,
         findings=cohort_story(story, network, counts, shown, rules),
     )
+
+
+def _heatmap(
+    members: Sequence[Member], people: NDArray[np.int64], weekly: NDArray[np.int64]
+) -> list[HeatmapRow]:
+    """Each member's row of the heatmap, in the members' order (`weekly`: events per person
+    of `people`, ascending, and week)."""
+    ids = np.fromiter((m.person_id for m in members), dtype=np.int64, count=len(members))
+    at = np.searchsorted(people, ids)
+    found = at < len(people)
+    found[found] = people[at[found]] == ids[found]
+    rows = np.zeros((len(members), weekly.shape[1]), dtype=np.int64)
+    rows[found] = weekly[at[found]]
+    return [
+        HeatmapRow(membership_id=m.membership_id, name=m.name, role=m.role, stage=m.stage, counts=c)
+        for m, c in zip(members, rows.tolist(), strict=True)
+    ]
 
 
 # ---- one member, the roster's sparklines, cohorts compared ---------------------------------
