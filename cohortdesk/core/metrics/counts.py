@@ -122,34 +122,6 @@ def _role_split() -> dict[tuple[Role | None, Role | None], tuple[bool, bool]]:
     }
 
 
-def reply_totals(pairs: Mapping[tuple[int, int], int], roles: Mapping[int, Role]) -> ReplyTotals:
-    """The reply totals of a period from its replies per pair, for a caller that has read the
-    pairs already (the dashboard reads them for its network): the same numbers as
-    `member_counts` counts in SQL.
-
-    Args:
-        pairs: (from person, to person) -> replies in the period, for every pair of the
-            cohort's `daily_replies` rows, members or not (never to oneself: no such rows).
-        roles: person -> role now, for the cohort's members; anyone else is no peer or staff.
-    """
-    split = _role_split()
-    peers: dict[int, int] = {}
-    staffed: dict[int, int] = {}
-    received: dict[int, int] = {}
-    for (source, target), count in pairs.items():
-        received[target] = received.get(target, 0) + count
-        role = roles.get(source)
-        if role is None or source == target:
-            continue  # not a member now (SQL's inner join leaves them out), or no reply
-        peer, staff = split[role, roles.get(target)]
-        if peer:
-            peers[source] = peers.get(source, 0) + count
-        elif staff:
-            staffed[source] = staffed.get(source, 0) + count
-    senders = peers.keys() | staffed.keys()
-    return ReplyTotals({p: (peers.get(p, 0), staffed.get(p, 0)) for p in senders}, received)
-
-
 def member_counts(
     session: Session,
     cohort_id: int,
@@ -161,7 +133,7 @@ def member_counts(
 
     People with nothing in the period are left out: use `.get(person_id, NO_COUNTS)`.
     `person_ids` limits the answer to those people (the counts are the same). `replies`, the
-    `reply_totals` of the same period, saves reading them again.
+    reply totals of the same period (`reply_arrays`), saves reading them again.
     """
     stmt = member_counts_query(cohort_id, period, person_ids)
     totals = _reply_totals(session, cohort_id, period, person_ids) if replies is None else replies
@@ -174,27 +146,32 @@ def member_counts_query(
 ) -> Select[*tuple[Any, ...]]:
     """The query `member_counts` reads each person's own activity with (one row a person),
     for a caller that runs it itself and hands the rows to `member_counts_of`."""
-    threads = rollup_count(DAILY, THREAD_KINDS)
-    contributions = rollup_count(DAILY, CONTRIBUTION_KINDS)
     where = [DAILY.c.cohort_id == cohort_id, *_days(period, DAILY.c.day)]
     if person_ids is not None:
         where.append(DAILY.c.person_id.in_(person_ids))
     return (
-        select(
-            DAILY.c.person_id,
-            func.sum(DAILY.c.events),
-            func.sum(DAILY.c.logins),
-            func.sum(DAILY.c.views),
-            func.sum(threads),
-            func.sum(DAILY.c.replies),
-            func.sum(DAILY.c.words),
-            func.min(DAILY.c.day),
-            func.max(DAILY.c.day),
-            func.min(case((contributions > 0, DAILY.c.day))),
-        )
+        select(DAILY.c.person_id, *_member_sums(DAILY.c.day))
         .where(*where)
         .group_by(DAILY.c.person_id)
     )
+
+
+def _member_sums(day: ColumnElement[Any]) -> list[ColumnElement[Any]]:
+    """One member's counts over their `daily_activity` rows, in `MemberCounts`' order: events,
+    logins, views, threads, replies, words, first and last day, first contribution's day."""
+    threads = rollup_count(DAILY, THREAD_KINDS)
+    contributions = rollup_count(DAILY, CONTRIBUTION_KINDS)
+    return [
+        func.sum(DAILY.c.events),
+        func.sum(DAILY.c.logins),
+        func.sum(DAILY.c.views),
+        func.sum(threads),
+        func.sum(DAILY.c.replies),
+        func.sum(DAILY.c.words),
+        func.min(day),
+        func.max(day),
+        func.min(case((contributions > 0, day))),
+    ]
 
 
 def member_counts_of(
@@ -316,78 +293,45 @@ def people_with_activity(session: Session, cohort_id: int, person_ids: list[int]
 # ---- the same counts as arrays, for a whole cohort at once -----------------------------------
 
 NO_DAY = 2**31 - 1
-"""The day number `member_weeks_query` gives for "no such day" (a week without a contribution):
-later than any day, so the earliest of a member's weeks is their first contribution."""
+"""The day number `member_numbers_query` gives for "no such day" (no contribution yet)."""
 
 
-def member_weeks_query(
-    week: ColumnElement[int], where: Sequence[ColumnElement[bool]]
-) -> Select[*tuple[Any, ...]]:
-    """The counts of `member_counts_query` per person and week (`week`, an expression of the
-    `daily_activity` rows `where` picks), all whole numbers for `storage.columns`: person,
-    week, events, logins, views, threads, replies, words, first day, last day, first day with
-    a contribution (`NO_DAY` for none). A member's counts are the sums of their weeks', their
-    days the earliest and latest (`member_counts_of_weeks`)."""
-    threads = rollup_count(DAILY, THREAD_KINDS)
-    contributions = rollup_count(DAILY, CONTRIBUTION_KINDS)
-    day = type_coerce(DAILY.c.day, Integer())
+def member_numbers_query(where: Sequence[ColumnElement[bool]]) -> Select[*tuple[Any, ...]]:
+    """`member_counts_query` over the `daily_activity` rows `where` picks, all in whole
+    numbers for `storage.columns` (days as day numbers, `NO_DAY` for no contribution), for
+    `member_counts_of_numbers`."""
+    *sums, first_contribution = _member_sums(type_coerce(DAILY.c.day, Integer()))
     return (
-        select(
-            DAILY.c.person_id,
-            week,
-            func.sum(DAILY.c.events),
-            func.sum(DAILY.c.logins),
-            func.sum(DAILY.c.views),
-            func.sum(threads),
-            func.sum(DAILY.c.replies),
-            func.sum(DAILY.c.words),
-            func.min(day),
-            func.max(day),
-            func.coalesce(func.min(case((contributions > 0, day))), NO_DAY),
-        )
+        select(DAILY.c.person_id, *sums, func.coalesce(first_contribution, NO_DAY))
         .where(*where)
-        .group_by(DAILY.c.person_id, week)
+        .group_by(DAILY.c.person_id)
     )
 
 
-@dataclass(frozen=True)
-class MemberWeeks:
-    """The rows of `member_weeks_query` gathered per person.
-
-    Attributes:
-        people: the person ids, ascending.
-        weekly: events per person (rows, as `people`) and week (columns).
-        counts: person id -> `MemberCounts` over all the weeks.
-    """
-
-    people: NDArray[np.int64]
-    weekly: NDArray[np.int64]
-    counts: dict[int, MemberCounts]
-
-
-def member_counts_of_weeks(rows: NDArray[np.int64], weeks: int, totals: ReplyTotals) -> MemberWeeks:
-    """Each person's counts (as `member_counts_of`) and weekly events from the rows of
-    `member_weeks_query` (an array, as `storage.columns` reads it) and the reply totals of
-    the same days; `weeks`: how many weeks the week positions run over."""
-    people, row_of = np.unique(rows[:, 0], return_inverse=True)
-    row_of = row_of.reshape(-1)
-    size = len(people)
-    weekly = np.zeros((size, weeks), dtype=np.int64)
-    weekly[row_of, rows[:, 1]] = rows[:, 2]
-    sums = np.zeros((size, 6), dtype=np.int64)
-    np.add.at(sums, row_of, rows[:, 2:8])
-    first = np.full(size, NO_DAY, dtype=np.int64)
-    np.minimum.at(first, row_of, rows[:, 8])
-    last = np.full(size, -NO_DAY, dtype=np.int64)
-    np.maximum.at(last, row_of, rows[:, 9])
-    posted = np.full(size, NO_DAY, dtype=np.int64)
-    np.minimum.at(posted, row_of, rows[:, 10])
+def member_counts_of_numbers(
+    rows: NDArray[np.int64], totals: ReplyTotals
+) -> dict[int, MemberCounts]:
+    """`member_counts_of` from the rows of `member_numbers_query` (an array, as
+    `storage.columns` reads it) and the reply totals of the same period."""
+    days: dict[int, date | None] = {NO_DAY: None}
+    for number in np.unique(rows[:, 7:10]).tolist():
+        if number != NO_DAY:
+            days[number] = date.fromordinal(number + LocalDay.EPOCH)
     replies_by, received = totals.replies_by, totals.received
     found: dict[int, MemberCounts] = {}
     no_replies = (0, 0)
-    for person, (events, logins, views, started, replied, words), one, other, post in zip(
-        people.tolist(), sums.tolist(), first.tolist(), last.tolist(), posted.tolist(), strict=True
-    ):
+    for (
+        person,
+        events,
+        logins,
+        views,
+        started,
+        replied,
+        words,
+        first,
+        last,
+        posted,
+    ) in rows.tolist():
         peer, staff = replies_by.get(person, no_replies)
         found[person] = MemberCounts(
             events,
@@ -399,18 +343,14 @@ def member_counts_of_weeks(rows: NDArray[np.int64], weeks: int, totals: ReplyTot
             staff,
             received.get(person, 0),
             words,
-            _day(one),
-            _day(other),
-            None if post == NO_DAY else _day(post),
+            days[first],
+            days[last],
+            days[posted],
         )
     for person, count in received.items():
         if person not in found:  # answered, but nothing of their own in the period
             found[person] = MemberCounts(replies_received=count)
-    return MemberWeeks(people, weekly, found)
-
-
-def _day(number: int) -> date:
-    return date.fromordinal(number + LocalDay.EPOCH)
+    return found
 
 
 def reply_rows_query(
@@ -444,8 +384,9 @@ class ReplyArrays:
 
 def reply_arrays(rows: NDArray[np.int64], weeks: int, roles: Mapping[int, Role]) -> ReplyArrays:
     """The replies of a range by pair, by week (peer or to staff) and by person, with the
-    same words as `reply_totals` and `reply_split_query`: roles now, members only for a peer
-    or staff reply, never oneself.
+    same words as `reply_split_query` (by `terms`, once per pair of roles): roles now,
+    members only for a peer or staff reply, never oneself; a reply from or to someone no
+    longer a member still counts as one received.
 
     Args:
         rows: the rows of `reply_rows_query` (week, from, to, replies).
@@ -453,79 +394,54 @@ def reply_arrays(rows: NDArray[np.int64], weeks: int, roles: Mapping[int, Role])
         roles: person -> role now, for the cohort's members.
     """
     week, source, target, count = rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3]
-    members = np.fromiter(roles, dtype=np.int64, count=len(roles))
-    order = np.argsort(members)
-    members = members[order]
-    role_list = list(roles.values())
-    codes = np.array([_ROLES_OR_NONE.index(role_list[i]) for i in order], dtype=np.int64)
-    outside = len(_ROLES_OR_NONE) - 1  # the code of None: not a member
-    source_role = _codes(source, members, codes, outside)
-    target_role = _codes(target, members, codes, outside)
-    split = _role_split()
+    span = max(int(source.max(initial=0)), int(target.max(initial=0)), max(roles, default=0)) + 1
+    # person id -> role code (the position in _ROLES_OR_NONE; None's for anyone else)
+    outside = len(_ROLES_OR_NONE) - 1
+    role_of = np.full(span, outside, dtype=np.int8)
+    code = {role: n for n, role in enumerate(_ROLES_OR_NONE)}
+    role_of[np.fromiter(roles, dtype=np.int64, count=len(roles))] = np.fromiter(
+        (code[role] for role in roles.values()), dtype=np.int8, count=len(roles)
+    )
     size = len(_ROLES_OR_NONE)
     peer_table = np.zeros((size, size), dtype=bool)
     staff_table = np.zeros((size, size), dtype=bool)
-    for (one, other), (is_peer, is_staff) in split.items():
-        peer_table[_ROLES_OR_NONE.index(one), _ROLES_OR_NONE.index(other)] = is_peer
-        staff_table[_ROLES_OR_NONE.index(one), _ROLES_OR_NONE.index(other)] = is_staff
+    for (one, other), (is_peer, is_staff) in _role_split().items():
+        peer_table[code[one], code[other]] = is_peer
+        staff_table[code[one], code[other]] = is_staff
+    source_role, target_role = role_of[source], role_of[target]
     different = source != target
     peer = peer_table[source_role, target_role] & different
     staff = staff_table[source_role, target_role] & different
-    both = (source_role != outside) & (target_role != outside)
-    by_week_peer = np.bincount(week[peer & both], weights=count[peer & both], minlength=weeks)
-    by_week_staff = np.bincount(week[staff & both], weights=count[staff & both], minlength=weeks)
-    # per pair, in key order: np.unique sorts (from, to) keys
-    span = int(max(source.max(initial=0), target.max(initial=0))) + 1
+    # per pair, in key order (from, to), of two members
     keys, pair_of = np.unique(source * span + target, return_inverse=True)
     pair_counts = np.bincount(pair_of.reshape(-1), weights=count, minlength=len(keys))
     pair_source, pair_target = keys // span, keys % span
-    kept = _codes(pair_source, members, codes, outside) != outside
-    kept &= _codes(pair_target, members, codes, outside) != outside
-    totals = ReplyTotals(_per_person(source, count, peer, staff), _sums_by(target, count))
+    kept = (role_of[pair_source] != outside) & (role_of[pair_target] != outside)
+    peers = _sums(source, count * peer, span)
+    staffed = _sums(source, count * staff, span)
+    senders = np.flatnonzero((peers > 0) | (staffed > 0))
+    received = _sums(target, count, span)
+    answered = np.flatnonzero(received)
+    totals = ReplyTotals(
+        dict(
+            zip(
+                senders.tolist(),
+                zip(peers[senders].tolist(), staffed[senders].tolist(), strict=True),
+                strict=True,
+            )
+        ),
+        dict(zip(answered.tolist(), received[answered].tolist(), strict=True)),
+    )
     return ReplyArrays(
         pair_source[kept],
         pair_target[kept],
         pair_counts[kept].astype(np.int64),
-        by_week_peer.astype(np.int64).tolist(),
-        by_week_staff.astype(np.int64).tolist(),
+        _sums(week[peer], count[peer], weeks).tolist(),
+        _sums(week[staff], count[staff], weeks).tolist(),
         totals,
     )
 
 
-def _codes(
-    people: NDArray[np.int64], members: NDArray[np.int64], codes: NDArray[np.int64], outside: int
-) -> NDArray[np.int64]:
-    """Each person's role code (`outside` for someone not a member)."""
-    if not len(members):
-        return np.full(len(people), outside, dtype=np.int64)
-    at = np.minimum(np.searchsorted(members, people), len(members) - 1)
-    return np.where(members[at] == people, codes[at], outside)
-
-
-def _sums_by(people: NDArray[np.int64], counts: NDArray[np.int64]) -> dict[int, int]:
-    """person -> the sum of their `counts`."""
-    ids, index = np.unique(people, return_inverse=True)
-    sums = np.bincount(index.reshape(-1), weights=counts, minlength=len(ids)).astype(np.int64)
-    return dict(zip(ids.tolist(), sums.tolist(), strict=True))
-
-
-def _per_person(
-    senders: NDArray[np.int64],
-    counts: NDArray[np.int64],
-    peer: NDArray[np.bool_],
-    staff: NDArray[np.bool_],
-) -> dict[int, tuple[int, int]]:
-    """sender -> (peer replies, replies to staff), for those who sent either."""
-    either = peer | staff
-    ids, index = np.unique(senders[either], return_inverse=True)
-    index = index.reshape(-1)
-    kept = counts[either]
-    peers = np.bincount(index, weights=kept * peer[either], minlength=len(ids)).astype(np.int64)
-    staffed = np.bincount(index, weights=kept * staff[either], minlength=len(ids))
-    return dict(
-        zip(
-            ids.tolist(),
-            zip(peers.tolist(), staffed.astype(np.int64).tolist(), strict=True),
-            strict=True,
-        )
-    )
+def _sums(at: NDArray[np.int64], counts: NDArray[np.int64], size: int) -> NDArray[np.int64]:
+    """The sums of `counts` by position (`at`), for positions 0 to `size` - 1."""
+    return np.bincount(at, weights=counts, minlength=size).astype(np.int64)

@@ -34,8 +34,8 @@ from cohortdesk.core.metrics.counts import (
     MemberCounts,
     activity_span,
     member_counts,
-    member_counts_of_weeks,
-    member_weeks_query,
+    member_counts_of_numbers,
+    member_numbers_query,
     reply_arrays,
     reply_rows_query,
 )
@@ -312,11 +312,9 @@ def _dashboard(session: Session, reads: SnapshotReads, frame: _Frame) -> CohortD
     reply_rows = reads.submit_columns(
         reply_rows_query(frame.week_of(REPLIES.c.day), _in_range(frame, table=REPLIES))
     )
-    # Per member and week: the heatmap's rows and, summed, each member's counts (the days
-    # of `shown` are those of the range).
-    week_rows = reads.submit_columns(
-        member_weeks_query(frame.week_of(DAILY.c.day), _in_range(frame))
-    )
+    # each member's counts over `shown`: the days of the range
+    count_rows = reads.submit_columns(member_numbers_query(_in_range(frame)))
+    weekly_rows = reads.submit_columns(_weekly_query(frame))
     change_rows = reads.submit(stage_changes_query(frame.cohort.id), typed=True)
     motivation_rows = reads.submit(_motivation_query(frame))
     kind_rows = reads.submit(_kinds_query(frame), typed=True)
@@ -325,9 +323,8 @@ def _dashboard(session: Session, reads: SnapshotReads, frame: _Frame) -> CohortD
     learners = [m for m in members if m.role is Role.LEARNER]
     roles = {m.person_id: m.role for m in members}
     replies = reply_arrays(reply_rows.result(), len(weeks), roles)
-    activity_weeks = member_counts_of_weeks(week_rows.result(), len(weeks), replies.totals)
-    counts = activity_weeks.counts
-    heatmap = _heatmap(members, activity_weeks.people, activity_weeks.weekly)
+    counts = member_counts_of_numbers(count_rows.result(), replies.totals)
+    heatmap = _heatmap(members, weekly_rows.result(), len(weeks))
     activity = {p: c.posts for p, c in counts.items() if c.posts}
     adopters, not_yet = adopter_curve(learners, _first_contributions(session, frame, counts))
     network = reply_network(members, replies, activity)
@@ -362,20 +359,30 @@ def _dashboard(session: Session, reads: SnapshotReads, frame: _Frame) -> CohortD
     )
 
 
-def _heatmap(
-    members: Sequence[Member], people: NDArray[np.int64], weekly: NDArray[np.int64]
-) -> list[HeatmapRow]:
-    """Each member's row of the heatmap, in the members' order (`weekly`: events per person
-    of `people`, ascending, and week)."""
+def _weekly_query(frame: _Frame) -> Select[*tuple[Any, ...]]:
+    """Each person's activity per week of the range (person, week position, events)."""
+    week = frame.week_of(DAILY.c.day)
+    return (
+        select(DAILY.c.person_id, week, func.sum(DAILY.c.events))
+        .where(*_in_range(frame))
+        .group_by(DAILY.c.person_id, week)
+    )
+
+
+def _heatmap(members: Sequence[Member], rows: NDArray[np.int64], weeks: int) -> list[HeatmapRow]:
+    """Each member's row of the heatmap, in the members' order, from the rows of
+    `_weekly_query` (an array, as `storage.columns` reads it)."""
     ids = np.fromiter((m.person_id for m in members), dtype=np.int64, count=len(members))
-    at = np.searchsorted(people, ids)
-    found = at < len(people)
-    found[found] = people[at[found]] == ids[found]
-    rows = np.zeros((len(members), weekly.shape[1]), dtype=np.int64)
-    rows[found] = weekly[at[found]]
+    order = np.argsort(ids)
+    at = np.searchsorted(ids, rows[:, 0], sorter=order)
+    at = np.minimum(at, max(len(ids) - 1, 0))
+    member_rows = order[at] if len(ids) else at
+    kept = ids[member_rows] == rows[:, 0] if len(ids) else np.zeros(len(rows), dtype=bool)
+    table = np.zeros((len(members), weeks), dtype=np.int64)
+    table[member_rows[kept], rows[kept, 1]] = rows[kept, 2]
     return [
         HeatmapRow(membership_id=m.membership_id, name=m.name, role=m.role, stage=m.stage, counts=c)
-        for m, c in zip(members, rows.tolist(), strict=True)
+        for m, c in zip(members, table.tolist(), strict=True)
     ]
 
 

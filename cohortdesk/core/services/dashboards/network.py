@@ -131,8 +131,10 @@ def _pair_reciprocity(sources: NDArray[np.int64], targets: NDArray[np.int64]) ->
     The share of pairs, m / (m + a), is counted on the same edges directly.
     """
     span = int(max(sources.max(initial=0), targets.max(initial=0))) + 1
-    keys = sources * span + targets
-    both_ways = int(np.isin(targets * span + sources, keys).sum()) // 2
+    keys = sources * span + targets  # ascending: the pairs come in key order
+    reversed_keys = targets * span + sources
+    at = np.minimum(np.searchsorted(keys, reversed_keys), max(len(keys) - 1, 0))
+    both_ways = int((keys[at] == reversed_keys).sum()) // 2 if len(keys) else 0
     pairs = len(keys) - both_ways
     return both_ways / pairs if pairs else 0.0
 
