@@ -14,10 +14,10 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-import numpy as np
 from sqlalchemy import func, literal, select
 
 from cohortdesk.core.enums import EventKind, Role
@@ -46,9 +46,9 @@ from cohortdesk.core.metrics.terms import (
     is_thread,
 )
 from cohortdesk.core.models.rollups import DAILY, REPLIES
-from cohortdesk.core.storage.columns import int_columns
 from cohortdesk.core.services.attention.attention import attention
 from cohortdesk.core.storage import migrate
+from cohortdesk.core.storage.columns import int_columns
 from cohortdesk.core.storage.db import Database
 from tests.core.builders import add, event, make_cohort, person_of
 
@@ -208,8 +208,8 @@ def test_counts_from_the_rollups_equal_the_events_judged_one_by_one(
             .group_by(REPLIES.c.from_person_id, REPLIES.c.to_person_id)
             .order_by(REPLIES.c.from_person_id, REPLIES.c.to_person_id)
         ).all()
-        got_pairs = zip(replies.sources.tolist(), replies.targets.tolist(), replies.counts.tolist())
-        assert list(got_pairs) == [(a, b, int(n)) for a, b, n in pairs]
+        got = (replies.sources.tolist(), replies.targets.tolist(), replies.counts.tolist())
+        assert list(zip(*got, strict=True)) == [(a, b, int(n)) for a, b, n in pairs]
     for person in people:
         mine = [h for h in happened if h[0] == person and period.first <= h[2] <= period.last]
         got = counted.get(person)
