@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -36,9 +36,11 @@ from cohortdesk.core.models import LocalDay, Membership
 from cohortdesk.core.models.rollups import DAILY, REPLIES, TOTALS
 
 
-@dataclass(frozen=True, slots=True)
-class MemberCounts:
+class MemberCounts(NamedTuple):
     """What one member did in a period (see `terms` for each word).
+
+    A named tuple: a dashboard makes one per member, thousands at a time, and a tuple is
+    built in a tenth of a frozen dataclass's time.
 
     Attributes:
         events: activity of every kind.

@@ -337,7 +337,8 @@ def _dashboard(session: Session, reads: SnapshotReads, frame: _Frame) -> CohortD
         for m in learners
     ]
     rules = get_rules(session, frame.cohort.id).attention
-    return CohortDashboard(
+    # Built here from values of the right types: thousands of rows need no checking again.
+    return CohortDashboard.model_construct(
         cohort_id=frame.cohort.id,
         cohort_name=frame.cohort.name,
         as_of=frame.period.as_of,

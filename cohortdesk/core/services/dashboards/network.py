@@ -28,7 +28,7 @@ from numpy.typing import NDArray
 from cohortdesk.core.enums import AccessStatus, Role
 from cohortdesk.core.metrics.counts import ReplyArrays
 from cohortdesk.core.schemas.dashboard import (
-    NetworkEdge,
+    NetworkEdges,
     NetworkNode,
     ReplyNetwork,
     ReplyWeek,
@@ -84,19 +84,17 @@ def reply_network(
     )
     nodes = [
         NetworkNode(
-            person_id=m.person_id,
-            membership_id=m.membership_id,
-            name=m.name,
-            role=m.role,
-            stage=m.stage,
-            activity=activity.get(m.person_id, 0),
-            in_degree=in_degree.get(m.person_id, 0),
-            out_degree=out_degree.get(m.person_id, 0),
-            isolated=(
-                m.role is Role.LEARNER
-                and m.person_id not in in_degree
-                and m.person_id not in out_degree
-            ),
+            m.person_id,
+            m.membership_id,
+            m.name,
+            m.role,
+            m.stage,
+            activity.get(m.person_id, 0),
+            in_degree.get(m.person_id, 0),
+            out_degree.get(m.person_id, 0),
+            m.role is Role.LEARNER
+            and m.person_id not in in_degree
+            and m.person_id not in out_degree,
         )
         for m in members
     ]
@@ -107,9 +105,10 @@ def reply_network(
     hub = _hub(nodes)
     centred = total >= MIN_REPLIES and (staff_share > CENTRED_STAFF_SHARE or hub is not None)
     findings = _findings(nodes, total, staff_share, centred, hub, reciprocity)
-    return ReplyNetwork(
+    # Built from values of the right types: thousands of nodes and edges need no checking.
+    return ReplyNetwork.model_construct(
         nodes=nodes,
-        edges=list(map(NetworkEdge, sources.tolist(), targets.tolist(), counts.tolist())),
+        edges=NetworkEdges(sources, targets, counts),
         reciprocity=reciprocity,
         staff_share=staff_share,
         facilitator_centred=centred,
