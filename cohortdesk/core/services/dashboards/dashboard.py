@@ -374,13 +374,13 @@ def _heatmap(members: Sequence[Member], rows: NDArray[np.int64], weeks: int) -> 
     """Each member's row of the heatmap, in the members' order, from the rows of
     `_weekly_query` (an array, as `storage.columns` reads it)."""
     ids = np.fromiter((m.person_id for m in members), dtype=np.int64, count=len(members))
-    order = np.argsort(ids)
-    at = np.searchsorted(ids, rows[:, 0], sorter=order)
-    at = np.minimum(at, max(len(ids) - 1, 0))
-    member_rows = order[at] if len(ids) else at
-    kept = ids[member_rows] == rows[:, 0] if len(ids) else np.zeros(len(rows), dtype=bool)
+    # person id -> the member's row (-1: not a member now)
+    row_of = np.full(max(int(ids.max(initial=0)), int(rows[:, 0].max(initial=0))) + 1, -1)
+    row_of[ids] = np.arange(len(ids))
+    at = row_of[rows[:, 0]]
+    kept = at >= 0
     table = np.zeros((len(members), weeks), dtype=np.int64)
-    table[member_rows[kept], rows[kept, 1]] = rows[kept, 2]
+    table[at[kept], rows[kept, 1]] = rows[kept, 2]
     return [
         HeatmapRow(membership_id=m.membership_id, name=m.name, role=m.role, stage=m.stage, counts=c)
         for m, c in zip(members, table.tolist(), strict=True)

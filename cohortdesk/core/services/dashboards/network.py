@@ -76,28 +76,29 @@ def reply_network(
         activity: person -> contributions (threads started and replies) in the range.
     """
     sources, targets, counts = replies.sources, replies.targets, replies.counts
+    ids = np.fromiter((m.person_id for m in members), dtype=np.int64, count=len(members))
+    span = max(int(ids.max(initial=0)), int(sources.max(initial=0)), int(targets.max(initial=0)))
     # Degrees count people, not replies: each pair is one edge whatever its count.
-    out_degree = _degrees(sources)
-    in_degree = _degrees(targets)
-    staff = np.fromiter(
-        (m.person_id for m in members if m.role is not Role.LEARNER), dtype=np.int64
-    )
-    nodes = [
-        NetworkNode(
-            m.person_id,
-            m.membership_id,
-            m.name,
-            m.role,
-            m.stage,
-            activity.get(m.person_id, 0),
-            in_degree.get(m.person_id, 0),
-            out_degree.get(m.person_id, 0),
-            m.role is Role.LEARNER
-            and m.person_id not in in_degree
-            and m.person_id not in out_degree,
+    out_degree = np.bincount(sources, minlength=span + 1)[ids]
+    in_degree = np.bincount(targets, minlength=span + 1)[ids]
+    learner = np.fromiter((m.role is Role.LEARNER for m in members), dtype=bool, count=len(ids))
+    isolated = learner & (in_degree == 0) & (out_degree == 0)
+    staff = ids[~learner]
+    person_ids = ids.tolist()
+    nodes = list(
+        map(
+            NetworkNode,
+            person_ids,
+            [m.membership_id for m in members],
+            [m.name for m in members],
+            [m.role for m in members],
+            [m.stage for m in members],
+            [activity.get(p, 0) for p in person_ids],
+            in_degree.tolist(),
+            out_degree.tolist(),
+            isolated.tolist(),
         )
-        for m in members
-    ]
+    )
     total = int(counts.sum())
     with_staff = int(counts[np.isin(sources, staff) | np.isin(targets, staff)].sum())
     staff_share = with_staff / total if total else 0.0
@@ -114,12 +115,6 @@ def reply_network(
         facilitator_centred=centred,
         findings=findings,
     )
-
-
-def _degrees(people: NDArray[np.int64]) -> dict[int, int]:
-    """person -> how many of the pairs name them (on that side)."""
-    ids, degrees = np.unique(people, return_counts=True)
-    return dict(zip(ids.tolist(), degrees.tolist(), strict=True))
 
 
 def _pair_reciprocity(sources: NDArray[np.int64], targets: NDArray[np.int64]) -> float:
@@ -156,7 +151,7 @@ def _hub(nodes: Sequence[NetworkNode]) -> tuple[NetworkNode, int] | None:
 
 
 def _person(node: NetworkNode) -> FindingPerson:
-    return FindingPerson(membership_id=node.membership_id, name=node.name)
+    return FindingPerson(node.membership_id, node.name)
 
 
 def _findings(

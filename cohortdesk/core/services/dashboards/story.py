@@ -41,7 +41,7 @@ class StoryLearner(NamedTuple):
 
 
 def _people(learners: Sequence[StoryLearner]) -> tuple[FindingPerson, ...]:
-    return tuple(FindingPerson(membership_id=m.membership_id, name=m.name) for m in learners)
+    return tuple(FindingPerson(m.membership_id, m.name) for m in learners)
 
 
 def cohort_story(
