@@ -315,7 +315,9 @@ def _dashboard(session: Session, reads: SnapshotReads, frame: _Frame) -> CohortD
     # each member's counts over `shown`: the days of the range
     count_rows = reads.submit_columns(member_numbers_query(_in_range(frame)))
     weekly_rows = reads.submit_columns(_weekly_query(frame))
-    change_rows = reads.submit(stage_changes_query(frame.cohort.id), typed=True)
+    change_rows = reads.submit_columns(
+        stage_changes_query(frame.cohort.id, weeks, frame.end, frame.zone)
+    )
     motivation_rows = reads.submit(_motivation_query(frame))
     kind_rows = reads.submit(_kinds_query(frame), typed=True)
 
@@ -328,7 +330,7 @@ def _dashboard(session: Session, reads: SnapshotReads, frame: _Frame) -> CohortD
     activity = {p: c.posts for p, c in counts.items() if c.posts}
     adopters, not_yet = adopter_curve(learners, _first_contributions(session, frame, counts))
     network = reply_network(members, replies, activity)
-    stages = staircase(change_rows.result(), weeks, frame.end, frame.zone, learners)
+    stages = staircase(change_rows.result(), weeks, frame.end, learners)
     latest: dict[int, int] = dict(motivation_rows.result())  # each member's latest check-in
     story = [
         StoryLearner(
