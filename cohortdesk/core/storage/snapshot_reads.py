@@ -14,9 +14,14 @@ extra connections act for the same person: they take the session's role (`SET LO
 when the session switched to another) and its person setting (`set_config(..., true)`, for
 the transaction only), so row-level security lets through exactly what the session sees.
 
-Elsewhere (SQLite runs in this process: no server processes to use), and in a transaction
-that has written (its own changes are in no exported snapshot), each read runs in the session
-itself, when its rows are asked for.
+Elsewhere (SQLite runs in this process: no server processes to use), in a transaction that
+has written (its own changes are in no exported snapshot), inside a savepoint (no snapshot is
+exported from one) and when the server refuses to export one (a failed statement ends what
+the transaction may do: it starts again, acting for the same role and person), each read runs
+in the session itself, when its rows are asked for.
+
+Numbers can come back as one array (`submit_columns`, `storage.columns`): no Python object
+per row for the reading threads to make while the session's thread builds from other answers.
 """
 
 from __future__ import annotations

@@ -203,17 +203,22 @@ def _access(learners: Sequence[Member]) -> dict[AccessStatus, int]:
 
 
 def _motivation_query(frame: _Frame) -> Select[*tuple[Any, ...]]:
-    """The check-ins up to the as-of day, oldest first: later ones overwrite earlier ones, so
-    `dict(rows)` is each member's latest, by membership id."""
-    return (
-        select(MotivationCheck.membership_id, MotivationCheck.rating)
+    """Each member's latest check-in up to the as-of day (the last recorded of the latest
+    day): membership id, rating."""
+    newest_first = func.row_number().over(
+        partition_by=MotivationCheck.membership_id,
+        order_by=(MotivationCheck.checked_on.desc(), MotivationCheck.id.desc()),
+    )
+    checks = (
+        select(MotivationCheck.membership_id, MotivationCheck.rating, newest_first.label("n"))
         .join(Membership, Membership.id == MotivationCheck.membership_id)
         .where(
             Membership.cohort_id == frame.cohort.id,
             MotivationCheck.checked_on <= frame.period.as_of,
         )
-        .order_by(MotivationCheck.checked_on, MotivationCheck.id)
+        .subquery()
     )
+    return select(checks.c.membership_id, checks.c.rating).where(checks.c.n == 1)
 
 
 def _motivation_counts(latest: dict[int, int], learners: Sequence[Member]) -> dict[int, int]:
@@ -318,7 +323,7 @@ def _dashboard(session: Session, reads: SnapshotReads, frame: _Frame) -> CohortD
     change_rows = reads.submit_columns(
         stage_changes_query(frame.cohort.id, weeks, frame.end, frame.zone)
     )
-    motivation_rows = reads.submit(_motivation_query(frame))
+    motivation_rows = reads.submit_columns(_motivation_query(frame))
     kind_rows = reads.submit(_kinds_query(frame), typed=True)
 
     members = _members(members_rows.result())
@@ -331,7 +336,8 @@ def _dashboard(session: Session, reads: SnapshotReads, frame: _Frame) -> CohortD
     adopters, not_yet = adopter_curve(learners, _first_contributions(session, frame, counts))
     network = reply_network(members, replies, activity)
     stages = staircase(change_rows.result(), weeks, frame.end, learners)
-    latest: dict[int, int] = dict(motivation_rows.result())  # each member's latest check-in
+    members_checked, ratings = motivation_rows.result().T.tolist()  # each one's latest
+    latest: dict[int, int] = dict(zip(members_checked, ratings, strict=True))
     story = [
         StoryLearner(
             m.membership_id, m.person_id, m.name, m.stage, m.access, latest.get(m.membership_id)
