@@ -51,12 +51,14 @@ def network_layout(network: ReplyNetwork, seed: int = 7) -> Positions:
         seed: the same seed and network give the same picture.
     """
     person_ids = [node.person_id for node in network.nodes]
-    touched = {e.source for e in network.edges} | {e.target for e in network.edges}
+    edges = network.edges
+    touched = set(edges.sources.tolist()) | set(edges.targets.tolist())
     connected = [p for p in person_ids if p in touched]
     alone = [n for n in network.nodes if n.person_id not in touched]
     positions: Positions = {}
     if connected:
-        counts = _pair_counts(connected, ((e.source, e.target, e.count) for e in network.edges))
+        columns = (edges.sources.tolist(), edges.targets.tolist(), edges.counts.tolist())
+        counts = _pair_counts(connected, zip(*columns, strict=True))
         coordinates = _force(len(connected), counts, seed)
         for person, (x, y) in zip(connected, coordinates.tolist(), strict=True):
             positions[person] = (x, y)

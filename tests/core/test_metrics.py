@@ -14,13 +14,21 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 
 from cohortdesk.core.enums import EventKind, Role
-from cohortdesk.core.metrics.counts import member_counts, reply_totals
+from cohortdesk.core.metrics.counts import (
+    member_counts,
+    member_counts_of_numbers,
+    member_numbers_query,
+    reply_arrays,
+    reply_rows_query,
+    reply_split_query,
+)
 from cohortdesk.core.metrics.period import (
     Period,
     cohort_period,
@@ -37,9 +45,10 @@ from cohortdesk.core.metrics.terms import (
     is_reply_to_staff,
     is_thread,
 )
-from cohortdesk.core.models.rollups import REPLIES
+from cohortdesk.core.models.rollups import DAILY, REPLIES
 from cohortdesk.core.services.attention.attention import attention
 from cohortdesk.core.storage import migrate
+from cohortdesk.core.storage.columns import int_columns
 from cohortdesk.core.storage.db import Database
 from tests.core.builders import add, event, make_cohort, person_of
 
@@ -176,17 +185,31 @@ def test_counts_from_the_rollups_equal_the_events_judged_one_by_one(
     assert period.first is not None
     with database.read() as s:
         counted = member_counts(s, cohort.id, period)
-        # the dashboard's way: the period's reply pairs, read once, totalled in Python
+        # the dashboard's way: the period's reply rows and member numbers as arrays, counted
+        # with numpy
+        in_period = [
+            REPLIES.c.cohort_id == cohort.id,
+            REPLIES.c.day.between(period.first, period.last),
+        ]
+        rows = int_columns(s.connection(), reply_rows_query(literal(0), in_period))
+        replies = reply_arrays(rows, 1, role_of)
+        assert member_counts(s, cohort.id, period, replies=replies.totals) == counted
+        days = [DAILY.c.cohort_id == cohort.id, DAILY.c.day.between(period.first, period.last)]
+        numbers = int_columns(s.connection(), member_numbers_query(days))
+        assert member_counts_of_numbers(numbers, replies.totals) == counted
+        split = s.execute(reply_split_query(REPLIES.c.cohort_id, in_period)).all()
+        assert [(replies.peer[0], replies.to_staff[0])] == [
+            (int(p), int(t)) for _, p, t in split
+        ] or (not split and replies.peer == replies.to_staff == [0])
         pairs = s.execute(
             select(REPLIES.c.from_person_id, REPLIES.c.to_person_id, func.sum(REPLIES.c.count))
-            .where(
-                REPLIES.c.cohort_id == cohort.id,
-                REPLIES.c.day.between(period.first, period.last),
-            )
+            .where(*in_period, REPLIES.c.from_person_id.in_(role_of))
+            .where(REPLIES.c.to_person_id.in_(role_of))
             .group_by(REPLIES.c.from_person_id, REPLIES.c.to_person_id)
+            .order_by(REPLIES.c.from_person_id, REPLIES.c.to_person_id)
         ).all()
-        totals = reply_totals({(a, b): int(n) for a, b, n in pairs}, role_of)
-        assert member_counts(s, cohort.id, period, replies=totals) == counted
+        got = (replies.sources.tolist(), replies.targets.tolist(), replies.counts.tolist())
+        assert list(zip(*got, strict=True)) == [(a, b, int(n)) for a, b, n in pairs]
     for person in people:
         mine = [h for h in happened if h[0] == person and period.first <= h[2] <= period.last]
         got = counted.get(person)
@@ -274,11 +297,20 @@ def test_silent_is_active_before_and_quiet_for_the_cohorts_days() -> None:
     assert is_silent(today - timedelta(days=13), today, 14) is False
 
 
-def test_reply_totals_count_what_the_sql_counts_for_people_no_longer_members() -> None:
+def test_reply_arrays_count_what_the_sql_counts_for_people_no_longer_members() -> None:
     """Replies to or from someone not a member now (9) are no peer or staff replies (SQL joins
     the members), but still count as replies received (SQL counts every row)."""
     roles = {1: Role.LEARNER, 2: Role.LEARNER, 3: Role.FACILITATOR}
     pairs = {(1, 2): 3, (1, 3): 2, (2, 1): 1, (9, 1): 4, (1, 9): 5, (3, 1): 7}
-    totals = reply_totals(pairs, roles)
+    rows = np.array([(0, a, b, n) for (a, b), n in pairs.items()], dtype=np.int64)
+    replies = reply_arrays(rows, 1, roles)
+    totals = replies.totals
+    assert (replies.peer, replies.to_staff) == ([4], [2])
+    assert list(zip(replies.sources.tolist(), replies.targets.tolist(), strict=True)) == [
+        (1, 2),
+        (1, 3),
+        (2, 1),
+        (3, 1),
+    ]
     assert totals.replies_by == {1: (3, 2), 2: (1, 0)}
     assert totals.received == {2: 3, 3: 2, 1: 12, 9: 5}

@@ -8,8 +8,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 
+import psycopg
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import Connection, func, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from cohortdesk.core.models import Cohort, Membership, Person
@@ -118,3 +120,50 @@ def test_a_transaction_that_has_written_reads_in_the_session_itself(
         with snapshot_reads(session) as reads:
             assert not reads.side_by_side
             assert reads.submit(count).result()[0][0] == before + 1
+
+
+def _refused(connection: Connection) -> str:
+    """An export the server refuses (as one from a savepoint is): the transaction fails."""
+    connection.exec_driver_sql("SAVEPOINT refused")
+    return str(connection.exec_driver_sql("SELECT pg_export_snapshot()").scalar_one())
+
+
+def test_refused_export_reads_in_the_session_for_the_same_person(
+    team_server: TeamServer,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When the server will not export a snapshot (a standby or a pooler may refuse), the
+    dashboard is read one query after another in the session, still as the mentor."""
+    with pytest.raises(DBAPIError) as refused, team_server.owner.read() as session:
+        _refused(session.connection())
+    assert isinstance(refused.value.orig, psycopg.errors.ActiveSqlTransaction)
+    cohort_id = _demo_id(team_server)
+    login = team_server.logins["mentor"]
+    database = Database(team_server.url("pool"))
+    try:
+        with database.read() as session:
+            session.execute(text(f'SET LOCAL ROLE "{login}"'))
+            _name_person(session.connection(), team_server, "mentor")
+            with monkeypatch.context() as patch:
+                patch.setattr(dashboard, "snapshot_reads", _one_after_another)
+                alone = _board(session, cohort_id)
+            monkeypatch.setattr(reads_module, "_export_snapshot", _refused)
+            with snapshot_reads(session) as reads:
+                assert not reads.side_by_side
+            refused_board = _board(session, cohort_id)
+            seen = set(session.scalars(select(Person.full_name)))
+    finally:
+        database.dispose()
+    assert refused_board == alone
+    assert {row.name for row in refused_board.heatmap} <= seen
+    assert 2 <= len(seen) <= 4  # the mentor and their mentees, still
+
+
+def test_in_a_savepoint_the_reads_run_in_the_session(
+    team_server: TeamServer,  # noqa: F811
+) -> None:
+    """No snapshot is exported from inside a savepoint: nothing is tried there."""
+    owner = team_server.owner
+    with owner.read() as session, session.begin_nested(), snapshot_reads(session) as reads:
+        assert not reads.side_by_side
+        assert reads.submit(select(func.count()).select_from(Person)).result()[0][0] > 0

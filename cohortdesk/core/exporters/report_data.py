@@ -106,10 +106,12 @@ def report_data(session: Session, data: ExportData) -> ReportData:
     edges: Counter[tuple[int, int]] = Counter()
     sent: Counter[int] = Counter()
     received: Counter[int] = Counter()
-    for edge in board.network.edges:
-        edges[min(edge.source, edge.target), max(edge.source, edge.target)] += edge.count
-        sent[edge.source] += edge.count
-        received[edge.target] += edge.count
+    network = board.network.edges
+    columns = (network.sources.tolist(), network.targets.tolist(), network.counts.tolist())
+    for source, target, count in zip(*columns, strict=True):
+        edges[min(source, target), max(source, target)] += count
+        sent[source] += count
+        received[target] += count
     connected = {p for pair in edges for p in pair}
     nodes = tuple(
         NetworkNode(

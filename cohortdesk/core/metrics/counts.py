@@ -13,9 +13,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, select
+import numpy as np
+from numpy.typing import NDArray
+from sqlalchemy import ColumnElement, Integer, Select, and_, case, func, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from cohortdesk.core.enums import EventKind, Role
@@ -30,13 +32,15 @@ from cohortdesk.core.metrics.terms import (
     rollup_count,
     staff_reply_sql,
 )
-from cohortdesk.core.models import Membership
+from cohortdesk.core.models import LocalDay, Membership
 from cohortdesk.core.models.rollups import DAILY, REPLIES, TOTALS
 
 
-@dataclass(frozen=True, slots=True)
-class MemberCounts:
+class MemberCounts(NamedTuple):
     """What one member did in a period (see `terms` for each word).
+
+    A named tuple: a dashboard makes one per member, thousands at a time, and a tuple is
+    built in a tenth of a frozen dataclass's time.
 
     Attributes:
         events: activity of every kind.
@@ -103,42 +107,21 @@ class ReplyTotals:
     received: dict[int, int] = field(default_factory=dict)
 
 
-def reply_totals(pairs: Mapping[tuple[int, int], int], roles: Mapping[int, Role]) -> ReplyTotals:
-    """The reply totals of a period from its replies per pair, for a caller that has read the
-    pairs already (the dashboard reads them for its network): the same numbers as
-    `member_counts` counts in SQL.
+#: every role, and None for someone who is not a member (now)
+_ROLES_OR_NONE: tuple[Role | None, ...] = (*Role, None)
 
-    Args:
-        pairs: (from person, to person) -> replies in the period, for every pair of the
-            cohort's `daily_replies` rows, members or not (never to oneself: no such rows).
-        roles: person -> role now, for the cohort's members; anyone else is no peer or staff.
-    """
-    # `terms` decides by the two roles (and the two people being different): once per pair
-    # of roles here, not once per pair of people.
-    everyone: tuple[Role | None, ...] = (*Role, None)
-    split = {
+
+def _role_split() -> dict[tuple[Role | None, Role | None], tuple[bool, bool]]:
+    """(sender's role, target's role) -> (a peer reply, a reply to staff), between two
+    different people: `terms` decides once per pair of roles, not once per pair of people."""
+    return {
         (sender, target): (
             is_peer_reply(EventKind.REPLY, 1, sender, 2, target),
             is_reply_to_staff(EventKind.REPLY, 1, sender, 2, target),
         )
-        for sender in everyone
-        for target in everyone
+        for sender in _ROLES_OR_NONE
+        for target in _ROLES_OR_NONE
     }
-    peers: dict[int, int] = {}
-    staffed: dict[int, int] = {}
-    received: dict[int, int] = {}
-    for (source, target), count in pairs.items():
-        received[target] = received.get(target, 0) + count
-        role = roles.get(source)
-        if role is None or source == target:
-            continue  # not a member now (SQL's inner join leaves them out), or no reply
-        peer, staff = split[role, roles.get(target)]
-        if peer:
-            peers[source] = peers.get(source, 0) + count
-        elif staff:
-            staffed[source] = staffed.get(source, 0) + count
-    senders = peers.keys() | staffed.keys()
-    return ReplyTotals({p: (peers.get(p, 0), staffed.get(p, 0)) for p in senders}, received)
 
 
 def member_counts(
@@ -152,7 +135,7 @@ def member_counts(
 
     People with nothing in the period are left out: use `.get(person_id, NO_COUNTS)`.
     `person_ids` limits the answer to those people (the counts are the same). `replies`, the
-    `reply_totals` of the same period, saves reading them again.
+    reply totals of the same period (`reply_arrays`), saves reading them again.
     """
     stmt = member_counts_query(cohort_id, period, person_ids)
     totals = _reply_totals(session, cohort_id, period, person_ids) if replies is None else replies
@@ -165,27 +148,32 @@ def member_counts_query(
 ) -> Select[*tuple[Any, ...]]:
     """The query `member_counts` reads each person's own activity with (one row a person),
     for a caller that runs it itself and hands the rows to `member_counts_of`."""
-    threads = rollup_count(DAILY, THREAD_KINDS)
-    contributions = rollup_count(DAILY, CONTRIBUTION_KINDS)
     where = [DAILY.c.cohort_id == cohort_id, *_days(period, DAILY.c.day)]
     if person_ids is not None:
         where.append(DAILY.c.person_id.in_(person_ids))
     return (
-        select(
-            DAILY.c.person_id,
-            func.sum(DAILY.c.events),
-            func.sum(DAILY.c.logins),
-            func.sum(DAILY.c.views),
-            func.sum(threads),
-            func.sum(DAILY.c.replies),
-            func.sum(DAILY.c.words),
-            func.min(DAILY.c.day),
-            func.max(DAILY.c.day),
-            func.min(case((contributions > 0, DAILY.c.day))),
-        )
+        select(DAILY.c.person_id, *_member_sums(DAILY.c.day))
         .where(*where)
         .group_by(DAILY.c.person_id)
     )
+
+
+def _member_sums(day: ColumnElement[Any]) -> list[ColumnElement[Any]]:
+    """One member's counts over their `daily_activity` rows, in `MemberCounts`' order: events,
+    logins, views, threads, replies, words, first and last day, first contribution's day."""
+    threads = rollup_count(DAILY, THREAD_KINDS)
+    contributions = rollup_count(DAILY, CONTRIBUTION_KINDS)
+    return [
+        func.sum(DAILY.c.events),
+        func.sum(DAILY.c.logins),
+        func.sum(DAILY.c.views),
+        func.sum(threads),
+        func.sum(DAILY.c.replies),
+        func.sum(DAILY.c.words),
+        func.min(day),
+        func.max(day),
+        func.min(case((contributions > 0, day))),
+    ]
 
 
 def member_counts_of(
@@ -302,3 +290,160 @@ def people_with_activity(session: Session, cohort_id: int, person_ids: list[int]
         .distinct()
     )
     return set(session.scalars(stmt))
+
+
+# ---- the same counts as arrays, for a whole cohort at once -----------------------------------
+
+NO_DAY = 2**31 - 1
+"""The day number `member_numbers_query` gives for "no such day" (no contribution yet)."""
+
+
+def member_numbers_query(where: Sequence[ColumnElement[bool]]) -> Select[*tuple[Any, ...]]:
+    """`member_counts_query` over the `daily_activity` rows `where` picks, all in whole
+    numbers for `storage.columns` (days as day numbers, `NO_DAY` for no contribution), for
+    `member_counts_of_numbers`."""
+    *sums, first_contribution = _member_sums(type_coerce(DAILY.c.day, Integer()))
+    return (
+        select(DAILY.c.person_id, *sums, func.coalesce(first_contribution, NO_DAY))
+        .where(*where)
+        .group_by(DAILY.c.person_id)
+    )
+
+
+def member_counts_of_numbers(
+    rows: NDArray[np.int64], totals: ReplyTotals
+) -> dict[int, MemberCounts]:
+    """`member_counts_of` from the rows of `member_numbers_query` (an array, as
+    `storage.columns` reads it) and the reply totals of the same period."""
+    days: dict[int, date | None] = {NO_DAY: None}
+    for number in np.unique(rows[:, 7:10]).tolist():
+        if number != NO_DAY:
+            days[number] = date.fromordinal(number + LocalDay.EPOCH)
+    replies_by, received = totals.replies_by, totals.received
+    found: dict[int, MemberCounts] = {}
+    no_replies = (0, 0)
+    for (
+        person,
+        events,
+        logins,
+        views,
+        started,
+        replied,
+        words,
+        first,
+        last,
+        posted,
+    ) in rows.tolist():
+        peer, staff = replies_by.get(person, no_replies)
+        found[person] = MemberCounts(
+            events,
+            logins,
+            views,
+            started,
+            replied,
+            peer,
+            staff,
+            received.get(person, 0),
+            words,
+            days[first],
+            days[last],
+            days[posted],
+        )
+    for person, count in received.items():
+        if person not in found:  # answered, but nothing of their own in the period
+            found[person] = MemberCounts(replies_received=count)
+    return found
+
+
+def reply_rows_query(
+    week: ColumnElement[int], where: Sequence[ColumnElement[bool]]
+) -> Select[*tuple[Any, ...]]:
+    """The `daily_replies` rows `where` picks, as whole numbers for `storage.columns`: week
+    (`week`, an expression of the row), from person, to person, replies."""
+    return select(week, REPLIES.c.from_person_id, REPLIES.c.to_person_id, REPLIES.c.count).where(
+        *where
+    )
+
+
+@dataclass(frozen=True)
+class ReplyArrays:
+    """Replies in a range, from the rows of `reply_rows_query`.
+
+    Attributes:
+        sources, targets, counts: replies per pair (from, to), in key order: the pairs whose
+            two people are both members (now), the reply network's edges.
+        peer, to_staff: learners' replies per week to other learners and to staff.
+        totals: each person's `ReplyTotals` (replies from anyone received count too).
+    """
+
+    sources: NDArray[np.int64]
+    targets: NDArray[np.int64]
+    counts: NDArray[np.int64]
+    peer: list[int]
+    to_staff: list[int]
+    totals: ReplyTotals
+
+
+def reply_arrays(rows: NDArray[np.int64], weeks: int, roles: Mapping[int, Role]) -> ReplyArrays:
+    """The replies of a range by pair, by week (peer or to staff) and by person, with the
+    same words as `reply_split_query` (by `terms`, once per pair of roles): roles now,
+    members only for a peer or staff reply, never oneself; a reply from or to someone no
+    longer a member still counts as one received.
+
+    Args:
+        rows: the rows of `reply_rows_query` (week, from, to, replies).
+        weeks: how many weeks the week positions run over.
+        roles: person -> role now, for the cohort's members.
+    """
+    week, source, target, count = rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3]
+    span = max(int(source.max(initial=0)), int(target.max(initial=0)), max(roles, default=0)) + 1
+    # person id -> role code (the position in _ROLES_OR_NONE; None's for anyone else)
+    outside = len(_ROLES_OR_NONE) - 1
+    role_of = np.full(span, outside, dtype=np.int8)
+    code = {role: n for n, role in enumerate(_ROLES_OR_NONE)}
+    role_of[np.fromiter(roles, dtype=np.int64, count=len(roles))] = np.fromiter(
+        (code[role] for role in roles.values()), dtype=np.int8, count=len(roles)
+    )
+    size = len(_ROLES_OR_NONE)
+    peer_table = np.zeros((size, size), dtype=bool)
+    staff_table = np.zeros((size, size), dtype=bool)
+    for (one, other), (is_peer, is_staff) in _role_split().items():
+        peer_table[code[one], code[other]] = is_peer
+        staff_table[code[one], code[other]] = is_staff
+    source_role, target_role = role_of[source], role_of[target]
+    different = source != target
+    peer = peer_table[source_role, target_role] & different
+    staff = staff_table[source_role, target_role] & different
+    # per pair, in key order (from, to), of two members
+    keys, pair_of = np.unique(source * span + target, return_inverse=True)
+    pair_counts = np.bincount(pair_of.reshape(-1), weights=count, minlength=len(keys))
+    pair_source, pair_target = keys // span, keys % span
+    kept = (role_of[pair_source] != outside) & (role_of[pair_target] != outside)
+    peers = _sums(source, count * peer, span)
+    staffed = _sums(source, count * staff, span)
+    senders = np.flatnonzero((peers > 0) | (staffed > 0))
+    received = _sums(target, count, span)
+    answered = np.flatnonzero(received)
+    totals = ReplyTotals(
+        dict(
+            zip(
+                senders.tolist(),
+                zip(peers[senders].tolist(), staffed[senders].tolist(), strict=True),
+                strict=True,
+            )
+        ),
+        dict(zip(answered.tolist(), received[answered].tolist(), strict=True)),
+    )
+    return ReplyArrays(
+        pair_source[kept],
+        pair_target[kept],
+        pair_counts[kept].astype(np.int64),
+        _sums(week[peer], count[peer], weeks).tolist(),
+        _sums(week[staff], count[staff], weeks).tolist(),
+        totals,
+    )
+
+
+def _sums(at: NDArray[np.int64], counts: NDArray[np.int64], size: int) -> NDArray[np.int64]:
+    """The sums of `counts` by position (`at`), for positions 0 to `size` - 1."""
+    return np.bincount(at, weights=counts, minlength=size).astype(np.int64)

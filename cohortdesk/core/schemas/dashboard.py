@@ -8,10 +8,15 @@ the first day with activity when it has none), in the cohort's time zone.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, NamedTuple
 
-from pydantic import Field
+import numpy as np
+from numpy.typing import NDArray
+from pydantic import Field, GetCoreSchemaHandler
+from pydantic_core import core_schema
 
 from cohortdesk.core.enums import AccessStatus, EventKind, Role
 from cohortdesk.core.schemas.fields import Frozen
@@ -48,12 +53,11 @@ class ReplyWeek(Frozen):
     replies_to_staff: int
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class HeatmapRow:
+class HeatmapRow(NamedTuple):
     """One member's activity per week (all kinds), for the member x week heatmap.
 
-    A slotted dataclass, not a model, as `NetworkEdge` is: one per member, thousands in a
-    big cohort, each built in a fraction of a model's time and one object for the collector.
+    A named tuple, not a model: one per member, thousands in a big cohort, each built in a
+    fraction of a model's time (and of a frozen dataclass's) and one object for the collector.
     """
 
     membership_id: int
@@ -64,9 +68,8 @@ class HeatmapRow:
     counts: list[int]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class NetworkNode:
-    """A member in the reply network (a slotted dataclass, as `HeatmapRow` is)."""
+class NetworkNode(NamedTuple):
+    """A member in the reply network (a named tuple, as `HeatmapRow` is)."""
 
     person_id: int
     membership_id: int
@@ -82,23 +85,111 @@ class NetworkNode:
 
 @dataclass(frozen=True, slots=True)
 class NetworkEdge:
-    """`source` replied to `target` `count` times (person ids).
-
-    A slotted dataclass, not a model: a big cohort has tens of thousands of edges, and a
-    model is three objects for Python's cycle collector to walk (itself, its dict and its
-    set of fields), which pauses the GUI; this is one, built in a tenth of the time.
-    """
+    """`source` replied to `target` `count` times (person ids): one of `NetworkEdges`."""
 
     source: int
     target: int
     count: int
 
 
+class NetworkEdges:
+    """The network's edges as three aligned arrays of person ids and reply counts.
+
+    A big cohort has tens of thousands of edges: as arrays they cost nothing to build or hand
+    to the chart, and no Python object each for the cycle collector to walk (which pauses the
+    GUI). Iterating gives `NetworkEdge`s, for the few places that want them one at a time. A
+    model field accepts these or a list of `NetworkEdge`.
+    """
+
+    __slots__ = ("counts", "sources", "targets")
+
+    def __init__(
+        self,
+        sources: NDArray[np.int64] | Sequence[int] = (),
+        targets: NDArray[np.int64] | Sequence[int] = (),
+        counts: NDArray[np.int64] | Sequence[int] = (),
+    ) -> None:
+        arrays = [np.array(values, dtype=np.int64) for values in (sources, targets, counts)]
+        if not len(arrays[0]) == len(arrays[1]) == len(arrays[2]):
+            raise ValueError("the sources, targets and counts of edges are of one length")
+        for array in arrays:
+            array.flags.writeable = False  # shared between threads: never changed
+        self.sources, self.targets, self.counts = arrays
+
+    @classmethod
+    def of(cls, edges: Iterable[NetworkEdge]) -> NetworkEdges:
+        listed = list(edges)
+        return cls(
+            [e.source for e in listed], [e.target for e in listed], [e.count for e in listed]
+        )
+
+    def __len__(self) -> int:
+        return len(self.sources)
+
+    def __iter__(self) -> Iterator[NetworkEdge]:
+        columns = (self.sources.tolist(), self.targets.tolist(), self.counts.tolist())
+        return map(NetworkEdge, *columns)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, NetworkEdges):
+            return NotImplemented
+        return all(
+            np.array_equal(mine, theirs)
+            for mine, theirs in (
+                (self.sources, other.sources),
+                (self.targets, other.targets),
+                (self.counts, other.counts),
+            )
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # equal by value, as a list is
+
+    def __repr__(self) -> str:
+        return f"NetworkEdges({len(self)} edges)"
+
+    def where(self, chosen: NDArray[np.bool_]) -> NetworkEdges:
+        """The edges `chosen` (a mask aligned with the arrays) picks."""
+        return NetworkEdges(self.sources[chosen], self.targets[chosen], self.counts[chosen])
+
+    def between(self, people: Iterable[int]) -> NDArray[np.bool_]:
+        """Which edges join two of `people` (a mask)."""
+        ids = np.fromiter(people, dtype=np.int64)
+        return np.isin(self.sources, ids) & np.isin(self.targets, ids)
+
+    def touching(self, person_id: int) -> NDArray[np.bool_]:
+        """Which edges start or end at `person_id` (a mask)."""
+        touching: NDArray[np.bool_] = (self.sources == person_id) | (self.targets == person_id)
+        return touching
+
+    def key(self) -> tuple[bytes, bytes, bytes]:
+        """The edges as bytes: equal keys, equal edges (cheap to keep and compare)."""
+        return (self.sources.tobytes(), self.targets.tobytes(), self.counts.tobytes())
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: type[Any], handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls._validated,
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                lambda edges: [(e.source, e.target, e.count) for e in edges]
+            ),
+        )
+
+    @classmethod
+    def _validated(cls, value: object) -> NetworkEdges:
+        if isinstance(value, NetworkEdges):
+            return value
+        if isinstance(value, list | tuple) and all(isinstance(e, NetworkEdge) for e in value):
+            return cls.of(value)
+        raise ValueError("edges are NetworkEdges or a list of NetworkEdge")
+
+
 class ReplyNetwork(Frozen):
     """Who answers whom, with the patterns SNAPP and Threadz flag, said in words."""
 
     nodes: list[NetworkNode]
-    edges: list[NetworkEdge]
+    edges: NetworkEdges
     #: share of connected pairs that answer each other both ways (0-1)
     reciprocity: float
     #: share of all replies that go to or come from staff (0-1)

@@ -9,11 +9,11 @@ click on one selects its people.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Annotated, NamedTuple
 
-from pydantic import Field
+from pydantic import Field, PlainValidator
 
 from cohortdesk.core.schemas.fields import Frozen
 
@@ -63,16 +63,23 @@ class FindingKind(StrEnum):
     CLIMBED = "climbed"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class FindingPerson:
+class FindingPerson(NamedTuple):
     """Someone a finding names.
 
-    A slotted dataclass, not a model, like `dashboard.NetworkEdge`: a finding about a big
-    cohort names thousands of people, and a model costs several times as much to build.
+    A named tuple, not a model: a finding about a big cohort names thousands of people, and
+    a model (or a frozen dataclass) costs several times as much to build.
     """
 
     membership_id: int
     name: str
+
+
+def _people(value: object) -> tuple[FindingPerson, ...]:
+    """Whom a finding names, checked as a whole (not rebuilt one by one)."""
+    people = tuple(value) if isinstance(value, list | tuple) else None
+    if people is None or not all(isinstance(p, FindingPerson) for p in people):
+        raise ValueError("a finding names people as FindingPerson")
+    return people
 
 
 class Finding(Frozen):
@@ -86,7 +93,7 @@ class Finding(Frozen):
     """
 
     kind: FindingKind
-    people: tuple[FindingPerson, ...] = ()
+    people: Annotated[tuple[FindingPerson, ...], PlainValidator(_people)] = ()
     numbers: dict[str, float] = Field(default_factory=dict)
     alert: bool = False
 

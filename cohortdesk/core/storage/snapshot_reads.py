@@ -14,9 +14,14 @@ extra connections act for the same person: they take the session's role (`SET LO
 when the session switched to another) and its person setting (`set_config(..., true)`, for
 the transaction only), so row-level security lets through exactly what the session sees.
 
-Elsewhere (SQLite runs in this process: no server processes to use), and in a transaction
-that has written (its own changes are in no exported snapshot), each read runs in the session
-itself, when its rows are asked for.
+Elsewhere (SQLite runs in this process: no server processes to use), in a transaction that
+has written (its own changes are in no exported snapshot), inside a savepoint (no snapshot is
+exported from one) and when the server refuses to export one (a failed statement ends what
+the transaction may do: it starts again, acting for the same role and person), each read runs
+in the session itself, when its rows are asked for.
+
+Numbers can come back as one array (`submit_columns`, `storage.columns`): no Python object
+per row for the reading threads to make while the session's thread builds from other answers.
 """
 
 from __future__ import annotations
@@ -29,13 +34,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Connection, Engine, Executable, text
+from sqlalchemy import Connection, Engine, Executable, Select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from cohortdesk.core.storage.columns import Columns, int_columns
 from cohortdesk.core.storage.db import driver_rows
 from cohortdesk.core.storage.team import PERSON_SETTING
 
 T = TypeVar("T")
+S = TypeVar("S", bound=Executable)
 
 #: connections used side by side at most (the pool's default size is five)
 MAX_CONNECTIONS = 4
@@ -72,6 +80,10 @@ class _Identity:
     def apply(self, connection: Connection) -> None:
         # The first statement of a REPEATABLE READ transaction (no query may come before it).
         connection.exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{self.snapshot}'")
+        self.act_as(connection)
+
+    def act_as(self, connection: Connection) -> None:
+        """Act for the same role and person until the transaction ends."""
         if self.role is not None:
             quoted = connection.dialect.identifier_preparer.quote_identifier(self.role)
             connection.exec_driver_sql(f"SET LOCAL ROLE {quoted}")
@@ -100,13 +112,20 @@ class SnapshotReads:
     def submit(self, stmt: Executable, *, typed: bool = False) -> Pending[Sequence[Any]]:
         """Send `stmt`; its answer is its rows as the driver returns them (`driver_rows`:
         numbers as they come), or with the columns' types applied when `typed`."""
-        read = typed_rows if typed else driver_rows
+        return self._submit(stmt, typed_rows if typed else driver_rows)
+
+    def submit_columns(self, stmt: Select[Any]) -> Pending[Columns]:
+        """Send `stmt`, whose columns are whole numbers; its answer is one array of its rows
+        (`storage.columns.int_columns`)."""
+        return self._submit(stmt, int_columns)
+
+    def _submit(self, stmt: S, read: Callable[[Connection, S], T]) -> Pending[T]:
         if self._executor is None:
             session = self.session
             return Pending(None, lambda: read(session.connection(), stmt))
         return Pending(self._executor.submit(self._on_a_connection, stmt, read))
 
-    def _on_a_connection(self, stmt: Executable, read: Callable[[Connection, Executable], T]) -> T:
+    def _on_a_connection(self, stmt: S, read: Callable[[Connection, S], T]) -> T:
         with self._lock:
             connection = self._idle.pop() if self._idle else None
         if connection is None:
@@ -138,26 +157,39 @@ class SnapshotReads:
         self._idle.clear()
 
 
+def _export_snapshot(connection: Connection) -> str:
+    """Export the transaction's snapshot for other connections to import; its name."""
+    return str(connection.exec_driver_sql("SELECT pg_export_snapshot()").scalar_one())
+
+
 def _identity(session: Session) -> _Identity | None:
-    """The session's snapshot and who it acts as; None when its transaction has written (an
-    exported snapshot shows others what was committed, never the exporter's own changes)."""
+    """The session's snapshot and who it acts as; None when the reads must run in the session
+    itself: its transaction has written (an exported snapshot shows others what was
+    committed, never the exporter's own changes), it is inside a savepoint (no snapshot is
+    exported from one), or the server refused to export one."""
     session.flush()  # changes still in the session are written, then seen as written
-    wrote, snapshot, current, login, person = (
-        session.connection()
-        .execute(
-            text(
-                "SELECT txid_current_if_assigned() IS NOT NULL, pg_export_snapshot(), "
-                "current_user::text, session_user::text, current_setting(:k, true)"
-            ),
-            {"k": PERSON_SETTING},
-        )
-        .one()
-    )
-    if wrote:
+    connection = session.connection()
+    wrote, current, login, person = connection.execute(
+        text(
+            "SELECT txid_current_if_assigned() IS NOT NULL, current_user::text, "
+            "session_user::text, current_setting(:k, true)"
+        ),
+        {"k": PERSON_SETTING},
+    ).one()
+    if wrote or session.in_nested_transaction():
         return None
-    if not _SNAPSHOT.match(str(snapshot)):
+    role = None if current == login else str(current)
+    try:
+        snapshot = _export_snapshot(connection)
+    except DBAPIError:
+        # A failed statement ends what the transaction may do: it starts again, acting for
+        # the same person, and the reads run in it one after another.
+        session.rollback()
+        _Identity("", role, person or None).act_as(session.connection())
+        return None
+    if not _SNAPSHOT.match(snapshot):
         raise ValueError(f"unexpected snapshot name {snapshot!r}")
-    return _Identity(str(snapshot), None if current == login else str(current), person or None)
+    return _Identity(snapshot, role, person or None)
 
 
 @contextmanager

@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 
 from cohortdesk.core.enums import Role
 from cohortdesk.core.network_layout import Positions
-from cohortdesk.core.schemas.dashboard import NetworkEdge, NetworkNode, ReplyNetwork
+from cohortdesk.core.schemas.dashboard import NetworkEdges, NetworkNode, ReplyNetwork
 
 SMALLEST, LARGEST = 8.0, 30.0
 """Node diameters in pixels, for no activity and for the most active member."""
@@ -87,7 +87,7 @@ def network_picture(network: ReplyNetwork, where: Positions) -> NetworkPicture:
     extra = np.array([FACILITATOR_EXTRA if n.role is Role.FACILITATOR else 0.0 for n in placed])
     diameters = np.round((np.array(sizes, dtype=float) + extra) * 2) / 2
     xy = np.array([where[n.person_id] for n in placed], dtype=float).reshape(-1, 2)
-    edges = [e for e in network.edges if e.source in where and e.target in where]
+    edges = network.edges.where(network.edges.between(where))
     return NetworkPicture(
         placed=placed,
         xy=xy,
@@ -99,12 +99,16 @@ def network_picture(network: ReplyNetwork, where: Positions) -> NetworkPicture:
     )
 
 
-def _edge_batches(edges: list[NetworkEdge], where: Positions) -> list[EdgeBatch]:
-    if not edges:
+def _edge_batches(edges: NetworkEdges, where: Positions) -> list[EdgeBatch]:
+    if not len(edges):
         return []
-    counts = np.fromiter((e.count for e in edges), dtype=np.int64, count=len(edges))
-    sources = np.array([where[e.source] for e in edges], dtype=float)
-    targets = np.array([where[e.target] for e in edges], dtype=float)
+    counts = edges.counts
+    people = np.fromiter(where, dtype=np.int64, count=len(where))
+    order = np.argsort(people)
+    spots = np.array(list(where.values()), dtype=float).reshape(-1, 2)[order]
+    people = people[order]
+    sources = spots[np.searchsorted(people, edges.sources)]
+    targets = spots[np.searchsorted(people, edges.targets)]
     batches = []
     for fewest, most, width in EDGE_CLASSES:
         chosen = (counts >= fewest) & (counts <= (most if most is not None else counts.max()))

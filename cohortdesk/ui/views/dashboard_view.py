@@ -79,7 +79,7 @@ def layout_key(network: ReplyNetwork) -> tuple[object, ...]:
     """The network's shape: an unchanged shape keeps the layout it had (no reshuffling)."""
     return (
         tuple(n.person_id for n in network.nodes),
-        tuple((e.source, e.target, e.count) for e in network.edges),
+        network.edges.key(),
     )
 
 

@@ -14,11 +14,13 @@ hour. Learners who have not contributed are not on the curve: they are listed ap
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import DateTime, Select, select, type_coerce
+import numpy as np
+from numpy.typing import NDArray
+from sqlalchemy import Select, case, func, select
 
 from cohortdesk.core.enums import Role
 from cohortdesk.core.models import Membership, StageChange
@@ -71,61 +73,81 @@ def adopter_curve(
     return groups, waiting
 
 
-def stage_changes_query(cohort_id: int) -> Select[*tuple[Any, ...]]:
-    """The stage history of the cohort's learners, oldest first, for `staircase`."""
-    # Naive UTC times, as stored: compared with naive UTC cutoffs, read without conversion.
+def week_ends(weeks: Sequence[Week], end: date) -> list[date]:
+    """The last day of each of `weeks` (the last one ends on `end` at the latest)."""
+    return [min(week.starts + timedelta(days=6), end) for week in weeks]
+
+
+def stage_changes_query(
+    cohort_id: int, weeks: Sequence[Week], end: date, zone: ZoneInfo
+) -> Select[*tuple[Any, ...]]:
+    """The stage history of the cohort's learners, for `staircase`, in whole numbers (for
+    `storage.columns`): place in time (1 the oldest), the first of `weeks` whose end it
+    comes before (len(weeks): after them all), membership, from stage (0 for none), to stage.
+    """
+    # The end of a local day is the start of the next, as an instant.
+    cutoffs = [
+        datetime.combine(day + timedelta(days=1), time(), zone) for day in week_ends(weeks, end)
+    ]
+    week = case(
+        *((StageChange.changed_at < cutoff, n) for n, cutoff in enumerate(cutoffs)),
+        else_=len(cutoffs),
+    )
     return (
         select(
-            type_coerce(StageChange.changed_at, DateTime()),
+            func.row_number().over(order_by=(StageChange.changed_at, StageChange.id)),
+            week,
             StageChange.membership_id,
-            StageChange.from_stage,
+            func.coalesce(StageChange.from_stage, 0),
             StageChange.to_stage,
         )
         .join(Membership, Membership.id == StageChange.membership_id)
         .where(Membership.cohort_id == cohort_id, Membership.role == Role.LEARNER)
-        .order_by(StageChange.changed_at, StageChange.id)
     )
 
 
 def staircase(
-    changes: Sequence[Any],
-    weeks: Sequence[Week],
-    end: date,
-    zone: ZoneInfo,
-    learners: Sequence[Member],
+    changes: NDArray[np.int64], weeks: Sequence[Week], end: date, learners: Sequence[Member]
 ) -> list[StageWeek]:
     """Learners per stage at the end of each of `weeks` (the last ends on `end` at the latest),
-    from the stage history (the rows of `stage_changes_query`).
+    from the stage history (the rows of `stage_changes_query`, as `storage.columns` reads
+    them).
 
     Before their first recorded change a learner is at that change's starting stage (the
     stage they joined at, for the "joined" record); they count from the day they joined, or
     from their first change if that came earlier.
     """
-    stage_of = {m.membership_id: m.stage for m in learners}
-    before: dict[int, int] = {}
-    for _, member, from_stage, to_stage in changes:
-        before.setdefault(member, from_stage or to_stage)
-    joining = sorted(learners, key=lambda m: m.joined_on, reverse=True)
-    counted: dict[int, int] = {}  # membership -> stage, for those counted so far
-    counts = dict.fromkeys(STAGES, 0)
-    applied = 0
-    staircase: list[StageWeek] = []
-    for week in weeks:
-        day = min(week.starts + timedelta(days=6), end)
-        while joining and joining[-1].joined_on <= day:
-            member = joining.pop().membership_id
-            if member not in counted:
-                counted[member] = before.get(member, stage_of[member])
-                counts[counted[member]] += 1
-        # The end of a local day is the start of the next, as a UTC instant.
-        midnight = datetime.combine(day + timedelta(days=1), time(), zone)
-        cutoff = midnight.astimezone(UTC).replace(tzinfo=None)
-        while applied < len(changes) and changes[applied][0] < cutoff:
-            _, member, _, stage = changes[applied]
-            applied += 1
-            if member in counted:
-                counts[counted[member]] -= 1
-            counted[member] = stage
-            counts[stage] += 1
-        staircase.append(StageWeek(week=week, learners=dict(counts)))
-    return staircase
+    changes = changes[np.argsort(changes[:, 0], kind="stable")]
+    week_of, member, from_stage, to_stage = (
+        changes[:, 1],
+        changes[:, 2],
+        changes[:, 3],
+        changes[:, 4],
+    )
+    known = np.fromiter((m.membership_id for m in learners), dtype=np.int64, count=len(learners))
+    others = np.setdiff1d(member, known)  # changes of no learner listed: counted once changed
+    people = np.concatenate([known, others])
+    position = np.full(int(people.max(initial=0)) + 1, -1, dtype=np.int64)
+    position[people] = np.arange(len(people))
+    at = position[member]
+    stage = np.zeros(len(people), dtype=np.int64)
+    stage[: len(known)] = [m.stage for m in learners]
+    _, first = np.unique(at, return_index=True)  # each one's oldest change
+    stage[at[first]] = np.where(from_stage[first] > 0, from_stage[first], to_stage[first])
+    never = date.max.toordinal()
+    joined = np.full(len(people), never, dtype=np.int64)
+    joined[: len(known)] = [m.joined_on.toordinal() for m in learners]
+    changed = np.zeros(len(people), dtype=bool)
+    found: list[StageWeek] = []
+    for n, (week, day) in enumerate(zip(weeks, week_ends(weeks, end), strict=True)):
+        this_week = week_of == n
+        if this_week.any():
+            # each one's latest change of the week (the last in time order)
+            whose, to = at[this_week][::-1], to_stage[this_week][::-1]
+            who, latest = np.unique(whose, return_index=True)
+            stage[who] = to[latest]
+            changed[who] = True
+        counted = changed | (joined <= day.toordinal())
+        counts = np.bincount(stage[counted], minlength=LAST_STAGE + 1).tolist()
+        found.append(StageWeek(week=week, learners={s: counts[s] for s in STAGES}))
+    return found

@@ -22,6 +22,8 @@ from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import numpy as np
+from numpy.typing import NDArray
 from sqlalchemy import ColumnElement, Integer, Select, Table, func, select, type_coerce
 from sqlalchemy.orm import Session
 
@@ -32,9 +34,10 @@ from cohortdesk.core.metrics.counts import (
     MemberCounts,
     activity_span,
     member_counts,
-    member_counts_of,
-    member_counts_query,
-    reply_split_query,
+    member_counts_of_numbers,
+    member_numbers_query,
+    reply_arrays,
+    reply_rows_query,
 )
 from cohortdesk.core.metrics.figures import cohort_figures, stage_counts
 from cohortdesk.core.metrics.period import Period, cohort_period, week_anchor
@@ -65,8 +68,7 @@ from cohortdesk.core.services.dashboards.adopters import (
 )
 from cohortdesk.core.services.dashboards.network import (
     Member,
-    pairs_query,
-    replies_of,
+    replies_by_week,
     reply_network,
 )
 from cohortdesk.core.services.dashboards.story import StoryLearner, cohort_story
@@ -201,17 +203,22 @@ def _access(learners: Sequence[Member]) -> dict[AccessStatus, int]:
 
 
 def _motivation_query(frame: _Frame) -> Select[*tuple[Any, ...]]:
-    """The check-ins up to the as-of day, oldest first: later ones overwrite earlier ones, so
-    `dict(rows)` is each member's latest, by membership id."""
-    return (
-        select(MotivationCheck.membership_id, MotivationCheck.rating)
+    """Each member's latest check-in up to the as-of day (the last recorded of the latest
+    day): membership id, rating."""
+    newest_first = func.row_number().over(
+        partition_by=MotivationCheck.membership_id,
+        order_by=(MotivationCheck.checked_on.desc(), MotivationCheck.id.desc()),
+    )
+    checks = (
+        select(MotivationCheck.membership_id, MotivationCheck.rating, newest_first.label("n"))
         .join(Membership, Membership.id == MotivationCheck.membership_id)
         .where(
             Membership.cohort_id == frame.cohort.id,
             MotivationCheck.checked_on <= frame.period.as_of,
         )
-        .order_by(MotivationCheck.checked_on, MotivationCheck.id)
+        .subquery()
     )
+    return select(checks.c.membership_id, checks.c.rating).where(checks.c.n == 1)
 
 
 def _motivation_counts(latest: dict[int, int], learners: Sequence[Member]) -> dict[int, int]:
@@ -261,28 +268,6 @@ def _kinds_by_week(frame: _Frame, rows: Sequence[Any]) -> list[KindWeek]:
     return [KindWeek(week=w, counts=c) for w, c in zip(frame.weeks, counts, strict=True)]
 
 
-def _weekly_query(frame: _Frame) -> Select[*tuple[Any, ...]]:
-    week = frame.week_of(DAILY.c.day)
-    return (
-        select(DAILY.c.person_id, week, func.sum(DAILY.c.events))
-        .where(*_in_range(frame))
-        .group_by(DAILY.c.person_id, week)
-    )
-
-
-def _weekly(frame: _Frame, rows: Sequence[Any]) -> dict[int, list[int]]:
-    """Each person's activity per week of the range (the heatmap's rows), from the rows of
-    `_weekly_query` as the driver returns them (numbers only)."""
-    size = len(frame.weeks)
-    found: dict[int, list[int]] = {}
-    for person, position, events in rows:
-        counts = found.get(person)
-        if counts is None:
-            counts = found[person] = [0] * size
-        counts[position] = int(events)
-    return found
-
-
 def _first_contributions(
     session: Session, frame: _Frame, counts: dict[int, MemberCounts]
 ) -> dict[int, date]:
@@ -329,38 +314,30 @@ def _dashboard(session: Session, reads: SnapshotReads, frame: _Frame) -> CohortD
     weeks = frame.weeks
     shown = frame.shown
     members_rows = reads.submit(_members_query(frame.cohort.id), typed=True)
-    in_range = _in_range(frame, table=REPLIES)
-    pair_rows = reads.submit(pairs_query(in_range))
-    split_rows = reads.submit(reply_split_query(frame.week_of(REPLIES.c.day), in_range))
-    count_rows = reads.submit(member_counts_query(frame.cohort.id, shown), typed=True)
-    weekly_rows = reads.submit(_weekly_query(frame))
-    change_rows = reads.submit(stage_changes_query(frame.cohort.id), typed=True)
-    motivation_rows = reads.submit(_motivation_query(frame))
+    reply_rows = reads.submit_columns(
+        reply_rows_query(frame.week_of(REPLIES.c.day), _in_range(frame, table=REPLIES))
+    )
+    # each member's counts over `shown`: the days of the range
+    count_rows = reads.submit_columns(member_numbers_query(_in_range(frame)))
+    weekly_rows = reads.submit_columns(_weekly_query(frame))
+    change_rows = reads.submit_columns(
+        stage_changes_query(frame.cohort.id, weeks, frame.end, frame.zone)
+    )
+    motivation_rows = reads.submit_columns(_motivation_query(frame))
     kind_rows = reads.submit(_kinds_query(frame), typed=True)
 
     members = _members(members_rows.result())
     learners = [m for m in members if m.role is Role.LEARNER]
     roles = {m.person_id: m.role for m in members}
-    replies = replies_of(pair_rows.result(), split_rows.result(), len(weeks), roles)
-    # The replies in the range are those of `shown`: their totals are read once, here.
-    counts = member_counts_of(count_rows.result(), replies.totals)
-    weekly = _weekly(frame, weekly_rows.result())
-    no_activity = [0] * len(weeks)
-    heatmap = [
-        HeatmapRow(
-            membership_id=m.membership_id,
-            name=m.name,
-            role=m.role,
-            stage=m.stage,
-            counts=weekly.get(m.person_id, no_activity),
-        )
-        for m in members
-    ]
+    replies = reply_arrays(reply_rows.result(), len(weeks), roles)
+    counts = member_counts_of_numbers(count_rows.result(), replies.totals)
+    heatmap = _heatmap(members, weekly_rows.result(), len(weeks))
     activity = {p: c.posts for p, c in counts.items() if c.posts}
     adopters, not_yet = adopter_curve(learners, _first_contributions(session, frame, counts))
-    network = reply_network(members, replies.pairs, activity)
-    stages = staircase(change_rows.result(), weeks, frame.end, frame.zone, learners)
-    latest: dict[int, int] = dict(motivation_rows.result())  # each member's latest check-in
+    network = reply_network(members, replies, activity)
+    stages = staircase(change_rows.result(), weeks, frame.end, learners)
+    members_checked, ratings = motivation_rows.result().T.tolist()  # each one's latest
+    latest: dict[int, int] = dict(zip(members_checked, ratings, strict=True))
     story = [
         StoryLearner(
             m.membership_id, m.person_id, m.name, m.stage, m.access, latest.get(m.membership_id)
@@ -368,7 +345,8 @@ def _dashboard(session: Session, reads: SnapshotReads, frame: _Frame) -> CohortD
         for m in learners
     ]
     rules = get_rules(session, frame.cohort.id).attention
-    return CohortDashboard(
+    # Built here from values of the right types: thousands of rows need no checking again.
+    return CohortDashboard.model_construct(
         cohort_id=frame.cohort.id,
         cohort_name=frame.cohort.name,
         as_of=frame.period.as_of,
@@ -380,7 +358,7 @@ def _dashboard(session: Session, reads: SnapshotReads, frame: _Frame) -> CohortD
         motivation=_motivation_counts(latest, learners),
         contributions_by_week=_kinds_by_week(frame, kind_rows.result()),
         heatmap=heatmap,
-        replies_by_week=replies.by_week(weeks),
+        replies_by_week=replies_by_week(replies, weeks),
         network=network,
         adopters=adopters,
         not_yet_contributing=not_yet,
@@ -388,6 +366,33 @@ def _dashboard(session: Session, reads: SnapshotReads, frame: _Frame) -> CohortD
         low_motivation=rules.low_motivation,
         findings=cohort_story(story, network, counts, shown, rules),
     )
+
+
+def _weekly_query(frame: _Frame) -> Select[*tuple[Any, ...]]:
+    """Each person's activity per week of the range (person, week position, events)."""
+    week = frame.week_of(DAILY.c.day)
+    return (
+        select(DAILY.c.person_id, week, func.sum(DAILY.c.events))
+        .where(*_in_range(frame))
+        .group_by(DAILY.c.person_id, week)
+    )
+
+
+def _heatmap(members: Sequence[Member], rows: NDArray[np.int64], weeks: int) -> list[HeatmapRow]:
+    """Each member's row of the heatmap, in the members' order, from the rows of
+    `_weekly_query` (an array, as `storage.columns` reads it)."""
+    ids = np.fromiter((m.person_id for m in members), dtype=np.int64, count=len(members))
+    # person id -> the member's row (-1: not a member now)
+    row_of = np.full(max(int(ids.max(initial=0)), int(rows[:, 0].max(initial=0))) + 1, -1)
+    row_of[ids] = np.arange(len(ids))
+    at = row_of[rows[:, 0]]
+    kept = at >= 0
+    table = np.zeros((len(members), weeks), dtype=np.int64)
+    table[at[kept], rows[kept, 1]] = rows[kept, 2]
+    return [
+        HeatmapRow(membership_id=m.membership_id, name=m.name, role=m.role, stage=m.stage, counts=c)
+        for m, c in zip(members, table.tolist(), strict=True)
+    ]
 
 
 # ---- one member, the roster's sparklines, cohorts compared ---------------------------------

@@ -18,19 +18,17 @@ The patterns are findings naming people (`schemas.report.Finding`, worded by `st
 from __future__ import annotations
 
 import statistics
-from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, Select, func, select
+import numpy as np
+from numpy.typing import NDArray
 
 from cohortdesk.core.enums import AccessStatus, Role
-from cohortdesk.core.metrics.counts import ReplyTotals, reply_totals
-from cohortdesk.core.models.rollups import REPLIES
+from cohortdesk.core.metrics.counts import ReplyArrays
 from cohortdesk.core.schemas.dashboard import (
-    NetworkEdge,
+    NetworkEdges,
     NetworkNode,
     ReplyNetwork,
     ReplyWeek,
@@ -67,48 +65,51 @@ class Member(NamedTuple):
 
 
 def reply_network(
-    members: Sequence[Member], edges: Mapping[tuple[int, int], int], activity: Mapping[int, int]
+    members: Sequence[Member], replies: ReplyArrays, activity: Mapping[int, int]
 ) -> ReplyNetwork:
     """The network of `members` from reply counts between them.
 
     Args:
         members: everyone in the cohort.
-        edges: (from person, to person) -> replies, both members, never to oneself; the
-            network's edges keep this order.
+        replies: the replies of the range; its pairs (both members, never to oneself, in
+            key order) are the network's edges, in that order.
         activity: person -> contributions (threads started and replies) in the range.
     """
+    sources, targets, counts = replies.sources, replies.targets, replies.counts
+    ids = np.fromiter((m.person_id for m in members), dtype=np.int64, count=len(members))
+    span = max(int(ids.max(initial=0)), int(sources.max(initial=0)), int(targets.max(initial=0)))
     # Degrees count people, not replies: each pair is one edge whatever its count.
-    out_degree = Counter(source for source, _ in edges)
-    in_degree = Counter(target for _, target in edges)
-    staff = {m.person_id for m in members if m.role is not Role.LEARNER}
-    nodes = [
-        NetworkNode(
-            person_id=m.person_id,
-            membership_id=m.membership_id,
-            name=m.name,
-            role=m.role,
-            stage=m.stage,
-            activity=activity.get(m.person_id, 0),
-            in_degree=in_degree[m.person_id],
-            out_degree=out_degree[m.person_id],
-            isolated=(
-                m.role is Role.LEARNER
-                and m.person_id not in in_degree
-                and m.person_id not in out_degree
-            ),
+    out_degree = np.bincount(sources, minlength=span + 1)[ids]
+    in_degree = np.bincount(targets, minlength=span + 1)[ids]
+    learner = np.fromiter((m.role is Role.LEARNER for m in members), dtype=bool, count=len(ids))
+    isolated = learner & (in_degree == 0) & (out_degree == 0)
+    staff = ids[~learner]
+    person_ids = ids.tolist()
+    nodes = list(
+        map(
+            NetworkNode,
+            person_ids,
+            [m.membership_id for m in members],
+            [m.name for m in members],
+            [m.role for m in members],
+            [m.stage for m in members],
+            [activity.get(p, 0) for p in person_ids],
+            in_degree.tolist(),
+            out_degree.tolist(),
+            isolated.tolist(),
         )
-        for m in members
-    ]
-    total = sum(edges.values())
-    with_staff = sum(n for (a, b), n in edges.items() if a in staff or b in staff)
+    )
+    total = int(counts.sum())
+    with_staff = int(counts[np.isin(sources, staff) | np.isin(targets, staff)].sum())
     staff_share = with_staff / total if total else 0.0
-    reciprocity = _pair_reciprocity(edges)
+    reciprocity = _pair_reciprocity(sources, targets)
     hub = _hub(nodes)
     centred = total >= MIN_REPLIES and (staff_share > CENTRED_STAFF_SHARE or hub is not None)
     findings = _findings(nodes, total, staff_share, centred, hub, reciprocity)
-    return ReplyNetwork(
+    # Built from values of the right types: thousands of nodes and edges need no checking.
+    return ReplyNetwork.model_construct(
         nodes=nodes,
-        edges=[NetworkEdge(a, b, n) for (a, b), n in edges.items()],
+        edges=NetworkEdges(sources, targets, counts),
         reciprocity=reciprocity,
         staff_share=staff_share,
         facilitator_centred=centred,
@@ -116,15 +117,19 @@ def reply_network(
     )
 
 
-def _pair_reciprocity(edges: Mapping[tuple[int, int], int]) -> float:
+def _pair_reciprocity(sources: NDArray[np.int64], targets: NDArray[np.int64]) -> float:
     """The share of connected pairs who answer each other both ways.
 
     networkx's `overall_reciprocity` counts edges instead (2m / (2m + a) with m mutual and a
     one-way pairs), and copies the whole graph to do so: too slow for thousands of members.
     The share of pairs, m / (m + a), is counted on the same edges directly.
     """
-    both_ways = sum((b, a) in edges for a, b in edges) // 2
-    pairs = len(edges) - both_ways
+    span = int(max(sources.max(initial=0), targets.max(initial=0))) + 1
+    keys = sources * span + targets  # ascending: the pairs come in key order
+    reversed_keys = targets * span + sources
+    at = np.minimum(np.searchsorted(keys, reversed_keys), max(len(keys) - 1, 0))
+    both_ways = int((keys[at] == reversed_keys).sum()) // 2 if len(keys) else 0
+    pairs = len(keys) - both_ways
     return both_ways / pairs if pairs else 0.0
 
 
@@ -146,7 +151,7 @@ def _hub(nodes: Sequence[NetworkNode]) -> tuple[NetworkNode, int] | None:
 
 
 def _person(node: NetworkNode) -> FindingPerson:
-    return FindingPerson(membership_id=node.membership_id, name=node.name)
+    return FindingPerson(node.membership_id, node.name)
 
 
 def _findings(
@@ -221,54 +226,9 @@ def _dominant(learners: Sequence[NetworkNode]) -> tuple[NetworkNode, float, int]
 # ---- reading the replies ---------------------------------------------------------------------
 
 
-@dataclass
-class Replies:
-    """Replies in a range: per pair of members, learners' per week by recipient, and each
-    person's totals (`metrics.counts.reply_totals`, for `member_counts`)."""
-
-    pairs: dict[tuple[int, int], int]
-    peer: list[int]
-    to_staff: list[int]
-    totals: ReplyTotals
-
-    def by_week(self, weeks: Sequence[Week]) -> list[ReplyWeek]:
-        """The weekly split, aligned with `weeks`."""
-        return [
-            ReplyWeek(week=w, peer_replies=p, replies_to_staff=s)
-            for w, p, s in zip(weeks, self.peer, self.to_staff, strict=True)
-        ]
-
-
-def pairs_query(where: Sequence[ColumnElement[bool]]) -> Select[*tuple[Any, ...]]:
-    """Replies per pair (from person, to person, replies) in the `daily_replies` rows `where`
-    picks, in key order (both databases read the pairs in that order without sorting)."""
-    frm, to = REPLIES.c.from_person_id, REPLIES.c.to_person_id
-    return (
-        select(frm, to, func.sum(REPLIES.c.count)).where(*where).group_by(frm, to).order_by(frm, to)
-    )
-
-
-def replies_of(
-    pair_rows: Sequence[Any], split_rows: Sequence[Any], weeks: int, roles: Mapping[int, Role]
-) -> Replies:
-    """The network's pairs, the weekly split and each person's totals, from the rows of
-    `pairs_query` and of `metrics.counts.reply_split_query` grouped by week (as the driver
-    returns them); peer or staff by the roles now.
-
-    Args:
-        pair_rows: (from person, to person, replies), in key order.
-        split_rows: (week position, peer replies, replies to staff), weeks with replies.
-        weeks: how many weeks are shown.
-        roles: person -> role, for everyone in the cohort; replies to or from anyone else
-            (no longer a member) are no edge of its network, nor a peer or staff reply, but
-            count as replies received.
-    """
-    every: dict[tuple[int, int], int] = {(a, b): int(n) for a, b, n in pair_rows}
-    peer, to_staff = [0] * weeks, [0] * weeks
-    for position, peers, staffed in split_rows:
-        peer[position], to_staff[position] = int(peers), int(staffed)
-    if all(a in roles and b in roles for a, b in every):
-        pairs = every
-    else:
-        pairs = {(a, b): n for (a, b), n in every.items() if a in roles and b in roles}
-    return Replies(pairs, peer, to_staff, reply_totals(every, roles))
+def replies_by_week(replies: ReplyArrays, weeks: Sequence[Week]) -> list[ReplyWeek]:
+    """Learners' replies per week to peers and to staff, aligned with `weeks`."""
+    return [
+        ReplyWeek(week=w, peer_replies=p, replies_to_staff=s)
+        for w, p, s in zip(weeks, replies.peer, replies.to_staff, strict=True)
+    ]

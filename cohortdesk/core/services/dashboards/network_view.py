@@ -45,8 +45,9 @@ class NetworkFilter:
 
 def partners(network: ReplyNetwork, person_id: int) -> set[int]:
     """Everyone `person_id` replied to or was replied to by."""
-    found = {e.target for e in network.edges if e.source == person_id}
-    found |= {e.source for e in network.edges if e.target == person_id}
+    edges = network.edges
+    found = set(edges.targets[edges.sources == person_id].tolist())
+    found |= set(edges.sources[edges.targets == person_id].tolist())
     found.discard(person_id)
     return found
 
@@ -70,10 +71,10 @@ def shown_part(network: ReplyNetwork, chosen: NetworkFilter) -> ReplyNetwork:
     focus = chosen.focus
     if focus is not None and any(n.person_id == focus for n in network.nodes):
         keep = partners(network, focus) | {focus}
-        edges = [e for e in network.edges if focus in (e.source, e.target)]
+        edges = network.edges.where(network.edges.touching(focus))
     else:
         keep = {n.person_id for n in network.nodes if chosen.admits(n)}
-        edges = [e for e in network.edges if e.source in keep and e.target in keep]
+        edges = network.edges.where(network.edges.between(keep))
     nodes = [n for n in network.nodes if n.person_id in keep]
     return network.model_copy(update={"nodes": nodes, "edges": edges})
 

@@ -9,7 +9,7 @@ is the attention list's *silent*, and "low motivation" its low-motivation rating
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from cohortdesk.core.enums import AccessStatus
 from cohortdesk.core.metrics.counts import MemberCounts, counts_of
@@ -29,8 +29,7 @@ STUCK_ALERT_SHARE = 0.2
 _FROM_NETWORK = (FindingKind.ISOLATED, FindingKind.DOMINANT, FindingKind.FACILITATOR_CENTRED)
 
 
-@dataclass(frozen=True)
-class StoryLearner:
+class StoryLearner(NamedTuple):
     """A learner as the story needs them."""
 
     membership_id: int
@@ -42,7 +41,7 @@ class StoryLearner:
 
 
 def _people(learners: Sequence[StoryLearner]) -> tuple[FindingPerson, ...]:
-    return tuple(FindingPerson(membership_id=m.membership_id, name=m.name) for m in learners)
+    return tuple(FindingPerson(m.membership_id, m.name) for m in learners)
 
 
 def cohort_story(
