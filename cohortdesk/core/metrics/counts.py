@@ -13,10 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-import numpy as np
-from numpy.typing import NDArray
 from sqlalchemy import ColumnElement, Integer, Select, and_, case, func, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
@@ -34,6 +32,10 @@ from cohortdesk.core.metrics.terms import (
 )
 from cohortdesk.core.models import LocalDay, Membership
 from cohortdesk.core.models.rollups import DAILY, REPLIES, TOTALS
+
+if TYPE_CHECKING:  # numpy loads with the dashboard, not with Today
+    import numpy as np
+    from numpy.typing import NDArray
 
 
 class MemberCounts(NamedTuple):
@@ -315,6 +317,8 @@ def member_counts_of_numbers(
 ) -> dict[int, MemberCounts]:
     """`member_counts_of` from the rows of `member_numbers_query` (an array, as
     `storage.columns` reads it) and the reply totals of the same period."""
+    import numpy as np
+
     days: dict[int, date | None] = {NO_DAY: None}
     for number in np.unique(rows[:, 7:10]).tolist():
         if number != NO_DAY:
@@ -395,6 +399,8 @@ def reply_arrays(rows: NDArray[np.int64], weeks: int, roles: Mapping[int, Role])
         weeks: how many weeks the week positions run over.
         roles: person -> role now, for the cohort's members.
     """
+    import numpy as np
+
     week, source, target, count = rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3]
     span = max(int(source.max(initial=0)), int(target.max(initial=0)), max(roles, default=0)) + 1
     # person id -> role code (the position in _ROLES_OR_NONE; None's for anyone else)
@@ -446,4 +452,6 @@ def reply_arrays(rows: NDArray[np.int64], weeks: int, roles: Mapping[int, Role])
 
 def _sums(at: NDArray[np.int64], counts: NDArray[np.int64], size: int) -> NDArray[np.int64]:
     """The sums of `counts` by position (`at`), for positions 0 to `size` - 1."""
+    import numpy as np
+
     return np.bincount(at, weights=counts, minlength=size).astype(np.int64)
