@@ -22,6 +22,7 @@ import networkx as nx
 import numpy as np
 from numpy.typing import NDArray
 
+from cohortdesk.core.name_order import name_key
 from cohortdesk.core.schemas.dashboard import ReplyNetwork
 
 Point = tuple[float, float]
@@ -62,7 +63,7 @@ def network_layout(network: ReplyNetwork, seed: int = 7) -> Positions:
         coordinates = _force(len(connected), counts, seed)
         for person, (x, y) in zip(connected, coordinates.tolist(), strict=True):
             positions[person] = (x, y)
-    for position, node in enumerate(sorted(alone, key=lambda n: n.name.casefold())):
+    for position, node in enumerate(sorted(alone, key=lambda n: name_key(n.name))):
         ring, slot = divmod(position, RING_CAPACITY)
         on_ring = min(RING_CAPACITY, len(alone) - ring * RING_CAPACITY)
         angle = 2 * math.pi * slot / on_ring + ring * 0.3 + math.pi / 2

@@ -171,6 +171,26 @@ def test_the_roster_model_carries_sparklines(qtmodeltester: ModelTester) -> None
     assert model.headerData(COL_ACTIVITY, Qt.Orientation.Horizontal) == "Activity"
 
 
+def test_the_roster_sorts_numbered_names_by_their_numbers() -> None:
+    from cohortdesk.ui.models.roster_filter import RosterFilter
+    from cohortdesk.ui.models.roster_model import COL_NAME
+
+    names = ["Moodle user 5104", "Moodle user 394", "moodle user 2672", "Moodle user 1905"]
+    model = RosterModel()
+    model.set_rows(
+        [row.model_copy(update={"name": name}) for row, name in zip(ROWS, names, strict=False)]
+    )
+    shown = RosterFilter()
+    shown.setSourceModel(model)
+    shown.sort(COL_NAME, Qt.SortOrder.AscendingOrder)
+    assert [shown.index(r, COL_NAME).data() for r in range(shown.rowCount())] == [
+        "Moodle user 394",
+        "Moodle user 1905",
+        "moodle user 2672",
+        "Moodle user 5104",
+    ]
+
+
 SPARKS = ([0, 1, 2, 3, 0, 0, 0, 0], [5, 5, 5, 5, 5, 5, 5, 9])
 
 

@@ -23,7 +23,7 @@ from datetime import date, datetime
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
 from cohortdesk.core.enums import EventKind
@@ -32,6 +32,7 @@ from cohortdesk.core.metrics.counts import MemberCounts, counts_of, member_count
 from cohortdesk.core.metrics.period import Period, cohort_period
 from cohortdesk.core.metrics.terms import nudge_counts
 from cohortdesk.core.models import ActivityEvent, Membership, MotivationCheck, Person, utcnow
+from cohortdesk.core.name_order import by_name
 from cohortdesk.core.schemas import CohortRow, ExportMember, ExportOptions, NudgeOutcome
 from cohortdesk.core.services.messaging import nudges
 from cohortdesk.core.services.people import cohorts
@@ -202,10 +203,9 @@ def _members(
         select(Membership, Person)
         .join(Person, Person.id == Membership.person_id)
         .where(Membership.cohort_id == cohort.id)
-        .order_by(func.lower(Person.full_name), Membership.id)
     )
     rows: list[dict[str, object]] = []
-    for membership, person in session.execute(stmt):
+    for membership, person in by_name(session.execute(stmt).all()):
         pseudonym = pseudonymiser.person(person.id) if pseudonymiser else None
         did = counts_of(counts, person.id)
         rows.append(

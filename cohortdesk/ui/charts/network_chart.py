@@ -22,6 +22,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from cohortdesk.core.enums import Role
+from cohortdesk.core.name_order import name_key
 from cohortdesk.core.network_layout import Positions, network_layout
 from cohortdesk.core.schemas.dashboard import NetworkNode, ReplyNetwork
 from cohortdesk.core.services.dashboards.network_view import (
@@ -132,7 +133,7 @@ class NetworkChart(ChartCard):
         self.focus_choice.blockSignals(True)
         self.focus_choice.clear()
         self.focus_choice.addItem(NO_FOCUS, None)
-        for node in sorted(self._nodes, key=lambda n: n.name.casefold()):
+        for node in sorted(self._nodes, key=lambda n: name_key(n.name)):
             self.focus_choice.addItem(node.name, node.person_id)
         self.focus_choice.setCurrentIndex(max(0, self.focus_choice.findData(kept)))
         self.focus_choice.blockSignals(False)

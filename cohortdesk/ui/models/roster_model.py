@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from cohortdesk.core.enums import Role
+from cohortdesk.core.name_order import name_key
 from cohortdesk.core.schemas import AttentionSettings, MemberRow
 from cohortdesk.core.stages import stage
 from cohortdesk.ui import format as fmt
@@ -77,7 +78,7 @@ _DISPLAY: dict[int, Callable[[MemberRow], str]] = {
 }
 
 _SORT_KEYS: dict[int, Callable[[MemberRow], Any]] = {
-    COL_NAME: lambda r: r.name.casefold(),
+    COL_NAME: lambda r: name_key(r.name),
     COL_ROLE: lambda r: _ROLE_ORDER[r.role],
     COL_STAGE: lambda r: r.stage,
     COL_ACCESS: lambda r: _ACCESS_ORDER[r.access.value],

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from cohortdesk.core.errors import KnownError
+from cohortdesk.core.name_order import name_key
 from cohortdesk.core.schemas import CohortRow, MemberRow
 from cohortdesk.core.stages import stage
 from cohortdesk.ui import format as fmt
@@ -150,7 +151,7 @@ class MergeDialog(QDialog):
         self._busy = False
         self.setWindowTitle("Merge people")
         self.setMinimumWidth(700)
-        ordered = tuple(sorted(rows, key=lambda r: r.name.casefold()))
+        ordered = tuple(sorted(rows, key=lambda r: name_key(r.name)))
         self.first = _PersonCard("&First record:", "&Keep this record", ordered)
         self.second = _PersonCard("&Second record:", "K&eep this record", ordered)
         self.keep_group = QButtonGroup(self)

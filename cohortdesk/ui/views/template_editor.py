@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from cohortdesk.core.enums import Role, TemplatePurpose
+from cohortdesk.core.name_order import name_key
 from cohortdesk.core.rendering import PLACEHOLDERS, TemplateError, check
 from cohortdesk.core.schemas import (
     MemberRow,
@@ -271,7 +272,7 @@ class TemplateEditor(QWidget):
     def set_members(self, rows: list[MemberRow]) -> None:
         """The members the preview can use: learners first, then the others, by name."""
         kept = self.member_combo.currentData()
-        ordered = sorted(rows, key=lambda r: (r.role is not Role.LEARNER, r.name.casefold()))
+        ordered = sorted(rows, key=lambda r: (r.role is not Role.LEARNER, name_key(r.name)))
         self.member_combo.blockSignals(True)
         self.member_combo.clear()
         for row in ordered:

@@ -18,6 +18,7 @@ from cohortdesk.core.errors import NotFoundError
 from cohortdesk.core.metrics.counts import counts_of, member_counts
 from cohortdesk.core.metrics.period import Period, cohort_period
 from cohortdesk.core.models import AccessIssue, Membership, MotivationCheck, Person
+from cohortdesk.core.name_order import by_name
 from cohortdesk.core.schemas import MemberRow
 
 
@@ -45,12 +46,11 @@ def roster(
     where = [Membership.cohort_id == cohort_id]
     if membership_id is not None:
         where.append(Membership.id == membership_id)
-    result = session.execute(
-        select(Membership, Person)
-        .join(Person, Person.id == Membership.person_id)
-        .where(*where)
-        .order_by(func.lower(Person.full_name), Membership.id)
-    ).all()
+    result = by_name(
+        session.execute(
+            select(Membership, Person).join(Person, Person.id == Membership.person_id).where(*where)
+        ).all()
+    )
     people = [person.id for _, person in result] if membership_id is not None else None
     counts = member_counts(session, cohort_id, period, people)
     ids = [membership.id for membership, _ in result]

@@ -51,6 +51,7 @@ from cohortdesk.core.models import (
     Person,
 )
 from cohortdesk.core.models.rollups import DAILY, REPLIES, TOTALS
+from cohortdesk.core.name_order import name_key
 from cohortdesk.core.schemas.dashboard import (
     CohortComparison,
     CohortDashboard,
@@ -193,7 +194,7 @@ def _members_query(cohort_id: int) -> Select[*tuple[Any, ...]]:
 def _members(rows: Sequence[Any]) -> list[Member]:
     """The cohort's members (rows of `_members_query`), staff first, then by name."""
     members = [Member(*row) for row in rows]
-    members.sort(key=lambda m: (_ROLE_ORDER[m.role], m.name.casefold(), m.membership_id))
+    members.sort(key=lambda m: (_ROLE_ORDER[m.role], name_key(m.name), m.membership_id))
     return members
 
 

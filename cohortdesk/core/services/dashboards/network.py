@@ -27,6 +27,7 @@ from numpy.typing import NDArray
 
 from cohortdesk.core.enums import AccessStatus, Role
 from cohortdesk.core.metrics.counts import ReplyArrays
+from cohortdesk.core.name_order import name_key
 from cohortdesk.core.schemas.dashboard import (
     NetworkEdges,
     NetworkNode,
@@ -166,7 +167,7 @@ def _findings(
     learners = [n for n in nodes if n.role is Role.LEARNER]
     if total == 0:
         found.append(Finding(kind=FindingKind.NO_REPLIES_YET))
-    isolated = sorted((n for n in learners if n.isolated), key=lambda n: n.name.casefold())
+    isolated = sorted((n for n in learners if n.isolated), key=lambda n: name_key(n.name))
     if isolated and total:
         people = tuple(_person(n) for n in isolated)
         found.append(Finding(kind=FindingKind.ISOLATED, people=people, alert=True))

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from cohortdesk.core.enums import Role
+from cohortdesk.core.name_order import name_key
 from cohortdesk.core.schemas.dashboard import NetworkNode, ReplyNetwork
 
 NAME_ALL_UP_TO = 60
@@ -59,7 +60,7 @@ def connections(node: NetworkNode) -> int:
 
 def most_connected(nodes: Iterable[NetworkNode], count: int = MOST_CONNECTED) -> list[NetworkNode]:
     """The `count` people with the most reply partners (then the most active, then by name)."""
-    ranked = sorted(nodes, key=lambda n: (-connections(n), -n.activity, n.name.casefold()))
+    ranked = sorted(nodes, key=lambda n: (-connections(n), -n.activity, name_key(n.name)))
     return [n for n in ranked[:count] if connections(n) > 0]
 
 

@@ -32,6 +32,7 @@ from cohortdesk.core.models import (
     Person,
     utcnow,
 )
+from cohortdesk.core.name_order import by_name, name_key
 from cohortdesk.core.schemas import Changed, Changes
 from cohortdesk.core.schemas.mentoring import (
     AssignmentRow,
@@ -222,10 +223,9 @@ def assignments(session: Session, cohort_id: int) -> list[AssignmentRow]:
         select(Membership, Person)
         .join(Person, Person.id == Membership.person_id)
         .where(Membership.cohort_id == cohort_id)
-        .order_by(func.lower(Person.full_name), Membership.id)
     )
     rows = []
-    for membership, person in session.execute(stmt):
+    for membership, person in by_name(session.execute(stmt).all()):
         link = links.get(membership.id)
         mentor_id = link.mentor_membership_id if link else None
         group_id = link.group_id if link else None
@@ -259,10 +259,9 @@ def list_mentors(session: Session, cohort_id: int) -> list[MentorRow]:
             Membership.cohort_id == cohort_id,
             (Membership.role == Role.MENTOR) | Membership.id.in_(list(counts)),
         )
-        .order_by(func.lower(Person.full_name), Membership.id)
     )
     rows = []
-    for membership, person in session.execute(stmt):
+    for membership, person in by_name(session.execute(stmt).all()):
         groups = session.scalar(
             select(func.count())
             .select_from(MentoringGroup)
@@ -321,12 +320,14 @@ def _group_rows(session: Session, groups: Iterable[MentoringGroup]) -> list[Grou
         mentor = _membership(session, group.mentor_membership_id)
         links = current_links(session, mentor.cohort_id)
         member_ids = [m for m, link in links.items() if link.group_id == group.id]
-        names = session.scalars(
-            select(Person.full_name)
-            .join(Membership, Membership.person_id == Person.id)
-            .where(Membership.id.in_(member_ids))
-            .order_by(func.lower(Person.full_name))
-        ).all()
+        names = sorted(
+            session.scalars(
+                select(Person.full_name)
+                .join(Membership, Membership.person_id == Person.id)
+                .where(Membership.id.in_(member_ids))
+            ).all(),
+            key=name_key,
+        )
         rows.append(
             GroupRow(
                 id=group.id,

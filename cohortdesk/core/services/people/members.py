@@ -26,6 +26,7 @@ from cohortdesk.core.models import (
     StageChange,
     utcnow,
 )
+from cohortdesk.core.name_order import name_key
 from cohortdesk.core.schemas import (
     AccessIssueRow,
     Changed,
@@ -250,12 +251,14 @@ def member_choices(session: Session, cohort_id: int) -> list[PersonChoice]:
         select(Person.id, Person.full_name, Membership.role)
         .join(Membership, Membership.person_id == Person.id)
         .where(Membership.cohort_id == cohort_id)
-        .order_by(func.lower(Person.full_name))
     )
-    return [
-        PersonChoice(person_id=pid, name=name, role=role)
-        for pid, name, role in session.execute(stmt)
-    ]
+    return sorted(
+        (
+            PersonChoice(person_id=pid, name=name, role=role)
+            for pid, name, role in session.execute(stmt)
+        ),
+        key=lambda choice: (name_key(choice.name), choice.person_id),
+    )
 
 
 def member_detail(
