@@ -6,12 +6,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cohortdesk.core.enums import Role
+from cohortdesk.core.name_order import name_key
 from cohortdesk.core.schemas.dashboard import NetworkEdge, NetworkNode, ReplyNetwork
 from cohortdesk.core.services.dashboards.network_view import (
     MOST_CONNECTED,
     NAME_ALL_UP_TO,
     NetworkFilter,
     connections,
+    most_connected,
     named,
     partners,
     shown_part,
@@ -103,3 +105,13 @@ def test_few_are_all_named_many_only_the_most_connected_and_the_selected(
     assert all(connections(n) > 0 for n in names if n.person_id != selected)
     left_out = [connections(n) for n in network.nodes if n.person_id not in chosen]
     assert all(c <= least_named for c in left_out)
+
+
+@given(networks(), st.integers(1, 20))
+def test_the_most_connected_are_the_first_in_a_full_ranking(
+    network: ReplyNetwork, count: int
+) -> None:
+    # the full ranking: most reply partners, then most active, then by name (ties included)
+    ranked = sorted(network.nodes, key=lambda n: (-connections(n), -n.activity, name_key(n.name)))
+    expected = [n for n in ranked[:count] if connections(n) > 0]
+    assert most_connected(network.nodes, count) == expected

@@ -14,6 +14,7 @@ The layout is the whole network's, so people keep their place when the filter ch
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -59,8 +60,19 @@ def connections(node: NetworkNode) -> int:
 
 
 def most_connected(nodes: Iterable[NetworkNode], count: int = MOST_CONNECTED) -> list[NetworkNode]:
-    """The `count` people with the most reply partners (then the most active, then by name)."""
-    ranked = sorted(nodes, key=lambda n: (-connections(n), -n.activity, name_key(n.name)))
+    """The `count` people with the most reply partners (then the most active, then by name).
+
+    Names only break ties, so only the few in the running get their sort key: keying all of
+    a 5,000-member cohort's names costs more than the rest of the choice."""
+
+    def rank(node: NetworkNode) -> tuple[int, int]:
+        return (-connections(node), -node.activity)
+
+    running = list(nodes)
+    if len(running) > count:
+        last = heapq.nsmallest(count, map(rank, running))[-1]
+        running = [n for n in running if rank(n) <= last]  # the first `count`, with any tied
+    ranked = sorted(running, key=lambda n: (*rank(n), name_key(n.name)))
     return [n for n in ranked[:count] if connections(n) > 0]
 
 
