@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtWidgets import QApplication
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from cohortdesk.core.enums import Role
+from cohortdesk.core.name_order import name_key
 from cohortdesk.core.network_layout import network_layout
 from cohortdesk.core.schemas.report import FindingKind
+from cohortdesk.core.services.dashboards.network_view import partners
 from cohortdesk.ui.charts.heatmap_chart import HeatmapChart, heatmap_order
-from cohortdesk.ui.charts.network_chart import NetworkChart
+from cohortdesk.ui.charts.network_chart import NO_FOCUS, NetworkChart
 from tests.ui import dashboard_data as data
 from tests.ui.charts_support import BOARD, click, hover, show
 
@@ -117,3 +120,26 @@ def test_five_thousand_members_draw_as_a_few_items(qtbot: QtBot) -> None:
     QApplication.processEvents()
     assert len(card.points()) == 5000
     assert len(card.plot.items) < 40  # a scatter per look, edge batches, a few names
+
+
+def test_the_focus_list_names_everyone_by_name_and_keeps_the_focus_on_a_reload(
+    qtbot: QtBot, qtmodeltester: ModelTester
+) -> None:
+    card = network(qtbot)
+    combo = card.focus_choice
+    listed = [(combo.itemText(row), combo.itemData(row)) for row in range(combo.count())]
+    expected = sorted(
+        ((n.name, n.person_id) for n in BOARD.network.nodes), key=lambda c: name_key(c[0])
+    )
+    assert listed == [(NO_FOCUS, None), *expected]
+    qtmodeltester.check(card.focus_choices)
+    milo = next(n for n in BOARD.network.nodes if n.name == "Milo Novak")
+    card.focus_on(milo.person_id)
+    assert combo.currentText() == "Milo Novak" and combo.currentData() == milo.person_id
+    card.set_data(BOARD.network)  # the dashboard reloads: the focus stays
+    assert combo.currentData() == milo.person_id
+    assert {n.person_id for n in card.shown_nodes()} == partners(BOARD.network, milo.person_id) | {
+        milo.person_id
+    }
+    card.focus_on(None)
+    assert combo.currentIndex() == 0 and len(card.shown_nodes()) == len(BOARD.network.nodes)

@@ -68,6 +68,7 @@ class DashboardData:
     members: list[MemberRow]
     positions: Positions
     picture: NetworkPicture
+    focus_choices: list[tuple[str, int]]
     layout_key: tuple[object, ...]
 
 
@@ -98,6 +99,7 @@ def load_dashboard(
     from cohortdesk.core.network_layout import network_layout
     from cohortdesk.core.services.activity import participation
     from cohortdesk.core.services.dashboards import dashboard as dashboard_service
+    from cohortdesk.core.services.dashboards.network_view import focus_choices
     from cohortdesk.ui.charts.network_picture import network_picture
 
     with collector_paused():
@@ -109,10 +111,11 @@ def load_dashboard(
         else:
             positions = network_layout(board.network)
         picture = network_picture(board.network, positions)
+        choices = focus_choices(board.network)
     # Walk what the load built while the collector slept, here in the worker: left alone,
     # it is walked by the GUI thread's next collection, in the middle of drawing a chart.
     collect_young()
-    return DashboardData(board, members, positions, picture, key)
+    return DashboardData(board, members, positions, picture, choices, key)
 
 
 class StoryBox(QFrame):
@@ -391,7 +394,9 @@ class DashboardView(QWidget):
                 _group(learners, lambda m: m.access),
                 _group(learners, lambda m: m.motivation or 0),
             ),
-            lambda: self.network.set_data(board.network, data.positions, data.picture),
+            lambda: self.network.set_data(
+                board.network, data.positions, data.picture, data.focus_choices
+            ),
             lambda: self.heatmap.set_data(
                 board.heatmap, board.weeks, *span, quiet=_finding(board, FindingKind.WENT_QUIET)
             ),

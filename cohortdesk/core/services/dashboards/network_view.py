@@ -76,6 +76,11 @@ def most_connected(nodes: Iterable[NetworkNode], count: int = MOST_CONNECTED) ->
     return [n for n in ranked[:count] if connections(n) > 0]
 
 
+def focus_choices(network: ReplyNetwork) -> list[tuple[str, int]]:
+    """Everyone in the network as (name, person id), in name order: whom to focus on."""
+    return sorted(((n.name, n.person_id) for n in network.nodes), key=lambda c: name_key(c[0]))
+
+
 def shown_part(network: ReplyNetwork, chosen: NetworkFilter) -> ReplyNetwork:
     """The network restricted to the people shown and the replies between them.
 
