@@ -16,6 +16,7 @@ from cohortdesk.core.schemas.report import FindingKind
 from cohortdesk.core.services.dashboards.network_view import partners
 from cohortdesk.ui.charts.heatmap_chart import HeatmapChart, heatmap_order
 from cohortdesk.ui.charts.network_chart import NO_FOCUS, NetworkChart
+from cohortdesk.ui.charts.network_picture import network_picture
 from tests.ui import dashboard_data as data
 from tests.ui.charts_support import BOARD, click, hover, show
 
@@ -143,3 +144,13 @@ def test_the_focus_list_names_everyone_by_name_and_keeps_the_focus_on_a_reload(
     }
     card.focus_on(None)
     assert combo.currentIndex() == 0 and len(card.shown_nodes()) == len(BOARD.network.nodes)
+
+
+def test_the_reply_links_are_drawn_with_the_paths_their_picture_built(qtbot: QtBot) -> None:
+    big = data.big_network(400)
+    picture = network_picture(big, network_layout(big))
+    card = NetworkChart()
+    show(qtbot, card)
+    card.set_data(big, network_layout(big), picture)
+    QApplication.processEvents()
+    assert [item.getPath() for item in card.edge_items] == [b.path for b in picture.edges]

@@ -48,3 +48,15 @@ def test_a_crowd_of_links_is_drawn_without_smoothing() -> None:
     assert len(network.edges) > SMOOTH_EDGES_UP_TO
     assert not picture.smooth
     assert np.isfinite(picture.xy).all() and len(picture.xy) == 5000
+
+
+def test_each_batch_s_path_is_the_one_pyqtgraph_would_draw_its_segments_with() -> None:
+    import pyqtgraph as pg
+
+    network = big_network(300)
+    picture = network_picture(network, network_layout(network))
+    assert picture.edges
+    for batch in picture.edges:
+        drawn = pg.PlotCurveItem(batch.xs, batch.ys, connect="pairs").getPath()
+        assert batch.path == drawn
+        assert batch.path.elementCount() == len(batch.xs)

@@ -28,7 +28,7 @@ from PySide6.QtCore import (
     Qt,
     Slot,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPainterPath
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from cohortdesk.core.enums import Role
@@ -44,7 +44,7 @@ from cohortdesk.core.services.dashboards.network_view import (
 from cohortdesk.core.services.dashboards.story import sentence
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.charts.base import ChartCard, Selection, percent, tooltip_table
-from cohortdesk.ui.charts.network_picture import NetworkPicture, network_picture
+from cohortdesk.ui.charts.network_picture import EdgeBatch, NetworkPicture, network_picture
 from cohortdesk.ui.charts.theme import ALERT_COLOUR
 
 SHOW_CHOICES = (
@@ -73,6 +73,18 @@ def metrics_line(network: ReplyNetwork) -> str:
 def is_worrying(finding: str) -> bool:
     """Findings a facilitator should act on: isolation, a staff hub, a dominant voice."""
     return any(word in finding for word in ("isolated", "Facilitator-centred", " dominates"))
+
+
+class EdgeCurve(pg.PlotCurveItem):  # type: ignore[misc]
+    """One batch of reply links, drawn with the path the picture built beforehand (in the
+    dashboard's worker) instead of building it at the first paint."""
+
+    def __init__(self, batch: EdgeBatch, **options: Any) -> None:
+        self._built = batch.path
+        super().__init__(batch.xs, batch.ys, connect="pairs", **options)
+
+    def generatePath(self, x: Any, y: Any) -> QPainterPath:
+        return self._built
 
 
 class FocusChoices(QAbstractListModel):
@@ -286,10 +298,8 @@ class NetworkChart(ChartCard):
         """The replies in batches by weight, one pyqtgraph item each."""
         colour = self.theme.translucent(self.theme.muted, 110 if self.theme.dark else 90)
         for batch in picture.edges:
-            item = pg.PlotCurveItem(
-                batch.xs,
-                batch.ys,
-                connect="pairs",
+            item = EdgeCurve(
+                batch,
                 pen=pg.mkPen(colour, width=batch.width),
                 antialias=picture.smooth,
             )

@@ -2,10 +2,12 @@
 
 A cohort of 5,000 members has tens of thousands of reply links; turning them into line
 segments, sizes and styles is Python work of tens of milliseconds, which would hold the
-window if done when the chart is drawn. This module has no Qt: `network_picture` runs beside
-the layout (`cohortdesk.core.network_layout`) in the dashboard's background load, and the chart
-only hands the arrays to pyqtgraph (styles that depend on the light or dark theme are looked up
-there, by name).
+window if done when the chart is drawn. This module has no widgets: `network_picture` runs
+beside the layout (`cohortdesk.core.network_layout`) in the dashboard's background load, and
+the chart only hands the arrays to pyqtgraph (styles that depend on the light or dark theme
+are looked up there, by name). The one Qt object is each batch's path of line segments, a
+plain value (QPainterPath) that any thread may build: pyqtgraph would otherwise build it on
+the GUI thread at the first paint.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
+from pyqtgraph.functions import arrayToQPath
+from PySide6.QtGui import QPainterPath
 
 from cohortdesk.core.enums import Role
 from cohortdesk.core.network_layout import Positions
@@ -41,6 +45,8 @@ class EdgeBatch:
     width: float
     xs: NDArray[np.float64]
     ys: NDArray[np.float64]
+    path: QPainterPath
+    """The segments as pyqtgraph draws them (`connect="pairs"`)."""
 
 
 @dataclass(frozen=True)
@@ -118,5 +124,5 @@ def _edge_batches(edges: NetworkEdges, where: Positions) -> list[EdgeBatch]:
         ys = np.empty_like(xs)
         xs[0::2], xs[1::2] = sources[chosen, 0], targets[chosen, 0]
         ys[0::2], ys[1::2] = sources[chosen, 1], targets[chosen, 1]
-        batches.append(EdgeBatch(width, xs, ys))
+        batches.append(EdgeBatch(width, xs, ys, arrayToQPath(xs, ys, connect="pairs")))
     return batches
