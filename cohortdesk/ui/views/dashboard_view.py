@@ -112,9 +112,11 @@ def load_dashboard(
             positions = network_layout(board.network)
         picture = network_picture(board.network, positions)
         choices = focus_choices(board.network)
-    # Walk what the load built while the collector slept, here in the worker: left alone,
-    # it is walked by the GUI thread's next collection, in the middle of drawing a chart.
-    collect_young()
+        # Walk what the load built while the collector slept, here in the worker: left
+        # alone, it is walked by the GUI thread's next collection, in the middle of drawing
+        # a chart. Before the collector wakes: waking first, its own young collection would
+        # walk it all once more at the next allocation.
+        collect_young()
     return DashboardData(board, members, positions, picture, choices, key)
 
 
