@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from cohortdesk.core.collector import collect_young, collector_paused
+from cohortdesk.core.collector import collect_newest, collect_young, collector_paused
 from cohortdesk.core.dates import is_kept, outside_reason
 from cohortdesk.core.enums import AccessStatus, StageChangeSource
 from cohortdesk.core.errors import KnownError, NotFoundError
@@ -243,7 +243,7 @@ def import_file(
                             first = span[0]
                         if last is None or span[1] > last:
                             last = span[1]
-                    collect_young()
+                    collect_newest()
             writer.records = staged.records
             staged.close()
         else:
@@ -286,11 +286,12 @@ def import_file(
                     else:
                         ignored += 1
                 if read % CHUNK == 0:
-                    collect_young()
+                    collect_newest()
                     if progress is not None:
                         progress(read, 0, size)
             writer.flush()
         matcher.finish()
+        collect_young()  # what the stretch kept, walked once here rather than by the GUI's
     if matcher.shortened_names:
         source.note(
             f"{plural(matcher.shortened_names, 'name was', 'names were')} longer than "
