@@ -77,7 +77,8 @@ def is_worrying(finding: str) -> bool:
 
 class EdgeCurve(pg.PlotCurveItem):  # type: ignore[misc]
     """One batch of reply links, drawn with the path the picture built beforehand (in the
-    dashboard's worker) instead of building it at the first paint."""
+    dashboard's worker) instead of building it at the first paint. Its data never changes:
+    another batch makes another curve."""
 
     def __init__(self, batch: EdgeBatch, **options: Any) -> None:
         self._built = batch.path
