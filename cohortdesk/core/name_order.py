@@ -19,7 +19,10 @@ _LENGTH_DIGITS = 4
 
 
 def _number(found: re.Match[str]) -> str:
-    digits = "".join(str(unicodedata.digit(c)) for c in found.group()).lstrip("0") or "0"
+    digits = found.group()
+    if not digits.isascii():  # digits of another script ("٣٩٤"): written as 0-9
+        digits = "".join(str(unicodedata.digit(c)) for c in digits)
+    digits = digits.lstrip("0") or "0"
     return f"{len(digits):0{_LENGTH_DIGITS}d}{digits}"
 
 
