@@ -311,10 +311,10 @@ def cohort_dashboard(
 
 
 def _dashboard(session: Session, reads: SnapshotReads, frame: _Frame) -> CohortDashboard:
-    # Every read is sent first (side by side on a server), then each answer is used in turn.
+    # Every read is sent first (side by side on a server), then each answer is used in turn;
+    # the members, needed first, are read in the session meanwhile.
     weeks = frame.weeks
     shown = frame.shown
-    members_rows = reads.submit(_members_query(frame.cohort.id), typed=True)
     reply_rows = reads.submit_columns(
         reply_rows_query(frame.week_of(REPLIES.c.day), _in_range(frame, table=REPLIES))
     )
@@ -327,7 +327,7 @@ def _dashboard(session: Session, reads: SnapshotReads, frame: _Frame) -> CohortD
     motivation_rows = reads.submit_columns(_motivation_query(frame))
     kind_rows = reads.submit(_kinds_query(frame), typed=True)
 
-    members = _members(members_rows.result())
+    members = _members(_rows(session, _members_query(frame.cohort.id)))
     learners = [m for m in members if m.role is Role.LEARNER]
     roles = {m.person_id: m.role for m in members}
     replies = reply_arrays(reply_rows.result(), len(weeks), roles)
