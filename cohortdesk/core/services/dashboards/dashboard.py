@@ -77,10 +77,12 @@ from cohortdesk.core.services.dashboards.story import StoryLearner, cohort_story
 from cohortdesk.core.storage.snapshot_reads import SnapshotReads, snapshot_reads
 
 _ROLE_ORDER = {Role.FACILITATOR: 0, Role.MENTOR: 1, Role.MANAGER: 2, Role.LEARNER: 3}
-#: Up to this many weeks, each member's events per week come with their counts: a sum a
-#: week, filtered, in the same pass over the daily rows. Each such column costs the server
-#: about a sixteenth of what grouping the rows by member and week in a read of their own
-#: does (SQLite: a twenty-fifth), so a longer range groups them apart.
+#: Where the reads run one after another (SQLite), up to this many weeks, each member's
+#: events per week come with their counts: a sum a week, filtered, in the same pass over the
+#: daily rows. Each such column costs about a twenty-fifth of what grouping the rows by
+#: member and week in a read of their own does, so a longer range groups them apart. On a
+#: server the two groupings run side by side, in two processes: they finish sooner than the
+#: one pass, which would hold back everything built from the counts.
 WEEKS_WITH_COUNTS = 16
 
 
@@ -322,10 +324,10 @@ def _dashboard(session: Session, reads: SnapshotReads, frame: _Frame) -> CohortD
     weeks = frame.weeks
     shown = frame.shown
     # the heaviest first: each member's counts over `shown` (the days of the range) and
-    # their events per week, in one pass over the daily rows when the weeks are few
+    # their events per week (in one pass over the daily rows, read one after another)
     in_range = _in_range(frame)
     weekly_rows = None
-    if len(weeks) <= WEEKS_WITH_COUNTS:
+    if not reads.side_by_side and len(weeks) <= WEEKS_WITH_COUNTS:
         count_rows = reads.submit_columns(member_numbers_query(in_range, *_week_sums(frame)))
     else:
         weekly_rows = reads.submit_columns(_weekly_query(frame))
