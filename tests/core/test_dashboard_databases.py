@@ -101,8 +101,9 @@ def test_a_null_in_a_whole_number_column_is_refused(db: Database) -> None:
 def test_the_weeks_read_apart_give_the_dashboard_read_with_the_counts(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # a long range groups members' weeks in a read of its own; a short one sums them
-    # with the counts: the same heatmap (and everything else) either way
+    # read one after another, a short range sums members' weeks with their counts, a long
+    # one groups them in a read of its own (as a server does side by side): the same
+    # heatmap (and everything else) either way
     spec = DemoSpec(members=40, days=35, seed=8, end=date(2025, 4, 4))
     with db.write() as session:
         create_demo(session, spec)
