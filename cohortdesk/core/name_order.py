@@ -20,7 +20,7 @@ _LENGTH_DIGITS = 4
 
 def _number(found: re.Match[str]) -> str:
     digits = found.group()
-    if not digits.isascii():  # other scripts' digits, by their value
+    if not digits.isascii():  # digits of another script ("٣٩٤"): written as 0-9
         digits = "".join(str(unicodedata.digit(c)) for c in digits)
     digits = digits.lstrip("0") or "0"
     return f"{len(digits):0{_LENGTH_DIGITS}d}{digits}"

@@ -96,3 +96,23 @@ def test_a_null_in_a_whole_number_column_is_refused(db: Database) -> None:
     missing = select(Membership.id, func.nullif(Membership.id, Membership.id))
     with db.read() as session, pytest.raises((ValueError, TypeError)):
         int_columns(session.connection(), missing)
+
+
+def test_the_weeks_read_apart_give_the_dashboard_read_with_the_counts(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # read one after another, a short range sums members' weeks with their counts, a long
+    # one groups them in a read of its own (as a server does side by side): the same
+    # heatmap (and everything else) either way
+    spec = DemoSpec(members=40, days=35, seed=8, end=date(2025, 4, 4))
+    with db.write() as session:
+        create_demo(session, spec)
+    assert spec.end is not None
+    for asked in _ranges(spec.end, spec.days):
+        with db.read() as session:
+            together = dashboard.cohort_dashboard(session, 1, **asked)
+            monkeypatch.setattr(dashboard, "WEEKS_WITH_COUNTS", 0)
+            apart = dashboard.cohort_dashboard(session, 1, **asked)
+            monkeypatch.undo()
+        assert together == apart, asked
+        assert sum(sum(row.counts) for row in together.heatmap) > 0

@@ -42,6 +42,12 @@ def test_leading_zeros_do_not_change_a_number_s_place(a: int, b: int, za: int, z
     assert (name_key(f"Group {padded_a}") < name_key(f"Group {padded_b}")) == (a < b)
 
 
+@given(st.text(alphabet="aB -", max_size=4), st.integers(0, 10**9), st.sampled_from("٠۰०০"))
+def test_digits_of_other_scripts_sort_as_their_values(prefix: str, n: int, zero: str) -> None:
+    written = "".join(chr(ord(zero) + int(d)) for d in str(n))
+    assert name_key(f"{prefix}{written} x") == name_key(f"{prefix}{n} x")
+
+
 def test_the_roster_the_pickers_and_the_records_list_numbered_people_by_number(
     db: Database,
 ) -> None:

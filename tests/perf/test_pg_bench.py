@@ -16,15 +16,17 @@ Figures (in .bench/results.json), each the server's counterpart of an SQLite fig
 - `pg_dashboard_rollup_build_s`: building the daily counts from the events on the server.
 
 On a server the dashboard sends its reads side by side (`storage.snapshot_reads`: pooled
-connections sharing the session's snapshot), so the server's processes answer while this one
-builds from the answers that came first. Its numbers come back packed into one value per
-query (`storage.columns`) and are grouped with numpy: no Python object per row of the 60,000
-reply rows, the 39,000 rows per member and week or the 32,700 reply pairs (the network's
-edges are arrays). What is left is about equal parts the server grouping the 113,000 daily
-rows twice (per member, per member and week) and the reply rows, and this process making
+connections sharing the session's snapshot, no parallel workers of their own), so the
+server's processes answer while this one reads the members in its session and builds from
+the answers that came first. Its numbers come back packed into one value per query
+(`storage.columns`) and are grouped with numpy: no Python object per row of the 60,000 reply
+rows, the 39,000 rows per member and week or the 32,700 reply pairs (the network's edges
+are arrays). What is left is the server grouping the 113,000 daily rows twice, side by side
+(per member, per member and week: one pass with a filtered sum a week costs less but holds
+back everything built from the counts), and packing the reply rows, and this process making
 the dashboard's few thousand objects (the members, the network's nodes, the heatmap's rows,
-each member's counts and the story's findings): about 100 ms of CPU each side, on a machine
-where both share the same cores.
+each member's counts and the story's findings): roughly 100 ms of CPU each side, on a
+machine where both share the same cores.
 
 The test server runs without fsync (its data is thrown away), so the times are the work, not
 the disk; both sides of each ratio run with the same settings. Without a server (no

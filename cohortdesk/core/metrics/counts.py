@@ -300,13 +300,20 @@ NO_DAY = 2**31 - 1
 """The day number `member_numbers_query` gives for "no such day" (no contribution yet)."""
 
 
-def member_numbers_query(where: Sequence[ColumnElement[bool]]) -> Select[*tuple[Any, ...]]:
+MEMBER_NUMBERS = 10
+"""The columns of `member_numbers_query` that `member_counts_of_numbers` reads (the first)."""
+
+
+def member_numbers_query(
+    where: Sequence[ColumnElement[bool]], *more: ColumnElement[int]
+) -> Select[*tuple[Any, ...]]:
     """`member_counts_query` over the `daily_activity` rows `where` picks, all in whole
     numbers for `storage.columns` (days as day numbers, `NO_DAY` for no contribution), for
-    `member_counts_of_numbers`."""
+    `member_counts_of_numbers`; then `more`, a caller's own whole-number aggregates over the
+    same rows of each person (never NULL), read in the same pass."""
     *sums, first_contribution = _member_sums(type_coerce(DAILY.c.day, Integer()))
     return (
-        select(DAILY.c.person_id, *sums, func.coalesce(first_contribution, NO_DAY))
+        select(DAILY.c.person_id, *sums, func.coalesce(first_contribution, NO_DAY), *more)
         .where(*where)
         .group_by(DAILY.c.person_id)
     )
@@ -316,9 +323,11 @@ def member_counts_of_numbers(
     rows: NDArray[np.int64], totals: ReplyTotals
 ) -> dict[int, MemberCounts]:
     """`member_counts_of` from the rows of `member_numbers_query` (an array, as
-    `storage.columns` reads it) and the reply totals of the same period."""
+    `storage.columns` reads it; its first `MEMBER_NUMBERS` columns) and the reply totals of
+    the same period."""
     import numpy as np
 
+    rows = rows[:, :MEMBER_NUMBERS]
     days: dict[int, date | None] = {NO_DAY: None}
     for number in np.unique(rows[:, 7:10]).tolist():
         if number != NO_DAY:

@@ -80,6 +80,9 @@ class _Identity:
     def apply(self, connection: Connection) -> None:
         # The first statement of a REPEATABLE READ transaction (no query may come before it).
         connection.exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{self.snapshot}'")
+        # The reads already run side by side, a server process each: a parallel plan's
+        # workers would only compete with the other reads for the same cores.
+        connection.exec_driver_sql("SET LOCAL max_parallel_workers_per_gather = 0")
         self.act_as(connection)
 
     def act_as(self, connection: Connection) -> None:

@@ -145,7 +145,7 @@ def _hub(nodes: Sequence[NetworkNode]) -> tuple[NetworkNode, int] | None:
     if not staff:
         return None
     top = max(staff, key=lambda n: (_degree(n), -n.membership_id))
-    best_learner = max((_degree(n) for n in learners), default=0)
+    best_learner = max((n.in_degree + n.out_degree for n in learners), default=0)
     if _degree(top) >= CENTRED_DEGREE_RATIO * max(best_learner, 1) and _degree(top) >= 2:
         return top, best_learner
     return None
@@ -208,19 +208,17 @@ def _findings(
 
 def _dominant(learners: Sequence[NetworkNode]) -> tuple[NetworkNode, float, int] | None:
     """The learner who dominates, their share of learners' contributions, and the total."""
-    ranked = sorted(
-        (n for n in learners if n.activity > 0), key=lambda n: (-n.activity, n.membership_id)
-    )
-    if len(ranked) < MIN_CONTRIBUTORS:
+    contributing = [n for n in learners if n.activity > 0]
+    if len(contributing) < MIN_CONTRIBUTORS:
         return None
-    top, runner_up = ranked[0], ranked[1]
-    contributed = sum(n.activity for n in ranked)
-    share = top.activity / contributed
-    median = statistics.median(n.activity for n in ranked)
-    far_ahead = (
-        top.activity >= DOMINANT_OVER_NEXT * runner_up.activity
-        and top.activity >= DOMINANT_OVER_MEDIAN * median
-    )
+    counts = sorted(n.activity for n in contributing)  # whole numbers: no key to build
+    most, next_most = counts[-1], counts[-2]
+    # the most active (among equals, the first membership recorded)
+    top = min((n for n in contributing if n.activity == most), key=lambda n: n.membership_id)
+    contributed = sum(counts)
+    share = most / contributed
+    median = statistics.median(counts)
+    far_ahead = most >= DOMINANT_OVER_NEXT * next_most and most >= DOMINANT_OVER_MEDIAN * median
     return (top, share, contributed) if share >= DOMINANT_SHARE or far_ahead else None
 
 
