@@ -52,6 +52,7 @@ def test_a_day_picked_moves_every_screen(qtbot: QtBot, window: MainWindow, db: D
     bar.edit.setDate(QDate(EARLIER.year, EARLIER.month, EARLIER.day))
     settle(window)
     assert bar.day() == EARLIER and bar.note.text() == "chosen" and bar.reset_button.isEnabled()
+    assert bar.why.currentWidget() is bar.reset_button  # in the word's place
     assert window.today.heading.text() == "As of Fri 28 Aug 2026"
     assert window.dashboard.data is not None
     figures = window.dashboard.data.dashboard.figures
@@ -76,6 +77,7 @@ def test_a_day_picked_moves_every_screen(qtbot: QtBot, window: MainWindow, db: D
     qtbot.mouseClick(bar.reset_button, Qt.MouseButton.LeftButton)
     settle(window)
     assert bar.day() == COHORT_END and not bar.reset_button.isEnabled()
+    assert bar.why.currentWidget() is bar.note
     assert window.today.heading.text() == "As of Fri 2 Oct 2026"
 
 
