@@ -137,6 +137,25 @@ def fitted_ticks(plot: Any, ticks: Sequence[tuple[float, str]], axis: str = "bot
     refresh()
 
 
+def bare_axes(plot: Any) -> list[Any]:
+    """Take every label off `plot`'s bottom and left axes (a plot with nothing to show: left
+    alone, pyqtgraph numbers an axis 0.2 ... 0.9 itself); the axes taken bare.
+
+    An axis that finds its own labels (a subclass of pyqtgraph's) is left to do so."""
+    bare = []
+    for name in ("bottom", "left"):
+        axis = plot.getAxis(name)
+        if type(axis) is not pg.AxisItem:
+            continue
+        axis.all_ticks = []  # what `fitted_ticks` thins whenever the plot is resized
+        axis.setTicks([[], []])
+        # pyqtgraph sizes an axis by the labels it drew last: drawn bare, it would shrink to
+        # nothing and cut the labels it is given next (they show a repaint later)
+        axis.setStyle(autoReduceTextSpace=False)
+        bare.append(axis)
+    return bare
+
+
 def days_shown(week: Week, start: date | None = None, end: date | None = None) -> int:
     """How many of the week's seven days fall in the range (the current week is partial)."""
     last = week.starts + timedelta(days=6)
@@ -247,6 +266,7 @@ class ChartCard(QFrame):
         self.last_tooltip = ""
         self._redrawing = False
         self._header_widgets: list[QWidget] = []
+        self._bare_axes: list[Any] = []
 
         self.title_label = heading_label(title, scale=1.1)
         self.menu_button = QToolButton()
@@ -385,9 +405,19 @@ class ChartCard(QFrame):
         self.empty_label.setFixedHeight(height)
 
     def set_empty(self, text: str | None) -> None:
-        """Say `text` in place of the plot (no data), or show the plot again (None)."""
+        """Say `text` in place of the plot (no data), or show the plot again (None).
+
+        An empty chart's axes are left bare (no weeks of an earlier range, none of the numbers
+        pyqtgraph puts on an axis nobody labelled); shown again, the chart labels them anew."""
         self.empty_label.setText(text or "")
         self.body.setCurrentWidget(self.empty_label if text else self.view)
+        for plot in self.plots:
+            if text:
+                self._bare_axes += bare_axes(plot)
+        if not text:
+            for axis in self._bare_axes:
+                axis.setTicks(None)  # pyqtgraph's own again, until the chart gives its own
+            self._bare_axes = []
 
     def is_empty(self) -> bool:
         return self.body.currentWidget() is self.empty_label
