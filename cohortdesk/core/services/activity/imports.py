@@ -54,6 +54,7 @@ from cohortdesk.core.models import (
     StageChange,
     utcnow,
 )
+from cohortdesk.core.name_order import name_key
 from cohortdesk.core.schemas import (
     Changed,
     Changes,
@@ -527,8 +528,8 @@ def undo_batch(
     undone = UndoneImport(
         file_name=batch.file_name,
         events=removed,
-        people_removed=tuple(sorted(names[p] for p in person_ids)),
-        people_kept=tuple(sorted(names[m.person_id] for m in staying)),
+        people_removed=tuple(sorted((names[p] for p in person_ids), key=name_key)),
+        people_kept=tuple(sorted((names[m.person_id] for m in staying), key=name_key)),
     )
     return Changed(value=undone, changes=imported_into(batch.cohort_id))
 
