@@ -326,3 +326,36 @@ def test_the_real_cohorts_empty_charts_draw_no_stray_ticks(
     cards = board.findChildren(ChartCard)
     assert len(cards) == 7
     assert [text for card in cards for text in stray_labels(card)] == []
+
+
+# ---- categories: names that never run into each other ---------------------------------------
+
+
+@pytest.mark.parametrize("width", [450, 580, 900, 1300])
+def test_the_adopter_groups_are_named_apart_at_any_width(qtbot: QtBot, width: int) -> None:
+    """Beside the member panel (580 px) "Early adopters", "Early majority" and "Late
+    majority" ran into each other; a name without room takes two lines."""
+    card = show(qtbot, AdoptersChart(), 1000)
+    card.set_data(BOARD.adopters, BOARD.not_yet_contributing)
+    card.resize(width, card.height())
+    QApplication.processEvents()
+    axis = card.plot.getAxis("bottom")
+    drawn = drawn_texts(axis)
+    assert [text.replace("\n", " ") for _rect, text in drawn] == [
+        *(g.category for g in BOARD.adopters),
+        "Not yet",
+    ]
+    assert not overlaps(drawn_rects(axis))
+    if width >= 900:
+        assert not any("\n" in text for _rect, text in drawn)  # one line where they fit
+
+
+@pytest.mark.parametrize("width", [500, 700, 1100])
+def test_the_compared_stages_are_named_apart(qtbot: QtBot, width: int) -> None:
+    card = show(qtbot, CompareStagesChart(), 1000)
+    card.set_data(data.comparison())
+    card.resize(width, card.height())
+    QApplication.processEvents()
+    axis = card.plot.getAxis("bottom")
+    assert len(drawn_texts(axis)) == 5
+    assert not overlaps(drawn_rects(axis))

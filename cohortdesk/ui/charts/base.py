@@ -137,6 +137,53 @@ def fitted_ticks(plot: Any, ticks: Sequence[tuple[float, str]], axis: str = "bot
     refresh()
 
 
+def two_lines(label: str) -> str:
+    """`label` broken at the space nearest its middle ("Early\nadopters"); as it is without
+    a space."""
+    spaces = [i for i, c in enumerate(label) if c == " "]
+    if not spaces:
+        return label
+    middle = min(spaces, key=lambda i: abs(i - len(label) / 2))
+    return f"{label[:middle]}\n{label[middle + 1 :]}"
+
+
+def category_ticks(plot: Any, ticks: Sequence[tuple[float, str]], axis: str = "bottom") -> None:
+    """Label `axis` with the names of categories (bars at `ticks`' values); whenever the plot
+    is too narrow for a name beside its neighbours, that name takes two lines, so that
+    "Early adopters" and "Early majority" never run into each other."""
+    item = plot.getAxis(axis)
+    view = plot.getViewBox()
+    item.category_ticks = list(ticks)
+
+    def refresh(*_args: Any) -> None:
+        named = item.category_ticks
+        low, high = view.viewRange()[0]
+        metrics = QFontMetrics(item.style.get("tickFont") or QFont())
+        shown = list(named)
+        if len(named) > 1 and high > low:
+            values = sorted(value for value, _label in named)
+            room = min(b - a for a, b in pairwise(values)) * view.width() / (high - low)
+            shown = [
+                (value, label)
+                if metrics.horizontalAdvance(label) + LABEL_GAP <= room
+                else (value, two_lines(label))
+                for value, label in named
+            ]
+        item.setTicks([shown, []])
+        # pyqtgraph sizes an axis by the labels it drew last, and leaves out those that do not
+        # fit: a second line would show only a repaint later; make its room now
+        lines = max((label.count("\n") + 1 for _value, label in shown), default=1)
+        height = lines * metrics.height()
+        if item.style.get("tickTextHeight") != height:
+            item.setStyle(autoExpandTextSpace=False, tickTextHeight=height)
+
+    if not getattr(item, "names_categories", False):
+        item.names_categories = True
+        view.sigResized.connect(refresh)
+        view.sigXRangeChanged.connect(refresh)
+    refresh()
+
+
 def bare_axes(plot: Any) -> list[Any]:
     """Take every label off `plot`'s bottom and left axes (a plot with nothing to show: left
     alone, pyqtgraph numbers an axis 0.2 ... 0.9 itself); the axes taken bare.
@@ -148,6 +195,7 @@ def bare_axes(plot: Any) -> list[Any]:
         if type(axis) is not pg.AxisItem:
             continue
         axis.all_ticks = []  # what `fitted_ticks` thins whenever the plot is resized
+        axis.category_ticks = []  # and what `category_ticks` breaks into lines
         axis.setTicks([[], []])
         # pyqtgraph sizes an axis by the labels it drew last: drawn bare, it would shrink to
         # nothing and cut the labels it is given next (they show a repaint later)
