@@ -69,7 +69,7 @@ from cohortdesk.core.services.activity.event_writers import CHUNK, EventWriter, 
 from cohortdesk.core.services.people.cohorts import delete_orphans
 from cohortdesk.core.services.people.identities import MAX_NAME, PeopleMatcher
 from cohortdesk.core.services.privacy.registry import REGISTRY
-from cohortdesk.core.text import plural
+from cohortdesk.core.text import plural, short_date
 
 #: rows of the file shown in a preview
 SAMPLE_ROWS = 50
@@ -181,7 +181,9 @@ def import_file(
         .limit(1)
     )
     if earlier is not None:
-        source.note(f"This file was imported before, on {earlier.astimezone(zone):%d %b %Y}.")
+        source.note(
+            f"This file was imported before, on {short_date(earlier.astimezone(zone).date())}."
+        )
     batch = ImportBatch(
         cohort_id=cohort_id,
         format=module.FORMAT,
@@ -377,12 +379,12 @@ def _activity_days(
         return None
     days = first.astimezone(zone).date(), last.astimezone(zone).date()
     if outside_dates(cohort, *days):
-        span = f"{days[0]:%d %b %Y} to {days[1]:%d %b %Y}"
+        span = f"{short_date(days[0])} to {short_date(days[1])}"
         if cohort.start_date is None and cohort.end_date is None:
             where = "the cohort has no dates yet"
         else:
-            start = f"{cohort.start_date:%d %b %Y}" if cohort.start_date else "no start"
-            end = f"{cohort.end_date:%d %b %Y}" if cohort.end_date else "no end"
+            start = short_date(cohort.start_date) if cohort.start_date else "no start"
+            end = short_date(cohort.end_date) if cohort.end_date else "no end"
             where = f"outside the cohort's dates ({start} to {end})"
         source.note(
             f"The file's activity runs from {span}; {where}. Figures count the cohort's "
