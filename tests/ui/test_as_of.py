@@ -90,3 +90,30 @@ def test_a_day_after_the_end_is_the_end(qtbot: QtBot, window: MainWindow, db: Da
     window.context.as_of.choose(cohort, date(2030, 1, 1))
     settle(window)
     assert bar.day() == COHORT_END
+
+
+def test_what_is_recorded_for_an_ended_cohort_is_dated_on_its_last_day(
+    qtbot: QtBot, window: MainWindow, db: Database
+) -> None:
+    """A check-in, an event or a highlight added to a finished cohort (the 2013 MOOC) was
+    dated today, years after the cohort, where no figure counts it."""
+    _open(window, db)
+    window.pages.show_roster()
+    window.roster.table.selectRow(0)
+    settle(window)
+    panel = window.member_panel
+    end = QDate(COHORT_END.year, COHORT_END.month, COHORT_END.day)
+    check_in = panel.motivation_tab.record_motivation()
+    assert check_in is not None
+    assert check_in.date_edit.date() == end
+    assert check_in.date_edit.maximumDate() == QDate(TODAY.year, TODAY.month, TODAY.day)
+    check_in.reject()
+    event = panel.activity_tab.add_event()
+    assert event is not None
+    assert event.date_edit.date() == end
+    event.reject()
+    highlight = panel.capture_highlight()
+    assert highlight is not None
+    assert highlight.day.date() == end
+    highlight.reject()
+    settle(window)
