@@ -140,7 +140,7 @@ class MainWindow(QMainWindow):
             self.splitter.addWidget(pane)
         self.splitter.setStretchFactor(1, 1)
         # The member panel as wide as its six tabs written in full, at a laptop's 1280 px too.
-        self.splitter.setSizes([195, 780, 460])
+        self.splitter.setSizes([195, 790, 450])
         self.stack = QStackedWidget()
         self.stack.addWidget(self.welcome)
         self.stack.addWidget(self.splitter)
