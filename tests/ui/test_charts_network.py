@@ -5,11 +5,13 @@ take is measured in tests/perf/test_charts_bench.py)."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from cohortdesk.core.enums import Role
 from cohortdesk.core.network_layout import network_layout
+from cohortdesk.core.schemas.dashboard import NetworkNode, ReplyNetwork
 from cohortdesk.core.schemas.report import FindingKind
 from cohortdesk.ui.charts.heatmap_chart import HeatmapChart, heatmap_order
 from cohortdesk.ui.charts.network_chart import NetworkChart
@@ -117,3 +119,40 @@ def test_five_thousand_members_draw_as_a_few_items(qtbot: QtBot) -> None:
     QApplication.processEvents()
     assert len(card.points()) == 5000
     assert len(card.plot.items) < 40  # a scatter per look, edge batches, a few names
+
+
+@pytest.mark.parametrize("width", [420, 580, 900])
+def test_long_names_stay_inside_the_network(qtbot: QtBot, width: int) -> None:
+    """Edify's seven isolated members: "Moodle user 5104", named beside the rightmost node,
+    was cut by the card's edge."""
+    nodes = [
+        NetworkNode(
+            person_id=n,
+            membership_id=100 + n,
+            name=f"Moodle user {number}",
+            role=Role.LEARNER,
+            stage=1,
+            activity=10 + n,  # they read: Edify's log has views only
+            in_degree=0,
+            out_degree=0,
+            isolated=True,
+        )
+        for n, number in enumerate((394, 1905, 2672, 2684, 3247, 5090, 5104), start=1)
+    ]
+    edify = ReplyNetwork(
+        nodes=nodes,
+        edges=[],
+        reciprocity=0.0,
+        staff_share=0.0,
+        facilitator_centred=False,
+        findings=[],
+    )
+    card = NetworkChart()
+    show(qtbot, card, width)
+    card.set_data(edify)
+    QApplication.processEvents()
+    assert card.labels  # a name that would overlap another is left out
+    viewport = card.view.viewport().rect()
+    for label in card.labels:
+        drawn = card.view.mapFromScene(label.sceneBoundingRect()).boundingRect()
+        assert viewport.contains(drawn), (label.textItem.toPlainText(), drawn, viewport)
