@@ -1,6 +1,8 @@
-"""How counts read in sentences, the same on every screen, report and message."""
+"""How counts and days read in sentences, the same on every screen, report and message."""
 
 from __future__ import annotations
+
+from datetime import date
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
@@ -13,3 +15,8 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
             (`replies`, `learners need`).
     """
     return f"{count:,} {singular if count == 1 else plural_form or singular + 's'}"
+
+
+def short_date(day: date) -> str:
+    """A day as sentences write it: `3 Oct 2026` (no leading zero)."""
+    return f"{day.day} {day:%b %Y}"

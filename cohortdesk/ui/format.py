@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor
 from cohortdesk.core.enums import AccessStatus, EventKind, Role, StageChangeSource
 from cohortdesk.core.stages import stage
 from cohortdesk.core.text import plural as plural  # the views say counts as `fmt.plural`
+from cohortdesk.core.text import short_date as short_date  # and days as `fmt.short_date`
 
 ROLE_LABELS = {
     Role.LEARNER: "Learner",
@@ -94,11 +95,6 @@ def event_text(kind: EventKind, replied_to: str | None = None) -> str:
     if kind is EventKind.REPLY and replied_to:
         return f"Replied to {replied_to}"
     return EVENT_LABELS[kind]
-
-
-def short_date(day: date) -> str:
-    """`3 Oct 2026`."""
-    return f"{day.day} {day:%b %Y}"
 
 
 def local_time(moment: datetime, zone: str) -> str:

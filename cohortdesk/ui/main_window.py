@@ -139,7 +139,8 @@ class MainWindow(QMainWindow):
         for pane in (self.cohort_list, self.pages, self.member_panel):
             self.splitter.addWidget(pane)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([195, 810, 430])
+        # The member panel as wide as its six tabs written in full, at a laptop's 1280 px too.
+        self.splitter.setSizes([195, 790, 450])
         self.stack = QStackedWidget()
         self.stack.addWidget(self.welcome)
         self.stack.addWidget(self.splitter)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -104,6 +105,9 @@ def test_reimporting_the_same_file_inserts_nothing(
 
     assert (again.read, again.inserted, again.duplicates, again.people_created) == (4, 0, 4, 0)
     assert any("imported before" in note for note in again.notes)
+    # the day as every screen writes it ("8 Dec 2026", not "08 Dec 2026")
+    day = r"This file was imported before, on [1-9]\d? [A-Z][a-z]{2} \d{4}\."
+    assert any(re.fullmatch(day, note) for note in again.notes), again.notes
     assert count(db, ActivityEvent) == 4
 
 

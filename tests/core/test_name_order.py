@@ -5,12 +5,15 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cohortdesk.core.enums import EventKind
 from cohortdesk.core.name_order import name_key
 from cohortdesk.core.services.activity import participation
+from cohortdesk.core.services.attention import evidence
+from cohortdesk.core.services.dashboards import dashboard
 from cohortdesk.core.services.mentoring import mentoring
 from cohortdesk.core.services.people import members
 from cohortdesk.core.storage.db import Database
-from tests.core.builders import add, make_cohort
+from tests.core.builders import add, event, make_cohort
 
 
 def test_numbered_names_sort_by_their_numbers() -> None:
@@ -61,3 +64,21 @@ def test_the_roster_the_pickers_and_the_records_list_numbered_people_by_number(
         assert [r.name for r in participation.roster(s, cohort_id)] == expected
         assert [c.name for c in members.member_choices(s, cohort_id)] == expected
         assert [r.name for r in mentoring.assignments(s, cohort_id)] == expected
+
+
+def test_stage_suggestions_and_the_adopter_curve_list_numbered_people_by_number(
+    db: Database,
+) -> None:
+    """Today's stage suggestions and the dashboard's "not yet" list, as the roster orders."""
+    names = ["Participant 100", "Participant 11", "Participant 2", "participant 10"]
+    expected = ["Participant 2", "participant 10", "Participant 11", "Participant 100"]
+    with db.write() as s:
+        cohort_id = make_cohort(s).id
+        for name in names:
+            posted = add(s, cohort_id, name, email=f"{name.replace(' ', '.')}@example.org")
+            event(s, posted, EventKind.POST)
+            add(s, cohort_id, f"{name} quiet", email=f"{name.replace(' ', '.')}.q@example.org")
+    with db.read() as s:
+        assert [r.name for r in evidence.suggestions(s, cohort_id)] == expected
+        board = dashboard.cohort_dashboard(s, cohort_id)
+        assert board.not_yet_contributing == [f"{name} quiet" for name in expected]

@@ -52,6 +52,7 @@ def test_a_day_picked_moves_every_screen(qtbot: QtBot, window: MainWindow, db: D
     bar.edit.setDate(QDate(EARLIER.year, EARLIER.month, EARLIER.day))
     settle(window)
     assert bar.day() == EARLIER and bar.note.text() == "chosen" and bar.reset_button.isEnabled()
+    assert bar.why.currentWidget() is bar.reset_button  # in the word's place
     assert window.today.heading.text() == "As of Fri 28 Aug 2026"
     assert window.dashboard.data is not None
     figures = window.dashboard.data.dashboard.figures
@@ -76,6 +77,7 @@ def test_a_day_picked_moves_every_screen(qtbot: QtBot, window: MainWindow, db: D
     qtbot.mouseClick(bar.reset_button, Qt.MouseButton.LeftButton)
     settle(window)
     assert bar.day() == COHORT_END and not bar.reset_button.isEnabled()
+    assert bar.why.currentWidget() is bar.note
     assert window.today.heading.text() == "As of Fri 2 Oct 2026"
 
 
@@ -88,3 +90,30 @@ def test_a_day_after_the_end_is_the_end(qtbot: QtBot, window: MainWindow, db: Da
     window.context.as_of.choose(cohort, date(2030, 1, 1))
     settle(window)
     assert bar.day() == COHORT_END
+
+
+def test_what_is_recorded_for_an_ended_cohort_is_dated_on_its_last_day(
+    qtbot: QtBot, window: MainWindow, db: Database
+) -> None:
+    """A check-in, an event or a highlight added to a finished cohort (the 2013 MOOC) was
+    dated today, years after the cohort, where no figure counts it."""
+    _open(window, db)
+    window.pages.show_roster()
+    window.roster.table.selectRow(0)
+    settle(window)
+    panel = window.member_panel
+    end = QDate(COHORT_END.year, COHORT_END.month, COHORT_END.day)
+    check_in = panel.motivation_tab.record_motivation()
+    assert check_in is not None
+    assert check_in.date_edit.date() == end
+    assert check_in.date_edit.maximumDate() == QDate(TODAY.year, TODAY.month, TODAY.day)
+    check_in.reject()
+    event = panel.activity_tab.add_event()
+    assert event is not None
+    assert event.date_edit.date() == end
+    event.reject()
+    highlight = panel.capture_highlight()
+    assert highlight is not None
+    assert highlight.day.date() == end
+    highlight.reject()
+    settle(window)

@@ -3,11 +3,16 @@ are thinned to the room each week has, so that they never overlap."""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import time
+from collections.abc import Callable
 from datetime import date, timedelta
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
+import pyqtgraph as pg
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -16,7 +21,9 @@ from PySide6.QtGui import QFont, QFontMetrics, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from cohortdesk.core.schemas.dashboard import CohortComparison
 from cohortdesk.core.storage.db import Database
+from cohortdesk.ui.charts.adopters_chart import AdoptersChart
 from cohortdesk.ui.charts.base import (
     LABEL_GAP,
     ChartCard,
@@ -24,10 +31,20 @@ from cohortdesk.ui.charts.base import (
     integer_ticks,
     thinned_ticks,
 )
+from cohortdesk.ui.charts.compare_charts import CompareStagesChart, CompareWeeklyChart
+from cohortdesk.ui.charts.contributions_chart import ContributionsChart
+from cohortdesk.ui.charts.distribution_chart import DistributionChart
+from cohortdesk.ui.charts.heatmap_chart import HeatmapChart
+from cohortdesk.ui.charts.member_activity_chart import MemberActivityChart
+from cohortdesk.ui.charts.network_chart import NetworkChart
+from cohortdesk.ui.charts.replies_chart import RepliesChart
+from cohortdesk.ui.charts.staircase_chart import StaircaseChart
 from cohortdesk.ui.main_window import MainWindow
-from tests.real_cohorts import REAL_COHORTS, build
-from tests.ui.charts_support import show
+from tests.real_cohorts import EDIFY, REAL_COHORTS, build
+from tests.ui import dashboard_data as data
+from tests.ui.charts_support import BOARD, by_stage, show
 from tests.ui.conftest import settle
+from tests.ui.test_charts import all_cards
 
 
 def drawn_texts(axis: object) -> list[tuple[QRectF, str]]:
@@ -198,3 +215,147 @@ def test_the_real_dashboards_week_labels_do_not_overlap_beside_the_member_panel(
             assert not overlaps(drawn_rects(plot.getAxis("bottom"))), plot
             if plot.getAxis("bottom")._tickLevels is not None:  # labelled by week
                 edge_labels_drawn(plot)
+
+
+# ---- empty charts: no stray ticks -----------------------------------------------------------
+
+
+def chart_kinds() -> list[type[ChartCard]]:
+    """Every kind of chart card the app draws (each module of `cohortdesk.ui.charts`
+    imported first)."""
+    import cohortdesk.ui.charts as charts
+
+    for module in pkgutil.iter_modules(charts.__path__):
+        importlib.import_module(f"{charts.__name__}.{module.name}")
+    kinds: list[type[ChartCard]] = []
+    todo = list(ChartCard.__subclasses__())
+    while todo:
+        kind = todo.pop()
+        below = kind.__subclasses__()
+        todo += below
+        if kind.__module__.startswith(charts.__name__) and not below:  # a chart, not a base
+            kinds.append(kind)
+    return kinds
+
+
+def stray_labels(card: ChartCard) -> list[str]:
+    """Labels the bottom axis of `card` draws that nobody gave it (pyqtgraph's own 0.2 ... 0.9,
+    on an axis left without ticks); on an empty card, any label on either axis."""
+    strays = []
+    for plot in card.plots:
+        for name in ("bottom", "left"):
+            axis = plot.getAxis(name)
+            if not axis.isVisible() and not card.is_empty():
+                continue
+            own = type(axis) is pg.AxisItem and axis._tickLevels is None
+            if card.is_empty() or (own and name == "bottom"):  # a value axis may count alone
+                strays += [f"{card.title}, {name}: {text}" for text in drawn_labels(axis)]
+    return strays
+
+
+def empty_cards() -> list[tuple[ChartCard, Callable[[Any], None]]]:
+    """Every chart kind, with how to give it no data."""
+    empty = data.empty_dashboard()
+    nothing = CohortComparison(weeks=0, cohorts=[])
+    return [
+        (StaircaseChart(), lambda c: c.set_data(empty.figures.stages, empty.stages_by_week)),
+        (DistributionChart(), lambda c: c.set_data(empty.access, empty.motivation, 2)),
+        (ContributionsChart(), lambda c: c.set_data(empty.contributions_by_week)),
+        (HeatmapChart(), lambda c: c.set_data(empty.heatmap, empty.weeks)),
+        (RepliesChart(), lambda c: c.set_data(empty.replies_by_week)),
+        (NetworkChart(), lambda c: c.set_data(empty.network)),
+        (AdoptersChart(), lambda c: c.set_data(empty.adopters)),
+        (MemberActivityChart(), lambda c: c.set_data(None)),
+        (CompareStagesChart(), lambda c: c.set_data(nothing)),
+        (CompareWeeklyChart(), lambda c: c.set_data(nothing)),
+    ]
+
+
+def test_an_empty_chart_draws_no_stray_ticks(qtbot: QtBot) -> None:
+    """Built, and given no data: an empty chart labels no axis."""
+    cards = empty_cards()
+    assert {type(card) for card, _fill in cards} == set(chart_kinds())
+    for card, fill in cards:
+        show(qtbot, card)
+        assert card.is_empty(), card.title
+        assert not stray_labels(card)
+        fill(card)
+        QApplication.processEvents()
+        assert card.is_empty(), card.title
+        assert not stray_labels(card)
+
+
+def test_a_chart_emptied_keeps_no_labels_of_its_data(qtbot: QtBot) -> None:
+    """Drawn with data, then given none (another range): neither the old weeks nor
+    pyqtgraph's own numbers are left on its axes, even once it is resized."""
+    full = {type(card): card for card in all_cards()}
+    for card in full.values():
+        show(qtbot, card)
+        assert not card.is_empty(), card.title
+        assert not stray_labels(card)
+    for card, fill in empty_cards():
+        card.deleteLater()
+        drawn = full[type(card)]
+        fill(drawn)
+        drawn.resize(drawn.width() + 80, drawn.height())
+        QApplication.processEvents()
+        assert drawn.is_empty(), drawn.title
+        assert not stray_labels(drawn)
+
+
+def test_the_staircase_without_weeks_labels_no_week(qtbot: QtBot) -> None:
+    """Learners now, but no week in the range: the week-by-week plot is bare, not 0.2 ... 0.9."""
+    card = show(qtbot, StaircaseChart())
+    card.set_data(BOARD.figures.stages, BOARD.stages_by_week, by_stage())
+    card.set_data(BOARD.figures.stages, [])
+    QApplication.processEvents()
+    assert not card.is_empty()
+    assert drawn_labels(card.weeks_plot.getAxis("bottom")) == []
+
+
+def test_the_real_cohorts_empty_charts_draw_no_stray_ticks(
+    window: MainWindow, db: Database, real_fixtures: Path
+) -> None:
+    """Edify wrote nothing in the forum: its contributions and replies charts are empty."""
+    window.reload_cohorts(select_id=build(db, EDIFY, real_fixtures))
+    settle(window)
+    window.pages.show_dashboard()
+    settle(window)
+    board = window.dashboard
+    assert board.contributions.is_empty() and board.replies.is_empty()
+    cards = board.findChildren(ChartCard)
+    assert len(cards) == 7
+    assert [text for card in cards for text in stray_labels(card)] == []
+
+
+# ---- categories: names that never run into each other ---------------------------------------
+
+
+@pytest.mark.parametrize("width", [450, 580, 900, 1300])
+def test_the_adopter_groups_are_named_apart_at_any_width(qtbot: QtBot, width: int) -> None:
+    """Beside the member panel (580 px) "Early adopters", "Early majority" and "Late
+    majority" ran into each other; a name without room takes two lines."""
+    card = show(qtbot, AdoptersChart(), 1000)
+    card.set_data(BOARD.adopters, BOARD.not_yet_contributing)
+    card.resize(width, card.height())
+    QApplication.processEvents()
+    axis = card.plot.getAxis("bottom")
+    drawn = drawn_texts(axis)
+    assert [text.replace("\n", " ") for _rect, text in drawn] == [
+        *(g.category for g in BOARD.adopters),
+        "Not yet",
+    ]
+    assert not overlaps(drawn_rects(axis))
+    if width >= 900:
+        assert not any("\n" in text for _rect, text in drawn)  # one line where they fit
+
+
+@pytest.mark.parametrize("width", [500, 700, 1100])
+def test_the_compared_stages_are_named_apart(qtbot: QtBot, width: int) -> None:
+    card = show(qtbot, CompareStagesChart(), 1000)
+    card.set_data(data.comparison())
+    card.resize(width, card.height())
+    QApplication.processEvents()
+    axis = card.plot.getAxis("bottom")
+    assert len(drawn_texts(axis)) == 5
+    assert not overlaps(drawn_rects(axis))

@@ -8,6 +8,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from cohortdesk.core.enums import AccessStatus, EventKind
+from cohortdesk.core.schemas.dashboard import ReplyWeek
 from cohortdesk.ui.charts.adopters_chart import AdoptersChart
 from cohortdesk.ui.charts.base import Selection, days_shown
 from cohortdesk.ui.charts.compare_charts import CompareStagesChart, CompareWeeklyChart
@@ -157,6 +158,30 @@ def test_peer_replies_and_replies_to_staff_per_week(qtbot: QtBot) -> None:
 def test_the_replies_story_says_who_the_cohort_answers() -> None:
     assert replies_story([]) == "No replies yet"
     assert "facilitator" in replies_story(list(reversed(BOARD.replies_by_week[:2])))
+
+
+@pytest.mark.parametrize(
+    ("replies", "said"),
+    [
+        # Slack, 2016: peers only, with silent weeks between
+        ([(2, 0), (0, 0), (0, 0), (6, 0), (0, 0), (2, 0), (0, 0), (4, 0)], "talks to itself"),
+        ([(0, 0), (1, 3), (0, 0), (4, 1), (0, 0), (5, 2)], "since week 4"),
+        ([(0, 0), (0, 2), (3, 1), (0, 0)], "since week 3"),
+    ],
+)
+def test_a_week_without_replies_does_not_break_the_run(
+    replies: list[tuple[int, int]], said: str
+) -> None:
+    """A week nobody replied in is neither the peers' nor the staff's: it is not where the
+    peers took over."""
+    weeks = data.weeks(len(replies))
+    story = replies_story(
+        [
+            ReplyWeek(week=week, peer_replies=peer, replies_to_staff=staff)
+            for week, (peer, staff) in zip(weeks, replies, strict=True)
+        ]
+    )
+    assert said in story, story
 
 
 # ---- the adopter curve ----------------------------------------------------------------------

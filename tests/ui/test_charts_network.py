@@ -5,6 +5,7 @@ take is measured in tests/perf/test_charts_bench.py)."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
@@ -12,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from cohortdesk.core.enums import Role
 from cohortdesk.core.name_order import name_key
 from cohortdesk.core.network_layout import network_layout
+from cohortdesk.core.schemas.dashboard import NetworkNode, ReplyNetwork
 from cohortdesk.core.schemas.report import FindingKind
 from cohortdesk.core.services.dashboards.network_view import partners
 from cohortdesk.ui.charts.heatmap_chart import HeatmapChart, heatmap_order
@@ -154,3 +156,40 @@ def test_the_reply_links_are_drawn_with_the_paths_their_picture_built(qtbot: QtB
     card.set_data(big, network_layout(big), picture)
     QApplication.processEvents()
     assert [item.getPath() for item in card.edge_items] == [b.path for b in picture.edges]
+
+
+@pytest.mark.parametrize("width", [420, 580, 900])
+def test_long_names_stay_inside_the_network(qtbot: QtBot, width: int) -> None:
+    """Edify's seven isolated members: "Moodle user 5104", named beside the rightmost node,
+    was cut by the card's edge."""
+    nodes = [
+        NetworkNode(
+            person_id=n,
+            membership_id=100 + n,
+            name=f"Moodle user {number}",
+            role=Role.LEARNER,
+            stage=1,
+            activity=10 + n,  # they read: Edify's log has views only
+            in_degree=0,
+            out_degree=0,
+            isolated=True,
+        )
+        for n, number in enumerate((394, 1905, 2672, 2684, 3247, 5090, 5104), start=1)
+    ]
+    edify = ReplyNetwork(
+        nodes=nodes,
+        edges=[],
+        reciprocity=0.0,
+        staff_share=0.0,
+        facilitator_centred=False,
+        findings=[],
+    )
+    card = NetworkChart()
+    show(qtbot, card, width)
+    card.set_data(edify)
+    QApplication.processEvents()
+    assert card.labels  # a name that would overlap another is left out
+    viewport = card.view.viewport().rect()
+    for label in card.labels:
+        drawn = card.view.mapFromScene(label.sceneBoundingRect()).boundingRect()
+        assert viewport.contains(drawn), (label.textItem.toPlainText(), drawn, viewport)

@@ -121,13 +121,13 @@ def test_the_result_offers_to_set_the_dates_from_the_file(
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     offer = dialog.dates_offer
     assert offer.isVisible()
-    assert "01 Mar 2017 to 08 Mar 2017" in offer.label.text()
+    assert "1 Mar 2017 to 8 Mar 2017" in offer.label.text()
     qtbot.mouseClick(offer.button, Qt.MouseButton.LeftButton)
     settle(window)
     with db.read() as session:
         row = cohorts.get_cohort(session, cohort_id)
     assert (str(row.start_date), str(row.end_date)) == ("2017-03-01", "2017-03-08")
-    assert "now runs from 01 Mar 2017 to 08 Mar 2017" in offer.label.text()
+    assert "now runs from 1 Mar 2017 to 8 Mar 2017" in offer.label.text()
     assert not offer.button.isEnabled()
 
 

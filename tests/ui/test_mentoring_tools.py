@@ -74,6 +74,27 @@ def test_assign_mentees_in_a_group(
     dialog.close()
 
 
+def test_a_cohort_without_mentors_says_so_in_the_mentor_box(
+    window: MainWindow, db: Database
+) -> None:
+    """Edify, Slack and the MOOC have no mentor: the box said nothing at all."""
+    from cohortdesk.core.schemas import CohortInput
+    from cohortdesk.core.services.people import cohorts
+    from cohortdesk.ui.views.mentoring_dialog import NO_MENTORS
+
+    with db.write() as s:
+        empty = cohorts.create_cohort(s, CohortInput(name="Without mentors")).value
+    window.reload_cohorts(select_id=empty.id)
+    settle(window)
+    dialog = window.mentoring.show_mentoring()
+    assert dialog is not None
+    settle(window)
+    combo = dialog.mentor_combo
+    assert combo.count() == 0 and combo.currentIndex() == -1
+    assert combo.placeholderText() == NO_MENTORS
+    dialog.close()
+
+
 def test_a_mentor_cannot_mentor_themselves(window: MainWindow, story: MentoringStory) -> None:
     select_cohort(window, story)
     dialog = window.mentoring.show_mentoring()

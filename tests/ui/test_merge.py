@@ -209,3 +209,15 @@ def test_closing_before_the_facts_arrive_is_harmless(
     settle(window)
     assert window.findChild(MergeDialog) is None
     assert len(roster_names(window)) == 3
+
+
+@pytest.mark.parametrize(("records", "said"), [(1, "1 other record:"), (3, "3 other records:")])
+def test_a_card_counts_the_other_records_in_good_english(records: int, said: str) -> None:
+    """It said "1 notes, check-ins, stage entries and other records"."""
+    from cohortdesk.core.services.people.people import PersonFacts
+    from cohortdesk.ui.views.merge_dialog import facts_text
+    from tests.ui.dashboard_data import member_rows
+
+    facts = PersonFacts.model_construct(cohorts=("MOOC",), identities=(), records=records)
+    text = facts_text(member_rows()[0], facts)
+    assert said in text.splitlines()[-1]

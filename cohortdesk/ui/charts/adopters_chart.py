@@ -14,6 +14,7 @@ from cohortdesk.core.schemas.dashboard import AdopterGroup
 from cohortdesk.ui.charts.base import (
     ChartCard,
     Selection,
+    category_ticks,
     column_at,
     integer_ticks,
     percent,
@@ -109,9 +110,8 @@ class AdoptersChart(ChartCard):
             label = pg.TextItem(str(count), color=theme.foreground, anchor=(0.5, 1.0))
             label.setPos(position, count + top * 0.02)
             self.plot.addItem(label)
-        ticks = list(zip(positions, labels, strict=True))
-        self.plot.getAxis("bottom").setTicks([ticks, []])
         self.plot.setXRange(-0.6, max(positions) + 0.6, padding=0)
+        category_ticks(self.plot, list(zip(positions, labels, strict=True)))
         self.plot.setYRange(0, top * 1.18, padding=0)
         integer_ticks(self.plot, top)
         self.set_legend(

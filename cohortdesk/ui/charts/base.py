@@ -137,6 +137,73 @@ def fitted_ticks(plot: Any, ticks: Sequence[tuple[float, str]], axis: str = "bot
     refresh()
 
 
+def two_lines(label: str) -> str:
+    """`label` broken at the space nearest its middle ("Early\nadopters"); as it is without
+    a space."""
+    spaces = [i for i, c in enumerate(label) if c == " "]
+    if not spaces:
+        return label
+    middle = min(spaces, key=lambda i: abs(i - len(label) / 2))
+    return f"{label[:middle]}\n{label[middle + 1 :]}"
+
+
+def category_ticks(plot: Any, ticks: Sequence[tuple[float, str]], axis: str = "bottom") -> None:
+    """Label `axis` with the names of categories (bars at `ticks`' values); whenever the plot
+    is too narrow for a name beside its neighbours, that name takes two lines, so that
+    "Early adopters" and "Early majority" never run into each other."""
+    item = plot.getAxis(axis)
+    view = plot.getViewBox()
+    item.category_ticks = list(ticks)
+
+    def refresh(*_args: Any) -> None:
+        named = item.category_ticks
+        low, high = view.viewRange()[0]
+        metrics = QFontMetrics(item.style.get("tickFont") or QFont())
+        shown = list(named)
+        if len(named) > 1 and high > low:
+            values = sorted(value for value, _label in named)
+            room = min(b - a for a, b in pairwise(values)) * view.width() / (high - low)
+            shown = [
+                (value, label)
+                if metrics.horizontalAdvance(label) + LABEL_GAP <= room
+                else (value, two_lines(label))
+                for value, label in named
+            ]
+        item.setTicks([shown, []])
+        # pyqtgraph sizes an axis by the labels it drew last, and leaves out those that do not
+        # fit: a second line would show only a repaint later; make its room now
+        lines = max((label.count("\n") + 1 for _value, label in shown), default=1)
+        height = lines * metrics.height()
+        if item.style.get("tickTextHeight") != height:
+            item.setStyle(autoExpandTextSpace=False, tickTextHeight=height)
+
+    if not getattr(item, "names_categories", False):
+        item.names_categories = True
+        view.sigResized.connect(refresh)
+        view.sigXRangeChanged.connect(refresh)
+    refresh()
+
+
+def bare_axes(plot: Any) -> list[Any]:
+    """Take every label off `plot`'s bottom and left axes (a plot with nothing to show: left
+    alone, pyqtgraph numbers an axis 0.2 ... 0.9 itself); the axes taken bare.
+
+    An axis that finds its own labels (a subclass of pyqtgraph's) is left to do so."""
+    bare = []
+    for name in ("bottom", "left"):
+        axis = plot.getAxis(name)
+        if type(axis) is not pg.AxisItem:
+            continue
+        axis.all_ticks = []  # what `fitted_ticks` thins whenever the plot is resized
+        axis.category_ticks = []  # and what `category_ticks` breaks into lines
+        axis.setTicks([[], []])
+        # pyqtgraph sizes an axis by the labels it drew last: drawn bare, it would shrink to
+        # nothing and cut the labels it is given next (they show a repaint later)
+        axis.setStyle(autoReduceTextSpace=False)
+        bare.append(axis)
+    return bare
+
+
 def days_shown(week: Week, start: date | None = None, end: date | None = None) -> int:
     """How many of the week's seven days fall in the range (the current week is partial)."""
     last = week.starts + timedelta(days=6)
@@ -247,6 +314,7 @@ class ChartCard(QFrame):
         self.last_tooltip = ""
         self._redrawing = False
         self._header_widgets: list[QWidget] = []
+        self._bare_axes: list[Any] = []
 
         self.title_label = heading_label(title, scale=1.1)
         self.menu_button = QToolButton()
@@ -385,9 +453,19 @@ class ChartCard(QFrame):
         self.empty_label.setFixedHeight(height)
 
     def set_empty(self, text: str | None) -> None:
-        """Say `text` in place of the plot (no data), or show the plot again (None)."""
+        """Say `text` in place of the plot (no data), or show the plot again (None).
+
+        An empty chart's axes are left bare (no weeks of an earlier range, none of the numbers
+        pyqtgraph puts on an axis nobody labelled); shown again, the chart labels them anew."""
         self.empty_label.setText(text or "")
         self.body.setCurrentWidget(self.empty_label if text else self.view)
+        for plot in self.plots:
+            if text:
+                self._bare_axes += bare_axes(plot)
+        if not text:
+            for axis in self._bare_axes:
+                axis.setTicks(None)  # pyqtgraph's own again, until the chart gives its own
+            self._bare_axes = []
 
     def is_empty(self) -> bool:
         return self.body.currentWidget() is self.empty_label

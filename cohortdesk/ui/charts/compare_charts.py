@@ -14,6 +14,7 @@ from cohortdesk.core.stages import LAST_STAGE
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.charts.base import (
     ChartCard,
+    category_ticks,
     column_at,
     fitted_ticks,
     percent,
@@ -89,8 +90,8 @@ class CompareStagesChart(CompareChart):
             )
             self.plot.addItem(bars)
             self.bars.append(bars)
-        self.plot.getAxis("bottom").setTicks([[(n, fmt.stage_label(n)) for n in STAGES], []])
         self.plot.setXRange(0.5, LAST_STAGE + 0.5, padding=0)
+        category_ticks(self.plot, [(n, fmt.stage_label(n)) for n in STAGES])
         top = max(10.0, top * 1.1)
         self.plot.setYRange(0, top, padding=0)
         step = 10 if top <= 60 else 20

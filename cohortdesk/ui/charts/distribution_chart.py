@@ -15,6 +15,7 @@ from cohortdesk.ui import format as fmt
 from cohortdesk.ui.charts.base import (
     ChartCard,
     Selection,
+    category_ticks,
     column_at,
     percent,
     tooltip_table,
@@ -111,9 +112,9 @@ class DistributionChart(ChartCard):
             label = pg.TextItem(str(count), color=self.theme.foreground, anchor=(0.5, 1.0))
             label.setPos(position, count + top * 0.02)
             plot.addItem(label)
-        plot.getAxis("bottom").setTicks([list(zip(positions, labels, strict=True)), []])
         plot.hideAxis("left")
         plot.setXRange(-0.6, len(heights) - 0.4, padding=0)
+        category_ticks(plot, list(zip(positions, labels, strict=True)))
         plot.setYRange(0, top * 1.18, padding=0)
         return bars
 

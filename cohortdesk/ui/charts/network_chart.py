@@ -12,6 +12,7 @@ their direct reply partners; only the most connected and the person in focus are
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from html import escape
 from typing import Any
@@ -281,19 +282,41 @@ class NetworkChart(ChartCard):
         # room on the right for the names beside the nodes
         left, right = min(across) - 0.08, max(across) + (0.5 if chosen else 0.08)
         bottom, top = min(down) - 0.1, max(down) + 0.1
+        tried: list[tuple[float, float]] = []  # (width shown, how far the names reach)
+        for attempt in range(4):
+            per_pixel = self._show_range(left, right, bottom, top)
+            reach = self._label(chosen, picture, per_pixel)
+            if reach <= right or attempt == 3:
+                break
+            # a long name ("Moodle user 5104") reaches past the room kept beside the nodes:
+            # widen the view (which makes every name longer in the picture's units) and name
+            # again; from two tries, the width at which the names just fit
+            for label in self.labels:
+                self.plot.removeItem(label)
+            self.labels = []
+            tried.append((right - left, reach - left))
+            right = reach + 0.02
+            if len(tried) >= 2:
+                (w0, r0), (w1, r1) = tried[-2:]
+                growth = (r1 - r0) / (w1 - w0) if w1 != w0 else 0.0
+                if 0 <= growth < 1:
+                    right = max(right, left + (r0 - growth * w0) / (1 - growth) + 0.02)
+
+    def _show_range(self, left: float, right: float, bottom: float, top: float) -> float:
+        """Show that much of the picture; the data units one pixel is worth."""
         # one call: with the aspect locked, the view widens whichever range is too narrow
-        self.plot.getViewBox().setRange(xRange=(left, right), yRange=(bottom, top), padding=0)
-        # data units per pixel, as the locked aspect draws it (estimated before it is shown)
         box = self.plot.getViewBox()
+        box.setRange(xRange=(left, right), yRange=(bottom, top), padding=0)
+        # data units per pixel, as the locked aspect draws it (estimated before it is shown)
         if box.width() > 1 and box.height() > 1:
             across_px, down_px = box.viewPixelSize()
-            per_pixel = max(across_px, down_px)
-        else:
-            per_pixel = max(
+            return float(max(across_px, down_px))
+        return float(
+            max(
                 (right - left) / max(1, self.view.width() - 24),
                 (top - bottom) / max(1, self.PLOT_HEIGHT - 8),
             )
-        self._label(chosen, picture, per_pixel)
+        )
 
     def _draw_edges(self, picture: NetworkPicture) -> None:
         """The replies in batches by weight, one pyqtgraph item each."""
@@ -342,9 +365,10 @@ class NetworkChart(ChartCard):
         """Every member's spot (`data()` is their position in `nodes()`)."""
         return [spot for item in self.scatters for spot in item.points()]
 
-    def _label(self, chosen: list[NetworkNode], picture: NetworkPicture, per_pixel: float) -> None:
+    def _label(self, chosen: list[NetworkNode], picture: NetworkPicture, per_pixel: float) -> float:
         """Name `chosen` beside their nodes, in order, skipping a name that would overlap one
-        already placed (the first, the person in focus, is always named)."""
+        already placed (the first, the person in focus, is always named); where the names
+        reach on the right (data units)."""
         size_of = {n.person_id: s for n, s in zip(picture.placed, picture.sizes, strict=True)}
         firsts = [n.name.split()[0] if n.name.split() else n.name for n in chosen]
         short = len(picture.placed) > 20 and len(set(firsts)) == len(firsts)
@@ -376,6 +400,7 @@ class NetworkChart(ChartCard):
             label.setAnchor((anchor, 0.5))
             self.plot.addItem(label)
             self.labels.append(label)
+        return max((box.right() for box in taken), default=-math.inf)
 
     # -- interaction ---------------------------------------------------------------------
 

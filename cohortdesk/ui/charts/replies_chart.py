@@ -37,16 +37,17 @@ def replies_story(weeks: Sequence[ReplyWeek]) -> str:
     if not peer + staff:
         return "No replies yet"
     share = percent(peer / (peer + staff))
+    # a week nobody replied in is neither the peers' nor the staff's
+    spoken = [w for w in weeks if w.peer_replies or w.replies_to_staff]
     crossed = next(
         (
             w
-            for position, w in enumerate(weeks)
-            if w.peer_replies > w.replies_to_staff
-            and all(v.peer_replies > v.replies_to_staff for v in weeks[position:])
+            for position, w in enumerate(spoken)
+            if all(v.peer_replies > v.replies_to_staff for v in spoken[position:])
         ),
         None,
     )
-    if crossed is not None and crossed is not weeks[0]:
+    if crossed is not None and crossed is not spoken[0]:
         return (
             f"{share} of replies go to peers; peers have answered each other more than staff "
             f"since week {crossed.week.number}"

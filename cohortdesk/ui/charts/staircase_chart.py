@@ -15,6 +15,7 @@ from cohortdesk.ui import format as fmt
 from cohortdesk.ui.charts.base import (
     ChartCard,
     Selection,
+    bare_axes,
     column_at,
     integer_ticks,
     percent,
@@ -113,6 +114,8 @@ class StaircaseChart(ChartCard):
             self.weeks_plot.setXRange(min(numbers) - 0.6, max(numbers) + 0.6, padding=0)
             self.weeks_plot.setYRange(0, (max(base) or 1) * 1.05, padding=0)
             integer_ticks(self.weeks_plot, max(base))
+        else:
+            bare_axes(self.weeks_plot)
 
     def now_counts(self) -> dict[int, int]:
         return dict(self._now)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QTabWidget, QWidget
 
 from cohortdesk.core.schemas import CohortRow
@@ -49,6 +49,10 @@ class CohortPages(QTabWidget):
         self._cohort: CohortRow | None = None
         self._stand_in = QWidget()  # the dashboard's tab until it is built
         self.setDocumentMode(True)
+        # The tabs are never scrolled nor shortened: their whole width (and the as-of day's
+        # beside them) counts in the pages' minimum, which the window's splitter respects.
+        self.setUsesScrollButtons(False)
+        self.setElideMode(Qt.TextElideMode.ElideNone)
         self.addTab(roster, "Roster")
         self.addTab(self._stand_in, "Dashboard")
         self.setTabToolTip(self.indexOf(roster), "Who is in the cohort (Ctrl+1)")

@@ -179,7 +179,8 @@ class HighlightsDialog(QDialog):
         def members_arrived(members: list[tuple[int, str]]) -> None:
             if not shiboken6.isValid(self):
                 return
-            dialog = HighlightDialog(self, members, self.context.current_date(), initial)
+            day = self.context.as_of_day(self.cohort)  # an ended cohort's: on its last day
+            dialog = HighlightDialog(self, members, day, initial)
             dialog.set_tags(self._tags)
             dialog.finished.connect(dialog.deleteLater)
             dialog.accepted.connect(lambda: save(dialog))

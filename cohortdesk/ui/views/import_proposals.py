@@ -15,6 +15,7 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from cohortdesk.core.schemas import ImportSummary
+from cohortdesk.ui import format as fmt
 from cohortdesk.ui.widgets.labels import muted_label
 
 PROPOSED_TEXT = (
@@ -99,15 +100,17 @@ class DatesOffer(QWidget):
             return
         self._days = (first, last)
         self.label.setText(
-            f"The file's activity runs from {first:%d %b %Y} to {last:%d %b %Y}, outside the "
-            "cohort's dates: figures count the cohort's dates only."
+            f"The file's activity runs from {fmt.short_date(first)} to {fmt.short_date(last)}, "
+            "outside the cohort's dates: figures count the cohort's dates only."
         )
         self.button.setEnabled(True)
         self.show()
 
     def dates_set(self, first: date, last: date) -> None:
         """The dates were set: say so, and offer nothing more."""
-        self.label.setText(f"The cohort now runs from {first:%d %b %Y} to {last:%d %b %Y}.")
+        self.label.setText(
+            f"The cohort now runs from {fmt.short_date(first)} to {fmt.short_date(last)}."
+        )
         self.button.setEnabled(False)
 
     def clear(self) -> None:

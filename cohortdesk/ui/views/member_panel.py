@@ -337,7 +337,7 @@ class MemberPanel(QWidget):
         dialog = HighlightDialog(
             self,
             [(target.membership_id, target.name)],
-            self.context.current_date(),
+            self.context.as_of.shown_day(),  # an ended cohort's highlight: on its last day
             membership_id=target.membership_id,
             events=detail.events,
             timezone=detail.timezone,

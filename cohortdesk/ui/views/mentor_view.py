@@ -372,7 +372,7 @@ class MentorView(QDialog):
             self,
             view.mentees,
             view.groups,
-            self.context.current_date(),
+            self.context.as_of.shown_day(),  # an ended cohort's session: on its last day
             initial,
             mentee.membership_id if mentee else None,
         )

@@ -42,6 +42,9 @@ from cohortdesk.ui.widgets.tables import make_table, selected_ids
 NO_GROUP = "No group"
 
 
+NO_MENTORS = "No mentors yet: give a member the role Mentor"
+
+
 class GroupDialog(QDialog):
     """A mentoring group's name and goal."""
 
@@ -102,6 +105,8 @@ class MentoringDialog(QDialog):
 
         self.mentor_combo = QComboBox()
         self.mentor_combo.setMinimumWidth(240)
+        # shown while there is no mentor to choose (an empty box said nothing)
+        self.mentor_combo.setPlaceholderText(NO_MENTORS)
         self.group_combo = QComboBox()
         self.group_combo.setMinimumWidth(200)
         self.new_group_button = QPushButton("New group…")

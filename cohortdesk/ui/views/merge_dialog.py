@@ -72,7 +72,8 @@ def facts_text(row: MemberRow, facts: PersonFacts | None) -> str:
     lines.append(
         "Known as " + ", ".join(facts.identities) if facts.identities else "No platform ids"
     )
-    lines.append(f"{facts.records:,} notes, check-ins, stage entries and other records")
+    kept = fmt.plural(facts.records, "other record")
+    lines.append(f"{kept}: notes, check-ins, stage entries and the like")
     return "\n".join(lines)
 
 

@@ -38,20 +38,24 @@ class CheckIn:
 
 
 class MotivationDialog(QDialog):
-    """A date (default today), five rating buttons and an optional note.
+    """A date (default the cohort's as-of day), five rating buttons and an optional note.
 
     Args:
         parent: the member panel.
         member_name: whose motivation, for the title.
-        today: the default date (`AppContext.current_date()`); later dates are not offered.
+        today: `AppContext.current_date()`; later dates are not offered.
+        day: the default date (the cohort's as-of day: its end once it has ended); today
+            without one.
     """
 
-    def __init__(self, parent: QWidget | None, member_name: str, today: date) -> None:
+    def __init__(
+        self, parent: QWidget | None, member_name: str, today: date, day: date | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Motivation check-in: {member_name}")
         layout = QVBoxLayout(self)
         form = QFormLayout()
-        self.date_edit = day_edit(today)
+        self.date_edit = day_edit(min(day or today, today))
         self.date_edit.setMaximumDate(QDate(today.year, today.month, today.day))
         form.addRow("&Date:", self.date_edit)
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate, Slot
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QToolButton, QWidget
 
 from cohortdesk.core.schemas import CohortRow
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.as_of import AsOf
 from cohortdesk.ui.widgets.edit_form import day_edit
+
+WORDS = ("today", "its end", "its start", "chosen")
+"""Why the day shown is the one (`_note`)."""
 
 
 def _qdate(day: date) -> QDate:
@@ -18,10 +21,12 @@ def _qdate(day: date) -> QDate:
 
 
 class AsOfBar(QWidget):
-    """`As of [30 Jun 2017] Reset its end`: the day, and a word on why (more in the tooltip).
+    """`As of [30 Jun 2017] its end`: the day, and a word on why (more in the tooltip).
 
-    Picking a day judges the shown cohort as of its end on every screen; Reset goes back to
-    the cohort's own day (today, or its end once it has ended).
+    Picking a day judges the shown cohort as of it on every screen; the word then gives way
+    to Reset, which goes back to the cohort's own day (today, or its end once it has ended).
+    The word and Reset share one place: the bar sits beside the pages' tabs, and every pixel
+    it takes counts in the narrowest window.
     """
 
     def __init__(self, as_of: AsOf, parent: QWidget | None = None) -> None:
@@ -33,13 +38,18 @@ class AsOfBar(QWidget):
         self.reset_button = QToolButton()
         self.reset_button.setText("Reset")
         self.reset_button.setAccessibleName("Reset the as-of day")
-        self.reset_button.setToolTip("Back to the cohort's own day")
         self.note = QLabel()
         self.note.setObjectName("muted")
+        # As wide as its widest word, so that the tabs beside it never move.
+        metrics = self.note.fontMetrics()
+        self.note.setMinimumWidth(max(metrics.horizontalAdvance(word) for word in WORDS))
+        self.why = QStackedWidget()
+        self.why.addWidget(self.note)
+        self.why.addWidget(self.reset_button)
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 2, 8, 2)
+        layout.setContentsMargins(8, 2, 4, 2)
         layout.setSpacing(6)
-        for widget in (self.label, self.edit, self.reset_button, self.note):
+        for widget in (self.label, self.edit, self.why):
             layout.addWidget(widget)
         self.edit.dateChanged.connect(self._edited)
         self.reset_button.clicked.connect(self._reset)
@@ -64,6 +74,7 @@ class AsOfBar(QWidget):
             if cohort is None:
                 self.note.setText("")
                 self.reset_button.setEnabled(False)
+                self.why.setCurrentWidget(self.note)
                 return
             latest = cohort.end_date or max(self.as_of.default(cohort), self.as_of.today())
             self.edit.setMaximumDate(_qdate(latest))
@@ -73,6 +84,7 @@ class AsOfBar(QWidget):
         chosen = self.as_of.is_chosen(cohort)
         self.reset_button.setEnabled(chosen)
         self.note.setText(self._note(cohort, chosen))
+        self.why.setCurrentWidget(self.reset_button if chosen else self.note)
 
     def _note(self, cohort: CohortRow, chosen: bool) -> str:
         """A word on why this day (the whole sentence in the tooltip)."""
@@ -89,6 +101,7 @@ class AsOfBar(QWidget):
         else:
             why, word = "Today.", "today"
         self.note.setToolTip(why)
+        self.reset_button.setToolTip(f"{why} Reset goes back to the cohort's own day.")
         self.edit.setToolTip(
             f"{why} Every figure, list and chart counts up to the end of this day."
         )

@@ -54,6 +54,7 @@ from cohortdesk.core.models import (
     StageChange,
     utcnow,
 )
+from cohortdesk.core.name_order import name_key
 from cohortdesk.core.schemas import (
     Changed,
     Changes,
@@ -68,7 +69,7 @@ from cohortdesk.core.services.activity.event_writers import CHUNK, EventWriter, 
 from cohortdesk.core.services.people.cohorts import delete_orphans
 from cohortdesk.core.services.people.identities import MAX_NAME, PeopleMatcher
 from cohortdesk.core.services.privacy.registry import REGISTRY
-from cohortdesk.core.text import plural
+from cohortdesk.core.text import plural, short_date
 
 #: rows of the file shown in a preview
 SAMPLE_ROWS = 50
@@ -180,7 +181,9 @@ def import_file(
         .limit(1)
     )
     if earlier is not None:
-        source.note(f"This file was imported before, on {earlier.astimezone(zone):%d %b %Y}.")
+        source.note(
+            f"This file was imported before, on {short_date(earlier.astimezone(zone).date())}."
+        )
     batch = ImportBatch(
         cohort_id=cohort_id,
         format=module.FORMAT,
@@ -377,12 +380,12 @@ def _activity_days(
         return None
     days = first.astimezone(zone).date(), last.astimezone(zone).date()
     if outside_dates(cohort, *days):
-        span = f"{days[0]:%d %b %Y} to {days[1]:%d %b %Y}"
+        span = f"{short_date(days[0])} to {short_date(days[1])}"
         if cohort.start_date is None and cohort.end_date is None:
             where = "the cohort has no dates yet"
         else:
-            start = f"{cohort.start_date:%d %b %Y}" if cohort.start_date else "no start"
-            end = f"{cohort.end_date:%d %b %Y}" if cohort.end_date else "no end"
+            start = short_date(cohort.start_date) if cohort.start_date else "no start"
+            end = short_date(cohort.end_date) if cohort.end_date else "no end"
             where = f"outside the cohort's dates ({start} to {end})"
         source.note(
             f"The file's activity runs from {span}; {where}. Figures count the cohort's "
@@ -528,8 +531,8 @@ def undo_batch(
     undone = UndoneImport(
         file_name=batch.file_name,
         events=removed,
-        people_removed=tuple(sorted(names[p] for p in person_ids)),
-        people_kept=tuple(sorted(names[m.person_id] for m in staying)),
+        people_removed=tuple(sorted((names[p] for p in person_ids), key=name_key)),
+        people_kept=tuple(sorted((names[m.person_id] for m in staying), key=name_key)),
     )
     return Changed(value=undone, changes=imported_into(batch.cohort_id))
 

@@ -40,6 +40,7 @@ from cohortdesk.core.errors import ConflictError, KnownError
 from cohortdesk.core.metrics.period import cohort_period
 from cohortdesk.core.metrics.terms import has_access_evidence
 from cohortdesk.core.models import Membership, SuggestionDismissal, utcnow
+from cohortdesk.core.name_order import name_key
 from cohortdesk.core.rendering import day_label
 from cohortdesk.core.schemas import (
     Changed,
@@ -245,7 +246,7 @@ def suggestions(
         if suggestion is None or _still_dismissed(suggestion, dismissed.get(facts.membership_id)):
             continue
         found.append(suggestion)
-    found.sort(key=lambda s: (s.name.lower(), s.membership_id))
+    found.sort(key=lambda s: (name_key(s.name), s.membership_id))
     return found
 
 

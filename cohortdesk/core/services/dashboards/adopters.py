@@ -24,6 +24,7 @@ from sqlalchemy import Select, case, func, select
 
 from cohortdesk.core.enums import Role
 from cohortdesk.core.models import Membership, StageChange
+from cohortdesk.core.name_order import name_key
 from cohortdesk.core.schemas.dashboard import AdopterGroup, StageWeek, Week
 from cohortdesk.core.services.dashboards.network import Member
 from cohortdesk.core.stages import FIRST_STAGE, LAST_STAGE
@@ -69,7 +70,7 @@ def adopter_curve(
                 names=[m.name for m in members],
             )
         )
-    waiting = sorted((m.name for m in learners if m.person_id not in firsts), key=str.casefold)
+    waiting = sorted((m.name for m in learners if m.person_id not in firsts), key=name_key)
     return groups, waiting
 
 

@@ -167,7 +167,8 @@ class ActivityTab(MemberTab):
         if target is None or detail is None:
             return None
         clock = datetime.now(ZoneInfo(detail.timezone))
-        now = datetime.combine(self.context.current_date(), clock.time())
+        # on the day the cohort is judged as of (an ended cohort's last day), at this hour
+        now = datetime.combine(self.context.as_of.shown_day(), clock.time())
         dialog = EventDialog(self, target.name, detail.timezone, now)
         zone = detail.timezone
         dialog.accepted.connect(lambda: self._write(target, dialog.value(), zone))

@@ -80,7 +80,9 @@ class MotivationTab(MemberTab):
         target = self.target()
         if target is None:
             return None
-        dialog = MotivationDialog(self, target.name, self.context.current_date())
+        # dated as the cohort is judged: an ended cohort's check-in by default on its last day
+        day = self.context.as_of.shown_day()
+        dialog = MotivationDialog(self, target.name, self.context.current_date(), day)
         dialog.accepted.connect(lambda: self._write(target, dialog.value()))
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
