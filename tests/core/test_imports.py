@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from datetime import date
 from pathlib import Path
 
@@ -10,10 +11,12 @@ import pytest
 from sqlalchemy import func, select
 
 from cohortdesk.core.enums import AccessStatus, EventKind, Role, StageChangeSource
+from cohortdesk.core.importers import columnar
 from cohortdesk.core.importers.base import ImportOptions, ImportRejectedError
 from cohortdesk.core.models import ActivityEvent, Identity, ImportBatch, Membership, Person
 from cohortdesk.core.schemas import ImportSummary
 from cohortdesk.core.services.activity import imports, participation
+from cohortdesk.core.services.activity.event_writers import StagedEvents
 from cohortdesk.core.services.people import members as members_service
 from cohortdesk.core.services.people import tracking
 from cohortdesk.core.storage.db import Database
@@ -181,6 +184,83 @@ def test_cancelling_from_the_progress_callback_rolls_everything_back(
 
     assert count(db, ActivityEvent) == 0
     assert count(db, ImportBatch) == 0
+
+
+def _stored_in_batches(monkeypatch: pytest.MonkeyPatch, fail_at: int | None = None) -> list[int]:
+    """Read the file a row or two at a time, each batch stored slowly enough that the next
+    one is made meanwhile; storing batch `fail_at` (counted from 1) raises `StoreError`.
+    Returns the batches stored so far, as they are."""
+    stored: list[int] = []
+    store = StagedEvents._store
+
+    def slow_store(self: StagedEvents) -> None:
+        time.sleep(0.05)
+        store(self)
+        stored.append(len(stored) + 1)
+        if len(stored) == fail_at:
+            raise StoreError
+
+    monkeypatch.setattr(columnar, "BLOCK_BYTES", 64)
+    monkeypatch.setattr(StagedEvents, "_store", slow_store)
+    return stored
+
+
+class StoreError(Exception):
+    pass
+
+
+def test_an_error_storing_a_batch_fails_the_import_and_stores_nothing(
+    db: Database, cohort_id: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stored = _stored_in_batches(monkeypatch, fail_at=1)
+
+    with pytest.raises(StoreError):
+        run_import(db, cohort_id, write(tmp_path, ROWS))
+
+    assert stored == [1]
+    assert count(db, ActivityEvent) == 0
+    assert count(db, ImportBatch) == 0
+
+
+def test_a_cancel_while_a_batch_is_stored_waits_for_it_and_stores_nothing(
+    db: Database, cohort_id: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stored = _stored_in_batches(monkeypatch)
+
+    class StopError(Exception):
+        pass
+
+    def cancel(read: int, _done: int, _size: int) -> None:
+        if read > 1:
+            raise StopError
+
+    with pytest.raises(StopError), db.write() as session:
+        imports.import_file(
+            session,
+            cohort_id,
+            write(tmp_path, ROWS),
+            "activity-csv",
+            ImportOptions(mapping=MAPPING),
+            progress=cancel,
+        )
+
+    assert stored == [1]  # the batch being stored when the cancel came was waited for
+    assert count(db, ActivityEvent) == 0
+    assert count(db, ImportBatch) == 0
+
+
+def test_an_import_in_many_batches_stores_every_event_once(
+    db: Database, cohort_id: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stored = _stored_in_batches(monkeypatch)
+    path = write(tmp_path, ROWS)
+
+    first = run_import(db, cohort_id, path)
+    again = run_import(db, cohort_id, path)
+
+    assert len(stored) >= 3
+    assert (first.inserted, again.inserted, again.duplicates) == (4, 0, 4)
+    assert count(db, ActivityEvent) == 4
 
 
 def test_people_found_by_email_are_known_by_their_id_next_time(

@@ -7,6 +7,9 @@ adds nothing.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -86,6 +89,11 @@ class StagedEvents:
 
     A large import into a table holding few events sets the table's secondary indexes aside
     (`DeferredIndexes`) from its first batch and builds them again at `close`.
+
+    On a server, a batch's INSERT ... SELECT runs in a thread of its own (`_Storing`) while the
+    caller makes the next batch's rows: the server works in its own process, so the two
+    overlap. Nothing else uses the connection until the insert is done (`settle`); use the
+    writer within `storing()` so that an error or a cancel waits for it too.
     """
 
     def __init__(
@@ -138,7 +146,36 @@ class StagedEvents:
         self._indexes = DeferredIndexes(
             self._connection, ActivityEvent.__tablename__, keep=_CHEAP_INDEXES
         )
+        self._storing: _Storing | None = None
         self.records = 0
+
+    @contextmanager
+    def storing(self) -> Iterator[StagedEvents]:
+        """The writer, for a run of `add`s: leaving, it waits for the last batch's insert;
+        an error or a cancel leaving it waits too (the transaction can only then be rolled
+        back) and is raised as it was, whatever the insert did."""
+        try:
+            yield self
+        except BaseException:
+            if self._storing is not None:
+                self._storing.join()
+                self._storing = None
+            raise
+        self.settle()
+
+    def settle(self) -> None:
+        """Wait for the batch being stored, if any; raise what storing it raised. Call it
+        before using the session's connection for anything else while batches are added."""
+        storing, self._storing = self._storing, None
+        if storing is not None:
+            storing.join()
+            if storing.error is not None:
+                raise storing.error
+
+    def _store(self) -> None:
+        """Insert the staged rows into the events; empty the staging table."""
+        self._connection.execute(self._copy)
+        self._connection.execute(self._empty)
 
     def add(
         self, events: Any, matcher: PeopleMatcher, share: float = 0.0
@@ -176,6 +213,7 @@ class StagedEvents:
         markers = list(keys.iter_rows())
         new = [marker for marker in markers if marker not in people]
         if new:
+            self.settle()  # the new people are written on the connection
             who = [PersonKey(source_id=s, email=e, name=n) for s, n, e in new]
             people.update(zip(new, matcher.resolve_many(who), strict=True))
         found = [people[marker] for marker in markers]
@@ -216,25 +254,46 @@ class StagedEvents:
             "word_count",
             "detail",
         )
+        driver = self._connection.connection.driver_connection
+        assert driver is not None
         if self._sqlite:
             # rows made from the columns a few hundred at a time, as the driver takes them:
             # building them all at once would hold the interpreter (and the window)
-            driver = self._connection.connection.driver_connection
-            assert driver is not None
             driver.executemany(self._fill, table.iter_rows())
+            self._store()
         else:
             # COPY of the batch as CSV that polars writes: no Python object per value
-            driver = self._connection.connection.driver_connection
-            assert driver is not None
+            rows = table.write_csv(include_header=False)
+            self.settle()
             with driver.cursor() as cursor, cursor.copy(self._fill) as copy:
-                copy.write(table.write_csv(include_header=False))
-        self._connection.execute(self._copy)
-        self._connection.execute(self._empty)
+                copy.write(rows)
+            self._storing = _Storing(self._store)
         self.records += events.height
         span = events.select(moment.min().alias("first"), moment.max().alias("last")).row(0)
         return span[0].replace(tzinfo=UTC), span[1].replace(tzinfo=UTC)
 
     def close(self) -> None:
         """Drop the staging table; build any index set aside again."""
+        self.settle()
         self._table.drop(self._connection)
         self._indexes.restore()
+
+
+class _Storing:
+    """`store` running in a thread of its own; `join` waits for it, then `error` holds what
+    it raised (None: it finished)."""
+
+    def __init__(self, store: Callable[[], None]) -> None:
+        self.error: BaseException | None = None
+        self._store = store
+        self._thread = threading.Thread(target=self._run, name="cohortdesk-store", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._store()
+        except BaseException as error:  # raised again in the caller's thread, by `settle`
+            self.error = error
+
+    def join(self) -> None:
+        self._thread.join()

@@ -218,12 +218,13 @@ def import_file(
             staged = StagedEvents(session, cohort_id, source_name, batch.id, when)
             # the next batch is parsed while the database stores this one
             batches = closing(read_ahead(parse_batches(source, opts)))
-            with batches as items:
+            with batches as items, staged.storing():
                 for batch_item in items:
                     if isinstance(batch_item, PersonRecord):
                         read += 1
                         if len(sample) < SAMPLE_ROWS:
                             sample.append(batch_item)
+                        staged.settle()  # the matcher writes on the connection
                         matcher.apply(batch_item)
                         continue
                     read += batch_item.items
