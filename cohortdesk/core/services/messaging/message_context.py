@@ -55,8 +55,12 @@ _KEYWORD_SPLIT = re.compile(r"[,;/\n]+")
 
 
 def first_name(full_name: str) -> str:
-    """The first word of a name that is not a title (`Dr Ann Lee` -> `Ann`)."""
+    """The first word of a name that is not a title (`Dr Ann Lee` -> `Ann`); the whole name
+    when it holds a number: exports name people they know only by number ("Participant 12",
+    "Moodle user 394"), and their first word would greet everyone alike ("Hi Participant")."""
     words = full_name.split()
+    if any(word.isdecimal() for word in words):
+        return " ".join(words)
     for word in words[:-1]:
         if word.rstrip(".").lower() not in _HONORIFICS:
             return word
