@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -163,6 +164,21 @@ def test_a_dry_run_counts_exactly_and_stores_nothing(
     assert count(db, ImportBatch) == 0
 
 
+def _import_with_progress(
+    db: Database, cohort_id: int, file: Path, progress: Callable[[int, int, int], None]
+) -> None:
+    """Import the activity CSV `file` in one transaction, reporting to `progress`."""
+    with db.write() as session:
+        imports.import_file(
+            session,
+            cohort_id,
+            file,
+            "activity-csv",
+            ImportOptions(mapping=MAPPING),
+            progress=progress,
+        )
+
+
 def test_cancelling_from_the_progress_callback_rolls_everything_back(
     db: Database, cohort_id: int, tmp_path: Path
 ) -> None:
@@ -172,15 +188,8 @@ def test_cancelling_from_the_progress_callback_rolls_everything_back(
     def cancel(_read: int, _done: int, _size: int) -> None:
         raise StopError
 
-    with pytest.raises(StopError), db.write() as session:
-        imports.import_file(
-            session,
-            cohort_id,
-            write(tmp_path, ROWS),
-            "activity-csv",
-            ImportOptions(mapping=MAPPING),
-            progress=cancel,
-        )
+    with pytest.raises(StopError):
+        _import_with_progress(db, cohort_id, write(tmp_path, ROWS), cancel)
 
     assert count(db, ActivityEvent) == 0
     assert count(db, ImportBatch) == 0
@@ -234,15 +243,8 @@ def test_a_cancel_while_a_batch_is_stored_waits_for_it_and_stores_nothing(
         if read > 1:
             raise StopError
 
-    with pytest.raises(StopError), db.write() as session:
-        imports.import_file(
-            session,
-            cohort_id,
-            write(tmp_path, ROWS),
-            "activity-csv",
-            ImportOptions(mapping=MAPPING),
-            progress=cancel,
-        )
+    with pytest.raises(StopError):
+        _import_with_progress(db, cohort_id, write(tmp_path, ROWS), cancel)
 
     assert stored == [1]  # the batch being stored when the cancel came was waited for
     assert count(db, ActivityEvent) == 0

@@ -6,11 +6,9 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import time
-from collections.abc import Callable
 from datetime import date, timedelta
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
 
 import pyqtgraph as pg
 import pytest
@@ -21,7 +19,6 @@ from PySide6.QtGui import QFont, QFontMetrics, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from cohortdesk.core.schemas.dashboard import CohortComparison
 from cohortdesk.core.storage.db import Database
 from cohortdesk.ui.charts.adopters_chart import AdoptersChart
 from cohortdesk.ui.charts.base import (
@@ -31,20 +28,14 @@ from cohortdesk.ui.charts.base import (
     integer_ticks,
     thinned_ticks,
 )
-from cohortdesk.ui.charts.compare_charts import CompareStagesChart, CompareWeeklyChart
-from cohortdesk.ui.charts.contributions_chart import ContributionsChart
-from cohortdesk.ui.charts.distribution_chart import DistributionChart
-from cohortdesk.ui.charts.heatmap_chart import HeatmapChart
-from cohortdesk.ui.charts.member_activity_chart import MemberActivityChart
-from cohortdesk.ui.charts.network_chart import NetworkChart
-from cohortdesk.ui.charts.replies_chart import RepliesChart
+from cohortdesk.ui.charts.compare_charts import CompareStagesChart
 from cohortdesk.ui.charts.staircase_chart import StaircaseChart
 from cohortdesk.ui.main_window import MainWindow
 from tests.real_cohorts import EDIFY, REAL_COHORTS, build
 from tests.ui import dashboard_data as data
 from tests.ui.charts_support import BOARD, by_stage, show
 from tests.ui.conftest import settle
-from tests.ui.test_charts import all_cards
+from tests.ui.test_charts import all_cards, empty_cards
 
 
 def drawn_texts(axis: object) -> list[tuple[QRectF, str]]:
@@ -251,24 +242,6 @@ def stray_labels(card: ChartCard) -> list[str]:
             if card.is_empty() or (own and name == "bottom"):  # a value axis may count alone
                 strays += [f"{card.title}, {name}: {text}" for text in drawn_labels(axis)]
     return strays
-
-
-def empty_cards() -> list[tuple[ChartCard, Callable[[Any], None]]]:
-    """Every chart kind, with how to give it no data."""
-    empty = data.empty_dashboard()
-    nothing = CohortComparison(weeks=0, cohorts=[])
-    return [
-        (StaircaseChart(), lambda c: c.set_data(empty.figures.stages, empty.stages_by_week)),
-        (DistributionChart(), lambda c: c.set_data(empty.access, empty.motivation, 2)),
-        (ContributionsChart(), lambda c: c.set_data(empty.contributions_by_week)),
-        (HeatmapChart(), lambda c: c.set_data(empty.heatmap, empty.weeks)),
-        (RepliesChart(), lambda c: c.set_data(empty.replies_by_week)),
-        (NetworkChart(), lambda c: c.set_data(empty.network)),
-        (AdoptersChart(), lambda c: c.set_data(empty.adopters)),
-        (MemberActivityChart(), lambda c: c.set_data(None)),
-        (CompareStagesChart(), lambda c: c.set_data(nothing)),
-        (CompareWeeklyChart(), lambda c: c.set_data(nothing)),
-    ]
 
 
 def test_an_empty_chart_draws_no_stray_ticks(qtbot: QtBot) -> None:

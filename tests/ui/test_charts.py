@@ -4,6 +4,7 @@ and the roster's sparkline column."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from cohortdesk.core.schemas import AttentionSettings
+from cohortdesk.core.schemas.dashboard import CohortComparison
 from cohortdesk.ui.charts import chart_export
 from cohortdesk.ui.charts.adopters_chart import AdoptersChart
 from cohortdesk.ui.charts.base import ChartCard, tooltip_table
@@ -133,9 +135,11 @@ def test_charts_follow_a_dark_palette(qtbot: QtBot) -> None:
     assert theme_for(dark_palette()).heat_lookup()[0][:3].tolist() == [0x1F, 0x1F, 0x1F]
 
 
-def test_an_empty_cohort_says_so_in_every_chart(qtbot: QtBot) -> None:
+def empty_cards() -> list[tuple[ChartCard, Callable[[Any], None]]]:
+    """Every chart kind, with how to give it no data."""
     empty = data.empty_dashboard()
-    cards: list[tuple[ChartCard, Any]] = [
+    nothing = CohortComparison(weeks=0, cohorts=[])
+    return [
         (StaircaseChart(), lambda c: c.set_data(empty.figures.stages, empty.stages_by_week)),
         (DistributionChart(), lambda c: c.set_data(empty.access, empty.motivation, 2)),
         (ContributionsChart(), lambda c: c.set_data(empty.contributions_by_week)),
@@ -144,7 +148,13 @@ def test_an_empty_cohort_says_so_in_every_chart(qtbot: QtBot) -> None:
         (NetworkChart(), lambda c: c.set_data(empty.network)),
         (AdoptersChart(), lambda c: c.set_data(empty.adopters)),
         (MemberActivityChart(), lambda c: c.set_data(None)),
+        (CompareStagesChart(), lambda c: c.set_data(nothing)),
+        (CompareWeeklyChart(), lambda c: c.set_data(nothing)),
     ]
+
+
+def test_an_empty_cohort_says_so_in_every_chart(qtbot: QtBot) -> None:
+    cards = empty_cards()
     for card, fill in cards:
         show(qtbot, card)
         fill(card)

@@ -16,6 +16,7 @@ from cohortdesk.core.storage.db import Database
 from cohortdesk.ui.main_window import MainWindow
 from tests.real_cohorts import REAL_COHORTS, build
 from tests.ui.conftest import settle
+from tests.ui.test_fits_a_laptop import show_first_member
 
 WIDTHS = (0, 1024, 1100, 1280, 1440)
 """Window widths tried (0: as narrow as the window goes)."""
@@ -77,10 +78,6 @@ def test_the_real_cohorts_keep_every_tab_in_sight(
 
 def test_the_window_still_fits_the_smallest_screen(window: MainWindow, demo: int) -> None:
     """Keeping the tabs whole does not push the window past 1024 px with a member shown."""
-    window.reload_cohorts(select_id=demo)
-    settle(window)
-    window.pages.show_roster()
-    window.roster.table.selectRow(0)
-    settle(window)
+    show_first_member(window, demo)
     assert window.member_panel.isVisible()
     assert window.minimumSizeHint().width() <= 1024
