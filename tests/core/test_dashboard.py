@@ -278,6 +278,22 @@ def test_compare_cohorts_by_week_of_cohort(db: Database, spring: dict[str, int])
     assert spring_series.weekly_per_learner == pytest.approx([0.4, 0.6, 0.2])
     assert spring_series.stages_now == {1: 3, 2: 1, 3: 1, 4: 0, 5: 0}
     assert (autumn_series.learners, autumn_series.weekly_per_learner) == (2, [0.5, 0.5])
+    # judged on a Wednesday: each cohort's current week has had three of its days
+    assert (spring_series.last_week_days, autumn_series.last_week_days) == (3, 3)
+
+
+@pytest.mark.parametrize("days", range(1, 8))
+def test_a_compared_cohort_says_how_much_of_its_last_week_is_in(
+    db: Database, spring: dict[str, int], days: int
+) -> None:
+    """A running cohort's current week is not yet whole: drawn as a whole week it would
+    read as a fall in contributions (the demo's line dropped in its current week)."""
+    as_of = START + timedelta(weeks=2, days=days - 1)
+    with db.read() as s:
+        compared = dashboard.compare_cohorts(s, [spring["cohort"]], {spring["cohort"]: as_of})
+    (series,) = compared.cohorts
+    assert len(series.weekly_per_learner) == 3
+    assert series.last_week_days == days
 
 
 # ---- the demo cohort tells its story --------------------------------------------------------

@@ -35,6 +35,7 @@ from cohortdesk.core.metrics.period import (
     default_as_of,
     is_silent,
     period_for,
+    week_days_in,
 )
 from cohortdesk.core.metrics.terms import (
     carries_content,
@@ -314,3 +315,16 @@ def test_reply_arrays_count_what_the_sql_counts_for_people_no_longer_members() -
     ]
     assert totals.replies_by == {1: (3, 2), 2: (1, 0)}
     assert totals.received == {2: 3, 3: 2, 1: 12, 9: 5}
+
+
+@given(
+    st.dates(date(2024, 1, 1), date(2026, 12, 31)),
+    st.none() | st.dates(date(2024, 1, 1), date(2026, 12, 31)),
+    st.none() | st.dates(date(2024, 1, 1), date(2026, 12, 31)),
+)
+def test_a_week_s_days_in_a_range_are_counted_one_by_one(
+    starts: date, first: date | None, last: date | None
+) -> None:
+    week = [starts + timedelta(days=n) for n in range(7)]
+    inside = [d for d in week if (first is None or d >= first) and (last is None or d <= last)]
+    assert week_days_in(starts, first, last) == len(inside)

@@ -4,7 +4,9 @@ and cohorts compared; what each draws, what its tooltips say and what a click se
 
 from __future__ import annotations
 
+import pyqtgraph as pg
 import pytest
+from PySide6.QtCore import QPointF, Qt
 from pytestqt.qtbot import QtBot
 
 from cohortdesk.core.enums import AccessStatus, EventKind
@@ -279,3 +281,34 @@ def test_cohorts_compared_side_by_side(qtbot: QtBot) -> None:
     show(qtbot, weekly)
     assert len(weekly.curves) == 2
     assert "—" in hover(qtbot, weekly, weekly.plot, 8, 1)  # the autumn cohort has 6 weeks
+
+
+def test_a_compared_cohort_s_week_not_yet_whole_is_drawn_hollow_and_dashed(qtbot: QtBot) -> None:
+    """The autumn cohort is three days into its week 6: its line stops at week 5, and a dashed
+    step leads to a hollow point the tooltip says is three days' worth."""
+    whole = data.comparison()
+    spring, autumn = whole.cohorts
+    comparison = whole.model_copy(
+        update={"cohorts": [spring, autumn.model_copy(update={"last_week_days": 3})]}
+    )
+    weekly = CompareWeeklyChart()
+    weekly.set_data(comparison)
+    show(qtbot, weekly)
+    solid = [list(curve.getData()[0]) for curve in weekly.curves]
+    assert solid == [list(range(1, 9)), list(range(1, 6))]
+    (partial,) = weekly.partial_weeks
+    xs, ys = partial.getData()
+    assert (list(xs), list(ys)) == ([5, 6], autumn.weekly_per_learner[4:])
+    assert partial.opts["pen"].style() == Qt.PenStyle.DashLine
+    brushes = [pg.mkBrush(brush).color() for brush in partial.opts["symbolBrush"]]
+    assert brushes == [weekly.theme.series(1), weekly.theme.background]  # hollow: the last
+    assert "3 of 7 days" in hover(qtbot, weekly, weekly.plot, 6, 1)
+    assert "of 7 days" not in (weekly.hover_text(weekly.plot, QPointF(5, 1)) or "")
+    weekly.set_data(whole)  # whole weeks again: no dashed step left behind
+    assert weekly.partial_weeks == [] and len(weekly.curves[1].getData()[0]) == 6
+    # a cohort in its first days: no whole week yet, only the hollow point
+    first_days = autumn.model_copy(update={"weekly_per_learner": [0.8], "last_week_days": 2})
+    weekly.set_data(whole.model_copy(update={"cohorts": [spring, first_days]}))
+    xs = weekly.curves[1].getData()[0]
+    assert xs is None or len(xs) == 0
+    assert [list(item.getData()[0]) for item in weekly.partial_weeks] == [[1]]

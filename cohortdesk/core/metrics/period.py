@@ -188,6 +188,16 @@ def cohort_week(day: date, anchor: date) -> int:
     return (day - anchor).days // 7 + 1
 
 
+def week_days_in(starts: date, first: date | None = None, last: date | None = None) -> int:
+    """How many of the seven days of the week starting on `starts` fall from `first` to
+    `last` (either open): fewer than seven for the week a range cuts, such as the current
+    week of a running cohort."""
+    end = starts + timedelta(days=6)
+    begin = max(starts, first) if first else starts
+    end = min(end, last) if last else end
+    return max(0, (end - begin).days + 1)
+
+
 def days_silent(last_active: date, as_of: date) -> int:
     """Whole days from the last day with activity to the as-of day."""
     return (as_of - last_active).days

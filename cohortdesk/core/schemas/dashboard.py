@@ -262,6 +262,9 @@ class CohortSeries(Frozen):
     learners: int
     #: contributions per learner per week of cohort (week 1 first)
     weekly_per_learner: list[float]
+    #: how many days of the last of those weeks the cohort is judged over: fewer than 7 for
+    #: a running cohort's current week (or an end mid-week), whose figure is not yet whole
+    last_week_days: int = 7
 
 
 class CohortComparison(Frozen):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from html import escape
 from itertools import pairwise
 from pathlib import Path
@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cohortdesk.core.metrics.period import week_days_in
 from cohortdesk.core.schemas.dashboard import Week
 from cohortdesk.ui import format as fmt
 from cohortdesk.ui.charts import chart_export
@@ -206,10 +207,7 @@ def bare_axes(plot: Any) -> list[Any]:
 
 def days_shown(week: Week, start: date | None = None, end: date | None = None) -> int:
     """How many of the week's seven days fall in the range (the current week is partial)."""
-    last = week.starts + timedelta(days=6)
-    first = max(week.starts, start) if start else week.starts
-    last = min(last, end) if end else last
-    return max(0, (last - first).days + 1)
+    return week_days_in(week.starts, start, end)
 
 
 def week_heading(week: Week, start: date | None = None, end: date | None = None) -> str:

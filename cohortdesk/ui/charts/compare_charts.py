@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QWidget
 
 from cohortdesk.core.schemas.dashboard import CohortComparison, CohortSeries
@@ -118,14 +118,22 @@ class CompareWeeklyChart(CompareChart):
     """One line per cohort: posts and replies per learner in each week of the cohort."""
 
     TITLE = "Contributions per learner, by week of cohort"
-    SUBTITLE = "Posts and replies per learner; week 1 is each cohort's first week"
+    SUBTITLE = (
+        "Posts and replies per learner; week 1 is each cohort's first week; "
+        "a hollow point is a week not yet whole"
+    )
 
     curves: list[Any]
-    """The lines drawn, one item per cohort with weeks (`redraw` starts the list afresh)."""
+    """The lines drawn, one item per cohort with weeks (`redraw` starts the list afresh):
+    each up to its last whole week."""
+    partial_weeks: list[Any]
+    """For each cohort whose last week is not whole (a running cohort's current week), the
+    dashed step to it and its hollow point: a figure that is still growing, not a fall."""
 
     def redraw(self) -> None:
         self.plot.clear()
         self.curves = []
+        self.partial_weeks = []
         comparison = self._comparison
         if comparison is None or not comparison.cohorts or not comparison.weeks:
             self.set_empty(NOTHING_TO_COMPARE)
@@ -137,9 +145,10 @@ class CompareWeeklyChart(CompareChart):
             if not values:
                 continue
             colour = self.theme.series(position)
+            whole = len(values) - (series.last_week_days < 7)
             curve = self.plot.plot(
-                list(range(1, len(values) + 1)),
-                values,
+                list(range(1, whole + 1)),
+                values[:whole],
                 pen=pg.mkPen(colour, width=2.5),
                 symbol="o",
                 symbolSize=7,
@@ -148,6 +157,23 @@ class CompareWeeklyChart(CompareChart):
                 name=series.cohort_name,
             )
             self.curves.append(curve)
+            if whole < len(values):
+                # from the last whole week's point (drawn by the line) to the hollow one
+                step = values[max(0, whole - 1) :]
+                hollow = [self.theme.background]
+                ring = [pg.mkPen(colour, width=2)]
+                self.partial_weeks.append(
+                    self.plot.plot(
+                        list(range(max(1, whole), len(values) + 1)),
+                        step,
+                        pen=pg.mkPen(colour, width=2, style=Qt.PenStyle.DashLine),
+                        symbol="o",
+                        symbolSize=7,
+                        symbolBrush=[colour] * (len(step) - 1) + hollow,
+                        symbolPen=[pg.mkPen(self.theme.background, width=1.5)] * (len(step) - 1)
+                        + ring,
+                    )
+                )
             top = max(top, *values)
         self.plot.setXRange(0.6, comparison.weeks + 0.4, padding=0)
         fitted_ticks(self.plot, [(n, f"W{n}") for n in range(1, comparison.weeks + 1)])
@@ -160,13 +186,17 @@ class CompareWeeklyChart(CompareChart):
         number = column_at(point.x(), range(1, comparison.weeks + 1), 0.5)
         if number is None:
             return None
-        rows = [
-            (
-                c.cohort_name,
-                f"{c.weekly_per_learner[number - 1]:.1f}"
-                if number <= len(c.weekly_per_learner)
-                else "—",
-            )
-            for c in comparison.cohorts
-        ]
+        rows = [(c.cohort_name, _week_value(c, number)) for c in comparison.cohorts]
         return tooltip_table(f"Week {number} of the cohort", rows, "Posts and replies per learner")
+
+
+def _week_value(series: CohortSeries, number: int) -> str:
+    """A cohort's figure for its week `number` (`—` past its last week), saying so when the
+    week is not whole: `1.2 · 3 of 7 days`."""
+    values = series.weekly_per_learner
+    if number > len(values):
+        return "—"
+    text = f"{values[number - 1]:.1f}"
+    if number == len(values) and series.last_week_days < 7:
+        text += f" · {series.last_week_days} of 7 days"
+    return text

@@ -41,7 +41,7 @@ from cohortdesk.core.metrics.counts import (
     reply_rows_query,
 )
 from cohortdesk.core.metrics.figures import cohort_figures, stage_counts
-from cohortdesk.core.metrics.period import Period, cohort_period, week_anchor
+from cohortdesk.core.metrics.period import Period, cohort_period, week_anchor, week_days_in
 from cohortdesk.core.metrics.terms import CONTRIBUTION_KINDS, rollup_count
 from cohortdesk.core.models import (
     DAILY_KIND_COLUMNS,
@@ -511,10 +511,11 @@ def compare_cohorts(
     series: list[CohortSeries] = []
     for cohort_id in cohort_ids:
         frame = _frame(session, cohort_id, as_of=(as_of or {}).get(cohort_id))
+        weeks = frame.weeks
         members = _members(_rows(session, _members_query(cohort_id)))
         learners = [m for m in members if m.role is Role.LEARNER]
         ids = [m.person_id for m in learners]
-        totals = [0] * len(frame.weeks)
+        totals = [0] * len(weeks)
         if ids:
             week = frame.week_of(DAILY.c.day)
             learner_rows = DAILY.c.person_id.in_(
@@ -536,6 +537,7 @@ def compare_cohorts(
                 stages_now=stage_counts(m.stage for m in learners),
                 learners=len(learners),
                 weekly_per_learner=[t / len(ids) if ids else 0.0 for t in totals],
+                last_week_days=week_days_in(weeks[-1].starts, last=frame.end) if weeks else 7,
             )
         )
     return CohortComparison(
