@@ -21,13 +21,8 @@ from pytestqt.qtbot import QtBot
 
 from cohortdesk.core.storage.db import Database
 from cohortdesk.ui.charts.adopters_chart import AdoptersChart
-from cohortdesk.ui.charts.base import (
-    LABEL_GAP,
-    ChartCard,
-    fitted_ticks,
-    integer_ticks,
-    thinned_ticks,
-)
+from cohortdesk.ui.charts.axes import LABEL_GAP, fitted_ticks, integer_ticks, thinned_ticks
+from cohortdesk.ui.charts.base import ChartCard
 from cohortdesk.ui.charts.compare_charts import CompareStagesChart
 from cohortdesk.ui.charts.staircase_chart import StaircaseChart
 from cohortdesk.ui.main_window import MainWindow

@@ -11,15 +11,8 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
 from cohortdesk.core.schemas.dashboard import AdopterGroup
-from cohortdesk.ui.charts.base import (
-    ChartCard,
-    Selection,
-    category_ticks,
-    column_at,
-    integer_ticks,
-    percent,
-    tooltip_table,
-)
+from cohortdesk.ui.charts.axes import category_ticks, integer_ticks
+from cohortdesk.ui.charts.base import ChartCard, Selection, column_at, percent, tooltip_table
 
 BAR_WIDTH = 0.7
 NAMES_IN_TOOLTIP = 12

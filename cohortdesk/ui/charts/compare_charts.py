@@ -12,14 +12,8 @@ from PySide6.QtWidgets import QWidget
 from cohortdesk.core.schemas.dashboard import CohortComparison, CohortSeries
 from cohortdesk.core.stages import LAST_STAGE
 from cohortdesk.ui import format as fmt
-from cohortdesk.ui.charts.base import (
-    ChartCard,
-    category_ticks,
-    column_at,
-    fitted_ticks,
-    percent,
-    tooltip_table,
-)
+from cohortdesk.ui.charts.axes import category_ticks, fitted_ticks
+from cohortdesk.ui.charts.base import ChartCard, column_at, percent, tooltip_table
 
 STAGES = tuple(range(1, LAST_STAGE + 1))
 GROUP_WIDTH = 0.8

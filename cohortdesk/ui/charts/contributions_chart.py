@@ -13,15 +13,14 @@ from PySide6.QtWidgets import QCheckBox, QWidget
 from cohortdesk.core.enums import EventKind
 from cohortdesk.core.schemas.dashboard import HeatmapRow, KindWeek, Week
 from cohortdesk.ui import format as fmt
+from cohortdesk.ui.charts.axes import integer_ticks, week_ticks
 from cohortdesk.ui.charts.base import (
     ChartCard,
     Selection,
     column_at,
     days_shown,
-    integer_ticks,
     tooltip_table,
     week_heading,
-    week_ticks,
 )
 from cohortdesk.ui.charts.theme import KIND_LABELS, KIND_ORDER
 

@@ -12,14 +12,8 @@ from PySide6.QtWidgets import QWidget
 from cohortdesk.core.enums import AccessStatus
 from cohortdesk.core.schemas import AttentionSettings
 from cohortdesk.ui import format as fmt
-from cohortdesk.ui.charts.base import (
-    ChartCard,
-    Selection,
-    category_ticks,
-    column_at,
-    percent,
-    tooltip_table,
-)
+from cohortdesk.ui.charts.axes import category_ticks
+from cohortdesk.ui.charts.base import ChartCard, Selection, column_at, percent, tooltip_table
 
 ACCESS_ORDER = (AccessStatus.NOT_YET, AccessStatus.PROBLEM, AccessStatus.ACCESSED)
 RATINGS = (0, 1, 2, 3, 4, 5)

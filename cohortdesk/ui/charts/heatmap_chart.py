@@ -24,14 +24,8 @@ from cohortdesk.core.schemas.dashboard import HeatmapRow, Week
 from cohortdesk.core.schemas.report import Finding
 from cohortdesk.core.services.dashboards.story import sentence
 from cohortdesk.ui import format as fmt
-from cohortdesk.ui.charts.base import (
-    ChartCard,
-    Selection,
-    days_shown,
-    fitted_ticks,
-    tooltip_table,
-    week_heading,
-)
+from cohortdesk.ui.charts.axes import fitted_ticks
+from cohortdesk.ui.charts.base import ChartCard, Selection, days_shown, tooltip_table, week_heading
 
 ROW_PIXELS = 16
 """Row height while the cohort is small enough to show every name."""

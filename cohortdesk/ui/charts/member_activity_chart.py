@@ -13,14 +13,8 @@ from PySide6.QtWidgets import QWidget
 from cohortdesk.core.schemas import StageChangeRow
 from cohortdesk.core.schemas.dashboard import MemberActivity, Week
 from cohortdesk.ui import format as fmt
-from cohortdesk.ui.charts.base import (
-    ChartCard,
-    column_at,
-    integer_ticks,
-    tooltip_table,
-    week_heading,
-    week_ticks,
-)
+from cohortdesk.ui.charts.axes import integer_ticks, week_ticks
+from cohortdesk.ui.charts.base import ChartCard, column_at, tooltip_table, week_heading
 from cohortdesk.ui.charts.theme import KIND_LABELS, KIND_ORDER
 
 BAR_WIDTH = 0.75

@@ -14,15 +14,14 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
 from cohortdesk.core.schemas.dashboard import ReplyWeek
+from cohortdesk.ui.charts.axes import integer_ticks, week_ticks
 from cohortdesk.ui.charts.base import (
     ChartCard,
     column_at,
     days_shown,
-    integer_ticks,
     percent,
     tooltip_table,
     week_heading,
-    week_ticks,
 )
 from cohortdesk.ui.charts.theme import PEER_COLOUR, STAFF_COLOUR
 

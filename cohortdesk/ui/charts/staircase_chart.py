@@ -12,16 +12,14 @@ from PySide6.QtWidgets import QWidget
 from cohortdesk.core.schemas.dashboard import StageWeek
 from cohortdesk.core.stages import LAST_STAGE, all_stages, stage
 from cohortdesk.ui import format as fmt
+from cohortdesk.ui.charts.axes import bare_axes, integer_ticks, week_ticks
 from cohortdesk.ui.charts.base import (
     ChartCard,
     Selection,
-    bare_axes,
     column_at,
-    integer_ticks,
     percent,
     tooltip_table,
     week_heading,
-    week_ticks,
 )
 
 STAGES = tuple(range(1, LAST_STAGE + 1))
